@@ -1,0 +1,136 @@
+"""The Android part of a blueprint: Knox Mobile Enrollment profile, Device Owner over adb, QR."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any, Literal
+
+from pydantic import Field, field_validator, model_validator
+
+from kitstation.blueprints.base import Section
+
+AndroidMethod = Literal["kme", "device_owner", "qr"]
+
+_COMPONENT = re.compile(r"^[A-Za-z_][\w.]*/[\w.$]+$")
+
+
+class LegalAgreement(Section):
+    title: str = Field(min_length=1)
+    text: str = ""
+    url: str = ""
+
+
+class KmeProfile(Section):
+    """A KME *Device Owner* profile as defined in the KME console."""
+
+    profile_name: str = Field(min_length=1)
+    description: str = ""
+    mdm: str = "Other"
+    agent_apk_url: str = ""
+    admin_component: str = ""
+    signature_checksum: str = ""
+    mdm_server_uri: str = ""
+    custom_json: str = ""
+    system_apps: Literal["disable", "keep"] = "disable"
+    legal_agreements: list[LegalAgreement] = Field(default_factory=list)
+    company_name: str = ""
+    support_email: str = ""
+    support_phone: str = ""
+    skip_setup_wizard: bool = False
+    allow_cancel: bool = False
+
+    @field_validator("custom_json")
+    @classmethod
+    def _json(cls, value: str) -> str:
+        if value.strip():
+            try:
+                json.loads(value)
+            except json.JSONDecodeError as exc:
+                raise ValueError(f"custom_json is not valid JSON: {exc.msg} (line {exc.lineno})") from exc
+        return value
+
+
+class AgentApk(Section):
+    """The MDM agent APK made Device Owner: from a URL or a file, pinned by SHA-256."""
+
+    url: str = ""
+    file: str = ""
+    sha256: str = ""
+    package: str = Field(min_length=1)
+    admin_receiver: str = Field(min_length=1)  # "pkg/.Receiver" or "pkg/pkg.Receiver"
+
+    @field_validator("admin_receiver")
+    @classmethod
+    def _component(cls, value: str) -> str:
+        if not _COMPONENT.match(value):
+            raise ValueError("must look like 'com.example.agent/.AdminReceiver'")
+        return value
+
+    @field_validator("sha256")
+    @classmethod
+    def _sha(cls, value: str) -> str:
+        if value and not re.fullmatch(r"[0-9a-fA-F]{64}", value):
+            raise ValueError("must be 64 hexadecimal digits")
+        return value.lower()
+
+    @model_validator(mode="after")
+    def _source(self) -> AgentApk:
+        if not (self.url or self.file):
+            raise ValueError("give 'url' or 'file'")
+        return self
+
+
+class SettingPut(Section):
+    namespace: Literal["global", "secure", "system"] = "global"
+    key: str = Field(min_length=1)
+    value: str
+
+
+class QrWifi(Section):
+    ssid: str = Field(min_length=1)
+    security: Literal["NONE", "WPA", "WEP", "EAP"] = "WPA"
+    password_secret: str | None = None
+    hidden: bool = False
+
+
+class QrOptions(Section):
+    """Android Enterprise QR provisioning options (for devices at the welcome screen)."""
+
+    download_url: str = ""
+    wifi: QrWifi | None = None
+    locale: str = ""
+    time_zone: str = ""
+    leave_system_apps: bool = False
+    skip_encryption: bool = False
+    skip_education_screens: bool = False
+    use_mobile_data: bool = False
+    admin_extras: dict[str, Any] = Field(default_factory=dict)
+
+
+class KmeExport(Section):
+    """Column layout of the KME bulk device list (configurable: the official one is not confirmed)."""
+
+    identifier: Literal["imei", "serial", "imei_or_serial"] = "imei_or_serial"
+    columns: list[str] = Field(default_factory=lambda: ["identifier", "user_id", "password"])
+    header: bool = False
+
+
+class AndroidOptions(Section):
+    method: AndroidMethod = "device_owner"
+    kme: KmeProfile | None = None
+    agent: AgentApk | None = None
+    device_owner: bool = True
+    settings: list[SettingPut] = Field(default_factory=list)
+    disable_packages: list[str] = Field(default_factory=list)
+    qr: QrOptions | None = None
+    kme_export: KmeExport = Field(default_factory=KmeExport)
+    verify: bool = True
+
+    @model_validator(mode="after")
+    def _method_rules(self) -> AndroidOptions:
+        if self.method == "kme" and self.kme is None:
+            raise ValueError("method 'kme' needs an [android.kme] profile")
+        if self.method == "device_owner" and self.agent is None:
+            raise ValueError("method 'device_owner' needs an [android.agent]")
+        return self

@@ -1,0 +1,183 @@
+"""The small typed protocols device platforms plug in behind, so the pipeline names no library.
+
+A platform adapter (``kitstation.ios``, ``kitstation.android``) provides:
+
+* ``discover()`` -- an async stream of :class:`~kitstation.core.events.Attached` /
+  ``Detached`` / ``Changed`` events (hot-plug);
+* ``identify(connection_id)`` -- the :class:`~kitstation.core.domain.Device` behind a connection,
+  raising :class:`~kitstation.core.domain.UserActionRequired` while the device waits for the
+  technician (tap Trust, accept USB debugging);
+* ``plan(blueprint, device)`` -- the ordered steps that apply a blueprint to that device.
+
+A :class:`Step` runs against a :class:`StepContext`; it returns a
+:class:`~kitstation.core.domain.StepResult` or raises a
+:class:`~kitstation.core.domain.StepError` (transient ones are retried by the pipeline).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+
+from kitstation.core.domain import Device, Platform, StepResult, UserAction
+from kitstation.core.events import DiscoveryEvent
+from kitstation.i18n import Text
+
+if TYPE_CHECKING:
+    from kitstation.blueprints.model import Blueprint
+
+
+class Secrets(Protocol):
+    """Where steps get secrets the blueprint only names (a .p12 passphrase, a Wi-Fi password).
+
+    Secrets are asked for (GUI prompt, CLI prompt or environment) and kept in memory only.
+    """
+
+    async def get(self, name: str, prompt: Text) -> str: ...
+
+
+class NoSecrets:
+    """A secrets source that has none: steps that need one fail with a clear reason."""
+
+    async def get(self, name: str, prompt: Text) -> str:
+        from kitstation.core.domain import PermanentError
+
+        raise PermanentError(
+            Text("No secret provided: {p}", "秘密情報が入力されていません: {p}").format(p=prompt.en),
+            code="secret_missing",
+        )
+
+
+class DictSecrets:
+    """Secrets given up front (tests, CLI ``--secret NAME=ENV``)."""
+
+    def __init__(self, values: dict[str, str]) -> None:
+        self._values = dict(values)
+
+    async def get(self, name: str, prompt: Text) -> str:
+        if name in self._values:
+            return self._values[name]
+        return await NoSecrets().get(name, prompt)
+
+
+@dataclass
+class StepContext:
+    """What a step sees while it runs on one device."""
+
+    device: Device
+    blueprint: Blueprint
+    secrets: Secrets
+    run_id: int
+    # Results of steps already done in this run (including ones done before a resume), by step id.
+    done: dict[str, StepResult] = field(default_factory=dict)
+    # Scratch space shared by the steps of one run in this process (lost on restart: re-derive).
+    scratch: dict[str, Any] = field(default_factory=dict)
+    # Set by the pipeline.
+    _progress: Callable[[float | None, Text | None], None] | None = None
+    _waiting: Callable[[UserAction, Text | None], None] | None = None
+    _limiter: Callable[[str], Any] | None = None
+    # True while a step expects the device to vanish and come back (erase, reboot): the bench
+    # then does not treat a detach as an interruption of the run.
+    detach_expected: bool = False
+
+    def progress(self, fraction: float | None, note: Text | None = None) -> None:
+        """Report progress of the current step (0..1, or None when unknown)."""
+        if self._progress is not None:
+            self._progress(fraction, note)
+
+    def waiting_for_user(self, action: UserAction, reason: Text | None = None) -> None:
+        """Tell the bench the device waits for the technician (the step keeps waiting itself)."""
+        if self._waiting is not None:
+            self._waiting(action, reason)
+
+    @contextlib.contextmanager
+    def expecting_detach(self) -> Iterator[None]:
+        """``with ctx.expecting_detach(): erase; wait for re-attach`` -- a detach is not an unplug."""
+        self.detach_expected = True
+        try:
+            yield
+        finally:
+            self.detach_expected = False
+
+    def limit(self, resource: str) -> Any:
+        """An async context manager holding one of the bench's slots for ``resource``.
+
+        ``async with ctx.limit("erase"): ...`` keeps at most K erases running at once.
+        Without a bench (tests, one-off CLI runs) it does not limit.
+        """
+        if self._limiter is not None:
+            return self._limiter(resource)
+        return _NoLimit()
+
+
+class _NoLimit:
+    async def __aenter__(self) -> None:
+        return None
+
+    async def __aexit__(self, *exc: object) -> None:
+        return None
+
+
+@runtime_checkable
+class Step(Protocol):
+    """One kitting step. ``id`` is stable (it is stored in the log and used to resume)."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def title(self) -> Text: ...
+
+    @property
+    def idempotent(self) -> bool:
+        """True when running the step again after an interruption does no harm."""
+        ...
+
+    async def run(self, ctx: StepContext) -> StepResult: ...
+
+    async def check_done(self, ctx: StepContext) -> bool | None:
+        """After an interruption inside this step: did it complete on the device?
+
+        ``True`` -> treat as done; ``False`` -> run it again; ``None`` -> unknown. A step that is not
+        idempotent and answers ``None`` is not run twice: the run fails asking for the technician.
+        """
+        ...
+
+
+@dataclass
+class FunctionStep:
+    """A step made from a coroutine function; convenient for adapters and tests."""
+
+    id: str
+    title: Text
+    func: Callable[[StepContext], Awaitable[StepResult]]
+    idempotent: bool = True
+    checker: Callable[[StepContext], Awaitable[bool | None]] | None = None
+
+    async def run(self, ctx: StepContext) -> StepResult:
+        return await self.func(ctx)
+
+    async def check_done(self, ctx: StepContext) -> bool | None:
+        if self.checker is None:
+            return None
+        return await self.checker(ctx)
+
+
+@runtime_checkable
+class PlatformAdapter(Protocol):
+    """One device platform behind the pipeline (iOS on pymobiledevice3, Android on adbutils)."""
+
+    @property
+    def platform(self) -> Platform: ...
+
+    def discover(self) -> AsyncIterator[DiscoveryEvent]:
+        """Hot-plug events; the current devices first (as Attached), then changes, until closed."""
+        ...
+
+    async def identify(self, connection_id: str) -> Device: ...
+
+    def plan(self, blueprint: Blueprint, device: Device) -> list[Step]: ...
+
+    async def aclose(self) -> None: ...

@@ -1,0 +1,28 @@
+"""Alembic environment for the kitting log (run programmatically by kitstation.log.db.migrate)."""
+
+from __future__ import annotations
+
+from alembic import context
+
+from kitstation.log import schema  # noqa: F401  (registers the tables on the metadata)
+from kitstation.log.db import create
+from kitstation.log.schema import metadata
+
+config = context.config
+
+
+def run_migrations() -> None:
+    connection = config.attributes.get("connection")
+    if connection is None:
+        engine = create(config.get_main_option("sqlalchemy.url") or "")
+        with engine.begin() as conn:
+            context.configure(connection=conn, target_metadata=metadata, render_as_batch=True)
+            with context.begin_transaction():
+                context.run_migrations()
+        return
+    context.configure(connection=connection, target_metadata=metadata, render_as_batch=True)
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+run_migrations()

@@ -1,0 +1,140 @@
+"""The log's tables (sqlmodel). Alembic migrations in ``migrations/`` create and evolve them.
+
+Nothing secret is ever stored here: blueprints are kept as redacted snapshots, step details
+hold the device's answers, never passwords, passphrases or keys.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Column, Index, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+class Station(SQLModel, table=True):
+    __tablename__ = "station"
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200, unique=True)
+    hostname: str = Field(default="", max_length=255)
+    created_at: datetime
+
+
+class Technician(SQLModel, table=True):
+    __tablename__ = "technician"
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200, unique=True)
+    created_at: datetime
+
+
+class BlueprintRecord(SQLModel, table=True):
+    __tablename__ = "blueprint"
+    id: int | None = Field(default=None, primary_key=True)
+    content_hash: str = Field(max_length=64, unique=True)
+    name: str = Field(max_length=200, index=True)
+    platforms: str = Field(default="", max_length=50)
+    snapshot: str = Field(sa_column=Column(Text, nullable=False))  # JSON, redacted
+    created_at: datetime
+
+
+class DeviceRecord(SQLModel, table=True):
+    __tablename__ = "device"
+    __table_args__ = (UniqueConstraint("platform", "key", name="uq_device_platform_key"),)
+    id: int | None = Field(default=None, primary_key=True)
+    platform: str = Field(max_length=16)
+    key: str = Field(max_length=128)
+    udid: str | None = Field(default=None, max_length=64)
+    serial: str | None = Field(default=None, max_length=64, index=True)
+    imei: str | None = Field(default=None, max_length=20, index=True)
+    imei2: str | None = Field(default=None, max_length=20)
+    ecid: str | None = Field(default=None, max_length=32)
+    model_id: str | None = Field(default=None, max_length=64, index=True)
+    marketing_name: str | None = Field(default=None, max_length=128)
+    os_version: str | None = Field(default=None, max_length=32)
+    # Hand-off state outside the station: awaiting_abm, abm_assigned, kme_registered, enrolled.
+    external_state: str = Field(default="", max_length=32)
+    first_seen: datetime
+    last_seen: datetime
+
+
+class BenchSession(SQLModel, table=True):
+    """One batch at one station: the devices kitted together, for one customer order."""
+
+    __tablename__ = "bench_session"
+    id: int | None = Field(default=None, primary_key=True)
+    station_id: int = Field(foreign_key="station.id", index=True)
+    technician_id: int | None = Field(default=None, foreign_key="technician.id")
+    label: str = Field(default="", max_length=200)
+    customer: str = Field(default="", max_length=200)
+    order_ref: str = Field(default="", max_length=200, index=True)
+    started_at: datetime = Field(index=True)
+    ended_at: datetime | None = None
+
+
+class RunRecord(SQLModel, table=True):
+    __tablename__ = "run"
+    __table_args__ = (
+        Index("ix_run_device_blueprint", "device_id", "blueprint_id"),
+        Index("ix_run_status_started", "status", "started_at"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    device_id: int = Field(foreign_key="device.id", index=True)
+    blueprint_id: int = Field(foreign_key="blueprint.id", index=True)
+    session_id: int | None = Field(default=None, foreign_key="bench_session.id", index=True)
+    station_id: int = Field(foreign_key="station.id", index=True)
+    technician_id: int | None = Field(default=None, foreign_key="technician.id", index=True)
+    platform: str = Field(max_length=16, index=True)
+    slot: str = Field(default="", max_length=128)
+    status: str = Field(max_length=32)
+    current_step: str = Field(default="", max_length=64)
+    error_code: str | None = Field(default=None, max_length=64)
+    reason_en: str | None = Field(default=None, sa_column=Column(Text))
+    reason_ja: str | None = Field(default=None, sa_column=Column(Text))
+    started_at: datetime = Field(index=True)
+    ended_at: datetime | None = None
+
+
+class StepEvent(SQLModel, table=True):
+    """One attempt of one step: a row at its start, completed at its end (both committed at once)."""
+
+    __tablename__ = "step_event"
+    __table_args__ = (Index("ix_step_run_seq", "run_id", "id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    run_id: int = Field(foreign_key="run.id")
+    step_id: str = Field(max_length=64)
+    attempt: int = 1
+    started_at: datetime
+    ended_at: datetime | None = None
+    outcome: str = Field(default="running", max_length=32)  # running until it ends
+    error_code: str | None = Field(default=None, max_length=64)
+    message_en: str | None = Field(default=None, sa_column=Column(Text))
+    message_ja: str | None = Field(default=None, sa_column=Column(Text))
+    detail: str | None = Field(default=None, sa_column=Column(Text))  # JSON: the device's answer
+
+
+class IntakeScan(SQLModel, table=True):
+    """A box label scanned at intake (IMEI/serial of a device that may have no USB debugging)."""
+
+    __tablename__ = "intake_scan"
+    id: int | None = Field(default=None, primary_key=True)
+    session_id: int | None = Field(default=None, foreign_key="bench_session.id", index=True)
+    device_id: int | None = Field(default=None, foreign_key="device.id", index=True)
+    platform: str = Field(default="android", max_length=16)
+    kind: str = Field(max_length=16)  # imei, serial, ean
+    value: str = Field(max_length=64, index=True)
+    raw: str = Field(default="", max_length=512)
+    scanned_at: datetime
+
+
+class SlotName(SQLModel, table=True):
+    """A technician's name for a physical USB location (the label on the hub)."""
+
+    __tablename__ = "slot_name"
+    __table_args__ = (UniqueConstraint("station_id", "location", name="uq_slot_station_location"),)
+    id: int | None = Field(default=None, primary_key=True)
+    station_id: int = Field(foreign_key="station.id")
+    location: str = Field(max_length=128)
+    label: str = Field(max_length=64)
+
+
+metadata = SQLModel.metadata

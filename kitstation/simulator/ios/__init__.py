@@ -1,0 +1,1 @@
+"""KitStation simulator ios package."""
