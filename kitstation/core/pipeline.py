@@ -44,6 +44,8 @@ from kitstation.log.store import AsyncKitLog
 log = logging.getLogger(__name__)
 
 ALREADY_DONE = Text("Already prepared with this blueprint (not redone)", "このブループリントで準備済みです（再実行しません）")
+# A step result whose detail has this key sets the device's hand-off state in the log.
+EXTERNAL_STATE = "external_state"
 INTERNAL = Text("Internal error in step {step}: {error}", "ステップ {step} で内部エラー: {error}")
 
 
@@ -137,6 +139,7 @@ class Pipeline:
             done=done,
             _limiter=self.limiter,  # type: ignore[arg-type]
         )
+        ctx.scratch["device_id"] = device_id
         handle.ctx = ctx
         step_ids = tuple(s.id for s in req.steps)
         first_todo = next((s.id for s in req.steps if s.id not in done), None)
@@ -249,6 +252,9 @@ class Pipeline:
                 self.emit(StepFinished(slot, run_id=run_id, step_id=step.id, outcome=Outcome.FAILED, reason=reason, code="internal"))
                 return StepResult(Outcome.FAILED, reason, "internal")
             await self.log.step_ended(ev, result.outcome, result.code, result.reason, result.detail)
+            if result.detail and isinstance(result.detail.get(EXTERNAL_STATE), str):
+                # Hand-off states live on the device row: "awaiting_abm", "kme_registered", "enrolled".
+                await self.log.set_external_state(ctx.scratch["device_id"], result.detail[EXTERNAL_STATE])
             self.emit(
                 StepFinished(slot, run_id=run_id, step_id=step.id, outcome=result.outcome, reason=result.reason, code=result.code)
             )
