@@ -45,7 +45,9 @@ def _pydantic_message(err: dict[str, Any]) -> Text:
     kind = err.get("type", "")
     ctx = err.get("ctx") or {}
     if kind == "extra_forbidden":
-        return Text("unknown key (not part of the blueprint format)", "不明なキーです（ブループリントの形式にありません）")
+        return Text(
+            "unknown key (not part of the blueprint format)", "不明なキーです（ブループリントの形式にありません）"
+        )
     if kind == "missing":
         return Text("required but missing", "必須項目がありません")
     if kind == "literal_error":
@@ -90,9 +92,7 @@ def loads_blueprint(text: str, source: str = "<blueprint>", path: Path | None = 
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise BlueprintError(
-            source, [("", Text(f"not valid TOML: {exc}", f"TOML として読めません: {exc}"))]
-        ) from exc
+        raise BlueprintError(source, [("", Text(f"not valid TOML: {exc}", f"TOML として読めません: {exc}"))]) from exc
     return validate_data(data, source, path)
 
 

@@ -28,7 +28,11 @@ def validate(args: argparse.Namespace) -> int:
         except BlueprintError as exc:
             code = EXIT_USAGE
             results.append(
-                {"file": f, "valid": False, "errors": [{"field": loc, "en": m.en, "ja": m.ja} for loc, m in exc.problems]}
+                {
+                    "file": f,
+                    "valid": False,
+                    "errors": [{"field": loc, "en": m.en, "ja": m.ja} for loc, m in exc.problems],
+                }
             )
             if not args.json:
                 eprint(exc.render())
@@ -37,9 +41,11 @@ def validate(args: argparse.Namespace) -> int:
         platforms = [p for p in ("ios", "android") if getattr(bp, p) is not None]
         results.append({"file": f, "valid": True, "name": bp.name, "platforms": platforms, "hash": digest})
         if not args.json:
-            print(Text("{f}: OK ({name}; {pl}; hash {h})", "{f}: OK（{name}、{pl}、ハッシュ {h}）").format(
-                f=f, name=bp.name, pl="+".join(platforms), h=digest[:12]
-            ))
+            print(
+                Text("{f}: OK ({name}; {pl}; hash {h})", "{f}: OK（{name}、{pl}、ハッシュ {h}）").format(
+                    f=f, name=bp.name, pl="+".join(platforms), h=digest[:12]
+                )
+            )
     if args.json:
         print_json(results)
     return code

@@ -23,14 +23,18 @@ def parse_when(value: str) -> datetime:
     m = _REL.match(value.strip())
     if m:
         n, unit = int(m.group(1)), m.group(2)
-        delta = {"m": timedelta(minutes=n), "h": timedelta(hours=n), "d": timedelta(days=n), "w": timedelta(weeks=n)}[unit]
+        delta = {"m": timedelta(minutes=n), "h": timedelta(hours=n), "d": timedelta(days=n), "w": timedelta(weeks=n)}[
+            unit
+        ]
         return datetime.now(UTC) - delta
     try:
         dt = datetime.fromisoformat(value)
     except ValueError as exc:
         raise CliError(
-            Text(f"not a date or duration: {value!r} (use 2026-11-01, 2026-11-01T09:00, 12h, 7d)",
-                 f"日付または期間として読めません: {value!r}（例: 2026-11-01, 2026-11-01T09:00, 12h, 7d）")
+            Text(
+                f"not a date or duration: {value!r} (use 2026-11-01, 2026-11-01T09:00, 12h, 7d)",
+                f"日付または期間として読めません: {value!r}（例: 2026-11-01, 2026-11-01T09:00, 12h, 7d）",
+            )
         ) from exc
     return dt if dt.tzinfo else dt.astimezone(UTC)
 

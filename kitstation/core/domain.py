@@ -64,7 +64,9 @@ USER_ACTION_TEXT: dict[UserAction, Text] = {
     UserAction.ACCEPT_USB_DEBUGGING: Text(
         "Accept the USB debugging prompt on the phone", "端末の「USBデバッグを許可」を承認してください"
     ),
-    UserAction.SCAN_BOX: Text("USB debugging is off: scan the box label", "USBデバッグが無効です: 箱のラベルをスキャンしてください"),
+    UserAction.SCAN_BOX: Text(
+        "USB debugging is off: scan the box label", "USBデバッグが無効です: 箱のラベルをスキャンしてください"
+    ),
     UserAction.CONFIRM_PROFILE: Text(
         "Confirm the profile installation on the device", "デバイス上でプロファイルのインストールを承認してください"
     ),

@@ -67,6 +67,14 @@ class WaitingForUser(BenchEvent):
 
 
 @dataclass(frozen=True, slots=True)
+class IdentifyFailed(BenchEvent):
+    """The device could not be read (or a run could not start): the slot shows failed."""
+
+    reason: Text
+    code: str = "identify_failed"
+
+
+@dataclass(frozen=True, slots=True)
 class RunStarted(BenchEvent):
     run_id: int
     blueprint: str
@@ -114,6 +122,7 @@ Event = (
     | DeviceIdentified
     | DeviceDetached
     | WaitingForUser
+    | IdentifyFailed
     | RunStarted
     | StepStarted
     | StepProgress

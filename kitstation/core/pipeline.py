@@ -43,7 +43,9 @@ from kitstation.log.store import AsyncKitLog
 
 log = logging.getLogger(__name__)
 
-ALREADY_DONE = Text("Already prepared with this blueprint (not redone)", "このブループリントで準備済みです（再実行しません）")
+ALREADY_DONE = Text(
+    "Already prepared with this blueprint (not redone)", "このブループリントで準備済みです（再実行しません）"
+)
 # A step result whose detail has this key sets the device's hand-off state in the log.
 EXTERNAL_STATE = "external_state"
 INTERNAL = Text("Internal error in step {step}: {error}", "ステップ {step} で内部エラー: {error}")
@@ -107,8 +109,9 @@ class Pipeline:
         slot = req.slot or req.device.key
 
         if rp is not None and not req.force and rp.status in (RunStatus.OK, RunStatus.WAITING_EXTERNAL):
-            self.emit(RunFinished(slot, run_id=rp.run_id, status=rp.status, reason=ALREADY_DONE, code="already_done"))
-            return rp.status
+            status: RunStatus = rp.status
+            self.emit(RunFinished(slot, run_id=rp.run_id, status=status, reason=ALREADY_DONE, code="already_done"))
+            return status
 
         resumable = rp is not None and not req.force and rp.status in (RunStatus.RUNNING, RunStatus.INTERRUPTED)
         done: dict[str, StepResult] = {}
@@ -163,20 +166,26 @@ class Pipeline:
                     if verdict is True:
                         ev = await self.log.step_started(run_id, step.id)
                         confirmed = Text(
-                            "Confirmed done on the device after an interruption", "中断後にデバイス上で完了を確認しました"
+                            "Confirmed done on the device after an interruption",
+                            "中断後にデバイス上で完了を確認しました",
                         )
                         await self.log.step_ended(ev, Outcome.OK, "confirmed_after_resume", confirmed)
                         done[step.id] = StepResult.ok(confirmed)
-                        self.emit(StepFinished(slot, run_id=run_id, step_id=step.id, outcome=Outcome.OK, reason=confirmed))
+                        self.emit(
+                            StepFinished(slot, run_id=run_id, step_id=step.id, outcome=Outcome.OK, reason=confirmed)
+                        )
                         continue
                     if verdict is None and not step.idempotent:
                         reason = Text(
-                            "Interrupted during '{en}'; it is not safe to repeat automatically. Check the device, then redo the device.",
+                            "Interrupted during '{en}'; it is not safe to repeat automatically."
+                            " Check the device, then redo the device.",
                             "「{ja}」の実行中に中断されました。自動では再実行できません。デバイスを確認してからやり直してください。",
                         ).format(en=step.title.en, ja=step.title.ja)
                         ev = await self.log.step_started(run_id, step.id)
                         await self.log.step_ended(ev, Outcome.FAILED, "unsafe_to_repeat", reason)
-                        self.emit(StepFinished(slot, run_id=run_id, step_id=step.id, outcome=Outcome.FAILED, reason=reason))
+                        self.emit(
+                            StepFinished(slot, run_id=run_id, step_id=step.id, outcome=Outcome.FAILED, reason=reason)
+                        )
                         return await self._finish(slot, run_id, RunStatus.FAILED, "unsafe_to_repeat", reason)
                 result = await self._run_step(slot, run_id, ctx, step, index, len(req.steps))
                 if result.outcome == Outcome.FAILED:
@@ -191,7 +200,10 @@ class Pipeline:
             reason = (
                 Text("Cancelled by the technician", "技術者がキャンセルしました")
                 if status == RunStatus.CANCELLED
-                else Text("Interrupted (device disconnected or station stopped)", "中断されました（デバイス切断またはステーション停止）")
+                else Text(
+                    "Interrupted (device disconnected or station stopped)",
+                    "中断されました（デバイス切断またはステーション停止）",
+                )
             )
             # Shield: the log must record the end even while this task is being cancelled.
             await asyncio.shield(self._finish(slot, run_id, status, status.value, reason))
@@ -223,24 +235,39 @@ class Pipeline:
         while True:
             attempt += 1
             ev = await self.log.step_started(run_id, step.id, attempt)
-            self.emit(StepStarted(slot, run_id=run_id, step_id=step.id, title=step.title, index=index, total=total, attempt=attempt))
+            self.emit(
+                StepStarted(
+                    slot, run_id=run_id, step_id=step.id, title=step.title, index=index, total=total, attempt=attempt
+                )
+            )
             try:
                 result = await step.run(ctx)
             except asyncio.CancelledError:
                 await asyncio.shield(
-                    self.log.step_ended(
-                        ev, Outcome.INTERRUPTED, "cancelled", Text("Interrupted", "中断されました")
-                    )
+                    self.log.step_ended(ev, Outcome.INTERRUPTED, "cancelled", Text("Interrupted", "中断されました"))
                 )
                 self.emit(StepFinished(slot, run_id=run_id, step_id=step.id, outcome=Outcome.INTERRUPTED))
                 raise
             except DeviceGone as exc:
                 await self.log.step_ended(ev, Outcome.INTERRUPTED, exc.code, exc.reason, exc.detail)
-                self.emit(StepFinished(slot, run_id=run_id, step_id=step.id, outcome=Outcome.INTERRUPTED, reason=exc.reason, code=exc.code))
+                self.emit(
+                    StepFinished(
+                        slot,
+                        run_id=run_id,
+                        step_id=step.id,
+                        outcome=Outcome.INTERRUPTED,
+                        reason=exc.reason,
+                        code=exc.code,
+                    )
+                )
                 return StepResult(Outcome.INTERRUPTED, exc.reason, exc.code)
             except StepError as exc:
                 await self.log.step_ended(ev, Outcome.FAILED, exc.code, exc.reason, exc.detail)
-                self.emit(StepFinished(slot, run_id=run_id, step_id=step.id, outcome=Outcome.FAILED, reason=exc.reason, code=exc.code))
+                self.emit(
+                    StepFinished(
+                        slot, run_id=run_id, step_id=step.id, outcome=Outcome.FAILED, reason=exc.reason, code=exc.code
+                    )
+                )
                 if exc.transient and not isinstance(exc, PermanentError) and attempt < self.retry.attempts:
                     await asyncio.sleep(self.retry.delay(attempt))
                     continue
@@ -249,13 +276,19 @@ class Pipeline:
                 log.exception("step %s failed unexpectedly", step.id)
                 reason = INTERNAL.format(step=step.id, error=f"{type(exc).__name__}: {exc}")
                 await self.log.step_ended(ev, Outcome.FAILED, "internal", reason)
-                self.emit(StepFinished(slot, run_id=run_id, step_id=step.id, outcome=Outcome.FAILED, reason=reason, code="internal"))
+                self.emit(
+                    StepFinished(
+                        slot, run_id=run_id, step_id=step.id, outcome=Outcome.FAILED, reason=reason, code="internal"
+                    )
+                )
                 return StepResult(Outcome.FAILED, reason, "internal")
             await self.log.step_ended(ev, result.outcome, result.code, result.reason, result.detail)
             if result.detail and isinstance(result.detail.get(EXTERNAL_STATE), str):
                 # Hand-off states live on the device row: "awaiting_abm", "kme_registered", "enrolled".
                 await self.log.set_external_state(ctx.scratch["device_id"], result.detail[EXTERNAL_STATE])
             self.emit(
-                StepFinished(slot, run_id=run_id, step_id=step.id, outcome=result.outcome, reason=result.reason, code=result.code)
+                StepFinished(
+                    slot, run_id=run_id, step_id=step.id, outcome=result.outcome, reason=result.reason, code=result.code
+                )
             )
             return result

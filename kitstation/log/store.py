@@ -134,42 +134,39 @@ SORTABLE = {
 
 def history_select(flt: RunFilter) -> Any:
     """A Core ``select`` of history rows (columns :data:`HISTORY_COLUMNS`) for a filter."""
-    stmt = (
-        select(
-            run_t.c.id.label("run_id"),
-            run_t.c.started_at,
-            run_t.c.ended_at,
-            run_t.c.status,
-            run_t.c.current_step,
-            run_t.c.error_code,
-            run_t.c.reason_en,
-            run_t.c.reason_ja,
-            run_t.c.slot,
-            run_t.c.platform,
-            device_t.c.key.label("device_key"),
-            device_t.c.serial,
-            device_t.c.imei,
-            device_t.c.imei2,
-            device_t.c.udid,
-            device_t.c.model_id,
-            device_t.c.marketing_name,
-            device_t.c.os_version,
-            device_t.c.external_state,
-            bp_t.c.name.label("blueprint_name"),
-            bp_t.c.content_hash.label("blueprint_hash"),
-            tech_t.c.name.label("technician"),
-            station_t.c.name.label("station"),
-            run_t.c.session_id,
-            session_t.c.order_ref,
-            session_t.c.customer,
-        )
-        .select_from(
-            run_t.join(device_t, device_t.c.id == run_t.c.device_id)
-            .join(bp_t, bp_t.c.id == run_t.c.blueprint_id)
-            .join(station_t, station_t.c.id == run_t.c.station_id)
-            .outerjoin(tech_t, tech_t.c.id == run_t.c.technician_id)
-            .outerjoin(session_t, session_t.c.id == run_t.c.session_id)
-        )
+    stmt = select(
+        run_t.c.id.label("run_id"),
+        run_t.c.started_at,
+        run_t.c.ended_at,
+        run_t.c.status,
+        run_t.c.current_step,
+        run_t.c.error_code,
+        run_t.c.reason_en,
+        run_t.c.reason_ja,
+        run_t.c.slot,
+        run_t.c.platform,
+        device_t.c.key.label("device_key"),
+        device_t.c.serial,
+        device_t.c.imei,
+        device_t.c.imei2,
+        device_t.c.udid,
+        device_t.c.model_id,
+        device_t.c.marketing_name,
+        device_t.c.os_version,
+        device_t.c.external_state,
+        bp_t.c.name.label("blueprint_name"),
+        bp_t.c.content_hash.label("blueprint_hash"),
+        tech_t.c.name.label("technician"),
+        station_t.c.name.label("station"),
+        run_t.c.session_id,
+        session_t.c.order_ref,
+        session_t.c.customer,
+    ).select_from(
+        run_t.join(device_t, device_t.c.id == run_t.c.device_id)
+        .join(bp_t, bp_t.c.id == run_t.c.blueprint_id)
+        .join(station_t, station_t.c.id == run_t.c.station_id)
+        .outerjoin(tech_t, tech_t.c.id == run_t.c.technician_id)
+        .outerjoin(session_t, session_t.c.id == run_t.c.session_id)
     )
     conds = []
     if flt.since is not None:
@@ -214,6 +211,13 @@ def history_select(flt: RunFilter) -> Any:
     return stmt
 
 
+def _pk(result: Any) -> int:
+    """The new row's id from an INSERT result."""
+    key = result.inserted_primary_key
+    assert key is not None
+    return int(key[0])
+
+
 def _json(detail: dict[str, Any] | None) -> str | None:
     if detail is None:
         return None
@@ -244,7 +248,7 @@ class KitLog:
                 return int(found)
         try:
             with self.engine.begin() as conn:
-                return int(conn.execute(insert(table).values(**{key_col: key}, **values)).inserted_primary_key[0])
+                return _pk(conn.execute(insert(table).values(**{key_col: key}, **values)))
         except IntegrityError:  # another station created it meanwhile
             with self.engine.begin() as conn:
                 return int(conn.execute(select(table.c.id).where(table.c[key_col] == key)).scalar_one())
@@ -298,7 +302,7 @@ class KitLog:
                         platform=device.platform.value, key=device.key, first_seen=now(), external_state="", **values
                     )
                 )
-                return int(res.inserted_primary_key[0])
+                return _pk(res)
         except IntegrityError:
             with self.engine.begin() as conn:
                 found = conn.execute(select(device_t.c.id).where(cond)).scalar_one()
@@ -333,7 +337,7 @@ class KitLog:
                     started_at=now(),
                 )
             )
-            return int(res.inserted_primary_key[0])
+            return _pk(res)
 
     def end_session(self, session_id: int) -> None:
         with self.engine.begin() as conn:
@@ -366,7 +370,7 @@ class KitLog:
                     started_at=now(),
                 )
             )
-            return int(res.inserted_primary_key[0])
+            return _pk(res)
 
     def reopen_run(self, run_id: int, *, slot: str | None = None, session_id: int | None = None) -> None:
         values: dict[str, Any] = {"status": RunStatus.RUNNING.value, "ended_at": None}
@@ -399,7 +403,7 @@ class KitLog:
                 )
             )
             conn.execute(update(run_t).where(run_t.c.id == run_id).values(current_step=step_id))
-            return int(res.inserted_primary_key[0])
+            return _pk(res)
 
     def step_ended(
         self,
@@ -563,13 +567,15 @@ class KitLog:
                     scanned_at=now(),
                 )
             )
-            return int(res.inserted_primary_key[0])
+            return _pk(res)
 
     def slot_names(self, station_id: int) -> dict[str, str]:
         with self.engine.connect() as conn:
             return {
                 r.location: r.label
-                for r in conn.execute(select(slot_t.c.location, slot_t.c.label).where(slot_t.c.station_id == station_id))
+                for r in conn.execute(
+                    select(slot_t.c.location, slot_t.c.label).where(slot_t.c.station_id == station_id)
+                )
             }
 
     def set_slot_name(self, station_id: int, location: str, label: str) -> None:
