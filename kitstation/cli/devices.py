@@ -1,9 +1,118 @@
-"""CLI commands: devices (placeholder until its issue fills it in)."""
+"""``kitstation devices``: list the devices attached now, identified, on every platform."""
 
 from __future__ import annotations
 
+import argparse
+import asyncio
+import contextlib
+from dataclasses import asdict
 from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from kitstation.cli.common import EXIT_OK, add_db_option, print_json
+from kitstation.cli.station_opts import add_station_options, platforms_from
+from kitstation.core.domain import USER_ACTION_TEXT, Device, UserActionRequired
+from kitstation.core.events import Attached, Detached
+from kitstation.core.protocols import PlatformAdapter
+from kitstation.i18n import current_language
+from kitstation.station import Station
 
 
 def register(sub: Any) -> None:
-    return None
+    p = sub.add_parser("devices", help="list attached devices")
+    add_db_option(p)
+    add_station_options(p)
+    p.add_argument("--settle", type=float, default=1.5, help="seconds to listen for devices (default 1.5)")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.set_defaults(func=run)
+
+
+async def _collect(adapter: PlatformAdapter, settle: float) -> list[str]:
+    """Connection ids attached after listening ``settle`` seconds."""
+    present: dict[str, None] = {}
+
+    async def listen() -> None:
+        async for ev in adapter.discover():
+            if isinstance(ev, Attached):
+                present[ev.connection_id] = None
+            elif isinstance(ev, Detached):
+                present.pop(ev.connection_id, None)
+
+    task = asyncio.create_task(listen())
+    await asyncio.sleep(settle)
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError, Exception):
+        await task
+    return list(present)
+
+
+async def list_devices(station: Station, settle: float) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    for adapter in station.adapters:
+        for cid in await _collect(adapter, settle):
+            row: dict[str, Any] = {"platform": adapter.platform.value, "connection_id": cid}
+            try:
+                dev: Device = await asyncio.wait_for(adapter.identify(cid), 30)
+                d = asdict(dev)
+                d["platform"] = dev.platform.value
+                d["imeis"] = list(dev.imeis)
+                row.update(d)
+                row["state"] = "ready"
+            except UserActionRequired as exc:
+                row["state"] = "waiting_user"
+                row["action"] = exc.action.value
+                row["reason"] = {"en": USER_ACTION_TEXT[exc.action].en, "ja": USER_ACTION_TEXT[exc.action].ja}
+            except Exception as exc:  # shown as a row, not a traceback
+                row["state"] = "error"
+                row["reason"] = {"en": str(exc), "ja": str(exc)}
+            rows.append(row)
+    return rows
+
+
+async def _main(args: argparse.Namespace) -> list[dict[str, Any]]:
+    station = Station(
+        db=getattr(args, "db", None),
+        simulate=args.simulate,
+        simulate_speed=args.speed,
+        usbmux_address=args.usbmux,
+        adb_port=args.adb_port,
+        platforms=platforms_from(args),
+    )
+    await station.start()
+    try:
+        return await list_devices(station, args.settle)
+    finally:
+        await station.aclose()
+
+
+def run(args: argparse.Namespace) -> int:
+    rows = asyncio.run(_main(args))
+    if args.json:
+        print_json(rows)
+        return EXIT_OK
+    ja = current_language() == "ja"
+    table = Table()
+    for h in (
+        ("機種", "シリアル", "IMEI", "OS", "状態", "接続")
+        if ja
+        else ("Model", "Serial", "IMEI", "OS", "State", "Connection")
+    ):
+        table.add_column(h)
+    for r in rows:
+        state = r["state"]
+        if "reason" in r:
+            state += ": " + r["reason"]["ja" if ja else "en"]
+        table.add_row(
+            str(r.get("marketing_name") or r.get("model_id") or r["platform"]),
+            str(r.get("serial") or ""),
+            ", ".join(r.get("imeis") or []),
+            str(r.get("os_version") or ""),
+            state,
+            r["connection_id"],
+        )
+    Console().print(table)
+    if not rows:
+        print("接続されたデバイスはありません。" if ja else "No devices attached.")
+    return EXIT_OK

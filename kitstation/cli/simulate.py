@@ -1,9 +1,96 @@
-"""CLI commands: simulate (placeholder until its issue fills it in)."""
+"""``kitstation simulate``: run simulated iPhones/iPads and Galaxy phones until interrupted.
+
+The iOS devices sit behind a simulated usbmuxd (a unix socket, or TCP for Windows-style
+clients); the Galaxy phones behind a real adb server on its own port with its own HOME, so the
+user's adb keys and server on 5037 are never touched. It prints each device and the
+environment another shell needs (``USBMUXD_SOCKET_ADDRESS=...``, ``ANDROID_ADB_SERVER_PORT=...``).
+"""
 
 from __future__ import annotations
 
+import argparse
+import signal
+import threading
 from typing import Any
+
+from kitstation.cli.common import EXIT_OK, CliError
+from kitstation.i18n import Text
 
 
 def register(sub: Any) -> None:
-    return None
+    p = sub.add_parser("simulate", help="run simulated devices (for demos, training and tests)")
+    p.add_argument("--ios", type=int, default=0, metavar="N", help="simulated iPhones/iPads")
+    p.add_argument("--android", type=int, default=0, metavar="M", help="simulated Galaxy phones")
+    p.add_argument(
+        "--usbmux", metavar="PATH|HOST:PORT", help="where the simulated usbmuxd listens (default: a temp socket)"
+    )
+    p.add_argument("--adb-port", type=int, metavar="PORT", help="adb server port (default: a free port)")
+    p.add_argument("--speed", type=float, default=1.0, help="time factor: 10 = ten times faster than real devices")
+    p.add_argument("--seed", type=int, default=0, help="seed for serials, IMEIs and timing jitter")
+    p.add_argument(
+        "--fault",
+        action="append",
+        default=[],
+        metavar="SPEC",
+        help="inject a fault, e.g. 0:unplug-at=erase (see docs/simulator-ios.md, docs/simulator-android.md)",
+    )
+    p.set_defaults(func=run)
+
+
+def _usbmux_kwargs(value: str | None) -> dict[str, Any]:
+    if not value:
+        return {}
+    host, sep, port = value.rpartition(":")
+    if sep and port.isdigit() and not value.startswith(("/", "UNIX:")):
+        if host not in ("127.0.0.1", "localhost", ""):
+            raise CliError(
+                Text("the simulator listens on 127.0.0.1 only", "シミュレーターは 127.0.0.1 でのみ待ち受けます")
+            )
+        return {"tcp_port": int(port)}
+    return {"socket_path": value.removeprefix("UNIX:")}
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.ios <= 0 and args.android <= 0:
+        raise CliError(
+            Text(
+                "nothing to simulate: give --ios N and/or --android M", "--ios N または --android M を指定してください"
+            )
+        )
+    if args.speed <= 0:
+        raise CliError(Text("--speed must be positive", "--speed は正の数で指定してください"))
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    started: list[Any] = []
+    try:
+        if args.ios > 0:
+            from kitstation.simulator.ios import IOSSimulatorThread
+
+            ios = IOSSimulatorThread(speed=args.speed, seed=args.seed, faults=args.fault, **_usbmux_kwargs(args.usbmux))
+            ios.start()
+            started.append(ios)
+            for _ in range(args.ios):
+                d = ios.plug()
+                print(
+                    f"iOS     {d.marketing_name:<22} iOS {d.product_version:<8} UDID {d.udid}  serial {d.serial}",
+                    flush=True,
+                )
+            print(f"USBMUXD_SOCKET_ADDRESS={ios.address}", flush=True)
+        if args.android > 0:
+            from kitstation.simulator.android import AndroidSimulator
+
+            sim = AndroidSimulator(adb_port=args.adb_port, speed=args.speed, seed=args.seed, faults=args.fault)
+            sim.start()
+            started.append(sim)
+            for _ in range(args.android):
+                g = sim.plug()
+                print(f"Android {g.marketing_name:<22} {g.model:<10} serial {g.serial}  adb {g.adb_serial}", flush=True)
+            print(f"ANDROID_ADB_SERVER_PORT={sim.adb_port}", flush=True)
+        print(Text("Simulating; press Ctrl-C to stop.", "シミュレーション中です。Ctrl-C で終了します。"), flush=True)
+        while not stop.wait(0.5):
+            pass
+    finally:
+        for s in reversed(started):
+            s.stop()
+    return EXIT_OK

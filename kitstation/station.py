@@ -1,0 +1,155 @@
+"""The composition root: one station = the kitting log + the platform adapters (+ simulators).
+
+The GUI and the CLI both start a :class:`Station` and make a :class:`~kitstation.core.bench.Bench`
+from it. With ``simulate=N`` the station first starts N wire-level simulated devices (half iPhones
+and iPads behind a simulated usbmuxd, half Galaxy phones behind a real adb server on its own
+port) and points the adapters at them -- the demo and training mode, and what a new user sees
+with no hardware.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from kitstation.core.bench import Bench, BenchConfig
+from kitstation.core.domain import Platform
+from kitstation.core.protocols import PlatformAdapter, Secrets
+from kitstation.log import KitLog
+from kitstation.log.db import resolve_url
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class SimulationPlan:
+    ios: int = 0
+    android: int = 0
+    speed: float = 20.0
+    seed: int = 0
+    faults: tuple[str, ...] = ()
+
+    @staticmethod
+    def split(total: int, speed: float = 20.0, seed: int = 0, faults: Sequence[str] = ()) -> SimulationPlan:
+        """N devices: half iOS (rounded up), half Galaxy."""
+        return SimulationPlan(ios=(total + 1) // 2, android=total // 2, speed=speed, seed=seed, faults=tuple(faults))
+
+
+class Station:
+    def __init__(
+        self,
+        *,
+        db: str | None = None,
+        simulate: int | SimulationPlan = 0,
+        simulate_speed: float = 20.0,
+        usbmux_address: str | None = None,
+        adb_port: int | None = None,
+        platforms: Sequence[Platform] = (Platform.IOS, Platform.ANDROID),
+    ) -> None:
+        self.db_url = resolve_url(db)
+        if isinstance(simulate, SimulationPlan):
+            self.plan: SimulationPlan | None = simulate
+        elif simulate:
+            self.plan = SimulationPlan.split(simulate, simulate_speed)
+        else:
+            self.plan = None
+        self.usbmux_address = usbmux_address
+        self.adb_port = adb_port
+        self.platforms = tuple(platforms)
+        self.kitlog: KitLog | None = None
+        self.adapters: list[PlatformAdapter] = []
+        self.ios_sim: Any = None
+        self.android_sim: Any = None
+        self._saved_env: dict[str, str | None] = {}
+
+    @property
+    def simulated(self) -> bool:
+        return self.plan is not None
+
+    async def start(self) -> None:
+        loop = asyncio.get_running_loop()
+        # Opening the log runs migrations: off the loop, it may take a moment on PostgreSQL.
+        self.kitlog = await loop.run_in_executor(None, KitLog, self.db_url)
+        if self.plan is not None:
+            await loop.run_in_executor(None, self._start_simulators, self.plan)
+        self.adapters = self._make_adapters()
+
+    def _set_env(self, name: str, value: str) -> None:
+        self._saved_env.setdefault(name, os.environ.get(name))
+        os.environ[name] = value
+
+    def _start_simulators(self, plan: SimulationPlan) -> None:
+        if plan.ios and Platform.IOS in self.platforms:
+            from kitstation.simulator.ios import IOSSimulatorThread
+
+            sim = IOSSimulatorThread(speed=plan.speed, seed=plan.seed, faults=list(plan.faults))
+            sim.start()
+            self.ios_sim = sim
+            for _ in range(plan.ios):
+                sim.plug()
+            self.usbmux_address = sim.address
+            # pymobiledevice3 saves pair records through a mux it opens without our address:
+            # it must find the simulated usbmuxd in the environment too (see docs/ios.md).
+            self._set_env("USBMUXD_SOCKET_ADDRESS", sim.address)
+        if plan.android and Platform.ANDROID in self.platforms:
+            from kitstation.simulator.android import AndroidSimulator
+
+            asim = AndroidSimulator(speed=plan.speed, seed=plan.seed, faults=list(plan.faults))
+            asim.start()
+            self.android_sim = asim
+            for _ in range(plan.android):
+                asim.plug()
+            self.adb_port = asim.adb_port
+            for k, v in asim.env.items():
+                self._set_env(k, v)
+
+    def _make_adapters(self) -> list[PlatformAdapter]:
+        adapters: list[PlatformAdapter] = []
+        if Platform.IOS in self.platforms:
+            from kitstation.ios import IOSAdapter
+
+            adapters.append(IOSAdapter(usbmux_address=self.usbmux_address))
+        if Platform.ANDROID in self.platforms:
+            from kitstation.android import AndroidAdapter
+
+            adapters.append(AndroidAdapter(adb_port=self.adb_port))
+        return adapters
+
+    def bench(self, config: BenchConfig | None = None, secrets: Secrets | None = None) -> Bench:
+        assert self.kitlog is not None, "start() the station first"
+        return Bench(self.kitlog, self.adapters, config, secrets=secrets)
+
+    async def aclose(self) -> None:
+        for adapter in self.adapters:
+            try:
+                await adapter.aclose()
+            except Exception:
+                log.exception("closing %s adapter", adapter.platform)
+        self.adapters = []
+        loop = asyncio.get_running_loop()
+        if self.ios_sim is not None:
+            await loop.run_in_executor(None, self.ios_sim.stop)
+            self.ios_sim = None
+        if self.android_sim is not None:
+            await loop.run_in_executor(None, self.android_sim.stop)
+            self.android_sim = None
+        for k, v in self._saved_env.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+        self._saved_env.clear()
+        if self.kitlog is not None:
+            self.kitlog.close()
+            self.kitlog = None
+
+    async def __aenter__(self) -> Station:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
