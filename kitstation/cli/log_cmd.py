@@ -10,7 +10,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from kitstation.cli.common import EXIT_OK, CliError, add_db_option, print_json
+from kitstation.cli.common import EXIT_OK, add_db_option, print_json
 from kitstation.i18n import Text, current_language
 from kitstation.log import KitLog
 from kitstation.log.store import RunFilter
@@ -30,12 +30,11 @@ def parse_when(value: str) -> datetime:
     try:
         dt = datetime.fromisoformat(value)
     except ValueError as exc:
-        raise CliError(
-            Text(
-                f"not a date or duration: {value!r} (use 2026-11-01, 2026-11-01T09:00, 12h, 7d)",
-                f"日付または期間として読めません: {value!r}（例: 2026-11-01, 2026-11-01T09:00, 12h, 7d）",
-            )
-        ) from exc
+        message = Text(
+            f"not a date or duration: {value!r} (use 2026-11-01, 2026-11-01T09:00, 12h, 7d)",
+            f"日付または期間として読めません: {value!r}（例: 2026-11-01, 2026-11-01T09:00, 12h, 7d）",
+        )
+        raise argparse.ArgumentTypeError(str(message)) from exc
     return dt if dt.tzinfo else dt.astimezone(UTC)
 
 

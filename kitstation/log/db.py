@@ -6,7 +6,10 @@ head, under a lock so that several stations opening one PostgreSQL log at once d
 
 from __future__ import annotations
 
+import contextlib
 import os
+import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -67,15 +70,52 @@ def alembic_config(url: str) -> Config:
     return cfg
 
 
+@contextlib.contextmanager
+def _file_lock(path: Path) -> Iterator[None]:
+    """An exclusive lock on ``path`` across processes (POSIX flock, Windows msvcrt)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a+b") as fh:
+        if sys.platform == "win32":  # pragma: no cover - exercised on Windows stations only
+            import msvcrt
+
+            fh.seek(0)
+            while True:
+                try:
+                    msvcrt.locking(fh.fileno(), msvcrt.LK_LOCK, 1)
+                    break
+                except OSError:
+                    continue
+            try:
+                yield
+            finally:
+                fh.seek(0)
+                msvcrt.locking(fh.fileno(), msvcrt.LK_UNLCK, 1)
+        else:
+            import fcntl
+
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+
+
 def migrate(engine: Engine) -> None:
-    """Bring the schema up to head (idempotent; safe with several stations at once)."""
+    """Bring the schema up to head (idempotent; safe with several stations at once).
+
+    PostgreSQL: a transaction-scoped advisory lock serialises stations. SQLite: pysqlite starts
+    transactions lazily, so two processes could both see an empty file and race the DDL; a lock
+    file beside the database serialises them instead.
+    """
     cfg = alembic_config(engine.url.render_as_string(hide_password=False))
-    with engine.begin() as conn:
+    database = engine.url.database
+    if engine.dialect.name == "sqlite" and database and database != ":memory:":
+        lock: contextlib.AbstractContextManager[None] = _file_lock(Path(database + ".migrate-lock"))
+    else:
+        lock = contextlib.nullcontext()
+    with lock, engine.begin() as conn:
         if engine.dialect.name == "postgresql":
             conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_MIGRATION_LOCK})
-        elif engine.dialect.name == "sqlite":
-            # Take the write lock first so a second process waits instead of racing the DDL.
-            conn.exec_driver_sql("BEGIN IMMEDIATE") if not conn.in_transaction() else None
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
 
