@@ -1,0 +1,1 @@
+"""Tests of the Android adapter, intake, KME and QR provisioning."""

@@ -1,0 +1,1 @@
+"""Tests of the pyusb listing on a simulated USB tree."""
