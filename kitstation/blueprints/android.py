@@ -1,4 +1,17 @@
-"""The Android part of a blueprint: Knox Mobile Enrollment profile, Device Owner over adb, QR."""
+"""The Android part of a blueprint: Knox Mobile Enrollment profile, Device Owner over adb, QR.
+
+Three methods (``[android] method``):
+
+* ``kme`` -- Knox Mobile Enrollment. ``[android.kme]`` mirrors the KME console's *Device Owner*
+  profile (profile name, MDM "Other" + agent APK URL, custom JSON, system apps disabled or kept,
+  legal agreements, company name, support contact, skip setup wizard). The station records each
+  device for the KME bulk upload (layout in ``[android.kme_export]``); uploading, approving and
+  assigning the profile happen in the KME console, outside the station.
+* ``device_owner`` -- for devices with USB debugging on: install ``[android.agent]`` and make it
+  Device Owner with ``dpm set-device-owner``, then optional ``settings`` and ``disable_packages``.
+* ``qr`` -- an Android Enterprise provisioning QR code (``[android.qr]``) for devices at the
+  welcome screen (tap it six times to open the QR reader).
+"""
 
 from __future__ import annotations
 
@@ -95,9 +108,16 @@ class QrWifi(Section):
 
 
 class QrOptions(Section):
-    """Android Enterprise QR provisioning options (for devices at the welcome screen)."""
+    """Android Enterprise QR provisioning options (for devices at the welcome screen).
+
+    ``download_url`` and ``admin_component`` default to the agent's (``[android.agent]`` url /
+    admin_receiver) or the KME profile's. ``signature_checksum`` is only needed when the station
+    cannot compute it from the agent APK (an APK without a v1 signature block).
+    """
 
     download_url: str = ""
+    admin_component: str = ""
+    signature_checksum: str = ""
     wifi: QrWifi | None = None
     locale: str = ""
     time_zone: str = ""
@@ -127,10 +147,36 @@ class AndroidOptions(Section):
     kme_export: KmeExport = Field(default_factory=KmeExport)
     verify: bool = True
 
+    def admin_component(self) -> str:
+        """The Device Owner component ``package/receiver``: QR override, agent, then KME profile."""
+        if self.qr is not None and self.qr.admin_component:
+            return self.qr.admin_component
+        if self.agent is not None:
+            return self.agent.admin_receiver
+        return self.kme.admin_component if self.kme is not None else ""
+
+    def download_url(self) -> str:
+        """Where a device downloads the agent: QR override, agent URL, then KME's agent APK URL."""
+        if self.qr is not None and self.qr.download_url:
+            return self.qr.download_url
+        if self.agent is not None and self.agent.url:
+            return self.agent.url
+        return self.kme.agent_apk_url if self.kme is not None else ""
+
     @model_validator(mode="after")
     def _method_rules(self) -> AndroidOptions:
         if self.method == "kme" and self.kme is None:
             raise ValueError("method 'kme' needs an [android.kme] profile")
         if self.method == "device_owner" and self.agent is None:
             raise ValueError("method 'device_owner' needs an [android.agent]")
+        if self.method == "qr":
+            if self.qr is None:
+                raise ValueError("method 'qr' needs an [android.qr] section")
+            if not self.download_url():
+                raise ValueError("method 'qr' needs a download URL ([android.qr] download_url or [android.agent] url)")
+            if not self.admin_component():
+                raise ValueError("method 'qr' needs an admin component ([android.agent] admin_receiver)")
+        for component in (self.qr.admin_component if self.qr else "", self.kme.admin_component if self.kme else ""):
+            if component and not _COMPONENT.match(component):
+                raise ValueError(f"admin component {component!r} must look like 'com.example.agent/.AdminReceiver'")
         return self

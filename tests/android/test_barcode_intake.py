@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from kitstation.core.barcode import ScanKind, is_valid_imei, luhn_check_digit, parse_scan
+from kitstation.core.barcode import is_valid_imei, luhn_check_digit, parse_scan
 from kitstation.core.domain import Device, Platform
 from kitstation.core.intake import IntakeSession, find_android_device, reconcile_device
 from kitstation.log import KitLog
