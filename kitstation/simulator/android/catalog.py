@@ -1,0 +1,219 @@
+"""The Galaxy models the simulator can be, with realistic system properties, serials and IMEIs.
+
+Property values follow what these models report over ``adb shell getprop`` (build fingerprints and
+PDA versions are plausible, not copied from one unit). IMEIs are 15 digits: the model's TAC, a
+serial part drawn from the seeded RNG, and a Luhn check digit, as on the box label.
+"""
+
+from __future__ import annotations
+
+import random
+import string
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class GalaxyModel:
+    """One Galaxy model: identity, Android/One UI/Knox versions and display."""
+
+    model: str
+    marketing_name: str
+    product_name: str
+    device: str
+    android_version: str
+    sdk: int
+    security_patch: str
+    pda: str
+    oneui: str  # ro.build.version.oneui, e.g. 50100 = One UI 5.1
+    knox: str  # net.knoxscep.version
+    knox_config: str  # ro.config.knox
+    tacs: tuple[str, ...]  # one TAC per IMEI slot; () for Wi-Fi-only tablets
+    screen: tuple[int, int]
+    density: int
+    carrier: str = ""  # ro.carrier / ro.csc.sales_code
+    characteristics: str = "phone"
+    extra_props: dict[str, str] = field(default_factory=dict)
+
+
+MODELS: dict[str, GalaxyModel] = {
+    m.model: m
+    for m in (
+        # Galaxy A30 for the Japanese market (as in the KME flow); stays on Android 9, so the IMEI is
+        # still readable over `service call iphonesubinfo`.
+        GalaxyModel(
+            model="SM-A305J",
+            marketing_name="Galaxy A30",
+            product_name="a30jjx",
+            device="a30",
+            android_version="9",
+            sdk=28,
+            security_patch="2020-10-01",
+            pda="A305JJXU2ATJ1",
+            oneui="10100",
+            knox="2.2.0",
+            knox_config="v30",
+            tacs=("35750310",),
+            screen=(1080, 2340),
+            density=420,
+            carrier="KDI",
+        ),
+        GalaxyModel(
+            model="SM-A525F",
+            marketing_name="Galaxy A52",
+            product_name="a52qnsxx",
+            device="a52q",
+            android_version="13",
+            sdk=33,
+            security_patch="2024-05-01",
+            pda="A525FXXS7FXE1",
+            oneui="50100",
+            knox="2.9.0",
+            knox_config="v37",
+            tacs=("35216412", "35216413"),
+            screen=(1080, 2400),
+            density=420,
+            carrier="XEU",
+        ),
+        GalaxyModel(
+            model="SM-S911B",
+            marketing_name="Galaxy S23",
+            product_name="dm1qxxx",
+            device="dm1q",
+            android_version="14",
+            sdk=34,
+            security_patch="2025-03-01",
+            pda="S911BXXS6CYB5",
+            oneui="60100",
+            knox="3.0.0",
+            knox_config="v38",
+            tacs=("35088930", "35088931"),
+            screen=(1080, 2340),
+            density=420,
+            carrier="EUX",
+        ),
+        # docomo's Galaxy S23: carrier models report the carrier model number as device and name.
+        GalaxyModel(
+            model="SC-51D",
+            marketing_name="Galaxy S23",
+            product_name="SC-51D",
+            device="SC-51D",
+            android_version="14",
+            sdk=34,
+            security_patch="2025-02-01",
+            pda="SC51DOMU2CYB1",
+            oneui="60100",
+            knox="3.0.0",
+            knox_config="v38",
+            tacs=("35369281",),
+            screen=(1080, 2340),
+            density=420,
+            carrier="DCM",
+        ),
+        GalaxyModel(
+            model="SM-X700",
+            marketing_name="Galaxy Tab S8",
+            product_name="gts8wifixx",
+            device="gts8wifi",
+            android_version="14",
+            sdk=34,
+            security_patch="2025-01-01",
+            pda="X700XXS5DYA1",
+            oneui="60100",
+            knox="3.0.0",
+            knox_config="v38",
+            tacs=(),
+            screen=(1600, 2560),
+            density=320,
+            carrier="XAR",
+            characteristics="tablet",
+        ),
+    )
+}
+
+# Plug order when no model is asked for: a mixed bench, A30s first as in the KME flow.
+DEFAULT_ROTATION: tuple[str, ...] = ("SM-A305J", "SM-A525F", "SM-S911B", "SC-51D", "SM-X700")
+
+
+def luhn_digit(body: str) -> str:
+    """The Luhn check digit for ``body`` (the IMEI's first 14 digits)."""
+    total = 0
+    for i, ch in enumerate(reversed(body)):
+        d = int(ch)
+        if i % 2 == 0:  # doubled positions, counted from the right of the body
+            d *= 2
+            if d > 9:
+                d -= 9
+        total += d
+    return str((10 - total % 10) % 10)
+
+
+def luhn_valid(number: str) -> bool:
+    """True if ``number`` is all digits and its last digit is the Luhn check digit."""
+    return len(number) >= 2 and number.isdigit() and luhn_digit(number[:-1]) == number[-1]
+
+
+def make_imei(tac: str, rng: random.Random) -> str:
+    body = tac + "".join(rng.choice(string.digits) for _ in range(14 - len(tac)))
+    return body + luhn_digit(body)
+
+
+def make_serial(rng: random.Random) -> str:
+    """A Samsung-style serial: R, factory digit, year letter, month, then 7 alphanumerics."""
+    alnum = string.ascii_uppercase + string.digits
+    return (
+        "R"
+        + rng.choice("5689")
+        + rng.choice("8")
+        + rng.choice("MNRT")
+        + "".join(rng.choice(alnum) for _ in range(7))
+    )
+
+
+def build_props(model: GalaxyModel, serial: str, imeis: tuple[str, ...]) -> dict[str, str]:
+    """The ``getprop`` table of a freshly booted unit."""
+    release, sdk = model.android_version, str(model.sdk)
+    fingerprint = f"samsung/{model.product_name}/{model.device}:{release}/AP1A.240505.005/{model.pda}:user/release-keys"
+    props = {
+        "ro.serialno": serial,
+        "ro.boot.serialno": serial,
+        "ril.serialnumber": serial,
+        "ro.product.model": model.model,
+        "ro.product.name": model.product_name,
+        "ro.product.device": model.device,
+        "ro.product.manufacturer": "samsung",
+        "ro.product.brand": "samsung",
+        "ro.product.system.model": model.model,
+        "ro.product.vendor.model": model.model,
+        "ro.product.cpu.abi": "arm64-v8a",
+        "ro.build.version.release": release,
+        "ro.build.version.sdk": sdk,
+        "ro.build.version.security_patch": model.security_patch,
+        "ro.build.version.oneui": model.oneui,
+        "ro.build.PDA": model.pda,
+        "ro.build.display.id": f"AP1A.240505.005.{model.pda}",
+        "ro.build.fingerprint": fingerprint,
+        "ro.build.type": "user",
+        "ro.build.tags": "release-keys",
+        "ro.build.characteristics": model.characteristics,
+        "ro.csc.sales_code": model.carrier,
+        "ro.carrier": "unknown" if model.carrier != "DCM" else "docomo",
+        "ro.config.knox": model.knox_config,
+        "net.knoxscep.version": model.knox,
+        "ro.boot.warranty_bit": "0",
+        "ro.debuggable": "0",
+        "ro.secure": "1",
+        "ro.adb.secure": "1",
+        "persist.sys.usb.config": "mtp,adb",
+        "sys.usb.config": "mtp,adb",
+        "persist.sys.locale": "ja-JP" if model.carrier in ("KDI", "DCM") else "en-GB",
+        "persist.sys.timezone": "Asia/Tokyo" if model.carrier in ("KDI", "DCM") else "Europe/London",
+        "ro.crypto.state": "encrypted",
+        "gsm.version.baseband": model.pda,
+        "sys.boot_completed": "1",
+        "dev.bootcomplete": "1",
+        "init.svc.adbd": "running",
+    }
+    if not imeis:
+        props["ro.radio.noril"] = "yes"
+    props.update(model.extra_props)
+    return props

@@ -1,0 +1,86 @@
+"""The Android simulator's fault grammar: ``DEVICE:KIND[=ARG]``.
+
+``DEVICE`` is the device's plug index among the simulated Galaxy phones (0 = first plugged), its
+serial (``ro.serialno``), its adb serial (``127.0.0.1:PORT``), or ``*`` for every device.
+
+Kinds (one-shot kinds fire once per spec: give the spec twice to fail twice):
+
+- ``unauthorized`` — the device is plugged with the "Allow USB debugging?" dialog unanswered.
+- ``offline-mid-install`` — one-shot: the next install loses the connection halfway (the device
+  goes offline, is not installed, and comes back after a short re-seat delay).
+- ``install-fail=CODE`` — one-shot: the next install fails with ``Failure [CODE]``, e.g.
+  ``INSTALL_FAILED_INSUFFICIENT_STORAGE``, ``INSTALL_PARSE_FAILED_NO_CERTIFICATES``.
+- ``slow-shell=SECONDS`` — every shell/exec command takes SECONDS longer (divided by ``--speed``).
+- ``account[=TYPE]`` — an account (default ``com.google``) is on the device: dpm refuses.
+- ``users=N`` — N users on the device (N > 1: dpm refuses).
+- ``provisioned`` — setup is complete: dpm refuses as "already set up".
+
+The same ``--fault`` list also reaches the iOS simulator, so ``AndroidSimulator`` skips kinds it does
+not know; ``parse_faults(specs, strict=True)`` rejects them (for an Android-only check).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+KINDS_WITH_ARG = {"install-fail", "slow-shell", "users"}
+KINDS_OPTIONAL_ARG = {"account"}
+KINDS_NO_ARG = {"unauthorized", "offline-mid-install", "provisioned"}
+ANDROID_KINDS = KINDS_WITH_ARG | KINDS_OPTIONAL_ARG | KINDS_NO_ARG
+
+_SPEC = re.compile(r"^(?P<device>\*|[^:\s]+(?::\d+)?):(?P<kind>[a-z][a-z0-9-]*)(?:=(?P<arg>.+))?$")
+
+
+class FaultError(ValueError):
+    """A fault spec that does not parse, or an Android kind with a bad argument."""
+
+
+@dataclass(frozen=True)
+class Fault:
+    """One parsed fault: which device, what kind, its argument."""
+
+    device: str
+    kind: str
+    arg: str | None = None
+
+    def matches(self, index: int, serial: str, adb_serial: str) -> bool:
+        return self.device in ("*", str(index), serial, adb_serial)
+
+
+def parse_fault(spec: str) -> Fault:
+    """Parse one ``DEVICE:KIND[=ARG]`` spec (any kind; see ``parse_faults`` for validation)."""
+    m = _SPEC.match(spec.strip())
+    if not m:
+        raise FaultError(f"bad fault spec {spec!r}: expected DEVICE:KIND[=ARG], e.g. 0:install-fail=INSTALL_FAILED_INSUFFICIENT_STORAGE")
+    device, kind, arg = m.group("device"), m.group("kind"), m.group("arg")
+    if kind in ANDROID_KINDS:
+        if kind in KINDS_WITH_ARG and not arg:
+            raise FaultError(f"fault {kind!r} needs an argument: {spec!r}")
+        if kind in KINDS_NO_ARG and arg:
+            raise FaultError(f"fault {kind!r} takes no argument: {spec!r}")
+        if kind == "slow-shell":
+            try:
+                if float(arg or "") < 0:
+                    raise ValueError
+            except ValueError:
+                raise FaultError(f"slow-shell needs seconds >= 0: {spec!r}") from None
+        if kind == "users" and not (arg or "").isdigit():
+            raise FaultError(f"users needs a count: {spec!r}")
+        if kind == "install-fail" and not re.fullmatch(r"[A-Z0-9_]+", arg or ""):
+            raise FaultError(f"install-fail needs a code like INSTALL_FAILED_INSUFFICIENT_STORAGE: {spec!r}")
+    return Fault(device, kind, arg)
+
+
+def parse_faults(specs: Iterable[str], *, strict: bool = False) -> list[Fault]:
+    """Parse specs; keep the Android kinds. ``strict``: an unknown kind is an error, not skipped."""
+    out = []
+    for spec in specs:
+        fault = parse_fault(spec)
+        if fault.kind not in ANDROID_KINDS:
+            if strict:
+                raise FaultError(f"unknown Android fault kind {fault.kind!r} in {spec!r}; known: {', '.join(sorted(ANDROID_KINDS))}")
+            continue
+        out.append(fault)
+    return out

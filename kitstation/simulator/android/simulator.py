@@ -1,0 +1,348 @@
+"""A bench of simulated Galaxy phones behind a real adb server.
+
+``AndroidSimulator`` runs every device's adbd on its own asyncio loop in a daemon thread (never the
+loop of the code under test), and attaches/detaches devices at an adb server with
+``adb connect``/``adb disconnect`` — which, for the server and adbutils, is exactly a phone being
+plugged in or pulled out. Without ``adb_port`` it starts its own server on a free port with its own
+``HOME`` (and ``TMPDIR``, where adb writes its log), so the user's ``~/.android`` keys and the
+server on 5037 are never touched; ``stop()`` kills that server.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import random
+import shutil
+import socket
+import subprocess
+import tempfile
+import threading
+import time
+from collections.abc import Coroutine, Sequence
+from pathlib import Path
+from typing import Any, TypeVar
+
+import adbutils
+
+from kitstation.simulator.android.adbd import DeviceServer
+from kitstation.simulator.android.catalog import DEFAULT_ROTATION, MODELS, make_imei, make_serial
+from kitstation.simulator.android.device import SimulatedGalaxy
+from kitstation.simulator.android.faults import Fault, parse_faults
+
+T = TypeVar("T")
+
+DEBIAN_ADB = "/usr/bin/adb"
+# How long plug/replug wait for the adb server to report the device (real time, not scaled).
+ATTACH_TIMEOUT = 30.0
+
+
+class SimulatorError(RuntimeError):
+    """The simulator could not start its adb server or attach a device."""
+
+
+def wheel_adb_path() -> str:
+    """The adb binary bundled in the adbutils wheel."""
+    return str(Path(adbutils.__file__).parent / "binaries" / "adb")
+
+
+def default_adb_path() -> str:
+    """Debian's adb when installed, else the adbutils wheel's."""
+    if os.access(DEBIAN_ADB, os.X_OK):
+        return DEBIAN_ADB
+    found = shutil.which("adb")
+    return found or wheel_adb_path()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _server_answers(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+class AdbServer:
+    """A real adb server on its own port, HOME and TMPDIR (started with ``adb -P PORT start-server``)."""
+
+    def __init__(self, adb_path: str | None = None, port: int | None = None) -> None:
+        self.adb_path = adb_path or default_adb_path()
+        self.port = port or free_port()
+        self.home: Path | None = None
+
+    @property
+    def env(self) -> dict[str, str]:
+        assert self.home is not None
+        env = {k: v for k, v in os.environ.items() if k not in ("ADB_VENDOR_KEYS", "ANDROID_SDK_HOME", "ANDROID_SERIAL")}
+        env.update(
+            HOME=str(self.home),
+            TMPDIR=str(self.home),
+            ANDROID_USER_HOME=str(self.home / ".android"),
+            ANDROID_ADB_SERVER_PORT=str(self.port),
+            ADB_LIBUSB="0",
+            ADB_MDNS="0",
+        )
+        return env
+
+    def run(self, *args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+        # The server forks off and keeps inherited fds: never give it our pipes to hold open.
+        return subprocess.run(
+            [self.adb_path, "-P", str(self.port), *args],
+            env=self.env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE if args[0] != "start-server" else subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
+
+    def start(self) -> None:
+        self.home = Path(tempfile.mkdtemp(prefix="kitstation-adb-"))
+        (self.home / ".android").mkdir()
+        r = self.run("start-server")
+        if r.returncode != 0 or not _server_answers(self.port):
+            self.stop()
+            raise SimulatorError(f"could not start adb server {self.adb_path} on port {self.port}")
+
+    def stop(self) -> None:
+        if self.home is None:
+            return
+        try:
+            if _server_answers(self.port):
+                self.run("kill-server", timeout=30)
+        finally:
+            shutil.rmtree(self.home, ignore_errors=True)
+            self.home = None
+
+
+class AndroidSimulator:
+    """N simulated Galaxy phones behind a real adb server (see the module docstring)."""
+
+    def __init__(
+        self,
+        *,
+        adb_port: int | None = None,
+        adb_path: str | None = None,
+        speed: float = 1.0,
+        seed: int = 0,
+        faults: Sequence[str] = (),
+    ) -> None:
+        if speed <= 0:
+            raise ValueError("speed must be positive")
+        self.adb_path = adb_path or default_adb_path()
+        self._requested_port = adb_port
+        self.adb_port = adb_port or 0
+        self.speed = speed
+        self.seed = seed
+        self.faults: list[Fault] = parse_faults(faults)
+        self._own_server: AdbServer | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._thread: threading.Thread | None = None
+        self._devices: list[SimulatedGalaxy] = []
+        self._lock = threading.RLock()
+
+    # ---------------------------------------------------------------- lifecycle
+
+    def start(self) -> AndroidSimulator:
+        if self._loop is not None:
+            return self
+        if self._requested_port is None or not _server_answers(self._requested_port):
+            server = AdbServer(self.adb_path, self._requested_port)
+            server.start()
+            self._own_server = server
+            self.adb_port = server.port
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever, name="android-sim", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        loop = self._loop
+        if loop is None:
+            return
+        try:
+            for d in list(self._devices):
+                if d.plugged:
+                    d.plugged = False
+                    self._detach(d)
+            for d in self._devices:
+                if d.server is not None:
+                    self._call(d.server.shutdown())
+        finally:
+            loop.call_soon_threadsafe(loop.stop)
+            if self._thread is not None:
+                self._thread.join(timeout=10)
+            loop.close()
+            self._loop = None
+            if self._own_server is not None:
+                self._own_server.stop()
+                self._own_server = None
+
+    def __enter__(self) -> AndroidSimulator:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    # ---------------------------------------------------------------- access
+
+    @property
+    def env(self) -> dict[str, str]:
+        """Environment for code under test: the server port and the adb binary that matches it.
+
+        Use this adb for command-line calls too: an adb client of another version kills and
+        restarts the server.
+        """
+        return {"ANDROID_ADB_SERVER_PORT": str(self.adb_port), "ADBUTILS_ADB_PATH": self.adb_path}
+
+    def client(self) -> adbutils.AdbClient:
+        return adbutils.AdbClient(host="127.0.0.1", port=self.adb_port, socket_timeout=30)
+
+    @property
+    def devices(self) -> list[SimulatedGalaxy]:
+        """Every device this simulator made, in plug order (check ``.plugged``)."""
+        with self._lock:
+            return list(self._devices)
+
+    def device(self, serial: str | SimulatedGalaxy) -> SimulatedGalaxy:
+        """Find a device by ``ro.serialno``, adb serial (``127.0.0.1:PORT``) or plug index."""
+        if isinstance(serial, SimulatedGalaxy):
+            return serial
+        with self._lock:
+            for i, d in enumerate(self._devices):
+                if serial in (d.serial, d.adb_serial, str(i)):
+                    return d
+        raise KeyError(f"no simulated device {serial!r}")
+
+    # ---------------------------------------------------------------- plug / unplug
+
+    def plug(self, model: str | None = None, *, authorized: bool = True, **overrides: Any) -> SimulatedGalaxy:
+        """Plug in a new Galaxy and wait until the adb server lists it.
+
+        ``model``: a catalogue model number (``SM-A305J``, ``SM-A525F``, ``SM-S911B``, ``SC-51D``,
+        ``SM-X700``); default rotates through them. ``overrides``: ``serial``, ``imeis``,
+        ``props`` (dict merged into getprop), ``port``, ``accounts`` (list of account types),
+        ``users`` (count), ``provisioned`` (bool).
+        """
+        if self._loop is None:
+            raise SimulatorError("start() the simulator first")
+        with self._lock:
+            index = len(self._devices)
+        rng = random.Random(f"{self.seed}:{index}")
+        name = model or DEFAULT_ROTATION[index % len(DEFAULT_ROTATION)]
+        if name not in MODELS:
+            raise KeyError(f"unknown Galaxy model {name!r}; known: {', '.join(MODELS)}")
+        cat = MODELS[name]
+        serial = str(overrides.pop("serial", None) or make_serial(rng))
+        imeis = tuple(overrides.pop("imeis", None) or (make_imei(tac, rng) for tac in cat.tacs))
+        port = int(overrides.pop("port", 0))
+        props = dict(overrides.pop("props", {}) or {})
+        accounts = list(overrides.pop("accounts", []) or [])
+        users = int(overrides.pop("users", 1))
+        provisioned = bool(overrides.pop("provisioned", False))
+        if overrides:
+            raise TypeError(f"unknown plug() overrides: {', '.join(overrides)}")
+        device = SimulatedGalaxy(
+            index=index,
+            model=cat,
+            serial=serial,
+            imeis=imeis,
+            authorized=authorized,
+            speed=self.speed,
+            rng=rng,
+            faults=[],
+            props=props,
+        )
+        server = DeviceServer(device, self._loop)
+        device.port = self._call(server.listen(port))
+        for f in self.faults:
+            if f.matches(index, device.serial, device.adb_serial):
+                device.faults.append(f)
+                device._apply_static_fault(f)
+        for t in accounts:
+            device.add_account(t)
+        while len(device.users) < users:
+            device.add_user()
+        if provisioned:
+            device.set_provisioned(True)
+        server.detach = lambda: self._detach_quiet(device)
+        server.attach = lambda: self._attach_quiet(device)
+        with self._lock:
+            self._devices.append(device)
+        device.plugged = True
+        self._attach(device)
+        return device
+
+    def unplug(self, serial: str | SimulatedGalaxy) -> None:
+        """Pull the cable: the server forgets the device (``absent``); it stops listening."""
+        d = self.device(serial)
+        d.plugged = False
+        self._detach(d)
+        if d.server is not None:
+            self._call(d.server.close_listener())
+            self._call(d.server.drop_connections())
+
+    def replug(self, serial: str | SimulatedGalaxy) -> SimulatedGalaxy:
+        """Plug the same device back into its slot (same port, same adb serial)."""
+        d = self.device(serial)
+        if d.plugged:
+            return d
+        assert d.server is not None
+        self._call(d.server.listen(d.port))
+        d.plugged = True
+        self._attach(d)
+        return d
+
+    # ---------------------------------------------------------------- adb server side
+
+    def _call(self, coro: Coroutine[Any, Any, T]) -> T:
+        assert self._loop is not None
+        return asyncio.run_coroutine_threadsafe(coro, self._loop).result(timeout=60)
+
+    def _state(self, adb_serial: str) -> str | None:
+        for info in self.client().list():
+            if info.serial == adb_serial:
+                return str(info.state)
+        return None
+
+    def _attach(self, d: SimulatedGalaxy) -> None:
+        answer = self.client().connect(d.adb_serial, timeout=ATTACH_TIMEOUT)
+        if "connected" not in answer:
+            raise SimulatorError(f"adb connect {d.adb_serial}: {answer}")
+        want = "device" if d.authorized else "unauthorized"
+        deadline = time.monotonic() + ATTACH_TIMEOUT
+        while True:
+            state = self._state(d.adb_serial)
+            if state == want or (state == "device" and d.authorized):
+                return
+            if time.monotonic() > deadline:
+                raise SimulatorError(f"{d.adb_serial} stayed {state!r}, expected {want!r}")
+            time.sleep(0.02)
+
+    def _detach(self, d: SimulatedGalaxy) -> None:
+        self.client().disconnect(d.adb_serial)
+        deadline = time.monotonic() + ATTACH_TIMEOUT
+        while self._state(d.adb_serial) is not None and time.monotonic() < deadline:
+            time.sleep(0.02)
+
+    # From the device's loop (through an executor): a device that comes back while the bench is
+    # being torn down must not raise into the loop.
+    def _attach_quiet(self, d: SimulatedGalaxy) -> None:
+        try:
+            if d.plugged and self._loop is not None:
+                self._attach(d)
+        except Exception:  # noqa: BLE001 - a late re-attach during stop() is harmless
+            pass
+
+    def _detach_quiet(self, d: SimulatedGalaxy) -> None:
+        try:
+            self._detach(d)
+        except Exception:  # noqa: BLE001
+            pass
