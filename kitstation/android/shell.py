@@ -107,7 +107,7 @@ DPM_REFUSALS: tuple[tuple[re.Pattern[str], str, Text], ...] = (
         ),
     ),
     (
-        re.compile(r"device owner .*is already set|already has a device owner|owner is already set", re.I),
+        re.compile(r"owner \(.*\) is already set|device owner is already set(?!-)|already has a device owner", re.I),
         "dpm_owner_set",
         Text(
             "Device Owner refused: another app is already Device Owner ({owner})."
