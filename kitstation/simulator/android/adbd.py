@@ -329,10 +329,13 @@ class DeviceServer:
         await self.close_listener()
         await self.drop_connections()
         await asyncio.sleep(down_seconds)
-        if not self.device.plugged:
-            return
-        await self.listen(self.port)
-        await loop.run_in_executor(None, self.attach)
+        try:
+            if not self.device.plugged:
+                return
+            await self.listen(self.port)
+            await loop.run_in_executor(None, self.attach)
+        finally:
+            self.device.booting = False
 
     # ---------------------------------------------------------------- services
 
@@ -352,15 +355,22 @@ class DeviceServer:
             return lambda s: s.write(b"adbd cannot run as root in production builds\n")
         return None
 
-    async def _run(self, stream: _Stream, command: str, stdin: bytes = b"") -> tuple[bytes, bytes, int, str | None] | None:
+    async def _run(self, stream: _Stream, command: str, stdin: bytes = b"", *, merged: bool = False) -> tuple[bytes, bytes, int, str | None] | None:
         """Run a command line; on a simulated cable drop, re-seat the device and return None."""
         from kitstation.simulator.android.device import RESEAT_SECONDS, ConnectionDrop
 
         try:
             r = await self.device.run_shell(command, stdin)
         except ConnectionDrop:
+            self.device.booting = True
             self.spawn(self.power_cycle(RESEAT_SECONDS / self.device.speed, count=False))
             raise StreamClosed from None
+        if r.action:
+            # Flag it before the answer leaves, so a caller that waits for the device to come
+            # back never sees the old, still-attached connection as "ready".
+            self.device.booting = True
+        if merged:
+            return r.output, b"", r.code, r.action
         return r.stdout, r.stderr, r.code, r.action
 
     def _after(self, action: str | None) -> None:
@@ -382,7 +392,7 @@ class DeviceServer:
 
             drain = asyncio.get_running_loop().create_task(drain_stdin())
         try:
-            result = await self._run(stream, command)
+            result = await self._run(stream, command, merged=not v2)
             if result is None:
                 return
             out, err, code, action = result
@@ -431,7 +441,7 @@ class DeviceServer:
                     if v2:
                         await stream.write(struct.pack("<BIB", _V2_EXIT, 1, 0))
                     return
-                result = await self._run(stream, text) if text else (b"", b"", 0, None)
+                result = await self._run(stream, text, merged=True) if text else (b"", b"", 0, None)
                 if result is None:
                     return
                 out, err, _code, action = result
@@ -455,6 +465,7 @@ class DeviceServer:
             half = size // 2
             first = await reader.exactly(half)
             if self.device._take_fault("offline-mid-install") is not None:
+                self.device.booting = True
                 from kitstation.simulator.android.device import RESEAT_SECONDS
 
                 self.spawn(self.power_cycle(RESEAT_SECONDS / self.device.speed, count=False))

@@ -85,6 +85,11 @@ class ShellResult:
     stderr: bytes = b""
     code: int = 0
     action: str | None = None  # "reboot" | "factory-reset"
+    merged: bytes | None = None  # stdout and stderr in the order written (what a pty/v1 shell shows)
+
+    @property
+    def output(self) -> bytes:
+        return self.merged if self.merged is not None else self.stdout + self.stderr
 
 
 @dataclass
@@ -169,6 +174,7 @@ class SimulatedGalaxy:
         self.port = 0
         self.reboot_count = 0
         self.plugged = False
+        self.booting = False  # rebooting or re-seating: off the bus until it is attached again
         self.server: DeviceServer | None = None
         self.android_id = f"{rng.getrandbits(64):016x}"
         self._fresh_state()
@@ -306,6 +312,7 @@ class SimulatedGalaxy:
     def reboot(self) -> None:
         """Reboot: the adb connection drops; after the boot time the device is back."""
         if self.server is not None:
+            self.booting = True
             self.server.schedule_reboot()
 
     def _wipe(self) -> None:
@@ -457,6 +464,7 @@ class SimulatedGalaxy:
         pending_stdin = stdin
         out = bytearray()
         err = bytearray()
+        merged = bytearray()
 
         async def flush(cmd_op: str) -> bool:
             """Run the collected pipeline if the previous operator allows; False on `exit`."""
@@ -468,22 +476,30 @@ class SimulatedGalaxy:
             data = pending_stdin
             for i, argv in enumerate(stages):
                 argv = [a.replace("$?", str(last)) for a in argv]
-                argv, redirect, err_to_out = _redirections(argv)
+                argv, red = _redirections(argv)
                 if argv and argv[0] == "exit":
                     last = int(argv[1]) if len(argv) > 1 and argv[1].lstrip("-").isdigit() else last
                     return False
                 r = await self._command(argv, data)
-                if err_to_out:
+                if red.err_to_out:
                     r.stdout, r.stderr = r.stdout + r.stderr, b""
-                if redirect is not None:
-                    if redirect != "/dev/null":
-                        self.write_file(redirect, r.stdout)
+                if red.out_to_err:
+                    r.stdout, r.stderr = b"", r.stderr + r.stdout
+                if red.stderr_file is not None:
+                    if red.stderr_file != "/dev/null":
+                        self.write_file(red.stderr_file, r.stderr)
+                    r.stderr = b""
+                if red.stdout_file is not None:
+                    if red.stdout_file != "/dev/null":
+                        self.write_file(red.stdout_file, r.stdout)
                     r.stdout = b""
                 if i < len(stages) - 1:
                     data = r.stdout
                 else:
                     out.extend(r.stdout)
+                    merged.extend(r.stdout)
                 err.extend(r.stderr)
+                merged.extend(r.stderr)
                 last = r.code & 0xFF
                 if r.action:
                     result.action = r.action
@@ -503,6 +519,7 @@ class SimulatedGalaxy:
         else:
             await flush(op)
         result.stdout, result.stderr, result.code = bytes(out), bytes(err), last
+        result.merged = bytes(merged)
         return result
 
     async def _command(self, argv: list[str], stdin: bytes) -> ShellResult:
@@ -526,34 +543,51 @@ class SimulatedGalaxy:
 
 
 def _tokenize(command: str) -> list[str]:
-    lex = shlex.shlex(command, posix=True, punctuation_chars=";&|")
+    lex = shlex.shlex(command, posix=True, punctuation_chars=";&|<>")
     lex.whitespace_split = True
     lex.commenters = ""
     return list(lex)
 
 
-def _redirections(argv: list[str]) -> tuple[list[str], str | None, bool]:
-    """Strip ``> FILE``, ``2>/dev/null``, ``2>&1`` from argv (whitespace-split tokens)."""
+@dataclass
+class _Redirect:
+    stdout_file: str | None = None
+    stderr_file: str | None = None
+    err_to_out: bool = False
+    out_to_err: bool = False
+
+
+def _redirections(argv: list[str]) -> tuple[list[str], _Redirect]:
+    """Strip ``> FILE``, ``>> FILE``, ``2> FILE``, ``2>&1``, ``>&2`` and ``< FILE`` from argv.
+
+    The tokenizer splits ``2>&1`` into ``2``, ``>&``, ``1``: a lone 1 or 2 right before a redirection
+    operator is taken as its file descriptor (as in ``cmd 2>/dev/null``).
+    """
     out: list[str] = []
-    redirect: str | None = None
-    err_to_out = False
+    red = _Redirect()
     i = 0
     while i < len(argv):
         a = argv[i]
-        if a in ("2>&1",):
-            err_to_out = True
-        elif a.startswith("2>"):
-            if a == "2>":
-                i += 1
-        elif a in (">", ">>", "1>"):
-            redirect = argv[i + 1] if i + 1 < len(argv) else None
-            i += 1
-        elif a.startswith(">"):
-            redirect = a.lstrip(">")
-        else:
-            out.append(a)
+        if a in (">", ">>", ">&", "<", "&>"):
+            fd = int(out.pop()) if out and out[-1] in ("1", "2") and a != "<" else 1
+            target = argv[i + 1] if i + 1 < len(argv) else ""
+            i += 2
+            if a == ">&":
+                if fd == 2 and target == "1":
+                    red.err_to_out = True
+                elif fd == 1 and target == "2":
+                    red.out_to_err = True
+            elif a == "&>":
+                red.stdout_file = red.stderr_file = target
+            elif a != "<":
+                if fd == 2:
+                    red.stderr_file = target
+                else:
+                    red.stdout_file = target
+            continue
+        out.append(a)
         i += 1
-    return out, redirect, err_to_out
+    return out, red
 
 
 def _ok(text: str = "", code: int = 0) -> ShellResult:

@@ -300,6 +300,25 @@ class AndroidSimulator:
         self._attach(d)
         return d
 
+    def wait_for(self, serial: str | SimulatedGalaxy, state: str | None = "device", timeout: float = ATTACH_TIMEOUT) -> None:
+        """Wait until the adb server lists the device in ``state`` (None: until it is absent)."""
+        d = self.device(serial)
+        deadline = time.monotonic() + timeout
+        while (current := self._state(d.adb_serial)) != state:
+            if time.monotonic() > deadline:
+                raise SimulatorError(f"{d.adb_serial} is {current!r}, expected {state!r}")
+            time.sleep(0.02)
+
+    def wait_ready(self, serial: str | SimulatedGalaxy, timeout: float = ATTACH_TIMEOUT) -> None:
+        """Wait until a rebooting / re-seated device is back online at the adb server."""
+        d = self.device(serial)
+        deadline = time.monotonic() + timeout
+        while d.booting:
+            if time.monotonic() > deadline:
+                raise SimulatorError(f"{d.adb_serial} is still booting")
+            time.sleep(0.02)
+        self.wait_for(d, "device" if d.authorized else "unauthorized", max(0.1, deadline - time.monotonic()))
+
     # ---------------------------------------------------------------- adb server side
 
     def _call(self, coro: Coroutine[Any, Any, T]) -> T:

@@ -1,0 +1,1 @@
+"""Tests of the simulated Galaxy phones (issue #4)."""
