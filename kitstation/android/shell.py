@@ -232,6 +232,12 @@ class AdbDeviceIO:
                 found.append(value)
         return tuple(found[:2])
 
+    def _online(self) -> bool:
+        try:
+            return self.device.get_state() == "device"
+        except (AdbError, OSError, EOFError):
+            return False
+
     def package_path(self, package: str) -> str | None:
         r = self.shell(["pm", "path", package])
         for line in r.out.splitlines():
@@ -256,6 +262,9 @@ class AdbDeviceIO:
             try:
                 self.device.install(apk_path, nolaunch=True, silent=True, flags=["-r", "-t"])
             except AdbInstallError as exc:
+                if "Failure" not in str(exc) and not self._online():
+                    # No answer from pm: the connection dropped mid-install (cable, reboot).
+                    raise DeviceGone() from exc
                 raise install_failure(str(exc), getattr(exc, "reason", "")) from exc
 
         adb_errors(call, self.serial)

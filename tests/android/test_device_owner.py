@@ -1,0 +1,222 @@
+"""Device Owner end to end: Pipeline + AndroidAdapter.plan against simulated Galaxy phones."""
+
+from __future__ import annotations
+
+import hashlib
+import http.server
+import json
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from kitstation.android import AndroidAdapter
+from kitstation.blueprints.loader import loads_blueprint
+from kitstation.blueprints.model import Blueprint
+from kitstation.core.domain import RunStatus
+from kitstation.core.pipeline import Pipeline, RetryPolicy, RunRequest
+from kitstation.log import KitLog
+from kitstation.log.store import AsyncKitLog
+from kitstation.simulator.android import AndroidSimulator, build_apk, demo_agent_apk
+
+PKG = "jp.kitstation.demoagent"
+COMPONENT = "jp.kitstation.demoagent/.AdminReceiver"
+
+
+def _blueprint(source: str, sha256: str = "", extra: str = "") -> Blueprint:
+    pin = f'sha256 = "{sha256}"\n' if sha256 else ""
+    return loads_blueprint(
+        f"""
+name = "DO"
+[android]
+method = "device_owner"
+disable_packages = ["com.google.android.youtube", "no.such.package"]
+{extra}
+[android.agent]
+{source}
+{pin}package = "{PKG}"
+admin_receiver = "{COMPONENT}"
+[[android.settings]]
+namespace = "global"
+key = "stay_on_while_plugged_in"
+value = "7"
+"""
+    )
+
+
+@pytest.fixture
+def apk_server(tmp_path: Path) -> Iterator[tuple[str, list[str]]]:
+    """A local HTTP server (port 0) serving the demo agent; yields its URL and the request log."""
+    root = tmp_path / "www"
+    root.mkdir()
+    (root / "agent.apk").write_bytes(demo_agent_apk())
+    requests: list[str] = []
+
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            super().__init__(*args, directory=str(root), **kwargs)  # type: ignore[arg-type]
+
+        def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+            requests.append(self.path)
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/agent.apk", requests
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+async def _run(adapter: AndroidAdapter, kitlog: KitLog, serial: str, bp: Blueprint) -> tuple[RunStatus, int]:
+    device = await adapter.identify(serial)
+    alog = AsyncKitLog(kitlog)
+    try:
+        station = await alog.station("t")
+        pipeline = Pipeline(alog, retry=RetryPolicy(attempts=2, backoff=0.05))
+        status = await pipeline.run(RunRequest(device, bp, adapter.plan(bp, device), station))
+        return status, await alog.upsert_device(device)
+    finally:
+        alog.close()
+
+
+def _last_steps(kitlog: KitLog) -> list[tuple[str, str, str | None]]:
+    run = kitlog.history(limit=1)[0]
+    return [(s["step_id"], s["outcome"], s["error_code"]) for s in kitlog.steps(run["run_id"])]
+
+
+async def test_device_owner_from_url_end_to_end(
+    android_sim: AndroidSimulator, kitlog: KitLog, apk_server: tuple[str, list[str]], tmp_path: Path
+) -> None:
+    url, requests = apk_server
+    digest = hashlib.sha256(demo_agent_apk()).hexdigest()
+    bp = _blueprint(f'url = "{url}"', digest)
+    galaxy = android_sim.plug("SM-A525F")
+    adapter = AndroidAdapter(adb_port=android_sim.adb_port, apk_cache=tmp_path / "cache")
+    try:
+        status, device_id = await _run(adapter, kitlog, galaxy.adb_serial, bp)
+        assert status == RunStatus.OK, _last_steps(kitlog)
+        assert [s[0] for s in _last_steps(kitlog)] == [
+            "android.agent.fetch",
+            "android.agent.install",
+            "android.device_owner",
+            "android.verify",
+            "android.settings",
+            "android.disable_packages",
+        ]
+        assert PKG in galaxy.installed_packages
+        assert galaxy.device_owner is not None and galaxy.device_owner.startswith(PKG + "/")
+        assert kitlog.device_row(device_id)["external_state"] == "enrolled"
+        assert (tmp_path / "cache" / f"{digest}.apk").is_file()
+        disable = kitlog.steps(kitlog.history(limit=1)[0]["run_id"])[-1]
+        assert json.loads(disable["detail"])["not_installed"] == ["no.such.package"]
+
+        # A second device: the pinned APK comes from the cache, not the server again.
+        other = android_sim.plug("SM-S911B")
+        status2, _ = await _run(adapter, kitlog, other.adb_serial, bp)
+        assert status2 == RunStatus.OK
+        assert requests == ["/agent.apk"]
+    finally:
+        await adapter.aclose()
+
+
+async def test_wrong_pin_is_refused(
+    android_sim: AndroidSimulator, kitlog: KitLog, apk_server: tuple[str, list[str]], tmp_path: Path
+) -> None:
+    url, _ = apk_server
+    bp = _blueprint(f'url = "{url}"', "0" * 64)
+    galaxy = android_sim.plug("SM-A525F")
+    adapter = AndroidAdapter(adb_port=android_sim.adb_port, apk_cache=tmp_path / "cache")
+    try:
+        status, _ = await _run(adapter, kitlog, galaxy.adb_serial, bp)
+    finally:
+        await adapter.aclose()
+    assert status == RunStatus.FAILED
+    assert _last_steps(kitlog)[-1] == ("android.agent.fetch", "failed", "apk_sha256_mismatch")
+    assert PKG not in galaxy.installed_packages
+
+
+@pytest.mark.parametrize(
+    ("setup", "code", "hint"),
+    [
+        (lambda g: g.add_account(), "dpm_accounts", "Remove the account"),
+        (lambda g: g.add_user(), "dpm_users", "more than one user"),
+        (lambda g: g.set_provisioned(True), "dpm_provisioned", "already been set up"),
+    ],
+)
+async def test_dpm_refusals(
+    android_sim: AndroidSimulator, kitlog: KitLog, demo_apk: Path, tmp_path: Path, setup: object, code: str, hint: str
+) -> None:
+    galaxy = android_sim.plug("SM-A525F")
+    setup(galaxy)  # type: ignore[operator]
+    adapter = AndroidAdapter(adb_port=android_sim.adb_port, apk_cache=tmp_path / "cache")
+    try:
+        status, _ = await _run(adapter, kitlog, galaxy.adb_serial, _blueprint(f'file = "{demo_apk}"'))
+    finally:
+        await adapter.aclose()
+    assert status == RunStatus.FAILED
+    assert _last_steps(kitlog)[-1] == ("android.device_owner", "failed", code)
+    run = kitlog.history(limit=1)[0]
+    assert run["error_code"] == code and hint in run["reason_en"] and run["reason_ja"]
+
+
+async def test_other_owner_and_missing_receiver(android_sim: AndroidSimulator, kitlog: KitLog, tmp_path: Path) -> None:
+    # An agent without the blueprint's receiver: dpm says "Unknown admin".
+    apk = tmp_path / "agent.apk"
+    apk.write_bytes(build_apk(PKG, ".OtherReceiver"))
+    galaxy = android_sim.plug("SM-A525F")
+    adapter = AndroidAdapter(adb_port=android_sim.adb_port, apk_cache=tmp_path / "cache")
+    try:
+        status, _ = await _run(adapter, kitlog, galaxy.adb_serial, _blueprint(f'file = "{apk}"'))
+        assert status == RunStatus.FAILED
+        assert _last_steps(kitlog)[-1] == ("android.device_owner", "failed", "dpm_no_receiver")
+
+        # Another MDM is Device Owner already: refused with the owner's name.
+        other = android_sim.plug("SM-A525F")
+        other_apk = tmp_path / "other.apk"
+        other_apk.write_bytes(build_apk("com.other.mdm", ".Admin"))
+        client = android_sim.client()
+        client.device(other.adb_serial).install(str(other_apk), nolaunch=True, silent=True)
+        client.device(other.adb_serial).shell(["dpm", "set-device-owner", "com.other.mdm/.Admin"])
+        good = tmp_path / "good.apk"
+        good.write_bytes(demo_agent_apk())
+        status, _ = await _run(adapter, kitlog, other.adb_serial, _blueprint(f'file = "{good}"'))
+        assert status == RunStatus.FAILED
+        assert _last_steps(kitlog)[-1] == ("android.device_owner", "failed", "dpm_owner_set")
+        assert "com.other.mdm" in (kitlog.history(limit=1)[0]["reason_en"] or "")
+    finally:
+        await adapter.aclose()
+
+
+async def test_unplug_mid_install_then_replug_resumes(
+    android_sim_factory: object, kitlog: KitLog, demo_apk: Path, tmp_path: Path
+) -> None:
+    sim: AndroidSimulator = android_sim_factory(faults=["0:offline-mid-install"])  # type: ignore[operator]
+    galaxy = sim.plug("SM-A525F")
+    adapter = AndroidAdapter(adb_port=sim.adb_port, apk_cache=tmp_path / "cache")
+    bp = _blueprint(f'file = "{demo_apk}"')
+    try:
+        status, _ = await _run(adapter, kitlog, galaxy.adb_serial, bp)
+        # The connection dropped inside `pm install`: the run is interrupted at that exact step.
+        assert status == RunStatus.INTERRUPTED, _last_steps(kitlog)
+        first_run = kitlog.history(limit=1)[0]["run_id"]
+        assert _last_steps(kitlog) == [
+            ("android.agent.fetch", "ok", None),
+            ("android.agent.install", "interrupted", "device_gone"),
+        ]
+        assert PKG not in galaxy.installed_packages
+        sim.wait_ready(galaxy)  # the cable is re-seated: the device is back
+        status, device_id = await _run(adapter, kitlog, galaxy.adb_serial, bp)
+        assert status == RunStatus.OK, _last_steps(kitlog)
+        # The same run resumed: the fetch was not redone, the install was.
+        assert kitlog.history(limit=1)[0]["run_id"] == first_run
+        steps = _last_steps(kitlog)
+        assert [s for s in steps if s[0] == "android.agent.fetch"] == [("android.agent.fetch", "ok", None)]
+        assert steps[-5:][0] == ("android.agent.install", "ok", None)
+        assert galaxy.device_owner is not None
+        assert kitlog.device_row(device_id)["external_state"] == "enrolled"
+    finally:
+        await adapter.aclose()
