@@ -333,7 +333,8 @@ class AndroidSimulator:
 
     def _attach(self, d: SimulatedGalaxy) -> None:
         answer = self.client().connect(d.adb_serial, timeout=ATTACH_TIMEOUT)
-        if "connected" not in answer:
+        # For an unanswered RSA dialog adb says "failed to authenticate" and lists it "unauthorized".
+        if "connected" not in answer and not (not d.authorized and "authenticate" in answer):
             raise SimulatorError(f"adb connect {d.adb_serial}: {answer}")
         want = "device" if d.authorized else "unauthorized"
         deadline = time.monotonic() + ATTACH_TIMEOUT

@@ -1,0 +1,201 @@
+"""A simulated Galaxy behaves like one: props, IMEI over service call, dpm, pm, settings, reboot."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import adbutils
+import pytest
+
+from kitstation.simulator.android import AndroidSimulator, build_apk, luhn_valid
+
+OWNER = "jp.kitstation.demoagent/.AdminReceiver"
+
+
+def _dev(g) -> adbutils.AdbDevice:  # type: ignore[no-untyped-def]
+    return adbutils.AdbClient().device(g.adb_serial)
+
+
+@pytest.mark.parametrize(
+    ("model", "release", "name", "imeis"),
+    [("SM-A305J", "9", "Galaxy A30", 1), ("SM-A525F", "13", "Galaxy A52", 2), ("SM-S911B", "14", "Galaxy S23", 2), ("SC-51D", "14", "Galaxy S23", 1), ("SM-X700", "14", "Galaxy Tab S8", 0)],
+)
+def test_catalogue_props(android_sim: AndroidSimulator, model: str, release: str, name: str, imeis: int) -> None:
+    g = android_sim.plug(model)
+    assert (g.model, g.marketing_name, g.android_version, len(g.imeis)) == (model, name, release, imeis)
+    assert all(luhn_valid(i) and len(i) == 15 for i in g.imeis)
+    out = _dev(g).shell("getprop")
+    props = dict(re.findall(r"^\[(.+?)\]: \[(.*)\]$", out, re.M))
+    for key in ("ro.serialno", "ril.serialnumber", "ro.product.name", "ro.product.device", "ro.product.brand",
+                "ro.build.version.sdk", "ro.build.version.security_patch", "ro.build.PDA", "net.knoxscep.version",
+                "ro.config.knox", "ro.build.version.oneui"):
+        assert props[key], key
+    assert props["ro.product.model"] == model and props["ro.build.version.release"] == release
+    assert props["ro.serialno"] == g.serial
+
+
+def test_imei_parcel_on_android_9(android_sim: AndroidSimulator) -> None:
+    g = android_sim.plug("SM-A305J")
+    out = _dev(g).shell("service call iphonesubinfo 1")
+    # The classic one-liner: cut -c 52-66 of each line, drop dots and spaces.
+    digits = "".join(line[51:66] for line in out.splitlines()[1:]).replace(".", "").replace(" ", "").replace("'", "").replace(")", "")
+    assert digits == g.imeis[0]
+    assert g.imeis[0] in "".join(re.findall(r"'(.*?)'", _dev(g).shell("service call iphonesubinfo 4 i32 0 s16 com.android.shell"))).replace(".", "")
+
+
+def test_imei_denied_on_android_10_plus(android_sim: AndroidSimulator) -> None:
+    g = android_sim.plug("SM-S911B")
+    out = _dev(g).shell("service call iphonesubinfo 1 s16 com.android.shell")
+    assert out.startswith("Result: Parcel(") and "ffffffff" in out
+    text = "".join(re.findall(r"'(.*?)'", out)).replace(".", "")
+    assert "does not meet the requirements" in text.replace(" ", " ")
+    assert g.imeis[0] not in out
+
+
+def test_dpm_set_device_owner_success(android_sim: AndroidSimulator, demo_apk: Path) -> None:
+    g = android_sim.plug("SM-A525F")
+    d = _dev(g)
+    assert "no owners" in d.shell("dpm list-owners")
+    r = d.shell2(["dpm", "set-device-owner", "--user", "current", OWNER], v2=True)
+    assert r.returncode != 0 and "Unknown admin" in r.stderr  # not installed yet
+    d.install(str(demo_apk), nolaunch=True, silent=True)
+    r = d.shell2(["dpm", "set-device-owner", OWNER], v2=True)
+    assert r.returncode == 0, r
+    assert "Success: Device owner set to package ComponentInfo{jp.kitstation.demoagent/jp.kitstation.demoagent.AdminReceiver}" in r.stdout
+    assert g.device_owner == OWNER
+    assert f"admin={OWNER},DeviceOwner" in d.shell("dpm list-owners")
+    assert "package=jp.kitstation.demoagent" in d.shell("dumpsys device_policy")
+    again = d.shell2(["dpm", "set-device-owner", OWNER], v2=True)
+    assert again.returncode == 255 and "device owner" in again.stderr.lower() and "is already set" in again.stderr
+    assert "DELETE_FAILED_DEVICE_POLICY_MANAGER" in d.shell("pm uninstall jp.kitstation.demoagent")
+
+
+def test_dpm_needs_a_declared_receiver(android_sim: AndroidSimulator, tmp_path: Path) -> None:
+    g = android_sim.plug("SM-S911B")
+    apk = tmp_path / "noadmin.apk"
+    apk.write_bytes(build_apk("com.example.noadmin", None))
+    d = _dev(g)
+    d.install(str(apk), nolaunch=True, silent=True)
+    r = d.shell2("dpm set-device-owner com.example.noadmin/.AdminReceiver", v2=True)
+    assert r.returncode != 0 and "Unknown admin: ComponentInfo{com.example.noadmin/com.example.noadmin.AdminReceiver}" in r.stderr
+    assert g.device_owner is None
+
+
+@pytest.mark.parametrize(
+    ("setup", "message"),
+    [
+        (lambda g: g.add_account("com.google"), "already some accounts on the device"),
+        (lambda g: g.add_user(), "already several users on the device"),
+        (lambda g: g.set_provisioned(True), "already set-up"),
+    ],
+    ids=["accounts", "users", "provisioned"],
+)
+def test_dpm_refusals(android_sim: AndroidSimulator, demo_apk: Path, setup, message: str) -> None:  # type: ignore[no-untyped-def]
+    g = android_sim.plug("SM-A525F")
+    d = _dev(g)
+    d.install(str(demo_apk), nolaunch=True, silent=True)
+    setup(g)
+    r = d.shell2(["dpm", "set-device-owner", OWNER], v2=True)
+    assert r.returncode == 255 and message in r.stderr and "IllegalStateException" in r.stderr
+    assert g.device_owner is None and "no owners" in d.shell("dpm list-owners")
+
+
+def test_android_9_dpm_exit_code(android_sim: AndroidSimulator, demo_apk: Path) -> None:
+    g = android_sim.plug("SM-A305J")
+    d = _dev(g)
+    d.install(str(demo_apk), nolaunch=True, silent=True)
+    g.add_account()
+    r = d.shell2(["dpm", "set-device-owner", OWNER], v2=True)
+    assert r.returncode == 1 and "accounts" in r.stderr
+    assert "Accounts: 1" in d.shell("dumpsys account")
+
+
+def test_pm_settings_am_wm(android_sim: AndroidSimulator, demo_apk: Path) -> None:
+    g = android_sim.plug("SM-S911B")
+    d = _dev(g)
+    assert "package:com.sec.enterprise.knox.cloudmdm.smdms" in d.shell("pm list packages knox")
+    assert d.shell("pm list packages -3") == ""
+    d.install(str(demo_apk), nolaunch=True, silent=True)
+    assert d.shell("pm list packages -3").strip() == "package:jp.kitstation.demoagent"
+    assert "new state: disabled-user" in d.shell("pm disable-user --user 0 com.google.android.youtube")
+    assert not g.installed_packages["com.google.android.youtube"].enabled
+    assert "package:com.google.android.youtube" in d.shell("pm list packages -d")
+    assert d.shell("pm uninstall jp.kitstation.demoagent").strip() == "Success"
+    assert "jp.kitstation.demoagent" not in g.installed_packages
+    assert d.shell("settings get global device_provisioned").strip() == "0"
+    d.shell("settings put system screen_off_timeout 600000")
+    assert g.settings["system"]["screen_off_timeout"] == "600000"
+    assert d.shell("settings get secure nothing_here").strip() == "null"
+    assert d.shell("wm size").strip() == "Physical size: 1080x2340"
+    assert d.shell("wm density").strip() == "Physical density: 420"
+    assert "Starting: Intent { act=android.settings.SETTINGS }" in d.shell("am start -a android.settings.SETTINGS")
+    assert "Broadcast completed: result=0" in d.shell("am broadcast -a com.example.PING")
+    assert d.shell2("am force-stop com.android.chrome", v2=True).returncode == 0
+    assert d.shell("cmd package list packages chrome").strip() == "package:com.android.chrome"
+
+
+def test_streamed_install_failures(android_sim: AndroidSimulator, tmp_path: Path) -> None:
+    g = android_sim.plug("SM-S911B")
+    d = _dev(g)
+    unsigned = tmp_path / "unsigned.apk"
+    unsigned.write_bytes(build_apk("com.example.unsigned", ".R", unsigned=True))
+    with pytest.raises(adbutils.AdbInstallError, match="INSTALL_PARSE_FAILED_NO_CERTIFICATES"):
+        d.install(str(unsigned), nolaunch=True, silent=True)
+    v2 = tmp_path / "v2.apk"
+    v2.write_bytes(build_apk("com.example.app", ".R", version_code=2))
+    v1 = tmp_path / "v1.apk"
+    v1.write_bytes(build_apk("com.example.app", ".R", version_code=1))
+    d.install(str(v2), nolaunch=True, silent=True)
+    out = d.shell(["pm", "install", "-r", "/data/local/tmp/none.apk"])
+    assert "Failure [INSTALL_FAILED_INVALID_URI" in out
+    d.sync.push(str(v1), "/data/local/tmp/v1.apk")
+    assert "INSTALL_FAILED_VERSION_DOWNGRADE" in d.shell("pm install -r /data/local/tmp/v1.apk")
+    assert d.shell("pm install -r -d /data/local/tmp/v1.apk").strip() == "Success"
+    assert g.installed_packages["com.example.app"].version_code == 1
+
+
+def test_reboot_drops_and_comes_back(android_sim: AndroidSimulator) -> None:
+    g = android_sim.plug("SM-A525F")
+    d = _dev(g)
+    d.shell("settings put system font_scale 1.3")
+    d.shell("reboot")
+    android_sim.wait_ready(g)
+    assert g.reboot_count == 1
+    assert _dev(g).shell("getprop sys.boot_completed").strip() == "1"
+    assert g.settings["system"]["font_scale"] == "1.3"  # a reboot keeps data
+    _dev(g).reboot()  # the reboot: service
+    android_sim.wait_ready(g)
+    assert g.reboot_count == 2
+
+
+def test_factory_reset_wipes(android_sim: AndroidSimulator, demo_apk: Path) -> None:
+    g = android_sim.plug("SM-A525F")
+    d = _dev(g)
+    d.install(str(demo_apk), nolaunch=True, silent=True)
+    assert d.shell2(["dpm", "set-device-owner", OWNER], v2=True).returncode == 0
+    g.add_account()
+    d.shell("am broadcast -a android.intent.action.FACTORY_RESET -p android")
+    android_sim.wait_ready(g)
+    assert g.reboot_count == 1 and g.device_owner is None and not g.accounts
+    assert "jp.kitstation.demoagent" not in g.installed_packages
+    assert "no owners" in _dev(g).shell("dpm list-owners")
+    g.set_provisioned(True)
+    g.factory_reset()  # the control method
+    android_sim.wait_ready(g)
+    assert g.reboot_count == 2 and not g.provisioned
+
+
+def test_unauthorized_until_accepted(android_sim: AndroidSimulator) -> None:
+    g = android_sim.plug("SM-S911B", authorized=False)
+    client = adbutils.AdbClient()
+    assert {i.serial: i.state for i in client.list()}[g.adb_serial] == "unauthorized"
+    with pytest.raises(adbutils.AdbError, match="unauthorized"):
+        client.device(g.adb_serial).shell("getprop ro.product.model")
+    g.accept_usb_debugging()
+    android_sim.wait_for(g, "device")
+    assert client.device(g.adb_serial).shell("getprop ro.product.model").strip() == "SM-S911B"
+    # once accepted the key stays trusted: a reboot comes back authorized
+    g.reboot()
+    android_sim.wait_ready(g)
+    assert {i.serial: i.state for i in client.list()}[g.adb_serial] == "device"
