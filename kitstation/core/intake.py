@@ -168,7 +168,9 @@ class IntakeSession:
 
 
 # --- the log side (SQLAlchemy Core on the log's tables) ----------------------------------------------
-def find_android_device(kitlog: KitLog, *, serial: str | None = None, imeis: tuple[str, ...] = ()) -> list[dict[str, Any]]:
+def find_android_device(
+    kitlog: KitLog, *, serial: str | None = None, imeis: tuple[str, ...] = ()
+) -> list[dict[str, Any]]:
     """Android device rows matching a serial (key or serial column) or any of the IMEIs."""
     conds = []
     if serial:
@@ -178,9 +180,7 @@ def find_android_device(kitlog: KitLog, *, serial: str | None = None, imeis: tup
     if not conds:
         return []
     stmt = (
-        select(device_t)
-        .where(and_(device_t.c.platform == Platform.ANDROID.value, or_(*conds)))
-        .order_by(device_t.c.id)
+        select(device_t).where(and_(device_t.c.platform == Platform.ANDROID.value, or_(*conds))).order_by(device_t.c.id)
     )
     with kitlog.engine.connect() as conn:
         return [dict(r) for r in conn.execute(stmt).mappings()]
@@ -250,7 +250,11 @@ def reconcile_device(kitlog: KitLog, device: Device) -> int | None:
     """
     if device.platform != Platform.ANDROID:
         return None
-    rows = find_android_device(kitlog, serial=device.serial or device.key, imeis=device.imeis)
+    rows = find_android_device(kitlog, serial=device.key, imeis=device.imeis)
+    if device.serial and device.serial != device.key:
+        # Samsung: the box's serial (ril.serialnumber) may differ from ro.serialno (the key).
+        seen = {r["id"] for r in rows}
+        rows += [r for r in find_android_device(kitlog, serial=device.serial) if r["id"] not in seen]
     if not rows:
         return None
     device.imeis = _merged_imeis(rows, device.imeis)

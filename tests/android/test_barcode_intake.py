@@ -141,3 +141,11 @@ def test_reconcile_merges_when_both_rows_exist(kitlog: KitLog) -> None:
     assert reconcile_device(kitlog, device) == serial_id
     assert len(find_android_device(kitlog, imeis=(IMEI1, IMEI2))) == 1
     assert set(device.imeis) >= {IMEI1}
+
+
+def test_reconcile_by_box_serial_when_serialno_differs(kitlog: KitLog) -> None:
+    # Some Galaxy units report a hex ro.serialno (the key) and the box serial in ril.serialnumber.
+    scanned = IntakeSession(kitlog).scan("S/N R58M62BJABX")
+    device = Device(Platform.ANDROID, key="5200a1b2c3d4e5f6", serial="R58M62BJABX")
+    assert reconcile_device(kitlog, device) == scanned.device_id
+    assert kitlog.device_row(scanned.device_id or 0)["key"] == "5200a1b2c3d4e5f6"
