@@ -1,0 +1,1 @@
+"""Tests of the simulated iOS devices, driven through pymobiledevice3 as a station would."""
