@@ -26,6 +26,14 @@ from kitstation.blueprints.base import Section
 AndroidMethod = Literal["kme", "device_owner", "qr"]
 
 _COMPONENT = re.compile(r"^[A-Za-z_][\w.]*/[\w.$]+$")
+_PACKAGE = re.compile(r"^[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)+$")
+
+
+def _http_url(value: str) -> str:
+    """An APK location a device or the station downloads from: http(s) only (or empty)."""
+    if value and not value.startswith(("https://", "http://")):
+        raise ValueError("must be an http(s) URL")
+    return value
 
 
 class LegalAgreement(Section):
@@ -53,6 +61,8 @@ class KmeProfile(Section):
     skip_setup_wizard: bool = False
     allow_cancel: bool = False
 
+    _url = field_validator("agent_apk_url")(_http_url)
+
     @field_validator("custom_json")
     @classmethod
     def _json(cls, value: str) -> str:
@@ -72,6 +82,15 @@ class AgentApk(Section):
     sha256: str = ""
     package: str = Field(min_length=1)
     admin_receiver: str = Field(min_length=1)  # "pkg/.Receiver" or "pkg/pkg.Receiver"
+
+    _url = field_validator("url")(_http_url)
+
+    @field_validator("package")
+    @classmethod
+    def _package(cls, value: str) -> str:
+        if not _PACKAGE.match(value):
+            raise ValueError("must be an Android package name like 'com.example.agent'")
+        return value
 
     @field_validator("admin_receiver")
     @classmethod
@@ -127,6 +146,8 @@ class QrOptions(Section):
     use_mobile_data: bool = False
     admin_extras: dict[str, Any] = Field(default_factory=dict)
 
+    _url = field_validator("download_url")(_http_url)
+
 
 class KmeExport(Section):
     """Column layout of the KME bulk device list (configurable: the official one is not confirmed)."""
@@ -163,12 +184,22 @@ class AndroidOptions(Section):
             return self.agent.url
         return self.kme.agent_apk_url if self.kme is not None else ""
 
+    @field_validator("disable_packages")
+    @classmethod
+    def _packages(cls, value: list[str]) -> list[str]:
+        bad = [p for p in value if not _PACKAGE.match(p)]
+        if bad:
+            raise ValueError(f"not Android package names: {', '.join(bad)}")
+        return value
+
     @model_validator(mode="after")
     def _method_rules(self) -> AndroidOptions:
         if self.method == "kme" and self.kme is None:
             raise ValueError("method 'kme' needs an [android.kme] profile")
         if self.method == "device_owner" and self.agent is None:
             raise ValueError("method 'device_owner' needs an [android.agent]")
+        if self.agent is not None and not self.agent.admin_receiver.startswith(self.agent.package + "/"):
+            raise ValueError("agent.admin_receiver must start with the agent's package ('package/.Receiver')")
         if self.method == "qr":
             if self.qr is None:
                 raise ValueError("method 'qr' needs an [android.qr] section")
