@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import socket
 from collections.abc import Callable
 from pathlib import Path
 
@@ -62,8 +63,11 @@ def test_own_server_is_started_and_killed(tmp_path: Path) -> None:
         g = sim.plug()
         assert sim.client().device(g.adb_serial).shell("echo hi").strip() == "hi"
         assert sim.env == {"ANDROID_ADB_SERVER_PORT": str(port), "ADBUTILS_ADB_PATH": sim.adb_path}
+    # Probe with a plain socket: adbutils' own client would start a server on 5037 when none answers.
+    with pytest.raises(OSError), socket.create_connection(("127.0.0.1", port), timeout=5):
+        pass
     with pytest.raises(adbutils.AdbError):
-        adbutils.AdbClient(port=port).server_version()
+        sim.client().server_version()
 
 
 def test_cli_helpers(android_sim: AndroidSimulator) -> None:
@@ -118,7 +122,7 @@ def test_fault_offline_mid_install(android_sim_factory: Callable[..., AndroidSim
     import os
     import subprocess
 
-    sim = android_sim_factory(faults=[f"0:offline-mid-install"])
+    sim = android_sim_factory(faults=["0:offline-mid-install"])
     g = sim.plug()
     d = sim.client().device(g.adb_serial)
     if path == "pm":

@@ -210,17 +210,17 @@ class _Connection:
         elif command == A_OPEN:
             self._open(arg0, data.rstrip(b"\0").decode(errors="replace"))
         elif command == A_WRTE:
-            s = self.streams.get(arg1)
-            if s is not None:
-                s.on_data(data)
+            target = self.streams.get(arg1)
+            if target is not None:
+                target.on_data(data)
         elif command == A_OKAY:
-            s = self.streams.get(arg1)
-            if s is not None:
-                s.on_okay()
+            target = self.streams.get(arg1)
+            if target is not None:
+                target.on_okay()
         elif command == A_CLSE:
-            s = self.streams.pop(arg1, None)
-            if s is not None:
-                s.on_close()
+            target = self.streams.pop(arg1, None)
+            if target is not None:
+                target.on_close()
 
     def _open(self, remote_id: int, service: str) -> None:
         handler = self.server.handler_for(service)

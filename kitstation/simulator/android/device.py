@@ -745,16 +745,16 @@ async def _pm(d: SimulatedGalaxy, args: list[str], stdin: bytes) -> ShellResult:
         with d._lock:
             pkgs = sorted(d.installed_packages.values(), key=lambda p: p.package)
         lines = []
-        for p in pkgs:
-            if flt and flt[0] not in p.package:
+        for item in pkgs:
+            if flt and flt[0] not in item.package:
                 continue
-            if ("-3" in opts and p.system) or ("-s" in opts and not p.system):
+            if ("-3" in opts and item.system) or ("-s" in opts and not item.system):
                 continue
-            if ("-d" in opts and p.enabled) or ("-e" in opts and not p.enabled):
+            if ("-d" in opts and item.enabled) or ("-e" in opts and not item.enabled):
                 continue
-            line = "package:" + (f"{p.path}={p.package}" if "-f" in opts else p.package)
+            line = "package:" + (f"{item.path}={item.package}" if "-f" in opts else item.package)
             if "-U" in opts:
-                line += f" uid:{p.uid}"
+                line += f" uid:{item.uid}"
             lines.append(line + "\n")
         return _ok("".join(lines))
     if sub == "list" and rest and rest[0] == "users":

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import adbutils
+from adbutils._adb import AdbConnection
 
 from kitstation.simulator.android.adbd import DeviceServer
 from kitstation.simulator.android.catalog import DEFAULT_ROTATION, MODELS, make_imei, make_serial
@@ -66,6 +67,27 @@ def _server_answers(port: int) -> bool:
             return True
     except OSError:
         return False
+
+
+class _NoSpawnConnection(AdbConnection):
+    """An adbutils connection that fails instead of running ``adb start-server``.
+
+    adbutils' own connection starts a server when none answers — without a port, so on 5037 with
+    the caller's HOME. A simulator talking to a server that just went away must never do that.
+    """
+
+    def _safe_connect(self) -> Any:
+        return self._create_socket()
+
+
+class NoSpawnAdbClient(adbutils.AdbClient):
+    """``adbutils.AdbClient`` bound to one server; never starts a server on its own."""
+
+    def make_connection(self, timeout: float | None = None) -> AdbConnection:
+        conn = _NoSpawnConnection(self.host, self.port)
+        if timeout:
+            conn.conn.settimeout(timeout)
+        return conn
 
 
 class AdbServer:
@@ -203,7 +225,8 @@ class AndroidSimulator:
         return {"ANDROID_ADB_SERVER_PORT": str(self.adb_port), "ADBUTILS_ADB_PATH": self.adb_path}
 
     def client(self) -> adbutils.AdbClient:
-        return adbutils.AdbClient(host="127.0.0.1", port=self.adb_port, socket_timeout=30)
+        """An adbutils client bound to this simulator's server (it never auto-starts a server)."""
+        return NoSpawnAdbClient(host="127.0.0.1", port=self.adb_port, socket_timeout=30)
 
     @property
     def devices(self) -> list[SimulatedGalaxy]:
