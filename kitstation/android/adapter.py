@@ -96,7 +96,7 @@ class AndroidAdapter:
         self._states: dict[str, str] = {}  # adb serial -> last state seen by discover()
         self._locations: dict[str, str] = {}
         self._closing = threading.Event()
-        self._track_conn: Any = None
+        self._track_conns: list[list[Any]] = []  # the open track-devices connection of each stream
         self._threads: list[threading.Thread] = []
 
     @property
@@ -143,10 +143,13 @@ class AndroidAdapter:
         queue: asyncio.Queue[DiscoveryEvent | BaseException] = asyncio.Queue()
 
         def put(item: DiscoveryEvent | BaseException) -> None:
-            loop.call_soon_threadsafe(queue.put_nowait, item)
+            # The loop may close while the thread still runs (a stream abandoned at shutdown).
+            with contextlib.suppress(RuntimeError):
+                loop.call_soon_threadsafe(queue.put_nowait, item)
 
         stop = threading.Event()
-        thread = threading.Thread(target=self._track, args=(put, stop), name="adb-track", daemon=True)
+        conns: list[Any] = []
+        thread = threading.Thread(target=self._track, args=(put, stop, conns), name="adb-track", daemon=True)
         self._threads.append(thread)
         thread.start()
         try:
@@ -157,17 +160,13 @@ class AndroidAdapter:
                 yield item
         finally:
             stop.set()
-            self._close_track()
+            _shut(conns)
 
     def _close_track(self) -> None:
-        conn = self._track_conn
-        if conn is not None:
-            with contextlib.suppress(Exception):
-                conn.conn.shutdown(socket.SHUT_RDWR)
-            with contextlib.suppress(Exception):
-                conn.close()
+        for conns in list(self._track_conns):
+            _shut(conns)
 
-    def _track(self, put: Any, stop: threading.Event) -> None:
+    def _track(self, put: Any, stop: threading.Event, conns: list[Any]) -> None:
         """The tracking thread: snapshots from the adb server, diffed into events."""
         known: dict[str, str] = {}
         backoff = 0.2
@@ -178,8 +177,11 @@ class AndroidAdapter:
                 # would look like the server going away and detach every device).
                 client = adbutils.AdbClient(host=self.adb_host, port=self.adb_port)
                 conn = client.make_connection()
-                self._track_conn = conn
+                conns[:] = [conn]
+                self._track_conns.append(conns)
                 try:
+                    if stop.is_set() or self._closing.is_set():
+                        return  # closed while connecting: nobody would shut this socket
                     conn.send_command("host:track-devices")
                     conn.check_okay()
                     while not stop.is_set():
@@ -193,7 +195,8 @@ class AndroidAdapter:
                         known = current
                         backoff = 0.2
                 finally:
-                    self._track_conn = None
+                    with contextlib.suppress(ValueError):
+                        self._track_conns.remove(conns)
                     with contextlib.suppress(Exception):
                         conn.close()
             except (AdbError, OSError, EOFError, ValueError) as exc:
@@ -317,6 +320,15 @@ class AndroidAdapter:
             await loop.run_in_executor(None, thread.join, 5.0)
         self._threads.clear()
         self._executor.shutdown(wait=False, cancel_futures=True)
+
+
+def _shut(conns: list[Any]) -> None:
+    """Unblock a tracking thread's read by shutting its socket (the thread then sees EOF)."""
+    for conn in conns:
+        with contextlib.suppress(Exception):
+            conn.conn.shutdown(socket.SHUT_RDWR)
+        with contextlib.suppress(Exception):
+            conn.close()
 
 
 def _port_open(host: str, port: int) -> bool:
