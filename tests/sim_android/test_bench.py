@@ -164,3 +164,23 @@ def test_bad_fault_is_rejected() -> None:
         AndroidSimulator(faults=["0:install-fail"])
     with pytest.raises(SimulatorError):
         AndroidSimulator().plug()
+
+
+def test_scheduled_unplug_and_replug(android_sim: AndroidSimulator) -> None:
+    g = android_sim.plug()
+    android_sim.schedule(5, "unplug", g)  # 5 simulated seconds
+    android_sim.wait_for(g, None)
+    assert not g.plugged
+    android_sim.schedule(5, "replug", g)
+    android_sim.wait_for(g, "device")
+    with pytest.raises(ValueError):
+        android_sim.schedule(1, "explode", g)
+
+
+def test_fault_unplug_after_with_replug(android_sim_factory: Callable[..., AndroidSimulator]) -> None:
+    sim = android_sim_factory(faults=["0:unplug-after=10", "0:replug-after=10"])
+    g = sim.plug()
+    slot = g.adb_serial
+    sim.wait_for(g, None)
+    sim.wait_for(g, "device")
+    assert g.adb_serial == slot and g.plugged

@@ -11,6 +11,8 @@ Kinds (one-shot kinds fire once per spec: give the spec twice to fail twice):
 - ``install-fail=CODE`` — one-shot: the next install fails with ``Failure [CODE]``, e.g.
   ``INSTALL_FAILED_INSUFFICIENT_STORAGE``, ``INSTALL_PARSE_FAILED_NO_CERTIFICATES``.
 - ``slow-shell=SECONDS`` — every shell/exec command takes SECONDS longer (divided by ``--speed``).
+- ``unplug-after=SECONDS`` — the cable is pulled SECONDS (simulated) after the device is plugged.
+- ``replug-after=SECONDS`` — with ``unplug-after``: plugged back into the same slot SECONDS later.
 - ``account[=TYPE]`` — an account (default ``com.google``) is on the device: dpm refuses.
 - ``users=N`` — N users on the device (N > 1: dpm refuses).
 - ``provisioned`` — setup is complete: dpm refuses as "already set up".
@@ -25,7 +27,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-KINDS_WITH_ARG = {"install-fail", "slow-shell", "users"}
+KINDS_WITH_ARG = {"install-fail", "slow-shell", "users", "unplug-after", "replug-after"}
 KINDS_OPTIONAL_ARG = {"account"}
 KINDS_NO_ARG = {"unauthorized", "offline-mid-install", "provisioned"}
 ANDROID_KINDS = KINDS_WITH_ARG | KINDS_OPTIONAL_ARG | KINDS_NO_ARG
@@ -60,12 +62,12 @@ def parse_fault(spec: str) -> Fault:
             raise FaultError(f"fault {kind!r} needs an argument: {spec!r}")
         if kind in KINDS_NO_ARG and arg:
             raise FaultError(f"fault {kind!r} takes no argument: {spec!r}")
-        if kind == "slow-shell":
+        if kind in ("slow-shell", "unplug-after", "replug-after"):
             try:
                 if float(arg or "") < 0:
                     raise ValueError
             except ValueError:
-                raise FaultError(f"slow-shell needs seconds >= 0: {spec!r}") from None
+                raise FaultError(f"{kind} needs seconds >= 0: {spec!r}") from None
         if kind == "users" and not (arg or "").isdigit():
             raise FaultError(f"users needs a count: {spec!r}")
         if kind == "install-fail" and not re.fullmatch(r"[A-Z0-9_]+", arg or ""):

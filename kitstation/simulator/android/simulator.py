@@ -11,6 +11,7 @@ server on 5037 are never touched; ``stop()`` kills that server.
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import random
 import shutil
@@ -19,7 +20,7 @@ import subprocess
 import tempfile
 import threading
 import time
-from collections.abc import Coroutine, Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -32,6 +33,7 @@ from kitstation.simulator.android.device import SimulatedGalaxy
 from kitstation.simulator.android.faults import Fault, parse_faults
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 DEBIAN_ADB = "/usr/bin/adb"
 # How long plug/replug wait for the adb server to report the device (real time, not scaled).
@@ -169,6 +171,8 @@ class AndroidSimulator:
         self._thread: threading.Thread | None = None
         self._devices: list[SimulatedGalaxy] = []
         self._lock = threading.RLock()
+        self._timers: list[threading.Timer] = []
+        self._stopping = False
 
     # ---------------------------------------------------------------- lifecycle
 
@@ -189,6 +193,14 @@ class AndroidSimulator:
         loop = self._loop
         if loop is None:
             return
+        with self._lock:
+            self._stopping = True
+            timers, self._timers = self._timers, []
+        for t in timers:
+            t.cancel()
+        for t in timers:
+            if t is not threading.current_thread():
+                t.join(timeout=30)
         try:
             for d in list(self._devices):
                 if d.plugged:
@@ -206,6 +218,7 @@ class AndroidSimulator:
             if self._own_server is not None:
                 self._own_server.stop()
                 self._own_server = None
+            self._stopping = False
 
     def __enter__(self) -> AndroidSimulator:
         return self.start()
@@ -301,6 +314,7 @@ class AndroidSimulator:
             self._devices.append(device)
         device.plugged = True
         self._attach(device)
+        self._schedule_faults(device)
         return device
 
     def unplug(self, serial: str | SimulatedGalaxy) -> None:
@@ -341,6 +355,59 @@ class AndroidSimulator:
                 raise SimulatorError(f"{d.adb_serial} is still booting")
             time.sleep(0.02)
         self.wait_for(d, "device" if d.authorized else "unauthorized", max(0.1, deadline - time.monotonic()))
+
+    def schedule(self, after: float, action: str, serial: str | SimulatedGalaxy) -> None:
+        """In ``after`` simulated seconds (divided by speed), ``action`` the device.
+
+        Actions: ``unplug``, ``replug``, ``reboot``, ``factory-reset``. Timers still pending at
+        ``stop()`` are cancelled.
+        """
+        d = self.device(serial)
+        actions = {
+            "unplug": lambda: self.unplug(d),
+            "replug": lambda: self.replug(d),
+            "reboot": d.reboot,
+            "factory-reset": d.factory_reset,
+        }
+        if action not in actions:
+            raise ValueError(f"unknown scheduled action {action!r}; known: {', '.join(actions)}")
+
+        self._start_timer(after, actions[action])
+
+    def _start_timer(self, after: float, fn: Callable[[], object]) -> None:
+        def fire() -> None:
+            try:
+                with self._lock:
+                    if self._stopping or self._loop is None:
+                        return
+                fn()
+            except Exception:  # noqa: BLE001 - a timer racing stop() must not print a traceback
+                log.debug("scheduled action failed", exc_info=True)
+            finally:
+                with self._lock:
+                    if timer in self._timers:
+                        self._timers.remove(timer)
+
+        timer = threading.Timer(max(0.0, after) / self.speed, fire)
+        timer.daemon = True
+        with self._lock:
+            self._timers.append(timer)
+        timer.start()
+
+    def _schedule_faults(self, d: SimulatedGalaxy) -> None:
+        unplug = d._take_fault("unplug-after")
+        if unplug is None:
+            return
+        back = d._take_fault("replug-after")
+        if back is None:
+            self.schedule(float(unplug.arg or 0), "unplug", d)
+            return
+
+        def cycle() -> None:
+            self.unplug(d)
+            self.schedule(float(back.arg or 0), "replug", d)
+
+        self._start_timer(float(unplug.arg or 0), cycle)
 
     # ---------------------------------------------------------------- adb server side
 
