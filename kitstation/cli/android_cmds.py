@@ -3,7 +3,8 @@
 ``kitstation intake [--session ID] [--box] [--json]`` reads scans from stdin, one per line (a
 barcode scanner types each scan and Enter), records each accepted one in the log and says why a
 rejected one was refused. With ``--box`` the lines of one box label (IMEI1, IMEI2, S/N) make one
-device until a blank line. Exit code 2 if any scan was rejected.
+device until a blank line; ``--kme`` marks the devices ``kme_registered`` (a KME batch whose
+phones never see adb). Exit code 2 if any scan was rejected.
 
 ``kitstation qr --blueprint FILE --out qr.png|qr.svg [--apk FILE]`` writes the Android Enterprise
 provisioning QR code of the blueprint's ``[android.qr]``; ``--apk`` computes the signature
@@ -30,6 +31,11 @@ def register(sub: Any) -> None:
     p.add_argument("--label", default="intake", help="label of the new session when --session is not given")
     p.add_argument("--station", metavar="NAME", help="station name (default: this host's name)")
     p.add_argument("--box", action="store_true", help="consecutive lines are one box's labels; a blank line ends a box")
+    p.add_argument(
+        "--kme",
+        action="store_true",
+        help="a KME batch: mark the scanned devices 'kme_registered' (their IMEIs go to the KME upload list)",
+    )
     p.add_argument("--json", action="store_true", help="machine-readable output (one JSON list at the end)")
     p.set_defaults(func=intake)
 
@@ -51,7 +57,9 @@ def intake(args: argparse.Namespace) -> int:
         if session_id is None:
             station = kitlog.station(args.station)
             session_id = kitlog.start_session(station, label=args.label)
-        session = IntakeSession(kitlog, session_id, box_mode=args.box)
+        session = IntakeSession(
+            kitlog, session_id, box_mode=args.box, mark_state="kme_registered" if args.kme else None
+        )
         if not args.json:
             print(
                 Text(

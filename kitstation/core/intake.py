@@ -98,10 +98,21 @@ def _describe(values: tuple[ScanValue, ...]) -> str:
 class IntakeSession:
     """Scans for one batch (bench session) at one station, recorded in the log as they come."""
 
-    def __init__(self, kitlog: KitLog, session_id: int | None = None, *, box_mode: bool = False) -> None:
+    def __init__(
+        self,
+        kitlog: KitLog,
+        session_id: int | None = None,
+        *,
+        box_mode: bool = False,
+        mark_state: str | None = None,
+    ) -> None:
+        """``mark_state``: hand-off state for every device scanned (``"kme_registered"`` for a KME
+        batch: its IMEIs go to the KME upload list); a device already further on keeps its state.
+        """
         self.kitlog = kitlog
         self.session_id = session_id
         self.box_mode = box_mode
+        self.mark_state = mark_state
         self._seen: set[ScanValue] = set()
         self._box: _Box | None = None
         self.outcomes: list[IntakeOutcome] = []
@@ -156,6 +167,8 @@ class IntakeSession:
         if box.serial or box.imeis:
             device_id, key, known = register_box_device(self.kitlog, box.serial, tuple(box.imeis))
             box.device_id = device_id
+            if self.mark_state and not self.kitlog.device_row(device_id)["external_state"]:
+                self.kitlog.set_external_state(device_id, self.mark_state)
         for v in new:
             self.kitlog.record_scan(
                 v.kind.value, v.value, parsed.raw.strip()[:512], session_id=self.session_id, device_id=device_id

@@ -149,3 +149,13 @@ def test_reconcile_by_box_serial_when_serialno_differs(kitlog: KitLog) -> None:
     device = Device(Platform.ANDROID, key="5200a1b2c3d4e5f6", serial="R58M62BJABX")
     assert reconcile_device(kitlog, device) == scanned.device_id
     assert kitlog.device_row(scanned.device_id or 0)["key"] == "5200a1b2c3d4e5f6"
+
+
+def test_kme_batch_marks_devices_without_downgrading(kitlog: KitLog) -> None:
+    enrolled = kitlog.upsert_device(Device(Platform.ANDROID, key="R58M62BJABX", serial="R58M62BJABX"))
+    kitlog.set_external_state(enrolled, "enrolled")
+    intake = IntakeSession(kitlog, mark_state="kme_registered")
+    new = intake.scan(IMEI1)
+    old = intake.scan("R58M62BJABX")
+    assert kitlog.device_row(new.device_id or 0)["external_state"] == "kme_registered"
+    assert old.device_id == enrolled and kitlog.device_row(enrolled)["external_state"] == "enrolled"
