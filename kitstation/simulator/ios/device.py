@@ -259,16 +259,18 @@ class SimulatedIOSDevice:
                 return f
         return None
 
-    async def step(self, name: str) -> int | None:
+    async def step(self, name: str, *, latency: str | None = None) -> int | None:
         """Spend the modelled time of step ``name`` and apply faults; return an error code to answer.
 
         Raises ``DeviceGone`` when the cable is pulled during the step and ``DropConnection``
-        when the connection must be closed unanswered.
+        when the connection must be closed unanswered. ``latency`` names the step whose time the
+        request takes when it differs (the EraseDevice request is quick; the erase itself is not,
+        and ``unplug-at=erase`` belongs to the erase, see ``_erase_and_boot``).
         """
         self.requests += 1
         n = self.requests
-        delay = self.timing.delay(name)
-        if self._take_fault("unplug-at", name, n):
+        delay = self.timing.delay(latency or name)
+        if name != "erase" and self._take_fault("unplug-at", name, n):
             # Halfway through, as when a technician pulls the cable mid-install.
             await asyncio.sleep(delay / 2)
             self.pull_cable()

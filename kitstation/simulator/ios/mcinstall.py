@@ -110,7 +110,7 @@ async def serve_mcinstall(
             return
         request = str(msg.get("RequestType", ""))
         step = _STEP.get(request, "flush")
-        code = await dev.step(step)
+        code = await dev.step(step, latency="flush" if step == "erase" else None)
         try:
             if code is not None:
                 raise MCError(INSTALL_DOMAIN, code, f"Injected fault on {step}.")
