@@ -67,3 +67,12 @@ def test_legacy_push_and_pm_install(android_sim: AndroidSimulator, demo_apk: Pat
     r = _adb(android_sim, "-s", g.adb_serial, "shell", "pm", "install", "-r", "/data/local/tmp/agent.apk")
     assert r.stdout.strip() == "Success"
     assert "jp.kitstation.demoagent" in g.installed_packages
+
+
+def test_adb_reboot_comes_back_in_the_same_slot(cli_sim: AndroidSimulator) -> None:
+    g = cli_sim.plug("SM-A525F")
+    assert _adb(cli_sim, "-s", g.adb_serial, "reboot").returncode == 0
+    cli_sim.wait_ready(g)
+    assert g.reboot_count == 1
+    out = _adb(cli_sim, "-s", g.adb_serial, "shell", "echo a > /sdcard/x; echo b >> /sdcard/x; cat /sdcard/x")
+    assert out.stdout == "a\nb\n"

@@ -481,6 +481,7 @@ class DeviceServer:
         self._after(action)
 
     async def _reboot(self, stream: _Stream) -> None:
+        self.device.booting = True  # before the answer, as in _run
         stream.close()
         self.device.reboot()
 

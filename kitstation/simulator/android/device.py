@@ -491,7 +491,8 @@ class SimulatedGalaxy:
                     r.stderr = b""
                 if red.stdout_file is not None:
                     if red.stdout_file != "/dev/null":
-                        self.write_file(red.stdout_file, r.stdout)
+                        before = (self.read_file(red.stdout_file) or b"") if red.append else b""
+                        self.write_file(red.stdout_file, before + r.stdout)
                     r.stdout = b""
                 if i < len(stages) - 1:
                     data = r.stdout
@@ -555,6 +556,7 @@ class _Redirect:
     stderr_file: str | None = None
     err_to_out: bool = False
     out_to_err: bool = False
+    append: bool = False
 
 
 def _redirections(argv: list[str]) -> tuple[list[str], _Redirect]:
@@ -580,6 +582,7 @@ def _redirections(argv: list[str]) -> tuple[list[str], _Redirect]:
             elif a == "&>":
                 red.stdout_file = red.stderr_file = target
             elif a != "<":
+                red.append = a == ">>"
                 if fd == 2:
                     red.stderr_file = target
                 else:
