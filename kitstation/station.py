@@ -116,7 +116,8 @@ class Station:
         if Platform.ANDROID in self.platforms:
             from kitstation.android import AndroidAdapter
 
-            adapters.append(AndroidAdapter(adb_port=self.adb_port))
+            # With the log, identify() joins a phone with what the barcode intake recorded of it.
+            adapters.append(AndroidAdapter(adb_port=self.adb_port, kitlog=self.kitlog))
         return adapters
 
     def bench(self, config: BenchConfig | None = None, secrets: Secrets | None = None) -> Bench:
