@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import http.server
 import json
@@ -15,6 +16,7 @@ from kitstation.android import AndroidAdapter
 from kitstation.blueprints.loader import loads_blueprint
 from kitstation.blueprints.model import Blueprint
 from kitstation.core.domain import RunStatus
+from kitstation.core.events import Event, StepStarted
 from kitstation.core.pipeline import Pipeline, RetryPolicy, RunRequest
 from kitstation.log import KitLog
 from kitstation.log.store import AsyncKitLog
@@ -219,4 +221,43 @@ async def test_unplug_mid_install_then_replug_resumes(
         assert galaxy.device_owner is not None
         assert kitlog.device_row(device_id)["external_state"] == "enrolled"
     finally:
+        await adapter.aclose()
+
+
+async def test_cable_pulled_during_install_then_replugged(
+    android_sim_factory: object, kitlog: KitLog, demo_apk: Path, tmp_path: Path
+) -> None:
+    # Every shell command takes a moment (20 s / speed 100): long enough to pull the cable inside it.
+    sim: AndroidSimulator = android_sim_factory(faults=["0:slow-shell=20"])  # type: ignore[operator]
+    galaxy = sim.plug("SM-A525F")
+    adapter = AndroidAdapter(adb_port=sim.adb_port, apk_cache=tmp_path / "cache")
+    bp = _blueprint(f'file = "{demo_apk}"')
+    loop = asyncio.get_running_loop()
+    pulled: list[asyncio.Future[None]] = []
+
+    def emit(event: Event) -> None:
+        if isinstance(event, StepStarted) and event.step_id == "android.agent.install" and not pulled:
+            pulled.append(loop.run_in_executor(None, sim.unplug, galaxy))
+
+    alog = AsyncKitLog(kitlog)
+    try:
+        device = await adapter.identify(galaxy.adb_serial)
+        station = await alog.station("t")
+        pipeline = Pipeline(alog, emit, RetryPolicy(attempts=2, backoff=0.05))
+        status = await pipeline.run(RunRequest(device, bp, adapter.plan(bp, device), station))
+        await pulled[0]
+        assert status == RunStatus.INTERRUPTED
+        assert _last_steps(kitlog)[-1][:2] == ("android.agent.install", "interrupted")
+
+        sim.replug(galaxy)
+        device = await adapter.identify(galaxy.adb_serial)
+        status = await Pipeline(alog).run(RunRequest(device, bp, adapter.plan(bp, device), station))
+        assert status == RunStatus.OK, _last_steps(kitlog)
+        steps = _last_steps(kitlog)
+        # Resumed in the same run: the fetch is not repeated; the install is confirmed or redone.
+        assert [s[0] for s in steps].count("android.agent.fetch") == 1
+        assert steps[-1] == ("android.disable_packages", "ok", None)
+        assert galaxy.device_owner is not None
+    finally:
+        alog.close()
         await adapter.aclose()
