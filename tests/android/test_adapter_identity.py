@@ -73,7 +73,7 @@ async def test_unauthorized_then_accepted(android_sim: AndroidSimulator) -> None
         android_sim.unplug(galaxy)
         assert isinstance(await _next(stream, Detached, galaxy.adb_serial), Detached)
     finally:
-        await stream.aclose()
+        await stream.aclose()  # type: ignore[attr-defined]  # an async generator
         await adapter.aclose()
 
 
