@@ -1,0 +1,205 @@
+"""Benchmark: a mixed batch of simulated devices prepared by one station (issue 7).
+
+Measures, for N devices (half iOS behind the simulated usbmuxd, half Galaxy behind a real adb
+server), with latencies scaled from real devices by ``--speed``:
+
+* overhead ratio: the batch's wall time / the wall time of the slowest device prepared alone;
+* station CPU per device (ms) and peak RSS of the station process;
+* event-loop stall: a probe coroutine sleeps ``--probe-ms`` and records how late it wakes up
+  (p50, p99, max) for the whole batch;
+* versus the usual alternative: the same devices prepared one after another by a shell loop of
+  ``pymobiledevice3`` / ``adb`` commands (``--sequential``).
+
+The simulators run in a separate process (``kitstation simulate``), so the station's CPU and RSS
+are the station's own. Run ``python benchmarks/bench_batch.py --help`` for the options; the figures
+and the exact commands are in docs/BENCHMARKS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import re
+import resource
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from kitstation.blueprints import load_blueprint  # noqa: E402
+from kitstation.core.bench import BenchConfig  # noqa: E402
+from kitstation.core.domain import Platform  # noqa: E402
+from kitstation.core.protocols import DictSecrets  # noqa: E402
+from kitstation.station import Station  # noqa: E402
+
+KITSTATION = str(Path(sys.executable).with_name("kitstation"))
+
+
+class Simulators:
+    """``kitstation simulate`` in its own process; parses the environment it prints."""
+
+    def __init__(self, ios: int, android: int, speed: float, workdir: Path) -> None:
+        self.ios, self.android = ios, android
+        sock = workdir / "usbmux.sock"
+        cmd = [KITSTATION, "simulate", "--speed", str(speed)]
+        if ios:
+            cmd += ["--ios", str(ios), "--usbmux", str(sock)]
+        if android:
+            cmd += ["--android", str(android)]
+        env = dict(os.environ, HOME=str(workdir / "sim-home"))
+        (workdir / "sim-home").mkdir(exist_ok=True)
+        self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env,
+                                     start_new_session=True)
+        self.env: dict[str, str] = {}
+        self.lines: list[str] = []
+        want = {k for k, n in (("USBMUXD_SOCKET_ADDRESS", ios), ("ANDROID_ADB_SERVER_PORT", android)) if n}
+        assert self.proc.stdout is not None
+        deadline = time.monotonic() + 300
+        while want - set(self.env):
+            line = self.proc.stdout.readline()
+            if not line:
+                raise RuntimeError("simulator exited:\n" + "".join(self.lines))
+            self.lines.append(line)
+            m = re.match(r"^(USBMUXD_SOCKET_ADDRESS|ANDROID_ADB_SERVER_PORT)=(.+)$", line.strip())
+            if m:
+                self.env[m.group(1)] = m.group(2)
+            if time.monotonic() > deadline:
+                raise RuntimeError("simulator did not start")
+
+    def stop(self) -> None:
+        os.killpg(self.proc.pid, signal.SIGINT)
+        try:
+            self.proc.wait(60)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait()
+
+
+async def _probe(stop: asyncio.Event, interval: float, lags: list[float]) -> None:
+    loop = asyncio.get_running_loop()
+    while not stop.is_set():
+        t = loop.time()
+        await asyncio.sleep(interval)
+        lags.append(max(0.0, loop.time() - t - interval))
+
+
+def _percentile(values: list[float], q: float) -> float:
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+async def run_batch(env: dict[str, str], n: int, blueprints: dict[Platform, Any], db: str,
+                    probe_ms: float) -> dict[str, Any]:
+    os.environ.update(env)
+    station = Station(
+        db=db,
+        usbmux_address=env.get("USBMUXD_SOCKET_ADDRESS"),
+        adb_port=int(env["ANDROID_ADB_SERVER_PORT"]) if "ANDROID_ADB_SERVER_PORT" in env else None,
+        platforms=tuple(p for p in blueprints),
+    )
+    await station.start()
+    # The simulated usbmuxd has no 28-device limit; give every device a place so that the
+    # ratio measures the station, not the cap (the cap is tested elsewhere).
+    config = BenchConfig(
+        blueprints=blueprints,
+        limits={"erase": 1000, "apk_download": 1000, "install": 1000},
+        max_active={Platform.IOS: 1000, Platform.ANDROID: 1000},
+    )
+    bench = station.bench(config, secrets=DictSecrets({"wifi_password": "bench-password", "wifi": "bench-password"}))
+    stop = asyncio.Event()
+    lags: list[float] = []
+    cpu0 = time.process_time()
+    t0 = time.perf_counter()
+    probe = asyncio.create_task(_probe(stop, probe_ms / 1000, lags))
+    await bench.start()
+    ok = await bench.wait_until(lambda b: sum(1 for v in b.slots.values() if v.state.is_final) >= n, 3600)
+    wall = time.perf_counter() - t0
+    cpu = time.process_time() - cpu0
+    stop.set()
+    await probe
+    states: dict[str, int] = {}
+    for v in bench.slots.values():
+        states[v.state.value] = states.get(v.state.value, 0) + 1
+    await bench.stop()
+    await station.aclose()
+    return {
+        "devices": n,
+        "finished": ok,
+        "states": states,
+        "wall_s": round(wall, 3),
+        "cpu_s": round(cpu, 3),
+        "cpu_ms_per_device": round(1000 * cpu / max(n, 1), 1),
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "loop_lag_p50_ms": round(1000 * statistics.median(lags), 2) if lags else 0.0,
+        "loop_lag_p99_ms": round(1000 * _percentile(lags, 0.99), 2),
+        "loop_lag_max_ms": round(1000 * max(lags), 2) if lags else 0.0,
+    }
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--ios", type=int, default=32)
+    ap.add_argument("--android", type=int, default=32)
+    ap.add_argument("--speed", type=float, default=20.0, help="simulated latency factor (20 = 20x faster than real)")
+    ap.add_argument("--ios-blueprint", default=str(ROOT / "examples/ios-supervised-dep.toml"))
+    ap.add_argument("--android-blueprint", default=str(ROOT / "examples/android-device-owner.toml"))
+    ap.add_argument("--probe-ms", type=float, default=5.0)
+    ap.add_argument("--json", action="store_true")
+    args = ap.parse_args()
+
+    blueprints: dict[Platform, Any] = {}
+    if args.ios:
+        blueprints[Platform.IOS] = load_blueprint(args.ios_blueprint)
+    if args.android:
+        blueprints[Platform.ANDROID] = load_blueprint(args.android_blueprint)
+    work = Path(tempfile.mkdtemp(prefix="kitstation-bench-"))
+    os.environ["HOME"] = str(work / "home")
+    os.environ["KITSTATION_DATA_DIR"] = str(work / "data")
+    (work / "home").mkdir()
+    results: dict[str, Any] = {"speed": args.speed}
+    try:
+        # The slowest device alone: one of each platform, each by itself.
+        alone: dict[str, float] = {}
+        for platform, counts in (("ios", (1, 0)), ("android", (0, 1))):
+            if (platform == "ios" and not args.ios) or (platform == "android" and not args.android):
+                continue
+            sims = Simulators(*counts, speed=args.speed, workdir=work)
+            try:
+                bps = {p: b for p, b in blueprints.items() if p.value == platform}
+                r = asyncio.run(run_batch(sims.env, 1, bps, f"sqlite:///{work}/alone-{platform}.sqlite3", args.probe_ms))
+                alone[platform] = r["wall_s"]
+            finally:
+                sims.stop()
+        results["alone_wall_s"] = alone
+        sims = Simulators(args.ios, args.android, speed=args.speed, workdir=work)
+        try:
+            n = args.ios + args.android
+            r = asyncio.run(run_batch(sims.env, n, blueprints, f"sqlite:///{work}/batch.sqlite3", args.probe_ms))
+        finally:
+            sims.stop()
+        r["overhead_ratio"] = round(r["wall_s"] / max(alone.values()), 3) if alone else None
+        results["batch"] = r
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    if args.json:
+        print(json.dumps(results, indent=2))
+    else:
+        for k, v in results.items():
+            print(f"{k}: {v}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
