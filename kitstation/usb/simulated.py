@@ -262,4 +262,34 @@ class SimulatedUsbBackend(usb.backend.IBackend):  # type: ignore[misc]
         return n
 
 
-__all__ = ["SimulatedUsbBackend", "SimulatedUsbDevice", "galaxy", "galaxy_download_mode", "hub", "iphone"]
+def demo_tree(
+    galaxies: Sequence[tuple[str, bool]] = (), iphones: Sequence[tuple[str, str]] = (), ports_per_hub: int = 7
+) -> SimulatedUsbBackend:
+    """A bench of powered hubs on bus 1 with the given phones, slot by slot (for the demo mode).
+
+    ``galaxies``: (serial, USB debugging on); ``iphones``: (UDID or ECID, "normal"/"recovery"/"dfu").
+    Hub N sits on root port N; its phones on its ports 1..ports_per_hub (locations ``1-N.P``).
+    """
+    phones: list[tuple[str, Any]] = [("galaxy", g) for g in galaxies] + [("iphone", i) for i in iphones]
+    devices: list[SimulatedUsbDevice] = []
+    for index, (kind, spec) in enumerate(phones):
+        hub_port, port = divmod(index, ports_per_hub)
+        if port == 0:
+            devices.append(hub(1, (hub_port + 1,)))
+        where = (hub_port + 1, port + 1)
+        if kind == "galaxy":
+            devices.append(galaxy(1, where, spec[0], adb=spec[1]))
+        else:
+            devices.append(iphone(1, where, spec[0], mode=spec[1]))
+    return SimulatedUsbBackend(devices)
+
+
+__all__ = [
+    "SimulatedUsbBackend",
+    "SimulatedUsbDevice",
+    "demo_tree",
+    "galaxy",
+    "galaxy_download_mode",
+    "hub",
+    "iphone",
+]

@@ -75,3 +75,11 @@ def test_examples_validate() -> None:
     files = sorted(str(p) for p in EXAMPLES.glob("android-*.toml"))
     assert len(files) == 3
     assert main(["blueprint", "validate", *files]) == 0
+
+
+def test_intake_unknown_session(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr("sys.stdin", io.StringIO("356830100708726\n"))
+    assert main(["intake", "--db", str(tmp_path / "l.sqlite3"), "--session", "99"]) == 2
+    assert "No bench session 99" in capsys.readouterr().err

@@ -49,3 +49,14 @@ def test_unplug_and_adb_location_match() -> None:
     # adb's `devices -l` usb: field names the same location: a listed Galaxy gives no notice.
     notices = bench_notices(devices, adb_locations=["1-1.3", "1-1.4"])
     assert [n.code for n in notices] == ["download_mode"]
+
+
+def test_demo_tree_lays_phones_out_on_hubs() -> None:
+    from kitstation.usb.simulated import demo_tree
+
+    galaxies = [(f"R58M0000{i:03d}", i % 2 == 0) for i in range(8)]
+    backend = demo_tree(galaxies, [("00008110-000A1C2E3C80401E", "dfu")])
+    devices = list_usb_devices(backend)
+    assert [d.location for d in devices][:2] == ["1-1.1", "1-1.2"]
+    assert devices[7].location == "1-2.1" and devices[8].kind == UsbKind.IPHONE_DFU
+    assert sum(1 for n in bench_notices(devices) if n.code == "adb_off") == 4
