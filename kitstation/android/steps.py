@@ -153,9 +153,13 @@ class DeviceOwnerStep(_Base):
         r = await self.rt.io(ctx, lambda d: d.shell(["dpm", "set-device-owner", component]))
         if r.code != 0 or "Success" not in r.out:
             raise dpm_refusal(r.text, component)
+        detail: dict[str, Any] = {"owner": component}
+        if not _android(ctx).verify:
+            # No verify step follows: dpm's own "Success" is what marks the device enrolled.
+            detail[EXTERNAL_STATE] = "enrolled"
         return StepResult.ok(
             Text("Device Owner set to {c}", "デバイスオーナーを {c} に設定しました").format(c=component),
-            detail={"owner": component},
+            detail=detail,
         )
 
     async def check_done(self, ctx: StepContext) -> bool | None:
