@@ -266,6 +266,16 @@ class AdbDeviceIO:
                     # No answer from pm: the connection dropped mid-install (cable, reboot).
                     raise DeviceGone() from exc
                 raise install_failure(str(exc), getattr(exc, "reason", "")) from exc
+            except (AdbError, OSError, EOFError):
+                raise  # connection trouble: mapped by adb_errors
+            except Exception as exc:  # apkutils could not read the APK's manifest
+                raise PermanentError(
+                    Text(
+                        "The agent APK cannot be read as an Android package: {e}",
+                        "エージェント APK を Android パッケージとして読み込めません: {e}",
+                    ).format(e=exc),
+                    code="apk_unreadable",
+                ) from exc
 
         adb_errors(call, self.serial)
 

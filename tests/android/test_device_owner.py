@@ -261,3 +261,26 @@ async def test_cable_pulled_during_install_then_replugged(
     finally:
         alog.close()
         await adapter.aclose()
+
+
+@pytest.mark.parametrize(
+    ("content", "code"),
+    [
+        (lambda: b"this is not an apk", "apk_unreadable"),
+        (lambda: build_apk(PKG, ".AdminReceiver", unsigned=True), "apk_unsigned"),
+    ],
+)
+async def test_bad_agent_apk_fails_the_install(
+    android_sim: AndroidSimulator, kitlog: KitLog, tmp_path: Path, content: object, code: str
+) -> None:
+    apk = tmp_path / "agent.apk"
+    apk.write_bytes(content())  # type: ignore[operator]
+    galaxy = android_sim.plug("SM-A525F")
+    adapter = AndroidAdapter(adb_port=android_sim.adb_port, apk_cache=tmp_path / "cache")
+    try:
+        status, _ = await _run(adapter, kitlog, galaxy.adb_serial, _blueprint(f'file = "{apk}"'))
+    finally:
+        await adapter.aclose()
+    assert status == RunStatus.FAILED
+    assert _last_steps(kitlog)[-1] == ("android.agent.install", "failed", code)
+    assert kitlog.history(limit=1)[0]["reason_ja"]
