@@ -97,3 +97,14 @@ def test_install_demo_agent_through_adbutils(android_sim: AndroidSimulator, demo
     assert "=jp.kitstation.demoagent" in d.shell("pm list packages -f demoagent")
     # adbutils cleans up the pushed copy after a successful pm install
     assert d.sync.stat("/data/local/tmp/jp.kitstation.demoagent.apk").size == 0
+
+
+def test_app_info_from_dumpsys_package(android_sim: AndroidSimulator, demo_apk: Path) -> None:
+    g = android_sim.plug("SM-A525F")
+    d = adbutils.AdbClient().device(g.adb_serial)
+    assert d.app_info("jp.kitstation.demoagent") is None
+    d.install(str(demo_apk), nolaunch=True, silent=True)
+    info = d.app_info("jp.kitstation.demoagent")
+    assert info is not None and (info.version_name, info.version_code) == ("1.0", 1)
+    assert info.path == g.installed_packages["jp.kitstation.demoagent"].path
+    assert info.first_install_time is not None

@@ -75,6 +75,8 @@ class InstalledPackage:
     system: bool = False
     enabled: bool = True
     uid: int = 10000
+    first_install: float = field(default_factory=time.time)
+    last_update: float = field(default_factory=time.time)
 
 
 @dataclass
@@ -442,6 +444,7 @@ class SimulatedGalaxy:
                 sig,
                 system=False,
                 uid=uid,
+                first_install=old.first_install if old else time.time(),
             )
             self.files[path] = _File(data)
         return True, "Success"
@@ -923,6 +926,8 @@ def _dumpsys(d: SimulatedGalaxy, args: list[str], stdin: bytes) -> ShellResult:
                 lines += [f"    {a}:", f"      uid={p.uid if p else 0}", "      testOnlyAdmin=false"]
             lines.append(f"  mUserSetupComplete={'true' if d.provisioned else 'false'}")
             return _ok("\n".join(lines) + "\n")
+        if svc == "package" and len(args) > 1:
+            return _ok(_dumpsys_package(d, args[1]))
         if svc == "account":
             return _ok(
                 f"User UserInfo{{0:Owner:c13}}:\n  Accounts: {len(d.accounts)}\n"
@@ -933,6 +938,36 @@ def _dumpsys(d: SimulatedGalaxy, args: list[str], stdin: bytes) -> ShellResult:
                 return _ok(f"Phone Subscriber Info:\n  Phone Type = GSM\n  Device ID = {d.imeis[0]}\n")
             return _ok("Permission Denial: can't dump iphonesubinfo from from pid=12345, uid=2000 without permission android.permission.DUMP\n")
     return _ok(f"Can't find service: {svc}\n")
+
+
+def _dumpsys_package(d: SimulatedGalaxy, name: str) -> str:
+    """The parts of ``dumpsys package PKG`` tools parse (adbutils' app_info among them)."""
+    p = d.installed_packages.get(name)
+    if p is None:
+        return f"Dexopt state:\n  Unable to find package: {name}\n"
+
+    def stamp(t: float) -> str:
+        return time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(t))
+
+    ident = hashlib.sha1(p.package.encode()).hexdigest()[:7]
+    sig = (p.signature_sha256 or "0" * 8)[:8]
+    flags = "SYSTEM HAS_CODE ALLOW_CLEAR_USER_DATA" if p.system else "HAS_CODE ALLOW_CLEAR_USER_DATA"
+    return (
+        "Packages:\n"
+        f"  Package [{p.package}] ({ident}):\n"
+        f"    userId={p.uid}\n"
+        f"    pkg=Package{{{ident} {p.package}}}\n"
+        f"    codePath={posixpath.dirname(p.path)}\n"
+        f"    versionCode={p.version_code} minSdk=24 targetSdk=33\n"
+        f"    versionName={p.version_name or 'null'}\n"
+        f"    flags=[ {flags} ]\n"
+        f"    pkgFlags=[ {flags} ]\n"
+        f"    firstInstallTime={stamp(p.first_install)}\n"
+        f"    lastUpdateTime={stamp(p.last_update)}\n"
+        f"    signatures=PackageSignatures{{{ident} version:2, signatures:[{sig}], past signatures:[]}}\n"
+        f"    User 0: ceDataInode=0 installed=true hidden=false suspended=false stopped=false notLaunched=false "
+        f"enabled={0 if p.enabled else 3}\n"
+    )
 
 
 def _service(d: SimulatedGalaxy, args: list[str], stdin: bytes) -> ShellResult:
