@@ -1,0 +1,413 @@
+"""What a report holds: its columns, options, the selection query and the canonical row digest.
+
+Every format reads the same rows (:func:`iter_rows`) in run-id order, so a CSV, an XLSX and a PDF
+of one selection agree row for row. The selection is pinned at export time by the highest run id
+seen (``max_run_id``): re-running it later (``verify_report``) finds the same runs even after the
+station kitted more devices.
+
+The rows digest (``rows_sha256``) is SHA-256 over a canonical text form of the *evidence fields*
+of each row (:data:`CANONICAL_FIELDS`): identity of the device, what was applied, by whom, when,
+with what result. Mutable device facts (OS version, hand-off state) are shown but not hashed,
+because they legitimately change after delivery (an OS update, ABM assignment done later).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
+from enum import StrEnum
+from pathlib import Path
+from typing import Any, Literal
+
+from sqlalchemy import and_, func, select
+
+from kitstation.i18n import Language, Text
+from kitstation.log.store import KitLog, RunFilter, aware, history_select, run_t
+
+ProgressFn = Callable[[int, int], None]
+"""``progress(done, total)``: called every few hundred rows; ``total`` is the selection's size."""
+
+MANIFEST_KIND = "kitstation-report"
+MANIFEST_VERSION = 1
+
+
+class ReportFormat(StrEnum):
+    CSV = "csv"
+    XLSX = "xlsx"
+    PDF = "pdf"
+    JSON = "json"
+    KME_CSV = "kme-csv"
+    ABM_CSV = "abm-csv"
+
+
+ColumnKind = Literal["int", "text", "datetime"]
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """One report column: a stable machine id, its headers in both languages, its cell type."""
+
+    id: str
+    title: Text
+    kind: ColumnKind = "text"
+    width: int = 14  # XLSX column width (characters)
+
+
+# The detail columns, in order. The ids are stable (documented in docs/REPORTS.md): add new
+# columns at the end, never rename or reorder, so scripts reading the CSV by position keep working.
+COLUMNS: tuple[Column, ...] = (
+    Column("run_id", Text("Run ID", "実行ID"), "int", 9),
+    Column("started_at", Text("Started", "開始日時"), "datetime", 20),
+    Column("ended_at", Text("Ended", "終了日時"), "datetime", 20),
+    Column("status", Text("Status", "ステータス"), "text", 16),
+    Column("status_label", Text("Result", "結果"), "text", 14),
+    Column("error_code", Text("Error code", "エラーコード"), "text", 16),
+    Column("reason", Text("Reason", "理由"), "text", 40),
+    Column("platform", Text("Platform", "プラットフォーム"), "text", 10),
+    Column("device_key", Text("Device key", "デバイスキー"), "text", 26),
+    Column("serial", Text("Serial number", "シリアル番号"), "text", 16),
+    Column("imei", Text("IMEI", "IMEI"), "text", 17),
+    Column("imei2", Text("IMEI 2", "IMEI 2"), "text", 17),
+    Column("udid", Text("UDID", "UDID"), "text", 28),
+    Column("model_id", Text("Model ID", "モデルID"), "text", 14),
+    Column("marketing_name", Text("Model", "機種名"), "text", 20),
+    Column("os_version", Text("OS version", "OSバージョン"), "text", 10),
+    Column("external_state", Text("Hand-off state", "引き渡し状態"), "text", 16),
+    Column("blueprint_name", Text("Blueprint", "ブループリント"), "text", 20),
+    Column("blueprint_hash", Text("Blueprint SHA-256", "ブループリントSHA-256"), "text", 66),
+    Column("station", Text("Station", "ステーション"), "text", 14),
+    Column("technician", Text("Technician", "作業者"), "text", 14),
+    Column("slot", Text("Slot", "スロット"), "text", 10),
+    Column("session_id", Text("Batch ID", "バッチID"), "int", 9),
+    Column("order_ref", Text("Order reference", "注文番号"), "text", 16),
+    Column("customer", Text("Customer", "顧客"), "text", 20),
+)
+COLUMN_IDS: tuple[str, ...] = tuple(c.id for c in COLUMNS)
+COLUMN_BY_ID: dict[str, Column] = {c.id: c for c in COLUMNS}
+
+# The fields the rows digest covers (see the module docstring for why not every column).
+CANONICAL_FIELDS: tuple[str, ...] = (
+    "run_id",
+    "platform",
+    "device_key",
+    "serial",
+    "imei",
+    "imei2",
+    "udid",
+    "model_id",
+    "status",
+    "error_code",
+    "started_at",
+    "ended_at",
+    "blueprint_hash",
+    "station",
+    "technician",
+    "session_id",
+    "order_ref",
+    "customer",
+)
+
+STATUS_TEXT: dict[str, Text] = {
+    "ok": Text("OK", "成功"),
+    "failed": Text("Failed", "失敗"),
+    "waiting_external": Text("Waiting (ABM/KME)", "外部待ち (ABM/KME)"),
+    "interrupted": Text("Interrupted", "中断"),
+    "cancelled": Text("Cancelled", "キャンセル"),
+    "running": Text("Running", "実行中"),
+}
+STATUS_ORDER: tuple[str, ...] = tuple(STATUS_TEXT)
+
+EXTERNAL_TEXT: dict[str, Text] = {
+    "": Text("-", "-"),
+    "awaiting_abm": Text("Awaiting ABM assignment", "ABM割り当て待ち"),
+    "abm_assigned": Text("Assigned in ABM", "ABM割り当て済み"),
+    "kme_registered": Text("Listed for KME upload", "KME登録リスト掲載"),
+    "enrolled": Text("Enrolled", "MDM登録済み"),
+}
+
+# Defence in depth: the log holds no secrets, but a reason text is free text written by a step.
+# Anything shaped like "password: xyz" / "psk=xyz" is masked before it reaches a report.
+_SECRET_RE = re.compile(
+    r"(?i)\b(password|passwd|passphrase|passcode|psk|secret|private[ _-]?key|token|pin)\b(\s*[:=]\s*|\s+is\s+)(\S+)"
+)
+
+
+def scrub(text: str | None) -> str:
+    """A reason text fit for a report: secret-looking assignments masked, whitespace kept single-line."""
+    if not text:
+        return ""
+    masked = _SECRET_RE.sub(lambda m: f"{m.group(1)}{m.group(2)}***", text)
+    return " ".join(masked.split())
+
+
+@dataclass(frozen=True)
+class ReportOptions:
+    """How a report is written (the selection itself is a :class:`RunFilter`)."""
+
+    language: Language = "en"
+    customer: str = ""  # cover/summary override; default: the selection's customers
+    order_ref: str = ""
+    title: str = ""
+    tz: tzinfo | None = None  # display zone; None: the station's current local offset
+    latest_only: bool = False  # one row per device: its latest run in the selection
+    csv_column_ids: bool = False  # CSV header: the machine column ids instead of the titles
+    pdf_max_rows: int = 5000  # device table rows in a PDF (0: no cap); the summary covers all rows
+    pdf_font: str | None = None  # a TrueType (.ttf/.ttc) file, "cid" for the built-in CID font
+    kme_all_android: bool = False  # KME list: every Android device, not only those listed for KME
+    kme_identifier: Literal["imei", "serial", "imei_or_serial"] | None = None  # override the blueprint's
+    kme_columns: tuple[str, ...] | None = None
+    kme_header: bool | None = None
+    abm_columns: tuple[str, ...] = ("serial",)  # add "model", "order_ref" for the reseller form
+    abm_header: bool = True
+    write_sidecar: bool = True  # FILE.sha256 next to the report
+
+    def zone(self) -> tzinfo:
+        if self.tz is not None:
+            return self.tz
+        offset = datetime.now().astimezone().utcoffset() or timedelta(0)
+        return timezone(offset)
+
+
+@dataclass
+class ReportResult:
+    """What an export wrote: paths, counts and both digests."""
+
+    path: Path
+    format: ReportFormat
+    rows: int  # rows in the selection (runs, or devices for the platform lists)
+    file_sha256: str  # SHA-256 of the file's bytes (also in FILE.sha256)
+    rows_sha256: str  # canonical digest of the rows (inside PDF/XLSX/JSON)
+    sidecar: Path | None = None
+    empty: bool = False
+    warnings: list[Text] = field(default_factory=list)
+
+
+# --- the selection -----------------------------------------------------------------------------------
+def filter_to_json(flt: RunFilter) -> dict[str, Any]:
+    """A filter as plain JSON (absolute UTC times), to record in a report's manifest."""
+    data = asdict(flt)
+    for key in ("since", "until"):
+        if data[key] is not None:
+            data[key] = aware(data[key]).astimezone(UTC).isoformat()
+    if data["status"] is not None:
+        data["status"] = list(data["status"])
+    return data
+
+
+def filter_from_json(data: dict[str, Any]) -> RunFilter:
+    values = dict(data)
+    for key in ("since", "until"):
+        if values.get(key):
+            values[key] = datetime.fromisoformat(values[key])
+    known = set(RunFilter.__dataclass_fields__)
+    return RunFilter(**{k: v for k, v in values.items() if k in known})
+
+
+@dataclass(frozen=True)
+class Selection:
+    """A filter pinned to the runs that existed at export time."""
+
+    flt: RunFilter
+    max_run_id: int
+    latest_only: bool
+
+    def statement(self) -> Any:
+        base = RunFilter(**{**asdict(self.flt), "latest_only": False})
+        stmt = history_select(base).where(run_t.c.id <= self.max_run_id)
+        if self.latest_only:
+            # The latest run per device among the pinned runs (a later run must not change the set).
+            latest = (
+                select(func.max(run_t.c.id))
+                .where(run_t.c.id <= self.max_run_id)
+                .group_by(run_t.c.device_id)
+                .scalar_subquery()
+            )
+            stmt = stmt.where(run_t.c.id.in_(latest))
+        return stmt
+
+    def to_json(self) -> dict[str, Any]:
+        return {"filter": filter_to_json(self.flt), "max_run_id": self.max_run_id, "latest_only": self.latest_only}
+
+    @staticmethod
+    def from_json(data: dict[str, Any]) -> Selection:
+        return Selection(filter_from_json(data["filter"]), int(data["max_run_id"]), bool(data["latest_only"]))
+
+
+def pin(kitlog: KitLog, flt: RunFilter, latest_only: bool = False) -> Selection:
+    with kitlog.engine.connect() as conn:
+        top = conn.execute(select(func.max(run_t.c.id))).scalar()
+    return Selection(flt, int(top or 0), latest_only or flt.latest_only)
+
+
+def count_rows(kitlog: KitLog, sel: Selection, extra: Any = None) -> int:
+    stmt = sel.statement()
+    if extra is not None:
+        stmt = stmt.where(extra)
+    sub = stmt.subquery()
+    with kitlog.engine.connect() as conn:
+        return int(conn.execute(select(func.count()).select_from(sub)).scalar_one())
+
+
+def iter_rows(
+    kitlog: KitLog, sel: Selection, batch: int = 2000, extra: Any = None
+) -> Generator[dict[str, Any], None, None]:
+    """The selection's rows, oldest run first, in id-keyed pages: memory stays flat for any size."""
+    last = 0
+    base = sel.statement()
+    if extra is not None:
+        base = base.where(extra)
+    while True:
+        stmt = base.where(run_t.c.id > last).order_by(run_t.c.id).limit(batch)
+        with kitlog.engine.connect() as conn:
+            rows = [dict(r) for r in conn.execute(stmt).mappings()]
+        if not rows:
+            return
+        yield from rows
+        last = rows[-1]["run_id"]
+
+
+def runs_by_id(kitlog: KitLog, run_ids: Sequence[int], batch: int = 500) -> Iterator[dict[str, Any]]:
+    """History rows for given run ids (for verifying a report that lists its runs), in id order."""
+    ids = sorted(set(run_ids))
+    for i in range(0, len(ids), batch):
+        chunk = ids[i : i + batch]
+        stmt = history_select(RunFilter()).where(and_(run_t.c.id.in_(chunk))).order_by(run_t.c.id)
+        with kitlog.engine.connect() as conn:
+            yield from (dict(r) for r in conn.execute(stmt).mappings())
+
+
+# --- cell values --------------------------------------------------------------------------------------
+def utc(value: datetime | None) -> datetime | None:
+    """A log timestamp as aware UTC, truncated to seconds (what every format shows)."""
+    if value is None:
+        return None
+    return aware(value).astimezone(UTC).replace(microsecond=0)
+
+
+def display_row(row: dict[str, Any], language: Language) -> dict[str, Any]:
+    """A history row as report cells (typed: ints, aware UTC datetimes, strings; None where empty)."""
+    status = row.get("status") or ""
+    return {
+        "run_id": row["run_id"],
+        "started_at": utc(row.get("started_at")),
+        "ended_at": utc(row.get("ended_at")),
+        "status": status,
+        "status_label": STATUS_TEXT.get(status, Text.plain(status)).get(language),
+        "error_code": row.get("error_code") or "",
+        "reason": scrub(row.get("reason_ja") if language == "ja" else row.get("reason_en"))
+        or scrub(row.get("reason_en")),
+        "platform": row.get("platform") or "",
+        "device_key": row.get("device_key") or "",
+        "serial": row.get("serial") or "",
+        "imei": row.get("imei") or "",
+        "imei2": row.get("imei2") or "",
+        "udid": row.get("udid") or "",
+        "model_id": row.get("model_id") or "",
+        "marketing_name": row.get("marketing_name") or "",
+        "os_version": row.get("os_version") or "",
+        "external_state": row.get("external_state") or "",
+        "blueprint_name": row.get("blueprint_name") or "",
+        "blueprint_hash": row.get("blueprint_hash") or "",
+        "station": row.get("station") or "",
+        "technician": row.get("technician") or "",
+        "slot": row.get("slot") or "",
+        "session_id": row.get("session_id"),
+        "order_ref": row.get("order_ref") or "",
+        "customer": row.get("customer") or "",
+    }
+
+
+def _canon_value(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        stamp = utc(value)
+        assert stamp is not None
+        return stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
+    if isinstance(value, float) and value.is_integer():  # a number read back from a spreadsheet
+        return str(int(value))
+    return str(value)
+
+
+def canonical_line(row: dict[str, Any]) -> bytes:
+    """One row's evidence fields as one canonical JSON line (strings only, UTC seconds)."""
+    values = [_canon_value(row.get(k)) for k in CANONICAL_FIELDS]
+    return (json.dumps(values, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+
+
+class RowsDigest:
+    """SHA-256 over the canonical lines of rows fed in run-id order."""
+
+    def __init__(self) -> None:
+        self._h = hashlib.sha256(f"{MANIFEST_KIND}/{MANIFEST_VERSION}\n".encode())
+        self.count = 0
+
+    def update(self, row: dict[str, Any]) -> None:
+        self._h.update(canonical_line(row))
+        self.count += 1
+
+    def hexdigest(self) -> str:
+        return self._h.hexdigest()
+
+
+def rows_digest(rows: Iterable[dict[str, Any]]) -> str:
+    d = RowsDigest()
+    for r in sorted(rows, key=lambda r: int(r["run_id"])):
+        d.update(r)
+    return d.hexdigest()
+
+
+def file_sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def sidecar_path(path: Path) -> Path:
+    return path.with_name(path.name + ".sha256")
+
+
+def write_sidecar(path: Path, digest: str) -> Path:
+    """``FILE.sha256`` in ``sha256sum`` format, so ``sha256sum -c FILE.sha256`` checks it too."""
+    side = sidecar_path(path)
+    side.write_text(f"{digest}  {path.name}\n", encoding="utf-8")
+    return side
+
+
+def manifest(fmt: ReportFormat, sel: Selection, rows: int, digest: str, zone: tzinfo, language: str) -> dict[str, Any]:
+    """What a report says about itself (embedded in PDF/XLSX/JSON) so a copy can be re-checked."""
+    offset = datetime.now(UTC).astimezone(zone).utcoffset() or timedelta(0)
+    return {
+        "kind": MANIFEST_KIND,
+        "version": MANIFEST_VERSION,
+        "format": fmt.value,
+        "selection": sel.to_json(),
+        "rows": rows,
+        "rows_sha256": digest,
+        "utc_offset_minutes": int(offset.total_seconds() // 60),
+        "language": language,
+        "canonical_fields": list(CANONICAL_FIELDS),
+    }
+
+
+def local(value: datetime | None, zone: tzinfo) -> datetime | None:
+    return value.astimezone(zone) if value is not None else None
+
+
+def zone_label(zone: tzinfo) -> str:
+    """``UTC+09:00`` for the report's headers."""
+    offset = datetime.now(UTC).astimezone(zone).utcoffset() or timedelta(0)
+    minutes = int(offset.total_seconds() // 60)
+    sign = "+" if minutes >= 0 else "-"
+    return f"UTC{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+
+
+def header(column: Column, language: Language, zone: tzinfo) -> str:
+    title = column.title.get(language)
+    return f"{title} ({zone_label(zone)})" if column.kind == "datetime" else title

@@ -1,0 +1,151 @@
+"""XLSX report: a summary sheet and a detail sheet, written with openpyxl's write-only mode.
+
+Write-only mode streams each row to a temporary file (openpyxl 3.1 writes strings inline, with
+no shared-string table growing in memory), so 100,000 rows take no more memory than 1,000.
+Cells are typed: timestamps are Excel dates (in the report's zone, named in the header, since
+Excel has no time zones), ids are numbers, and serials/IMEIs are *text* -- as numbers Excel would
+print a 15-digit IMEI as 3.56938E+14 and drop its leading zeros.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+
+from kitstation.i18n import Text
+from kitstation.reports.base import ExportJob
+from kitstation.reports.model import (
+    COLUMNS,
+    EXTERNAL_TEXT,
+    STATUS_TEXT,
+    ReportFormat,
+    header,
+    manifest,
+    zone_label,
+)
+from kitstation.reports.summary import Summary
+
+SUMMARY_SHEET = Text("Summary", "概要")
+DETAIL_SHEET = Text("Devices", "デバイス一覧")
+MANIFEST_LABEL = "kitstation-manifest"  # the summary row holding the manifest JSON (read by verify)
+DATE_FORMAT = "yyyy-mm-dd hh:mm:ss"
+TEXT_FORMAT = "@"
+# Identifier columns kept as text cells *and* text-formatted, so editing one keeps it text.
+TEXT_IDS = frozenset({"serial", "imei", "imei2", "udid", "device_key", "blueprint_hash", "order_ref"})
+
+_BOLD = Font(bold=True)
+_HEAD_FILL = PatternFill("solid", fgColor="DDE4EE")
+
+
+def _head(ws: WriteOnlyWorksheet, value: str) -> WriteOnlyCell:
+    cell = WriteOnlyCell(ws, value=value)
+    cell.font = _BOLD
+    cell.fill = _HEAD_FILL
+    cell.alignment = Alignment(vertical="center")
+    return cell
+
+
+def _naive(value: datetime | None, job: ExportJob) -> datetime | None:
+    # Excel cells cannot hold a zone: the local wall time, with the zone in the column header.
+    return value.astimezone(job.zone).replace(tzinfo=None) if value is not None else None
+
+
+def write_xlsx(job: ExportJob) -> Summary:
+    lang = job.language
+    wb = Workbook(write_only=True)
+    # Created first so it is the first tab a customer sees; filled after the detail rows.
+    summary_ws = wb.create_sheet(SUMMARY_SHEET.get(lang))
+    detail = wb.create_sheet(DETAIL_SHEET.get(lang))
+    summary_ws.column_dimensions["A"].width = 28
+    summary_ws.column_dimensions["B"].width = 40
+    summary_ws.column_dimensions["C"].width = 66
+    for i, col in enumerate(COLUMNS, start=1):
+        detail.column_dimensions[get_column_letter(i)].width = col.width
+    detail.freeze_panes = "A2"
+    detail.append([_head(detail, header(c, lang, job.zone)) for c in COLUMNS])
+
+    # Shared styled cells per text-id column would be cheaper still, but WriteOnlyCell objects are
+    # consumed at append: one per identifier cell per row is the documented way.
+    summary = Summary()
+    for row in job.display_rows():
+        summary.add(row)
+        values: list[Any] = []
+        for c in COLUMNS:
+            value = row[c.id]
+            if c.kind == "datetime":
+                values.append(_naive(value, job))
+            elif c.id in TEXT_IDS and value:
+                cell = WriteOnlyCell(detail, value=str(value))
+                cell.number_format = TEXT_FORMAT
+                values.append(cell)
+            elif value == "":
+                values.append(None)
+            else:
+                values.append(value)
+        detail.append(values)
+    last = get_column_letter(len(COLUMNS))
+    detail.auto_filter.ref = f"A1:{last}{summary.rows + 1}"
+
+    _fill_summary(summary_ws, job, summary)
+    wb.save(job.out)
+    return summary
+
+
+def _fill_summary(ws: WriteOnlyWorksheet, job: ExportJob, s: Summary) -> None:
+    lang = job.language
+    opts = job.options
+
+    def t(en: str, ja: str) -> str:
+        return Text(en, ja).get(lang)
+
+    def joined(counter: Any) -> str:
+        return ", ".join(str(k) for k, _ in counter.most_common())
+
+    title = opts.title or t("Kitting report", "キッティング作業報告書")
+    ws.append([_head(ws, title)])
+    ws.append([])
+    info: list[tuple[str, Any]] = [
+        (t("Customer", "顧客"), opts.customer or joined(s.customers)),
+        (t("Order reference", "注文番号"), opts.order_ref or joined(s.orders)),
+        (t("Batch IDs", "バッチID"), ", ".join(str(k) for k in sorted(s.sessions))),
+        (t("First run started", "最初の作業開始"), _naive(s.first_start, job)),
+        (t("Last run ended", "最後の作業終了"), _naive(s.last_end, job)),
+        (t("Time zone", "タイムゾーン"), zone_label(job.zone)),
+        (t("Report generated", "報告書作成日時"), _naive(datetime.now(UTC).replace(microsecond=0), job)),
+        (t("Stations", "ステーション"), joined(s.stations)),
+        (t("Technicians", "作業者"), joined(s.technicians)),
+        (t("Runs in this report", "記録件数"), s.rows),
+    ]
+    for label, value in info:
+        ws.append([_head(ws, label), value])
+    if s.rows == 0:
+        ws.append([t("No runs match this selection.", "この条件に該当する記録はありません。")])
+    ws.append([])
+    ws.append([_head(ws, t("Result", "結果")), _head(ws, t("Status", "ステータス")), _head(ws, t("Devices", "台数"))])
+    for status, n in s.statuses():
+        ws.append([STATUS_TEXT.get(status, Text.plain(status)).get(lang), status, n])
+    ws.append([])
+    ws.append([_head(ws, t("Model", "機種")), None, _head(ws, t("Devices", "台数"))])
+    for model, n in s.by_model.most_common():
+        ws.append([model, None, n])
+    ws.append([])
+    ws.append([_head(ws, t("Blueprint", "ブループリント")), _head(ws, t("Runs", "件数")), _head(ws, "SHA-256")])
+    for (name, digest), n in sorted(s.blueprints.items()):
+        ws.append([name, n, digest])
+    ws.append([])
+    ws.append([_head(ws, t("Hand-off states", "引き渡し状態"))])
+    for key, text in EXTERNAL_TEXT.items():
+        if key:
+            ws.append([text.get(lang), key])
+    ws.append([])
+    digest = s.digest.hexdigest()
+    ws.append([_head(ws, t("Report digest (SHA-256 of the rows)", "報告書ダイジェスト（行のSHA-256）")), None, digest])
+    man = manifest(ReportFormat.XLSX, job.sel, s.rows, digest, job.zone, lang)
+    ws.append([MANIFEST_LABEL, None, json.dumps(man, ensure_ascii=False, separators=(",", ":"))])

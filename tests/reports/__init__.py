@@ -1,0 +1,1 @@
+"""Tests of the kitting reports (kitstation.reports) and ``kitstation report``."""
