@@ -76,3 +76,18 @@ def test_adb_reboot_comes_back_in_the_same_slot(cli_sim: AndroidSimulator) -> No
     assert g.reboot_count == 1
     out = _adb(cli_sim, "-s", g.adb_serial, "shell", "echo a > /sdcard/x; echo b >> /sdcard/x; cat /sdcard/x")
     assert out.stdout == "a\nb\n"
+
+
+def test_interactive_shell_reads_stdin(cli_sim: AndroidSimulator) -> None:
+    g = cli_sim.plug("SM-A305J")
+    env = dict(os.environ, **cli_sim.env)
+    r = subprocess.run(
+        [cli_sim.adb_path, "-s", g.adb_serial, "shell"],
+        input="getprop ro.product.model\necho hi\nexit\n",
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert r.returncode == 0 and "SM-A305J\n" in r.stdout and "hi\n" in r.stdout
