@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import plistlib
+import shutil
 import socket
 import struct
 import subprocess
@@ -198,3 +199,17 @@ async def test_stop_removes_socket(ios_sim_factory, tmp_path: Path) -> None:  # 
     assert path.exists()
     sim.stop()
     await wait_until(lambda: not path.exists(), "socket removal")
+
+
+@pytest.mark.skipif(shutil.which("idevicepair") is None, reason="libimobiledevice-utils is not installed")
+def test_libimobiledevice_tools(ios_sim: IOSSimulatorThread) -> None:
+    """libimobiledevice (GnuTLS/OpenSSL, its own plist and pairing code) works as well."""
+    dev = ios_sim.plug("iPhone14,7")
+    env = dict(os.environ, USBMUXD_SOCKET_ADDRESS=f"UNIX:{ios_sim.address}")
+
+    def run(*cmd: str) -> str:
+        return subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=60, check=True).stdout
+
+    assert run("idevice_id", "-l").split() == [dev.udid]
+    assert "SUCCESS" in run("idevicepair", "-u", dev.udid, "pair")
+    assert run("ideviceinfo", "-u", dev.udid, "-k", "InternationalMobileEquipmentIdentity").strip() == dev.imei

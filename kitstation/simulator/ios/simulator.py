@@ -112,10 +112,11 @@ class IOSSimulator:
         self.usbmuxd.close_clients()
         for dev in self._devices:
             dev.drop_connections()
-        for task in list(self._tasks):
+        tasks = [t for t in self._tasks if t is not asyncio.current_task()]
+        for task in tasks:
             task.cancel()
-        if self._tasks:
-            await asyncio.gather(*self._tasks, return_exceptions=True)
+        if tasks:
+            await asyncio.gather(*tasks, return_exceptions=True)
         for server in self._servers:
             await server.wait_closed()
         self._servers.clear()

@@ -116,6 +116,11 @@ class Usbmuxd:
 
     async def handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         self._clients.add(writer)
+        # Tracked so that stopping the simulator can cancel and await every connection's task
+        # (the server does not), and no task is left pending when the loop closes.
+        task = asyncio.current_task()
+        if task is not None:
+            self.sim._tasks.add(task)
         piped = False
         try:
             while True:
@@ -144,6 +149,8 @@ class Usbmuxd:
         except (asyncio.IncompleteReadError, ConnectionError):
             return
         finally:
+            if task is not None:
+                self.sim._tasks.discard(task)
             self._clients.discard(writer)
             self.listeners = [li for li in self.listeners if li.writer is not writer]
             if not piped and not writer.is_closing():
