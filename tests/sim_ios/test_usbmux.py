@@ -213,3 +213,13 @@ def test_libimobiledevice_tools(ios_sim: IOSSimulatorThread) -> None:
     assert run("idevice_id", "-l").split() == [dev.udid]
     assert "SUCCESS" in run("idevicepair", "-u", dev.udid, "pair")
     assert run("ideviceinfo", "-u", dev.udid, "-k", "InternationalMobileEquipmentIdentity").strip() == dev.imei
+
+
+async def test_replug_of_an_attached_device_changes_nothing(ios_sim: IOSSimulatorThread) -> None:
+    dev = ios_sim.plug()
+    device_id = dev.device_id
+    ios_sim.replug(dev.udid)
+    assert dev.device_id == device_id and len(await usbmux.list_devices()) == 1
+    ios_sim.unplug(dev.udid)
+    ios_sim.replug(dev.udid)
+    assert dev.device_id != device_id  # usbmuxd numbers every attach anew; hosts key on the UDID

@@ -167,21 +167,23 @@ class SimulatedIOSDevice:
     def in_setup_assistant(self) -> bool:
         return self.setup_assistant
 
+    # Snapshots are taken on the simulator's loop: the dictionaries change under the handlers.
+
     @property
     def cloud_configuration(self) -> dict[str, Any] | None:
-        return copy.deepcopy(self.cloud_config)
+        return self._control(lambda: copy.deepcopy(self.cloud_config))
 
     @property
     def profiles(self) -> list[dict[str, Any]]:
-        return [copy.deepcopy(p) for p in self.installed.values()]
+        return self._control(lambda: [copy.deepcopy(p) for p in self.installed.values()])
 
     @property
     def pending_profiles(self) -> list[dict[str, Any]]:
-        return [copy.deepcopy(p) for p in self.pending.values()]
+        return self._control(lambda: [copy.deepcopy(p) for p in self.pending.values()])
 
     @property
     def paired_hosts(self) -> list[str]:
-        return list(self.hosts)
+        return self._control(lambda: list(self.hosts))
 
     def __repr__(self) -> str:
         return f"<SimulatedIOSDevice {self.marketing_name} {self.udid} attached={self.attached}>"
@@ -289,6 +291,8 @@ class SimulatedIOSDevice:
     # ----- cable, power and connections (loop) ---------------------------------------------------
 
     def plug_cable(self) -> None:
+        if self.cabled:
+            return  # already in: no second Attached event
         self.cabled = True
         if self.power == "on":
             self._sim._attach(self)
