@@ -10,9 +10,11 @@ on re-plug); an adb server that does not answer becomes a ``TransientError``.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TypeVar
 
 import adbutils
@@ -252,35 +254,50 @@ class AdbDeviceIO:
         # Older Android has no list-owners: the policy service's dump names the owner.
         return parse_dumpsys_owner(self.shell(["dumpsys", "device_policy"]).out)
 
-    def install(self, apk_path: str) -> None:
-        """adbutils' install (push + ``pm install -r -t``); a ``Failure [...]`` is a PermanentError.
+    def install(self, apk_path: str, sha256: str) -> None:
+        """Push the APK and ``pm install -r -t`` it; a ``Failure [...]`` is a PermanentError.
 
-        adbutils' own check of the pushed size never raises: the caller verifies with ``pm path``.
+        Not ``AdbDevice.install()``: its pushed-size check builds an error and never raises, it
+        prints to stdout on failure (breaking ``--json`` output), and on a signature or version
+        conflict it silently uninstalls the app already there -- which could be a Device Owner.
+        Here the push is checked with ``stat`` and a conflict is reported, never "fixed".
         """
+        remote = f"/data/local/tmp/kitstation-{sha256[:16]}.apk"
+        size = Path(apk_path).stat().st_size
 
         def call() -> None:
+            sync = self.device.sync
+            sync.push(apk_path, remote, mode=0o644)
+            pushed = sync.stat(remote).size
+            if pushed != size:
+                raise TransientError(
+                    Text(
+                        "The agent APK reached the device incomplete ({got} of {size} bytes)",
+                        "エージェント APK が端末に完全に転送されませんでした（{size} バイト中 {got} バイト）",
+                    ).format(got=pushed, size=size),
+                    code="apk_push_incomplete",
+                )
             try:
-                self.device.install(apk_path, nolaunch=True, silent=True, flags=["-r", "-t"])
+                self.device.install_remote(remote, clean=True, flags=["-r", "-t"])
             except AdbInstallError as exc:
                 if "Failure" not in str(exc) and not self._online():
                     # No answer from pm: the connection dropped mid-install (cable, reboot).
                     raise DeviceGone() from exc
+                with contextlib.suppress(AdbError, OSError, EOFError):
+                    self.device.shell(["rm", "-f", remote])  # do not leave the APK in /data/local/tmp
                 raise install_failure(str(exc), getattr(exc, "reason", "")) from exc
-            except (AdbError, OSError, EOFError):
-                raise  # connection trouble: mapped by adb_errors
-            except Exception as exc:  # apkutils could not read the APK's manifest
-                raise PermanentError(
-                    Text(
-                        "The agent APK cannot be read as an Android package: {e}",
-                        "エージェント APK を Android パッケージとして読み込めません: {e}",
-                    ).format(e=exc),
-                    code="apk_unreadable",
-                ) from exc
 
         adb_errors(call, self.serial)
 
 
 _INSTALL_FAILURES: dict[str, tuple[str, Text]] = {
+    "INSTALL_PARSE_FAILED_NOT_APK": (
+        "apk_unreadable",
+        Text(
+            "The agent file is not an Android package (APK): check the blueprint's agent file or URL.",
+            "エージェントのファイルが Android パッケージ（APK）ではありません。ブループリントのファイルまたは URL を確認してください。",
+        ),
+    ),
     "INSTALL_PARSE_FAILED_NO_CERTIFICATES": (
         "apk_unsigned",
         Text(

@@ -109,8 +109,8 @@ class InstallAgentStep(_Base):
         agent_file = await agent_for(self.rt, ctx)
         ctx.progress(None, Text("Installing {p}", "{p} をインストール中").format(p=agent.package))
         async with ctx.limit("install"):
-            await self.rt.io(ctx, lambda d: d.install(str(agent_file.path)))
-        # adbutils does not raise when the pushed size differs: ask the package manager itself.
+            await self.rt.io(ctx, lambda d: d.install(str(agent_file.path), agent_file.sha256))
+        # Ask the package manager itself whether the package is there now.
         path = await self.rt.io(ctx, lambda d: d.package_path(agent.package))
         if path is None:
             raise PermanentError(
