@@ -148,6 +148,66 @@ async def run_batch(env: dict[str, str], n: int, blueprints: dict[Platform, Any]
     }
 
 
+SEQUENTIAL_SCRIPT = r"""#!/usr/bin/env bash
+# What a technician without a station does: one device after another, by hand-written loops.
+set -euo pipefail
+PMD3="$1"; ADB="$2"; APK="$3"; COMPONENT="$4"; KEYBAG="$5"; CLOUD="$6"; shift 6
+for udid in $IOS_UDIDS; do
+  "$PMD3" profile erase-device --udid "$udid" >/dev/null
+  sleep 0.2
+  until "$PMD3" usbmux list 2>/dev/null | grep -q "$udid"; do sleep 0.2; done
+  "$PMD3" profile cloud-configuration --udid "$udid" "$CLOUD" >/dev/null
+  "$PMD3" profile install-wifi-profile --udid "$udid" --keybag "$KEYBAG" WPA2 KitBench bench-password >/dev/null
+done
+for serial in $ANDROID_SERIALS; do
+  "$ADB" -s "$serial" install "$APK" >/dev/null
+  "$ADB" -s "$serial" shell dpm set-device-owner "$COMPONENT" >/dev/null
+done
+"""
+
+
+def run_sequential(env: dict[str, str], work: Path) -> float:
+    """Prepare the simulated devices one by one with pymobiledevice3 / adb commands; wall seconds."""
+    import plistlib
+
+    from pymobiledevice3.ca import create_keybag_file
+
+    from kitstation.simulator.android import demo_agent_apk
+
+    pmd3 = str(Path(sys.executable).with_name("pymobiledevice3"))
+    adb = shutil.which("adb") or "adb"
+    keybag = work / "keybag.pem"
+    create_keybag_file(keybag, "KitStation Bench")
+    from cryptography import x509
+    from cryptography.hazmat.primitives.serialization import Encoding
+
+    cert = x509.load_pem_x509_certificate(keybag.read_bytes())
+    cloud = work / "cloud.plist"
+    cloud.write_bytes(plistlib.dumps({
+        "IsSupervised": True, "AllowPairing": True, "IsMandatory": True, "OrganizationName": "KitStation Bench",
+        "ConfigurationURL": "https://mdm.example.jp/enroll", "SkipSetup": ["Siri", "Diagnostics"],
+        "SupervisorHostCertificates": [cert.public_bytes(Encoding.DER)],
+    }))
+    apk = work / "agent.apk"
+    apk.write_bytes(demo_agent_apk())
+    script = work / "sequential.sh"
+    script.write_text(SEQUENTIAL_SCRIPT)
+    full_env = dict(os.environ, **env)
+    udids = ""
+    if "USBMUXD_SOCKET_ADDRESS" in env:
+        out = subprocess.run([pmd3, "usbmux", "list"], env=full_env, capture_output=True, text=True, check=True).stdout
+        udids = " ".join(d["UniqueDeviceID"] for d in json.loads(out))
+    serials = ""
+    if "ANDROID_ADB_SERVER_PORT" in env:
+        out = subprocess.run([adb, "devices"], env=full_env, capture_output=True, text=True, check=True).stdout
+        serials = " ".join(line.split()[0] for line in out.splitlines()[1:] if line.strip().endswith("device"))
+    full_env.update(IOS_UDIDS=udids, ANDROID_SERIALS=serials)
+    t0 = time.perf_counter()
+    subprocess.run(["bash", str(script), pmd3, adb, str(apk), "jp.kitstation.demoagent/.AdminReceiver", str(keybag),
+                    str(cloud)], env=full_env, check=True)
+    return time.perf_counter() - t0
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--ios", type=int, default=32)
@@ -156,6 +216,7 @@ def main() -> int:
     ap.add_argument("--ios-blueprint", default=str(ROOT / "examples/ios-supervised-dep.toml"))
     ap.add_argument("--android-blueprint", default=str(ROOT / "examples/android-device-owner.toml"))
     ap.add_argument("--probe-ms", type=float, default=5.0)
+    ap.add_argument("--sequential", action="store_true", help="also time the one-by-one shell loop")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
 
@@ -191,6 +252,14 @@ def main() -> int:
             sims.stop()
         r["overhead_ratio"] = round(r["wall_s"] / max(alone.values()), 3) if alone else None
         results["batch"] = r
+        if args.sequential:
+            sims = Simulators(args.ios, args.android, speed=args.speed, workdir=work)
+            try:
+                seq = run_sequential(sims.env, work)
+            finally:
+                sims.stop()
+            results["sequential_wall_s"] = round(seq, 3)
+            results["sequential_vs_station"] = round(seq / r["wall_s"], 2)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     if args.json:
