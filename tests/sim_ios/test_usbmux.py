@@ -223,3 +223,21 @@ async def test_replug_of_an_attached_device_changes_nothing(ios_sim: IOSSimulato
     ios_sim.unplug(dev.udid)
     ios_sim.replug(dev.udid)
     assert dev.device_id != device_id  # usbmuxd numbers every attach anew; hosts key on the UDID
+
+
+def test_refuses_a_socket_somebody_listens_on(ios_sim: IOSSimulatorThread, tmp_path: Path) -> None:
+    with pytest.raises(FileExistsError):
+        IOSSimulatorThread(socket_path=ios_sim.address).start()
+    plain = tmp_path / "plain-file"
+    plain.write_text("x")
+    with pytest.raises(FileExistsError):
+        IOSSimulatorThread(socket_path=str(plain)).start()
+    stale = tmp_path / "stale.sock"
+    s = socket.socket(socket.AF_UNIX)
+    s.bind(str(stale))
+    s.close()  # bound, never listening: what a killed run leaves behind
+    sim = IOSSimulatorThread(socket_path=str(stale)).start()
+    try:
+        assert sim.address == str(stale)
+    finally:
+        sim.stop()

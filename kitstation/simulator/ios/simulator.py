@@ -95,7 +95,7 @@ class IOSSimulator:
         if self._socket_path is not None:
             path = self._socket_path.removeprefix("UNIX:")
             if os.path.exists(path):
-                os.unlink(path)  # a stale socket from a killed run; never a real usbmuxd's (we own the path)
+                _remove_stale_socket(path)
             server = await asyncio.start_unix_server(self.usbmuxd.handle, path=path)
             os.chmod(path, 0o666)  # like /var/run/usbmuxd: any local user's tools may connect
             self._servers.append(server)
@@ -382,3 +382,25 @@ class IOSSimulatorThread:
     def abm_assignments(self) -> dict[str, dict[str, Any]]:
         """The live "assigned in ABM" table (serial -> cloud configuration); edit it freely."""
         return self._sim().abm_assignments
+
+
+def _remove_stale_socket(path: str) -> None:
+    """Remove a socket left by a killed run; refuse a path somebody still listens on.
+
+    The check matters: pointed at /var/run/usbmuxd by mistake, the simulator must not delete the
+    real usbmuxd's socket.
+    """
+    import socket
+    import stat
+
+    if not stat.S_ISSOCK(os.stat(path).st_mode):
+        raise FileExistsError(f"{path} exists and is not a socket")
+    probe = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        probe.connect(path)
+    except OSError:
+        os.unlink(path)  # nobody answers: stale
+        return
+    finally:
+        probe.close()
+    raise FileExistsError(f"something already listens on {path}")
