@@ -184,3 +184,13 @@ def test_fault_unplug_after_with_replug(android_sim_factory: Callable[..., Andro
     sim.wait_for(g, None)
     sim.wait_for(g, "device")
     assert g.adb_serial == slot and g.plugged
+
+
+def test_concurrent_plugs_get_distinct_devices(android_sim: AndroidSimulator) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(4) as pool:
+        devices = list(pool.map(lambda _: android_sim.plug(), range(8)))
+    assert len({g.serial for g in devices}) == 8
+    states = {i.serial: i.state for i in android_sim.client().list()}
+    assert all(states[g.adb_serial] == "device" for g in devices)

@@ -172,6 +172,7 @@ class AndroidSimulator:
         self._devices: list[SimulatedGalaxy] = []
         self._lock = threading.RLock()
         self._timers: list[threading.Timer] = []
+        self._next_index = 0
         self._stopping = False
 
     # ---------------------------------------------------------------- lifecycle
@@ -252,8 +253,8 @@ class AndroidSimulator:
         if isinstance(serial, SimulatedGalaxy):
             return serial
         with self._lock:
-            for i, d in enumerate(self._devices):
-                if serial in (d.serial, d.adb_serial, str(i)):
+            for d in self._devices:
+                if serial in (d.serial, d.adb_serial, str(d.index)):
                     return d
         raise KeyError(f"no simulated device {serial!r}")
 
@@ -270,7 +271,9 @@ class AndroidSimulator:
         if self._loop is None:
             raise SimulatorError("start() the simulator first")
         with self._lock:
-            index = len(self._devices)
+            # Reserved under the lock: concurrent plugs must not share an index (and so a serial).
+            index = self._next_index
+            self._next_index += 1
         rng = random.Random(f"{self.seed}:{index}")
         name = model or DEFAULT_ROTATION[index % len(DEFAULT_ROTATION)]
         if name not in MODELS:
