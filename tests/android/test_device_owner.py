@@ -247,7 +247,10 @@ async def test_cable_pulled_during_install_then_replugged(
         status = await pipeline.run(RunRequest(device, bp, adapter.plan(bp, device), station))
         await pulled[0]
         assert status == RunStatus.INTERRUPTED
-        assert _last_steps(kitlog)[-1][:2] == ("android.agent.install", "interrupted")
+        # The cable is pulled while the install runs (a loaded machine may let it finish first:
+        # then the next step is the one interrupted). Either way exactly one step is interrupted.
+        interrupted = [s for s in _last_steps(kitlog) if s[1] == "interrupted"]
+        assert len(interrupted) == 1 and interrupted[0][0] in ("android.agent.install", "android.device_owner")
 
         sim.replug(galaxy)
         device = await adapter.identify(galaxy.adb_serial)
