@@ -19,7 +19,7 @@ from pymobiledevice3.services.mobile_config import MobileConfigService
 
 from kitstation.simulator.ios import MODELS, FaultSpecError, IOSSimulatorThread, luhn_valid, parse_fault, parse_faults
 from kitstation.simulator.ios.catalogue import luhn_check_digit, make_identity, releases_for
-from kitstation.simulator.ios.cli import add_ios_arguments, describe, simulator_kwargs, usbmux_kwargs
+from kitstation.simulator.ios.cli import add_ios_arguments, describe, run_ios, simulator_kwargs, usbmux_kwargs
 from kitstation.simulator.ios.faults import Timing
 from tests.sim_ios.conftest import connect, make_profile, wait_until
 
@@ -261,3 +261,30 @@ async def test_sixteen_devices_at_once(ios_sim: IOSSimulatorThread, keybag: Path
     serials = await asyncio.gather(*(prepare(d.udid) for d in devices))
     assert serials == [d.serial for d in devices]
     assert all(d.supervised and len(d.profiles) == 1 for d in devices)
+
+
+async def test_run_ios_on_the_current_loop(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``run_ios`` (IOSSimulator on the caller's loop) plugs N devices, serves them, stops on the event."""
+    from pymobiledevice3 import common as pmd3_common
+
+    monkeypatch.setattr(pmd3_common, "_HOMEFOLDER", Path.home() / ".pymobiledevice3")
+    sock = tmp_path / "run.sock"
+    monkeypatch.setenv("USBMUXD_SOCKET_ADDRESS", str(sock))
+    args = argparse.Namespace(ios=3, usbmux=str(sock), speed=2000.0, seed=0, fault=[])
+    stop = asyncio.Event()
+    task = asyncio.create_task(run_ios(args, stop))
+    try:
+        await wait_until(sock.exists, "the socket")
+        devices: list[usbmux.MuxDevice] = []
+        for _ in range(1000):  # plugging happens right after the socket appears
+            devices = await usbmux.list_devices()
+            if len(devices) == 3:
+                break
+            await asyncio.sleep(0.01)
+        assert len(devices) == 3
+        lockdown = await connect(devices[0].serial)
+        await lockdown.close()
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, 30)
+    assert not sock.exists()
