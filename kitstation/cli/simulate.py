@@ -37,19 +37,6 @@ def register(sub: Any) -> None:
     p.set_defaults(func=run)
 
 
-def _usbmux_kwargs(value: str | None) -> dict[str, Any]:
-    if not value:
-        return {}
-    host, sep, port = value.rpartition(":")
-    if sep and port.isdigit() and not value.startswith(("/", "UNIX:")):
-        if host not in ("127.0.0.1", "localhost", ""):
-            raise CliError(
-                Text("the simulator listens on 127.0.0.1 only", "シミュレーターは 127.0.0.1 でのみ待ち受けます")
-            )
-        return {"tcp_port": int(port)}
-    return {"socket_path": value.removeprefix("UNIX:")}
-
-
 def run(args: argparse.Namespace) -> int:
     if args.ios <= 0 and args.android <= 0:
         raise CliError(
@@ -65,28 +52,27 @@ def run(args: argparse.Namespace) -> int:
     started: list[Any] = []
     try:
         if args.ios > 0:
-            from kitstation.simulator.ios import IOSSimulatorThread
+            from kitstation.simulator.ios.cli import describe as describe_ios
+            from kitstation.simulator.ios.cli import start_ios_thread
 
-            ios = IOSSimulatorThread(speed=args.speed, seed=args.seed, faults=args.fault, **_usbmux_kwargs(args.usbmux))
-            ios.start()
+            try:
+                ios = start_ios_thread(args)
+            except ValueError as exc:  # a bad --usbmux address or --fault spec
+                raise CliError(Text(f"--usbmux/--fault: {exc}", f"--usbmux/--fault の指定が不正です: {exc}")) from exc
             started.append(ios)
-            for _ in range(args.ios):
-                d = ios.plug()
-                print(
-                    f"iOS     {d.marketing_name:<22} iOS {d.product_version:<8} UDID {d.udid}  serial {d.serial}",
-                    flush=True,
-                )
-            print(f"USBMUXD_SOCKET_ADDRESS={ios.address}", flush=True)
+            for line in describe_ios(ios):
+                print(line, flush=True)
         if args.android > 0:
             from kitstation.simulator.android import AndroidSimulator
+            from kitstation.simulator.android.cli import describe as describe_android
 
             sim = AndroidSimulator(adb_port=args.adb_port, speed=args.speed, seed=args.seed, faults=args.fault)
             sim.start()
             started.append(sim)
             for _ in range(args.android):
-                g = sim.plug()
-                print(f"Android {g.marketing_name:<22} {g.model:<10} serial {g.serial}  adb {g.adb_serial}", flush=True)
-            print(f"ANDROID_ADB_SERVER_PORT={sim.adb_port}", flush=True)
+                sim.plug()
+            for line in describe_android(sim):
+                print(line, flush=True)
         print(Text("Simulating; press Ctrl-C to stop.", "シミュレーション中です。Ctrl-C で終了します。"), flush=True)
         while not stop.wait(0.5):
             pass
