@@ -295,3 +295,19 @@ def test_pymobiledevice3_cli_cloud_configuration(ios_sim: IOSSimulatorThread, tm
     assert json.loads(out.stdout)["OrganizationName"] == "CLI"
     again = subprocess.run([*run, str(config_file)], env=env, capture_output=True, text=True, timeout=120)
     assert again.returncode != 0
+
+
+async def test_setup_completion_closes_the_window(ios_sim: IOSSimulatorThread) -> None:
+    dev = ios_sim.plug()
+    lockdown, mc = await _mc(dev.udid)
+    try:
+        assert await lockdown.get_value("com.apple.PurpleBuddy", "SetupDone") is False
+        dev.complete_setup()
+        assert not dev.in_setup_assistant
+        assert await lockdown.get_value("com.apple.PurpleBuddy", "SetupDone") is True
+        assert await lockdown.get_value(key="ActivationState") == "Activated"
+        with pytest.raises(CloudConfigurationAlreadyPresentError):
+            await mc.set_cloud_configuration({"IsSupervised": True})
+    finally:
+        await mc.close()
+        await lockdown.close()
