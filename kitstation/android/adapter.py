@@ -90,6 +90,7 @@ class AndroidAdapter:
         self.apk_cache = apk_cache or data_dir() / "apk-cache"
         self.kitlog = kitlog
         self._executor = ThreadPoolExecutor(max_workers=16, thread_name_prefix="adb")
+        self._log_executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="adb-log")
         self.runtime = AndroidRuntime(self.client, self._executor, self.apk_cache)
         self._server_checked = False
         self._server_lock = threading.Lock()
@@ -302,8 +303,10 @@ class AndroidAdapter:
         if self.kitlog is not None:
             from kitstation.core.intake import reconcile_device
 
-            # Box scans filed under the IMEI become this device's (one row in the log).
-            await self._run(reconcile_device, self.kitlog, device)
+            # Box scans filed under the IMEI become this device's (one row in the log). One
+            # thread for the log: two devices merging rows at once must not interleave.
+            loop = asyncio.get_running_loop()
+            await loop.run_in_executor(self._log_executor, reconcile_device, self.kitlog, device)
         return device
 
     # --- plan and close ------------------------------------------------------------------------------
@@ -320,6 +323,7 @@ class AndroidAdapter:
             await loop.run_in_executor(None, thread.join, 5.0)
         self._threads.clear()
         self._executor.shutdown(wait=False, cancel_futures=True)
+        self._log_executor.shutdown(wait=True)
 
 
 def _shut(conns: list[Any]) -> None:
