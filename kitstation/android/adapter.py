@@ -92,7 +92,6 @@ class AndroidAdapter:
         self._executor = ThreadPoolExecutor(max_workers=16, thread_name_prefix="adb")
         self._log_executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="adb-log")
         self.runtime = AndroidRuntime(self.client, self._executor, self.apk_cache)
-        self._server_checked = False
         self._server_lock = threading.Lock()
         self._states: dict[str, str] = {}  # adb serial -> last state seen by discover()
         self._locations: dict[str, str] = {}
@@ -111,10 +110,12 @@ class AndroidAdapter:
         return adbutils.AdbClient(host=self.adb_host, port=self.adb_port, socket_timeout=30)
 
     def _ensure_server(self) -> None:
+        # Checked before every connection, not once: should the server die, adbutils would start
+        # a new one itself -- without our port, i.e. on 5037, next to another one's devices.
+        if self.adb_host not in ("127.0.0.1", "localhost") or _port_open(self.adb_host, self.adb_port):
+            return
         with self._server_lock:
-            if self._server_checked:
-                return
-            if not _port_open(self.adb_host, self.adb_port) and self.adb_host in ("127.0.0.1", "localhost"):
+            if not _port_open(self.adb_host, self.adb_port):
                 from adbutils._utils import adb_path
 
                 env = dict(os.environ, ANDROID_ADB_SERVER_PORT=str(self.adb_port))
@@ -125,7 +126,6 @@ class AndroidAdapter:
                     capture_output=True,
                     check=False,
                 )
-            self._server_checked = True
 
     async def _run(self, fn: Any, *args: Any) -> Any:
         loop = asyncio.get_running_loop()
@@ -207,7 +207,6 @@ class AndroidAdapter:
                 log.warning("adb device tracking interrupted: %s", exc)
                 self._emit_diff(known, {}, put)
                 known = {}
-                self._server_checked = False
                 stop.wait(backoff)
                 backoff = min(backoff * 2, 5.0)
 

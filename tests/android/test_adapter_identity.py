@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import socket
 from collections.abc import AsyncIterator
 
+import adbutils
 import pytest
 
 from kitstation.android import AndroidAdapter
@@ -87,3 +90,20 @@ async def test_adapter_honours_the_env_port(android_sim: AndroidSimulator) -> No
         assert device.marketing_name == "Galaxy S23"
     finally:
         await adapter.aclose()
+
+
+async def test_adapter_starts_its_server_on_its_own_port(monkeypatch: pytest.MonkeyPatch) -> None:
+    # No server on the port: the adapter starts one there (adbutils alone would use 5037).
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = int(s.getsockname()[1])
+    monkeypatch.delenv("ANDROID_ADB_SERVER_PORT", raising=False)
+    adapter = AndroidAdapter(adb_port=port)
+    try:
+        client = await asyncio.get_running_loop().run_in_executor(None, adapter.client)
+        assert client.port == port
+        assert await asyncio.get_running_loop().run_in_executor(None, client.list) == []
+    finally:
+        await adapter.aclose()
+        with contextlib.suppress(Exception):
+            adbutils.AdbClient(port=port).server_kill()
