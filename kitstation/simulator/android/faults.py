@@ -79,6 +79,13 @@ def parse_faults(specs: Iterable[str], *, strict: bool = False) -> list[Fault]:
     """Parse specs; keep the Android kinds. ``strict``: an unknown kind is an error, not skipped."""
     out = []
     for spec in specs:
+        # ``kitstation simulate`` hands every --fault to both simulators: "ios:..." is the
+        # iOS simulator's, "android:..." names this one explicitly.
+        platform, sep, rest = spec.strip().partition(":")
+        if sep and platform == "ios":
+            continue
+        if sep and platform == "android":
+            spec = rest
         fault = parse_fault(spec)
         if fault.kind not in ANDROID_KINDS:
             if strict:
