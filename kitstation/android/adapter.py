@@ -59,7 +59,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 _WAIT_STATES = ("unauthorized", "authorizing")
-_RETRY_STATES = ("offline", "connecting", "bootloader", "recovery", "sideload", "rescue")
+_RECOVERY_STATES = ("recovery", "sideload", "rescue")
 
 
 def _adb_port(adb_port: int | None) -> int:
@@ -249,6 +249,16 @@ class AndroidAdapter:
         state, usb = adb_errors(lambda: self._state(serial), serial)
         if state in _WAIT_STATES:
             raise UserActionRequired(UserAction.ACCEPT_USB_DEBUGGING)
+        if state in _RECOVERY_STATES:
+            # Android recovery (or sideload): only the technician can bring it back; a Changed
+            # event wakes the bench when the state changes.
+            raise UserActionRequired(
+                UserAction.RECOVERY_MODE,
+                Text(
+                    "The Galaxy is in Android recovery: choose 'Reboot system now' on the device",
+                    "Galaxy がリカバリーモードです: 端末で「Reboot system now」を選択してください",
+                ),
+            )
         if state == "no permissions" or state.startswith("no permissions"):
             raise PermanentError(
                 Text(
