@@ -91,3 +91,32 @@ def test_models_and_versions() -> None:
     assert one_ui_version({"ro.build.version.oneui": "60101"}) == "6.1.1"
     assert one_ui_version({"ro.build.version.sep": "100100"}) == "1.1"
     assert knox_version({"net.knoxscep.version": "3.0.0"}) == "3.0.0"
+
+
+@pytest.mark.parametrize(
+    ("state", "expected"),
+    [
+        ("unauthorized", "accept_usb_debugging"),
+        ("authorizing", "accept_usb_debugging"),
+        ("recovery", "recovery_mode"),
+        ("offline", "adb_offline"),
+        ("no permissions (user in plugdev group; are your udev rules wrong?)", "adb_no_permissions"),
+        (None, "not_connected"),
+    ],
+)
+async def test_identify_maps_adb_states(state: str | None, expected: str, tmp_path: object) -> None:
+    from kitstation.android import AndroidAdapter
+    from kitstation.core.domain import StepError, UserActionRequired
+
+    adapter = AndroidAdapter(adb_port=1)
+    # The adb server's answer is replaced: this checks only how each state is reported.
+    adapter._snapshot = lambda: {} if state is None else {"R58M": (state, None)}  # type: ignore[method-assign]
+    try:
+        with pytest.raises((UserActionRequired, StepError)) as info:
+            await adapter.identify("R58M")
+        err = info.value
+        got = err.action.value if isinstance(err, UserActionRequired) else err.code  # type: ignore[attr-defined]
+        assert got == expected
+        assert err.reason.ja  # type: ignore[attr-defined]
+    finally:
+        await adapter.aclose()
