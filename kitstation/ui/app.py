@@ -1,0 +1,80 @@
+"""The GUI entry point: one QApplication, one qasync loop, the main window, the station.
+
+``kitstation`` (no command) calls :func:`main` with the CLI's arguments (``.db``, ``.lang``,
+``.simulate``). With ``--simulate N`` the bench starts at once on N simulated devices; without
+it the bench starts on real devices and, if none is attached after a few seconds, the window
+offers the simulated bench.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from typing import Any
+
+from kitstation.ui.qt import QApplication, QFont, QTimer
+
+log = logging.getLogger(__name__)
+
+NO_DEVICE_GRACE_MS = 6000
+
+
+def make_app(argv: list[str] | None = None) -> QApplication:
+    app = QApplication.instance()
+    if isinstance(app, QApplication):
+        return app
+    app = QApplication(argv or [sys.argv[0]])
+    app.setApplicationName("KitStation")
+    app.setOrganizationName("KitStation")
+    # Bench text is read from arm's length: start from a larger base font than the desktop default.
+    font = QFont(app.font())
+    font.setPointSizeF(max(font.pointSizeF(), 10.0) * 1.1)
+    app.setFont(font)
+    return app
+
+
+def build_window(args: Any) -> Any:
+    """The main window with translations, settings and error reporting wired (no loop started)."""
+    from kitstation.ui.controller import BenchController
+    from kitstation.ui.errors import ErrorReporter, setup_file_logging
+    from kitstation.ui.main_window import MainWindow
+    from kitstation.ui.settings import Settings
+    from kitstation.ui.translations import Translations
+
+    app = make_app()
+    setup_file_logging()
+    settings = Settings.load()
+    translations = Translations(app)
+    translations.switch(getattr(args, "lang", None) or settings.language)
+    errors = ErrorReporter()
+    controller = BenchController(settings, db=getattr(args, "db", None))
+    window = MainWindow(controller, translations, errors)
+    window.error_reporter = errors  # keep it alive with the window
+    return window
+
+
+def main(args: argparse.Namespace | Any) -> int:
+    import qasync
+
+    app = make_app()
+    window = build_window(args)
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    window.errors.install(loop)
+    closed = asyncio.Event()
+    app.aboutToQuit.connect(closed.set)
+    simulate = int(getattr(args, "simulate", None) or 0)
+
+    def kickoff() -> None:
+        window.run(window.start_bench(simulate))
+        if not simulate:
+            QTimer.singleShot(NO_DEVICE_GRACE_MS, window.offer_simulation)
+
+    window.show()
+    QTimer.singleShot(0, kickoff)
+    with loop:
+        loop.run_until_complete(closed.wait())
+    window.errors.uninstall()
+    return 0

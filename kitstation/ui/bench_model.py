@@ -1,0 +1,337 @@
+"""The bench as a Qt model: one row per slot, repainted at most 10 times a second.
+
+The bench calls back on every event (tens per second with 60 devices); the model only marks
+itself dirty then, and a 10 Hz timer copies the bench's immutable :class:`SlotView` snapshots and
+emits one ``dataChanged`` for the rows that changed. A 1 Hz tick repaints working tiles so their
+elapsed time moves. The delegate paints each tile (no widget per device), so 60 tiles stay smooth.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+from typing import Any, Protocol
+
+from kitstation.core.bench import Counters, SlotState, SlotView
+from kitstation.core.domain import Platform
+from kitstation.core.events import Event
+from kitstation.i18n import Language, current_language
+from kitstation.ui.qt import (
+    QAbstractListModel,
+    QColor,
+    QCoreApplication,
+    QFont,
+    QModelIndex,
+    QObject,
+    QPainter,
+    QPainterPath,
+    QPen,
+    QPersistentModelIndex,
+    QPoint,
+    QRect,
+    QRectF,
+    QSize,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    Qt,
+    QTimer,
+    Signal,
+)
+
+SLOT_ROLE = int(Qt.ItemDataRole.UserRole) + 1
+TILE = QSize(300, 168)
+
+
+class BenchLike(Protocol):
+    """What the model needs of a :class:`~kitstation.core.bench.Bench` (a fake one in screenshots)."""
+
+    @property
+    def slots(self) -> Mapping[str, SlotView]: ...
+
+    def subscribe(self, callback: Callable[[Event], None]) -> Callable[[], None]: ...
+
+    def counters(self) -> Counters: ...
+
+
+def state_text(state: SlotState) -> str:
+    names = {
+        SlotState.ATTACHED: QCoreApplication.translate("SlotState", "Attached"),
+        SlotState.IDENTIFYING: QCoreApplication.translate("SlotState", "Identifying"),
+        SlotState.WAITING_USER: QCoreApplication.translate("SlotState", "Waiting for you"),
+        SlotState.READY: QCoreApplication.translate("SlotState", "Ready"),
+        SlotState.QUEUED: QCoreApplication.translate("SlotState", "Queued"),
+        SlotState.WORKING: QCoreApplication.translate("SlotState", "Working"),
+        SlotState.DONE: QCoreApplication.translate("SlotState", "Done"),
+        SlotState.WAITING_EXTERNAL: QCoreApplication.translate("SlotState", "Done here, awaiting ABM/KME"),
+        SlotState.FAILED: QCoreApplication.translate("SlotState", "Failed"),
+        SlotState.INTERRUPTED: QCoreApplication.translate("SlotState", "Interrupted"),
+        SlotState.CANCELLED: QCoreApplication.translate("SlotState", "Cancelled"),
+        SlotState.DETACHED: QCoreApplication.translate("SlotState", "Unplugged"),
+    }
+    return names[state]
+
+
+# Colour by what the technician must do: green finished, red failed, amber "your turn", blue working.
+STATE_COLOURS: dict[SlotState, str] = {
+    SlotState.ATTACHED: "#5b6770",
+    SlotState.IDENTIFYING: "#1f6fb2",
+    SlotState.WAITING_USER: "#d98c00",
+    SlotState.READY: "#5b6770",
+    SlotState.QUEUED: "#5b6770",
+    SlotState.WORKING: "#1f6fb2",
+    SlotState.DONE: "#1e8a3c",
+    SlotState.WAITING_EXTERNAL: "#2a8a7a",
+    SlotState.FAILED: "#c62828",
+    SlotState.INTERRUPTED: "#8e5a00",
+    SlotState.CANCELLED: "#5b6770",
+    SlotState.DETACHED: "#7d7d7d",
+}
+
+
+def elapsed_text(view: SlotView, now: float | None = None) -> str:
+    if view.started_at is None:
+        return ""
+    end = view.finished_at if view.finished_at is not None else (now or time.time())
+    secs = max(0, int(end - view.started_at))
+    return f"{secs // 60}:{secs % 60:02d}"
+
+
+def detail_line(view: SlotView, lang: Language) -> str:
+    """The short line under the progress bar: what to do, why it failed, or the current step."""
+    if view.reason is not None and view.state in (SlotState.WAITING_USER, SlotState.FAILED, SlotState.READY,
+                                                  SlotState.INTERRUPTED, SlotState.WAITING_EXTERNAL):
+        return view.reason.get(lang)
+    if view.step_title is not None and view.state == SlotState.WORKING:
+        return f"{view.step_index + 1}/{view.step_total}  {view.step_title.get(lang)}"
+    return ""
+
+
+class SlotModel(QAbstractListModel):
+    """Slots in the order they first appeared (a re-plug keeps its tile in place)."""
+
+    countersChanged = Signal()
+
+    def __init__(self, parent: QObject | None = None, interval_ms: int = 100) -> None:
+        super().__init__(parent)
+        self._order: list[str] = []
+        self._views: dict[str, SlotView] = {}
+        self._bench: BenchLike | None = None
+        self._unsubscribe: Callable[[], None] | None = None
+        self._dirty = False
+        self.counters = Counters()
+        self._timer = QTimer(self)
+        self._timer.setInterval(interval_ms)
+        self._timer.timeout.connect(self._on_timer)
+        self._tick = QTimer(self)
+        self._tick.setInterval(1000)
+        self._tick.timeout.connect(self._on_tick)
+
+    # --- wiring ----------------------------------------------------------------------------------
+    def attach(self, bench: BenchLike | None) -> None:
+        """Follow a bench (``None``: stop following; the tiles stay as they were)."""
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+            self._unsubscribe = None
+        self._bench = bench
+        if bench is not None:
+            self._unsubscribe = bench.subscribe(self._on_event)
+            self._dirty = True
+            self._timer.start()
+            self._tick.start()
+            self.refresh()
+        else:
+            self._timer.stop()
+            self._tick.stop()
+
+    def clear(self) -> None:
+        self.beginResetModel()
+        self._order.clear()
+        self._views.clear()
+        self.endResetModel()
+
+    def _on_event(self, _event: Event) -> None:
+        self._dirty = True  # coalesced: the timer repaints
+
+    def _on_timer(self) -> None:
+        if self._dirty:
+            self.refresh()
+
+    def _on_tick(self) -> None:
+        rows = [i for i, k in enumerate(self._order) if self._views[k].state == SlotState.WORKING]
+        if rows:
+            self.dataChanged.emit(self.index(min(rows)), self.index(max(rows)), [SLOT_ROLE])
+
+    def refresh(self) -> None:
+        """Copy the bench's slot views now (the timer calls this when something changed)."""
+        self._dirty = False
+        if self._bench is None:
+            return
+        self.set_views(self._bench.slots)
+        self.counters = self._bench.counters()
+        self.countersChanged.emit()
+
+    def set_views(self, views: Mapping[str, SlotView]) -> None:
+        changed: list[int] = []
+        new = [k for k in views if k not in self._views]
+        for i, key in enumerate(self._order):
+            v = views.get(key)
+            if v is not None and v is not self._views[key] and v != self._views[key]:
+                self._views[key] = v
+                changed.append(i)
+        if changed:
+            self.dataChanged.emit(self.index(min(changed)), self.index(max(changed)), [SLOT_ROLE])
+        if new:
+            first = len(self._order)
+            self.beginInsertRows(QModelIndex(), first, first + len(new) - 1)
+            for key in new:
+                self._order.append(key)
+                self._views[key] = views[key]
+            self.endInsertRows()
+
+    # --- model -----------------------------------------------------------------------------------
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._order)
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = int(Qt.ItemDataRole.DisplayRole)) -> Any:
+        if not index.isValid() or index.row() >= len(self._order):
+            return None
+        view = self._views[self._order[index.row()]]
+        if role == SLOT_ROLE:
+            return view
+        if role == int(Qt.ItemDataRole.DisplayRole):
+            return view.label
+        if role == int(Qt.ItemDataRole.ToolTipRole):
+            return detail_line(view, current_language()) or state_text(view.state)
+        if role == int(Qt.ItemDataRole.AccessibleTextRole):
+            return f"{view.label}: {state_text(view.state)}"
+        return None
+
+    def view_at(self, row: int) -> SlotView:
+        return self._views[self._order[row]]
+
+    def views(self) -> list[SlotView]:
+        return [self._views[k] for k in self._order]
+
+
+def _paint_icon(p: QPainter, state: SlotState, rect: QRect, colour: QColor) -> None:
+    """A state icon drawn with shapes (no font glyph: no tofu, same look on every OS)."""
+    p.save()
+    p.setRenderHint(QPainter.RenderHint.Antialiasing)
+    p.setPen(Qt.PenStyle.NoPen)
+    p.setBrush(colour)
+    p.drawEllipse(rect)
+    pen = QPen(QColor("white"), max(3.0, rect.width() / 9))
+    pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+    p.setPen(pen)
+    p.setBrush(Qt.BrushStyle.NoBrush)
+    r = QRectF(rect).adjusted(rect.width() * 0.27, rect.height() * 0.27, -rect.width() * 0.27, -rect.height() * 0.27)
+    if state in (SlotState.DONE, SlotState.WAITING_EXTERNAL):
+        path = QPainterPath()
+        path.moveTo(r.left(), r.center().y())
+        path.lineTo(r.left() + r.width() * 0.38, r.bottom() - r.height() * 0.1)
+        path.lineTo(r.right(), r.top() + r.height() * 0.1)
+        p.drawPath(path)
+    elif state in (SlotState.FAILED, SlotState.CANCELLED):
+        p.drawLine(r.topLeft(), r.bottomRight())
+        p.drawLine(r.topRight(), r.bottomLeft())
+    elif state in (SlotState.WAITING_USER, SlotState.INTERRUPTED):
+        cx = r.center().x()
+        p.drawLine(QPoint(int(cx), int(r.top())), QPoint(int(cx), int(r.bottom() - r.height() * 0.32)))
+        p.drawPoint(QPoint(int(cx), int(r.bottom())))
+    elif state in (SlotState.WORKING, SlotState.IDENTIFYING):
+        p.drawArc(r, 90 * 16, -270 * 16)
+    else:
+        p.drawLine(QPoint(int(r.left()), int(r.center().y())), QPoint(int(r.right()), int(r.center().y())))
+    p.restore()
+
+
+class TileDelegate(QStyledItemDelegate):
+    """Paints one slot tile: readable at arm's length (large model name and state, bold colour)."""
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
+        return TILE
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> None:
+        view = index.data(SLOT_ROLE)
+        if not isinstance(view, SlotView):
+            return
+        lang = current_language()
+        p = painter
+        p.save()
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        rect = QRect(option.rect).adjusted(4, 4, -4, -4)  # type: ignore[attr-defined]
+        colour = QColor(STATE_COLOURS[view.state])
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)  # type: ignore[attr-defined]
+        p.setPen(QPen(QColor("#202020") if selected else colour, 3 if selected else 2))
+        p.setBrush(QColor("#ffffff"))
+        p.drawRoundedRect(rect, 8, 8)
+        band = QRect(rect.left(), rect.top(), rect.width(), 34)
+        path = QPainterPath()
+        path.addRoundedRect(QRectF(band), 8, 8)
+        p.fillPath(path, colour)
+        # Square off the band's lower corners: the tile body continues below it.
+        p.fillRect(QRect(band.left(), band.top() + 17, band.width(), band.height() - 17), colour)
+        base = QFont(option.font)  # type: ignore[attr-defined]
+        big = QFont(base)
+        big.setPointSizeF(max(base.pointSizeF(), 9.0) * 1.25)
+        big.setBold(True)
+        p.setFont(big)
+        p.setPen(QColor("white"))
+        _paint_icon(p, view.state, QRect(band.left() + 6, band.top() + 4, 26, 26), colour.darker(140))
+        state_rect = band.adjusted(38, 0, -8, 0)
+        label = view.label
+        p.drawText(state_rect, int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft), label)
+        small = QFont(base)
+        small.setPointSizeF(max(base.pointSizeF(), 9.0) * 1.0)
+        p.setFont(small)
+        p.drawText(state_rect, int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight), elapsed_text(view))
+        # Body: model, identity, state, progress, the one line that says what happens or what to do.
+        x, w = rect.left() + 10, rect.width() - 20
+        y = band.bottom() + 6
+        d = view.device
+        platform = "iOS" if view.platform == Platform.IOS else "Android"
+        model = (d.marketing_name or d.model_id or "") if d else ""
+        p.setPen(QColor("#111111"))
+        p.setFont(big)
+        fm = p.fontMetrics()
+        p.drawText(QRect(x, y, w, fm.height()), int(Qt.AlignmentFlag.AlignLeft),
+                   fm.elidedText(f"{platform}  {model}".strip(), Qt.TextElideMode.ElideRight, w))
+        y += fm.height() + 2
+        p.setFont(small)
+        fm = p.fontMetrics()
+        ident = ""
+        if d is not None:
+            ident = " · ".join(x for x in (d.serial, d.imei) if x) or d.key
+        p.setPen(QColor("#333333"))
+        p.drawText(QRect(x, y, w, fm.height()), int(Qt.AlignmentFlag.AlignLeft),
+                   fm.elidedText(ident or view.connection_id, Qt.TextElideMode.ElideMiddle, w))
+        y += fm.height() + 2
+        bold = QFont(small)
+        bold.setBold(True)
+        p.setFont(bold)
+        p.setPen(colour.darker(115))
+        p.drawText(QRect(x, y, w, fm.height()), int(Qt.AlignmentFlag.AlignLeft),
+                   fm.elidedText(state_text(view.state), Qt.TextElideMode.ElideRight, w))
+        y += fm.height() + 4
+        # Progress: steps done plus the running step's fraction.
+        frac = 0.0
+        if view.state in (SlotState.DONE, SlotState.WAITING_EXTERNAL):
+            frac = 1.0
+        elif view.step_total:
+            frac = (view.step_index + (view.fraction or 0.0)) / view.step_total
+        bar = QRect(x, y, w, 8)
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(QColor("#e3e6e8"))
+        p.drawRoundedRect(bar, 4, 4)
+        if frac > 0:
+            p.setBrush(colour)
+            p.drawRoundedRect(QRect(x, y, max(8, int(w * min(frac, 1.0))), 8), 4, 4)
+        y += 12
+        p.setFont(small)
+        fm = p.fontMetrics()
+        p.setPen(QColor("#c62828") if view.state == SlotState.FAILED else QColor("#222222"))
+        line = detail_line(view, lang)
+        p.drawText(QRect(x, y, w, rect.bottom() - y - 2), int(Qt.AlignmentFlag.AlignLeft | Qt.TextFlag.TextWordWrap),
+                   line)
+        p.restore()

@@ -1,0 +1,180 @@
+"""Runs the station and its bench on the qasync loop for the window (Anki-style: the window asks, this does).
+
+It owns :class:`~kitstation.station.Station` and :class:`~kitstation.core.bench.Bench`, picks the
+blueprints (the chosen ones, else the built-in demo blueprints on a simulated bench), and hands
+box-label scans to the intake. It never touches widgets: the window listens to its signals.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from pathlib import Path
+from typing import Any
+
+from kitstation.blueprints.loader import BlueprintError, load_blueprint
+from kitstation.blueprints.model import Blueprint
+from kitstation.core.bench import Bench, BenchConfig
+from kitstation.core.domain import Platform
+from kitstation.i18n import current_language
+from kitstation.ui.qt import QObject, Signal
+from kitstation.ui.settings import Settings
+
+log = logging.getLogger(__name__)
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+DEMO_BLUEPRINTS = {
+    Platform.IOS: EXAMPLES / "ios-supervised-dep.toml",
+    Platform.ANDROID: EXAMPLES / "android-device-owner.toml",
+}
+
+
+def ios_available() -> bool:
+    """True when the iOS adapter package provides its adapter (it may still be being written)."""
+    try:
+        mod = importlib.import_module("kitstation.ios")
+    except ImportError:
+        return False
+    return hasattr(mod, "IOSAdapter")
+
+
+class BenchController(QObject):
+    started = Signal()
+    stopped = Signal()
+    failed = Signal(str)
+    blueprintsChanged = Signal()
+
+    def __init__(self, settings: Settings, db: str | None = None, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.settings = settings
+        self.db = db or settings.database or None
+        self.station: Any = None
+        self.bench: Bench | None = None
+        self.blueprints: dict[Platform, Blueprint] = {}
+        self.simulated = 0
+        self.intake: Any = None
+        self._load_chosen()
+
+    # --- blueprints --------------------------------------------------------------------------------
+    def _load_chosen(self) -> None:
+        for platform, path in ((Platform.IOS, self.settings.blueprint_ios), (Platform.ANDROID, self.settings.blueprint_android)):
+            if path:
+                try:
+                    self.blueprints[platform] = load_blueprint(path)
+                except BlueprintError as exc:
+                    log.warning("chosen blueprint unusable: %s", exc)
+
+    def use_blueprint(self, bp: Blueprint) -> list[Platform]:
+        """Use a blueprint for each platform it has a section for; returns those platforms."""
+        used = []
+        if bp.ios is not None:
+            self.blueprints[Platform.IOS] = bp
+            self.settings.blueprint_ios = str(bp.source or "")
+            used.append(Platform.IOS)
+        if bp.android is not None:
+            self.blueprints[Platform.ANDROID] = bp
+            self.settings.blueprint_android = str(bp.source or "")
+            used.append(Platform.ANDROID)
+        if bp.source is not None:
+            self.settings.remember(bp.source)
+        self.settings.save()
+        if self.bench is not None:
+            for p in used:
+                self.bench.set_blueprint(p, bp)
+        self.blueprintsChanged.emit()
+        return used
+
+    def names(self) -> dict[str, str]:
+        return {p.value: bp.name for p, bp in self.blueprints.items()}
+
+    def _demo_blueprints(self) -> None:
+        for platform, path in DEMO_BLUEPRINTS.items():
+            if platform not in self.blueprints and path.is_file():
+                try:
+                    self.blueprints[platform] = load_blueprint(path)
+                except BlueprintError as exc:
+                    log.warning("demo blueprint %s unusable: %s", path, exc)
+        self.blueprintsChanged.emit()
+
+    # --- life cycle --------------------------------------------------------------------------------
+    @property
+    def running(self) -> bool:
+        return self.bench is not None
+
+    async def start(self, simulate: int = 0) -> Bench | None:
+        """Start the station (simulated with ``simulate`` devices) and its bench; None on failure."""
+        if self.bench is not None:
+            return self.bench
+        from kitstation.station import Station
+
+        platforms = [Platform.ANDROID]
+        if ios_available():
+            platforms.insert(0, Platform.IOS)
+        self.simulated = simulate
+        if simulate:
+            self._demo_blueprints()
+        plan: Any = simulate
+        if simulate and Platform.IOS not in platforms:
+            from kitstation.station import SimulationPlan
+
+            # No iOS adapter in this installation: simulate Galaxy phones only, as many as asked.
+            log.warning("iOS adapter not available: simulating %d Galaxy phones only", simulate)
+            plan = SimulationPlan(ios=0, android=simulate)
+        station = Station(db=self.db, simulate=plan, platforms=platforms)
+        try:
+            await station.start()
+        except Exception as exc:
+            log.exception("station start failed")
+            try:
+                await station.aclose()
+            except Exception:
+                log.exception("closing after a failed start")
+            self.failed.emit(str(exc))
+            return None
+        self.station = station
+        s = self.settings
+        config = BenchConfig(
+            blueprints=dict(self.blueprints),
+            auto_apply=s.auto_apply,
+            limits=dict(s.limits),
+            max_active={Platform.IOS: s.max_ios, Platform.ANDROID: s.max_android},
+            technician=s.technician or None,
+        )
+        bench = station.bench(config)
+        await bench.start()
+        self.bench = bench
+        self.started.emit()
+        return bench
+
+    async def stop(self) -> None:
+        bench, station = self.bench, self.station
+        self.bench = None
+        self.station = None
+        self.intake = None
+        try:
+            if bench is not None:
+                await bench.stop()
+        finally:
+            if station is not None:
+                await station.aclose()
+            self.stopped.emit()
+
+    def set_auto_apply(self, on: bool) -> None:
+        self.settings.auto_apply = on
+        self.settings.save()
+        if self.bench is not None:
+            self.bench.set_auto_apply(on)
+
+    # --- intake --------------------------------------------------------------------------------------
+    def scan(self, line: str) -> str:
+        """Hand one scanned box label to the intake; the sentence to show under the scan field."""
+        if self.bench is None:
+            from kitstation.ui.qt import QCoreApplication
+
+            return QCoreApplication.translate("BenchController", "Start the bench before scanning box labels.")
+        if self.intake is None:
+            from kitstation.core.intake import IntakeSession
+
+            self.intake = IntakeSession(self.bench.kitlog, self.bench.session_id)
+        outcome = self.intake.scan(line)
+        return str(outcome.reason.get(current_language()))

@@ -1,0 +1,233 @@
+"""The station's main window: the bench, the history, and the menus that open everything else."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Coroutine
+from typing import Any
+
+from kitstation.blueprints.model import Blueprint
+from kitstation.ui.bench_model import SlotModel
+from kitstation.ui.bench_view import BenchPage
+from kitstation.ui.controller import BenchController
+from kitstation.ui.dialogs import LibraryDialog, ReportsDialog, SettingsDialog
+from kitstation.ui.errors import ErrorReporter
+from kitstation.ui.history import HistoryModel, HistoryPage, columns
+from kitstation.ui.qt import QAction, QCloseEvent, QDialog, QMainWindow, QTabWidget, QWidget
+from kitstation.ui.settings import Settings
+from kitstation.ui.translations import Translations
+from kitstation.ui.wizard import PrepareWizard
+
+
+class MainWindow(QMainWindow):
+    def __init__(
+        self,
+        controller: BenchController,
+        translations: Translations | None = None,
+        errors: ErrorReporter | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.controller = controller
+        self.settings: Settings = controller.settings
+        self.translations = translations
+        self.errors = errors
+        self.tasks: set[asyncio.Task[Any]] = set()
+        self.dialogs: list[QDialog] = []
+        self.resize(1400, 900)
+        self.slot_model = SlotModel(self)
+        self.history_model = HistoryModel(None, self)
+        self.build()
+        controller.started.connect(self._on_started)
+        controller.stopped.connect(self._on_stopped)
+        controller.failed.connect(self._on_failed)
+        controller.blueprintsChanged.connect(self._show_blueprints)
+        if errors is not None:
+            errors.problem.connect(self.bench_page.show_banner)
+
+    # --- building (again on a language switch: every text goes through tr() once more) ----------------
+    def build(self) -> None:
+        self.setWindowTitle(self.tr("KitStation — kitting station"))
+        self.tabs = QTabWidget(self)
+        self.bench_page = BenchPage(self.slot_model, self.tabs)
+        self.bench_page.startRequested.connect(lambda: self.run(self.start_bench(0)))
+        self.bench_page.stopRequested.connect(lambda: self.run(self.controller.stop()))
+        self.bench_page.simulateRequested.connect(lambda: self.run(self.start_bench(8)))
+        self.bench_page.autoApplyChanged.connect(self.controller.set_auto_apply)
+        self.bench_page.auto_apply.setChecked(self.settings.auto_apply)
+        self.bench_page.on_scan = self.controller.scan
+        self.history_page = HistoryPage(self.history_model, self.tabs)
+        self.tabs.addTab(self.bench_page, self.tr("Bench"))
+        self.tabs.addTab(self.history_page, self.tr("History"))
+        self.tabs.currentChanged.connect(self._tab_changed)
+        self.setCentralWidget(self.tabs)
+        bar = self.menuBar()
+        bar.clear()
+        station = bar.addMenu(self.tr("&Station"))
+        self.action_start = self._action(station, self.tr("Start the bench"), lambda: self.run(self.start_bench(0)))
+        self.action_simulate = self._action(
+            station, self.tr("Start a simulated bench (8 devices)"), lambda: self.run(self.start_bench(8))
+        )
+        self.action_stop = self._action(station, self.tr("Stop the bench"), lambda: self.run(self.controller.stop()))
+        station.addSeparator()
+        self._action(station, self.tr("Settings…"), self.open_settings)
+        self._action(station, self.tr("Quit"), self.close)
+        blueprints = bar.addMenu(self.tr("&Blueprints"))
+        self._action(blueprints, self.tr("New blueprint (Prepare wizard)…"), self.open_wizard)
+        self._action(blueprints, self.tr("Blueprint library…"), self.open_library)
+        log_menu = bar.addMenu(self.tr("&Log"))
+        self._action(log_menu, self.tr("History"), lambda: self.tabs.setCurrentIndex(1))
+        self._action(log_menu, self.tr("Export a report…"), self.open_reports)
+        self._show_blueprints()
+        self._sync_running()
+
+    def _action(self, menu: Any, text: str, slot: Any) -> QAction:
+        action = QAction(text, self)
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        return action
+
+    def retranslate(self) -> None:
+        """Rebuild the widgets so every label is read through the newly installed translators."""
+        old = self.tabs
+        index = old.currentIndex()
+        self.build()
+        self.tabs.setCurrentIndex(index)
+        self.history_model.cols = columns()
+        self.history_model.reload()
+        self.bench_page.kitlog = self.controller.bench.kitlog if self.controller.bench is not None else None
+        self.bench_page.update_counters()
+        old.deleteLater()
+        if self.errors is not None:
+            self.errors.problem.connect(self.bench_page.show_banner)
+
+    # --- async glue -------------------------------------------------------------------------------------
+    def run(self, coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
+        """Run a coroutine on the qasync loop; keep a reference so it is not garbage-collected mid-way."""
+        task = asyncio.get_event_loop().create_task(coro)
+        self.tasks.add(task)
+        task.add_done_callback(self._task_done)
+        return task
+
+    def _task_done(self, task: asyncio.Task[Any]) -> None:
+        self.tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None and self.errors is not None:
+            self.errors.report(task.exception(), "GUI task")
+
+    async def start_bench(self, simulate: int) -> None:
+        self.bench_page.show_banner("")
+        if simulate:
+            self.bench_page.show_banner(self.tr("Simulated bench: these devices are not real (demo and training)."))
+        self.bench_page.start_button.setEnabled(False)
+        bench = await self.controller.start(simulate)
+        if bench is None:
+            self._sync_running()
+
+    def offer_simulation(self) -> None:
+        """Nothing attached a while after start: say so and offer the simulated bench."""
+        bench = self.controller.bench
+        if bench is not None and not bench.slots and not self.controller.simulated:
+            self.bench_page.show_banner(
+                self.tr("No devices found. Plug devices into the hubs, or start the simulated bench to see the "
+                        "station work without hardware.")
+            )
+
+    def _on_started(self) -> None:
+        bench = self.controller.bench
+        assert bench is not None
+        self.slot_model.clear()
+        self.slot_model.attach(bench)
+        self.bench_page.kitlog = bench.kitlog
+        self.history_model.set_log(bench.kitlog)
+        self._sync_running()
+        self._show_blueprints()
+
+    def _on_stopped(self) -> None:
+        self.slot_model.attach(None)
+        self._sync_running()
+
+    def _on_failed(self, error: str) -> None:
+        self.bench_page.show_banner(
+            self.tr("The station could not start: %1. Check the database setting and the USB connections, then "
+                    "press Start again.").replace("%1", error)
+        )
+
+    def _sync_running(self) -> None:
+        running = self.controller.running
+        self.bench_page.set_running(running)
+        self.action_start.setEnabled(not running)
+        self.action_simulate.setEnabled(not running)
+        self.action_stop.setEnabled(running)
+
+    def _show_blueprints(self) -> None:
+        self.bench_page.set_blueprints(self.controller.names())
+
+    def _tab_changed(self, index: int) -> None:
+        if index == 1:
+            self.history_model.reload()
+
+    # --- dialogs (open(), never exec(): see errors.py / STYLE) --------------------------------------------
+    def _keep(self, dlg: QDialog) -> QDialog:
+        self.dialogs = [d for d in self.dialogs if d.isVisible()] + [dlg]
+        return dlg
+
+    def open_wizard(self) -> PrepareWizard:
+        wiz = PrepareWizard(self)
+        wiz.saved.connect(self._wizard_saved)
+        self._keep(wiz).open()
+        return wiz
+
+    def _wizard_saved(self, path: str) -> None:
+        from kitstation.blueprints.loader import load_blueprint
+
+        self.use_blueprint(load_blueprint(path))
+
+    def use_blueprint(self, bp: Blueprint) -> None:
+        self.controller.use_blueprint(bp)
+
+    def open_library(self) -> LibraryDialog:
+        dlg = LibraryDialog(self.settings, self)
+        dlg.chosen.connect(self.use_blueprint)
+        self._keep(dlg).open()
+        return dlg
+
+    def open_reports(self) -> ReportsDialog:
+        kitlog = self.controller.bench.kitlog if self.controller.bench is not None else self.history_model.kitlog
+        dlg = ReportsDialog(kitlog, self.history_page.current_filter(), self)
+        self._keep(dlg).open()
+        return dlg
+
+    def open_settings(self) -> SettingsDialog:
+        names = {v.slot: v.label for v in self.slot_model.views()}
+        dlg = SettingsDialog(self.settings, names, self)
+        dlg.accepted.connect(lambda: self._settings_saved(dlg))
+        self._keep(dlg).open()
+        return dlg
+
+    def _settings_saved(self, dlg: SettingsDialog) -> None:
+        names = dlg.apply()
+        bench = self.controller.bench
+        if bench is not None:
+            for slot, label in names.items():
+                if bench.slots.get(slot) is not None and bench.slots[slot].label != label:
+                    bench.rename_slot(slot, label)
+            self.slot_model.refresh()
+        self.switch_language(self.settings.language)
+
+    def switch_language(self, language: str) -> None:
+        if self.translations is not None:
+            self.translations.switch(language)
+        self.retranslate()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.controller.running:
+            # Stop cleanly first (runs end as "interrupted" and resume next time), then close.
+            event.ignore()
+
+            async def stop_then_close() -> None:
+                await self.controller.stop()
+                self.close()
+
+            self.run(stop_then_close())
+            return
+        event.accept()
