@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from kitstation.core.bench import Bench, BenchConfig
-from kitstation.core.domain import Platform
-from kitstation.core.protocols import PlatformAdapter, Secrets
+from kitstation.core.domain import Platform, UserAction
+from kitstation.core.protocols import KnownDevices, PlatformAdapter, PresenceNotice, PresenceSource, Secrets
 from kitstation.log import KitLog
 from kitstation.log.db import resolve_url
 
@@ -32,11 +32,65 @@ class SimulationPlan:
     speed: float = 20.0
     seed: int = 0
     faults: tuple[str, ...] = ()
+    # Extra phones on a simulated USB tree that no adapter sees: Galaxy phones with USB debugging
+    # off (the bench asks for a box scan) and, from two on, one iPhone in recovery mode.
+    usb_notices: int = 0
 
     @staticmethod
     def split(total: int, speed: float = 20.0, seed: int = 0, faults: Sequence[str] = ()) -> SimulationPlan:
         """N devices: half iOS (rounded up), half Galaxy."""
         return SimulationPlan(ios=(total + 1) // 2, android=total // 2, speed=speed, seed=seed, faults=tuple(faults))
+
+
+class UsbPresence:
+    """Phones on the USB bus that adb and usbmuxd do not see, from pyusb (in an executor)."""
+
+    def __init__(self, backend: Any) -> None:
+        self.backend = backend
+        self.disabled = False
+
+    async def poll(self, known: KnownDevices) -> list[PresenceNotice]:
+        from kitstation.usb import UsbKind, UsbUnavailable, bench_notices, list_usb_devices
+
+        if self.disabled:
+            return []
+        loop = asyncio.get_running_loop()
+        try:
+            devices = await loop.run_in_executor(None, list_usb_devices, self.backend)
+        except UsbUnavailable as exc:
+            # No libusb here: the bench works without it, it only cannot point at adb-off phones.
+            log.warning("%s", exc.reason.en)
+            self.disabled = True
+            return []
+        notices = bench_notices(
+            devices,
+            adb_serials=known.android_serials,
+            adb_locations=known.android_locations,
+            ios_udids=known.ios_udids,
+        )
+        out = []
+        for n in notices:
+            galaxy = n.kind in (UsbKind.GALAXY, UsbKind.GALAXY_DOWNLOAD)
+            action = (
+                UserAction.SCAN_BOX
+                if n.code == "adb_off"
+                else UserAction.RECOVERY_MODE
+                if n.code in ("recovery_mode", "dfu_mode", "download_mode")
+                else UserAction.UNLOCK
+                if n.code == "not_in_usbmuxd"
+                else UserAction.ENABLE_USB_DEBUGGING
+            )
+            out.append(
+                PresenceNotice(
+                    location=n.location,
+                    platform=Platform.ANDROID if galaxy else Platform.IOS,
+                    action=action,
+                    reason=n.message,
+                    code=n.code,
+                    serial=n.serial,
+                )
+            )
+        return out
 
 
 class Station:
@@ -49,6 +103,7 @@ class Station:
         usbmux_address: str | None = None,
         adb_port: int | None = None,
         platforms: Sequence[Platform] = (Platform.IOS, Platform.ANDROID),
+        watch_usb: bool | None = None,
     ) -> None:
         self.db_url = resolve_url(db)
         if isinstance(simulate, SimulationPlan):
@@ -60,6 +115,10 @@ class Station:
         self.usbmux_address = usbmux_address
         self.adb_port = adb_port
         self.platforms = tuple(platforms)
+        # pyusb watching: on by default for real benches, off for simulated ones unless the plan
+        # puts phones on a simulated USB tree.
+        self.watch_usb = (self.plan is None) if watch_usb is None else watch_usb
+        self.presence: PresenceSource | None = None
         self.kitlog: KitLog | None = None
         self.adapters: list[PlatformAdapter] = []
         self.ios_sim: Any = None
@@ -77,6 +136,15 @@ class Station:
         if self.plan is not None:
             await loop.run_in_executor(None, self._start_simulators, self.plan)
         self.adapters = self._make_adapters()
+        if self.plan is not None and self.plan.usb_notices:
+            from kitstation.usb.simulated import demo_tree
+
+            n = self.plan.usb_notices
+            galaxies = [(f"R58SIMUSB{i:02d}", False) for i in range(n - 1 if n >= 2 else n)]
+            iphones = [("000081400012345601234567", "recovery")] if n >= 2 else []
+            self.presence = UsbPresence(demo_tree(galaxies=galaxies, iphones=iphones))
+        elif self.watch_usb:
+            self.presence = UsbPresence(None)
 
     def _set_env(self, name: str, value: str) -> None:
         self._saved_env.setdefault(name, os.environ.get(name))
@@ -122,7 +190,7 @@ class Station:
 
     def bench(self, config: BenchConfig | None = None, secrets: Secrets | None = None) -> Bench:
         assert self.kitlog is not None, "start() the station first"
-        return Bench(self.kitlog, self.adapters, config, secrets=secrets)
+        return Bench(self.kitlog, self.adapters, config, secrets=secrets, presence=self.presence)
 
     async def aclose(self) -> None:
         for adapter in self.adapters:

@@ -50,7 +50,14 @@ from kitstation.core.events import (
     WaitingForUser,
 )
 from kitstation.core.pipeline import Pipeline, RetryPolicy, RunHandle, RunRequest
-from kitstation.core.protocols import NoSecrets, PlatformAdapter, Secrets
+from kitstation.core.protocols import (
+    KnownDevices,
+    NoSecrets,
+    PlatformAdapter,
+    PresenceNotice,
+    PresenceSource,
+    Secrets,
+)
 from kitstation.i18n import Text
 from kitstation.log.store import AsyncKitLog, KitLog
 
@@ -138,6 +145,7 @@ class BenchConfig:
     identify_attempts: int = 5  # transient identify errors before the slot shows failed
     # Only these connection ids / UDIDs / serials (None: every device attached).
     only: frozenset[str] | None = None
+    presence_interval: float = 2.0  # seconds between USB presence polls
 
 
 @dataclass
@@ -161,8 +169,11 @@ class Bench:
         config: BenchConfig | None = None,
         *,
         secrets: Secrets | None = None,
+        presence: PresenceSource | None = None,
     ) -> None:
         self.kitlog = kitlog
+        self.presence = presence
+        self._notices: dict[str, PresenceNotice] = {}
         self.log = AsyncKitLog(kitlog)
         self.adapters = list(adapters)
         self.config = config or BenchConfig()
@@ -201,6 +212,8 @@ class Bench:
         self._started = time.time()
         for adapter in self.adapters:
             self._tasks.append(asyncio.create_task(self._discover(adapter), name=f"discover-{adapter.platform}"))
+        if self.presence is not None:
+            self._tasks.append(asyncio.create_task(self._watch_presence(self.presence), name="presence"))
 
     async def stop(self) -> None:
         """Stop listening; runs in progress end as *interrupted* (they resume next time)."""
@@ -460,6 +473,20 @@ class Bench:
                 )
                 live = _Live(view=view, adapter=adapter)
                 self._live[slot] = live
+            elif live.view.connection_id.startswith("usb:"):  # a presence notice held the slot
+                self._notices.pop(slot, None)
+                live = _Live(
+                    view=replace(
+                        live.view,
+                        connection_id=ev.connection_id,
+                        platform=ev.platform,
+                        state=SlotState.ATTACHED,
+                        action=None,
+                        reason=None,
+                    ),
+                    adapter=adapter,
+                )
+                self._live[slot] = live
             else:
                 live.view = replace(live.view, connection_id=ev.connection_id)
             self._emit(DeviceAttached(slot, platform=ev.platform, connection_id=ev.connection_id))
@@ -491,6 +518,66 @@ class Bench:
             found = self._by_connection.get(key)
             if found is not None and found in self._live:
                 self._live[found].changed.set()
+
+    def _known(self) -> KnownDevices:
+        android = [
+            v.view
+            for v in self._live.values()
+            if v.view.platform == Platform.ANDROID and v.view.attached and v.view.slot not in self._notices
+        ]
+        ios_watched = any(a.platform == Platform.IOS for a in self.adapters)
+        return KnownDevices(
+            android_serials=frozenset(v.connection_id for v in android)
+            | frozenset(v.device.key for v in android if v.device is not None),
+            android_locations=frozenset(v.slot for v in android),
+            ios_udids=frozenset(
+                v.view.connection_id
+                for v in self._live.values()
+                if v.view.platform == Platform.IOS and v.view.attached and v.view.slot not in self._notices
+            )
+            if ios_watched
+            else None,
+        )
+
+    async def _watch_presence(self, source: PresenceSource) -> None:
+        """Show phones no adapter sees ("adb is off: scan its box") as slots waiting for the technician."""
+        while True:
+            try:
+                notices = {n.location: n for n in await source.poll(self._known())}
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("USB presence polling stopped")
+                return
+            for loc in list(self._notices):
+                if loc not in notices:
+                    del self._notices[loc]
+                    live = self._live.get(loc)
+                    if live is not None and live.view.connection_id.startswith("usb:"):
+                        del self._live[loc]
+                        self._emit(DeviceDetached(loc))
+            for loc, notice in notices.items():
+                live = self._live.get(loc)
+                if live is not None and not live.view.connection_id.startswith("usb:") and live.view.attached:
+                    continue  # an adapter sees a device in that slot now
+                if self._notices.get(loc) == notice:
+                    continue
+                self._notices[loc] = notice
+                if live is None or not live.view.connection_id.startswith("usb:"):
+                    view = SlotView(
+                        slot=loc,
+                        label=self._slot_names.get(loc, loc),
+                        platform=notice.platform,
+                        connection_id=f"usb:{loc}",
+                        state=SlotState.WAITING_USER,
+                    )
+                    adapter = next((a for a in self.adapters if a.platform == notice.platform), None)
+                    if adapter is None:
+                        continue
+                    self._live[loc] = _Live(view=view, adapter=adapter)
+                    self._emit(DeviceAttached(loc, platform=notice.platform, connection_id=f"usb:{loc}"))
+                self._emit(WaitingForUser(loc, action=notice.action, reason=notice.reason))
+            await asyncio.sleep(self.config.presence_interval)
 
     async def _identify(self, slot: str) -> None:
         live = self._live[slot]

@@ -181,3 +181,31 @@ class PlatformAdapter(Protocol):
     def plan(self, blueprint: Blueprint, device: Device) -> list[Step]: ...
 
     async def aclose(self) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class PresenceNotice:
+    """A phone on the bus that no adapter reports (adb off, recovery mode), at a USB location."""
+
+    location: str
+    platform: Platform
+    action: UserAction
+    reason: Text
+    code: str
+    serial: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class KnownDevices:
+    """What the adapters already see, so a presence source reports only the others."""
+
+    android_serials: frozenset[str]
+    android_locations: frozenset[str]
+    ios_udids: frozenset[str] | None  # None: iOS not watched here, do not judge iPhones
+
+
+@runtime_checkable
+class PresenceSource(Protocol):
+    """Lists phones on the bus that no adapter sees (pyusb in production)."""
+
+    async def poll(self, known: KnownDevices) -> list[PresenceNotice]: ...
