@@ -65,7 +65,9 @@ class TimelineDialog(QDialog):
             i = self.table.rowCount()
             self.table.insertRow(i)
             started = r.get("started_at")
-            reason = r.get("reason_ja" if lang == "ja" else "reason_en") or r.get("reason_en") or ""
+            reason = r.get("message_ja" if lang == "ja" else "message_en") or r.get("message_en") or ""
+            if r.get("error_code"):
+                reason = f"{reason} [{r['error_code']}]".strip()
             cells = [
                 str(r.get("step_id", "")),
                 str(r.get("attempt", "")),

@@ -65,13 +65,17 @@ class Translations:
         self._installed: list[QTranslator] = []
         self.language: Language = "en"
 
+    def clear(self) -> None:
+        """Remove every translator this object installed (the UI falls back to its English sources)."""
+        for t in self._installed:
+            self.app.removeTranslator(t)
+        self._installed.clear()
+
     def switch(self, language: str | None) -> Language:
         """Install the translators for "ja"/"en"/"system"; the core's Text follows the same choice."""
         set_language(None if language in (None, "", "system") else language)
         lang = current_language()
-        for t in self._installed:
-            self.app.removeTranslator(t)
-        self._installed.clear()
+        self.clear()
         compile_translations()
         own = QTranslator(self.app)
         if own.load(str(translations_dir() / f"kitstation_{lang}.qm")):
