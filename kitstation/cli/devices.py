@@ -12,10 +12,10 @@ from rich.console import Console
 from rich.table import Table
 
 from kitstation.cli.common import EXIT_OK, add_db_option, print_json
-from kitstation.cli.station_opts import add_station_options, platforms_from
-from kitstation.core.domain import USER_ACTION_TEXT, Device, UserActionRequired
+from kitstation.cli.station_opts import add_station_options, platforms_from, simulation_from
+from kitstation.core.domain import USER_ACTION_TEXT, Device, Platform, UserActionRequired
 from kitstation.core.events import Attached, Detached
-from kitstation.core.protocols import PlatformAdapter
+from kitstation.core.protocols import KnownDevices, PlatformAdapter
 from kitstation.i18n import current_language
 from kitstation.station import Station
 
@@ -48,6 +48,32 @@ async def _collect(adapter: PlatformAdapter, settle: float) -> list[str]:
     return list(present)
 
 
+async def usb_notices(station: Station, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Phones on the USB bus that neither adb nor usbmuxd lists (adb off, recovery mode)."""
+    if station.presence is None:
+        return []
+    android = [r for r in rows if r["platform"] == "android"]
+    known = KnownDevices(
+        android_serials=frozenset(r["connection_id"] for r in android) | frozenset(r.get("key") or "" for r in android),
+        android_locations=frozenset(r.get("usb_location") or "" for r in android),
+        ios_udids=frozenset(r["connection_id"] for r in rows if r["platform"] == "ios")
+        if any(a.platform == Platform.IOS for a in station.adapters)
+        else None,
+    )
+    return [
+        {
+            "platform": n.platform.value,
+            "connection_id": f"usb:{n.location}",
+            "usb_location": n.location,
+            "serial": n.serial,
+            "state": "waiting_user",
+            "action": n.action.value,
+            "reason": {"en": n.reason.en, "ja": n.reason.ja},
+        }
+        for n in await station.presence.poll(known)
+    ]
+
+
 async def list_devices(station: Station, settle: float) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     for adapter in station.adapters:
@@ -68,14 +94,13 @@ async def list_devices(station: Station, settle: float) -> list[dict[str, Any]]:
                 row["state"] = "error"
                 row["reason"] = {"en": str(exc), "ja": str(exc)}
             rows.append(row)
-    return rows
+    return rows + await usb_notices(station, rows)
 
 
 async def _main(args: argparse.Namespace) -> list[dict[str, Any]]:
     station = Station(
         db=getattr(args, "db", None),
-        simulate=args.simulate,
-        simulate_speed=args.speed,
+        simulate=simulation_from(args),
         usbmux_address=args.usbmux,
         adb_port=args.adb_port,
         platforms=platforms_from(args),

@@ -21,7 +21,7 @@ from rich.table import Table
 from kitstation.blueprints.loader import load_blueprint
 from kitstation.blueprints.model import Blueprint
 from kitstation.cli.common import EXIT_DEVICE_FAILED, EXIT_OK, CliError, add_db_option, print_json
-from kitstation.cli.station_opts import CliSecrets, add_station_options, platforms_from
+from kitstation.cli.station_opts import CliSecrets, add_station_options, platforms_from, simulation_from
 from kitstation.core.bench import Bench, BenchConfig, SlotState, SlotView
 from kitstation.core.domain import Platform
 from kitstation.core.events import (
@@ -177,8 +177,7 @@ async def _prepare(args: argparse.Namespace, blueprints: dict[Platform, Blueprin
         )
     station = Station(
         db=getattr(args, "db", None),
-        simulate=args.simulate,
-        simulate_speed=args.speed,
+        simulate=simulation_from(args),
         usbmux_address=args.usbmux,
         adb_port=args.adb_port,
         platforms=platforms,

@@ -36,6 +36,13 @@ def add_station_options(p: argparse.ArgumentParser) -> None:
         help="start N simulated devices (half iOS, half Galaxy) and work on them",
     )
     p.add_argument("--speed", type=float, default=50.0, help="simulated devices' speed factor (with --simulate)")
+    p.add_argument(
+        "--simulate-usb",
+        type=int,
+        metavar="K",
+        default=0,
+        help="with --simulate: K more phones on a simulated USB bus that adb cannot see (USB debugging off)",
+    )
 
 
 class CliSecrets:
@@ -81,3 +88,17 @@ def platforms_from(args: Any) -> tuple[Any, ...]:
 def require(value: object, message: Text) -> None:
     if not value:
         raise CliError(message)
+
+
+def simulation_from(args: Any) -> Any:
+    """``--simulate N [--speed F] [--simulate-usb K]`` as the station's simulation plan (or 0)."""
+    from kitstation.station import SimulationPlan
+
+    if not args.simulate:
+        return 0
+    plan = SimulationPlan.split(args.simulate, args.speed)
+    chosen = platforms_from(args)
+    if len(chosen) == 1:  # --platform android --simulate 4: four Galaxy phones, not two
+        plan.ios, plan.android = (args.simulate, 0) if chosen[0].value == "ios" else (0, args.simulate)
+    plan.usb_notices = args.simulate_usb
+    return plan

@@ -39,3 +39,17 @@ async def test_simulated_bench_shows_the_notice_beside_prepared_phones(tmp_path)
             await bench.stop()
     finally:
         await station.aclose()
+
+
+def test_devices_command_lists_phones_adb_cannot_see(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from kitstation.cli.main import main
+
+    assert main(["devices", "--db", str(tmp_path / "l.sqlite3"), "--platform", "android", "--simulate", "2",
+                 "--simulate-usb", "1", "--speed", "100", "--settle", "1", "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert [r["state"] for r in rows].count("ready") == 2
+    notice = [r for r in rows if r["state"] == "waiting_user"]
+    assert len(notice) == 1 and notice[0]["action"] == "scan_box" and notice[0]["usb_location"] == "1-1.1"
+    assert "scan its box" in notice[0]["reason"]["en"]
