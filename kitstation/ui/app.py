@@ -50,9 +50,8 @@ def build_window(args: Any) -> Any:
     translations.switch(getattr(args, "lang", None) or settings.language)
     errors = ErrorReporter()
     controller = BenchController(settings, db=getattr(args, "db", None))
-    window = MainWindow(controller, translations, errors)
-    window.error_reporter = errors  # keep it alive with the window
-    return window
+    # The window keeps the reporter (``window.errors``) alive for as long as it lives.
+    return MainWindow(controller, translations, errors)
 
 
 def main(args: argparse.Namespace | Any) -> int:

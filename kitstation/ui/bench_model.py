@@ -40,7 +40,7 @@ from kitstation.ui.qt import (
 )
 
 SLOT_ROLE = int(Qt.ItemDataRole.UserRole) + 1
-TILE = QSize(300, 168)
+TILE = QSize(300, 186)
 
 
 class BenchLike(Protocol):

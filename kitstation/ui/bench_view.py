@@ -181,7 +181,7 @@ class BenchPage(QWidget):
         self.tiles.setMovement(QListView.Movement.Static)
         self.tiles.setUniformItemSizes(True)
         self.tiles.setSpacing(4)
-        self.tiles.setGridSize(QSize(304, 172))
+        self.tiles.setGridSize(QSize(304, 190))
         self.tiles.setWordWrap(True)
         self.tiles.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.tiles.setItemDelegate(TileDelegate(self.tiles))

@@ -38,6 +38,7 @@ PAGE = 200
 
 def columns() -> list[tuple[str, str]]:
     return [
+        ("run_id", QCoreApplication.translate("History", "Run")),
         ("started_at", QCoreApplication.translate("History", "Date")),
         ("status", QCoreApplication.translate("History", "Outcome")),
         ("platform", QCoreApplication.translate("History", "Platform")),
@@ -47,7 +48,6 @@ def columns() -> list[tuple[str, str]]:
         ("blueprint_name", QCoreApplication.translate("History", "Blueprint")),
         ("technician", QCoreApplication.translate("History", "Technician")),
         ("reason", QCoreApplication.translate("History", "Reason")),
-        ("run_id", QCoreApplication.translate("History", "Run")),
     ]
 
 
@@ -133,6 +133,8 @@ class HistoryModel(QAbstractTableModel):
         value = row.get(key)
         if key == "status":
             return status_text(str(value))
+        if key == "platform":
+            return {"ios": "iOS", "android": "Android"}.get(str(value), str(value))
         if key == "model_id":
             return row.get("marketing_name") or value or ""
         if isinstance(value, datetime):
@@ -180,10 +182,14 @@ class HistoryPage(QWidget):
         self.table = QTableView(self)
         self.table.setModel(model)
         self.table.setSortingEnabled(True)
-        self.table.sortByColumn(len(model.cols) - 1, Qt.SortOrder.DescendingOrder)
+        self.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.verticalHeader().setDefaultSectionSize(24)
+        self.table.verticalHeader().setDefaultSectionSize(26)
+        self.table.verticalHeader().hide()
+        # Widths that fit a date, a 15-digit IMEI and a serial; the reason takes the rest.
+        for col, width in enumerate((70, 150, 110, 90, 150, 150, 160, 220, 110)):
+            self.table.setColumnWidth(col, width)
         layout.addWidget(self.table, 1)
         self.status = QLabel(self)
         layout.addWidget(self.status)

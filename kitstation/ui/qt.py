@@ -94,7 +94,6 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-
 __all__ = [
     "QAbstractButton",
     "QAbstractItemView",

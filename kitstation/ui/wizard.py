@@ -175,10 +175,14 @@ class MethodPage(QWizardPage):
             self.methods[key] = rb
             layout.addWidget(rb)
         self.methods["manual_dep"].setChecked(True)
-        self.ios.toggled.connect(lambda on: [b.setEnabled(on) for b in self.methods.values()])
+        self.ios.toggled.connect(self._ios_toggled)
         self.errors = ErrorLabel(self)
         layout.addWidget(self.errors)
         layout.addStretch(1)
+
+    def _ios_toggled(self, on: bool) -> None:
+        for b in self.methods.values():
+            b.setEnabled(on)
 
     def method(self) -> str:
         return next(k for k, b in self.methods.items() if b.isChecked())
@@ -485,15 +489,17 @@ class SkipPage(QWizardPage):
         self.tree.resizeColumnToContents(0)
         layout.addWidget(self.tree, 1)
 
+    def items(self) -> list[QTreeWidgetItem]:
+        return [it for i in range(self.tree.topLevelItemCount()) if (it := self.tree.topLevelItem(i)) is not None]
+
     def set_all(self, skip: bool) -> None:
         state = Qt.CheckState.Checked if skip else Qt.CheckState.Unchecked
-        for i in range(self.tree.topLevelItemCount()):
-            self.tree.topLevelItem(i).setCheckState(0, state)
+        for item in self.items():
+            item.setCheckState(0, state)
 
     def skipped(self) -> list[str]:
         out = []
-        for i in range(self.tree.topLevelItemCount()):
-            item = self.tree.topLevelItem(i)
+        for item in self.items():
             if item.checkState(0) == Qt.CheckState.Checked:
                 out.append(str(item.data(0, Qt.ItemDataRole.UserRole)))
         return out

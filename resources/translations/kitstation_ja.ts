@@ -4,92 +4,92 @@
 <context>
     <name>AndroidPage</name>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="579" />
+        <location filename="../../kitstation/ui/wizard.py" line="585" />
         <source>Samsung Galaxy</source>
         <translation>Samsung Galaxy</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="580" />
+        <location filename="../../kitstation/ui/wizard.py" line="586" />
         <source>Device Owner over USB, a Knox Mobile Enrollment profile, or a QR code.</source>
         <translation>USB 経由のデバイスオーナー、Knox Mobile Enrollment プロファイル、または QR コード。</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="584" />
+        <location filename="../../kitstation/ui/wizard.py" line="590" />
         <source>Device Owner over USB (adb)</source>
         <translation>USB 経由でデバイスオーナー化（adb）</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="585" />
+        <location filename="../../kitstation/ui/wizard.py" line="591" />
         <source>Knox Mobile Enrollment (KME)</source>
         <translation>Knox Mobile Enrollment（KME）</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="586" />
+        <location filename="../../kitstation/ui/wizard.py" line="592" />
         <source>QR code at the welcome screen</source>
         <translation>ようこそ画面で QR コード</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="587" />
+        <location filename="../../kitstation/ui/wizard.py" line="593" />
         <source>Method:</source>
         <translation>方式:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="596" />
+        <location filename="../../kitstation/ui/wizard.py" line="602" />
         <source>Agent APK URL:</source>
         <translation>エージェント APK の URL:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="599" />
+        <location filename="../../kitstation/ui/wizard.py" line="605" />
         <source>Browse…</source>
         <translation>参照…</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="602" />
+        <location filename="../../kitstation/ui/wizard.py" line="608" />
         <source>or agent APK file:</source>
         <translation>またはエージェント APK ファイル:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="603" />
+        <location filename="../../kitstation/ui/wizard.py" line="609" />
         <source>Agent package:</source>
         <translation>エージェントのパッケージ名:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="604" />
+        <location filename="../../kitstation/ui/wizard.py" line="610" />
         <source>Admin receiver:</source>
         <translation>管理レシーバー:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="605" />
+        <location filename="../../kitstation/ui/wizard.py" line="611" />
         <source>APK SHA-256 (optional):</source>
         <translation>APK の SHA-256（任意）:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="609" />
+        <location filename="../../kitstation/ui/wizard.py" line="615" />
         <source>KME profile name:</source>
         <translation>KME プロファイル名:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="610" />
+        <location filename="../../kitstation/ui/wizard.py" line="616" />
         <source>Company name:</source>
         <translation>会社名:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="611" />
+        <location filename="../../kitstation/ui/wizard.py" line="617" />
         <source>Custom JSON:</source>
         <translation>カスタム JSON:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="614" />
+        <location filename="../../kitstation/ui/wizard.py" line="620" />
         <source>Preview QR code</source>
         <translation>QR コードをプレビュー</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="628" />
+        <location filename="../../kitstation/ui/wizard.py" line="634" />
         <source>Agent APK</source>
         <translation>エージェント APK</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="665" />
+        <location filename="../../kitstation/ui/wizard.py" line="671" />
         <source>Agent APK: file not found</source>
         <translation>エージェント APK: ファイルが見つかりません</translation>
     </message>
@@ -105,78 +105,78 @@
 <context>
     <name>BenchPage</name>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="125" />
+        <location filename="../../kitstation/ui/bench_view.py" line="127" />
         <source>Start</source>
         <translation>開始</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="126" />
+        <location filename="../../kitstation/ui/bench_view.py" line="128" />
         <source>Stop</source>
         <translation>停止</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="127" />
+        <location filename="../../kitstation/ui/bench_view.py" line="129" />
         <source>Apply automatically</source>
         <translation>自動で適用</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="138" />
+        <location filename="../../kitstation/ui/bench_view.py" line="140" />
         <source>Scan box label:</source>
         <translation>箱ラベルをスキャン:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="140" />
+        <location filename="../../kitstation/ui/bench_view.py" line="142" />
         <source>IMEI or serial number from the box barcode</source>
         <translation>箱のバーコードの IMEI またはシリアル番号</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="149" />
+        <location filename="../../kitstation/ui/bench_view.py" line="151" />
         <source>Attached</source>
         <translation>接続中</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="150" />
+        <location filename="../../kitstation/ui/bench_view.py" line="152" />
         <source>Working</source>
         <translation>処理中</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="151" />
+        <location filename="../../kitstation/ui/bench_view.py" line="153" />
         <source>Your turn</source>
         <translation>要操作</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="152" />
+        <location filename="../../kitstation/ui/bench_view.py" line="154" />
         <source>Done</source>
         <translation>完了</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="153" />
+        <location filename="../../kitstation/ui/bench_view.py" line="155" />
         <source>Failed</source>
         <translation>失敗</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="154" />
+        <location filename="../../kitstation/ui/bench_view.py" line="156" />
         <source>Per hour</source>
         <translation>台／時</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="166" />
+        <location filename="../../kitstation/ui/bench_view.py" line="168" />
         <source>No devices attached. Plug devices into the hubs, or try the simulated bench.</source>
         <translation>デバイスが接続されていません。ハブにデバイスを接続するか、シミュレーションのベンチをお試しください。</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="169" />
+        <location filename="../../kitstation/ui/bench_view.py" line="171" />
         <source>Start the simulated bench</source>
         <translation>シミュレーションのベンチを開始</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="202" />
-        <location filename="../../kitstation/ui/bench_view.py" line="203" />
+        <location filename="../../kitstation/ui/bench_view.py" line="204" />
+        <location filename="../../kitstation/ui/bench_view.py" line="205" />
         <source>(none)</source>
         <translation>（なし）</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="205" />
+        <location filename="../../kitstation/ui/bench_view.py" line="207" />
         <source>Blueprint — iOS: %1  |  Android: %2</source>
         <translation>ブループリント — iOS: %1  |  Android: %2</translation>
     </message>
@@ -192,52 +192,52 @@
 <context>
     <name>History</name>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="41" />
+        <location filename="../../kitstation/ui/history.py" line="42" />
         <source>Date</source>
         <translation>日時</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="42" />
+        <location filename="../../kitstation/ui/history.py" line="43" />
         <source>Outcome</source>
         <translation>結果</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="43" />
+        <location filename="../../kitstation/ui/history.py" line="44" />
         <source>Platform</source>
         <translation>プラットフォーム</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="44" />
+        <location filename="../../kitstation/ui/history.py" line="45" />
         <source>Model</source>
         <translation>機種</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="45" />
+        <location filename="../../kitstation/ui/history.py" line="46" />
         <source>Serial</source>
         <translation>シリアル番号</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="46" />
+        <location filename="../../kitstation/ui/history.py" line="47" />
         <source>IMEI</source>
         <translation>IMEI</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="47" />
+        <location filename="../../kitstation/ui/history.py" line="48" />
         <source>Blueprint</source>
         <translation>ブループリント</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="48" />
+        <location filename="../../kitstation/ui/history.py" line="49" />
         <source>Technician</source>
         <translation>作業者</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="49" />
+        <location filename="../../kitstation/ui/history.py" line="50" />
         <source>Reason</source>
         <translation>理由</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="50" />
+        <location filename="../../kitstation/ui/history.py" line="41" />
         <source>Run</source>
         <translation>実行番号</translation>
     </message>
@@ -275,57 +275,57 @@
 <context>
     <name>HistoryPage</name>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="160" />
+        <location filename="../../kitstation/ui/history.py" line="162" />
         <source>Serial, IMEI or model</source>
         <translation>シリアル番号・IMEI・機種</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="162" />
+        <location filename="../../kitstation/ui/history.py" line="164" />
         <source>All dates</source>
         <translation>全期間</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="162" />
+        <location filename="../../kitstation/ui/history.py" line="164" />
         <source>Today</source>
         <translation>今日</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="162" />
+        <location filename="../../kitstation/ui/history.py" line="164" />
         <source>Last 7 days</source>
         <translation>過去 7 日間</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="163" />
+        <location filename="../../kitstation/ui/history.py" line="165" />
         <source>Last 30 days</source>
         <translation>過去 30 日間</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="166" />
+        <location filename="../../kitstation/ui/history.py" line="168" />
         <source>All outcomes</source>
         <translation>すべての結果</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="170" />
+        <location filename="../../kitstation/ui/history.py" line="172" />
         <source>Blueprint</source>
         <translation>ブループリント</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="172" />
+        <location filename="../../kitstation/ui/history.py" line="174" />
         <source>Technician</source>
         <translation>作業者</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="174" />
+        <location filename="../../kitstation/ui/history.py" line="176" />
         <source>Model</source>
         <translation>機種</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="175" />
+        <location filename="../../kitstation/ui/history.py" line="177" />
         <source>Refresh</source>
         <translation>更新</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="223" />
+        <location filename="../../kitstation/ui/history.py" line="229" />
         <source>%1 runs match; %2 loaded</source>
         <translation>該当 %1 件（読み込み済み %2 件）</translation>
     </message>
@@ -333,58 +333,58 @@
 <context>
     <name>IdentityPage</name>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="395" />
-        <location filename="../../kitstation/ui/wizard.py" line="437" />
+        <location filename="../../kitstation/ui/wizard.py" line="399" />
+        <location filename="../../kitstation/ui/wizard.py" line="441" />
         <source>Supervision identity</source>
         <translation>監督用 ID</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="396" />
+        <location filename="../../kitstation/ui/wizard.py" line="400" />
         <source>Generate a new supervision identity or choose an existing one.</source>
         <translation>新しい監督用 ID を生成するか、既存の ID を選択します。</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="398" />
+        <location filename="../../kitstation/ui/wizard.py" line="402" />
         <source>Generate a new supervision identity (kept in the station's store)</source>
         <translation>新しい監督用 ID を生成（ステーションの ID ストアに保管）</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="399" />
+        <location filename="../../kitstation/ui/wizard.py" line="403" />
         <source>Choose an existing supervision identity (.p12 file)</source>
         <translation>既存の監督用 ID を選択（.p12 ファイル）</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="404" />
+        <location filename="../../kitstation/ui/wizard.py" line="408" />
         <source>e.g. acme-supervision</source>
         <translation>例: acme-supervision</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="405" />
+        <location filename="../../kitstation/ui/wizard.py" line="409" />
         <source>Identity name:</source>
         <translation>ID 名:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="411" />
+        <location filename="../../kitstation/ui/wizard.py" line="415" />
         <source>Browse…</source>
         <translation>参照…</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="417" />
+        <location filename="../../kitstation/ui/wizard.py" line="421" />
         <source>Passphrase secret name:</source>
         <translation>パスフレーズのシークレット名:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="420" />
+        <location filename="../../kitstation/ui/wizard.py" line="424" />
         <source>The passphrase is never saved: the station asks for it when the batch starts.</source>
         <translation>パスフレーズは保存されません。バッチ開始時にステーションが入力を求めます。</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="453" />
+        <location filename="../../kitstation/ui/wizard.py" line="457" />
         <source>Give an identity name or choose a file</source>
         <translation>ID 名を入力するか、ファイルを選択してください</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="455" />
+        <location filename="../../kitstation/ui/wizard.py" line="459" />
         <source>Supervision identity: file not found</source>
         <translation>監督用 ID: ファイルが見つかりません</translation>
     </message>
@@ -569,12 +569,12 @@
         <translation>MDM プロファイルを直接インストール（非監督、ユーザーが承認）</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="189" />
+        <location filename="../../kitstation/ui/wizard.py" line="193" />
         <source>Blueprint name: must not be empty</source>
         <translation>ブループリント名: 空にはできません</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="191" />
+        <location filename="../../kitstation/ui/wizard.py" line="195" />
         <source>Choose at least one platform</source>
         <translation>プラットフォームを 1 つ以上選択してください</translation>
     </message>
@@ -582,68 +582,68 @@
 <context>
     <name>NetworkPage</name>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="505" />
-        <location filename="../../kitstation/ui/wizard.py" line="545" />
+        <location filename="../../kitstation/ui/wizard.py" line="511" />
+        <location filename="../../kitstation/ui/wizard.py" line="551" />
         <source>Network profile</source>
         <translation>ネットワークプロファイル</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="506" />
+        <location filename="../../kitstation/ui/wizard.py" line="512" />
         <source>The Wi-Fi the devices join during setup.</source>
         <translation>セットアップ中にデバイスが接続する Wi-Fi。</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="508" />
+        <location filename="../../kitstation/ui/wizard.py" line="514" />
         <source>No network profile</source>
         <translation>ネットワークプロファイルなし</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="509" />
+        <location filename="../../kitstation/ui/wizard.py" line="515" />
         <source>Wi-Fi network:</source>
         <translation>Wi-Fi ネットワーク:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="510" />
+        <location filename="../../kitstation/ui/wizard.py" line="516" />
         <source>Import a network profile (.mobileconfig):</source>
         <translation>ネットワークプロファイルを読み込む（.mobileconfig）:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="519" />
+        <location filename="../../kitstation/ui/wizard.py" line="525" />
         <source>Hidden network</source>
         <translation>非公開ネットワーク</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="520" />
+        <location filename="../../kitstation/ui/wizard.py" line="526" />
         <source>Join automatically</source>
         <translation>自動接続</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="522" />
+        <location filename="../../kitstation/ui/wizard.py" line="528" />
         <source>Network name (SSID):</source>
         <translation>ネットワーク名（SSID）:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="523" />
+        <location filename="../../kitstation/ui/wizard.py" line="529" />
         <source>Security:</source>
         <translation>セキュリティ:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="524" />
+        <location filename="../../kitstation/ui/wizard.py" line="530" />
         <source>Password secret name:</source>
         <translation>パスワードのシークレット名:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="528" />
+        <location filename="../../kitstation/ui/wizard.py" line="534" />
         <source>The Wi-Fi password is not written into the blueprint: it is asked for when the batch starts and kept only in memory.</source>
         <translation>Wi-Fi パスワードはブループリントに書き込まれません。バッチ開始時に入力を求め、メモリ上にのみ保持します。</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="536" />
+        <location filename="../../kitstation/ui/wizard.py" line="542" />
         <source>Browse…</source>
         <translation>参照…</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="569" />
+        <location filename="../../kitstation/ui/wizard.py" line="575" />
         <source>Network profile: file not found</source>
         <translation>ネットワークプロファイル: ファイルが見つかりません</translation>
     </message>
@@ -651,97 +651,97 @@
 <context>
     <name>OptionsPage</name>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="203" />
+        <location filename="../../kitstation/ui/wizard.py" line="207" />
         <source>Prepare options</source>
         <translation>準備オプション</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="204" />
+        <location filename="../../kitstation/ui/wizard.py" line="208" />
         <source>As in Apple Configurator's Prepare. Prepare erases the device.</source>
         <translation>Apple Configurator の「準備」と同じです。準備するとデバイスは消去されます。</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="206" />
+        <location filename="../../kitstation/ui/wizard.py" line="210" />
         <source>Add to Device Enrollment Program (DEP)</source>
         <translation>Device Enrollment Program（DEP）に追加</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="207" />
+        <location filename="../../kitstation/ui/wizard.py" line="211" />
         <source>Activate and complete enrollment</source>
         <translation>アクティベートして登録を完了</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="208" />
+        <location filename="../../kitstation/ui/wizard.py" line="212" />
         <source>Supervise devices</source>
         <translation>デバイスを監督</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="209" />
+        <location filename="../../kitstation/ui/wizard.py" line="213" />
         <source>Allow devices to pair with other computers</source>
         <translation>ほかのコンピュータとのペアリングを許可</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="210" />
+        <location filename="../../kitstation/ui/wizard.py" line="214" />
         <source>Enable Shared iPad</source>
         <translation>共有 iPad を有効にする</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="211" />
+        <location filename="../../kitstation/ui/wizard.py" line="215" />
         <source>Erase the device first</source>
         <translation>最初にデバイスを消去</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="215" />
+        <location filename="../../kitstation/ui/wizard.py" line="219" />
         <source>MDM enrollment profile (.mobileconfig):</source>
         <translation>MDM 登録プロファイル（.mobileconfig）:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="218" />
+        <location filename="../../kitstation/ui/wizard.py" line="222" />
         <source>Browse…</source>
         <translation>参照…</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="230" />
+        <location filename="../../kitstation/ui/wizard.py" line="234" />
         <source>MDM enrollment profile</source>
         <translation>MDM 登録プロファイル</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="246" />
+        <location filename="../../kitstation/ui/wizard.py" line="250" />
         <source>The station does the device side exactly as Configurator does. Assigning the serial to your MDM server in Apple Business Manager is done there afterwards: the device is recorded as awaiting ABM assignment.</source>
         <translation>ステーションはデバイス側の作業を Configurator と同じように行います。Apple Business Manager でシリアル番号を MDM サーバに割り当てる作業はその後 ABM で行います。デバイスは「ABM 割り当て待ち」として記録されます。</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="250" />
+        <location filename="../../kitstation/ui/wizard.py" line="254" />
         <source>Nothing is written to the device: the station reads and records its cloud configuration.</source>
         <translation>デバイスには何も書き込みません。ステーションはクラウド構成を読み取って記録します。</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="251" />
+        <location filename="../../kitstation/ui/wizard.py" line="255" />
         <source>On the device, the Remote Management pane then applies the configuration.</source>
         <translation>その後、デバイスの「リモートマネジメント」画面で構成が適用されます。</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="252" />
+        <location filename="../../kitstation/ui/wizard.py" line="256" />
         <source>The user confirms the profile installation on the device.</source>
         <translation>ユーザーがデバイス上でプロファイルのインストールを承認します。</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="274" />
+        <location filename="../../kitstation/ui/wizard.py" line="278" />
         <source>Manual configuration needs “Add to Device Enrollment Program”</source>
         <translation>手動構成には「Device Enrollment Program に追加」が必要です</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="276" />
+        <location filename="../../kitstation/ui/wizard.py" line="280" />
         <source>Manual configuration needs “Supervise devices”</source>
         <translation>手動構成には「デバイスを監督」が必要です</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="280" />
+        <location filename="../../kitstation/ui/wizard.py" line="284" />
         <source>Direct MDM profile install needs the enrollment profile file</source>
         <translation>MDM プロファイルの直接インストールには登録プロファイルのファイルが必要です</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="282" />
+        <location filename="../../kitstation/ui/wizard.py" line="286" />
         <source>Enrollment profile: file not found</source>
         <translation>登録プロファイル: ファイルが見つかりません</translation>
     </message>
@@ -749,37 +749,37 @@
 <context>
     <name>OrgPage</name>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="365" />
+        <location filename="../../kitstation/ui/wizard.py" line="369" />
         <source>Organization</source>
         <translation>組織</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="366" />
+        <location filename="../../kitstation/ui/wizard.py" line="370" />
         <source>Shown on the device as the organization that manages it.</source>
         <translation>デバイスを管理する組織としてデバイスに表示されます。</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="371" />
+        <location filename="../../kitstation/ui/wizard.py" line="375" />
         <source>Name:</source>
         <translation>名前:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="372" />
+        <location filename="../../kitstation/ui/wizard.py" line="376" />
         <source>Department:</source>
         <translation>部署:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="373" />
+        <location filename="../../kitstation/ui/wizard.py" line="377" />
         <source>Phone:</source>
         <translation>電話番号:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="374" />
+        <location filename="../../kitstation/ui/wizard.py" line="378" />
         <source>Email:</source>
         <translation>メール:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="375" />
+        <location filename="../../kitstation/ui/wizard.py" line="379" />
         <source>Address:</source>
         <translation>住所:</translation>
     </message>
@@ -787,7 +787,7 @@
 <context>
     <name>PrepareWizard</name>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="767" />
+        <location filename="../../kitstation/ui/wizard.py" line="773" />
         <source>Prepare — new blueprint</source>
         <translation>準備 — 新規ブループリント</translation>
     </message>
@@ -848,52 +848,52 @@
 <context>
     <name>ServerPage</name>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="297" />
+        <location filename="../../kitstation/ui/wizard.py" line="301" />
         <source>MDM server</source>
         <translation>MDM サーバ</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="298" />
+        <location filename="../../kitstation/ui/wizard.py" line="302" />
         <source>The server definition: a name for you and the MDM vendor's enrollment URL.</source>
         <translation>サーバ定義: 識別用の名前と、MDM ベンダーの登録 URL。</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="302" />
+        <location filename="../../kitstation/ui/wizard.py" line="306" />
         <source>e.g. CLOMO MDM</source>
         <translation>例: CLOMO MDM</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="305" />
+        <location filename="../../kitstation/ui/wizard.py" line="309" />
         <source>Name:</source>
         <translation>名前:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="306" />
+        <location filename="../../kitstation/ui/wizard.py" line="310" />
         <source>Host name or URL:</source>
         <translation>ホスト名または URL:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="309" />
+        <location filename="../../kitstation/ui/wizard.py" line="313" />
         <source>Fetch certificates</source>
         <translation>証明書を取得</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="315" />
+        <location filename="../../kitstation/ui/wizard.py" line="319" />
         <source>Trust anchor certificates (tick the ones the devices must trust):</source>
         <translation>信頼されたアンカー証明書（デバイスに信頼させる証明書にチェック）:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="328" />
+        <location filename="../../kitstation/ui/wizard.py" line="332" />
         <source>Fetching…</source>
         <translation>取得中…</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="334" />
+        <location filename="../../kitstation/ui/wizard.py" line="338" />
         <source>Could not fetch the certificates: %1</source>
         <translation>証明書を取得できませんでした: %1</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="336" />
+        <location filename="../../kitstation/ui/wizard.py" line="340" />
         <source>%1 certificates</source>
         <translation>証明書 %1 件</translation>
     </message>
@@ -969,37 +969,37 @@
 <context>
     <name>SkipPage</name>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="462" />
+        <location filename="../../kitstation/ui/wizard.py" line="466" />
         <source>Setup Assistant</source>
         <translation>設定アシスタント</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="463" />
+        <location filename="../../kitstation/ui/wizard.py" line="467" />
         <source>Untick the panes the user should see; ticked panes are skipped.</source>
         <translation>ユーザーに表示する画面のチェックを外してください。チェックした画面はスキップされます。</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="466" />
+        <location filename="../../kitstation/ui/wizard.py" line="470" />
         <source>Show all</source>
         <translation>すべて表示</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="467" />
+        <location filename="../../kitstation/ui/wizard.py" line="471" />
         <source>Skip all</source>
         <translation>すべてスキップ</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="475" />
+        <location filename="../../kitstation/ui/wizard.py" line="479" />
         <source>Pane</source>
         <translation>画面</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="475" />
+        <location filename="../../kitstation/ui/wizard.py" line="479" />
         <source>Key</source>
         <translation>キー</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="475" />
+        <location filename="../../kitstation/ui/wizard.py" line="479" />
         <source>iOS</source>
         <translation>iOS</translation>
     </message>
@@ -1070,27 +1070,27 @@
 <context>
     <name>SummaryPage</name>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="713" />
+        <location filename="../../kitstation/ui/wizard.py" line="719" />
         <source>Summary</source>
         <translation>概要</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="714" />
+        <location filename="../../kitstation/ui/wizard.py" line="720" />
         <source>Check the blueprint, then save it.</source>
         <translation>ブループリントを確認して保存します。</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="717" />
+        <location filename="../../kitstation/ui/wizard.py" line="723" />
         <source>Save as:</source>
         <translation>保存先:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="747" />
+        <location filename="../../kitstation/ui/wizard.py" line="753" />
         <source>Save as: give a file name ending in .toml</source>
         <translation>保存先: .toml で終わるファイル名を指定してください</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="754" />
+        <location filename="../../kitstation/ui/wizard.py" line="760" />
         <source>Cannot write the file: %1</source>
         <translation>ファイルを書き込めません: %1</translation>
     </message>
@@ -1133,7 +1133,7 @@
         <translation>このデバイスのステップはまだ記録されていません。</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="73" />
+        <location filename="../../kitstation/ui/bench_view.py" line="75" />
         <source>running</source>
         <translation>実行中</translation>
     </message>

@@ -16,11 +16,11 @@ from kitstation.ui.qt import (
     QComboBox,
     QLabel,
     QLineEdit,
+    Qt,
     QTabWidget,
     QTreeWidget,
     QWidget,
     QWizard,
-    Qt,
 )
 from kitstation.ui.settings import Settings
 from kitstation.ui.translations import Translations, compile_translations, translations_dir

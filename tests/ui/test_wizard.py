@@ -17,7 +17,7 @@ from pytestqt.qtbot import QtBot
 
 from kitstation.blueprints.loader import load_blueprint
 from kitstation.cli.main import main as cli_main
-from kitstation.ui.qt import QAbstractButton, QPoint, QWizard, Qt
+from kitstation.ui.qt import QAbstractButton, QPoint, Qt, QWizard
 from kitstation.ui.wizard import (
     P_ANDROID,
     P_IDENTITY,
