@@ -12,6 +12,7 @@ import argparse
 import asyncio
 import logging
 import sys
+from collections.abc import Callable
 from typing import Any
 
 from kitstation.ui.qt import QApplication, QFont, QTimer
@@ -54,7 +55,14 @@ def build_window(args: Any) -> Any:
     return MainWindow(controller, translations, errors)
 
 
-def main(args: argparse.Namespace | Any) -> int:
+def teardown_file_logging() -> None:
+    from kitstation.ui.errors import teardown_file_logging as teardown
+
+    teardown()
+
+
+def main(args: argparse.Namespace | Any, on_window: Callable[[Any], None] | None = None) -> int:
+    """Run the station's window until it is closed. ``on_window(window)`` is called once it is shown."""
     import qasync
 
     app = make_app()
@@ -63,6 +71,7 @@ def main(args: argparse.Namespace | Any) -> int:
     asyncio.set_event_loop(loop)
     window.errors.install(loop)
     closed = asyncio.Event()
+    window.closed.connect(closed.set)
     app.aboutToQuit.connect(closed.set)
     simulate = int(getattr(args, "simulate", None) or 0)
 
@@ -73,7 +82,10 @@ def main(args: argparse.Namespace | Any) -> int:
 
     window.show()
     QTimer.singleShot(0, kickoff)
+    if on_window is not None:
+        on_window(window)
     with loop:
         loop.run_until_complete(closed.wait())
     window.errors.uninstall()
+    teardown_file_logging()
     return 0

@@ -26,16 +26,31 @@ def log_file() -> Path:
     return paths.log_dir() / "kitstation.log"
 
 
+_handler: logging.Handler | None = None
+
+
 def setup_file_logging() -> Path:
     """Send warnings and errors (with tracebacks) to the rotating log file."""
+    global _handler
     path = log_file()
     root = logging.getLogger()
-    if not any(isinstance(h, logging.handlers.RotatingFileHandler) for h in root.handlers):
-        handler = logging.handlers.RotatingFileHandler(path, maxBytes=2_000_000, backupCount=3, encoding="utf-8")
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-        handler.setLevel(logging.INFO)
-        root.addHandler(handler)
+    if _handler is None:
+        _handler = logging.handlers.RotatingFileHandler(path, maxBytes=2_000_000, backupCount=3, encoding="utf-8")
+        _handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        _handler.setLevel(logging.INFO)
+        root.addHandler(_handler)
+        # The root logger may be at WARNING (the CLI's default): let the file see INFO too.
+        if root.level > logging.INFO:
+            root.setLevel(logging.INFO)
     return path
+
+
+def teardown_file_logging() -> None:
+    global _handler
+    if _handler is not None:
+        logging.getLogger().removeHandler(_handler)
+        _handler.close()
+        _handler = None
 
 
 class ErrorReporter(QObject):

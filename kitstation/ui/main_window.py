@@ -13,13 +13,15 @@ from kitstation.ui.controller import BenchController
 from kitstation.ui.dialogs import LibraryDialog, ReportsDialog, SettingsDialog
 from kitstation.ui.errors import ErrorReporter
 from kitstation.ui.history import HistoryModel, HistoryPage, columns
-from kitstation.ui.qt import QAction, QCloseEvent, QDialog, QMainWindow, QTabWidget, QWidget
+from kitstation.ui.qt import QAction, QCloseEvent, QDialog, QMainWindow, QTabWidget, QWidget, Signal
 from kitstation.ui.settings import Settings
 from kitstation.ui.translations import Translations
 from kitstation.ui.wizard import PrepareWizard
 
 
 class MainWindow(QMainWindow):
+    closed = Signal()  # the window really closed (after the bench stopped)
+
     def __init__(
         self,
         controller: BenchController,
@@ -231,3 +233,4 @@ class MainWindow(QMainWindow):
             self.run(stop_then_close())
             return
         event.accept()
+        self.closed.emit()

@@ -184,7 +184,7 @@
 <context>
     <name>ErrorReporter</name>
     <message>
-        <location filename="../../kitstation/ui/errors.py" line="52" />
+        <location filename="../../kitstation/ui/errors.py" line="67" />
         <source>Something went wrong: %1. The station keeps running; details are in the log file %2.</source>
         <translation>Something went wrong: %1. The station keeps running; details are in the log file %2.</translation>
     </message>
@@ -392,27 +392,27 @@
 <context>
     <name>LibraryDialog</name>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="121" />
+        <location filename="../../kitstation/ui/dialogs.py" line="120" />
         <source>Blueprint library</source>
         <translation>Blueprint library</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="131" />
+        <location filename="../../kitstation/ui/dialogs.py" line="130" />
         <source>Open file…</source>
         <translation>Open file…</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="133" />
+        <location filename="../../kitstation/ui/dialogs.py" line="132" />
         <source>Use for the bench</source>
         <translation>Use for the bench</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="135" />
+        <location filename="../../kitstation/ui/dialogs.py" line="134" />
         <source>Close</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="168" />
+        <location filename="../../kitstation/ui/dialogs.py" line="167" />
         <source>Open blueprint</source>
         <translation>Open blueprint</translation>
     </message>
@@ -420,88 +420,88 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="50" />
+        <location filename="../../kitstation/ui/main_window.py" line="52" />
         <source>KitStation — kitting station</source>
         <translation>KitStation — kitting station</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="60" />
+        <location filename="../../kitstation/ui/main_window.py" line="62" />
         <source>Bench</source>
         <translation>Bench</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="61" />
-        <location filename="../../kitstation/ui/main_window.py" line="79" />
+        <location filename="../../kitstation/ui/main_window.py" line="63" />
+        <location filename="../../kitstation/ui/main_window.py" line="81" />
         <source>History</source>
         <translation>History</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="66" />
+        <location filename="../../kitstation/ui/main_window.py" line="68" />
         <source>&amp;Station</source>
         <translation>&amp;Station</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="67" />
+        <location filename="../../kitstation/ui/main_window.py" line="69" />
         <source>Start the bench</source>
         <translation>Start the bench</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="69" />
+        <location filename="../../kitstation/ui/main_window.py" line="71" />
         <source>Start a simulated bench (8 devices)</source>
         <translation>Start a simulated bench (8 devices)</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="71" />
+        <location filename="../../kitstation/ui/main_window.py" line="73" />
         <source>Stop the bench</source>
         <translation>Stop the bench</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="73" />
+        <location filename="../../kitstation/ui/main_window.py" line="75" />
         <source>Settings…</source>
         <translation>Settings…</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="74" />
+        <location filename="../../kitstation/ui/main_window.py" line="76" />
         <source>Quit</source>
         <translation>Quit</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="75" />
+        <location filename="../../kitstation/ui/main_window.py" line="77" />
         <source>&amp;Blueprints</source>
         <translation>&amp;Blueprints</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="76" />
+        <location filename="../../kitstation/ui/main_window.py" line="78" />
         <source>New blueprint (Prepare wizard)…</source>
         <translation>New blueprint (Prepare wizard)…</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="77" />
+        <location filename="../../kitstation/ui/main_window.py" line="79" />
         <source>Blueprint library…</source>
         <translation>Blueprint library…</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="78" />
+        <location filename="../../kitstation/ui/main_window.py" line="80" />
         <source>&amp;Log</source>
         <translation>&amp;Log</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="80" />
+        <location filename="../../kitstation/ui/main_window.py" line="82" />
         <source>Export a report…</source>
         <translation>Export a report…</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="120" />
+        <location filename="../../kitstation/ui/main_window.py" line="122" />
         <source>Simulated bench: these devices are not real (demo and training).</source>
         <translation>Simulated bench: these devices are not real (demo and training).</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="131" />
+        <location filename="../../kitstation/ui/main_window.py" line="133" />
         <source>No devices found. Plug devices into the hubs, or start the simulated bench to see the station work without hardware.</source>
         <translation>No devices found. Plug devices into the hubs, or start the simulated bench to see the station work without hardware.</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="151" />
+        <location filename="../../kitstation/ui/main_window.py" line="153" />
         <source>The station could not start: %1. Check the database setting and the USB connections, then press Start again.</source>
         <translation>The station could not start: %1. Check the database setting and the USB connections, then press Start again.</translation>
     </message>
@@ -795,52 +795,52 @@
 <context>
     <name>ReportsDialog</name>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="202" />
+        <location filename="../../kitstation/ui/dialogs.py" line="201" />
         <source>Export a kitting report</source>
         <translation>Export a kitting report</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="207" />
+        <location filename="../../kitstation/ui/dialogs.py" line="206" />
         <source>KME device list (CSV)</source>
         <translation>KME device list (CSV)</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="207" />
+        <location filename="../../kitstation/ui/dialogs.py" line="206" />
         <source>ABM serial list (CSV)</source>
         <translation>ABM serial list (CSV)</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="209" />
+        <location filename="../../kitstation/ui/dialogs.py" line="208" />
         <source>Format:</source>
         <translation>Format:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="211" />
+        <location filename="../../kitstation/ui/dialogs.py" line="210" />
         <source>File:</source>
         <translation>File:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="219" />
+        <location filename="../../kitstation/ui/dialogs.py" line="218" />
         <source>Export</source>
         <translation>Export</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="238" />
+        <location filename="../../kitstation/ui/dialogs.py" line="237" />
         <source>Reports are not available in this installation.</source>
         <translation>Reports are not available in this installation.</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="241" />
+        <location filename="../../kitstation/ui/dialogs.py" line="240" />
         <source>Exporting…</source>
         <translation>Exporting…</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="272" />
+        <location filename="../../kitstation/ui/dialogs.py" line="271" />
         <source>The report could not be written: %1</source>
         <translation>The report could not be written: %1</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="276" />
+        <location filename="../../kitstation/ui/dialogs.py" line="275" />
         <source>Report written: %1</source>
         <translation>Report written: %1</translation>
     </message>
@@ -901,67 +901,67 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="49" />
+        <location filename="../../kitstation/ui/dialogs.py" line="48" />
         <source>Settings</source>
         <translation>Settings</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="53" />
+        <location filename="../../kitstation/ui/dialogs.py" line="52" />
         <source>System language</source>
         <translation>System language</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="57" />
+        <location filename="../../kitstation/ui/dialogs.py" line="56" />
         <source>Language:</source>
         <translation>Language:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="59" />
+        <location filename="../../kitstation/ui/dialogs.py" line="58" />
         <source>Default: the SQLite file in the data folder</source>
         <translation>Default: the SQLite file in the data folder</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="60" />
+        <location filename="../../kitstation/ui/dialogs.py" line="59" />
         <source>Database URL:</source>
         <translation>Database URL:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="62" />
+        <location filename="../../kitstation/ui/dialogs.py" line="61" />
         <source>Technician:</source>
         <translation>Technician:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="66" />
+        <location filename="../../kitstation/ui/dialogs.py" line="65" />
         <source>Erases at once:</source>
         <translation>Erases at once:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="70" />
+        <location filename="../../kitstation/ui/dialogs.py" line="69" />
         <source>APK downloads at once:</source>
         <translation>APK downloads at once:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="74" />
+        <location filename="../../kitstation/ui/dialogs.py" line="73" />
         <source>iOS devices worked on at once:</source>
         <translation>iOS devices worked on at once:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="78" />
+        <location filename="../../kitstation/ui/dialogs.py" line="77" />
         <source>Android devices worked on at once:</source>
         <translation>Android devices worked on at once:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="83" />
+        <location filename="../../kitstation/ui/dialogs.py" line="82" />
         <source>slot=label, … (e.g. 1-1.2=Hub A port 2)</source>
         <translation>slot=label, … (e.g. 1-1.2=Hub A port 2)</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="84" />
+        <location filename="../../kitstation/ui/dialogs.py" line="83" />
         <source>Slot names:</source>
         <translation>Slot names:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="86" />
+        <location filename="../../kitstation/ui/dialogs.py" line="85" />
         <source>The language changes at once; the database and limits apply when the bench starts.</source>
         <translation>The language changes at once; the database and limits apply when the bench starts.</translation>
     </message>

@@ -1,0 +1,74 @@
+"""``kitstation --simulate N`` through the real CLI entry: the window opens, the station starts on
+simulated devices with the built-in demo blueprint, and every device is prepared; errors go to the
+log file and a banner, never a traceback on screen."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import logging
+from typing import Any
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from kitstation.core.bench import SlotState
+from kitstation.ui import app as ui_app
+from kitstation.ui.errors import ErrorReporter, log_file, setup_file_logging, teardown_file_logging
+
+
+def test_kitstation_simulate_prepares_every_device(
+    qtbot: QtBot, qapp: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kitstation.cli.main import main as cli_main
+
+    seen: dict[str, Any] = {}
+
+    def on_window(win: Any) -> None:
+        async def watch() -> None:
+            try:
+                while win.controller.bench is None:
+                    await asyncio.sleep(0.05)
+                bench = win.controller.bench
+                seen["ok"] = await bench.wait_until(
+                    lambda b: len(b.slots) == 4 and all(v.state.is_final for v in b.slots.values()), timeout=120
+                )
+                win.slot_model.refresh()
+                seen["states"] = [v.state for v in win.slot_model.views()]
+                seen["blueprints"] = win.bench_page.blueprints_label.text()
+                seen["banner"] = win.bench_page.banner.text()
+            finally:
+                win.close()
+
+        win.run(watch())
+
+    monkeypatch.setattr(ui_app, "main", functools.partial(ui_app.main, on_window=on_window))
+    assert cli_main(["--simulate", "4", "--lang", "en"]) == 0
+    assert seen["ok"], seen
+    assert seen["states"] == [SlotState.DONE] * 4
+    assert "Galaxy Device Owner" in seen["blueprints"]
+    assert "Simulated bench" in seen["banner"]
+
+
+def test_unhandled_errors_go_to_the_log_and_a_banner(qtbot: QtBot) -> None:
+    setup_file_logging()
+    try:
+        reporter = ErrorReporter()
+        with qtbot.waitSignal(reporter.problem) as blocker:
+            try:
+                raise RuntimeError("disk full")
+            except RuntimeError as exc:
+                reporter.excepthook(RuntimeError, exc, exc.__traceback__)
+        assert "disk full" in blocker.args[0] and str(log_file()) in blocker.args[0]
+        assert "Traceback" not in blocker.args[0]
+        loop = asyncio.new_event_loop()
+        try:
+            with qtbot.waitSignal(reporter.problem):
+                reporter.loop_handler(loop, {"message": "task died", "exception": ValueError("bad value")})
+        finally:
+            loop.close()
+        logging.getLogger().handlers[-1].flush()
+        text = log_file().read_text()
+        assert "Traceback" in text and "disk full" in text and "bad value" in text
+    finally:
+        teardown_file_logging()

@@ -1,0 +1,74 @@
+"""Settings file, blueprint library and the reports dialog."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from pytestqt.qtbot import QtBot
+
+from kitstation import paths
+from kitstation.blueprints.loader import loads_blueprint, save_blueprint
+from kitstation.log import KitLog
+from kitstation.ui.dialogs import LibraryDialog, ReportsDialog, SettingsDialog
+from kitstation.ui.settings import Settings
+
+from .helpers import fill_log
+
+
+def test_settings_round_trip_and_damaged_file() -> None:
+    s = Settings(language="ja", technician="Sato", max_ios=12)
+    path = s.save()
+    assert path.parent == paths.config_dir()
+    loaded = Settings.load()
+    assert (loaded.language, loaded.technician, loaded.max_ios) == ("ja", "Sato", 12)
+    assert "password" not in path.read_text() and "passphrase" not in path.read_text()
+    path.write_text("{not json")
+    assert Settings.load() == Settings()  # a damaged file never stops the station
+
+
+def test_settings_dialog_saves_fields_and_slot_names(qtbot: QtBot) -> None:
+    s = Settings()
+    dlg = SettingsDialog(s, {"1-1.2": "1-1.2"})
+    qtbot.addWidget(dlg)
+    dlg.technician.setText("Tanaka")
+    dlg.erase.setValue(3)
+    dlg.language.setCurrentIndex(dlg.language.findData("en"))
+    dlg.slot_names.setText("1-1.2=Hub A port 2, 1-1.3=Hub A port 3")
+    names = dlg.apply()
+    assert names == {"1-1.2": "Hub A port 2", "1-1.3": "Hub A port 3"}
+    data = json.loads(Settings.path().read_text())
+    assert data["technician"] == "Tanaka" and data["limits"]["erase"] == 3 and data["language"] == "en"
+
+
+def test_library_lists_blueprints_and_hands_one_over(qtbot: QtBot, tmp_path: Path) -> None:
+    bp = loads_blueprint('name = "Kiosk"\n[android]\nmethod = "qr"\n[android.qr]\ndownload_url = "https://x.example/a.apk"\nadmin_component = "com.ex.agent/.R"\n')
+    save_blueprint(bp, paths.data_dir() / "blueprints" / "kiosk.toml")
+    broken = tmp_path / "broken.toml"
+    broken.write_text('name = "x"\n[ios]\nmethod = "nope"\n')
+    s = Settings(recent_blueprints=[str(broken)])
+    dlg = LibraryDialog(s)
+    qtbot.addWidget(dlg)
+    assert dlg.list.count() == 2
+    dlg.list.setCurrentRow([dlg.list.item(i).text() for i in range(2)].index(next(
+        t for t in (dlg.list.item(i).text() for i in range(2)) if t.startswith("Kiosk"))))
+    with qtbot.waitSignal(dlg.chosen) as blocker:
+        dlg._use()
+    assert blocker.args[0].name == "Kiosk"
+    dlg.list.setCurrentRow([i for i in range(2) if "broken" in dlg.list.item(i).text()][0])
+    dlg._use()
+    assert "method" in dlg.problem.text()  # the reason, field by field
+
+
+def test_reports_dialog_exports_with_progress(qtbot: QtBot, kitlog: KitLog, tmp_path: Path) -> None:
+    fill_log(kitlog, runs=1_200)
+    dlg = ReportsDialog(kitlog)
+    qtbot.addWidget(dlg)
+    dlg.format.setCurrentIndex(dlg.format.findData("csv"))
+    out = tmp_path / "r.csv"
+    dlg.path.setText(str(out))
+    with qtbot.waitSignal(dlg.worker.finished, timeout=60_000):
+        dlg.export()  # written on a worker thread
+    assert out.is_file()
+    assert dlg.bar.value() == dlg.bar.maximum() and dlg.bar.maximum() >= 1_200
+    assert str(out) in dlg.status.text()
