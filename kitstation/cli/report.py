@@ -44,8 +44,12 @@ def parse_tz(value: str) -> tzinfo:
         return ZoneInfo(v)
     except Exception as exc:  # noqa: BLE001 - ZoneInfoNotFoundError, ValueError, missing tzdata
         raise argparse.ArgumentTypeError(
-            str(Text(f"unknown time zone: {value!r} (use UTC, +09:00 or Asia/Tokyo)",
-                     f"タイムゾーンが不明です: {value!r}（UTC、+09:00、Asia/Tokyo など）"))
+            str(
+                Text(
+                    f"unknown time zone: {value!r} (use UTC, +09:00 or Asia/Tokyo)",
+                    f"タイムゾーンが不明です: {value!r}（UTC、+09:00、Asia/Tokyo など）",
+                )
+            )
         ) from exc
 
 
@@ -66,13 +70,25 @@ def register(sub: Any) -> None:
     p.add_argument("--title", default="", help="report title (default: 'Kitting report' / 'キッティング作業報告書')")
     p.add_argument("--tz", type=parse_tz, help="time zone of the times shown (default: this computer's)")
     p.add_argument("--column-ids", action="store_true", help="CSV: header of machine column ids, not titles")
-    p.add_argument("--pdf-max-rows", type=int, default=5000, metavar="N",
-                   help="PDF: device table rows at most (default 5000; 0 = all); the summary covers every row")
+    p.add_argument(
+        "--pdf-max-rows",
+        type=int,
+        default=5000,
+        metavar="N",
+        help="PDF: device table rows at most (default 5000; 0 = all); the summary covers every row",
+    )
     p.add_argument("--pdf-font", metavar="FILE", help="PDF: a TrueType font with Japanese glyphs, or 'cid'")
-    p.add_argument("--kme-all", action="store_true",
-                   help="kme-csv: every Android device, not only those the station listed for KME")
-    p.add_argument("--abm-columns", default="serial", metavar="LIST",
-                   help="abm-csv: comma-separated columns among serial,model,order_ref,imei (default: serial)")
+    p.add_argument(
+        "--kme-all",
+        action="store_true",
+        help="kme-csv: every Android device, not only those the station listed for KME",
+    )
+    p.add_argument(
+        "--abm-columns",
+        default="serial",
+        metavar="LIST",
+        help="abm-csv: comma-separated columns among serial,model,order_ref,imei (default: serial)",
+    )
     p.add_argument("--no-header", action="store_true", help="kme-csv/abm-csv: no header row")
     p.set_defaults(func=export_cmd)
 
@@ -90,15 +106,23 @@ def _language(args: argparse.Namespace) -> Language:
 
 def export_cmd(args: argparse.Namespace) -> int:
     if not args.format or not args.out:
-        raise CliError(Text("give --format and --out (or: kitstation report verify FILE)",
-                            "--format と --out を指定してください（検証は kitstation report verify ファイル名）"))
+        raise CliError(
+            Text(
+                "give --format and --out (or: kitstation report verify FILE)",
+                "--format と --out を指定してください（検証は kitstation report verify ファイル名）",
+            )
+        )
     if args.pdf_max_rows < 0:
         raise CliError(Text("--pdf-max-rows must be 0 or more", "--pdf-max-rows は 0 以上を指定してください"))
     abm_cols = tuple(c.strip() for c in args.abm_columns.split(",") if c.strip())
     bad = [c for c in abm_cols if c not in ("serial", "model", "order_ref", "imei")]
     if bad or not abm_cols:
-        raise CliError(Text(f"unknown --abm-columns: {', '.join(bad) or '(none)'}",
-                            f"--abm-columns が不正です: {', '.join(bad) or '（なし）'}"))
+        raise CliError(
+            Text(
+                f"unknown --abm-columns: {', '.join(bad) or '(none)'}",
+                f"--abm-columns が不正です: {', '.join(bad) or '（なし）'}",
+            )
+        )
     flt = filter_from_args(args)
     fmt = ReportFormat(args.format)
     options = ReportOptions(
@@ -121,8 +145,13 @@ def export_cmd(args: argparse.Namespace) -> int:
     kitlog = KitLog(getattr(args, "db", None))
     try:
         with Progress(
-            TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-            console=err, transient=True, disable=not err.is_terminal,
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeRemainingColumn(),
+            console=err,
+            transient=True,
+            disable=not err.is_terminal,
         ) as bar:
             task = bar.add_task(str(Text("Exporting", "出力中")), total=None, visible=False)
 
@@ -133,14 +162,20 @@ def export_cmd(args: argparse.Namespace) -> int:
     except ValueError as exc:
         raise CliError(Text(f"cannot write the report: {exc}", f"報告書を作成できません: {exc}")) from exc
     except OSError as exc:
-        raise CliError(Text(f"cannot write {out}: {exc.strerror or exc}", f"{out} に書き込めません: {exc.strerror or exc}")) from exc
+        raise CliError(
+            Text(f"cannot write {out}: {exc.strerror or exc}", f"{out} に書き込めません: {exc.strerror or exc}")
+        ) from exc
     finally:
         kitlog.close()
     if result.empty:
-        print(Text("No runs match this selection: the report written says so.",
-                   "この条件に該当する記録はありません（その旨を記載した空の報告書を作成しました）。"))
+        print(
+            Text(
+                "No runs match this selection: the report written says so.",
+                "この条件に該当する記録はありません（その旨を記載した空の報告書を作成しました）。",
+            )
+        )
     for w in result.warnings:
-        err.print(str(w), markup=False, highlight=False)
+        err.print(str(w), markup=False, highlight=False, soft_wrap=True)
     print(Text(f"Wrote {result.path} ({result.rows} rows)", f"{result.path} を作成しました（{result.rows} 件）"))
     print(f"SHA-256 ({result.path.name}): {result.file_sha256}")
     print(Text(f"Rows digest (SHA-256): {result.rows_sha256}", f"行ダイジェスト (SHA-256): {result.rows_sha256}"))

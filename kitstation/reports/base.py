@@ -33,9 +33,9 @@ class ExportJob:
     def language(self) -> Language:
         return self.options.language
 
-    @property
-    def zone(self) -> tzinfo:
-        return self.options.zone()
+    def __post_init__(self) -> None:
+        # Resolved once: the local offset is a system call, and every timestamp cell needs it.
+        self.zone: tzinfo = self.options.zone()
 
     def tick(self, n: int = 1) -> None:
         self.done += n

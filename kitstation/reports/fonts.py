@@ -54,8 +54,9 @@ def _register_ttf(path: str, index: int = 0) -> ReportFont | None:
         return ReportFont(name, True, path)
     try:
         font = TTFont(name, path, subfontIndex=index)
-        # A font without kana cannot set the Japanese headings: try the next candidate.
-        if 0x3042 not in font.face.charToGlyph or 0x65E5 not in font.face.charToGlyph:
+        # One font sets the whole report: it needs kana and kanji for the headings *and* Latin
+        # letters and digits for serials (a CJK-only fallback font such as Droid Sans Fallback has none).
+        if not all(ord(ch) in font.face.charToGlyph for ch in "あ日A0-"):
             return None
         pdfmetrics.registerFont(font)
     except (TTFError, OSError, KeyError, ValueError):

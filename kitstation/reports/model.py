@@ -14,7 +14,6 @@ because they legitimately change after delivery (an OS update, ABM assignment do
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
@@ -130,7 +129,8 @@ EXTERNAL_TEXT: dict[str, Text] = {
 }
 
 # Defence in depth: the log holds no secrets, but a reason text is free text written by a step.
-# Anything shaped like "password: xyz" / "psk=xyz" is masked before it reaches a report.
+# Anything shaped like "password: xyz" / "psk=xyz" is masked before it reaches a report, up to the
+# next whitespace (a closing bracket too: a password may contain one, so masking more is the safe side).
 _SECRET_RE = re.compile(
     r"(?i)\b(password|passwd|passphrase|passcode|psk|secret|private[ _-]?key|token|pin)\b(\s*[:=]\s*|\s+is\s+)(\S+)"
 )
@@ -268,6 +268,8 @@ def iter_rows(
             return
         yield from rows
         last = rows[-1]["run_id"]
+        # Let the page go before the next one is read: otherwise two pages are alive at once.
+        del rows
 
 
 def runs_by_id(kitlog: KitLog, run_ids: Sequence[int], batch: int = 500) -> Iterator[dict[str, Any]]:
@@ -322,21 +324,38 @@ def display_row(row: dict[str, Any], language: Language) -> dict[str, Any]:
 
 
 def _canon_value(value: Any) -> str:
+    # Exact type checks first: this runs for every field of every row of a 100k export.
+    kind = type(value)
+    if kind is str:
+        return value  # type: ignore[no-any-return]
     if value is None:
         return ""
+    if kind is int:
+        return str(value)
     if isinstance(value, datetime):
-        stamp = utc(value)
-        assert stamp is not None
-        return stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
+        stamp: datetime = value
+        if stamp.tzinfo is not UTC or stamp.microsecond:
+            stamp = aware(stamp).astimezone(UTC).replace(microsecond=0)
+        return stamp.isoformat()
     if isinstance(value, float) and value.is_integer():  # a number read back from a spreadsheet
         return str(int(value))
     return str(value)
 
 
 def canonical_line(row: dict[str, Any]) -> bytes:
-    """One row's evidence fields as one canonical JSON line (strings only, UTC seconds)."""
+    """One row's evidence fields as one canonical line: UTF-8, tab-separated, ``\\n``-terminated.
+
+    Fields in :data:`CANONICAL_FIELDS` order, each as text (empty for none, decimal integers, UTC
+    ISO 8601 timestamps in whole seconds); a backslash, tab, CR or LF inside a value is escaped
+    as ``\\\\``, ``\\t``, ``\\r``, ``\\n``. Plain joins rather than JSON: this runs for every row.
+    """
     values = [_canon_value(row.get(k)) for k in CANONICAL_FIELDS]
-    return (json.dumps(values, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+    line = "\t".join(values)
+    if line.count("\t") != len(values) - 1 or "\n" in line or "\r" in line or "\\" in line:
+        line = "\t".join(
+            v.replace("\\", "\\\\").replace("\t", "\\t").replace("\r", "\\r").replace("\n", "\\n") for v in values
+        )
+    return (line + "\n").encode("utf-8")
 
 
 class RowsDigest:

@@ -32,7 +32,8 @@ class Summary:
     sessions: Counter[int] = field(default_factory=Counter)
     stations: Counter[str] = field(default_factory=Counter)
     technicians: Counter[str] = field(default_factory=Counter)
-    blueprints: dict[tuple[str, str], int] = field(default_factory=dict)  # (name, hash) -> runs
+    _bp_runs: Counter[str] = field(default_factory=Counter)  # blueprint hash -> runs
+    _bp_names: dict[str, str] = field(default_factory=dict)  # blueprint hash -> name
     devices_seen: int = 0
     digest: RowsDigest = field(default_factory=RowsDigest)
 
@@ -52,7 +53,10 @@ class Summary:
         self.by_model[row["marketing_name"] or row["model_id"] or row["platform"]] += 1
         if start is not None:
             hour = start.replace(minute=0, second=0, microsecond=0)
-            self.by_hour.setdefault(hour, Counter())[status] += 1
+            bucket = self.by_hour.get(hour)
+            if bucket is None:  # not setdefault(): that would build a Counter for every row
+                bucket = self.by_hour[hour] = Counter()
+            bucket[status] += 1
         if row["customer"]:
             self.customers[row["customer"]] += 1
         if row["order_ref"]:
@@ -62,8 +66,13 @@ class Summary:
         self.stations[row["station"]] += 1
         if row["technician"]:
             self.technicians[row["technician"]] += 1
-        key = (row["blueprint_name"], row["blueprint_hash"])
-        self.blueprints[key] = self.blueprints.get(key, 0) + 1
+        self._bp_runs[row["blueprint_hash"]] += 1
+        self._bp_names.setdefault(row["blueprint_hash"], row["blueprint_name"])
+
+    @property
+    def blueprints(self) -> dict[tuple[str, str], int]:
+        """Runs per blueprint, keyed by (name, content hash)."""
+        return {(self._bp_names[h], h): n for h, n in self._bp_runs.items()}
 
     def statuses(self) -> list[tuple[str, int]]:
         """Counts by outcome in a fixed order (every known status, then any unknown one)."""

@@ -67,28 +67,23 @@ def write_xlsx(job: ExportJob) -> Summary:
     summary_ws.column_dimensions["B"].width = 40
     summary_ws.column_dimensions["C"].width = 66
     for i, col in enumerate(COLUMNS, start=1):
-        detail.column_dimensions[get_column_letter(i)].width = col.width
+        dim = detail.column_dimensions[get_column_letter(i)]
+        dim.width = col.width
+        if col.id in TEXT_IDS:
+            # A text-formatted column: an IMEI typed or pasted into it later stays text too.
+            dim.number_format = TEXT_FORMAT
     detail.freeze_panes = "A2"
     detail.append([_head(detail, header(c, lang, job.zone)) for c in COLUMNS])
 
-    # Shared styled cells per text-id column would be cheaper still, but WriteOnlyCell objects are
-    # consumed at append: one per identifier cell per row is the documented way.
     summary = Summary()
+    # Plain values, no per-cell style objects: strings are written as inline text cells (so an
+    # IMEI stays text), datetimes get openpyxl's date format, ints are numbers.
+    kinds = [(c.id, c.kind == "datetime") for c in COLUMNS]
     for row in job.display_rows():
         summary.add(row)
-        values: list[Any] = []
-        for c in COLUMNS:
-            value = row[c.id]
-            if c.kind == "datetime":
-                values.append(_naive(value, job))
-            elif c.id in TEXT_IDS and value:
-                cell = WriteOnlyCell(detail, value=str(value))
-                cell.number_format = TEXT_FORMAT
-                values.append(cell)
-            elif value == "":
-                values.append(None)
-            else:
-                values.append(value)
+        values: list[Any] = [
+            _naive(row[cid], job) if is_date else (None if row[cid] == "" else row[cid]) for cid, is_date in kinds
+        ]
         detail.append(values)
     last = get_column_letter(len(COLUMNS))
     detail.auto_filter.ref = f"A1:{last}{summary.rows + 1}"
