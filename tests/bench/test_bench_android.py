@@ -10,8 +10,6 @@ import sys
 import time
 from pathlib import Path
 
-import pytest
-
 from kitstation.cli.main import main
 from kitstation.simulator.android import AndroidSimulator
 
