@@ -89,8 +89,14 @@ class IOSOptions(Section):
     mdm_server: MDMServer | None = None
     supervision_identity: SupervisionIdentity | None = None
     skip_setup: list[str] | Literal["all"] = Field(default_factory=list)
-    language: str | None = None
-    region: str | None = None
+    language: str | None = None  # e.g. "ja": sent as the cloud configuration's Language
+    region: str | None = None  # e.g. "JP": sent as Region
+    await_device_configured: bool = False  # hold Setup Assistant until the MDM says DeviceConfigured
+    auto_advance_setup: bool = False  # tvOS-style auto advance; off for phones and tablets
+    # Minutes to wait for a device to come back in Setup Assistant after an erase.
+    erase_timeout_minutes: float = Field(default=15.0, gt=0)
+    # Minutes to wait for the user to confirm the enrollment profile on the device (method 4).
+    confirm_timeout_minutes: float = Field(default=30.0, gt=0)
     wifi: Wifi | None = None
     wifi_profile: str | None = None  # an imported .mobileconfig instead of generated Wi-Fi
     profiles: list[str] = Field(default_factory=list)  # extra .mobileconfig files

@@ -1,0 +1,220 @@
+"""Reaching one iOS device through usbmuxd with pymobiledevice3, errors in the bench's words.
+
+Every device call goes through :meth:`Connector.guard`, which turns pymobiledevice3's exceptions
+into the pipeline's: a dropped connection to a device still on the bus is a ``TransientError``
+(retried), a device gone from usbmuxd is ``DeviceGone`` (the run is interrupted and resumes on
+re-plug), the Trust/passcode prompts are ``UserActionRequired``, and an MCInstall refusal is a
+``PermanentError`` carrying the device's own description.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import ssl
+import time
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pymobiledevice3 import usbmux
+from pymobiledevice3.exceptions import (
+    CloudConfigurationAlreadyPresentError,
+    ConnectionFailedError,
+    ConnectionTerminatedError,
+    DeviceNotFoundError,
+    IncorrectModeError,
+    InvalidHostIDError,
+    MuxException,
+    NoDeviceConnectedError,
+    NotPairedError,
+    PairingDialogResponsePendingError,
+    PasscodeRequiredError,
+    PasswordRequiredError,
+    ProfileError,
+    PyMobileDevice3Exception,
+    UserDeniedPairingError,
+)
+from pymobiledevice3.lockdown import UsbmuxLockdownClient, create_using_usbmux
+from pymobiledevice3.services.mobile_config import MobileConfigService
+
+from kitstation.core.domain import (
+    DeviceGone,
+    PermanentError,
+    TransientError,
+    UserAction,
+    UserActionRequired,
+)
+from kitstation.i18n import Text
+
+CONNECTION_ERRORS: tuple[type[BaseException], ...] = (
+    ConnectionTerminatedError,
+    ConnectionFailedError,
+    NoDeviceConnectedError,
+    DeviceNotFoundError,
+    MuxException,
+    IncorrectModeError,
+    InvalidHostIDError,
+    NotPairedError,
+    ConnectionError,
+    asyncio.IncompleteReadError,
+    ssl.SSLError,
+    EOFError,
+    OSError,
+)
+
+TRUST_REFUSED = Text(
+    "\u201cDon't Trust\u201d was tapped: unplug and replug the device, then tap \u201cTrust\u201d",
+    "「信頼しない」が選択されました。ケーブルを抜き差しして「信頼」をタップしてください",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class IOSTiming:
+    """How often and how long the adapter polls; tests pass small values."""
+
+    poll_interval: float = 0.5
+    detach_timeout: float = 120.0  # after EraseDevice, the device should leave the bus by then
+    connect_attempts: int = 3
+
+
+def device_error(exc: ProfileError) -> Text:
+    """The device's own words from an MCInstall ErrorChain, when pymobiledevice3 kept them."""
+    text = str(exc)
+    return Text("The device refused the request: {e}", "デバイスが要求を拒否しました: {e}").format(e=text[:400])
+
+
+class Connector:
+    """Opens lockdown and MCInstall connections to devices behind one usbmuxd."""
+
+    def __init__(self, usbmux_address: str | None, pairing_dir: Path, timing: IOSTiming) -> None:
+        self.usbmux_address = usbmux_address
+        self.pairing_dir = pairing_dir
+        self.timing = timing
+
+    async def raw_devices(self) -> list[dict[str, Any]]:
+        """usbmuxd's ListDevices entries (with Properties: LocationID, ConnectionType...)."""
+        mux = await usbmux.create_mux(usbmux_address=self.usbmux_address)
+        try:
+            if isinstance(mux, usbmux.PlistMuxConnection):
+                # pymobiledevice3 keeps only serial and type of each device; the bench also wants
+                # LocationID (the hub port), so the plist reply is read directly.
+                await mux._send({"MessageType": "ListDevices"})
+                reply = await mux._receive(mux._tag - 1)
+                return [d for d in reply.get("DeviceList", []) if isinstance(d, dict)]
+            await mux.get_device_list(0.1)
+            return [
+                {"DeviceID": d.devid, "Properties": {"SerialNumber": d.serial, "ConnectionType": d.connection_type}}
+                for d in mux.devices
+            ]
+        finally:
+            await mux.close()
+
+    async def attached(self, udid: str) -> bool:
+        try:
+            devices = await usbmux.list_devices(usbmux_address=self.usbmux_address)
+        except (PyMobileDevice3Exception, OSError):
+            return False
+        return any(d.matches_udid(udid) and d.is_usb for d in devices)
+
+    async def lockdown(self, udid: str, *, autopair: bool = True) -> UsbmuxLockdownClient:
+        # pair_timeout=0: a pending Trust dialog raises at once, so identify() stays cheap to retry.
+        return await create_using_usbmux(
+            serial=udid,
+            autopair=autopair,
+            pair_timeout=0,
+            connection_type="USB",
+            pairing_records_cache_folder=self.pairing_dir,
+            usbmux_address=self.usbmux_address,
+        )
+
+    @contextlib.asynccontextmanager
+    async def guard(self, udid: str) -> AsyncIterator[None]:
+        """Translate pymobiledevice3's exceptions for the pipeline (see the module docstring)."""
+        try:
+            yield
+        except (UserActionRequired, PermanentError, TransientError, CloudConfigurationAlreadyPresentError):
+            raise
+        except PairingDialogResponsePendingError:
+            raise UserActionRequired(UserAction.TAP_TRUST) from None
+        except UserDeniedPairingError:
+            raise UserActionRequired(UserAction.TAP_TRUST, TRUST_REFUSED) from None
+        except (PasswordRequiredError, PasscodeRequiredError):
+            raise UserActionRequired(UserAction.UNLOCK) from None
+        except ProfileError as exc:
+            raise PermanentError(device_error(exc), code="device_refused") from None
+        except CONNECTION_ERRORS:
+            if await self.attached(udid):
+                raise TransientError(
+                    Text("The connection to the device was lost", "デバイスとの接続が切れました"),
+                    code="connection_lost",
+                ) from None
+            raise DeviceGone() from None
+        except PyMobileDevice3Exception as exc:
+            # Any other lockdown complaint (session state, a service busy): worth another try.
+            raise TransientError(
+                Text("The device answered with an error: {e}", "デバイスがエラーを返しました: {e}").format(e=str(exc)[:300]),
+                code="device_error",
+            ) from None
+
+    @contextlib.asynccontextmanager
+    async def mcinstall(self, udid: str) -> AsyncIterator[tuple[UsbmuxLockdownClient, MobileConfigService]]:
+        """A lockdown session and the MCInstall service on it, both closed afterwards."""
+        async with self.guard(udid):
+            ld = await self.lockdown(udid)
+            try:
+                mc = MobileConfigService(lockdown=ld)
+                try:
+                    yield ld, mc
+                finally:
+                    with contextlib.suppress(Exception):
+                        await mc.close()
+            finally:
+                with contextlib.suppress(Exception):
+                    await ld.close()
+
+    async def wait_detached(self, udid: str) -> None:
+        deadline = time.monotonic() + self.timing.detach_timeout
+        while await self.attached(udid):
+            if time.monotonic() > deadline:
+                raise PermanentError(
+                    Text(
+                        "The device did not restart after the erase request",
+                        "消去の要求後にデバイスが再起動しませんでした",
+                    ),
+                    code="erase_not_started",
+                )
+            await asyncio.sleep(self.timing.poll_interval)
+
+    async def in_setup_assistant(self, ld: UsbmuxLockdownClient) -> bool:
+        try:
+            done = await ld.get_value("com.apple.PurpleBuddy", "SetupDone")
+        except PyMobileDevice3Exception:
+            return False
+        return not bool(done)
+
+    async def wait_setup_assistant(self, udid: str, timeout: float) -> None:
+        """Wait until the device is back on the bus and answers in Setup Assistant."""
+        deadline = time.monotonic() + timeout
+        while True:
+            if await self.attached(udid):
+                try:
+                    async with self.guard(udid):
+                        ld = await self.lockdown(udid)
+                        try:
+                            if await self.in_setup_assistant(ld):
+                                return
+                        finally:
+                            await ld.close()
+                except (TransientError, DeviceGone, UserActionRequired):
+                    pass  # still booting, or a blip: keep waiting until the deadline
+            if time.monotonic() > deadline:
+                raise PermanentError(
+                    Text(
+                        "The device did not come back in Setup Assistant in time (check the cable)",
+                        "デバイスが時間内に設定アシスタントで再接続されませんでした（ケーブルを確認してください）",
+                    ),
+                    code="reattach_timeout",
+                )
+            await asyncio.sleep(self.timing.poll_interval)
