@@ -87,3 +87,114 @@ async def test_manual_dep_end_to_end(
     assert wifi and wifi[0]["PayloadContent"][0]["Password"] == "s3cret-wifi-pass"
     row = kitlog.device_row(kitlog.upsert_device(device))
     assert row["external_state"] == "awaiting_abm"
+
+
+async def test_supervise_without_dep_then_rerun_is_already_done(
+    ios_sim: IOSSimulatorThread, adapter: IOSAdapter, kitlog: KitLog, tmp_path: Path
+) -> None:
+    _anchor(tmp_path)
+    text = PREPARE.format(method="supervise", dep="false", url=MDM_URL)
+    bp = blueprint(tmp_path, text.replace('[ios.supervision_identity]\nname = "acme"\n', ""))
+    sim_dev = ios_sim.plug("iPad13,18", product_version="17.4")
+    device = await adapter.identify(sim_dev.udid)
+    status = await run(adapter, kitlog, device, bp, {"wifi": "pw-12345678"})
+    assert status == RunStatus.OK, last_steps(kitlog)
+    assert "ios.abm_handoff" not in [s[0] for s in last_steps(kitlog)]
+    cfg = sim_dev.cloud_configuration
+    assert cfg is not None and cfg["IsSupervised"] is True
+    # 17.4: Zoom is gone, ActionButton is known; no name given -> the station's identity was made.
+    assert "Zoom" not in cfg["SkipSetup"] and "ActionButton" in cfg["SkipSetup"]
+    (made,) = adapter.identities.list()
+    assert made.name == "station-default" and made.organization == "ACME Kitting"
+    assert [bytes(c) for c in cfg["SupervisorHostCertificates"]] == [made.certificate_der]
+    assert sim_dev.supervised and sim_dev.erase_count == 1
+    # Plugged again later: the log says it is done; nothing is erased twice.
+    assert await run(adapter, kitlog, device, bp, {"wifi": "pw-12345678"}) == RunStatus.OK
+    assert sim_dev.erase_count == 1
+
+
+async def test_dep_method_pulls_the_abm_configuration(
+    ios_sim_factory: object, tmp_path: Path, kitlog: KitLog
+) -> None:
+    from tests.ios.conftest import FAST
+    from kitstation.ios import IdentityStore
+
+    assigned = {"IsSupervised": True, "ConfigurationURL": MDM_URL, "OrganizationName": "ACME", "SkipSetup": []}
+    sim = ios_sim_factory(abm_assignments={"F2LDEP000001": assigned})  # type: ignore[operator]
+    adapter = IOSAdapter(sim.address, tmp_path / "pairing", IdentityStore(tmp_path / "ids"), FAST)
+    try:
+        bp = blueprint(tmp_path, 'name = "dep"\n[ios]\nmethod = "dep"\nerase = false\n')
+        dep_dev = sim.plug(serial="F2LDEP000001")
+        other = sim.plug(serial="F2LNOTDEP001")
+        device = await adapter.identify(dep_dev.udid)
+        assert await run(adapter, kitlog, device, bp) == RunStatus.OK, last_steps(kitlog)
+        assert kitlog.device_row(kitlog.upsert_device(device))["external_state"] == "abm_assigned"
+        assert dep_dev.cloud_configuration is not None
+        assert dep_dev.cloud_configuration["ConfigurationURL"] == MDM_URL
+
+        device2 = await adapter.identify(other.udid)
+        assert await run(adapter, kitlog, device2, bp) == RunStatus.WAITING_EXTERNAL
+        assert last_steps(kitlog) == [("ios.dep_verify", "waiting_external", "abm_not_assigned")]
+        assert kitlog.device_row(kitlog.upsert_device(device2))["external_state"] == "awaiting_abm"
+    finally:
+        await adapter.aclose()
+
+
+async def test_manual_dep_then_abm_assignment_is_verified(
+    ios_sim: IOSSimulatorThread, adapter: IOSAdapter, kitlog: KitLog, tmp_path: Path
+) -> None:
+    _anchor(tmp_path)
+    adapter.identities.generate("acme", "ACME Kitting")
+    bp = blueprint(tmp_path, PREPARE.format(method="manual_dep", dep="true", url=MDM_URL))
+    sim_dev = ios_sim.plug()
+    device = await adapter.identify(sim_dev.udid)
+    assert await run(adapter, kitlog, device, bp, {"wifi": "pw-12345678"}) == RunStatus.WAITING_EXTERNAL
+    # Before ABM: the device carries the station's configuration, not Apple's.
+    result = await adapter.verify_dep_assignment(device)
+    assert result.detail is not None and result.detail["external_state"] == "awaiting_abm"
+    # Someone assigns the serial in ABM; the device is erased and asked again.
+    ios_sim.sim.abm_assignments[sim_dev.serial] = {"IsSupervised": True, "ConfigurationURL": MDM_URL}  # type: ignore[union-attr]
+    ios_sim.erase(sim_dev.udid)
+    await adapter.connector.wait_detached(sim_dev.udid)
+    await adapter.connector.wait_setup_assistant(sim_dev.udid, 20)
+    result = await adapter.verify_dep_assignment(device)
+    assert result.detail is not None and result.detail["external_state"] == "abm_assigned"
+
+
+DIRECT = """
+name = "direct"
+[ios]
+method = "direct_profile"
+erase = false
+supervise = false
+enrollment_profile = "enroll.mobileconfig"
+"""
+
+
+async def test_direct_profile_waits_for_the_user(
+    ios_sim: IOSSimulatorThread, adapter: IOSAdapter, kitlog: KitLog, tmp_path: Path
+) -> None:
+    import asyncio
+
+    enroll = build_profile(
+        [{"PayloadType": "com.apple.mdm", "PayloadVersion": 1, "PayloadIdentifier": "jp.acme.mdm.payload",
+          "PayloadUUID": "6A3E1C1E-0000-4000-8000-000000000001", "ServerURL": MDM_URL + "/server",
+          "CheckInURL": MDM_URL + "/checkin", "Topic": "com.apple.mgmt.External.acme",
+          "IdentityCertificateUUID": "6A3E1C1E-0000-4000-8000-000000000002", "AccessRights": 8191}],
+        identifier="jp.acme.mdm.enroll",
+        display_name="ACME MDM",
+    )
+    (tmp_path / "enroll.mobileconfig").write_bytes(enroll)
+    bp = blueprint(tmp_path, DIRECT)
+    sim_dev = ios_sim.plug(setup_assistant=False)
+    device = await adapter.identify(sim_dev.udid)
+    task = asyncio.create_task(run(adapter, kitlog, device, bp))
+    while not sim_dev.pending_profiles:
+        assert not task.done(), last_steps(kitlog)
+        await asyncio.sleep(0.01)
+    assert not task.done()  # still waiting for the confirmation on the device
+    assert sim_dev.confirm_profile() == ["jp.acme.mdm.enroll"]
+    assert await task == RunStatus.OK, last_steps(kitlog)
+    assert [s[0] for s in last_steps(kitlog)] == ["ios.enroll_profile", "ios.verify"]
+    assert plistlib.loads(enroll)["PayloadIdentifier"] in [p["PayloadIdentifier"] for p in sim_dev.profiles]
+    assert x509  # imported for the anchor helper
