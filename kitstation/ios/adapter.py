@@ -103,8 +103,6 @@ class IOSAdapter:
                 self._muxes.add(mux)
                 await mux.listen()
                 backoff = self.timing.poll_interval
-                seen_now: dict[int, str] = {}
-                fresh = True
                 while True:
                     # Read raw plists: pymobiledevice3's device records drop LocationID.
                     msg = await mux._receive() if isinstance(mux, usbmux.PlistMuxConnection) else None
@@ -121,7 +119,6 @@ class IOSAdapter:
                         loc = _location(props)
                         if loc:
                             self._locations[udid] = loc
-                        seen_now[dev_id] = udid
                         if dev_id in present and present[dev_id] == udid:
                             continue  # re-listed after a reconnect
                         present[dev_id] = udid
@@ -129,11 +126,8 @@ class IOSAdapter:
                     elif kind == "Detached":
                         dev_id = int(msg.get("DeviceID", 0))
                         udid = present.pop(dev_id, "")
-                        seen_now.pop(dev_id, None)
                         if udid:
                             yield Detached(Platform.IOS, udid)
-                    if fresh and kind != "Attached":
-                        fresh = False
             except (PyMobileDevice3Exception, OSError, asyncio.IncompleteReadError) as exc:
                 if self._closing.is_set():
                     break
