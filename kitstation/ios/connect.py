@@ -154,7 +154,9 @@ class Connector:
         except PyMobileDevice3Exception as exc:
             # Any other lockdown complaint (session state, a service busy): worth another try.
             raise TransientError(
-                Text("The device answered with an error: {e}", "デバイスがエラーを返しました: {e}").format(e=str(exc)[:300]),
+                Text("The device answered with an error: {e}", "デバイスがエラーを返しました: {e}").format(
+                    e=str(exc)[:300]
+                ),
                 code="device_error",
             ) from None
 

@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Any
 
 from cryptography.hazmat.primitives import serialization
 from pymobiledevice3.exceptions import CloudConfigurationAlreadyPresentError, ProfileError
-from pymobiledevice3.services.mobile_config import MobileConfigService
 
 from kitstation.core.domain import (
     DeviceGone,

@@ -13,7 +13,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.serialization import pkcs12
 
 from kitstation.core.domain import RunStatus, UserAction, UserActionRequired
-from kitstation.ios import IOSAdapter, IdentityStore
+from kitstation.ios import IdentityStore, IOSAdapter
 from kitstation.ios.identities import generate_identity
 from kitstation.log.store import KitLog
 from kitstation.simulator.ios import IOSSimulatorThread
@@ -38,9 +38,7 @@ password_secret = "wifi"
 
 
 def _bp(tmp_path: Path, erase: bool = True, eic: bool = False, profiles: str = "[]") -> Any:
-    return blueprint(
-        tmp_path, SUPERVISE.format(erase=str(erase).lower(), eic=str(eic).lower(), profiles=profiles)
-    )
+    return blueprint(tmp_path, SUPERVISE.format(erase=str(erase).lower(), eic=str(eic).lower(), profiles=profiles))
 
 
 async def _until(cond: Callable[[], bool]) -> None:
@@ -174,8 +172,12 @@ async def test_no_secret_reaches_the_log(
         dump = "\n".join(db.iterdump())
     finally:
         db.close()
-    key_der = key.private_bytes(serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
-    key_pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    key_der = key.private_bytes(
+        serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    key_pem = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
     assert wifi_password not in dump and passphrase not in dump
     assert key_der.hex() not in dump.lower()
     assert key_pem.decode().splitlines()[5] not in dump

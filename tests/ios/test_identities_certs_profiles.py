@@ -5,18 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import os
 import plistlib
-import ssl
 import stat
-import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import pkcs7, pkcs12
-from cryptography.x509.oid import NameOID
 
 from kitstation.ios import IdentityError, IdentityStore, fetch_chain, load_certificates
 from kitstation.ios.identities import generate_identity
@@ -88,75 +83,6 @@ def test_pem_and_der_pair_import(tmp_path: Path) -> None:
 # ----- anchors over TLS ---------------------------------------------------------------------------
 
 
-def _issue(subject: str, issuer_cert: x509.Certificate | None, issuer_key: rsa.RSAPrivateKey | None, ca: bool):
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, subject)])
-    now = dt.datetime.now(dt.UTC)
-    builder = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(issuer_cert.subject if issuer_cert else name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(days=1))
-        .not_valid_after(now + dt.timedelta(days=90))
-        .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)
-    )
-    if not ca:
-        builder = builder.add_extension(x509.SubjectAlternativeName([x509.DNSName("localhost")]), critical=False)
-    cert = builder.sign(issuer_key or key, hashes.SHA256())
-    return cert, key
-
-
-@pytest.fixture
-def tls_server(tmp_path: Path) -> Iterator[tuple[str, list[x509.Certificate]]]:
-    """A TLS server on 127.0.0.1:0 presenting leaf + intermediate of its own CA."""
-    root, root_key = _issue("Test MDM Root CA", None, None, True)
-    inter, inter_key = _issue("Test MDM Intermediate", root, root_key, True)
-    leaf, leaf_key = _issue("localhost", inter, inter_key, False)
-    chain = tmp_path / "chain.pem"
-    chain.write_bytes(b"".join(c.public_bytes(serialization.Encoding.PEM) for c in (leaf, inter)))
-    keyfile = tmp_path / "leaf.key"
-    keyfile.write_bytes(
-        leaf_key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
-    )
-    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    ctx.load_cert_chain(chain, keyfile)
-    import socket
-
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(4)
-    sock.settimeout(0.1)
-    stop = threading.Event()
-
-    def serve() -> None:
-        while not stop.is_set():
-            try:
-                conn, _ = sock.accept()
-            except TimeoutError:
-                continue
-            except OSError:
-                return
-            try:
-                conn.settimeout(5)
-                with ctx.wrap_socket(conn, server_side=True) as tls:
-                    tls.recv(1)
-            except (OSError, ssl.SSLError):
-                pass
-            finally:
-                conn.close()
-
-    thread = threading.Thread(target=serve, daemon=True)
-    thread.start()
-    try:
-        yield f"https://localhost:{sock.getsockname()[1]}/acme/enroll", [leaf, inter, root]
-    finally:
-        stop.set()
-        thread.join()
-        sock.close()
-
-
 def test_fetch_chain_from_a_local_tls_server(tls_server: tuple[str, list[x509.Certificate]], tmp_path: Path) -> None:
     url, (leaf, inter, _root) = tls_server
     chain = fetch_chain(url.replace("localhost", "127.0.0.1"), timeout=5)
@@ -185,7 +111,9 @@ def test_fetch_chain_reports_a_dead_server() -> None:
 
 
 def test_wifi_profile_fields_and_fresh_uuids() -> None:
-    a = plistlib.loads(wifi_profile("bench", "WPA3", "pw", hidden=True, proxy_type="manual", proxy_host="p", proxy_port=8080))
+    a = plistlib.loads(
+        wifi_profile("bench", "WPA3", "pw", hidden=True, proxy_type="manual", proxy_host="p", proxy_port=8080)
+    )
     b = plistlib.loads(wifi_profile("bench", "WPA3", "pw"))
     payload = a["PayloadContent"][0]
     assert payload["PayloadType"] == "com.apple.wifi.managed"
@@ -202,8 +130,17 @@ def test_wifi_profile_fields_and_fresh_uuids() -> None:
         (b"<?xml version='1.0'?><plist><dict><key>x", "well-formed"),
         (plistlib.dumps(["not", "a", "dict"]), "dictionary"),
         (plistlib.dumps({"PayloadType": "Configuration", "PayloadUUID": "u"}), "PayloadIdentifier"),
-        (plistlib.dumps({"PayloadType": "Configuration", "PayloadUUID": "u", "PayloadIdentifier": "i",
-                         "PayloadContent": [{"PayloadType": "x"}]}), "payload 1"),
+        (
+            plistlib.dumps(
+                {
+                    "PayloadType": "Configuration",
+                    "PayloadUUID": "u",
+                    "PayloadIdentifier": "i",
+                    "PayloadContent": [{"PayloadType": "x"}],
+                }
+            ),
+            "payload 1",
+        ),
         (b"\x30\x03\x02\x01\x00", "signed"),
     ],
 )

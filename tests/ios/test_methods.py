@@ -113,11 +113,9 @@ async def test_supervise_without_dep_then_rerun_is_already_done(
     assert sim_dev.erase_count == 1
 
 
-async def test_dep_method_pulls_the_abm_configuration(
-    ios_sim_factory: object, tmp_path: Path, kitlog: KitLog
-) -> None:
-    from tests.ios.conftest import FAST
+async def test_dep_method_pulls_the_abm_configuration(ios_sim_factory: object, tmp_path: Path, kitlog: KitLog) -> None:
     from kitstation.ios import IdentityStore
+    from tests.ios.conftest import FAST
 
     assigned = {"IsSupervised": True, "ConfigurationURL": MDM_URL, "OrganizationName": "ACME", "SkipSetup": []}
     sim = ios_sim_factory(abm_assignments={"F2LDEP000001": assigned})  # type: ignore[operator]
@@ -177,10 +175,19 @@ async def test_direct_profile_waits_for_the_user(
     import asyncio
 
     enroll = build_profile(
-        [{"PayloadType": "com.apple.mdm", "PayloadVersion": 1, "PayloadIdentifier": "jp.acme.mdm.payload",
-          "PayloadUUID": "6A3E1C1E-0000-4000-8000-000000000001", "ServerURL": MDM_URL + "/server",
-          "CheckInURL": MDM_URL + "/checkin", "Topic": "com.apple.mgmt.External.acme",
-          "IdentityCertificateUUID": "6A3E1C1E-0000-4000-8000-000000000002", "AccessRights": 8191}],
+        [
+            {
+                "PayloadType": "com.apple.mdm",
+                "PayloadVersion": 1,
+                "PayloadIdentifier": "jp.acme.mdm.payload",
+                "PayloadUUID": "6A3E1C1E-0000-4000-8000-000000000001",
+                "ServerURL": MDM_URL + "/server",
+                "CheckInURL": MDM_URL + "/checkin",
+                "Topic": "com.apple.mgmt.External.acme",
+                "IdentityCertificateUUID": "6A3E1C1E-0000-4000-8000-000000000002",
+                "AccessRights": 8191,
+            }
+        ],
         identifier="jp.acme.mdm.enroll",
         display_name="ACME MDM",
     )
