@@ -10,7 +10,7 @@ import pytest
 
 from kitstation.blueprints.loader import load_blueprint
 from kitstation.core.domain import RunStatus
-from kitstation.ios import IOSAdapter, IdentityStore
+from kitstation.ios import IdentityStore, IOSAdapter
 from kitstation.ios.skipkeys import unknown_keys
 from kitstation.log.store import KitLog
 from kitstation.simulator.ios import IOSSimulatorThread
