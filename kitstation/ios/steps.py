@@ -169,14 +169,19 @@ class EraseStep(IOSStep):
         return StepResult.ok(Text("Erased; back in Setup Assistant", "消去しました（設定アシスタント）"))
 
     async def check_done(self, ctx: StepContext) -> bool | None:
-        # Interrupted mid-erase: an erased device is in Setup Assistant with no configuration.
+        # Interrupted mid-erase: an erased device comes back in Setup Assistant with no
+        # configuration; a device still set up was never erased, so erasing again is safe.
         udid = _udid(ctx)
         try:
-            await self.connector.wait_setup_assistant(udid, _opts(ctx).erase_timeout_minutes * 60)
-            async with self.connector.mcinstall(udid) as (_ld, mc):
+            if not await self.connector.attached(udid):
+                # Still erasing or booting off the bus: wait for it as the step itself would.
+                await self.connector.wait_setup_assistant(udid, _opts(ctx).erase_timeout_minutes * 60)
+            async with self.connector.mcinstall(udid) as (ld, mc):
+                if not await self.connector.in_setup_assistant(ld):
+                    return False
                 return await mc.get_cloud_configuration() is None
-        except PermanentError as exc:
-            return False if exc.code == "reattach_timeout" else None
+        except PermanentError:
+            return None
         except (TransientError, UserActionRequired):
             return None
 

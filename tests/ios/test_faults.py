@@ -182,3 +182,27 @@ async def test_no_secret_reaches_the_log(
     assert key_der.hex() not in dump.lower()
     assert key_pem.decode().splitlines()[5] not in dump
     assert "PRIVATE KEY" not in dump
+
+
+async def test_station_stopped_mid_erase_resumes_without_erasing_twice(
+    ios_sim_factory: Callable[..., IOSSimulatorThread], kitlog: KitLog, tmp_path: Path
+) -> None:
+    sim = ios_sim_factory(faults=["0:unplug-at=erase"])
+    adapter = IOSAdapter(sim.address, tmp_path / "pairing", IdentityStore(tmp_path / "ids"), FAST)
+    try:
+        sim_dev = sim.plug()
+        device = await adapter.identify(sim_dev.udid)
+        bp = _bp(tmp_path)
+        task = asyncio.create_task(run(adapter, kitlog, device, bp, {"wifi": "pw-12345678"}))
+        await _until(lambda: sim_dev.erase_count == 1 or task.done())
+        task.cancel()  # the station stops while the erase step waits for the device
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        assert last_steps(kitlog)[-1] == ("ios.erase", "interrupted", "cancelled")
+        sim.replug(sim_dev.udid)
+        device = await adapter.identify(sim_dev.udid)
+        assert await run(adapter, kitlog, device, bp, {"wifi": "pw-12345678"}) == RunStatus.OK, last_steps(kitlog)
+        assert ("ios.erase", "ok", "confirmed_after_resume") in last_steps(kitlog)
+        assert sim_dev.erase_count == 1
+    finally:
+        await adapter.aclose()
