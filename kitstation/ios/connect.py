@@ -76,7 +76,6 @@ class IOSTiming:
 
     poll_interval: float = 0.5
     detach_timeout: float = 120.0  # after EraseDevice, the device should leave the bus by then
-    connect_attempts: int = 3
 
 
 def device_error(exc: ProfileError) -> Text:

@@ -422,17 +422,31 @@ class ABMHandoffStep(IOSStep):
         )
 
 
+NOT_IN_SETUP = Text(
+    "The device is past Setup Assistant and has no cloud configuration: erase it first so it can"
+    " fetch its DEP configuration (or allow erase_if_configured in the blueprint)",
+    "デバイスは設定アシスタントを完了しており、クラウド構成がありません。DEP構成を取得できるよう先に消去してください"
+    "（またはブループリントで erase_if_configured を許可してください）",
+)
+
+
 async def check_dep_assignment(connector: Connector, udid: str) -> StepResult:
     """Ask the device for its cloud configuration (fetching it from Apple if it has none).
 
     ``external_state`` is ``abm_assigned`` when Apple's configuration is on the device, else
-    ``awaiting_abm``; the configuration read back is in the detail either way.
+    ``awaiting_abm``; the configuration read back is in the detail either way. A device past Setup
+    Assistant without a configuration cannot fetch one: ``PermanentError(code="erase_first")``.
     """
+    downloaded = False
     async with connector.mcinstall(udid) as (_ld, mc):
         current = await mc.get_cloud_configuration()
         if current is None:
             try:
                 await mc.download_and_apply_cloud_configuration()
+                downloaded = True
+            # 14002 first: pymobiledevice3 makes it a subclass of ProfileError.
+            except CloudConfigurationAlreadyPresentError:
+                pass  # the device refuses outside Setup Assistant: told apart just below
             except ProfileError as exc:
                 return StepResult.waiting_external(
                     Text(
@@ -442,10 +456,11 @@ async def check_dep_assignment(connector: Connector, udid: str) -> StepResult:
                     code="abm_not_assigned",
                     detail={EXTERNAL_STATE: "awaiting_abm", "device_answer": str(exc)[:300]},
                 )
-            except CloudConfigurationAlreadyPresentError:
-                pass
             current = await mc.get_cloud_configuration()
-    if current is not None and current.get("ConfigurationSource") == 0:
+    if current is None:
+        raise PermanentError(NOT_IN_SETUP, code="erase_first")
+    # ConfigurationSource 0 marks a configuration fetched from Apple (2: written by a host).
+    if downloaded or current.get("ConfigurationSource") == 0:
         return StepResult.ok(
             Text("Assigned in Apple Business Manager", "Apple Business Managerで割り当て済みです"),
             detail={EXTERNAL_STATE: "abm_assigned", "cloud_configuration": cloudconfig.summary(current)},
@@ -466,6 +481,13 @@ class DEPVerifyStep(IOSStep):
     title: Text = Text("Check the DEP (ABM) assignment", "DEP（ABM）の割り当てを確認")
 
     async def _run(self, ctx: StepContext) -> StepResult:
+        try:
+            return await check_dep_assignment(self.connector, _udid(ctx))
+        except PermanentError as exc:
+            if exc.code != "erase_first" or not _opts(ctx).erase_if_configured:
+                raise
+        ctx.progress(None, Text("Set up already: erasing first", "設定済みのため先に消去します"))
+        await erase_and_wait(self.connector, ctx)
         return await check_dep_assignment(self.connector, _udid(ctx))
 
 

@@ -205,3 +205,26 @@ async def test_direct_profile_waits_for_the_user(
     assert [s[0] for s in last_steps(kitlog)] == ["ios.enroll_profile", "ios.verify"]
     assert plistlib.loads(enroll)["PayloadIdentifier"] in [p["PayloadIdentifier"] for p in sim_dev.profiles]
     assert x509  # imported for the anchor helper
+
+
+async def test_dep_method_on_a_set_up_device_says_erase_first_or_erases(
+    ios_sim_factory: object, tmp_path: Path, kitlog: KitLog
+) -> None:
+    from kitstation.ios import IdentityStore
+    from tests.ios.conftest import FAST
+
+    sim = ios_sim_factory(abm_assignments={"F2LDEP000002": {"IsSupervised": True, "ConfigurationURL": MDM_URL}})  # type: ignore[operator]
+    adapter = IOSAdapter(sim.address, tmp_path / "pairing", IdentityStore(tmp_path / "ids"), FAST)
+    try:
+        sim_dev = sim.plug(serial="F2LDEP000002", setup_assistant=False)
+        device = await adapter.identify(sim_dev.udid)
+        bp = blueprint(tmp_path, 'name = "dep"\n[ios]\nmethod = "dep"\nerase = false\n')
+        assert await run(adapter, kitlog, device, bp) == RunStatus.FAILED
+        assert last_steps(kitlog) == [("ios.dep_verify", "failed", "erase_first")]
+        assert sim_dev.erase_count == 0
+        bp2 = blueprint(tmp_path, 'name = "dep2"\n[ios]\nmethod = "dep"\nerase = false\nerase_if_configured = true\n')
+        assert await run(adapter, kitlog, device, bp2) == RunStatus.OK, last_steps(kitlog)
+        assert sim_dev.erase_count == 1
+        assert kitlog.device_row(kitlog.upsert_device(device))["external_state"] == "abm_assigned"
+    finally:
+        await adapter.aclose()
