@@ -22,7 +22,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pymobiledevice3 import usbmux
-from pymobiledevice3.exceptions import PyMobileDevice3Exception
+from pymobiledevice3.exceptions import (
+    LockdownError,
+    PairingDialogResponsePendingError,
+    PyMobileDevice3Exception,
+    UserDeniedPairingError,
+)
+from pymobiledevice3.lockdown import UsbmuxLockdownClient
 
 from kitstation import paths
 from kitstation.core.domain import Device, PermanentError, Platform
@@ -152,7 +158,14 @@ class IOSAdapter:
         record = self.pairing_dir / f"{udid}.plist"
         was_paired = record.exists()
         async with self.connector.guard(udid):
-            ld = await self.connector.lockdown(udid)
+            try:
+                ld = await self.connector.lockdown(udid)
+            except PairingDialogResponsePendingError:
+                # A supervised device lets its supervisor pair without the Trust dialog.
+                supervised_ld = await self._pair_as_supervisor(udid)
+                if supervised_ld is None:
+                    raise
+                ld = supervised_ld
             try:
                 v: dict[str, Any] = dict(ld.all_values or {})
                 setup = await self.connector.in_setup_assistant(ld)
@@ -196,6 +209,20 @@ class IOSAdapter:
                 "model_number": v.get("ModelNumber"),
             },
         )
+
+    async def _pair_as_supervisor(self, udid: str) -> UsbmuxLockdownClient | None:
+        """Try each supervision identity of the store; a lockdown session on success, else None."""
+        for identity in self.identities.list():
+            ld = await self.connector.lockdown(udid, autopair=False)
+            try:
+                await ld.pair_supervised(identity.keybag, timeout=0)
+            except (PairingDialogResponsePendingError, UserDeniedPairingError, LockdownError):
+                continue  # not this device's supervisor: the device still shows the dialog
+            finally:
+                await ld.close()
+            log.info("paired with %s as supervisor %s", udid, identity.name)
+            return await self.connector.lockdown(udid)
+        return None
 
     # ----- planning ---------------------------------------------------------------------------
 

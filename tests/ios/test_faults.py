@@ -206,3 +206,26 @@ async def test_station_stopped_mid_erase_resumes_without_erasing_twice(
         assert sim_dev.erase_count == 1
     finally:
         await adapter.aclose()
+
+
+async def test_supervised_device_pairs_without_trust_dialog(ios_sim: IOSSimulatorThread, adapter: IOSAdapter) -> None:
+    adapter.identities.generate("other", "Other Org")
+    ours = adapter.identities.generate("ours", "ACME")
+    config = {"IsSupervised": True, "SupervisorHostCertificates": [ours.certificate_der]}
+    sim_dev = ios_sim.plug(trust="pending", cloud_configuration=config)
+    device = await adapter.identify(sim_dev.udid)
+    assert device.facts["supervised"] is True
+    # Supervised by somebody else: the Trust dialog is still needed.
+    stranger = ios_sim.plug(
+        trust="pending", cloud_configuration={"IsSupervised": True, "SupervisorHostCertificates": []}
+    )
+    with pytest.raises(UserActionRequired) as info:
+        await adapter.identify(stranger.udid)
+    assert info.value.action == UserAction.TAP_TRUST
+
+
+async def test_trust_refused_says_replug(ios_sim: IOSSimulatorThread, adapter: IOSAdapter) -> None:
+    sim_dev = ios_sim.plug(trust="refused")
+    with pytest.raises(UserActionRequired) as info:
+        await adapter.identify(sim_dev.udid)
+    assert info.value.action == UserAction.TAP_TRUST and "replug" in info.value.reason.en
