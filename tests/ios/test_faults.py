@@ -229,3 +229,32 @@ async def test_trust_refused_says_replug(ios_sim: IOSSimulatorThread, adapter: I
     with pytest.raises(UserActionRequired) as info:
         await adapter.identify(sim_dev.udid)
     assert info.value.action == UserAction.TAP_TRUST and "replug" in info.value.reason.en
+
+
+async def test_unplug_while_waiting_for_profile_confirmation(
+    ios_sim: IOSSimulatorThread, adapter: IOSAdapter, kitlog: KitLog, tmp_path: Path
+) -> None:
+    from kitstation.ios.profiles import wifi_profile
+
+    (tmp_path / "enroll.mobileconfig").write_bytes(wifi_profile("stand-in-enrollment", "None", None))
+    bp = blueprint(
+        tmp_path,
+        'name = "direct"\n[ios]\nmethod = "direct_profile"\nerase = false\nsupervise = false\n'
+        'enrollment_profile = "enroll.mobileconfig"\n',
+    )
+    sim_dev = ios_sim.plug(setup_assistant=False)
+    device = await adapter.identify(sim_dev.udid)
+    task = asyncio.create_task(run(adapter, kitlog, device, bp))
+    await _until(lambda: bool(sim_dev.pending_profiles) or task.done())
+    ios_sim.unplug(sim_dev.udid)
+    assert await task == RunStatus.INTERRUPTED
+    assert last_steps(kitlog)[-1] == ("ios.enroll_profile", "interrupted", "device_gone")
+    # Off the cable the user installs the downloaded profile; plugged back, the run finds it done.
+    sim_dev.confirm_profile()
+    ios_sim.replug(sim_dev.udid)
+    device = await adapter.identify(sim_dev.udid)
+    assert await run(adapter, kitlog, device, bp) == RunStatus.OK, last_steps(kitlog)
+    assert last_steps(kitlog)[-2:] == [
+        ("ios.enroll_profile", "ok", "confirmed_after_resume"),
+        ("ios.verify", "ok", None),
+    ]
