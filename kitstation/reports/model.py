@@ -22,7 +22,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any, Literal
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, exists, func, select
 
 from kitstation.i18n import Language, Text
 from kitstation.log.store import KitLog, RunFilter, aware, history_select, run_t
@@ -219,14 +219,19 @@ class Selection:
         base = RunFilter(**{**asdict(self.flt), "latest_only": False})
         stmt = history_select(base).where(run_t.c.id <= self.max_run_id)
         if self.latest_only:
-            # The latest run per device among the pinned runs (a later run must not change the set).
-            latest = (
-                select(func.max(run_t.c.id))
-                .where(run_t.c.id <= self.max_run_id)
-                .group_by(run_t.c.device_id)
-                .scalar_subquery()
+            # The latest run per device among the pinned runs (a later run must not change the set):
+            # no later pinned run of the same device exists. NOT EXISTS probes the device_id index per
+            # row, where "id IN (SELECT max(id) ... GROUP BY device_id)" would scan every run per page.
+            later = run_t.alias("later")
+            stmt = stmt.where(
+                ~exists().where(
+                    and_(
+                        later.c.device_id == run_t.c.device_id,
+                        later.c.id > run_t.c.id,
+                        later.c.id <= self.max_run_id,
+                    )
+                )
             )
-            stmt = stmt.where(run_t.c.id.in_(latest))
         return stmt
 
     def to_json(self) -> dict[str, Any]:

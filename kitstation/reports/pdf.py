@@ -89,7 +89,8 @@ class _Doc:
         self.total = total_pages
         self.page = 1
         self.title = title
-        self.c = Canvas(str(job.out), pagesize=PAGE, pageCompression=1)
+        # The report font from the start: no stray reference to a non-embedded Helvetica.
+        self.c = Canvas(str(job.out), pagesize=PAGE, pageCompression=1, initialFontName=font.name)
         self.c.setTitle(title)
         self.c.setAuthor("KitStation")
         self.c.setCreator("KitStation")

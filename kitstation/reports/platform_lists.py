@@ -85,16 +85,13 @@ def write_kme(job: ExportJob) -> Summary:
     summary = Summary()
     opts = job.options
     layout: KmeExport | None = None
-    layouts: set[str] = set()
-    seen: set[str] = set()
+    layouts: set[str] = set()  # blueprint hashes: a handful, not one per device
     with job.out.open("w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh)
         for raw in iter_rows(job.kitlog, job.sel, extra=kme_condition(opts.kme_all_android)):
             job.tick()
+            # One row per device: export_report pins these lists to each device's latest run.
             row = display_row(raw, job.language)
-            if row["device_key"] in seen:  # one device per row even without latest_only
-                continue
-            seen.add(row["device_key"])
             if layout is None:
                 # The first row's blueprint decides the layout; the options override any part of it.
                 found = blueprint_kme_layout(job.kitlog, row["blueprint_hash"]) or KmeExport()
@@ -124,7 +121,6 @@ def write_kme(job: ExportJob) -> Summary:
 def write_abm(job: ExportJob) -> Summary:
     summary = Summary()
     cols = job.options.abm_columns or ("serial",)
-    seen: set[str] = set()
     with job.out.open("w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh)
         if job.options.abm_header:
@@ -132,9 +128,8 @@ def write_abm(job: ExportJob) -> Summary:
         for raw in iter_rows(job.kitlog, job.sel, extra=abm_condition()):
             job.tick()
             row = display_row(raw, job.language)
-            if not row["serial"] or row["serial"] in seen:
+            if not row["serial"]:
                 continue
-            seen.add(row["serial"])
             summary.add(row)
             values = {
                 "serial": row["serial"],
