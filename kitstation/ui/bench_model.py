@@ -100,8 +100,14 @@ def elapsed_text(view: SlotView, now: float | None = None) -> str:
 def detail_line(view: SlotView, lang: Language) -> str:
     """The short line under the progress bar: what to do, why it failed, or the current step."""
     if view.reason is not None and view.state in (SlotState.WAITING_USER, SlotState.FAILED, SlotState.READY,
-                                                  SlotState.INTERRUPTED, SlotState.WAITING_EXTERNAL):
+                                                  SlotState.INTERRUPTED, SlotState.WAITING_EXTERNAL,
+                                                  SlotState.DETACHED):
         return view.reason.get(lang)
+    if view.state == SlotState.WAITING_EXTERNAL:
+        # Say plainly what the station did not do and who must act (ABM / the KME console).
+        if view.platform == Platform.IOS:
+            return QCoreApplication.translate("SlotState", "Assign the serial to the MDM server in Apple Business Manager")
+        return QCoreApplication.translate("SlotState", "Approve and assign the device in the KME console")
     if view.step_title is not None and view.state == SlotState.WORKING:
         return f"{view.step_index + 1}/{view.step_total}  {view.step_title.get(lang)}"
     return ""

@@ -152,6 +152,7 @@ class BenchPage(QWidget):
             "working": CounterLabel(self.tr("Working"), "#1f6fb2", self),
             "waiting_user": CounterLabel(self.tr("Your turn"), "#d98c00", self),
             "done": CounterLabel(self.tr("Done"), "#1e8a3c", self),
+            "waiting_external": CounterLabel(self.tr("Awaiting ABM/KME"), "#2a8a7a", self),
             "failed": CounterLabel(self.tr("Failed"), "#c62828", self),
             "per_hour": CounterLabel(self.tr("Per hour"), "#37474f", self),
         }

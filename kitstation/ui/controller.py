@@ -17,7 +17,8 @@ from kitstation.blueprints.model import Blueprint
 from kitstation.core.bench import Bench, BenchConfig
 from kitstation.core.domain import Platform
 from kitstation.i18n import current_language
-from kitstation.ui.qt import QObject, Signal
+from kitstation.ui.qt import QObject, QWidget, Signal
+from kitstation.ui.secrets import GuiSecrets
 from kitstation.ui.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -53,6 +54,7 @@ class BenchController(QObject):
         self.blueprints: dict[Platform, Blueprint] = {}
         self.simulated = 0
         self.intake: Any = None
+        self.prompt_parent: QWidget | None = None  # the window: secret prompts open over it
         self._load_chosen()
 
     # --- blueprints --------------------------------------------------------------------------------
@@ -91,9 +93,15 @@ class BenchController(QObject):
         for platform, path in DEMO_BLUEPRINTS.items():
             if platform not in self.blueprints and path.is_file():
                 try:
-                    self.blueprints[platform] = load_blueprint(path)
+                    bp = load_blueprint(path)
                 except BlueprintError as exc:
                     log.warning("demo blueprint %s unusable: %s", path, exc)
+                    continue
+                if bp.ios is not None and bp.ios.supervision_identity is not None:
+                    # The example names a customer's identity a new station does not have; without a
+                    # name the station makes its own on first use, so the demo runs anywhere.
+                    bp.ios.supervision_identity = None
+                self.blueprints[platform] = bp
         self.blueprintsChanged.emit()
 
     # --- life cycle --------------------------------------------------------------------------------
@@ -140,7 +148,7 @@ class BenchController(QObject):
             max_active={Platform.IOS: s.max_ios, Platform.ANDROID: s.max_android},
             technician=s.technician or None,
         )
-        bench = station.bench(config)
+        bench = station.bench(config, secrets=GuiSecrets(self.prompt_parent, simulated=bool(simulate)))
         await bench.start()
         self.bench = bench
         self.started.emit()

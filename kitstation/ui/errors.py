@@ -39,9 +39,6 @@ def setup_file_logging() -> Path:
         _handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
         _handler.setLevel(logging.INFO)
         root.addHandler(_handler)
-        # The root logger may be at WARNING (the CLI's default): let the file see INFO too.
-        if root.level > logging.INFO:
-            root.setLevel(logging.INFO)
     return path
 
 

@@ -31,6 +31,7 @@ class MainWindow(QMainWindow):
     ) -> None:
         super().__init__(parent)
         self.controller = controller
+        controller.prompt_parent = self
         self.settings: Settings = controller.settings
         self.translations = translations
         self.errors = errors

@@ -76,6 +76,6 @@ def panes() -> list[Pane]:
         label = getattr(item, "label", None)
         en = getattr(item, "en", None) or getattr(label, "en", None) or key
         ja = getattr(item, "ja", None) or getattr(label, "ja", None) or en
-        ios = getattr(item, "ios", None) or getattr(item, "min_ios", None) or getattr(item, "since", None) or ""
+        ios = getattr(item, "introduced", None) or getattr(item, "ios", None) or getattr(item, "min_ios", None) or getattr(item, "since", None) or ""
         out.append(Pane(str(key), str(en), str(ja), str(ios)))
     return out or list(_FALLBACK)

@@ -57,18 +57,24 @@ def compile_translations(force: bool = False) -> list[Path]:
     return out
 
 
+# Translators installed by any Translations object: an application has one language at a time,
+# so a switch removes them all (a second window or a test must not leave Qt's Japanese buttons behind).
+_INSTALLED: list[QTranslator] = []
+
+
 class Translations:
     """The translators installed in the application; ``switch()`` changes language at once."""
 
     def __init__(self, app: QCoreApplication) -> None:
         self.app = app
-        self._installed: list[QTranslator] = []
+        self._installed = _INSTALLED
         self.language: Language = "en"
 
     def clear(self) -> None:
-        """Remove every translator this object installed (the UI falls back to its English sources)."""
+        """Remove every installed translator (the UI falls back to its English sources)."""
         for t in self._installed:
             self.app.removeTranslator(t)
+            t.deleteLater()
         self._installed.clear()
 
     def switch(self, language: str | None) -> Language:

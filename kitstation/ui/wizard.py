@@ -111,26 +111,21 @@ class ChainFetcher(QObject):
         try:
             chain = fetch_chain(url)
         except Exception as exc:  # any network failure is shown on the page, not raised
-            self.finished.emit([], str(exc) or type(exc).__name__)
+            reason = getattr(exc, "reason", None)
+            text = reason.get(current_language()) if reason is not None else str(exc) or type(exc).__name__
+            self.finished.emit([], text)
             return
         self.finished.emit(chain, "")
 
 
 def fetch_chain(url: str) -> list[tuple[str, str]]:
-    """(subject, PEM) of the server's certificates: the iOS developer's ``fetch_chain`` when present."""
+    """(subject, PEM) of every certificate the server presents (blocking: call it off the GUI thread)."""
     try:
-        from kitstation.ios import trust  # type: ignore[attr-defined]
-
-        fn = trust.fetch_chain
-    except (ImportError, AttributeError):
-        fn = None
-    if fn is not None:
-        out = []
-        for c in fn(url):
-            subject = str(getattr(c, "subject", "") or getattr(c, "name", ""))
-            pem = getattr(c, "pem", None) or str(c)
-            out.append((subject, pem if isinstance(pem, str) else pem.decode()))
-        return out
+        from kitstation.ios.certs import fetch_chain as ios_fetch_chain
+    except ImportError:  # an installation without the iOS adapter: the leaf certificate only
+        pass
+    else:
+        return [(c.subject, c.pem.decode("ascii")) for c in ios_fetch_chain(url)]
     m = re.match(r"https?://([^/:]+)(?::(\d+))?", url)
     if not m:
         raise ValueError(url)

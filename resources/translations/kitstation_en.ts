@@ -4,92 +4,92 @@
 <context>
     <name>AndroidPage</name>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="585" />
+        <location filename="../../kitstation/ui/wizard.py" line="580" />
         <source>Samsung Galaxy</source>
         <translation>Samsung Galaxy</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="586" />
+        <location filename="../../kitstation/ui/wizard.py" line="581" />
         <source>Device Owner over USB, a Knox Mobile Enrollment profile, or a QR code.</source>
         <translation>Device Owner over USB, a Knox Mobile Enrollment profile, or a QR code.</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="590" />
+        <location filename="../../kitstation/ui/wizard.py" line="585" />
         <source>Device Owner over USB (adb)</source>
         <translation>Device Owner over USB (adb)</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="591" />
+        <location filename="../../kitstation/ui/wizard.py" line="586" />
         <source>Knox Mobile Enrollment (KME)</source>
         <translation>Knox Mobile Enrollment (KME)</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="592" />
+        <location filename="../../kitstation/ui/wizard.py" line="587" />
         <source>QR code at the welcome screen</source>
         <translation>QR code at the welcome screen</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="593" />
+        <location filename="../../kitstation/ui/wizard.py" line="588" />
         <source>Method:</source>
         <translation>Method:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="602" />
+        <location filename="../../kitstation/ui/wizard.py" line="597" />
         <source>Agent APK URL:</source>
         <translation>Agent APK URL:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="605" />
+        <location filename="../../kitstation/ui/wizard.py" line="600" />
         <source>Browse…</source>
         <translation>Browse…</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="608" />
+        <location filename="../../kitstation/ui/wizard.py" line="603" />
         <source>or agent APK file:</source>
         <translation>or agent APK file:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="609" />
+        <location filename="../../kitstation/ui/wizard.py" line="604" />
         <source>Agent package:</source>
         <translation>Agent package:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="610" />
+        <location filename="../../kitstation/ui/wizard.py" line="605" />
         <source>Admin receiver:</source>
         <translation>Admin receiver:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="611" />
+        <location filename="../../kitstation/ui/wizard.py" line="606" />
         <source>APK SHA-256 (optional):</source>
         <translation>APK SHA-256 (optional):</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="615" />
+        <location filename="../../kitstation/ui/wizard.py" line="610" />
         <source>KME profile name:</source>
         <translation>KME profile name:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="616" />
+        <location filename="../../kitstation/ui/wizard.py" line="611" />
         <source>Company name:</source>
         <translation>Company name:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="617" />
+        <location filename="../../kitstation/ui/wizard.py" line="612" />
         <source>Custom JSON:</source>
         <translation>Custom JSON:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="620" />
+        <location filename="../../kitstation/ui/wizard.py" line="615" />
         <source>Preview QR code</source>
         <translation>Preview QR code</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="634" />
+        <location filename="../../kitstation/ui/wizard.py" line="629" />
         <source>Agent APK</source>
         <translation>Agent APK</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="671" />
+        <location filename="../../kitstation/ui/wizard.py" line="666" />
         <source>Agent APK: file not found</source>
         <translation>Agent APK: file not found</translation>
     </message>
@@ -97,7 +97,7 @@
 <context>
     <name>BenchController</name>
     <message>
-        <location filename="../../kitstation/ui/controller.py" line="174" />
+        <location filename="../../kitstation/ui/controller.py" line="182" />
         <source>Start the bench before scanning box labels.</source>
         <translation>Start the bench before scanning box labels.</translation>
     </message>
@@ -151,32 +151,37 @@
     </message>
     <message>
         <location filename="../../kitstation/ui/bench_view.py" line="155" />
+        <source>Awaiting ABM/KME</source>
+        <translation>Awaiting ABM/KME</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/bench_view.py" line="156" />
         <source>Failed</source>
         <translation>Failed</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="156" />
+        <location filename="../../kitstation/ui/bench_view.py" line="157" />
         <source>Per hour</source>
         <translation>Per hour</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="168" />
+        <location filename="../../kitstation/ui/bench_view.py" line="169" />
         <source>No devices attached. Plug devices into the hubs, or try the simulated bench.</source>
         <translation>No devices attached. Plug devices into the hubs, or try the simulated bench.</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="171" />
+        <location filename="../../kitstation/ui/bench_view.py" line="172" />
         <source>Start the simulated bench</source>
         <translation>Start the simulated bench</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="204" />
         <location filename="../../kitstation/ui/bench_view.py" line="205" />
+        <location filename="../../kitstation/ui/bench_view.py" line="206" />
         <source>(none)</source>
         <translation>(none)</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="207" />
+        <location filename="../../kitstation/ui/bench_view.py" line="208" />
         <source>Blueprint — iOS: %1  |  Android: %2</source>
         <translation>Blueprint — iOS: %1  |  Android: %2</translation>
     </message>
@@ -184,9 +189,17 @@
 <context>
     <name>ErrorReporter</name>
     <message>
-        <location filename="../../kitstation/ui/errors.py" line="67" />
+        <location filename="../../kitstation/ui/errors.py" line="64" />
         <source>Something went wrong: %1. The station keeps running; details are in the log file %2.</source>
         <translation>Something went wrong: %1. The station keeps running; details are in the log file %2.</translation>
+    </message>
+</context>
+<context>
+    <name>GuiSecrets</name>
+    <message>
+        <location filename="../../kitstation/ui/secrets.py" line="52" />
+        <source>Secret needed</source>
+        <translation>Secret needed</translation>
     </message>
 </context>
 <context>
@@ -333,58 +346,58 @@
 <context>
     <name>IdentityPage</name>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="399" />
-        <location filename="../../kitstation/ui/wizard.py" line="441" />
+        <location filename="../../kitstation/ui/wizard.py" line="394" />
+        <location filename="../../kitstation/ui/wizard.py" line="436" />
         <source>Supervision identity</source>
         <translation>Supervision identity</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="400" />
+        <location filename="../../kitstation/ui/wizard.py" line="395" />
         <source>Generate a new supervision identity or choose an existing one.</source>
         <translation>Generate a new supervision identity or choose an existing one.</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="402" />
+        <location filename="../../kitstation/ui/wizard.py" line="397" />
         <source>Generate a new supervision identity (kept in the station's store)</source>
         <translation>Generate a new supervision identity (kept in the station's store)</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="403" />
+        <location filename="../../kitstation/ui/wizard.py" line="398" />
         <source>Choose an existing supervision identity (.p12 file)</source>
         <translation>Choose an existing supervision identity (.p12 file)</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="408" />
+        <location filename="../../kitstation/ui/wizard.py" line="403" />
         <source>e.g. acme-supervision</source>
         <translation>e.g. acme-supervision</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="409" />
+        <location filename="../../kitstation/ui/wizard.py" line="404" />
         <source>Identity name:</source>
         <translation>Identity name:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="415" />
+        <location filename="../../kitstation/ui/wizard.py" line="410" />
         <source>Browse…</source>
         <translation>Browse…</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="421" />
+        <location filename="../../kitstation/ui/wizard.py" line="416" />
         <source>Passphrase secret name:</source>
         <translation>Passphrase secret name:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="424" />
+        <location filename="../../kitstation/ui/wizard.py" line="419" />
         <source>The passphrase is never saved: the station asks for it when the batch starts.</source>
         <translation>The passphrase is never saved: the station asks for it when the batch starts.</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="457" />
+        <location filename="../../kitstation/ui/wizard.py" line="452" />
         <source>Give an identity name or choose a file</source>
         <translation>Give an identity name or choose a file</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="459" />
+        <location filename="../../kitstation/ui/wizard.py" line="454" />
         <source>Supervision identity: file not found</source>
         <translation>Supervision identity: file not found</translation>
     </message>
@@ -420,88 +433,88 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="52" />
+        <location filename="../../kitstation/ui/main_window.py" line="53" />
         <source>KitStation — kitting station</source>
         <translation>KitStation — kitting station</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="62" />
+        <location filename="../../kitstation/ui/main_window.py" line="63" />
         <source>Bench</source>
         <translation>Bench</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="63" />
-        <location filename="../../kitstation/ui/main_window.py" line="81" />
+        <location filename="../../kitstation/ui/main_window.py" line="64" />
+        <location filename="../../kitstation/ui/main_window.py" line="82" />
         <source>History</source>
         <translation>History</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="68" />
+        <location filename="../../kitstation/ui/main_window.py" line="69" />
         <source>&amp;Station</source>
         <translation>&amp;Station</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="69" />
+        <location filename="../../kitstation/ui/main_window.py" line="70" />
         <source>Start the bench</source>
         <translation>Start the bench</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="71" />
+        <location filename="../../kitstation/ui/main_window.py" line="72" />
         <source>Start a simulated bench (8 devices)</source>
         <translation>Start a simulated bench (8 devices)</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="73" />
+        <location filename="../../kitstation/ui/main_window.py" line="74" />
         <source>Stop the bench</source>
         <translation>Stop the bench</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="75" />
+        <location filename="../../kitstation/ui/main_window.py" line="76" />
         <source>Settings…</source>
         <translation>Settings…</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="76" />
+        <location filename="../../kitstation/ui/main_window.py" line="77" />
         <source>Quit</source>
         <translation>Quit</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="77" />
+        <location filename="../../kitstation/ui/main_window.py" line="78" />
         <source>&amp;Blueprints</source>
         <translation>&amp;Blueprints</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="78" />
+        <location filename="../../kitstation/ui/main_window.py" line="79" />
         <source>New blueprint (Prepare wizard)…</source>
         <translation>New blueprint (Prepare wizard)…</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="79" />
+        <location filename="../../kitstation/ui/main_window.py" line="80" />
         <source>Blueprint library…</source>
         <translation>Blueprint library…</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="80" />
+        <location filename="../../kitstation/ui/main_window.py" line="81" />
         <source>&amp;Log</source>
         <translation>&amp;Log</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="82" />
+        <location filename="../../kitstation/ui/main_window.py" line="83" />
         <source>Export a report…</source>
         <translation>Export a report…</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="122" />
+        <location filename="../../kitstation/ui/main_window.py" line="123" />
         <source>Simulated bench: these devices are not real (demo and training).</source>
         <translation>Simulated bench: these devices are not real (demo and training).</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="133" />
+        <location filename="../../kitstation/ui/main_window.py" line="134" />
         <source>No devices found. Plug devices into the hubs, or start the simulated bench to see the station work without hardware.</source>
         <translation>No devices found. Plug devices into the hubs, or start the simulated bench to see the station work without hardware.</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="153" />
+        <location filename="../../kitstation/ui/main_window.py" line="154" />
         <source>The station could not start: %1. Check the database setting and the USB connections, then press Start again.</source>
         <translation>The station could not start: %1. Check the database setting and the USB connections, then press Start again.</translation>
     </message>
@@ -509,72 +522,72 @@
 <context>
     <name>MethodPage</name>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="148" />
+        <location filename="../../kitstation/ui/wizard.py" line="143" />
         <source>Preparation method</source>
         <translation>Preparation method</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="149" />
+        <location filename="../../kitstation/ui/wizard.py" line="144" />
         <source>Choose the platforms and how the devices come under MDM.</source>
         <translation>Choose the platforms and how the devices come under MDM.</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="153" />
+        <location filename="../../kitstation/ui/wizard.py" line="148" />
         <source>e.g. CLOMO batch for ACME</source>
         <translation>e.g. CLOMO batch for ACME</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="154" />
+        <location filename="../../kitstation/ui/wizard.py" line="149" />
         <source>Blueprint name:</source>
         <translation>Blueprint name:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="156" />
+        <location filename="../../kitstation/ui/wizard.py" line="151" />
         <source>Customer:</source>
         <translation>Customer:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="158" />
+        <location filename="../../kitstation/ui/wizard.py" line="153" />
         <source>Order reference:</source>
         <translation>Order reference:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="160" />
+        <location filename="../../kitstation/ui/wizard.py" line="155" />
         <source>iPhone / iPad</source>
         <translation>iPhone / iPad</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="162" />
+        <location filename="../../kitstation/ui/wizard.py" line="157" />
         <source>Samsung Galaxy (Android)</source>
         <translation>Samsung Galaxy (Android)</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="168" />
+        <location filename="../../kitstation/ui/wizard.py" line="163" />
         <source>Manual configuration: make the device DEP (Add to DEP, supervise)</source>
         <translation>Manual configuration: make the device DEP (Add to DEP, supervise)</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="169" />
+        <location filename="../../kitstation/ui/wizard.py" line="164" />
         <source>Already a DEP device: check and record its cloud configuration</source>
         <translation>Already a DEP device: check and record its cloud configuration</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="170" />
+        <location filename="../../kitstation/ui/wizard.py" line="165" />
         <source>Supervise only (not DEP); the device enrolls via Remote Management</source>
         <translation>Supervise only (not DEP); the device enrolls via Remote Management</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="171" />
+        <location filename="../../kitstation/ui/wizard.py" line="166" />
         <source>Direct MDM profile install (unsupervised; user confirms)</source>
         <translation>Direct MDM profile install (unsupervised; user confirms)</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="193" />
+        <location filename="../../kitstation/ui/wizard.py" line="188" />
         <source>Blueprint name: must not be empty</source>
         <translation>Blueprint name: must not be empty</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="195" />
+        <location filename="../../kitstation/ui/wizard.py" line="190" />
         <source>Choose at least one platform</source>
         <translation>Choose at least one platform</translation>
     </message>
@@ -582,68 +595,68 @@
 <context>
     <name>NetworkPage</name>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="511" />
-        <location filename="../../kitstation/ui/wizard.py" line="551" />
+        <location filename="../../kitstation/ui/wizard.py" line="506" />
+        <location filename="../../kitstation/ui/wizard.py" line="546" />
         <source>Network profile</source>
         <translation>Network profile</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="512" />
+        <location filename="../../kitstation/ui/wizard.py" line="507" />
         <source>The Wi-Fi the devices join during setup.</source>
         <translation>The Wi-Fi the devices join during setup.</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="514" />
+        <location filename="../../kitstation/ui/wizard.py" line="509" />
         <source>No network profile</source>
         <translation>No network profile</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="515" />
+        <location filename="../../kitstation/ui/wizard.py" line="510" />
         <source>Wi-Fi network:</source>
         <translation>Wi-Fi network:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="516" />
+        <location filename="../../kitstation/ui/wizard.py" line="511" />
         <source>Import a network profile (.mobileconfig):</source>
         <translation>Import a network profile (.mobileconfig):</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="525" />
+        <location filename="../../kitstation/ui/wizard.py" line="520" />
         <source>Hidden network</source>
         <translation>Hidden network</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="526" />
+        <location filename="../../kitstation/ui/wizard.py" line="521" />
         <source>Join automatically</source>
         <translation>Join automatically</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="528" />
+        <location filename="../../kitstation/ui/wizard.py" line="523" />
         <source>Network name (SSID):</source>
         <translation>Network name (SSID):</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="529" />
+        <location filename="../../kitstation/ui/wizard.py" line="524" />
         <source>Security:</source>
         <translation>Security:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="530" />
+        <location filename="../../kitstation/ui/wizard.py" line="525" />
         <source>Password secret name:</source>
         <translation>Password secret name:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="534" />
+        <location filename="../../kitstation/ui/wizard.py" line="529" />
         <source>The Wi-Fi password is not written into the blueprint: it is asked for when the batch starts and kept only in memory.</source>
         <translation>The Wi-Fi password is not written into the blueprint: it is asked for when the batch starts and kept only in memory.</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="542" />
+        <location filename="../../kitstation/ui/wizard.py" line="537" />
         <source>Browse…</source>
         <translation>Browse…</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="575" />
+        <location filename="../../kitstation/ui/wizard.py" line="570" />
         <source>Network profile: file not found</source>
         <translation>Network profile: file not found</translation>
     </message>
@@ -651,97 +664,97 @@
 <context>
     <name>OptionsPage</name>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="207" />
+        <location filename="../../kitstation/ui/wizard.py" line="202" />
         <source>Prepare options</source>
         <translation>Prepare options</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="208" />
+        <location filename="../../kitstation/ui/wizard.py" line="203" />
         <source>As in Apple Configurator's Prepare. Prepare erases the device.</source>
         <translation>As in Apple Configurator's Prepare. Prepare erases the device.</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="210" />
+        <location filename="../../kitstation/ui/wizard.py" line="205" />
         <source>Add to Device Enrollment Program (DEP)</source>
         <translation>Add to Device Enrollment Program (DEP)</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="211" />
+        <location filename="../../kitstation/ui/wizard.py" line="206" />
         <source>Activate and complete enrollment</source>
         <translation>Activate and complete enrollment</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="212" />
+        <location filename="../../kitstation/ui/wizard.py" line="207" />
         <source>Supervise devices</source>
         <translation>Supervise devices</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="213" />
+        <location filename="../../kitstation/ui/wizard.py" line="208" />
         <source>Allow devices to pair with other computers</source>
         <translation>Allow devices to pair with other computers</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="214" />
+        <location filename="../../kitstation/ui/wizard.py" line="209" />
         <source>Enable Shared iPad</source>
         <translation>Enable Shared iPad</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="215" />
+        <location filename="../../kitstation/ui/wizard.py" line="210" />
         <source>Erase the device first</source>
         <translation>Erase the device first</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="219" />
+        <location filename="../../kitstation/ui/wizard.py" line="214" />
         <source>MDM enrollment profile (.mobileconfig):</source>
         <translation>MDM enrollment profile (.mobileconfig):</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="222" />
+        <location filename="../../kitstation/ui/wizard.py" line="217" />
         <source>Browse…</source>
         <translation>Browse…</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="234" />
+        <location filename="../../kitstation/ui/wizard.py" line="229" />
         <source>MDM enrollment profile</source>
         <translation>MDM enrollment profile</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="250" />
+        <location filename="../../kitstation/ui/wizard.py" line="245" />
         <source>The station does the device side exactly as Configurator does. Assigning the serial to your MDM server in Apple Business Manager is done there afterwards: the device is recorded as awaiting ABM assignment.</source>
         <translation>The station does the device side exactly as Configurator does. Assigning the serial to your MDM server in Apple Business Manager is done there afterwards: the device is recorded as awaiting ABM assignment.</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="254" />
+        <location filename="../../kitstation/ui/wizard.py" line="249" />
         <source>Nothing is written to the device: the station reads and records its cloud configuration.</source>
         <translation>Nothing is written to the device: the station reads and records its cloud configuration.</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="255" />
+        <location filename="../../kitstation/ui/wizard.py" line="250" />
         <source>On the device, the Remote Management pane then applies the configuration.</source>
         <translation>On the device, the Remote Management pane then applies the configuration.</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="256" />
+        <location filename="../../kitstation/ui/wizard.py" line="251" />
         <source>The user confirms the profile installation on the device.</source>
         <translation>The user confirms the profile installation on the device.</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="278" />
+        <location filename="../../kitstation/ui/wizard.py" line="273" />
         <source>Manual configuration needs “Add to Device Enrollment Program”</source>
         <translation>Manual configuration needs “Add to Device Enrollment Program”</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="280" />
+        <location filename="../../kitstation/ui/wizard.py" line="275" />
         <source>Manual configuration needs “Supervise devices”</source>
         <translation>Manual configuration needs “Supervise devices”</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="284" />
+        <location filename="../../kitstation/ui/wizard.py" line="279" />
         <source>Direct MDM profile install needs the enrollment profile file</source>
         <translation>Direct MDM profile install needs the enrollment profile file</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="286" />
+        <location filename="../../kitstation/ui/wizard.py" line="281" />
         <source>Enrollment profile: file not found</source>
         <translation>Enrollment profile: file not found</translation>
     </message>
@@ -749,37 +762,37 @@
 <context>
     <name>OrgPage</name>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="369" />
+        <location filename="../../kitstation/ui/wizard.py" line="364" />
         <source>Organization</source>
         <translation>Organization</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="370" />
+        <location filename="../../kitstation/ui/wizard.py" line="365" />
         <source>Shown on the device as the organization that manages it.</source>
         <translation>Shown on the device as the organization that manages it.</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="375" />
+        <location filename="../../kitstation/ui/wizard.py" line="370" />
         <source>Name:</source>
         <translation>Name:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="376" />
+        <location filename="../../kitstation/ui/wizard.py" line="371" />
         <source>Department:</source>
         <translation>Department:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="377" />
+        <location filename="../../kitstation/ui/wizard.py" line="372" />
         <source>Phone:</source>
         <translation>Phone:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="378" />
+        <location filename="../../kitstation/ui/wizard.py" line="373" />
         <source>Email:</source>
         <translation>Email:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="379" />
+        <location filename="../../kitstation/ui/wizard.py" line="374" />
         <source>Address:</source>
         <translation>Address:</translation>
     </message>
@@ -787,7 +800,7 @@
 <context>
     <name>PrepareWizard</name>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="773" />
+        <location filename="../../kitstation/ui/wizard.py" line="768" />
         <source>Prepare — new blueprint</source>
         <translation>Prepare — new blueprint</translation>
     </message>
@@ -848,52 +861,52 @@
 <context>
     <name>ServerPage</name>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="301" />
+        <location filename="../../kitstation/ui/wizard.py" line="296" />
         <source>MDM server</source>
         <translation>MDM server</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="302" />
+        <location filename="../../kitstation/ui/wizard.py" line="297" />
         <source>The server definition: a name for you and the MDM vendor's enrollment URL.</source>
         <translation>The server definition: a name for you and the MDM vendor's enrollment URL.</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="306" />
+        <location filename="../../kitstation/ui/wizard.py" line="301" />
         <source>e.g. CLOMO MDM</source>
         <translation>e.g. CLOMO MDM</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="309" />
+        <location filename="../../kitstation/ui/wizard.py" line="304" />
         <source>Name:</source>
         <translation>Name:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="310" />
+        <location filename="../../kitstation/ui/wizard.py" line="305" />
         <source>Host name or URL:</source>
         <translation>Host name or URL:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="313" />
+        <location filename="../../kitstation/ui/wizard.py" line="308" />
         <source>Fetch certificates</source>
         <translation>Fetch certificates</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="319" />
+        <location filename="../../kitstation/ui/wizard.py" line="314" />
         <source>Trust anchor certificates (tick the ones the devices must trust):</source>
         <translation>Trust anchor certificates (tick the ones the devices must trust):</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="332" />
+        <location filename="../../kitstation/ui/wizard.py" line="327" />
         <source>Fetching…</source>
         <translation>Fetching…</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="338" />
+        <location filename="../../kitstation/ui/wizard.py" line="333" />
         <source>Could not fetch the certificates: %1</source>
         <translation>Could not fetch the certificates: %1</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="340" />
+        <location filename="../../kitstation/ui/wizard.py" line="335" />
         <source>%1 certificates</source>
         <translation>%1 certificates</translation>
     </message>
@@ -969,37 +982,37 @@
 <context>
     <name>SkipPage</name>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="466" />
+        <location filename="../../kitstation/ui/wizard.py" line="461" />
         <source>Setup Assistant</source>
         <translation>Setup Assistant</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="467" />
+        <location filename="../../kitstation/ui/wizard.py" line="462" />
         <source>Untick the panes the user should see; ticked panes are skipped.</source>
         <translation>Untick the panes the user should see; ticked panes are skipped.</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="470" />
+        <location filename="../../kitstation/ui/wizard.py" line="465" />
         <source>Show all</source>
         <translation>Show all</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="471" />
+        <location filename="../../kitstation/ui/wizard.py" line="466" />
         <source>Skip all</source>
         <translation>Skip all</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="479" />
+        <location filename="../../kitstation/ui/wizard.py" line="474" />
         <source>Pane</source>
         <translation>Pane</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="479" />
+        <location filename="../../kitstation/ui/wizard.py" line="474" />
         <source>Key</source>
         <translation>Key</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="479" />
+        <location filename="../../kitstation/ui/wizard.py" line="474" />
         <source>iOS</source>
         <translation>iOS</translation>
     </message>
@@ -1066,31 +1079,41 @@
         <source>Unplugged</source>
         <translation>Unplugged</translation>
     </message>
+    <message>
+        <location filename="../../kitstation/ui/bench_model.py" line="109" />
+        <source>Assign the serial to the MDM server in Apple Business Manager</source>
+        <translation>Assign the serial to the MDM server in Apple Business Manager</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/bench_model.py" line="110" />
+        <source>Approve and assign the device in the KME console</source>
+        <translation>Approve and assign the device in the KME console</translation>
+    </message>
 </context>
 <context>
     <name>SummaryPage</name>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="719" />
+        <location filename="../../kitstation/ui/wizard.py" line="714" />
         <source>Summary</source>
         <translation>Summary</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="720" />
+        <location filename="../../kitstation/ui/wizard.py" line="715" />
         <source>Check the blueprint, then save it.</source>
         <translation>Check the blueprint, then save it.</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="723" />
+        <location filename="../../kitstation/ui/wizard.py" line="718" />
         <source>Save as:</source>
         <translation>Save as:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="753" />
+        <location filename="../../kitstation/ui/wizard.py" line="748" />
         <source>Save as: give a file name ending in .toml</source>
         <translation>Save as: give a file name ending in .toml</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="760" />
+        <location filename="../../kitstation/ui/wizard.py" line="755" />
         <source>Cannot write the file: %1</source>
         <translation>Cannot write the file: %1</translation>
     </message>

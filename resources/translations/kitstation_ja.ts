@@ -4,92 +4,92 @@
 <context>
     <name>AndroidPage</name>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="585" />
+        <location filename="../../kitstation/ui/wizard.py" line="580" />
         <source>Samsung Galaxy</source>
         <translation>Samsung Galaxy</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="586" />
+        <location filename="../../kitstation/ui/wizard.py" line="581" />
         <source>Device Owner over USB, a Knox Mobile Enrollment profile, or a QR code.</source>
         <translation>USB 経由のデバイスオーナー、Knox Mobile Enrollment プロファイル、または QR コード。</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="590" />
+        <location filename="../../kitstation/ui/wizard.py" line="585" />
         <source>Device Owner over USB (adb)</source>
         <translation>USB 経由でデバイスオーナー化（adb）</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="591" />
+        <location filename="../../kitstation/ui/wizard.py" line="586" />
         <source>Knox Mobile Enrollment (KME)</source>
         <translation>Knox Mobile Enrollment（KME）</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="592" />
+        <location filename="../../kitstation/ui/wizard.py" line="587" />
         <source>QR code at the welcome screen</source>
         <translation>ようこそ画面で QR コード</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="593" />
+        <location filename="../../kitstation/ui/wizard.py" line="588" />
         <source>Method:</source>
         <translation>方式:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="602" />
+        <location filename="../../kitstation/ui/wizard.py" line="597" />
         <source>Agent APK URL:</source>
         <translation>エージェント APK の URL:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="605" />
+        <location filename="../../kitstation/ui/wizard.py" line="600" />
         <source>Browse…</source>
         <translation>参照…</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="608" />
+        <location filename="../../kitstation/ui/wizard.py" line="603" />
         <source>or agent APK file:</source>
         <translation>またはエージェント APK ファイル:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="609" />
+        <location filename="../../kitstation/ui/wizard.py" line="604" />
         <source>Agent package:</source>
         <translation>エージェントのパッケージ名:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="610" />
+        <location filename="../../kitstation/ui/wizard.py" line="605" />
         <source>Admin receiver:</source>
         <translation>管理レシーバー:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="611" />
+        <location filename="../../kitstation/ui/wizard.py" line="606" />
         <source>APK SHA-256 (optional):</source>
         <translation>APK の SHA-256（任意）:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="615" />
+        <location filename="../../kitstation/ui/wizard.py" line="610" />
         <source>KME profile name:</source>
         <translation>KME プロファイル名:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="616" />
+        <location filename="../../kitstation/ui/wizard.py" line="611" />
         <source>Company name:</source>
         <translation>会社名:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="617" />
+        <location filename="../../kitstation/ui/wizard.py" line="612" />
         <source>Custom JSON:</source>
         <translation>カスタム JSON:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="620" />
+        <location filename="../../kitstation/ui/wizard.py" line="615" />
         <source>Preview QR code</source>
         <translation>QR コードをプレビュー</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="634" />
+        <location filename="../../kitstation/ui/wizard.py" line="629" />
         <source>Agent APK</source>
         <translation>エージェント APK</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="671" />
+        <location filename="../../kitstation/ui/wizard.py" line="666" />
         <source>Agent APK: file not found</source>
         <translation>エージェント APK: ファイルが見つかりません</translation>
     </message>
@@ -97,7 +97,7 @@
 <context>
     <name>BenchController</name>
     <message>
-        <location filename="../../kitstation/ui/controller.py" line="174" />
+        <location filename="../../kitstation/ui/controller.py" line="182" />
         <source>Start the bench before scanning box labels.</source>
         <translation>箱ラベルをスキャンする前にベンチを開始してください。</translation>
     </message>
@@ -151,32 +151,37 @@
     </message>
     <message>
         <location filename="../../kitstation/ui/bench_view.py" line="155" />
+        <source>Awaiting ABM/KME</source>
+        <translation>ABM／KME 待ち</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/bench_view.py" line="156" />
         <source>Failed</source>
         <translation>失敗</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="156" />
+        <location filename="../../kitstation/ui/bench_view.py" line="157" />
         <source>Per hour</source>
         <translation>台／時</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="168" />
+        <location filename="../../kitstation/ui/bench_view.py" line="169" />
         <source>No devices attached. Plug devices into the hubs, or try the simulated bench.</source>
         <translation>デバイスが接続されていません。ハブにデバイスを接続するか、シミュレーションのベンチをお試しください。</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="171" />
+        <location filename="../../kitstation/ui/bench_view.py" line="172" />
         <source>Start the simulated bench</source>
         <translation>シミュレーションのベンチを開始</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="204" />
         <location filename="../../kitstation/ui/bench_view.py" line="205" />
+        <location filename="../../kitstation/ui/bench_view.py" line="206" />
         <source>(none)</source>
         <translation>（なし）</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="207" />
+        <location filename="../../kitstation/ui/bench_view.py" line="208" />
         <source>Blueprint — iOS: %1  |  Android: %2</source>
         <translation>ブループリント — iOS: %1  |  Android: %2</translation>
     </message>
@@ -184,9 +189,17 @@
 <context>
     <name>ErrorReporter</name>
     <message>
-        <location filename="../../kitstation/ui/errors.py" line="67" />
+        <location filename="../../kitstation/ui/errors.py" line="64" />
         <source>Something went wrong: %1. The station keeps running; details are in the log file %2.</source>
         <translation>問題が発生しました: %1。ステーションは動作を続けます。詳細はログファイル %2 にあります。</translation>
+    </message>
+</context>
+<context>
+    <name>GuiSecrets</name>
+    <message>
+        <location filename="../../kitstation/ui/secrets.py" line="52" />
+        <source>Secret needed</source>
+        <translation>秘密情報の入力</translation>
     </message>
 </context>
 <context>
@@ -333,58 +346,58 @@
 <context>
     <name>IdentityPage</name>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="399" />
-        <location filename="../../kitstation/ui/wizard.py" line="441" />
+        <location filename="../../kitstation/ui/wizard.py" line="394" />
+        <location filename="../../kitstation/ui/wizard.py" line="436" />
         <source>Supervision identity</source>
         <translation>監督用 ID</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="400" />
+        <location filename="../../kitstation/ui/wizard.py" line="395" />
         <source>Generate a new supervision identity or choose an existing one.</source>
         <translation>新しい監督用 ID を生成するか、既存の ID を選択します。</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="402" />
+        <location filename="../../kitstation/ui/wizard.py" line="397" />
         <source>Generate a new supervision identity (kept in the station's store)</source>
         <translation>新しい監督用 ID を生成（ステーションの ID ストアに保管）</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="403" />
+        <location filename="../../kitstation/ui/wizard.py" line="398" />
         <source>Choose an existing supervision identity (.p12 file)</source>
         <translation>既存の監督用 ID を選択（.p12 ファイル）</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="408" />
+        <location filename="../../kitstation/ui/wizard.py" line="403" />
         <source>e.g. acme-supervision</source>
         <translation>例: acme-supervision</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="409" />
+        <location filename="../../kitstation/ui/wizard.py" line="404" />
         <source>Identity name:</source>
         <translation>ID 名:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="415" />
+        <location filename="../../kitstation/ui/wizard.py" line="410" />
         <source>Browse…</source>
         <translation>参照…</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="421" />
+        <location filename="../../kitstation/ui/wizard.py" line="416" />
         <source>Passphrase secret name:</source>
         <translation>パスフレーズのシークレット名:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="424" />
+        <location filename="../../kitstation/ui/wizard.py" line="419" />
         <source>The passphrase is never saved: the station asks for it when the batch starts.</source>
         <translation>パスフレーズは保存されません。バッチ開始時にステーションが入力を求めます。</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="457" />
+        <location filename="../../kitstation/ui/wizard.py" line="452" />
         <source>Give an identity name or choose a file</source>
         <translation>ID 名を入力するか、ファイルを選択してください</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="459" />
+        <location filename="../../kitstation/ui/wizard.py" line="454" />
         <source>Supervision identity: file not found</source>
         <translation>監督用 ID: ファイルが見つかりません</translation>
     </message>
@@ -420,88 +433,88 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="52" />
+        <location filename="../../kitstation/ui/main_window.py" line="53" />
         <source>KitStation — kitting station</source>
         <translation>KitStation — キッティングステーション</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="62" />
+        <location filename="../../kitstation/ui/main_window.py" line="63" />
         <source>Bench</source>
         <translation>ベンチ</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="63" />
-        <location filename="../../kitstation/ui/main_window.py" line="81" />
+        <location filename="../../kitstation/ui/main_window.py" line="64" />
+        <location filename="../../kitstation/ui/main_window.py" line="82" />
         <source>History</source>
         <translation>履歴</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="68" />
+        <location filename="../../kitstation/ui/main_window.py" line="69" />
         <source>&amp;Station</source>
         <translation>ステーション(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="69" />
+        <location filename="../../kitstation/ui/main_window.py" line="70" />
         <source>Start the bench</source>
         <translation>ベンチを開始</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="71" />
+        <location filename="../../kitstation/ui/main_window.py" line="72" />
         <source>Start a simulated bench (8 devices)</source>
         <translation>シミュレーションのベンチを開始（8 台）</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="73" />
+        <location filename="../../kitstation/ui/main_window.py" line="74" />
         <source>Stop the bench</source>
         <translation>ベンチを停止</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="75" />
+        <location filename="../../kitstation/ui/main_window.py" line="76" />
         <source>Settings…</source>
         <translation>設定…</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="76" />
+        <location filename="../../kitstation/ui/main_window.py" line="77" />
         <source>Quit</source>
         <translation>終了</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="77" />
+        <location filename="../../kitstation/ui/main_window.py" line="78" />
         <source>&amp;Blueprints</source>
         <translation>ブループリント(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="78" />
+        <location filename="../../kitstation/ui/main_window.py" line="79" />
         <source>New blueprint (Prepare wizard)…</source>
         <translation>新規ブループリント（準備アシスタント）…</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="79" />
+        <location filename="../../kitstation/ui/main_window.py" line="80" />
         <source>Blueprint library…</source>
         <translation>ブループリントライブラリ…</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="80" />
+        <location filename="../../kitstation/ui/main_window.py" line="81" />
         <source>&amp;Log</source>
         <translation>ログ(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="82" />
+        <location filename="../../kitstation/ui/main_window.py" line="83" />
         <source>Export a report…</source>
         <translation>レポートを書き出す…</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="122" />
+        <location filename="../../kitstation/ui/main_window.py" line="123" />
         <source>Simulated bench: these devices are not real (demo and training).</source>
         <translation>シミュレーションのベンチ: これらは実機ではありません（デモ・研修用）。</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="133" />
+        <location filename="../../kitstation/ui/main_window.py" line="134" />
         <source>No devices found. Plug devices into the hubs, or start the simulated bench to see the station work without hardware.</source>
         <translation>デバイスが見つかりません。ハブにデバイスを接続するか、シミュレーションのベンチを開始すると実機なしで動作を確認できます。</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="153" />
+        <location filename="../../kitstation/ui/main_window.py" line="154" />
         <source>The station could not start: %1. Check the database setting and the USB connections, then press Start again.</source>
         <translation>ステーションを開始できませんでした: %1。データベースの設定と USB 接続を確認してから、もう一度「開始」を押してください。</translation>
     </message>
@@ -509,72 +522,72 @@
 <context>
     <name>MethodPage</name>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="148" />
+        <location filename="../../kitstation/ui/wizard.py" line="143" />
         <source>Preparation method</source>
         <translation>準備方法</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="149" />
+        <location filename="../../kitstation/ui/wizard.py" line="144" />
         <source>Choose the platforms and how the devices come under MDM.</source>
         <translation>対象のプラットフォームと、デバイスを MDM の管理下に置く方法を選択します。</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="153" />
+        <location filename="../../kitstation/ui/wizard.py" line="148" />
         <source>e.g. CLOMO batch for ACME</source>
         <translation>例: ACME 社向け CLOMO バッチ</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="154" />
+        <location filename="../../kitstation/ui/wizard.py" line="149" />
         <source>Blueprint name:</source>
         <translation>ブループリント名:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="156" />
+        <location filename="../../kitstation/ui/wizard.py" line="151" />
         <source>Customer:</source>
         <translation>顧客:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="158" />
+        <location filename="../../kitstation/ui/wizard.py" line="153" />
         <source>Order reference:</source>
         <translation>注文番号:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="160" />
+        <location filename="../../kitstation/ui/wizard.py" line="155" />
         <source>iPhone / iPad</source>
         <translation>iPhone／iPad</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="162" />
+        <location filename="../../kitstation/ui/wizard.py" line="157" />
         <source>Samsung Galaxy (Android)</source>
         <translation>Samsung Galaxy（Android）</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="168" />
+        <location filename="../../kitstation/ui/wizard.py" line="163" />
         <source>Manual configuration: make the device DEP (Add to DEP, supervise)</source>
         <translation>手動構成: デバイスを DEP にする（DEP に追加、監督）</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="169" />
+        <location filename="../../kitstation/ui/wizard.py" line="164" />
         <source>Already a DEP device: check and record its cloud configuration</source>
         <translation>DEP 登録済みデバイス: クラウド構成を確認して記録する</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="170" />
+        <location filename="../../kitstation/ui/wizard.py" line="165" />
         <source>Supervise only (not DEP); the device enrolls via Remote Management</source>
         <translation>監督のみ（DEP なし）: デバイスはリモートマネジメントで登録</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="171" />
+        <location filename="../../kitstation/ui/wizard.py" line="166" />
         <source>Direct MDM profile install (unsupervised; user confirms)</source>
         <translation>MDM プロファイルを直接インストール（非監督、ユーザーが承認）</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="193" />
+        <location filename="../../kitstation/ui/wizard.py" line="188" />
         <source>Blueprint name: must not be empty</source>
         <translation>ブループリント名: 空にはできません</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="195" />
+        <location filename="../../kitstation/ui/wizard.py" line="190" />
         <source>Choose at least one platform</source>
         <translation>プラットフォームを 1 つ以上選択してください</translation>
     </message>
@@ -582,68 +595,68 @@
 <context>
     <name>NetworkPage</name>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="511" />
-        <location filename="../../kitstation/ui/wizard.py" line="551" />
+        <location filename="../../kitstation/ui/wizard.py" line="506" />
+        <location filename="../../kitstation/ui/wizard.py" line="546" />
         <source>Network profile</source>
         <translation>ネットワークプロファイル</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="512" />
+        <location filename="../../kitstation/ui/wizard.py" line="507" />
         <source>The Wi-Fi the devices join during setup.</source>
         <translation>セットアップ中にデバイスが接続する Wi-Fi。</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="514" />
+        <location filename="../../kitstation/ui/wizard.py" line="509" />
         <source>No network profile</source>
         <translation>ネットワークプロファイルなし</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="515" />
+        <location filename="../../kitstation/ui/wizard.py" line="510" />
         <source>Wi-Fi network:</source>
         <translation>Wi-Fi ネットワーク:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="516" />
+        <location filename="../../kitstation/ui/wizard.py" line="511" />
         <source>Import a network profile (.mobileconfig):</source>
         <translation>ネットワークプロファイルを読み込む（.mobileconfig）:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="525" />
+        <location filename="../../kitstation/ui/wizard.py" line="520" />
         <source>Hidden network</source>
         <translation>非公開ネットワーク</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="526" />
+        <location filename="../../kitstation/ui/wizard.py" line="521" />
         <source>Join automatically</source>
         <translation>自動接続</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="528" />
+        <location filename="../../kitstation/ui/wizard.py" line="523" />
         <source>Network name (SSID):</source>
         <translation>ネットワーク名（SSID）:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="529" />
+        <location filename="../../kitstation/ui/wizard.py" line="524" />
         <source>Security:</source>
         <translation>セキュリティ:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="530" />
+        <location filename="../../kitstation/ui/wizard.py" line="525" />
         <source>Password secret name:</source>
         <translation>パスワードのシークレット名:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="534" />
+        <location filename="../../kitstation/ui/wizard.py" line="529" />
         <source>The Wi-Fi password is not written into the blueprint: it is asked for when the batch starts and kept only in memory.</source>
         <translation>Wi-Fi パスワードはブループリントに書き込まれません。バッチ開始時に入力を求め、メモリ上にのみ保持します。</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="542" />
+        <location filename="../../kitstation/ui/wizard.py" line="537" />
         <source>Browse…</source>
         <translation>参照…</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="575" />
+        <location filename="../../kitstation/ui/wizard.py" line="570" />
         <source>Network profile: file not found</source>
         <translation>ネットワークプロファイル: ファイルが見つかりません</translation>
     </message>
@@ -651,97 +664,97 @@
 <context>
     <name>OptionsPage</name>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="207" />
+        <location filename="../../kitstation/ui/wizard.py" line="202" />
         <source>Prepare options</source>
         <translation>準備オプション</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="208" />
+        <location filename="../../kitstation/ui/wizard.py" line="203" />
         <source>As in Apple Configurator's Prepare. Prepare erases the device.</source>
         <translation>Apple Configurator の「準備」と同じです。準備するとデバイスは消去されます。</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="210" />
+        <location filename="../../kitstation/ui/wizard.py" line="205" />
         <source>Add to Device Enrollment Program (DEP)</source>
         <translation>Device Enrollment Program（DEP）に追加</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="211" />
+        <location filename="../../kitstation/ui/wizard.py" line="206" />
         <source>Activate and complete enrollment</source>
         <translation>アクティベートして登録を完了</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="212" />
+        <location filename="../../kitstation/ui/wizard.py" line="207" />
         <source>Supervise devices</source>
         <translation>デバイスを監督</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="213" />
+        <location filename="../../kitstation/ui/wizard.py" line="208" />
         <source>Allow devices to pair with other computers</source>
         <translation>ほかのコンピュータとのペアリングを許可</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="214" />
+        <location filename="../../kitstation/ui/wizard.py" line="209" />
         <source>Enable Shared iPad</source>
         <translation>共有 iPad を有効にする</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="215" />
+        <location filename="../../kitstation/ui/wizard.py" line="210" />
         <source>Erase the device first</source>
         <translation>最初にデバイスを消去</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="219" />
+        <location filename="../../kitstation/ui/wizard.py" line="214" />
         <source>MDM enrollment profile (.mobileconfig):</source>
         <translation>MDM 登録プロファイル（.mobileconfig）:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="222" />
+        <location filename="../../kitstation/ui/wizard.py" line="217" />
         <source>Browse…</source>
         <translation>参照…</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="234" />
+        <location filename="../../kitstation/ui/wizard.py" line="229" />
         <source>MDM enrollment profile</source>
         <translation>MDM 登録プロファイル</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="250" />
+        <location filename="../../kitstation/ui/wizard.py" line="245" />
         <source>The station does the device side exactly as Configurator does. Assigning the serial to your MDM server in Apple Business Manager is done there afterwards: the device is recorded as awaiting ABM assignment.</source>
         <translation>ステーションはデバイス側の作業を Configurator と同じように行います。Apple Business Manager でシリアル番号を MDM サーバに割り当てる作業はその後 ABM で行います。デバイスは「ABM 割り当て待ち」として記録されます。</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="254" />
+        <location filename="../../kitstation/ui/wizard.py" line="249" />
         <source>Nothing is written to the device: the station reads and records its cloud configuration.</source>
         <translation>デバイスには何も書き込みません。ステーションはクラウド構成を読み取って記録します。</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="255" />
+        <location filename="../../kitstation/ui/wizard.py" line="250" />
         <source>On the device, the Remote Management pane then applies the configuration.</source>
         <translation>その後、デバイスの「リモートマネジメント」画面で構成が適用されます。</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="256" />
+        <location filename="../../kitstation/ui/wizard.py" line="251" />
         <source>The user confirms the profile installation on the device.</source>
         <translation>ユーザーがデバイス上でプロファイルのインストールを承認します。</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="278" />
+        <location filename="../../kitstation/ui/wizard.py" line="273" />
         <source>Manual configuration needs “Add to Device Enrollment Program”</source>
         <translation>手動構成には「Device Enrollment Program に追加」が必要です</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="280" />
+        <location filename="../../kitstation/ui/wizard.py" line="275" />
         <source>Manual configuration needs “Supervise devices”</source>
         <translation>手動構成には「デバイスを監督」が必要です</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="284" />
+        <location filename="../../kitstation/ui/wizard.py" line="279" />
         <source>Direct MDM profile install needs the enrollment profile file</source>
         <translation>MDM プロファイルの直接インストールには登録プロファイルのファイルが必要です</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="286" />
+        <location filename="../../kitstation/ui/wizard.py" line="281" />
         <source>Enrollment profile: file not found</source>
         <translation>登録プロファイル: ファイルが見つかりません</translation>
     </message>
@@ -749,37 +762,37 @@
 <context>
     <name>OrgPage</name>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="369" />
+        <location filename="../../kitstation/ui/wizard.py" line="364" />
         <source>Organization</source>
         <translation>組織</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="370" />
+        <location filename="../../kitstation/ui/wizard.py" line="365" />
         <source>Shown on the device as the organization that manages it.</source>
         <translation>デバイスを管理する組織としてデバイスに表示されます。</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="375" />
+        <location filename="../../kitstation/ui/wizard.py" line="370" />
         <source>Name:</source>
         <translation>名前:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="376" />
+        <location filename="../../kitstation/ui/wizard.py" line="371" />
         <source>Department:</source>
         <translation>部署:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="377" />
+        <location filename="../../kitstation/ui/wizard.py" line="372" />
         <source>Phone:</source>
         <translation>電話番号:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="378" />
+        <location filename="../../kitstation/ui/wizard.py" line="373" />
         <source>Email:</source>
         <translation>メール:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="379" />
+        <location filename="../../kitstation/ui/wizard.py" line="374" />
         <source>Address:</source>
         <translation>住所:</translation>
     </message>
@@ -787,7 +800,7 @@
 <context>
     <name>PrepareWizard</name>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="773" />
+        <location filename="../../kitstation/ui/wizard.py" line="768" />
         <source>Prepare — new blueprint</source>
         <translation>準備 — 新規ブループリント</translation>
     </message>
@@ -848,52 +861,52 @@
 <context>
     <name>ServerPage</name>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="301" />
+        <location filename="../../kitstation/ui/wizard.py" line="296" />
         <source>MDM server</source>
         <translation>MDM サーバ</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="302" />
+        <location filename="../../kitstation/ui/wizard.py" line="297" />
         <source>The server definition: a name for you and the MDM vendor's enrollment URL.</source>
         <translation>サーバ定義: 識別用の名前と、MDM ベンダーの登録 URL。</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="306" />
+        <location filename="../../kitstation/ui/wizard.py" line="301" />
         <source>e.g. CLOMO MDM</source>
         <translation>例: CLOMO MDM</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="309" />
+        <location filename="../../kitstation/ui/wizard.py" line="304" />
         <source>Name:</source>
         <translation>名前:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="310" />
+        <location filename="../../kitstation/ui/wizard.py" line="305" />
         <source>Host name or URL:</source>
         <translation>ホスト名または URL:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="313" />
+        <location filename="../../kitstation/ui/wizard.py" line="308" />
         <source>Fetch certificates</source>
         <translation>証明書を取得</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="319" />
+        <location filename="../../kitstation/ui/wizard.py" line="314" />
         <source>Trust anchor certificates (tick the ones the devices must trust):</source>
         <translation>信頼されたアンカー証明書（デバイスに信頼させる証明書にチェック）:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="332" />
+        <location filename="../../kitstation/ui/wizard.py" line="327" />
         <source>Fetching…</source>
         <translation>取得中…</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="338" />
+        <location filename="../../kitstation/ui/wizard.py" line="333" />
         <source>Could not fetch the certificates: %1</source>
         <translation>証明書を取得できませんでした: %1</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="340" />
+        <location filename="../../kitstation/ui/wizard.py" line="335" />
         <source>%1 certificates</source>
         <translation>証明書 %1 件</translation>
     </message>
@@ -969,37 +982,37 @@
 <context>
     <name>SkipPage</name>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="466" />
+        <location filename="../../kitstation/ui/wizard.py" line="461" />
         <source>Setup Assistant</source>
         <translation>設定アシスタント</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="467" />
+        <location filename="../../kitstation/ui/wizard.py" line="462" />
         <source>Untick the panes the user should see; ticked panes are skipped.</source>
         <translation>ユーザーに表示する画面のチェックを外してください。チェックした画面はスキップされます。</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="470" />
+        <location filename="../../kitstation/ui/wizard.py" line="465" />
         <source>Show all</source>
         <translation>すべて表示</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="471" />
+        <location filename="../../kitstation/ui/wizard.py" line="466" />
         <source>Skip all</source>
         <translation>すべてスキップ</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="479" />
+        <location filename="../../kitstation/ui/wizard.py" line="474" />
         <source>Pane</source>
         <translation>画面</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="479" />
+        <location filename="../../kitstation/ui/wizard.py" line="474" />
         <source>Key</source>
         <translation>キー</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="479" />
+        <location filename="../../kitstation/ui/wizard.py" line="474" />
         <source>iOS</source>
         <translation>iOS</translation>
     </message>
@@ -1066,31 +1079,41 @@
         <source>Unplugged</source>
         <translation>取り外し済み</translation>
     </message>
+    <message>
+        <location filename="../../kitstation/ui/bench_model.py" line="109" />
+        <source>Assign the serial to the MDM server in Apple Business Manager</source>
+        <translation>Apple Business Manager でシリアル番号を MDM サーバに割り当ててください</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/bench_model.py" line="110" />
+        <source>Approve and assign the device in the KME console</source>
+        <translation>KME コンソールでデバイスを承認し、プロファイルを割り当ててください</translation>
+    </message>
 </context>
 <context>
     <name>SummaryPage</name>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="719" />
+        <location filename="../../kitstation/ui/wizard.py" line="714" />
         <source>Summary</source>
         <translation>概要</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="720" />
+        <location filename="../../kitstation/ui/wizard.py" line="715" />
         <source>Check the blueprint, then save it.</source>
         <translation>ブループリントを確認して保存します。</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="723" />
+        <location filename="../../kitstation/ui/wizard.py" line="718" />
         <source>Save as:</source>
         <translation>保存先:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="753" />
+        <location filename="../../kitstation/ui/wizard.py" line="748" />
         <source>Save as: give a file name ending in .toml</source>
         <translation>保存先: .toml で終わるファイル名を指定してください</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="760" />
+        <location filename="../../kitstation/ui/wizard.py" line="755" />
         <source>Cannot write the file: %1</source>
         <translation>ファイルを書き込めません: %1</translation>
     </message>

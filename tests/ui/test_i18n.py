@@ -33,7 +33,8 @@ ALLOWED = {
     "Device", "Program", "Owner", "iPhone", "iPad", "ID", "Apple", "Configurator", "Touch", "Face", "Pay", "Siri",
     "True", "Tone", "App", "iCloud", "Watch", "Intelligence", "SQLite", "acme", "supervision", "CLOMO", "ACME",
     "mobileconfig", "toml", "WPA2", "WPA3", "WPA", "WEP", "Any", "None", "English", "Hub", "com", "example",
-    "agent", "AdminReceiver", "https", "mdm", "customer", "p12", "pfx", "pem", "apk",
+    "agent", "AdminReceiver", "https", "mdm", "customer", "p12", "pfx", "pem", "apk", "Account", "Store",
+    "iMessage", "FaceTime", "Business", "Manager", "SIM",
 }
 
 
