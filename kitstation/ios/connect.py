@@ -143,6 +143,18 @@ class Connector:
             raise UserActionRequired(UserAction.UNLOCK) from None
         except ProfileError as exc:
             raise PermanentError(device_error(exc), code="device_refused") from None
+        except asyncio.CancelledError:
+            task = asyncio.current_task()
+            if task is None or task.cancelling():
+                raise  # a real cancellation of this run: let it through
+            # pymobiledevice3 closing a socket the device aborted can surface the stream's
+            # cancelled close-waiter as a CancelledError nobody asked for: it is a lost link.
+            if await self.attached(udid):
+                raise TransientError(
+                    Text("The connection to the device was lost", "デバイスとの接続が切れました"),
+                    code="connection_lost",
+                ) from None
+            raise DeviceGone() from None
         except CONNECTION_ERRORS:
             if await self.attached(udid):
                 raise TransientError(
