@@ -117,7 +117,7 @@ async def run_batch(env: dict[str, str], n: int, blueprints: dict[Platform, Any]
         limits={"erase": 1000, "apk_download": 1000, "install": 1000},
         max_active={Platform.IOS: 1000, Platform.ANDROID: 1000},
     )
-    bench = station.bench(config, secrets=DictSecrets({"wifi_password": "bench-password", "wifi": "bench-password"}))
+    bench = station.bench(config, secrets=DictSecrets({"kitting_wifi": "bench-password"}))
     stop = asyncio.Event()
     lags: list[float] = []
     cpu0 = time.process_time()
@@ -229,6 +229,14 @@ def main() -> int:
     os.environ["HOME"] = str(work / "home")
     os.environ["KITSTATION_DATA_DIR"] = str(work / "data")
     (work / "home").mkdir()
+    if args.ios:
+        # The example blueprint signs with the station identity "acme-kitting": make one here.
+        from kitstation.ios.identities import IdentityStore
+
+        bp = blueprints[Platform.IOS]
+        ident = bp.ios.supervision_identity if bp.ios is not None else None
+        if ident is not None and ident.name:
+            IdentityStore().generate(ident.name, "KitStation Bench")
     results: dict[str, Any] = {"speed": args.speed}
     try:
         # The slowest device alone: one of each platform, each by itself.

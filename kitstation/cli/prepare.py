@@ -153,9 +153,8 @@ def _line(bench: Bench, e: Event, lang: str) -> str | None:
     label = v.label if v else e.slot
     if isinstance(e, DeviceIdentified):
         d = e.device
-        return (
-            f"[{label}] {d.marketing_name or d.model_id} {d.serial or d.key} iOS/Android {d.os_version or ''}".rstrip()
-        )
+        os_name = "iOS" if d.platform == Platform.IOS else "Android"
+        return f"[{label}] {d.marketing_name or d.model_id} {d.serial or d.key} {os_name} {d.os_version or ''}".rstrip()
     if isinstance(e, WaitingForUser):
         return f"[{label}] {e.reason.get(lang)}"  # type: ignore[arg-type]
     if isinstance(e, StepStarted):
