@@ -5,7 +5,6 @@ from __future__ import annotations
 import plistlib
 from pathlib import Path
 
-from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
 from kitstation.core.domain import RunStatus
@@ -204,7 +203,6 @@ async def test_direct_profile_waits_for_the_user(
     assert await task == RunStatus.OK, last_steps(kitlog)
     assert [s[0] for s in last_steps(kitlog)] == ["ios.enroll_profile", "ios.verify"]
     assert plistlib.loads(enroll)["PayloadIdentifier"] in [p["PayloadIdentifier"] for p in sim_dev.profiles]
-    assert x509  # imported for the anchor helper
 
 
 async def test_dep_method_on_a_set_up_device_says_erase_first_or_erases(
@@ -228,3 +226,49 @@ async def test_dep_method_on_a_set_up_device_says_erase_first_or_erases(
         assert kitlog.device_row(kitlog.upsert_device(device))["external_state"] == "abm_assigned"
     finally:
         await adapter.aclose()
+
+
+async def test_imported_wifi_and_signed_extra_profile_installed_silently(
+    ios_sim: IOSSimulatorThread, adapter: IOSAdapter, kitlog: KitLog, tmp_path: Path
+) -> None:
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.serialization import pkcs7
+
+    from kitstation.ios.profiles import wifi_profile
+
+    (tmp_path / "wifi.mobileconfig").write_bytes(wifi_profile("imported-net", "WPA2", "imported-pass"))
+    signer, key = generate_identity("Profile Signer")
+    extra = build_profile(
+        [
+            {
+                "PayloadType": "com.apple.webClip.managed",
+                "PayloadVersion": 1,
+                "PayloadIdentifier": "jp.acme.clip.p",
+                "PayloadUUID": "0D1C2B3A-0000-4000-8000-00000000000A",
+                "URL": "https://portal.acme.example/",
+                "Label": "Portal",
+            }
+        ],
+        identifier="jp.acme.clip",
+        display_name="Portal",
+    )
+    signed = (
+        pkcs7.PKCS7SignatureBuilder()
+        .set_data(extra)
+        .add_signer(signer, key, hashes.SHA256())
+        .sign(serialization.Encoding.DER, [pkcs7.PKCS7Options.Binary])
+    )
+    (tmp_path / "portal-signed.mobileconfig").write_bytes(signed)
+    bp = blueprint(
+        tmp_path,
+        'name = "imported"\n[ios]\nmethod = "supervise"\nwifi_profile = "wifi.mobileconfig"\n'
+        'profiles = ["portal-signed.mobileconfig"]\n[ios.mdm_server]\nname = "m"\nurl = "https://mdm.example.jp/"\n',
+    )
+    sim_dev = ios_sim.plug()
+    device = await adapter.identify(sim_dev.udid)
+    assert await run(adapter, kitlog, device, bp) == RunStatus.OK, last_steps(kitlog)
+    assert [s[0] for s in last_steps(kitlog)][-3:] == ["ios.profile.wifi", "ios.profile.1", "ios.verify"]
+    assert sorted(p["PayloadIdentifier"] for p in sim_dev.profiles) == [
+        "jp.acme.clip",
+        "jp.kitstation.wifi.imported-net",
+    ]
