@@ -63,8 +63,9 @@ async def _supervisor(ctx: StepContext, store: IdentityStore) -> tuple[Any, byte
                 spec.passphrase_secret,
                 Text("Passphrase of the supervision identity {f}", "監視ID {f} のパスフレーズ").format(f=path.name),
             )
-        cert, key = load_identity_files(path, None, passphrase)
-        keybag = store.materialize(cert, key)
+        # File reads and key parsing off the event loop: many devices run at once.
+        cert, key = await asyncio.to_thread(load_identity_files, path, None, passphrase)
+        keybag = await asyncio.to_thread(store.materialize, cert, key)
         ident_der = cert.public_bytes(serialization.Encoding.DER)
     else:
         name = spec.name if spec is not None and spec.name else DEFAULT_IDENTITY
@@ -75,7 +76,12 @@ async def _supervisor(ctx: StepContext, store: IdentityStore) -> tuple[Any, byte
                 raise
             # No identity named: like Configurator, the station makes its own on first use.
             org = opts.organization.name if opts.organization is not None else "KitStation"
-            identity = store.generate(DEFAULT_IDENTITY, org)
+            try:
+                identity = await asyncio.to_thread(store.generate, DEFAULT_IDENTITY, org)
+            except PermanentError as exc:
+                if exc.code != "identity_exists":
+                    raise
+                identity = store.get(DEFAULT_IDENTITY)  # another device's run made it just now
         keybag, ident_der = identity.keybag, identity.certificate_der
     ctx.scratch["ios.keybag"] = (keybag, ident_der)
     return keybag, ident_der
