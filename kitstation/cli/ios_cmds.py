@@ -101,8 +101,16 @@ def identity_import(args: argparse.Namespace) -> int:
         Text("Passphrase for {f}", "{f} のパスフレーズ").format(f=args.file.name),
         ask=bool(encrypted) and not args.no_passphrase,
     )
+    store = IdentityStore()
     try:
-        ident = IdentityStore().import_file(args.file, name=args.name, passphrase=passphrase, key_path=args.key)
+        try:
+            ident = store.import_file(args.file, name=args.name, passphrase=passphrase, key_path=args.key)
+        except StepError as exc:
+            if exc.code != "passphrase_needed" or args.no_passphrase or args.passphrase_env:
+                raise
+            # An encrypted PEM/DER key: only now is it known that a passphrase is needed.
+            passphrase = _secret_from(None, Text("Passphrase for {f}", "{f} のパスフレーズ").format(f=args.file.name))
+            ident = store.import_file(args.file, name=args.name, passphrase=passphrase, key_path=args.key)
     except StepError as exc:
         raise _fail(exc) from None
     print(Text("Imported {n} ({s})", "{n} をインポートしました（{s}）").format(n=ident.name, s=ident.subject))

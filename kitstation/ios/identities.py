@@ -200,6 +200,9 @@ class IdentityStore:
 
     def add(self, name: str, cert: x509.Certificate, key: PrivateKey, *, replace: bool = False) -> Identity:
         pem, meta = self._paths(name)
+        # The folder holds private keys: owner-only, like the files in it.
+        self.root.mkdir(mode=0o700, parents=True, exist_ok=True)
+        self.root.chmod(0o700)
         if pem.exists() and not replace:
             raise IdentityError(
                 Text("An identity named {n} already exists", "{n} という名前のIDは既に存在します").format(n=name),

@@ -34,6 +34,7 @@ def test_generate_identity_is_private_and_listed(tmp_path: Path) -> None:
     store = IdentityStore(tmp_path / "ids")
     ident = store.generate("bench-1", "ACME Kitting")
     assert stat.S_IMODE(os.stat(ident.keybag).st_mode) == 0o600
+    assert stat.S_IMODE(os.stat(tmp_path / "ids").st_mode) == 0o700
     assert "O=ACME Kitting" in ident.subject and ident.organization == "ACME Kitting"
     assert ident.not_after > dt.datetime.now(dt.UTC) + dt.timedelta(days=365)
     assert [i.name for i in store.list()] == ["bench-1"]
