@@ -10,6 +10,20 @@ from kitstation.blueprints.base import Section
 
 IOSMethod = Literal["dep", "manual_dep", "supervise", "direct_profile"]
 
+# The names of Apple's iOS skip keys, so `kitstation blueprint validate` catches a typo. The
+# catalogue with versions and labels is kitstation/ios/skipkeys.py (the blueprints may not import
+# the adapter); tests/ios checks that the two name the same keys.
+IOS_SKIP_KEYS: frozenset[str] = frozenset(
+    {
+        "ActionButton", "Android", "AppStore", "Appearance", "AppleID", "Biometric", "CameraButton",
+        "DeviceToDeviceMigration", "Diagnostics", "DisplayTone", "EnableLockdownMode",
+        "HomeButtonSensitivity", "Intelligence", "Keyboard", "Location", "MessagingActivationUsingPhoneNumber",
+        "OnBoarding", "Passcode", "Payment", "Privacy", "Restore", "RestoreCompleted", "SIMSetup", "Safety",
+        "ScreenTime", "Siri", "SoftwareUpdate", "SpokenLanguage", "TOS", "TermsOfAddress", "UpdateCompleted",
+        "WatchMigration", "Welcome", "Zoom", "iMessageAndFaceTime",
+    }
+)  # fmt: skip
+
 
 class Organization(Section):
     name: str = Field(min_length=1)
@@ -102,6 +116,15 @@ class IOSOptions(Section):
     profiles: list[str] = Field(default_factory=list)  # extra .mobileconfig files
     enrollment_profile: str | None = None  # method 4: MDM enrollment .mobileconfig
     verify: bool = True
+
+    @field_validator("skip_setup")
+    @classmethod
+    def _known_skip_keys(cls, value: list[str] | str) -> list[str] | str:
+        if isinstance(value, list):
+            unknown = [k for k in value if k not in IOS_SKIP_KEYS]
+            if unknown:
+                raise ValueError(f"not iOS Setup Assistant skip keys: {', '.join(unknown)}")
+        return value
 
     @model_validator(mode="after")
     def _method_rules(self) -> IOSOptions:

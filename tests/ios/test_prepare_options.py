@@ -5,10 +5,13 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+import pytest
 from cryptography.hazmat.primitives import serialization
 from pymobiledevice3.lockdown import create_using_usbmux
 from pymobiledevice3.services.mobile_config import MobileConfigService
 
+from kitstation.blueprints.ios import IOS_SKIP_KEYS
+from kitstation.blueprints.loader import BlueprintError, loads_blueprint
 from kitstation.core.domain import RunStatus
 from kitstation.ios import IOSAdapter
 from kitstation.ios.identities import generate_identity
@@ -125,16 +128,12 @@ def test_skip_keys_follow_the_ios_version() -> None:
     assert not {"All", "N/A"} & set(BY_KEY)
 
 
-async def test_unknown_skip_key_fails_before_touching_the_device(
-    ios_sim: IOSSimulatorThread, adapter: IOSAdapter, kitlog: KitLog, tmp_path: Path
-) -> None:
-    bp = blueprint(
-        tmp_path,
-        'name = "typo"\n[ios]\nmethod = "supervise"\nerase = false\nskip_setup = ["Sirri"]\n'
-        '[ios.mdm_server]\nname = "m"\nurl = "https://mdm.example.jp/"\n',
-    )
-    sim_dev = ios_sim.plug()
-    device = await adapter.identify(sim_dev.udid)
-    assert await run(adapter, kitlog, device, bp) == RunStatus.FAILED
-    assert last_steps(kitlog) == [("ios.cloud_config", "failed", "unknown_skip_key")]
-    assert sim_dev.cloud_configuration is None
+def test_unknown_skip_key_is_a_blueprint_error() -> None:
+    with pytest.raises(BlueprintError) as info:
+        loads_blueprint(
+            'name = "typo"\n[ios]\nmethod = "supervise"\nskip_setup = ["Sirri", "Siri"]\n'
+            '[ios.mdm_server]\nname = "m"\nurl = "https://mdm.example.jp/"\n'
+        )
+    assert "Sirri" in info.value.render("en") and "Sirri" in info.value.render("ja")
+    # The blueprint's list of names and the adapter's catalogue name the same keys.
+    assert set(BY_KEY) == IOS_SKIP_KEYS
