@@ -16,7 +16,6 @@ from cryptography.hazmat.primitives import serialization
 from pymobiledevice3.exceptions import CloudConfigurationAlreadyPresentError, ProfileError
 
 from kitstation.core.domain import (
-    DeviceGone,
     PermanentError,
     StepResult,
     TransientError,
@@ -501,7 +500,6 @@ __all__ = [
     "ABMHandoffStep",
     "CloudConfigStep",
     "DEPVerifyStep",
-    "DeviceGone",
     "EraseStep",
     "IOSStep",
     "InstallProfileStep",
