@@ -13,6 +13,7 @@ import datetime as dt
 import hashlib
 import json
 import re
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,6 +28,7 @@ from kitstation.core.domain import PermanentError
 from kitstation.i18n import Text
 
 PrivateKey = rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey
+_WRITE_LOCK = threading.Lock()
 
 
 class IdentityError(PermanentError):
@@ -199,6 +201,12 @@ class IdentityStore:
         return self.root / f"{slug}.pem", self.root / f"{slug}.json"
 
     def add(self, name: str, cert: x509.Certificate, key: PrivateKey, *, replace: bool = False) -> Identity:
+        # One writer at a time: runs of several devices may create the default identity at once,
+        # and two different keys under one name would leave devices supervised by a lost key.
+        with _WRITE_LOCK:
+            return self._add(name, cert, key, replace=replace)
+
+    def _add(self, name: str, cert: x509.Certificate, key: PrivateKey, *, replace: bool) -> Identity:
         pem, meta = self._paths(name)
         # The folder holds private keys: owner-only, like the files in it.
         self.root.mkdir(mode=0o700, parents=True, exist_ok=True)

@@ -272,3 +272,24 @@ async def test_imported_wifi_and_signed_extra_profile_installed_silently(
         "jp.acme.clip",
         "jp.kitstation.wifi.imported-net",
     ]
+
+
+async def test_several_devices_at_once_share_one_default_identity(
+    ios_sim: IOSSimulatorThread, adapter: IOSAdapter, kitlog: KitLog, tmp_path: Path
+) -> None:
+    import asyncio
+
+    bp = blueprint(
+        tmp_path,
+        'name = "batch"\n[ios]\nmethod = "supervise"\n[ios.organization]\nname = "ACME"\n'
+        '[ios.mdm_server]\nname = "m"\nurl = "https://mdm.example.jp/"\n',
+    )
+    sims = [ios_sim.plug() for _ in range(4)]
+    devices = [await adapter.identify(s.udid) for s in sims]
+    statuses = await asyncio.gather(*(run(adapter, kitlog, d, bp) for d in devices))
+    assert statuses == [RunStatus.OK] * 4
+    (identity,) = adapter.identities.list()
+    for s in sims:
+        cfg = s.cloud_configuration
+        assert cfg is not None and [bytes(c) for c in cfg["SupervisorHostCertificates"]] == [identity.certificate_der]
+        assert s.erase_count == 1
