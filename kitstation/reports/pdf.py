@@ -15,6 +15,7 @@ until it is saved, which is what the cap bounds.
 
 from __future__ import annotations
 
+import base64
 import json
 import math
 from datetime import UTC, datetime
@@ -48,7 +49,10 @@ MARGIN = 36.0
 ROW_H = 15.0
 TABLE_TOP = PAGE[1] - MARGIN - 40
 ROWS_PER_PAGE = int((TABLE_TOP - MARGIN - 30) // ROW_H) - 1  # minus the header row
-MANIFEST_PREFIX = "kitstation-manifest:"
+# The manifest goes into the document's Keywords as base64 of its JSON: pure ASCII, so no PDF string
+# escaping applies and verify_report finds it in the raw bytes without a PDF parser (pypdf is only a
+# development dependency).
+MANIFEST_PREFIX = "kitstation-manifest:b64:"
 
 STATUS_COLOURS = {
     "ok": colors.HexColor("#2E7D32"),
@@ -141,7 +145,8 @@ def write_pdf(job: ExportJob) -> Summary:
     man = manifest(ReportFormat.PDF, job.sel, summary.rows, digest, job.zone, job.language)
     doc.c.setSubject(" / ".join(x for x in (_customer(job, summary), _order(job, summary)) if x))
     # The manifest in the document info, where verify_report (and any PDF tool) can read it.
-    doc.c.setKeywords(MANIFEST_PREFIX + json.dumps(man, ensure_ascii=False, separators=(",", ":")))
+    encoded = base64.b64encode(json.dumps(man, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+    doc.c.setKeywords(MANIFEST_PREFIX + encoded.decode("ascii"))
     _cover(doc, summary, digest)
     _charts(doc, summary)
     _table(doc, summary, shown)

@@ -14,8 +14,10 @@ The report is valid when no check failed and the log check ran.
 
 from __future__ import annotations
 
+import base64
 import csv
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
@@ -187,20 +189,18 @@ def _read_xlsx(path: Path) -> tuple[list[dict[str, Any]], dict[str, Any] | None]
 
 
 def _read_pdf_manifest(path: Path) -> dict[str, Any] | None:
-    from pypdf import PdfReader
-
+    """The manifest from the PDF's Keywords, found in the raw bytes (the last one: a later update wins)."""
     from kitstation.reports.pdf import MANIFEST_PREFIX
 
-    try:
-        meta = PdfReader(str(path)).metadata
-    except Exception as exc:  # noqa: BLE001 - pypdf raises many types for a broken file
-        raise ReportFormatError(f"not a readable PDF: {exc}") from exc
-    keywords = str(meta.get("/Keywords") or "") if meta is not None else ""
-    if not keywords.startswith(MANIFEST_PREFIX):
+    raw = path.read_bytes()
+    if not raw.startswith(b"%PDF"):
+        raise ReportFormatError("not a PDF file")
+    found = re.findall(re.escape(MANIFEST_PREFIX.encode()) + rb"([A-Za-z0-9+/=]+)", raw)
+    if not found:
         return None
     try:
-        data = json.loads(keywords[len(MANIFEST_PREFIX) :])
-    except json.JSONDecodeError:
+        data = json.loads(base64.b64decode(found[-1], validate=True).decode("utf-8"))
+    except (ValueError, UnicodeDecodeError):
         return None
     return data if isinstance(data, dict) else None
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import csv
 import json
 import os
@@ -141,7 +142,10 @@ def test_pdf_shows_japanese_headings_counts_every_serial_and_page_numbers(kitlog
     assert any(ln.split()[1] == "4" for ln in lines if ln.split()[0] == "成功")
     meta = PdfReader(str(out)).metadata
     assert meta is not None and meta.title == "キッティング作業報告書"
-    assert res.rows_sha256 in str(meta.get("/Keywords"))
+    keywords = str(meta.get("/Keywords"))
+    assert keywords.startswith("kitstation-manifest:b64:")
+    manifest = json.loads(base64.b64decode(keywords.split(":", 2)[2]))
+    assert manifest["rows_sha256"] == res.rows_sha256 and manifest["selection"]["filter"]["order_ref"] == ORDER
 
 
 def test_pdf_in_english_with_the_builtin_cid_font(kitlog: KitLog, filled: Filled, tmp_path: Path) -> None:
