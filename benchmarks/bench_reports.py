@@ -88,7 +88,7 @@ def fill_bulk(log: KitLog, n: int, *, start: datetime | None = None, per_session
             model, name = MODELS[platform][i % 3]
             serial = f"F2L{i:09d}" if platform == "ios" else f"R58M{i:08d}"
             roll = i % 20
-            status = "failed" if roll == 7 else "waiting_external" if (roll == 3 and platform == "ios") else "ok"
+            status = "failed" if roll == 7 else "waiting_external" if roll == 4 else "ok"  # 5 % each
             t0 = base + timedelta(seconds=20 * i)
             devices.append(
                 {
