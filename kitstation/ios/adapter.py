@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -63,6 +64,10 @@ def _location(props: dict[str, Any]) -> str | None:
     if isinstance(loc, int):
         return f"0x{loc:08x}"
     return str(loc) if loc else None
+
+
+async def _pair_supervised(ld: UsbmuxLockdownClient, keybag: Path) -> None:
+    await ld.pair_supervised(keybag, timeout=0)
 
 
 class IOSAdapter:
@@ -213,13 +218,13 @@ class IOSAdapter:
     async def _pair_as_supervisor(self, udid: str) -> UsbmuxLockdownClient | None:
         """Try each supervision identity of the store; a lockdown session on success, else None."""
         for identity in self.identities.list():
-            ld = await self.connector.lockdown(udid, autopair=False)
             try:
-                await ld.pair_supervised(identity.keybag, timeout=0)
+                # Supervised pairing parses the key synchronously: off the loop (Connector.offloop).
+                await self.connector.offloop(
+                    udid, functools.partial(_pair_supervised, keybag=identity.keybag), autopair=False
+                )
             except (PairingDialogResponsePendingError, UserDeniedPairingError, LockdownError):
                 continue  # not this device's supervisor: the device still shows the dialog
-            finally:
-                await ld.close()
             log.info("paired with %s as supervisor %s", udid, identity.name)
             return await self.connector.lockdown(udid)
         return None

@@ -13,10 +13,10 @@ import asyncio
 import contextlib
 import ssl
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from pymobiledevice3 import usbmux
 from pymobiledevice3.exceptions import (
@@ -47,6 +47,8 @@ from kitstation.core.domain import (
     UserActionRequired,
 )
 from kitstation.i18n import Text
+
+T = TypeVar("T")
 
 CONNECTION_ERRORS: tuple[type[BaseException], ...] = (
     ConnectionTerminatedError,
@@ -117,7 +119,7 @@ class Connector:
             return False
         return any(d.matches_udid(udid) and d.is_usb for d in devices)
 
-    async def lockdown(self, udid: str, *, autopair: bool = True) -> UsbmuxLockdownClient:
+    async def _connect(self, udid: str, autopair: bool) -> UsbmuxLockdownClient:
         # pair_timeout=0: a pending Trust dialog raises at once, so identify() stays cheap to retry.
         return await create_using_usbmux(
             serial=udid,
@@ -127,6 +129,57 @@ class Connector:
             pairing_records_cache_folder=self.pairing_dir,
             usbmux_address=self.usbmux_address,
         )
+
+    async def lockdown(self, udid: str, *, autopair: bool = True) -> UsbmuxLockdownClient:
+        """A lockdown client; pairing, when needed, happens off the event loop (see ``offloop``)."""
+        ld = await self._connect(udid, autopair=False)
+        if ld.paired or not autopair:
+            return ld
+        await ld.close()
+
+        async def nothing(_ld: UsbmuxLockdownClient) -> None:
+            return None
+
+        await self.offloop(udid, nothing, autopair=True)  # pairs and saves the pair record
+        return await self._connect(udid, autopair=False)
+
+    async def offloop(
+        self,
+        udid: str,
+        work: Callable[[UsbmuxLockdownClient], Awaitable[T]],
+        *,
+        autopair: bool = True,
+    ) -> T:
+        """Run ``work`` in its own lockdown session, on a private event loop in a worker thread.
+
+        pymobiledevice3 does its RSA work synchronously inside its coroutines: pairing generates
+        two 2048-bit keys, supervised pairing, Escalate and silent installs parse the supervision
+        key -- 70 ms each here, which stalled every other device on the bench's loop (measured
+        with benchmarks/bench_batch.py: up to 480 ms). On a worker thread they stall nothing.
+        """
+
+        async def session() -> T:
+            ld = await self._connect(udid, autopair=autopair)
+            try:
+                return await work(ld)
+            finally:
+                with contextlib.suppress(Exception):
+                    await ld.close()
+
+        return await asyncio.to_thread(asyncio.run, session())
+
+    async def with_mcinstall(self, udid: str, work: Callable[[MobileConfigService], Awaitable[T]]) -> T:
+        """``offloop`` with the MCInstall service open: for Escalate and silent installs."""
+
+        async def run(ld: UsbmuxLockdownClient) -> T:
+            mc = MobileConfigService(lockdown=ld)
+            try:
+                return await work(mc)
+            finally:
+                with contextlib.suppress(Exception):
+                    await mc.close()
+
+        return await self.offloop(udid, run)
 
     @contextlib.asynccontextmanager
     async def guard(self, udid: str) -> AsyncIterator[None]:

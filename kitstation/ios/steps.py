@@ -252,14 +252,10 @@ class SuperviseStep(IOSStep):
         keybag, _der = await _supervisor(ctx, self.store)
         udid = _udid(ctx)
         async with self.connector.guard(udid):
-            ld = await self.connector.lockdown(udid, autopair=False)
-            try:
-                await ld.pair_supervised(keybag, timeout=0)
-            finally:
-                await ld.close()
-        # A fresh session on the new pair record, then the MCInstall proof of the same identity.
-        async with self.connector.mcinstall(udid) as (_ld, mc):
-            await mc.escalate(keybag)
+            # Both parse the supervision key synchronously: off the bench's loop (Connector.offloop).
+            await self.connector.offloop(udid, lambda ld: ld.pair_supervised(keybag, timeout=0), autopair=False)
+            # A fresh session on the new pair record, then the MCInstall proof of the same identity.
+            await self.connector.with_mcinstall(udid, lambda mc: mc.escalate(keybag))
         return StepResult.ok(Text("Supervised pairing done", "監視ペアリングが完了しました"))
 
 
@@ -323,8 +319,8 @@ class InstallProfileStep(IOSStep):
             return StepResult.ok(Text("Already installed", "インストール済みです"), detail=detail)
         if self.silent:
             keybag, _der = await _supervisor(ctx, self.store)
-            async with self.connector.mcinstall(udid) as (_ld, mc):
-                await mc.install_profile_silent(keybag, data)
+            async with self.connector.guard(udid):
+                await self.connector.with_mcinstall(udid, lambda mc: mc.install_profile_silent(keybag, data))
             return StepResult.ok(detail=detail)
         async with self.connector.mcinstall(udid) as (_ld, mc):
             await mc.install_profile(data)
