@@ -27,6 +27,7 @@ COMMANDS = (
     "kitstation.cli.report",
     "kitstation.cli.simulate",
     "kitstation.cli.ios_cmds",
+    "kitstation.cli.dep",
     "kitstation.cli.android_cmds",
 )
 

@@ -508,6 +508,56 @@ class KitLog:
             row = conn.execute(history_select(RunFilter()).where(run_t.c.id == run_id)).mappings().first()
             return dict(row) if row else None
 
+    def record_check(
+        self,
+        device_id: int,
+        step_id: str,
+        outcome: Outcome,
+        code: str | None = None,
+        reason: Text | None = None,
+        detail: dict[str, Any] | None = None,
+    ) -> int | None:
+        """A later check on a device (e.g. "is it assigned in ABM yet?"), added to its latest run.
+
+        The hand-off state in ``detail["external_state"]`` is applied to the device; a run that
+        was waiting on the outside world and is now confirmed (``outcome`` ok) becomes ok.
+        Returns the run the check was filed under (None when the device has no run yet).
+        """
+        with self.engine.begin() as conn:
+            state = (detail or {}).get("external_state")
+            if isinstance(state, str):
+                conn.execute(update(device_t).where(device_t.c.id == device_id).values(external_state=state))
+            row = conn.execute(
+                select(run_t.c.id, run_t.c.status)
+                .where(run_t.c.device_id == device_id)
+                .order_by(run_t.c.id.desc())
+                .limit(1)
+            ).first()
+            if row is None:
+                return None
+            at = now()
+            conn.execute(
+                insert(step_t).values(
+                    run_id=row.id,
+                    step_id=step_id,
+                    attempt=1,
+                    started_at=at,
+                    ended_at=at,
+                    outcome=outcome.value,
+                    error_code=code,
+                    message_en=reason.en if reason else None,
+                    message_ja=reason.ja if reason else None,
+                    detail=_json(detail),
+                )
+            )
+            if outcome == Outcome.OK and row.status == RunStatus.WAITING_EXTERNAL.value:
+                conn.execute(
+                    update(run_t)
+                    .where(run_t.c.id == row.id)
+                    .values(status=RunStatus.OK.value, error_code=None, reason_en=None, reason_ja=None)
+                )
+            return int(row.id)
+
     # --- history -----------------------------------------------------------------------------------
     def history(
         self,
