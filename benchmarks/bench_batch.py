@@ -58,8 +58,9 @@ class Simulators:
             cmd += ["--android", str(android)]
         env = dict(os.environ, HOME=str(workdir / "sim-home"))
         (workdir / "sim-home").mkdir(exist_ok=True)
-        self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env,
-                                     start_new_session=True)
+        self.proc = subprocess.Popen(
+            cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env, start_new_session=True
+        )
         self.env: dict[str, str] = {}
         self.lines: list[str] = []
         want = {k for k, n in (("USBMUXD_SOCKET_ADDRESS", ios), ("ANDROID_ADB_SERVER_PORT", android)) if n}
@@ -100,8 +101,9 @@ def _percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
-async def run_batch(env: dict[str, str], n: int, blueprints: dict[Platform, Any], db: str,
-                    probe_ms: float) -> dict[str, Any]:
+async def run_batch(
+    env: dict[str, str], n: int, blueprints: dict[Platform, Any], db: str, probe_ms: float
+) -> dict[str, Any]:
     os.environ.update(env)
     station = Station(
         db=db,
@@ -183,11 +185,19 @@ def run_sequential(env: dict[str, str], work: Path) -> float:
 
     cert = x509.load_pem_x509_certificate(keybag.read_bytes())
     cloud = work / "cloud.plist"
-    cloud.write_bytes(plistlib.dumps({
-        "IsSupervised": True, "AllowPairing": True, "IsMandatory": True, "OrganizationName": "KitStation Bench",
-        "ConfigurationURL": "https://mdm.example.jp/enroll", "SkipSetup": ["Siri", "Diagnostics"],
-        "SupervisorHostCertificates": [cert.public_bytes(Encoding.DER)],
-    }))
+    cloud.write_bytes(
+        plistlib.dumps(
+            {
+                "IsSupervised": True,
+                "AllowPairing": True,
+                "IsMandatory": True,
+                "OrganizationName": "KitStation Bench",
+                "ConfigurationURL": "https://mdm.example.jp/enroll",
+                "SkipSetup": ["Siri", "Diagnostics"],
+                "SupervisorHostCertificates": [cert.public_bytes(Encoding.DER)],
+            }
+        )
+    )
     apk = work / "agent.apk"
     apk.write_bytes(demo_agent_apk())
     script = work / "sequential.sh"
@@ -203,8 +213,11 @@ def run_sequential(env: dict[str, str], work: Path) -> float:
         serials = " ".join(line.split()[0] for line in out.splitlines()[1:] if line.strip().endswith("device"))
     full_env.update(IOS_UDIDS=udids, ANDROID_SERIALS=serials)
     t0 = time.perf_counter()
-    subprocess.run(["bash", str(script), pmd3, adb, str(apk), "jp.kitstation.demoagent/.AdminReceiver", str(keybag),
-                    str(cloud)], env=full_env, check=True)
+    subprocess.run(
+        ["bash", str(script), pmd3, adb, str(apk), "jp.kitstation.demoagent/.AdminReceiver", str(keybag), str(cloud)],
+        env=full_env,
+        check=True,
+    )
     return time.perf_counter() - t0
 
 
@@ -217,6 +230,9 @@ def main() -> int:
     ap.add_argument("--android-blueprint", default=str(ROOT / "examples/android-device-owner.toml"))
     ap.add_argument("--probe-ms", type=float, default=5.0)
     ap.add_argument("--sequential", action="store_true", help="also time the one-by-one shell loop")
+    ap.add_argument(
+        "--scale", metavar="N,N,...", help="instead: batches of N devices (half iOS, half Galaxy), e.g. 1,8,32,64,128"
+    )
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
 
@@ -238,6 +254,25 @@ def main() -> int:
         if ident is not None and ident.name:
             IdentityStore().generate(ident.name, "KitStation Bench")
     results: dict[str, Any] = {"speed": args.speed}
+    if args.scale:
+        try:
+            for n in (int(x) for x in args.scale.split(",")):
+                ios, android = (n + 1) // 2, n // 2
+                bps = {
+                    p: b
+                    for p, b in blueprints.items()
+                    if (p == Platform.IOS and ios) or (p == Platform.ANDROID and android)
+                }
+                sims = Simulators(ios, android, speed=args.speed, workdir=work)
+                try:
+                    r = asyncio.run(run_batch(sims.env, n, bps, f"sqlite:///{work}/scale-{n}.sqlite3", args.probe_ms))
+                finally:
+                    sims.stop()
+                results[f"n={n}"] = r
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+        print(json.dumps(results, indent=2) if args.json else "\n".join(f"{k}: {v}" for k, v in results.items()))
+        return 0
     try:
         # The slowest device alone: one of each platform, each by itself.
         alone: dict[str, float] = {}
@@ -247,7 +282,9 @@ def main() -> int:
             sims = Simulators(*counts, speed=args.speed, workdir=work)
             try:
                 bps = {p: b for p, b in blueprints.items() if p.value == platform}
-                r = asyncio.run(run_batch(sims.env, 1, bps, f"sqlite:///{work}/alone-{platform}.sqlite3", args.probe_ms))
+                r = asyncio.run(
+                    run_batch(sims.env, 1, bps, f"sqlite:///{work}/alone-{platform}.sqlite3", args.probe_ms)
+                )
                 alone[platform] = r["wall_s"]
             finally:
                 sims.stop()
