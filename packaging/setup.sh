@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 DEV=0
 [[ "${1:-}" == "--dev" ]] && DEV=1
 
-RUNTIME_PKGS=(python3 python3-venv python3-pip adb libusb-1.0-0 fonts-noto-cjk
+RUNTIME_PKGS=(python3 python3-venv python3-pip adb libusb-1.0-0 fonts-noto-cjk fonts-ipafont-gothic
   libegl1 libgl1 libdbus-1-3 libxkbcommon0 libfontconfig1
   libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1
   libxcb-render-util0 libxcb-shape0 libxcb-xkb1)
