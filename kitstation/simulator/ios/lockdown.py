@@ -111,7 +111,14 @@ async def serve_lockdown(dev: SimulatedIOSDevice, reader: asyncio.StreamReader, 
                     # No await between sending the answer and wrapping the socket: the host's
                     # ClientHello must reach the TLS layer, not the plain reader's buffer.
                     writer.write(encode_plist(reply))
+                    plain = writer.transport
                     await writer.start_tls(dev.server_context(host_id))
+                    if writer.transport is None:
+                        # CPython 3.11: a host that aborts during the handshake (an unplug) leaves
+                        # the writer without a transport, and StreamWriter.__del__ then raises
+                        # "NoneType has no is_closing". Put the dead one back so it closes quietly.
+                        writer._transport = plain  # type: ignore[attr-defined]
+                        return
                     conn.tls = True
                     continue
         elif request == "StopSession":
