@@ -34,31 +34,11 @@ async def bench_shot(window: object, lang: str, ios: bool) -> None:
 
     w = window
     controller = w.controller  # type: ignore[attr-defined]
-    faults = ("2:account", "5:unauthorized")
-    plan = SimulationPlan(ios=4 if ios else 0, android=4 if ios else 8, speed=1.0, faults=faults)
-    original = controller.start
-
-    async def start_with_plan(simulate: int = 0) -> object:
-        import kitstation.ui.controller as c
-
-        real = c.BenchController.start
-        # The controller takes a device count; the screenshots want faults too, so pass the plan.
-        station_cls = __import__("kitstation.station", fromlist=["Station"]).Station
-        orig_init = station_cls.__init__
-
-        def init(self: object, **kw: object) -> None:
-            kw["simulate"] = plan
-            orig_init(self, **kw)  # type: ignore[arg-type]
-
-        station_cls.__init__ = init  # type: ignore[method-assign]
-        try:
-            return await real(controller, simulate or 8)
-        finally:
-            station_cls.__init__ = orig_init  # type: ignore[method-assign]
-
-    controller.start = start_with_plan
-    await w.start_bench(8)  # type: ignore[attr-defined]
-    controller.start = original
+    # Faults so the picture shows a failure and devices waiting for the technician: Galaxy #2 has an
+    # account (Device Owner refused), Galaxy #3 waits for "Allow USB debugging", iPhone #1 for "Trust".
+    faults = ("2:account", "3:unauthorized", "1:trust=pending")
+    plan = SimulationPlan(ios=4 if ios else 0, android=4 if ios else 8, speed=3.0, faults=faults)
+    await w.start_bench(plan)  # type: ignore[attr-defined]
     bench = controller.bench
     assert bench is not None
     await bench.wait_until(
@@ -69,23 +49,26 @@ async def bench_shot(window: object, lang: str, ios: bool) -> None:
         timeout=90,
     )
     w.slot_model.refresh()  # type: ignore[attr-defined]
-    await asyncio.sleep(0.3)
+    await settle()
     save(w, f"bench-{lang}.png")
-    await bench.wait_until(lambda b: not any(v.state == SlotState.WORKING for v in b.slots.values()), timeout=120)
+    await bench.wait_until(lambda b: not any(v.state == SlotState.WORKING for v in b.slots.values()), timeout=60)
     w.slot_model.refresh()  # type: ignore[attr-defined]
 
 
-def save(widget: object, name: str) -> None:
-    from kitstation.ui.qt import QApplication
+async def settle() -> None:
+    """Let Qt lay out and paint. Never QApplication.processEvents() inside a coroutine: it runs other
+    asyncio callbacks re-entrantly under qasync, and a task woken that way is never woken again."""
+    await asyncio.sleep(0.15)
 
-    QApplication.processEvents()
+
+def save(widget: object, name: str) -> None:
     widget.grab().save(str(OUT / name))  # type: ignore[attr-defined]
     print(OUT / name)
 
 
-def wizard_shots(parent: object, lang: str) -> None:
+async def wizard_shots(parent: object, lang: str) -> None:
     from kitstation.simulator.android import demo_agent_apk
-    from kitstation.ui.qt import QApplication, Qt
+    from kitstation.ui.qt import Qt
     from kitstation.ui.wizard import PrepareWizard
 
     apk = Path(tempfile.mkdtemp()) / "agent.apk"
@@ -124,7 +107,7 @@ def wizard_shots(parent: object, lang: str) -> None:
         if name == "server":
             # The anchors above are placeholders for the picture: untick before the summary writes files.
             pass
-        QApplication.processEvents()
+        await settle()
         save(wiz, f"wizard-{i + 1}-{name}-{lang}.png")
         if name == "server":
             wiz.server_page.certs.clear()
@@ -133,10 +116,11 @@ def wizard_shots(parent: object, lang: str) -> None:
     wiz.close()
 
 
-def history_shot(window: object, lang: str) -> None:
+async def history_shot(window: object, lang: str) -> None:
     w = window
     w.tabs.setCurrentIndex(1)  # type: ignore[attr-defined]
     w.history_model.reload()  # type: ignore[attr-defined]
+    await settle()
     save(w, f"history-{lang}.png")
     w.tabs.setCurrentIndex(0)  # type: ignore[attr-defined]
 
@@ -155,28 +139,42 @@ async def run(lang: str) -> None:
     window.show()
     try:
         await bench_shot(window, lang, ios_available())
-        wizard_shots(window, lang)
-        history_shot(window, lang)
+        await wizard_shots(window, lang)
+        await history_shot(window, lang)
     finally:
-        await window.controller.stop()
+        try:
+            await asyncio.wait_for(window.controller.stop(), 30)
+        except TimeoutError:
+            print("warning: the station did not stop within 30 s", file=sys.stderr)
         window.close()
 
 
 def main() -> int:
+    import subprocess
+
+    langs = sys.argv[1:] or ["ja", "en"]
+    if len(langs) > 1:
+        # One process per language: a fresh QApplication, translators and simulators each time.
+        return max(subprocess.call([sys.executable, __file__, lang]) for lang in langs)
     import qasync
 
-    from kitstation.ui.app import make_app
+    from kitstation.ui.app import make_app, release_thread_pool, use_thread_pool
 
     _isolate()
     OUT.mkdir(parents=True, exist_ok=True)
     app = make_app()
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
-    langs = sys.argv[1:] or ["ja", "en"]
-    with loop:
-        for lang in langs:
-            loop.run_until_complete(run(lang))
-    return 0
+    executor = use_thread_pool(loop)
+    try:
+        loop.run_until_complete(run(langs[0]))
+    finally:
+        release_thread_pool(loop, executor)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # Skip interpreter finalization: PySide6 can crash while garbage-collecting Qt wrappers at exit
+    # after a qasync loop ran, and the pictures are already written.
+    os._exit(0)
 
 
 if __name__ == "__main__":

@@ -11,8 +11,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import sys
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from kitstation.ui.qt import QApplication, QFont, QTimer
@@ -55,6 +57,24 @@ def build_window(args: Any) -> Any:
     return MainWindow(controller, translations, errors)
 
 
+def use_thread_pool(loop: asyncio.AbstractEventLoop) -> ThreadPoolExecutor:
+    """Give the qasync loop the executor ``asyncio.run`` would have (the CLI's), not qasync's 10 QThreads.
+
+    The station runs blocking work (log writes, simulator start/stop, adb calls) in the default
+    executor; with many devices at once ten workers can all be busy, and then even stopping the
+    station waits for a free one.
+    """
+    executor = ThreadPoolExecutor(max_workers=min(64, (os.cpu_count() or 1) + 32), thread_name_prefix="kitstation")
+    loop.set_default_executor(executor)
+    return executor
+
+
+def release_thread_pool(loop: asyncio.AbstractEventLoop, executor: ThreadPoolExecutor) -> None:
+    """Let the window close without waiting for a device call stuck in a worker (it ends on its own)."""
+    executor.shutdown(wait=False, cancel_futures=True)
+    loop.set_default_executor(None)  # type: ignore[arg-type]  # qasync would otherwise join it on close
+
+
 def teardown_file_logging() -> None:
     from kitstation.ui.errors import teardown_file_logging as teardown
 
@@ -69,6 +89,7 @@ def main(args: argparse.Namespace | Any, on_window: Callable[[Any], None] | None
     window = build_window(args)
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
+    executor = use_thread_pool(loop)
     window.errors.install(loop)
     closed = asyncio.Event()
     window.closed.connect(closed.set)
@@ -84,8 +105,11 @@ def main(args: argparse.Namespace | Any, on_window: Callable[[Any], None] | None
     QTimer.singleShot(0, kickoff)
     if on_window is not None:
         on_window(window)
-    with loop:
+    try:
         loop.run_until_complete(closed.wait())
+    finally:
+        release_thread_pool(loop, executor)
+        loop.close()
     window.errors.uninstall()
     teardown_file_logging()
     return 0

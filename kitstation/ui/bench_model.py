@@ -338,6 +338,9 @@ class TileDelegate(QStyledItemDelegate):
         fm = p.fontMetrics()
         p.setPen(QColor("#c62828") if view.state == SlotState.FAILED else QColor("#222222"))
         line = detail_line(view, lang)
-        p.drawText(QRect(x, y, w, rect.bottom() - y - 2), int(Qt.AlignmentFlag.AlignLeft | Qt.TextFlag.TextWordWrap),
-                   line)
+        # Only whole lines: shorten the reason to what fits (the tooltip and the timeline have it all).
+        lines = max(1, (rect.bottom() - y - 2) // fm.lineSpacing())
+        line = fm.elidedText(line, Qt.TextElideMode.ElideRight, int(w * lines * 0.92))
+        p.drawText(QRect(x, y, w, lines * fm.lineSpacing()),
+                   int(Qt.AlignmentFlag.AlignLeft | Qt.TextFlag.TextWordWrap), line)
         p.restore()

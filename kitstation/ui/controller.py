@@ -109,25 +109,28 @@ class BenchController(QObject):
     def running(self) -> bool:
         return self.bench is not None
 
-    async def start(self, simulate: int = 0) -> Bench | None:
-        """Start the station (simulated with ``simulate`` devices) and its bench; None on failure."""
+    async def start(self, simulate: Any = 0) -> Bench | None:
+        """Start the station and its bench; None on failure (the window shows why).
+
+        ``simulate``: a number of simulated devices (half iOS, half Galaxy), or a
+        :class:`~kitstation.station.SimulationPlan` (counts, speed, faults) for demos and screenshots.
+        """
         if self.bench is not None:
             return self.bench
-        from kitstation.station import Station
+        from kitstation.station import SimulationPlan, Station
 
         platforms = [Platform.ANDROID]
         if ios_available():
             platforms.insert(0, Platform.IOS)
-        self.simulated = simulate
-        if simulate:
-            self._demo_blueprints()
         plan: Any = simulate
-        if simulate and Platform.IOS not in platforms:
-            from kitstation.station import SimulationPlan
-
+        count = simulate if isinstance(simulate, int) else simulate.ios + simulate.android
+        if isinstance(simulate, int) and simulate and Platform.IOS not in platforms:
             # No iOS adapter in this installation: simulate Galaxy phones only, as many as asked.
             log.warning("iOS adapter not available: simulating %d Galaxy phones only", simulate)
             plan = SimulationPlan(ios=0, android=simulate)
+        self.simulated = count
+        if count:
+            self._demo_blueprints()
         station = Station(db=self.db, simulate=plan, platforms=platforms)
         try:
             await station.start()
@@ -148,7 +151,7 @@ class BenchController(QObject):
             max_active={Platform.IOS: s.max_ios, Platform.ANDROID: s.max_android},
             technician=s.technician or None,
         )
-        bench = station.bench(config, secrets=GuiSecrets(self.prompt_parent, simulated=bool(simulate)))
+        bench = station.bench(config, secrets=GuiSecrets(self.prompt_parent, simulated=bool(count)))
         await bench.start()
         self.bench = bench
         self.started.emit()

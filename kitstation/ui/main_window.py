@@ -117,7 +117,8 @@ class MainWindow(QMainWindow):
         if not task.cancelled() and task.exception() is not None and self.errors is not None:
             self.errors.report(task.exception(), "GUI task")
 
-    async def start_bench(self, simulate: int) -> None:
+    async def start_bench(self, simulate: Any) -> None:
+        """Start the bench (``simulate``: 0 for real devices, a device count or a SimulationPlan)."""
         self.bench_page.show_banner("")
         if simulate:
             self.bench_page.show_banner(self.tr("Simulated bench: these devices are not real (demo and training)."))

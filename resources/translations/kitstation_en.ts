@@ -97,7 +97,7 @@
 <context>
     <name>BenchController</name>
     <message>
-        <location filename="../../kitstation/ui/controller.py" line="182" />
+        <location filename="../../kitstation/ui/controller.py" line="185" />
         <source>Start the bench before scanning box labels.</source>
         <translation>Start the bench before scanning box labels.</translation>
     </message>
@@ -504,17 +504,17 @@
         <translation>Export a report…</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="123" />
+        <location filename="../../kitstation/ui/main_window.py" line="124" />
         <source>Simulated bench: these devices are not real (demo and training).</source>
         <translation>Simulated bench: these devices are not real (demo and training).</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="134" />
+        <location filename="../../kitstation/ui/main_window.py" line="135" />
         <source>No devices found. Plug devices into the hubs, or start the simulated bench to see the station work without hardware.</source>
         <translation>No devices found. Plug devices into the hubs, or start the simulated bench to see the station work without hardware.</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="154" />
+        <location filename="../../kitstation/ui/main_window.py" line="155" />
         <source>The station could not start: %1. Check the database setting and the USB connections, then press Start again.</source>
         <translation>The station could not start: %1. Check the database setting and the USB connections, then press Start again.</translation>
     </message>

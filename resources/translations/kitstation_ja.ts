@@ -97,7 +97,7 @@
 <context>
     <name>BenchController</name>
     <message>
-        <location filename="../../kitstation/ui/controller.py" line="182" />
+        <location filename="../../kitstation/ui/controller.py" line="185" />
         <source>Start the bench before scanning box labels.</source>
         <translation>箱ラベルをスキャンする前にベンチを開始してください。</translation>
     </message>
@@ -504,17 +504,17 @@
         <translation>レポートを書き出す…</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="123" />
+        <location filename="../../kitstation/ui/main_window.py" line="124" />
         <source>Simulated bench: these devices are not real (demo and training).</source>
         <translation>シミュレーションのベンチ: これらは実機ではありません（デモ・研修用）。</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="134" />
+        <location filename="../../kitstation/ui/main_window.py" line="135" />
         <source>No devices found. Plug devices into the hubs, or start the simulated bench to see the station work without hardware.</source>
         <translation>デバイスが見つかりません。ハブにデバイスを接続するか、シミュレーションのベンチを開始すると実機なしで動作を確認できます。</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="154" />
+        <location filename="../../kitstation/ui/main_window.py" line="155" />
         <source>The station could not start: %1. Check the database setting and the USB connections, then press Start again.</source>
         <translation>ステーションを開始できませんでした: %1。データベースの設定と USB 接続を確認してから、もう一度「開始」を押してください。</translation>
     </message>
