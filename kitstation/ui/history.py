@@ -188,7 +188,7 @@ class HistoryPage(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(26)
         self.table.verticalHeader().hide()
         # Widths that fit a date, a 15-digit IMEI and a serial; the reason takes the rest.
-        for col, width in enumerate((70, 150, 110, 90, 150, 150, 160, 220, 110)):
+        for col, width in enumerate((70, 150, 170, 90, 170, 140, 160, 240, 110)):
             self.table.setColumnWidth(col, width)
         layout.addWidget(self.table, 1)
         self.status = QLabel(self)

@@ -18,7 +18,7 @@ from kitstation.log import KitLog
 from kitstation.simulator.android import AndroidSimulator
 from kitstation.ui.bench_model import SLOT_ROLE, SlotModel, detail_line
 from kitstation.ui.bench_view import BenchPage, TimelineDialog
-from kitstation.ui.qt import QImage, QPainter, QStyleOptionViewItem
+from kitstation.ui.qt import QImage, QPainter, QStyleOptionViewItem, Qt
 
 
 def _blueprint(apk: Path) -> object:
@@ -90,9 +90,14 @@ async def test_bench_view_follows_a_real_bench(
         assert page.counters["failed"].text().count(">1<") == 1
         _paint_all(page, model)
 
-        # The timeline of the failed device comes from the log.
-        dlg = TimelineDialog(failed, kitlog, page)
-        qtbot.addWidget(dlg)
+        # A click on the failed tile opens its timeline, read from the log.
+        page.resize(1300, 700)
+        page.show()
+        row = model.views().index(failed)
+        rect = page.tiles.visualRect(model.index(row))
+        qtbot.mouseClick(page.tiles.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+        dlg = page.open_dialogs[-1]
+        assert isinstance(dlg, TimelineDialog) and dlg.isVisible()
         assert dlg.table.rowCount() >= 2
         outcomes = [dlg.table.item(r, 3).text() for r in range(dlg.table.rowCount())]
         assert "failed" in outcomes

@@ -72,3 +72,28 @@ def test_reports_dialog_exports_with_progress(qtbot: QtBot, kitlog: KitLog, tmp_
     assert out.is_file()
     assert dlg.bar.value() == dlg.bar.maximum() and dlg.bar.maximum() >= 1_200
     assert str(out) in dlg.status.text()
+
+
+def test_scanned_box_labels_go_to_the_intake(kitlog: KitLog, qtbot: QtBot) -> None:
+    from types import SimpleNamespace
+
+    from kitstation.ui.bench_model import SlotModel
+    from kitstation.ui.bench_view import BenchPage
+    from kitstation.ui.controller import BenchController
+
+    controller = BenchController(Settings())
+    page = BenchPage(SlotModel())
+    qtbot.addWidget(page)
+    page.on_scan = controller.scan
+    qtbot.keyClicks(page.scan_field, "356938035643809")
+    qtbot.keyClick(page.scan_field, "\r")
+    assert "Start the bench" in page.scan_result.text()  # no bench: nothing recorded, and it says why
+    station = kitlog.station("bench-1")
+    controller.bench = SimpleNamespace(kitlog=kitlog, session_id=kitlog.start_session(station))  # type: ignore[assignment]
+    qtbot.keyClicks(page.scan_field, "356938035643809")  # a scanner types the IMEI and Enter
+    qtbot.keyClick(page.scan_field, "\r")
+    assert "356938035643809" in page.scan_result.text()
+    assert page.scan_field.text() == ""  # ready for the next box
+    qtbot.keyClicks(page.scan_field, "356938035643808")  # bad check digit
+    qtbot.keyClick(page.scan_field, "\r")
+    assert "356938035643809" not in page.scan_result.text()
