@@ -137,6 +137,28 @@ def fetch_chain(url: str) -> list[tuple[str, str]]:
     return [(cert.subject.rfc4514_string(), pem)]
 
 
+def identity_exists(name: str) -> bool:
+    """True when the station's identity store (the iOS adapter's) holds ``name``."""
+    try:
+        from kitstation.ios.identities import IdentityStore
+    except ImportError:
+        return False
+    try:
+        IdentityStore().get(name)
+    except Exception:  # IdentityError: not there (or unreadable: generating a new one is the fix)
+        return False
+    return True
+
+
+def generate_identity(name: str, organization: str) -> None:
+    """Configurator's "Generate a new supervision identity": a key pair kept in the station's store."""
+    try:
+        from kitstation.ios.identities import IdentityStore
+    except ImportError:
+        return
+    IdentityStore().generate(name, organization or name)
+
+
 class MethodPage(QWizardPage):
     def __init__(self) -> None:
         super().__init__()
@@ -403,6 +425,10 @@ class IdentityPage(QWizardPage):
         self.identity_name.setPlaceholderText(self.tr("e.g. acme-supervision"))
         form.addRow(self.tr("Identity name:"), self.identity_name)
         layout.addLayout(form)
+        self.store_note = QLabel(self)
+        self.store_note.setWordWrap(True)
+        layout.addWidget(self.store_note)
+        self.identity_name.textChanged.connect(self._store_state)
         layout.addWidget(self.existing)
         row = QHBoxLayout()
         self.file = QLineEdit(self)
@@ -425,6 +451,14 @@ class IdentityPage(QWizardPage):
         layout.addStretch(1)
         self.generate.toggled.connect(self._sync)
         self._sync()
+
+    def _store_state(self, name: str) -> None:
+        if not name.strip():
+            self.store_note.setText("")
+        elif identity_exists(name.strip()):
+            self.store_note.setText(self.tr("This identity is in the station's store: it will be used."))
+        else:
+            self.store_note.setText(self.tr("A new identity with this name is generated when the blueprint is saved."))
 
     def _sync(self) -> None:
         gen = self.generate.isChecked()
@@ -817,6 +851,9 @@ class PrepareWizard(QWizard):
                 ios["mdm_server"] = server
                 ios["organization"] = self.org_page.data()
                 ios["supervision_identity"] = {k: v for k, v in self.identity_page.data().items() if v is not None}
+                name = ios["supervision_identity"].get("name")
+                if write_files and name and self.identity_page.generate.isChecked() and not identity_exists(name):
+                    generate_identity(name, ios["organization"].get("name", ""))
                 skipped = self.skip_page.skipped()
                 ios["skip_setup"] = "all" if len(skipped) == self.skip_page.tree.topLevelItemCount() else skipped
             if method in ("manual_dep", "supervise", "direct_profile"):

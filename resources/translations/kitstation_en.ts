@@ -4,92 +4,92 @@
 <context>
     <name>AndroidPage</name>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="580" />
+        <location filename="../../kitstation/ui/wizard.py" line="614" />
         <source>Samsung Galaxy</source>
         <translation>Samsung Galaxy</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="581" />
+        <location filename="../../kitstation/ui/wizard.py" line="615" />
         <source>Device Owner over USB, a Knox Mobile Enrollment profile, or a QR code.</source>
         <translation>Device Owner over USB, a Knox Mobile Enrollment profile, or a QR code.</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="585" />
+        <location filename="../../kitstation/ui/wizard.py" line="619" />
         <source>Device Owner over USB (adb)</source>
         <translation>Device Owner over USB (adb)</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="586" />
+        <location filename="../../kitstation/ui/wizard.py" line="620" />
         <source>Knox Mobile Enrollment (KME)</source>
         <translation>Knox Mobile Enrollment (KME)</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="587" />
+        <location filename="../../kitstation/ui/wizard.py" line="621" />
         <source>QR code at the welcome screen</source>
         <translation>QR code at the welcome screen</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="588" />
+        <location filename="../../kitstation/ui/wizard.py" line="622" />
         <source>Method:</source>
         <translation>Method:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="597" />
+        <location filename="../../kitstation/ui/wizard.py" line="631" />
         <source>Agent APK URL:</source>
         <translation>Agent APK URL:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="600" />
+        <location filename="../../kitstation/ui/wizard.py" line="634" />
         <source>Browse…</source>
         <translation>Browse…</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="603" />
+        <location filename="../../kitstation/ui/wizard.py" line="637" />
         <source>or agent APK file:</source>
         <translation>or agent APK file:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="604" />
+        <location filename="../../kitstation/ui/wizard.py" line="638" />
         <source>Agent package:</source>
         <translation>Agent package:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="605" />
+        <location filename="../../kitstation/ui/wizard.py" line="639" />
         <source>Admin receiver:</source>
         <translation>Admin receiver:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="606" />
+        <location filename="../../kitstation/ui/wizard.py" line="640" />
         <source>APK SHA-256 (optional):</source>
         <translation>APK SHA-256 (optional):</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="610" />
+        <location filename="../../kitstation/ui/wizard.py" line="644" />
         <source>KME profile name:</source>
         <translation>KME profile name:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="611" />
+        <location filename="../../kitstation/ui/wizard.py" line="645" />
         <source>Company name:</source>
         <translation>Company name:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="612" />
+        <location filename="../../kitstation/ui/wizard.py" line="646" />
         <source>Custom JSON:</source>
         <translation>Custom JSON:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="615" />
+        <location filename="../../kitstation/ui/wizard.py" line="649" />
         <source>Preview QR code</source>
         <translation>Preview QR code</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="629" />
+        <location filename="../../kitstation/ui/wizard.py" line="663" />
         <source>Agent APK</source>
         <translation>Agent APK</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="666" />
+        <location filename="../../kitstation/ui/wizard.py" line="700" />
         <source>Agent APK: file not found</source>
         <translation>Agent APK: file not found</translation>
     </message>
@@ -346,58 +346,68 @@
 <context>
     <name>IdentityPage</name>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="394" />
-        <location filename="../../kitstation/ui/wizard.py" line="436" />
+        <location filename="../../kitstation/ui/wizard.py" line="416" />
+        <location filename="../../kitstation/ui/wizard.py" line="470" />
         <source>Supervision identity</source>
         <translation>Supervision identity</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="395" />
+        <location filename="../../kitstation/ui/wizard.py" line="417" />
         <source>Generate a new supervision identity or choose an existing one.</source>
         <translation>Generate a new supervision identity or choose an existing one.</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="397" />
+        <location filename="../../kitstation/ui/wizard.py" line="419" />
         <source>Generate a new supervision identity (kept in the station's store)</source>
         <translation>Generate a new supervision identity (kept in the station's store)</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="398" />
+        <location filename="../../kitstation/ui/wizard.py" line="420" />
         <source>Choose an existing supervision identity (.p12 file)</source>
         <translation>Choose an existing supervision identity (.p12 file)</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="403" />
+        <location filename="../../kitstation/ui/wizard.py" line="425" />
         <source>e.g. acme-supervision</source>
         <translation>e.g. acme-supervision</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="404" />
+        <location filename="../../kitstation/ui/wizard.py" line="426" />
         <source>Identity name:</source>
         <translation>Identity name:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="410" />
+        <location filename="../../kitstation/ui/wizard.py" line="436" />
         <source>Browse…</source>
         <translation>Browse…</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="416" />
+        <location filename="../../kitstation/ui/wizard.py" line="442" />
         <source>Passphrase secret name:</source>
         <translation>Passphrase secret name:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="419" />
+        <location filename="../../kitstation/ui/wizard.py" line="445" />
         <source>The passphrase is never saved: the station asks for it when the batch starts.</source>
         <translation>The passphrase is never saved: the station asks for it when the batch starts.</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="452" />
+        <location filename="../../kitstation/ui/wizard.py" line="459" />
+        <source>This identity is in the station's store: it will be used.</source>
+        <translation>This identity is in the station's store: it will be used.</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/wizard.py" line="461" />
+        <source>A new identity with this name is generated when the blueprint is saved.</source>
+        <translation>A new identity with this name is generated when the blueprint is saved.</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/wizard.py" line="486" />
         <source>Give an identity name or choose a file</source>
         <translation>Give an identity name or choose a file</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="454" />
+        <location filename="../../kitstation/ui/wizard.py" line="488" />
         <source>Supervision identity: file not found</source>
         <translation>Supervision identity: file not found</translation>
     </message>
@@ -522,72 +532,72 @@
 <context>
     <name>MethodPage</name>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="143" />
+        <location filename="../../kitstation/ui/wizard.py" line="165" />
         <source>Preparation method</source>
         <translation>Preparation method</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="144" />
+        <location filename="../../kitstation/ui/wizard.py" line="166" />
         <source>Choose the platforms and how the devices come under MDM.</source>
         <translation>Choose the platforms and how the devices come under MDM.</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="148" />
+        <location filename="../../kitstation/ui/wizard.py" line="170" />
         <source>e.g. CLOMO batch for ACME</source>
         <translation>e.g. CLOMO batch for ACME</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="149" />
+        <location filename="../../kitstation/ui/wizard.py" line="171" />
         <source>Blueprint name:</source>
         <translation>Blueprint name:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="151" />
+        <location filename="../../kitstation/ui/wizard.py" line="173" />
         <source>Customer:</source>
         <translation>Customer:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="153" />
+        <location filename="../../kitstation/ui/wizard.py" line="175" />
         <source>Order reference:</source>
         <translation>Order reference:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="155" />
+        <location filename="../../kitstation/ui/wizard.py" line="177" />
         <source>iPhone / iPad</source>
         <translation>iPhone / iPad</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="157" />
+        <location filename="../../kitstation/ui/wizard.py" line="179" />
         <source>Samsung Galaxy (Android)</source>
         <translation>Samsung Galaxy (Android)</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="163" />
+        <location filename="../../kitstation/ui/wizard.py" line="185" />
         <source>Manual configuration: make the device DEP (Add to DEP, supervise)</source>
         <translation>Manual configuration: make the device DEP (Add to DEP, supervise)</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="164" />
+        <location filename="../../kitstation/ui/wizard.py" line="186" />
         <source>Already a DEP device: check and record its cloud configuration</source>
         <translation>Already a DEP device: check and record its cloud configuration</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="165" />
+        <location filename="../../kitstation/ui/wizard.py" line="187" />
         <source>Supervise only (not DEP); the device enrolls via Remote Management</source>
         <translation>Supervise only (not DEP); the device enrolls via Remote Management</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="166" />
+        <location filename="../../kitstation/ui/wizard.py" line="188" />
         <source>Direct MDM profile install (unsupervised; user confirms)</source>
         <translation>Direct MDM profile install (unsupervised; user confirms)</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="188" />
+        <location filename="../../kitstation/ui/wizard.py" line="210" />
         <source>Blueprint name: must not be empty</source>
         <translation>Blueprint name: must not be empty</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="190" />
+        <location filename="../../kitstation/ui/wizard.py" line="212" />
         <source>Choose at least one platform</source>
         <translation>Choose at least one platform</translation>
     </message>
@@ -595,68 +605,68 @@
 <context>
     <name>NetworkPage</name>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="506" />
-        <location filename="../../kitstation/ui/wizard.py" line="546" />
+        <location filename="../../kitstation/ui/wizard.py" line="540" />
+        <location filename="../../kitstation/ui/wizard.py" line="580" />
         <source>Network profile</source>
         <translation>Network profile</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="507" />
+        <location filename="../../kitstation/ui/wizard.py" line="541" />
         <source>The Wi-Fi the devices join during setup.</source>
         <translation>The Wi-Fi the devices join during setup.</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="509" />
+        <location filename="../../kitstation/ui/wizard.py" line="543" />
         <source>No network profile</source>
         <translation>No network profile</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="510" />
+        <location filename="../../kitstation/ui/wizard.py" line="544" />
         <source>Wi-Fi network:</source>
         <translation>Wi-Fi network:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="511" />
+        <location filename="../../kitstation/ui/wizard.py" line="545" />
         <source>Import a network profile (.mobileconfig):</source>
         <translation>Import a network profile (.mobileconfig):</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="520" />
+        <location filename="../../kitstation/ui/wizard.py" line="554" />
         <source>Hidden network</source>
         <translation>Hidden network</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="521" />
+        <location filename="../../kitstation/ui/wizard.py" line="555" />
         <source>Join automatically</source>
         <translation>Join automatically</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="523" />
+        <location filename="../../kitstation/ui/wizard.py" line="557" />
         <source>Network name (SSID):</source>
         <translation>Network name (SSID):</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="524" />
+        <location filename="../../kitstation/ui/wizard.py" line="558" />
         <source>Security:</source>
         <translation>Security:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="525" />
+        <location filename="../../kitstation/ui/wizard.py" line="559" />
         <source>Password secret name:</source>
         <translation>Password secret name:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="529" />
+        <location filename="../../kitstation/ui/wizard.py" line="563" />
         <source>The Wi-Fi password is not written into the blueprint: it is asked for when the batch starts and kept only in memory.</source>
         <translation>The Wi-Fi password is not written into the blueprint: it is asked for when the batch starts and kept only in memory.</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="537" />
+        <location filename="../../kitstation/ui/wizard.py" line="571" />
         <source>Browse…</source>
         <translation>Browse…</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="570" />
+        <location filename="../../kitstation/ui/wizard.py" line="604" />
         <source>Network profile: file not found</source>
         <translation>Network profile: file not found</translation>
     </message>
@@ -664,97 +674,97 @@
 <context>
     <name>OptionsPage</name>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="202" />
+        <location filename="../../kitstation/ui/wizard.py" line="224" />
         <source>Prepare options</source>
         <translation>Prepare options</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="203" />
+        <location filename="../../kitstation/ui/wizard.py" line="225" />
         <source>As in Apple Configurator's Prepare. Prepare erases the device.</source>
         <translation>As in Apple Configurator's Prepare. Prepare erases the device.</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="205" />
+        <location filename="../../kitstation/ui/wizard.py" line="227" />
         <source>Add to Device Enrollment Program (DEP)</source>
         <translation>Add to Device Enrollment Program (DEP)</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="206" />
+        <location filename="../../kitstation/ui/wizard.py" line="228" />
         <source>Activate and complete enrollment</source>
         <translation>Activate and complete enrollment</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="207" />
+        <location filename="../../kitstation/ui/wizard.py" line="229" />
         <source>Supervise devices</source>
         <translation>Supervise devices</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="208" />
+        <location filename="../../kitstation/ui/wizard.py" line="230" />
         <source>Allow devices to pair with other computers</source>
         <translation>Allow devices to pair with other computers</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="209" />
+        <location filename="../../kitstation/ui/wizard.py" line="231" />
         <source>Enable Shared iPad</source>
         <translation>Enable Shared iPad</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="210" />
+        <location filename="../../kitstation/ui/wizard.py" line="232" />
         <source>Erase the device first</source>
         <translation>Erase the device first</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="214" />
+        <location filename="../../kitstation/ui/wizard.py" line="236" />
         <source>MDM enrollment profile (.mobileconfig):</source>
         <translation>MDM enrollment profile (.mobileconfig):</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="217" />
+        <location filename="../../kitstation/ui/wizard.py" line="239" />
         <source>Browse…</source>
         <translation>Browse…</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="229" />
+        <location filename="../../kitstation/ui/wizard.py" line="251" />
         <source>MDM enrollment profile</source>
         <translation>MDM enrollment profile</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="245" />
+        <location filename="../../kitstation/ui/wizard.py" line="267" />
         <source>The station does the device side exactly as Configurator does. Assigning the serial to your MDM server in Apple Business Manager is done there afterwards: the device is recorded as awaiting ABM assignment.</source>
         <translation>The station does the device side exactly as Configurator does. Assigning the serial to your MDM server in Apple Business Manager is done there afterwards: the device is recorded as awaiting ABM assignment.</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="249" />
+        <location filename="../../kitstation/ui/wizard.py" line="271" />
         <source>Nothing is written to the device: the station reads and records its cloud configuration.</source>
         <translation>Nothing is written to the device: the station reads and records its cloud configuration.</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="250" />
+        <location filename="../../kitstation/ui/wizard.py" line="272" />
         <source>On the device, the Remote Management pane then applies the configuration.</source>
         <translation>On the device, the Remote Management pane then applies the configuration.</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="251" />
+        <location filename="../../kitstation/ui/wizard.py" line="273" />
         <source>The user confirms the profile installation on the device.</source>
         <translation>The user confirms the profile installation on the device.</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="273" />
+        <location filename="../../kitstation/ui/wizard.py" line="295" />
         <source>Manual configuration needs “Add to Device Enrollment Program”</source>
         <translation>Manual configuration needs “Add to Device Enrollment Program”</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="275" />
+        <location filename="../../kitstation/ui/wizard.py" line="297" />
         <source>Manual configuration needs “Supervise devices”</source>
         <translation>Manual configuration needs “Supervise devices”</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="279" />
+        <location filename="../../kitstation/ui/wizard.py" line="301" />
         <source>Direct MDM profile install needs the enrollment profile file</source>
         <translation>Direct MDM profile install needs the enrollment profile file</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="281" />
+        <location filename="../../kitstation/ui/wizard.py" line="303" />
         <source>Enrollment profile: file not found</source>
         <translation>Enrollment profile: file not found</translation>
     </message>
@@ -762,37 +772,37 @@
 <context>
     <name>OrgPage</name>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="364" />
+        <location filename="../../kitstation/ui/wizard.py" line="386" />
         <source>Organization</source>
         <translation>Organization</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="365" />
+        <location filename="../../kitstation/ui/wizard.py" line="387" />
         <source>Shown on the device as the organization that manages it.</source>
         <translation>Shown on the device as the organization that manages it.</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="370" />
+        <location filename="../../kitstation/ui/wizard.py" line="392" />
         <source>Name:</source>
         <translation>Name:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="371" />
+        <location filename="../../kitstation/ui/wizard.py" line="393" />
         <source>Department:</source>
         <translation>Department:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="372" />
+        <location filename="../../kitstation/ui/wizard.py" line="394" />
         <source>Phone:</source>
         <translation>Phone:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="373" />
+        <location filename="../../kitstation/ui/wizard.py" line="395" />
         <source>Email:</source>
         <translation>Email:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="374" />
+        <location filename="../../kitstation/ui/wizard.py" line="396" />
         <source>Address:</source>
         <translation>Address:</translation>
     </message>
@@ -800,7 +810,7 @@
 <context>
     <name>PrepareWizard</name>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="768" />
+        <location filename="../../kitstation/ui/wizard.py" line="802" />
         <source>Prepare — new blueprint</source>
         <translation>Prepare — new blueprint</translation>
     </message>
@@ -861,52 +871,52 @@
 <context>
     <name>ServerPage</name>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="296" />
+        <location filename="../../kitstation/ui/wizard.py" line="318" />
         <source>MDM server</source>
         <translation>MDM server</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="297" />
+        <location filename="../../kitstation/ui/wizard.py" line="319" />
         <source>The server definition: a name for you and the MDM vendor's enrollment URL.</source>
         <translation>The server definition: a name for you and the MDM vendor's enrollment URL.</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="301" />
+        <location filename="../../kitstation/ui/wizard.py" line="323" />
         <source>e.g. CLOMO MDM</source>
         <translation>e.g. CLOMO MDM</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="304" />
+        <location filename="../../kitstation/ui/wizard.py" line="326" />
         <source>Name:</source>
         <translation>Name:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="305" />
+        <location filename="../../kitstation/ui/wizard.py" line="327" />
         <source>Host name or URL:</source>
         <translation>Host name or URL:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="308" />
+        <location filename="../../kitstation/ui/wizard.py" line="330" />
         <source>Fetch certificates</source>
         <translation>Fetch certificates</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="314" />
+        <location filename="../../kitstation/ui/wizard.py" line="336" />
         <source>Trust anchor certificates (tick the ones the devices must trust):</source>
         <translation>Trust anchor certificates (tick the ones the devices must trust):</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="327" />
+        <location filename="../../kitstation/ui/wizard.py" line="349" />
         <source>Fetching…</source>
         <translation>Fetching…</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="333" />
+        <location filename="../../kitstation/ui/wizard.py" line="355" />
         <source>Could not fetch the certificates: %1</source>
         <translation>Could not fetch the certificates: %1</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="335" />
+        <location filename="../../kitstation/ui/wizard.py" line="357" />
         <source>%1 certificates</source>
         <translation>%1 certificates</translation>
     </message>
@@ -982,37 +992,37 @@
 <context>
     <name>SkipPage</name>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="461" />
+        <location filename="../../kitstation/ui/wizard.py" line="495" />
         <source>Setup Assistant</source>
         <translation>Setup Assistant</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="462" />
+        <location filename="../../kitstation/ui/wizard.py" line="496" />
         <source>Untick the panes the user should see; ticked panes are skipped.</source>
         <translation>Untick the panes the user should see; ticked panes are skipped.</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="465" />
+        <location filename="../../kitstation/ui/wizard.py" line="499" />
         <source>Show all</source>
         <translation>Show all</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="466" />
+        <location filename="../../kitstation/ui/wizard.py" line="500" />
         <source>Skip all</source>
         <translation>Skip all</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="474" />
+        <location filename="../../kitstation/ui/wizard.py" line="508" />
         <source>Pane</source>
         <translation>Pane</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="474" />
+        <location filename="../../kitstation/ui/wizard.py" line="508" />
         <source>Key</source>
         <translation>Key</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="474" />
+        <location filename="../../kitstation/ui/wizard.py" line="508" />
         <source>iOS</source>
         <translation>iOS</translation>
     </message>
@@ -1093,27 +1103,27 @@
 <context>
     <name>SummaryPage</name>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="714" />
+        <location filename="../../kitstation/ui/wizard.py" line="748" />
         <source>Summary</source>
         <translation>Summary</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="715" />
+        <location filename="../../kitstation/ui/wizard.py" line="749" />
         <source>Check the blueprint, then save it.</source>
         <translation>Check the blueprint, then save it.</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="718" />
+        <location filename="../../kitstation/ui/wizard.py" line="752" />
         <source>Save as:</source>
         <translation>Save as:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="748" />
+        <location filename="../../kitstation/ui/wizard.py" line="782" />
         <source>Save as: give a file name ending in .toml</source>
         <translation>Save as: give a file name ending in .toml</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="755" />
+        <location filename="../../kitstation/ui/wizard.py" line="789" />
         <source>Cannot write the file: %1</source>
         <translation>Cannot write the file: %1</translation>
     </message>

@@ -4,92 +4,92 @@
 <context>
     <name>AndroidPage</name>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="580" />
+        <location filename="../../kitstation/ui/wizard.py" line="614" />
         <source>Samsung Galaxy</source>
         <translation>Samsung Galaxy</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="581" />
+        <location filename="../../kitstation/ui/wizard.py" line="615" />
         <source>Device Owner over USB, a Knox Mobile Enrollment profile, or a QR code.</source>
         <translation>USB 経由のデバイスオーナー、Knox Mobile Enrollment プロファイル、または QR コード。</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="585" />
+        <location filename="../../kitstation/ui/wizard.py" line="619" />
         <source>Device Owner over USB (adb)</source>
         <translation>USB 経由でデバイスオーナー化（adb）</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="586" />
+        <location filename="../../kitstation/ui/wizard.py" line="620" />
         <source>Knox Mobile Enrollment (KME)</source>
         <translation>Knox Mobile Enrollment（KME）</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="587" />
+        <location filename="../../kitstation/ui/wizard.py" line="621" />
         <source>QR code at the welcome screen</source>
         <translation>ようこそ画面で QR コード</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="588" />
+        <location filename="../../kitstation/ui/wizard.py" line="622" />
         <source>Method:</source>
         <translation>方式:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="597" />
+        <location filename="../../kitstation/ui/wizard.py" line="631" />
         <source>Agent APK URL:</source>
         <translation>エージェント APK の URL:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="600" />
+        <location filename="../../kitstation/ui/wizard.py" line="634" />
         <source>Browse…</source>
         <translation>参照…</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="603" />
+        <location filename="../../kitstation/ui/wizard.py" line="637" />
         <source>or agent APK file:</source>
         <translation>またはエージェント APK ファイル:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="604" />
+        <location filename="../../kitstation/ui/wizard.py" line="638" />
         <source>Agent package:</source>
         <translation>エージェントのパッケージ名:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="605" />
+        <location filename="../../kitstation/ui/wizard.py" line="639" />
         <source>Admin receiver:</source>
         <translation>管理レシーバー:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="606" />
+        <location filename="../../kitstation/ui/wizard.py" line="640" />
         <source>APK SHA-256 (optional):</source>
         <translation>APK の SHA-256（任意）:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="610" />
+        <location filename="../../kitstation/ui/wizard.py" line="644" />
         <source>KME profile name:</source>
         <translation>KME プロファイル名:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="611" />
+        <location filename="../../kitstation/ui/wizard.py" line="645" />
         <source>Company name:</source>
         <translation>会社名:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="612" />
+        <location filename="../../kitstation/ui/wizard.py" line="646" />
         <source>Custom JSON:</source>
         <translation>カスタム JSON:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="615" />
+        <location filename="../../kitstation/ui/wizard.py" line="649" />
         <source>Preview QR code</source>
         <translation>QR コードをプレビュー</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="629" />
+        <location filename="../../kitstation/ui/wizard.py" line="663" />
         <source>Agent APK</source>
         <translation>エージェント APK</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="666" />
+        <location filename="../../kitstation/ui/wizard.py" line="700" />
         <source>Agent APK: file not found</source>
         <translation>エージェント APK: ファイルが見つかりません</translation>
     </message>
@@ -346,58 +346,68 @@
 <context>
     <name>IdentityPage</name>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="394" />
-        <location filename="../../kitstation/ui/wizard.py" line="436" />
+        <location filename="../../kitstation/ui/wizard.py" line="416" />
+        <location filename="../../kitstation/ui/wizard.py" line="470" />
         <source>Supervision identity</source>
         <translation>監督用 ID</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="395" />
+        <location filename="../../kitstation/ui/wizard.py" line="417" />
         <source>Generate a new supervision identity or choose an existing one.</source>
         <translation>新しい監督用 ID を生成するか、既存の ID を選択します。</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="397" />
+        <location filename="../../kitstation/ui/wizard.py" line="419" />
         <source>Generate a new supervision identity (kept in the station's store)</source>
         <translation>新しい監督用 ID を生成（ステーションの ID ストアに保管）</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="398" />
+        <location filename="../../kitstation/ui/wizard.py" line="420" />
         <source>Choose an existing supervision identity (.p12 file)</source>
         <translation>既存の監督用 ID を選択（.p12 ファイル）</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="403" />
+        <location filename="../../kitstation/ui/wizard.py" line="425" />
         <source>e.g. acme-supervision</source>
         <translation>例: acme-supervision</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="404" />
+        <location filename="../../kitstation/ui/wizard.py" line="426" />
         <source>Identity name:</source>
         <translation>ID 名:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="410" />
+        <location filename="../../kitstation/ui/wizard.py" line="436" />
         <source>Browse…</source>
         <translation>参照…</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="416" />
+        <location filename="../../kitstation/ui/wizard.py" line="442" />
         <source>Passphrase secret name:</source>
         <translation>パスフレーズのシークレット名:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="419" />
+        <location filename="../../kitstation/ui/wizard.py" line="445" />
         <source>The passphrase is never saved: the station asks for it when the batch starts.</source>
         <translation>パスフレーズは保存されません。バッチ開始時にステーションが入力を求めます。</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="452" />
+        <location filename="../../kitstation/ui/wizard.py" line="459" />
+        <source>This identity is in the station's store: it will be used.</source>
+        <translation>この ID はステーションの ID ストアにあります。この ID を使用します。</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/wizard.py" line="461" />
+        <source>A new identity with this name is generated when the blueprint is saved.</source>
+        <translation>ブループリントの保存時に、この名前で新しい ID を生成します。</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/wizard.py" line="486" />
         <source>Give an identity name or choose a file</source>
         <translation>ID 名を入力するか、ファイルを選択してください</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="454" />
+        <location filename="../../kitstation/ui/wizard.py" line="488" />
         <source>Supervision identity: file not found</source>
         <translation>監督用 ID: ファイルが見つかりません</translation>
     </message>
@@ -522,72 +532,72 @@
 <context>
     <name>MethodPage</name>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="143" />
+        <location filename="../../kitstation/ui/wizard.py" line="165" />
         <source>Preparation method</source>
         <translation>準備方法</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="144" />
+        <location filename="../../kitstation/ui/wizard.py" line="166" />
         <source>Choose the platforms and how the devices come under MDM.</source>
         <translation>対象のプラットフォームと、デバイスを MDM の管理下に置く方法を選択します。</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="148" />
+        <location filename="../../kitstation/ui/wizard.py" line="170" />
         <source>e.g. CLOMO batch for ACME</source>
         <translation>例: ACME 社向け CLOMO バッチ</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="149" />
+        <location filename="../../kitstation/ui/wizard.py" line="171" />
         <source>Blueprint name:</source>
         <translation>ブループリント名:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="151" />
+        <location filename="../../kitstation/ui/wizard.py" line="173" />
         <source>Customer:</source>
         <translation>顧客:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="153" />
+        <location filename="../../kitstation/ui/wizard.py" line="175" />
         <source>Order reference:</source>
         <translation>注文番号:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="155" />
+        <location filename="../../kitstation/ui/wizard.py" line="177" />
         <source>iPhone / iPad</source>
         <translation>iPhone／iPad</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="157" />
+        <location filename="../../kitstation/ui/wizard.py" line="179" />
         <source>Samsung Galaxy (Android)</source>
         <translation>Samsung Galaxy（Android）</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="163" />
+        <location filename="../../kitstation/ui/wizard.py" line="185" />
         <source>Manual configuration: make the device DEP (Add to DEP, supervise)</source>
         <translation>手動構成: デバイスを DEP にする（DEP に追加、監督）</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="164" />
+        <location filename="../../kitstation/ui/wizard.py" line="186" />
         <source>Already a DEP device: check and record its cloud configuration</source>
         <translation>DEP 登録済みデバイス: クラウド構成を確認して記録する</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="165" />
+        <location filename="../../kitstation/ui/wizard.py" line="187" />
         <source>Supervise only (not DEP); the device enrolls via Remote Management</source>
         <translation>監督のみ（DEP なし）: デバイスはリモートマネジメントで登録</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="166" />
+        <location filename="../../kitstation/ui/wizard.py" line="188" />
         <source>Direct MDM profile install (unsupervised; user confirms)</source>
         <translation>MDM プロファイルを直接インストール（非監督、ユーザーが承認）</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="188" />
+        <location filename="../../kitstation/ui/wizard.py" line="210" />
         <source>Blueprint name: must not be empty</source>
         <translation>ブループリント名: 空にはできません</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="190" />
+        <location filename="../../kitstation/ui/wizard.py" line="212" />
         <source>Choose at least one platform</source>
         <translation>プラットフォームを 1 つ以上選択してください</translation>
     </message>
@@ -595,68 +605,68 @@
 <context>
     <name>NetworkPage</name>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="506" />
-        <location filename="../../kitstation/ui/wizard.py" line="546" />
+        <location filename="../../kitstation/ui/wizard.py" line="540" />
+        <location filename="../../kitstation/ui/wizard.py" line="580" />
         <source>Network profile</source>
         <translation>ネットワークプロファイル</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="507" />
+        <location filename="../../kitstation/ui/wizard.py" line="541" />
         <source>The Wi-Fi the devices join during setup.</source>
         <translation>セットアップ中にデバイスが接続する Wi-Fi。</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="509" />
+        <location filename="../../kitstation/ui/wizard.py" line="543" />
         <source>No network profile</source>
         <translation>ネットワークプロファイルなし</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="510" />
+        <location filename="../../kitstation/ui/wizard.py" line="544" />
         <source>Wi-Fi network:</source>
         <translation>Wi-Fi ネットワーク:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="511" />
+        <location filename="../../kitstation/ui/wizard.py" line="545" />
         <source>Import a network profile (.mobileconfig):</source>
         <translation>ネットワークプロファイルを読み込む（.mobileconfig）:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="520" />
+        <location filename="../../kitstation/ui/wizard.py" line="554" />
         <source>Hidden network</source>
         <translation>非公開ネットワーク</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="521" />
+        <location filename="../../kitstation/ui/wizard.py" line="555" />
         <source>Join automatically</source>
         <translation>自動接続</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="523" />
+        <location filename="../../kitstation/ui/wizard.py" line="557" />
         <source>Network name (SSID):</source>
         <translation>ネットワーク名（SSID）:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="524" />
+        <location filename="../../kitstation/ui/wizard.py" line="558" />
         <source>Security:</source>
         <translation>セキュリティ:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="525" />
+        <location filename="../../kitstation/ui/wizard.py" line="559" />
         <source>Password secret name:</source>
         <translation>パスワードのシークレット名:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="529" />
+        <location filename="../../kitstation/ui/wizard.py" line="563" />
         <source>The Wi-Fi password is not written into the blueprint: it is asked for when the batch starts and kept only in memory.</source>
         <translation>Wi-Fi パスワードはブループリントに書き込まれません。バッチ開始時に入力を求め、メモリ上にのみ保持します。</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="537" />
+        <location filename="../../kitstation/ui/wizard.py" line="571" />
         <source>Browse…</source>
         <translation>参照…</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="570" />
+        <location filename="../../kitstation/ui/wizard.py" line="604" />
         <source>Network profile: file not found</source>
         <translation>ネットワークプロファイル: ファイルが見つかりません</translation>
     </message>
@@ -664,97 +674,97 @@
 <context>
     <name>OptionsPage</name>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="202" />
+        <location filename="../../kitstation/ui/wizard.py" line="224" />
         <source>Prepare options</source>
         <translation>準備オプション</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="203" />
+        <location filename="../../kitstation/ui/wizard.py" line="225" />
         <source>As in Apple Configurator's Prepare. Prepare erases the device.</source>
         <translation>Apple Configurator の「準備」と同じです。準備するとデバイスは消去されます。</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="205" />
+        <location filename="../../kitstation/ui/wizard.py" line="227" />
         <source>Add to Device Enrollment Program (DEP)</source>
         <translation>Device Enrollment Program（DEP）に追加</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="206" />
+        <location filename="../../kitstation/ui/wizard.py" line="228" />
         <source>Activate and complete enrollment</source>
         <translation>アクティベートして登録を完了</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="207" />
+        <location filename="../../kitstation/ui/wizard.py" line="229" />
         <source>Supervise devices</source>
         <translation>デバイスを監督</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="208" />
+        <location filename="../../kitstation/ui/wizard.py" line="230" />
         <source>Allow devices to pair with other computers</source>
         <translation>ほかのコンピュータとのペアリングを許可</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="209" />
+        <location filename="../../kitstation/ui/wizard.py" line="231" />
         <source>Enable Shared iPad</source>
         <translation>共有 iPad を有効にする</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="210" />
+        <location filename="../../kitstation/ui/wizard.py" line="232" />
         <source>Erase the device first</source>
         <translation>最初にデバイスを消去</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="214" />
+        <location filename="../../kitstation/ui/wizard.py" line="236" />
         <source>MDM enrollment profile (.mobileconfig):</source>
         <translation>MDM 登録プロファイル（.mobileconfig）:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="217" />
+        <location filename="../../kitstation/ui/wizard.py" line="239" />
         <source>Browse…</source>
         <translation>参照…</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="229" />
+        <location filename="../../kitstation/ui/wizard.py" line="251" />
         <source>MDM enrollment profile</source>
         <translation>MDM 登録プロファイル</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="245" />
+        <location filename="../../kitstation/ui/wizard.py" line="267" />
         <source>The station does the device side exactly as Configurator does. Assigning the serial to your MDM server in Apple Business Manager is done there afterwards: the device is recorded as awaiting ABM assignment.</source>
         <translation>ステーションはデバイス側の作業を Configurator と同じように行います。Apple Business Manager でシリアル番号を MDM サーバに割り当てる作業はその後 ABM で行います。デバイスは「ABM 割り当て待ち」として記録されます。</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="249" />
+        <location filename="../../kitstation/ui/wizard.py" line="271" />
         <source>Nothing is written to the device: the station reads and records its cloud configuration.</source>
         <translation>デバイスには何も書き込みません。ステーションはクラウド構成を読み取って記録します。</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="250" />
+        <location filename="../../kitstation/ui/wizard.py" line="272" />
         <source>On the device, the Remote Management pane then applies the configuration.</source>
         <translation>その後、デバイスの「リモートマネジメント」画面で構成が適用されます。</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="251" />
+        <location filename="../../kitstation/ui/wizard.py" line="273" />
         <source>The user confirms the profile installation on the device.</source>
         <translation>ユーザーがデバイス上でプロファイルのインストールを承認します。</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="273" />
+        <location filename="../../kitstation/ui/wizard.py" line="295" />
         <source>Manual configuration needs “Add to Device Enrollment Program”</source>
         <translation>手動構成には「Device Enrollment Program に追加」が必要です</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="275" />
+        <location filename="../../kitstation/ui/wizard.py" line="297" />
         <source>Manual configuration needs “Supervise devices”</source>
         <translation>手動構成には「デバイスを監督」が必要です</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="279" />
+        <location filename="../../kitstation/ui/wizard.py" line="301" />
         <source>Direct MDM profile install needs the enrollment profile file</source>
         <translation>MDM プロファイルの直接インストールには登録プロファイルのファイルが必要です</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="281" />
+        <location filename="../../kitstation/ui/wizard.py" line="303" />
         <source>Enrollment profile: file not found</source>
         <translation>登録プロファイル: ファイルが見つかりません</translation>
     </message>
@@ -762,37 +772,37 @@
 <context>
     <name>OrgPage</name>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="364" />
+        <location filename="../../kitstation/ui/wizard.py" line="386" />
         <source>Organization</source>
         <translation>組織</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="365" />
+        <location filename="../../kitstation/ui/wizard.py" line="387" />
         <source>Shown on the device as the organization that manages it.</source>
         <translation>デバイスを管理する組織としてデバイスに表示されます。</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="370" />
+        <location filename="../../kitstation/ui/wizard.py" line="392" />
         <source>Name:</source>
         <translation>名前:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="371" />
+        <location filename="../../kitstation/ui/wizard.py" line="393" />
         <source>Department:</source>
         <translation>部署:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="372" />
+        <location filename="../../kitstation/ui/wizard.py" line="394" />
         <source>Phone:</source>
         <translation>電話番号:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="373" />
+        <location filename="../../kitstation/ui/wizard.py" line="395" />
         <source>Email:</source>
         <translation>メール:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="374" />
+        <location filename="../../kitstation/ui/wizard.py" line="396" />
         <source>Address:</source>
         <translation>住所:</translation>
     </message>
@@ -800,7 +810,7 @@
 <context>
     <name>PrepareWizard</name>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="768" />
+        <location filename="../../kitstation/ui/wizard.py" line="802" />
         <source>Prepare — new blueprint</source>
         <translation>準備 — 新規ブループリント</translation>
     </message>
@@ -861,52 +871,52 @@
 <context>
     <name>ServerPage</name>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="296" />
+        <location filename="../../kitstation/ui/wizard.py" line="318" />
         <source>MDM server</source>
         <translation>MDM サーバ</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="297" />
+        <location filename="../../kitstation/ui/wizard.py" line="319" />
         <source>The server definition: a name for you and the MDM vendor's enrollment URL.</source>
         <translation>サーバ定義: 識別用の名前と、MDM ベンダーの登録 URL。</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="301" />
+        <location filename="../../kitstation/ui/wizard.py" line="323" />
         <source>e.g. CLOMO MDM</source>
         <translation>例: CLOMO MDM</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="304" />
+        <location filename="../../kitstation/ui/wizard.py" line="326" />
         <source>Name:</source>
         <translation>名前:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="305" />
+        <location filename="../../kitstation/ui/wizard.py" line="327" />
         <source>Host name or URL:</source>
         <translation>ホスト名または URL:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="308" />
+        <location filename="../../kitstation/ui/wizard.py" line="330" />
         <source>Fetch certificates</source>
         <translation>証明書を取得</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="314" />
+        <location filename="../../kitstation/ui/wizard.py" line="336" />
         <source>Trust anchor certificates (tick the ones the devices must trust):</source>
         <translation>信頼されたアンカー証明書（デバイスに信頼させる証明書にチェック）:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="327" />
+        <location filename="../../kitstation/ui/wizard.py" line="349" />
         <source>Fetching…</source>
         <translation>取得中…</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="333" />
+        <location filename="../../kitstation/ui/wizard.py" line="355" />
         <source>Could not fetch the certificates: %1</source>
         <translation>証明書を取得できませんでした: %1</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="335" />
+        <location filename="../../kitstation/ui/wizard.py" line="357" />
         <source>%1 certificates</source>
         <translation>証明書 %1 件</translation>
     </message>
@@ -982,37 +992,37 @@
 <context>
     <name>SkipPage</name>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="461" />
+        <location filename="../../kitstation/ui/wizard.py" line="495" />
         <source>Setup Assistant</source>
         <translation>設定アシスタント</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="462" />
+        <location filename="../../kitstation/ui/wizard.py" line="496" />
         <source>Untick the panes the user should see; ticked panes are skipped.</source>
         <translation>ユーザーに表示する画面のチェックを外してください。チェックした画面はスキップされます。</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="465" />
+        <location filename="../../kitstation/ui/wizard.py" line="499" />
         <source>Show all</source>
         <translation>すべて表示</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="466" />
+        <location filename="../../kitstation/ui/wizard.py" line="500" />
         <source>Skip all</source>
         <translation>すべてスキップ</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="474" />
+        <location filename="../../kitstation/ui/wizard.py" line="508" />
         <source>Pane</source>
         <translation>画面</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="474" />
+        <location filename="../../kitstation/ui/wizard.py" line="508" />
         <source>Key</source>
         <translation>キー</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="474" />
+        <location filename="../../kitstation/ui/wizard.py" line="508" />
         <source>iOS</source>
         <translation>iOS</translation>
     </message>
@@ -1093,27 +1103,27 @@
 <context>
     <name>SummaryPage</name>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="714" />
+        <location filename="../../kitstation/ui/wizard.py" line="748" />
         <source>Summary</source>
         <translation>概要</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="715" />
+        <location filename="../../kitstation/ui/wizard.py" line="749" />
         <source>Check the blueprint, then save it.</source>
         <translation>ブループリントを確認して保存します。</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="718" />
+        <location filename="../../kitstation/ui/wizard.py" line="752" />
         <source>Save as:</source>
         <translation>保存先:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="748" />
+        <location filename="../../kitstation/ui/wizard.py" line="782" />
         <source>Save as: give a file name ending in .toml</source>
         <translation>保存先: .toml で終わるファイル名を指定してください</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard.py" line="755" />
+        <location filename="../../kitstation/ui/wizard.py" line="789" />
         <source>Cannot write the file: %1</source>
         <translation>ファイルを書き込めません: %1</translation>
     </message>

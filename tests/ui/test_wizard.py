@@ -177,6 +177,10 @@ def test_wizard_end_to_end_writes_a_blueprint_the_cli_accepts(
     assert bp.ios.mdm_server is not None and len(bp.ios.mdm_server.anchor_certificates) == 1
     assert bp.resolve(bp.ios.mdm_server.anchor_certificates[0]).read_text() == pem
     assert bp.android.agent is not None and bp.android.agent.package == "jp.kitstation.demoagent"
+    # "Generate a new supervision identity": it is in the station's store now, under the name given.
+    from kitstation.ios.identities import IdentityStore
+
+    assert IdentityStore().get("acme-supervision").organization == "ACME 株式会社"
     capsys.readouterr()
     assert cli_main(["blueprint", "validate", str(out)]) == 0
 
