@@ -75,3 +75,62 @@ def test_unhandled_errors_go_to_the_log_and_a_banner(qtbot: QtBot) -> None:
         assert "Traceback" in text and "disk full" in text and "bad value" in text
     finally:
         teardown_file_logging()
+
+
+def test_simulated_bench_runs_the_wizards_blueprint(
+    qtbot: QtBot, qapp: object, monkeypatch: pytest.MonkeyPatch, demo_apk: Any
+) -> None:
+    """A blueprint made in the wizard (both platforms), chosen for the bench, prepares every device."""
+    from kitstation import paths
+    from kitstation.cli.main import main as cli_main
+    from kitstation.ui.settings import Settings
+    from kitstation.ui.wizard import PrepareWizard
+
+    wiz = PrepareWizard()
+    qtbot.addWidget(wiz)
+    m = wiz.method_page
+    m.name.setText("Wizard batch")
+    m.android.setChecked(True)
+    wiz.server_page.name.setText("MDM")
+    wiz.server_page.url.setText("https://mdm.example.com/acme/")
+    wiz.org_page.fields["name"].setText("ACME")
+    wiz.identity_page.identity_name.setText("wizard-sup")
+    wiz.network_page.wifi.setChecked(True)
+    wiz.network_page.ssid.setText("kitting")
+    wiz.android_page.apk_file.setText(str(demo_apk))
+    wiz.android_page.package.setText("jp.kitstation.demoagent")
+    wiz.android_page.receiver.setText("jp.kitstation.demoagent/.AdminReceiver")
+    wiz.show()
+    for _ in range(8):
+        wiz.next()
+    target = paths.data_dir() / "blueprints" / "wizard.toml"
+    wiz.summary_page.path.setText(str(target))
+    assert wiz.summary_page.validatePage(), wiz.summary_page.errors.text()
+    Settings(blueprint_ios=str(target), blueprint_android=str(target)).save()
+
+    seen: dict[str, Any] = {}
+
+    def on_window(win: Any) -> None:
+        async def watch() -> None:
+            try:
+                while win.controller.bench is None:
+                    await asyncio.sleep(0.05)
+                bench = win.controller.bench
+                seen["ok"] = await bench.wait_until(
+                    lambda b: len(b.slots) == 4 and all(v.state.is_final for v in b.slots.values()), timeout=120
+                )
+                seen["views"] = {v.slot: (v.platform.value, v.state, v.reason) for v in bench.slots.values()}
+                seen["names"] = win.controller.names()
+            finally:
+                win.close()
+
+        win.run(watch())
+
+    monkeypatch.setattr(ui_app, "main", functools.partial(ui_app.main, on_window=on_window))
+    assert cli_main(["--simulate", "4", "--lang", "en"]) == 0
+    assert seen["ok"], seen
+    assert seen["names"] == {"ios": "Wizard batch", "android": "Wizard batch"}
+    states = {p: {s for (pp, s, _r) in seen["views"].values() if pp == p} for p in ("ios", "android")}
+    assert states["android"] == {SlotState.DONE}, seen["views"]
+    if ios_available():
+        assert states["ios"] == {SlotState.WAITING_EXTERNAL}, seen["views"]  # manual DEP: awaiting ABM
