@@ -134,3 +134,19 @@ def test_simulated_bench_runs_the_wizards_blueprint(
     assert states["android"] == {SlotState.DONE}, seen["views"]
     if ios_available():
         assert states["ios"] == {SlotState.WAITING_EXTERNAL}, seen["views"]  # manual DEP: awaiting ABM
+
+
+async def test_a_station_that_cannot_start_says_so_in_a_banner(qtbot: QtBot, tmp_path: Any) -> None:
+    from kitstation.ui.controller import BenchController
+    from kitstation.ui.main_window import MainWindow
+    from kitstation.ui.settings import Settings
+
+    blocker = tmp_path / "not-a-dir"
+    blocker.write_text("x")  # the database's folder is a file: opening the log fails
+    win = MainWindow(BenchController(Settings(), db=f"sqlite:///{blocker}/kitlog.sqlite3"))
+    qtbot.addWidget(win)
+    await win.start_bench(0)
+    text = win.bench_page.banner.text()
+    assert "could not start" in text and "Traceback" not in text
+    assert win.bench_page.start_button.isEnabled()  # the technician can fix the setting and retry
+    assert not win.controller.running
