@@ -12,12 +12,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import ssl
+import threading
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
+from cryptography.hazmat.primitives.asymmetric import rsa
 from pymobiledevice3 import usbmux
 from pymobiledevice3.exceptions import (
     CloudConfigurationAlreadyPresentError,
@@ -86,6 +88,23 @@ def device_error(exc: ProfileError) -> Text:
     return Text("The device refused the request: {e}", "デバイスが要求を拒否しました: {e}").format(e=text[:400])
 
 
+_host_key: rsa.RSAPrivateKey | None = None
+_host_key_lock = threading.Lock()
+
+
+def host_key() -> rsa.RSAPrivateKey:
+    """This station's host key for pairing, made once per process (on a worker thread).
+
+    A Mac or PC pairs every device with its one host key; pymobiledevice3 would make a new one
+    for each pairing (a 2048-bit RSA key: ~70 ms of CPU each, three pairings per prepared iPhone).
+    """
+    global _host_key
+    with _host_key_lock:
+        if _host_key is None:
+            _host_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        return _host_key
+
+
 class Connector:
     """Opens lockdown and MCInstall connections to devices behind one usbmuxd."""
 
@@ -137,10 +156,10 @@ class Connector:
             return ld
         await ld.close()
 
-        async def nothing(_ld: UsbmuxLockdownClient) -> None:
-            return None
+        async def pair(ld: UsbmuxLockdownClient) -> None:
+            await ld.pair(timeout=0, private_key=host_key())  # saves the pair record
 
-        await self.offloop(udid, nothing, autopair=True)  # pairs and saves the pair record
+        await self.offloop(udid, pair, autopair=False)
         return await self._connect(udid, autopair=False)
 
     async def offloop(
