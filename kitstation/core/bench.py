@@ -271,7 +271,8 @@ class Bench:
         # Throughput over the last hour, extrapolated while the session is younger than an hour.
         per_hour = len(self._finished_times) * (3600.0 / min(elapsed, 3600.0))
         return Counters(
-            attached=sum(1 for v in views if v.attached),
+            # A device rebooting inside a step (erase) is off the bus for a minute but still on the bench.
+            attached=sum(1 for v in views if v.attached or v.state == SlotState.WORKING),
             working=sum(1 for v in views if v.state in (SlotState.WORKING, SlotState.QUEUED, SlotState.IDENTIFYING)),
             waiting_user=sum(1 for v in views if v.state == SlotState.WAITING_USER),
             done=sum(1 for v in views if v.state == SlotState.DONE),
