@@ -87,6 +87,11 @@ def _loc(parts: tuple[Any, ...]) -> str:
     return out
 
 
+def problems_from(exc: ValidationError) -> list[tuple[str, Text]]:
+    """A pydantic validation error as (field path, bilingual message) pairs, as files report them."""
+    return [(_loc(tuple(e["loc"])), _pydantic_message(dict(e))) for e in exc.errors()]
+
+
 def loads_blueprint(text: str, source: str = "<blueprint>", path: Path | None = None) -> Blueprint:
     """Validate blueprint TOML text; raises :class:`BlueprintError`."""
     try:
@@ -100,8 +105,7 @@ def validate_data(data: dict[str, Any], source: str = "<blueprint>", path: Path 
     try:
         bp = Blueprint.model_validate(data)
     except ValidationError as exc:
-        problems = [(_loc(tuple(e["loc"])), _pydantic_message(dict(e))) for e in exc.errors()]
-        raise BlueprintError(source, problems) from exc
+        raise BlueprintError(source, problems_from(exc)) from exc
     bp._source = path
     return bp
 

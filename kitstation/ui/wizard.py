@@ -65,16 +65,11 @@ def slug(name: str) -> str:
 
 def pydantic_problems(exc: ValidationError | BlueprintError) -> list[str]:
     """Field-level reasons in the UI language (through the loader's bilingual messages)."""
-    if isinstance(exc, ValidationError):
-        from kitstation.blueprints.loader import _loc, _pydantic_message  # one source of messages
+    from kitstation.blueprints.loader import problems_from  # one source of messages
 
-        lang = current_language()
-        return [
-            f"{_loc(tuple(e['loc'])) or '—'}: {_pydantic_message(dict(e)).get(lang)}"  # type: ignore[arg-type]
-            for e in exc.errors()
-        ]
     lang = current_language()
-    return [f"{loc or '—'}: {msg.get(lang)}" for loc, msg in exc.problems]
+    problems = problems_from(exc) if isinstance(exc, ValidationError) else exc.problems
+    return [f"{loc or '—'}: {msg.get(lang)}" for loc, msg in problems]
 
 
 def check(model: type[BaseModel], data: dict[str, Any]) -> list[str]:
