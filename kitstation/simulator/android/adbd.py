@@ -355,7 +355,9 @@ class DeviceServer:
             return lambda s: s.write(b"adbd cannot run as root in production builds\n")
         return None
 
-    async def _run(self, stream: _Stream, command: str, stdin: bytes = b"", *, merged: bool = False) -> tuple[bytes, bytes, int, str | None] | None:
+    async def _run(
+        self, stream: _Stream, command: str, stdin: bytes = b"", *, merged: bool = False
+    ) -> tuple[bytes, bytes, int, str | None] | None:
         """Run a command line; on a simulated cable drop, re-seat the device and return None."""
         from kitstation.simulator.android.device import RESEAT_SECONDS, ConnectionDrop
 
@@ -530,7 +532,9 @@ class DeviceServer:
             elif ident == b"RECV":
                 content = dev.read_file(arg)
                 if content is None:
-                    await self._sync_fail(stream, "No such file or directory" if dev.stat(arg) is None else "Is a directory")
+                    await self._sync_fail(
+                        stream, "No such file or directory" if dev.stat(arg) is None else "Is a directory"
+                    )
                     continue
                 out = bytearray()
                 for off in range(0, len(content), SYNC_DATA_MAX):

@@ -11,6 +11,9 @@ import random
 import string
 from dataclasses import dataclass, field
 
+from kitstation.core.barcode import luhn_check_digit
+from kitstation.core.barcode import luhn_valid as luhn_valid  # re-exported: the package offers it
+
 
 @dataclass(frozen=True)
 class GalaxyModel:
@@ -134,22 +137,8 @@ MODELS: dict[str, GalaxyModel] = {
 DEFAULT_ROTATION: tuple[str, ...] = ("SM-A305J", "SM-A525F", "SM-S911B", "SC-51D", "SM-X700")
 
 
-def luhn_digit(body: str) -> str:
-    """The Luhn check digit for ``body`` (the IMEI's first 14 digits)."""
-    total = 0
-    for i, ch in enumerate(reversed(body)):
-        d = int(ch)
-        if i % 2 == 0:  # doubled positions, counted from the right of the body
-            d *= 2
-            if d > 9:
-                d -= 9
-        total += d
-    return str((10 - total % 10) % 10)
-
-
-def luhn_valid(number: str) -> bool:
-    """True if ``number`` is all digits and its last digit is the Luhn check digit."""
-    return len(number) >= 2 and number.isdigit() and luhn_digit(number[:-1]) == number[-1]
+# Luhn: the same implementation the barcode intake checks box labels with.
+luhn_digit = luhn_check_digit
 
 
 def make_imei(tac: str, rng: random.Random) -> str:
@@ -161,11 +150,7 @@ def make_serial(rng: random.Random) -> str:
     """A Samsung-style serial: R, factory digit, year letter, month, then 7 alphanumerics."""
     alnum = string.ascii_uppercase + string.digits
     return (
-        "R"
-        + rng.choice("5689")
-        + rng.choice("8")
-        + rng.choice("MNRT")
-        + "".join(rng.choice(alnum) for _ in range(7))
+        "R" + rng.choice("5689") + rng.choice("8") + rng.choice("MNRT") + "".join(rng.choice(alnum) for _ in range(7))
     )
 
 

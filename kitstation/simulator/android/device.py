@@ -103,7 +103,7 @@ class _File:
 
 def _short_component(pkg: str, cls: str) -> str:
     """ComponentName.flattenToShortString: ``pkg/.Cls`` when the class is inside the package."""
-    return f"{pkg}/{cls[len(pkg):]}" if cls.startswith(pkg + ".") else f"{pkg}/{cls}"
+    return f"{pkg}/{cls[len(pkg) :]}" if cls.startswith(pkg + ".") else f"{pkg}/{cls}"
 
 
 def _parse_component(text: str) -> tuple[str, str] | None:
@@ -430,7 +430,9 @@ class SimulatedGalaxy:
                         False,
                         f"Failure [INSTALL_FAILED_VERSION_DOWNGRADE: Downgrade detected: Update version code {info.version_code} is older than current {old.version_code}]",
                     )
-            tag = "".join(self._rng.choice("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") for _ in range(22))
+            tag = "".join(
+                self._rng.choice("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") for _ in range(22)
+            )
             path = f"/data/app/~~{tag[:11]}==/{info.package}-{tag[11:]}==/base.apk"
             uid = old.uid if old else self._next_uid
             if old is None:
@@ -623,7 +625,9 @@ def _false(d: SimulatedGalaxy, args: list[str], stdin: bytes) -> ShellResult:
 
 
 def _id(d: SimulatedGalaxy, args: list[str], stdin: bytes) -> ShellResult:
-    return _ok("uid=2000(shell) gid=2000(shell) groups=2000(shell),1004(input),1007(log),1011(adb),1015(sdcard_rw),3003(inet) context=u:r:shell:s0\n")
+    return _ok(
+        "uid=2000(shell) gid=2000(shell) groups=2000(shell),1004(input),1007(log),1011(adb),1015(sdcard_rw),3003(inet) context=u:r:shell:s0\n"
+    )
 
 
 def _whoami(d: SimulatedGalaxy, args: list[str], stdin: bytes) -> ShellResult:
@@ -664,8 +668,14 @@ def _ls(d: SimulatedGalaxy, args: list[str], stdin: bytes) -> ShellResult:
         for name, mode, size, _mtime in entries or []:
             if name in (".", ".."):
                 continue
-            out.append(f"{'d' if mode & 0o40000 else '-'}rw-rw---- 1 shell shell {size:>8} 2025-01-01 00:00 {name}" if long else name)
-    return ShellResult(stdout=("\n".join(out) + ("\n" if out else "")).encode(), stderr="".join(err).encode(), code=code)
+            out.append(
+                f"{'d' if mode & 0o40000 else '-'}rw-rw---- 1 shell shell {size:>8} 2025-01-01 00:00 {name}"
+                if long
+                else name
+            )
+    return ShellResult(
+        stdout=("\n".join(out) + ("\n" if out else "")).encode(), stderr="".join(err).encode(), code=code
+    )
 
 
 def _rm(d: SimulatedGalaxy, args: list[str], stdin: bytes) -> ShellResult:
@@ -766,7 +776,9 @@ async def _pm(d: SimulatedGalaxy, args: list[str], stdin: bytes) -> ShellResult:
     if sub == "list" and rest and rest[0] == "users":
         with d._lock:
             users = list(d.users)
-        return _ok("Users:\n" + "".join(f"\tUserInfo{{{u}:{'Owner' if u == 0 else 'User'}:c13}} running\n" for u in users))
+        return _ok(
+            "Users:\n" + "".join(f"\tUserInfo{{{u}:{'Owner' if u == 0 else 'User'}:c13}} running\n" for u in users)
+        )
     if sub == "path" and rest:
         with d._lock:
             p = d.installed_packages.get(_opt_user(rest)[0])
@@ -793,7 +805,9 @@ async def _pm(d: SimulatedGalaxy, args: list[str], stdin: bytes) -> ShellResult:
         with d._lock:
             p = d.installed_packages.get(names[0]) if names else None
             if p is None:
-                return _err(f"Error: java.lang.IllegalArgumentException: Unknown package: {names[0] if names else ''}\n", 255)
+                return _err(
+                    f"Error: java.lang.IllegalArgumentException: Unknown package: {names[0] if names else ''}\n", 255
+                )
             p.enabled = sub in ("enable", "default-state")
         state = {"disable-user": "disabled-user", "disable": "disabled"}.get(sub, "enabled")
         return _ok(f"Package {p.package} new state: {state}\n")
@@ -848,7 +862,10 @@ def _dpm_exception(d: SimulatedGalaxy, verb: str, exc: str, message: str) -> She
 
 def _dpm(d: SimulatedGalaxy, args: list[str], stdin: bytes) -> ShellResult:
     if not args:
-        return _err("usage: dpm [subcommand] [options]\nusage: dpm set-device-owner [ --user <USER_ID> *EXPERIMENTAL* ] [ --name <NAME> ] <COMPONENT>\n", 255 if d.sdk >= 29 else 1)
+        return _err(
+            "usage: dpm [subcommand] [options]\nusage: dpm set-device-owner [ --user <USER_ID> *EXPERIMENTAL* ] [ --name <NAME> ] <COMPONENT>\n",
+            255 if d.sdk >= 29 else 1,
+        )
     verb, rest = args[0], _opt_user(args[1:])
     if verb == "list-owners":
         with d._lock:
@@ -859,7 +876,9 @@ def _dpm(d: SimulatedGalaxy, args: list[str], stdin: bytes) -> ShellResult:
     if verb in ("set-device-owner", "set-active-admin", "remove-active-admin"):
         comp = _parse_component(rest[0]) if rest else None
         if comp is None:
-            return _dpm_exception(d, verb, "java.lang.IllegalArgumentException", f"Invalid component {rest[0] if rest else ''}")
+            return _dpm_exception(
+                d, verb, "java.lang.IllegalArgumentException", f"Invalid component {rest[0] if rest else ''}"
+            )
         pkg, cls = comp
         info = f"ComponentInfo{{{pkg}/{cls}}}"
         short = _short_component(pkg, cls)
@@ -867,7 +886,9 @@ def _dpm(d: SimulatedGalaxy, args: list[str], stdin: bytes) -> ShellResult:
             p = d.installed_packages.get(pkg)
             if verb == "remove-active-admin":
                 if d.device_owner == short:
-                    return _dpm_exception(d, verb, "java.lang.SecurityException", f"Attempt to remove non-test admin {info} 0")
+                    return _dpm_exception(
+                        d, verb, "java.lang.SecurityException", f"Attempt to remove non-test admin {info} 0"
+                    )
                 if short in d.active_admins:
                     d.active_admins.remove(short)
                 return _ok(f"Success: Admin removed {info}\n")
@@ -887,14 +908,25 @@ def _dpm(d: SimulatedGalaxy, args: list[str], stdin: bytes) -> ShellResult:
                 )
             if len(d.users) > 1:
                 return _dpm_exception(
-                    d, verb, "java.lang.IllegalStateException", "Not allowed to set the device owner because there are already several users on the device."
+                    d,
+                    verb,
+                    "java.lang.IllegalStateException",
+                    "Not allowed to set the device owner because there are already several users on the device.",
                 )
             if d.accounts:
                 return _dpm_exception(
-                    d, verb, "java.lang.IllegalStateException", "Not allowed to set the device owner because there are already some accounts on the device."
+                    d,
+                    verb,
+                    "java.lang.IllegalStateException",
+                    "Not allowed to set the device owner because there are already some accounts on the device.",
                 )
             if d.settings["secure"].get("user_setup_complete") == "1":
-                return _dpm_exception(d, verb, "java.lang.IllegalStateException", "Cannot set the device owner if the device is already set-up.")
+                return _dpm_exception(
+                    d,
+                    verb,
+                    "java.lang.IllegalStateException",
+                    "Cannot set the device owner if the device is already set-up.",
+                )
             d.device_owner = short
             if short not in d.active_admins:
                 d.active_admins.append(short)
@@ -908,7 +940,12 @@ def _dumpsys(d: SimulatedGalaxy, args: list[str], stdin: bytes) -> ShellResult:
     svc = args[0]
     with d._lock:
         if svc == "device_policy":
-            lines = ["Current Device Policy Manager state:", "  Immutable state:", "    mHasFeature=true", f"    mHasTelephonyFeature={'true' if d.imeis else 'false'}"]
+            lines = [
+                "Current Device Policy Manager state:",
+                "  Immutable state:",
+                "    mHasFeature=true",
+                f"    mHasTelephonyFeature={'true' if d.imeis else 'false'}",
+            ]
             if d.device_owner:
                 pkg, cls = _parse_component(d.device_owner) or ("", "")
                 lines += [
@@ -936,7 +973,9 @@ def _dumpsys(d: SimulatedGalaxy, args: list[str], stdin: bytes) -> ShellResult:
         if svc == "iphonesubinfo":
             if d.sdk <= 28 and d.imeis:
                 return _ok(f"Phone Subscriber Info:\n  Phone Type = GSM\n  Device ID = {d.imeis[0]}\n")
-            return _ok("Permission Denial: can't dump iphonesubinfo from from pid=12345, uid=2000 without permission android.permission.DUMP\n")
+            return _ok(
+                "Permission Denial: can't dump iphonesubinfo from from pid=12345, uid=2000 without permission android.permission.DUMP\n"
+            )
     return _ok(f"Can't find service: {svc}\n")
 
 
@@ -972,16 +1011,24 @@ def _dumpsys_package(d: SimulatedGalaxy, name: str) -> str:
 
 def _service(d: SimulatedGalaxy, args: list[str], stdin: bytes) -> ShellResult:
     if len(args) >= 1 and args[0] == "list":
-        return _ok("Found 3 services:\n0\tiphonesubinfo: [com.android.internal.telephony.IPhoneSubInfo]\n1\tdevice_policy: [android.app.admin.IDevicePolicyManager]\n2\tpackage: [android.content.pm.IPackageManager]\n")
+        return _ok(
+            "Found 3 services:\n0\tiphonesubinfo: [com.android.internal.telephony.IPhoneSubInfo]\n1\tdevice_policy: [android.app.admin.IDevicePolicyManager]\n2\tpackage: [android.content.pm.IPackageManager]\n"
+        )
     if len(args) >= 1 and args[0] == "check":
         return _ok("".join(f"Service {s}: found\n" for s in args[1:]))
     if len(args) < 3 or args[0] != "call" or not args[2].isdigit():
-        return _err("usage: service [-h|-?]\n       service list\n       service check SERVICE\n       service call SERVICE CODE [i32 N | i64 N | f N | d N | s16 STR | null | fd f | nfd n | afd f ] ...\n")
+        return _err(
+            "usage: service [-h|-?]\n       service list\n       service check SERVICE\n       service call SERVICE CODE [i32 N | i64 N | f N | d N | s16 STR | null | fd f | nfd n | afd f ] ...\n"
+        )
     svc, code = args[1], int(args[2])
     if svc != "iphonesubinfo":
         return _ok(_format_parcel([0xFFFFFFFF, 0]))
     if d.sdk >= 29:
-        return _ok(exception_parcel("getDeviceIdForPhone: The user 2000 does not meet the requirements to access device identifiers."))
+        return _ok(
+            exception_parcel(
+                "getDeviceIdForPhone: The user 2000 does not meet the requirements to access device identifiers."
+            )
+        )
     if not d.imeis:
         return _ok(imei_parcel(None))
     # Android 9 IPhoneSubInfo: 1 getDeviceId, 2 getDeviceIdWithFeature, 3 getNaiForSubscriber,

@@ -55,7 +55,9 @@ def parse_fault(spec: str) -> Fault:
     """Parse one ``DEVICE:KIND[=ARG]`` spec (any kind; see ``parse_faults`` for validation)."""
     m = _SPEC.match(spec.strip())
     if not m:
-        raise FaultError(f"bad fault spec {spec!r}: expected DEVICE:KIND[=ARG], e.g. 0:install-fail=INSTALL_FAILED_INSUFFICIENT_STORAGE")
+        raise FaultError(
+            f"bad fault spec {spec!r}: expected DEVICE:KIND[=ARG], e.g. 0:install-fail=INSTALL_FAILED_INSUFFICIENT_STORAGE"
+        )
     device, kind, arg = m.group("device"), m.group("kind"), m.group("arg")
     if kind in ANDROID_KINDS:
         if kind in KINDS_WITH_ARG and not arg:
@@ -89,7 +91,9 @@ def parse_faults(specs: Iterable[str], *, strict: bool = False) -> list[Fault]:
         fault = parse_fault(spec)
         if fault.kind not in ANDROID_KINDS:
             if strict:
-                raise FaultError(f"unknown Android fault kind {fault.kind!r} in {spec!r}; known: {', '.join(sorted(ANDROID_KINDS))}")
+                raise FaultError(
+                    f"unknown Android fault kind {fault.kind!r} in {spec!r}; known: {', '.join(sorted(ANDROID_KINDS))}"
+                )
             continue
         out.append(fault)
     return out

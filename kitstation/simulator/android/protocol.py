@@ -34,7 +34,16 @@ MAX_PAYLOAD = 256 * 1024
 
 HEADER = struct.Struct("<6I")
 
-NAMES = {A_SYNC: "SYNC", A_CNXN: "CNXN", A_AUTH: "AUTH", A_OPEN: "OPEN", A_OKAY: "OKAY", A_CLSE: "CLSE", A_WRTE: "WRTE", A_STLS: "STLS"}
+NAMES = {
+    A_SYNC: "SYNC",
+    A_CNXN: "CNXN",
+    A_AUTH: "AUTH",
+    A_OPEN: "OPEN",
+    A_OKAY: "OKAY",
+    A_CLSE: "CLSE",
+    A_WRTE: "WRTE",
+    A_STLS: "STLS",
+}
 
 
 @dataclass(frozen=True)

@@ -103,7 +103,9 @@ class AdbServer:
     @property
     def env(self) -> dict[str, str]:
         assert self.home is not None
-        env = {k: v for k, v in os.environ.items() if k not in ("ADB_VENDOR_KEYS", "ANDROID_SDK_HOME", "ANDROID_SERIAL")}
+        env = {
+            k: v for k, v in os.environ.items() if k not in ("ADB_VENDOR_KEYS", "ANDROID_SDK_HOME", "ANDROID_SERIAL")
+        }
         env.update(
             HOME=str(self.home),
             TMPDIR=str(self.home),
@@ -340,7 +342,9 @@ class AndroidSimulator:
         self._attach(d)
         return d
 
-    def wait_for(self, serial: str | SimulatedGalaxy, state: str | None = "device", timeout: float = ATTACH_TIMEOUT) -> None:
+    def wait_for(
+        self, serial: str | SimulatedGalaxy, state: str | None = "device", timeout: float = ATTACH_TIMEOUT
+    ) -> None:
         """Wait until the adb server lists the device in ``state`` (None: until it is absent)."""
         d = self.device(serial)
         deadline = time.monotonic() + timeout

@@ -12,6 +12,9 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
+from kitstation.core.barcode import luhn_check_digit
+from kitstation.core.barcode import luhn_valid as luhn_valid  # re-exported: the package offers it
+
 # (ProductVersion, BuildVersion) of public releases; a model only gets releases it can run.
 IOS_RELEASES: tuple[tuple[str, str], ...] = (
     ("16.7.10", "20H350"),
@@ -85,23 +88,7 @@ def find_model(name: str) -> Model:
     raise KeyError(f"unknown model {name!r}; known: {', '.join(MODELS_BY_TYPE)}")
 
 
-def luhn_check_digit(digits: str) -> str:
-    """The Luhn check digit for ``digits`` (an IMEI is 14 digits plus this one)."""
-    total = 0
-    # Double every second digit counted from the right of the final (check-digit-included) number.
-    for i, ch in enumerate(reversed(digits)):
-        d = int(ch)
-        if i % 2 == 0:
-            d *= 2
-            if d > 9:
-                d -= 9
-        total += d
-    return str((10 - total % 10) % 10)
-
-
-def luhn_valid(number: str) -> bool:
-    """True when ``number`` (all digits) passes the Luhn check."""
-    return number.isdigit() and len(number) >= 2 and luhn_check_digit(number[:-1]) == number[-1]
+# Luhn: the same implementation the barcode intake checks box labels with.
 
 
 @dataclass(frozen=True)
