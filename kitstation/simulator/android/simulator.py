@@ -137,6 +137,10 @@ class AdbServer:
             self.stop()
             raise SimulatorError(f"could not start adb server {self.adb_path} on port {self.port}")
 
+    def answers(self) -> bool:
+        """True while the server answers on its port."""
+        return _server_answers(self.port)
+
     def stop(self) -> None:
         if self.home is None:
             return
@@ -173,6 +177,7 @@ class AndroidSimulator:
         self._thread: threading.Thread | None = None
         self._devices: list[SimulatedGalaxy] = []
         self._lock = threading.RLock()
+        self._adb_lock = threading.Lock()
         self._timers: list[threading.Timer] = []
         self._next_index = 0
         self._stopping = False
@@ -429,7 +434,10 @@ class AndroidSimulator:
         return None
 
     def _attach(self, d: SimulatedGalaxy) -> None:
-        answer = self.client().connect(d.adb_serial, timeout=ATTACH_TIMEOUT)
+        # One connect at a time, as a hub enumerates one device at a time: many concurrent
+        # "host:connect" requests are more than Debian's adb 1.0.41 server reliably takes.
+        with self._adb_lock:
+            answer = self.client().connect(d.adb_serial, timeout=ATTACH_TIMEOUT)
         # For an unanswered RSA dialog adb says "failed to authenticate" and lists it "unauthorized".
         if "connected" not in answer and not (not d.authorized and "authenticate" in answer):
             raise SimulatorError(f"adb connect {d.adb_serial}: {answer}")
@@ -444,7 +452,8 @@ class AndroidSimulator:
             time.sleep(0.02)
 
     def _detach(self, d: SimulatedGalaxy) -> None:
-        self.client().disconnect(d.adb_serial)
+        with self._adb_lock:
+            self.client().disconnect(d.adb_serial)
         deadline = time.monotonic() + ATTACH_TIMEOUT
         while self._state(d.adb_serial) is not None and time.monotonic() < deadline:
             time.sleep(0.02)
