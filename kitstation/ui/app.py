@@ -12,6 +12,7 @@ import argparse
 import asyncio
 import logging
 import os
+import signal
 import sys
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -101,6 +102,18 @@ def main(args: argparse.Namespace | Any, on_window: Callable[[Any], None] | None
         if not simulate:
             QTimer.singleShot(NO_DEVICE_GRACE_MS, window.offer_simulation)
 
+    # SIGTERM (a service manager, `timeout`) and Ctrl-C close the window as its close button does,
+    # so the station stops its runs, simulators and adb server instead of leaving them behind.
+    def on_signal(*_: object) -> None:
+        QTimer.singleShot(0, window.close)
+
+    previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
+    # Python runs signal handlers only between bytecodes; while Qt waits in C++ a light timer
+    # gives it that chance four times a second.
+    wake = QTimer()
+    wake.timeout.connect(lambda: None)
+    wake.start(250)
+
     window.show()
     QTimer.singleShot(0, kickoff)
     if on_window is not None:
@@ -108,6 +121,9 @@ def main(args: argparse.Namespace | Any, on_window: Callable[[Any], None] | None
     try:
         loop.run_until_complete(closed.wait())
     finally:
+        wake.stop()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
         release_thread_pool(loop, executor)
         loop.close()
     window.errors.uninstall()

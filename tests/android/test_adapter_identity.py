@@ -98,6 +98,10 @@ async def test_adapter_starts_its_server_on_its_own_port(monkeypatch: pytest.Mon
         s.bind(("127.0.0.1", 0))
         port = int(s.getsockname()[1])
     monkeypatch.delenv("ANDROID_ADB_SERVER_PORT", raising=False)
+    # A real adb for this one (the test environment's default is /bin/false, so nothing else can).
+    from kitstation.simulator.android import default_adb_path
+
+    monkeypatch.setenv("ADBUTILS_ADB_PATH", default_adb_path())
     adapter = AndroidAdapter(adb_port=port)
     try:
         client = await asyncio.get_running_loop().run_in_executor(None, adapter.client)
