@@ -13,7 +13,7 @@ import asyncio
 from typing import Any
 
 from kitstation.cli.common import EXIT_DEVICE_FAILED, EXIT_OK, add_db_option, print_json
-from kitstation.cli.devices import _collect
+from kitstation.cli.devices import collect_attached
 from kitstation.cli.station_opts import add_station_options, simulation_from
 from kitstation.core.domain import Outcome, Platform, StepError, UserActionRequired
 from kitstation.i18n import Text, current_language
@@ -45,7 +45,7 @@ async def _verify(args: argparse.Namespace) -> list[dict[str, Any]]:
         assert station.kitlog is not None
         adapter: Any = station.adapters[0]
         wanted = set(args.device or [])
-        for cid in await _collect(adapter, args.settle):
+        for cid in await collect_attached(adapter, args.settle):
             row: dict[str, Any] = {"connection_id": cid}
             try:
                 device = await adapter.identify(cid)

@@ -29,7 +29,7 @@ def register(sub: Any) -> None:
     p.set_defaults(func=run)
 
 
-async def _collect(adapter: PlatformAdapter, settle: float) -> list[str]:
+async def collect_attached(adapter: PlatformAdapter, settle: float) -> list[str]:
     """Connection ids attached after listening ``settle`` seconds."""
     present: dict[str, None] = {}
 
@@ -77,7 +77,7 @@ async def usb_notices(station: Station, rows: list[dict[str, Any]]) -> list[dict
 async def list_devices(station: Station, settle: float) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     for adapter in station.adapters:
-        for cid in await _collect(adapter, settle):
+        for cid in await collect_attached(adapter, settle):
             row: dict[str, Any] = {"platform": adapter.platform.value, "connection_id": cid}
             try:
                 dev: Device = await asyncio.wait_for(adapter.identify(cid), 30)

@@ -191,8 +191,8 @@ class Bench:
         self._platform_caps: dict[Platform, asyncio.Semaphore] = {}
         self._finished_times: deque[float] = deque()
         self._started = time.time()
-        self._changed = asyncio.Condition()
-        self._stopping = False
+        # wait_until() callers: their condition is re-checked after every slot change.
+        self._waiters: list[tuple[Callable[[Bench], bool], asyncio.Future[None]]] = []
         self.pipeline = Pipeline(self.log, self._emit, self.config.retry, self._limit)
 
     # --- life cycle --------------------------------------------------------------------------------
@@ -217,7 +217,6 @@ class Bench:
 
     async def stop(self) -> None:
         """Stop listening; runs in progress end as *interrupted* (they resume next time)."""
-        self._stopping = True
         tasks: list[asyncio.Task[None]] = list(self._tasks)
         for live in self._live.values():
             for t in (live.identify_task, live.run_task):
@@ -327,20 +326,18 @@ class Bench:
             asyncio.get_running_loop().create_task(self.log.set_slot_name(self.station_id, slot, label))
 
     async def wait_until(self, predicate: Callable[[Bench], bool], timeout: float | None = None) -> bool:
-        """Wait until ``predicate(bench)`` holds (re-checked after each event); False on timeout."""
-
-        async def waiter() -> None:
-            async with self._changed:
-                await self._changed.wait_for(lambda: predicate(self))
-
+        """Wait until ``predicate(bench)`` holds (re-checked after each slot change); False on timeout."""
+        if predicate(self):
+            return True
+        entry = (predicate, asyncio.get_running_loop().create_future())
+        self._waiters.append(entry)
         try:
-            await asyncio.wait_for(waiter(), timeout)
+            await asyncio.wait_for(entry[1], timeout)
         except TimeoutError:
             return False
+        finally:
+            self._waiters.remove(entry)
         return True
-
-    def finished_count(self) -> int:
-        return sum(1 for v in self._live.values() if v.view.state.is_final)
 
     def busy(self) -> bool:
         """True while any slot is being identified, waits for the user, is queued or works."""
@@ -371,11 +368,18 @@ class Bench:
                 log.exception("bench event subscriber failed")
         for q in self._queues:
             q.put_nowait(event)
-        asyncio.get_running_loop().create_task(self._notify())
+        self._wake()
 
-    async def _notify(self) -> None:
-        async with self._changed:
-            self._changed.notify_all()
+    def _wake(self) -> None:
+        """Resolve the waiters whose condition now holds (a predicate's error goes to its waiter)."""
+        for predicate, fut in list(self._waiters):
+            if fut.done():
+                continue
+            try:
+                if predicate(self):
+                    fut.set_result(None)
+            except Exception as exc:
+                fut.set_exception(exc)
 
     @staticmethod
     def _apply_event(v: SlotView, e: Event) -> SlotView:
@@ -660,7 +664,7 @@ class Bench:
         except asyncio.CancelledError:
             if live.view.state == SlotState.QUEUED:  # cancelled before it got a place: nothing logged
                 live.view = replace(live.view, state=SlotState.INTERRUPTED)
-                await self._notify()
+                self._wake()
             return
         except Exception as exc:  # the pipeline logs its own failures; this is a bug guard
             log.exception("run on %s crashed", slot)
