@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 from kitstation.blueprints.model import Blueprint
 from kitstation.core.domain import (
+    USER_ACTION_TEXT,
     Device,
     DeviceGone,
     Outcome,
@@ -225,8 +226,6 @@ class Pipeline:
             self.emit(StepProgress(slot, run_id=run_id, step_id=step.id, fraction=fraction, note=note))
 
         def waiting(action: UserAction, reason: Text | None) -> None:
-            from kitstation.core.domain import USER_ACTION_TEXT
-
             self.emit(WaitingForUser(slot, action=action, reason=reason or USER_ACTION_TEXT[action]))
 
         ctx._progress = progress
