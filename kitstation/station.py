@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from kitstation.core.bench import Bench, BenchConfig
-from kitstation.core.domain import Platform, UserAction
 from kitstation.core.protocols import KnownDevices, PlatformAdapter, PresenceNotice, PresenceSource, Secrets
+from kitstation.domain.model import Platform, UserAction
 from kitstation.log import KitLog
 from kitstation.log.db import resolve_url
 

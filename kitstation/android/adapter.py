@@ -4,7 +4,7 @@
   ``track_devices()`` reports a state change (``unauthorized`` -> ``device``) as *absent* then
   *present*, one event at a time, which looks like an unplug; this adapter reads the same stream
   through adbutils' connection and compares whole snapshots, so a state change is a
-  :class:`~kitstation.core.events.Changed` and only a real removal is a ``Detached``. The stream
+  :class:`~kitstation.domain.events.Changed` and only a real removal is a ``Detached``. The stream
   blocks, so it runs on its own thread and feeds an asyncio queue.
 * ``identify()`` -- ``ro.serialno`` (the device key), Samsung's ``ril.serialnumber`` (the serial
   on the box), model code and marketing name, Android / One UI / Knox versions, the IMEIs where
@@ -39,7 +39,9 @@ from adbutils.errors import AdbError
 from kitstation.android.models import knox_version, marketing_name, one_ui_version
 from kitstation.android.shell import AdbDeviceIO, adb_errors
 from kitstation.android.steps import AndroidRuntime, plan_steps
-from kitstation.core.domain import (
+from kitstation.core.protocols import Step
+from kitstation.domain.events import Attached, Changed, Detached, DiscoveryEvent
+from kitstation.domain.model import (
     Device,
     PermanentError,
     Platform,
@@ -47,8 +49,6 @@ from kitstation.core.domain import (
     UserAction,
     UserActionRequired,
 )
-from kitstation.core.events import Attached, Changed, Detached, DiscoveryEvent
-from kitstation.core.protocols import Step
 from kitstation.i18n import Text
 from kitstation.paths import data_dir
 

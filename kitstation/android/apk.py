@@ -30,7 +30,7 @@ from cryptography.hazmat.primitives.serialization import pkcs7
 
 from kitstation.blueprints.android import AgentApk
 from kitstation.blueprints.model import Blueprint
-from kitstation.core.domain import PermanentError, TransientError
+from kitstation.domain.model import PermanentError, TransientError
 from kitstation.i18n import Text
 
 DOWNLOAD_TIMEOUT = 60.0

@@ -4,7 +4,7 @@ Everything here is synchronous because adbutils is. The parsers are pure functio
 their own): ``getprop`` listings, ``service call iphonesubinfo`` reply parcels, ``dpm`` output.
 
 Error mapping: a device that vanished mid-command (unplugged, rebooted) becomes
-:class:`~kitstation.core.domain.DeviceGone` (the pipeline marks the run interrupted and resumes it
+:class:`~kitstation.domain.model.DeviceGone` (the pipeline marks the run interrupted and resumes it
 on re-plug); an adb server that does not answer becomes a ``TransientError``.
 """
 
@@ -21,7 +21,7 @@ import adbutils
 from adbutils.errors import AdbError, AdbInstallError, AdbTimeout
 
 from kitstation.core.barcode import is_valid_imei
-from kitstation.core.domain import DeviceGone, PermanentError, TransientError
+from kitstation.domain.model import DeviceGone, PermanentError, TransientError
 from kitstation.i18n import Text
 
 T = TypeVar("T")

@@ -24,12 +24,12 @@ import adbutils
 from kitstation.android.apk import AgentFile, fetch_agent
 from kitstation.android.shell import AdbDeviceIO, Shell, dpm_refusal, normalise_component
 from kitstation.blueprints.android import AndroidOptions
-from kitstation.core.domain import PermanentError, StepResult
 from kitstation.core.protocols import StepContext
+from kitstation.domain.handoff import HANDOFF_KEY, HandoffState
+from kitstation.domain.model import PermanentError, StepResult
 from kitstation.i18n import Text
 
 T = TypeVar("T")
-EXTERNAL_STATE = "external_state"  # the pipeline's key for the device's hand-off state
 
 
 @dataclass
@@ -156,7 +156,7 @@ class DeviceOwnerStep(_Base):
         detail: dict[str, Any] = {"owner": component}
         if not _android(ctx).verify:
             # No verify step follows: dpm's own "Success" is what marks the device enrolled.
-            detail[EXTERNAL_STATE] = "enrolled"
+            detail[HANDOFF_KEY] = HandoffState.ENROLLED
         return StepResult.ok(
             Text("Device Owner set to {c}", "デバイスオーナーを {c} に設定しました").format(c=component),
             detail=detail,
@@ -185,7 +185,7 @@ class VerifyOwnerStep(_Base):
             )
         return StepResult.ok(
             Text("Verified: {c} is Device Owner", "確認済み: {c} がデバイスオーナーです").format(c=component),
-            detail={"owners": owners, EXTERNAL_STATE: "enrolled"},
+            detail={"owners": owners, HANDOFF_KEY: HandoffState.ENROLLED},
         )
 
 
@@ -262,7 +262,7 @@ class KmeRecordStep(_Base):
                         "Enrolled: the KME agent {c} is Device Owner",
                         "登録済み: KME のエージェント {c} がデバイスオーナーです",
                     ).format(c=component),
-                    detail={EXTERNAL_STATE: "enrolled", "kme_profile": kme.profile_name},
+                    detail={HANDOFF_KEY: HandoffState.ENROLLED, "kme_profile": kme.profile_name},
                 )
         device = ctx.device
         export = android.kme_export
@@ -290,7 +290,7 @@ class KmeRecordStep(_Base):
                 "端末はネットワーク接続後の初回起動時に登録されます。",
             ).format(p=kme.profile_name, id=identifier),
             code="kme_console",
-            detail={EXTERNAL_STATE: "kme_registered", "kme_profile": kme.profile_name, "identifier": identifier},
+            detail={HANDOFF_KEY: HandoffState.KME_REGISTERED, "kme_profile": kme.profile_name, "identifier": identifier},
         )
 
 

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from kitstation.cli.common import EXIT_OK, EXIT_USAGE, CliError, add_db_option, print_json
+from kitstation.domain.handoff import HandoffState
 from kitstation.i18n import Text
 
 
@@ -62,7 +63,7 @@ def intake(args: argparse.Namespace) -> int:
             station = kitlog.station(args.station)
             session_id = kitlog.start_session(station, label=args.label)
         session = IntakeSession(
-            kitlog, session_id, box_mode=args.box, mark_state="kme_registered" if args.kme else None
+            kitlog, session_id, box_mode=args.box, mark_state=HandoffState.KME_REGISTERED if args.kme else None
         )
         if not args.json:
             print(

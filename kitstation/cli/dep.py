@@ -15,7 +15,7 @@ from typing import Any
 from kitstation.cli.common import EXIT_DEVICE_FAILED, EXIT_OK, add_db_option, print_json
 from kitstation.cli.devices import collect_attached
 from kitstation.cli.station_opts import add_station_options, simulation_from
-from kitstation.core.domain import Outcome, Platform, StepError, UserActionRequired
+from kitstation.domain.model import Outcome, Platform, StepError, UserActionRequired
 from kitstation.i18n import Text, current_language
 from kitstation.station import Station
 

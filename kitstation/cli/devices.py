@@ -13,9 +13,9 @@ from rich.table import Table
 
 from kitstation.cli.common import EXIT_OK, add_db_option, print_json
 from kitstation.cli.station_opts import add_station_options, platforms_from, simulation_from
-from kitstation.core.domain import USER_ACTION_TEXT, Device, Platform, UserActionRequired
-from kitstation.core.events import Attached, Detached
 from kitstation.core.protocols import KnownDevices, PlatformAdapter
+from kitstation.domain.events import Attached, Detached
+from kitstation.domain.model import USER_ACTION_TEXT, Device, Platform, UserActionRequired
 from kitstation.i18n import current_language
 from kitstation.station import Station
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from kitstation.cli.common import EXIT_OK, CliError, print_json
-from kitstation.core.domain import StepError
+from kitstation.domain.model import StepError
 from kitstation.i18n import Text
 
 

@@ -23,8 +23,7 @@ from kitstation.blueprints.model import Blueprint
 from kitstation.cli.common import EXIT_DEVICE_FAILED, EXIT_OK, CliError, add_db_option, print_json
 from kitstation.cli.station_opts import CliSecrets, add_station_options, platforms_from, simulation_from
 from kitstation.core.bench import Bench, BenchConfig, SlotState, SlotView
-from kitstation.core.domain import Platform
-from kitstation.core.events import (
+from kitstation.domain.events import (
     DeviceIdentified,
     Event,
     IdentifyFailed,
@@ -33,6 +32,7 @@ from kitstation.core.events import (
     StepStarted,
     WaitingForUser,
 )
+from kitstation.domain.model import Platform
 from kitstation.i18n import Text, current_language
 from kitstation.station import Station
 

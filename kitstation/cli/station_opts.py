@@ -10,7 +10,7 @@ import sys
 from typing import Any
 
 from kitstation.cli.common import CliError
-from kitstation.core.domain import PermanentError
+from kitstation.domain.model import PermanentError
 from kitstation.i18n import Text
 
 
@@ -79,7 +79,7 @@ class CliSecrets:
 
 
 def platforms_from(args: Any) -> tuple[Any, ...]:
-    from kitstation.core.domain import Platform
+    from kitstation.domain.model import Platform
 
     chosen = getattr(args, "platforms", None) or ["ios", "android"]
     return tuple(Platform(p) for p in chosen)

@@ -24,16 +24,16 @@ from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from kitstation.blueprints.model import Blueprint
-from kitstation.core.domain import (
-    USER_ACTION_TEXT,
-    Device,
-    Platform,
-    RunStatus,
-    StepError,
-    UserAction,
-    UserActionRequired,
+from kitstation.core.pipeline import Pipeline, RetryPolicy, RunHandle, RunRequest
+from kitstation.core.protocols import (
+    KnownDevices,
+    NoSecrets,
+    PlatformAdapter,
+    PresenceNotice,
+    PresenceSource,
+    Secrets,
 )
-from kitstation.core.events import (
+from kitstation.domain.events import (
     Attached,
     Changed,
     Detached,
@@ -49,14 +49,14 @@ from kitstation.core.events import (
     StepStarted,
     WaitingForUser,
 )
-from kitstation.core.pipeline import Pipeline, RetryPolicy, RunHandle, RunRequest
-from kitstation.core.protocols import (
-    KnownDevices,
-    NoSecrets,
-    PlatformAdapter,
-    PresenceNotice,
-    PresenceSource,
-    Secrets,
+from kitstation.domain.model import (
+    USER_ACTION_TEXT,
+    Device,
+    Platform,
+    RunStatus,
+    StepError,
+    UserAction,
+    UserActionRequired,
 )
 from kitstation.i18n import Text
 from kitstation.log.store import AsyncKitLog, KitLog

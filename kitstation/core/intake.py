@@ -28,7 +28,8 @@ from sqlalchemy import and_, delete, or_, select, update
 from sqlalchemy.engine import Connection
 
 from kitstation.core.barcode import ParsedScan, ScanKind, ScanValue, parse_scan
-from kitstation.core.domain import Device, Platform
+from kitstation.domain.handoff import HANDOFF_ORDER
+from kitstation.domain.model import Device, Platform
 from kitstation.i18n import Text
 from kitstation.log.schema import DeviceRecord, IntakeScan, RunRecord
 from kitstation.log.store import KitLog
@@ -216,7 +217,7 @@ def _merge_into(conn: Connection, keep_id: int, drop_id: int) -> None:
     conn.execute(delete(device_t).where(device_t.c.id == drop_id))
     if dropped is not None and kept is not None:
         # Keep the furthest hand-off state known (kme_registered from intake, enrolled from adb).
-        order = ["", "kme_registered", "enrolled"]
+        order = [state.value for state in HANDOFF_ORDER]
         states = [kept["external_state"] or "", dropped["external_state"] or ""]
         best = max(states, key=lambda s: order.index(s) if s in order else 0)
         fill = {

@@ -18,7 +18,18 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from kitstation.blueprints.model import Blueprint
-from kitstation.core.domain import (
+from kitstation.core.protocols import NoSecrets, Secrets, Step, StepContext
+from kitstation.domain.events import (
+    Event,
+    RunFinished,
+    RunStarted,
+    StepFinished,
+    StepProgress,
+    StepStarted,
+    WaitingForUser,
+)
+from kitstation.domain.handoff import HANDOFF_KEY
+from kitstation.domain.model import (
     USER_ACTION_TEXT,
     Device,
     DeviceGone,
@@ -29,16 +40,6 @@ from kitstation.core.domain import (
     StepResult,
     UserAction,
 )
-from kitstation.core.events import (
-    Event,
-    RunFinished,
-    RunStarted,
-    StepFinished,
-    StepProgress,
-    StepStarted,
-    WaitingForUser,
-)
-from kitstation.core.protocols import NoSecrets, Secrets, Step, StepContext
 from kitstation.i18n import Text
 from kitstation.log.store import AsyncKitLog
 
@@ -47,8 +48,6 @@ log = logging.getLogger(__name__)
 ALREADY_DONE = Text(
     "Already prepared with this blueprint (not redone)", "このブループリントで準備済みです（再実行しません）"
 )
-# A step result whose detail has this key sets the device's hand-off state in the log.
-EXTERNAL_STATE = "external_state"
 INTERNAL = Text("Internal error in step {step}: {error}", "ステップ {step} で内部エラー: {error}")
 
 
@@ -282,9 +281,9 @@ class Pipeline:
                 )
                 return StepResult(Outcome.FAILED, reason, "internal")
             await self.log.step_ended(ev, result.outcome, result.code, result.reason, result.detail)
-            if result.detail and isinstance(result.detail.get(EXTERNAL_STATE), str):
-                # Hand-off states live on the device row: "awaiting_abm", "kme_registered", "enrolled".
-                await self.log.set_external_state(ctx.scratch["device_id"], result.detail[EXTERNAL_STATE])
+            if result.detail and isinstance(result.detail.get(HANDOFF_KEY), str):
+                # Hand-off states (HandoffState) live on the device row.
+                await self.log.set_external_state(ctx.scratch["device_id"], result.detail[HANDOFF_KEY])
             self.emit(
                 StepFinished(
                     slot, run_id=run_id, step_id=step.id, outcome=result.outcome, reason=result.reason, code=result.code

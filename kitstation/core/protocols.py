@@ -2,16 +2,16 @@
 
 A platform adapter (``kitstation.ios``, ``kitstation.android``) provides:
 
-* ``discover()`` -- an async stream of :class:`~kitstation.core.events.Attached` /
+* ``discover()`` -- an async stream of :class:`~kitstation.domain.events.Attached` /
   ``Detached`` / ``Changed`` events (hot-plug);
-* ``identify(connection_id)`` -- the :class:`~kitstation.core.domain.Device` behind a connection,
-  raising :class:`~kitstation.core.domain.UserActionRequired` while the device waits for the
+* ``identify(connection_id)`` -- the :class:`~kitstation.domain.model.Device` behind a connection,
+  raising :class:`~kitstation.domain.model.UserActionRequired` while the device waits for the
   technician (tap Trust, accept USB debugging);
 * ``plan(blueprint, device)`` -- the ordered steps that apply a blueprint to that device.
 
 A :class:`Step` runs against a :class:`StepContext`; it returns a
-:class:`~kitstation.core.domain.StepResult` or raises a
-:class:`~kitstation.core.domain.StepError` (transient ones are retried by the pipeline).
+:class:`~kitstation.domain.model.StepResult` or raises a
+:class:`~kitstation.domain.model.StepError` (transient ones are retried by the pipeline).
 """
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
-from kitstation.core.domain import Device, Platform, StepResult, UserAction
-from kitstation.core.events import DiscoveryEvent
+from kitstation.domain.events import DiscoveryEvent
+from kitstation.domain.model import Device, Platform, StepResult, UserAction
 from kitstation.i18n import Text
 
 if TYPE_CHECKING:
@@ -42,7 +42,7 @@ class NoSecrets:
     """A secrets source that has none: steps that need one fail with a clear reason."""
 
     async def get(self, name: str, prompt: Text) -> str:
-        from kitstation.core.domain import PermanentError
+        from kitstation.domain.model import PermanentError
 
         raise PermanentError(
             Text("No secret provided: {p}", "秘密情報が入力されていません: {p}").format(p=prompt.en),
@@ -144,6 +144,29 @@ class Step(Protocol):
         idempotent and answers ``None`` is not run twice: the run fails asking for the technician.
         """
         ...
+
+
+class BaseStep:
+    """The common shape of every step an adapter plans (subclass it; set ``id`` and ``title``).
+
+    ``check_done`` answers ``None`` (unknown) unless a step can look at the device: the pipeline then
+    runs an idempotent step again and refuses to repeat a step that is not idempotent. A step that
+    can tell from the device whether its work is there overrides it.
+    """
+
+    id: str = ""
+    title: Text = Text("", "")
+    idempotent: bool = True
+
+    async def run(self, ctx: StepContext) -> StepResult:
+        raise NotImplementedError
+
+    async def check_done(self, ctx: StepContext) -> bool | None:
+        return None
+
+
+# What ``PlatformAdapter.plan`` returns: the ordered steps of one blueprint on one device.
+Plan = list[Step]
 
 
 @dataclass

@@ -32,9 +32,9 @@ from pymobiledevice3.exceptions import (
 from pymobiledevice3.lockdown import UsbmuxLockdownClient
 
 from kitstation import paths
-from kitstation.core.domain import Device, PermanentError, Platform
-from kitstation.core.events import Attached, Detached, DiscoveryEvent
 from kitstation.core.protocols import Step
+from kitstation.domain.events import Attached, Detached, DiscoveryEvent
+from kitstation.domain.model import Device, PermanentError, Platform
 from kitstation.i18n import Text
 from kitstation.ios.connect import Connector, IOSTiming
 from kitstation.ios.identities import IdentityStore
@@ -54,7 +54,7 @@ from kitstation.ios.steps import (
 
 if TYPE_CHECKING:
     from kitstation.blueprints.model import Blueprint
-    from kitstation.core.domain import StepResult
+    from kitstation.domain.model import StepResult
 
 log = logging.getLogger(__name__)
 

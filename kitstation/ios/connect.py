@@ -41,7 +41,7 @@ from pymobiledevice3.exceptions import (
 from pymobiledevice3.lockdown import UsbmuxLockdownClient, create_using_usbmux
 from pymobiledevice3.services.mobile_config import MobileConfigService
 
-from kitstation.core.domain import (
+from kitstation.domain.model import (
     DeviceGone,
     PermanentError,
     TransientError,

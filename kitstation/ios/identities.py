@@ -24,7 +24,7 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
 
 from kitstation import paths
-from kitstation.core.domain import PermanentError
+from kitstation.domain.model import PermanentError
 from kitstation.i18n import Text
 
 PrivateKey = rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey

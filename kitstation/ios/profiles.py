@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kitstation.core.domain import PermanentError
+from kitstation.domain.model import PermanentError
 from kitstation.i18n import Text
 
 _ENCRYPTION = {"None": "None", "WEP": "WEP", "WPA": "WPA", "WPA2": "WPA2", "WPA3": "WPA3", "Any": "Any"}

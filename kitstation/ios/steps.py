@@ -15,14 +15,15 @@ from typing import TYPE_CHECKING, Any
 from cryptography.hazmat.primitives import serialization
 from pymobiledevice3.exceptions import CloudConfigurationAlreadyPresentError, ProfileError
 
-from kitstation.core.domain import (
+from kitstation.core.protocols import StepContext
+from kitstation.domain.handoff import HANDOFF_KEY, HandoffState
+from kitstation.domain.model import (
     PermanentError,
     StepResult,
     TransientError,
     UserAction,
     UserActionRequired,
 )
-from kitstation.core.protocols import StepContext
 from kitstation.i18n import Text
 from kitstation.ios import cloudconfig
 from kitstation.ios.certs import load_certificates
@@ -34,7 +35,6 @@ if TYPE_CHECKING:
     from kitstation.blueprints.ios import IOSOptions
     from kitstation.ios.connect import Connector
 
-EXTERNAL_STATE = "external_state"
 DEFAULT_IDENTITY = "station-default"
 
 
@@ -419,7 +419,7 @@ class ABMHandoffStep(IOSStep):
                 "Apple Business Managerに追加し、MDMサーバに割り当て、MDMコンソールで同期してください。",
             ).format(s=serial),
             code="abm_assignment",
-            detail={EXTERNAL_STATE: "awaiting_abm", "serial": serial, "station_did": "device_prepare"},
+            detail={HANDOFF_KEY: HandoffState.AWAITING_ABM, "serial": serial, "station_did": "device_prepare"},
         )
 
 
@@ -455,7 +455,7 @@ async def check_dep_assignment(connector: Connector, udid: str) -> StepResult:
                         "このデバイスはまだ割り当てられていません（Apple Business Managerでシリアル番号を割り当ててください）",
                     ),
                     code="abm_not_assigned",
-                    detail={EXTERNAL_STATE: "awaiting_abm", "device_answer": str(exc)[:300]},
+                    detail={HANDOFF_KEY: HandoffState.AWAITING_ABM, "device_answer": str(exc)[:300]},
                 )
             current = await mc.get_cloud_configuration()
     if current is None:
@@ -464,7 +464,7 @@ async def check_dep_assignment(connector: Connector, udid: str) -> StepResult:
     if downloaded or current.get("ConfigurationSource") == 0:
         return StepResult.ok(
             Text("Assigned in Apple Business Manager", "Apple Business Managerで割り当て済みです"),
-            detail={EXTERNAL_STATE: "abm_assigned", "cloud_configuration": cloudconfig.summary(current)},
+            detail={HANDOFF_KEY: HandoffState.ABM_ASSIGNED, "cloud_configuration": cloudconfig.summary(current)},
         )
     return StepResult.waiting_external(
         Text(
@@ -472,7 +472,7 @@ async def check_dep_assignment(connector: Connector, udid: str) -> StepResult:
             "デバイスにはステーションが書き込んだ構成があります。Appleの割り当ては次回の消去後に確認できます",
         ),
         code="host_configured",
-        detail={EXTERNAL_STATE: "awaiting_abm", "cloud_configuration": cloudconfig.summary(current)},
+        detail={HANDOFF_KEY: HandoffState.AWAITING_ABM, "cloud_configuration": cloudconfig.summary(current)},
     )
 
 

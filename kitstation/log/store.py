@@ -22,7 +22,7 @@ from sqlalchemy.exc import IntegrityError
 
 from kitstation.blueprints.loader import content_hash, snapshot
 from kitstation.blueprints.model import Blueprint
-from kitstation.core.domain import Device, Outcome, RunStatus
+from kitstation.domain.model import Device, Outcome, RunStatus
 from kitstation.i18n import Text
 from kitstation.log.db import open_engine
 from kitstation.log.schema import (

@@ -24,6 +24,7 @@ from typing import Any, Literal
 
 from sqlalchemy import and_, exists, func, select
 
+from kitstation.domain.handoff import HANDOFF_TEXT
 from kitstation.i18n import Language, Text
 from kitstation.log.store import KitLog, RunFilter, aware, history_select, run_t
 
@@ -120,13 +121,7 @@ STATUS_TEXT: dict[str, Text] = {
 }
 STATUS_ORDER: tuple[str, ...] = tuple(STATUS_TEXT)
 
-EXTERNAL_TEXT: dict[str, Text] = {
-    "": Text("-", "-"),
-    "awaiting_abm": Text("Awaiting ABM assignment", "ABM割り当て待ち"),
-    "abm_assigned": Text("Assigned in ABM", "ABM割り当て済み"),
-    "kme_registered": Text("Listed for KME upload", "KME登録リスト掲載"),
-    "enrolled": Text("Enrolled", "MDM登録済み"),
-}
+EXTERNAL_TEXT: dict[str, Text] = {state.value: text for state, text in HANDOFF_TEXT.items()}
 
 # Defence in depth: the log holds no secrets, but a reason text is free text written by a step.
 # Anything shaped like "password: xyz" / "psk=xyz" is masked before it reaches a report, up to the

@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import and_, select
 
 from kitstation.blueprints.android import KmeExport
+from kitstation.domain.handoff import HandoffState
 from kitstation.i18n import Text
 from kitstation.log.store import KitLog, bp_t, device_t, run_t
 from kitstation.reports.base import ExportJob
@@ -41,12 +42,12 @@ ABM_TITLES = {"serial": "Serial Number", "model": "Model", "order_ref": "Order N
 def kme_condition(all_android: bool) -> Any:
     cond = run_t.c.platform == "android"
     if not all_android:
-        cond = and_(cond, device_t.c.external_state == "kme_registered")
+        cond = and_(cond, device_t.c.external_state == HandoffState.KME_REGISTERED.value)
     return cond
 
 
 def abm_condition() -> Any:
-    return and_(run_t.c.platform == "ios", device_t.c.external_state == "awaiting_abm")
+    return and_(run_t.c.platform == "ios", device_t.c.external_state == HandoffState.AWAITING_ABM.value)
 
 
 def blueprint_kme_layout(kitlog: KitLog, content_hash: str) -> KmeExport | None:

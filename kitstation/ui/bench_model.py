@@ -13,8 +13,8 @@ from collections.abc import Callable, Mapping
 from typing import Any, Protocol
 
 from kitstation.core.bench import Counters, SlotState, SlotView
-from kitstation.core.domain import Platform
-from kitstation.core.events import Event
+from kitstation.domain.events import Event
+from kitstation.domain.model import Platform
 from kitstation.i18n import Language, current_language
 from kitstation.ui.qt import (
     QAbstractListModel,

@@ -15,7 +15,7 @@ from typing import Any
 from kitstation.blueprints.loader import BlueprintError, load_blueprint
 from kitstation.blueprints.model import Blueprint
 from kitstation.core.bench import Bench, BenchConfig
-from kitstation.core.domain import Platform
+from kitstation.domain.model import Platform
 from kitstation.i18n import current_language
 from kitstation.ui.qt import QObject, QWidget, Signal
 from kitstation.ui.secrets import GuiSecrets

@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import os
 
-from kitstation.core.domain import PermanentError
+from kitstation.domain.model import PermanentError
 from kitstation.i18n import Text, current_language
 from kitstation.ui.qt import QCoreApplication, QInputDialog, QLineEdit, QWidget
 

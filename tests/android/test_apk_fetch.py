@@ -15,7 +15,7 @@ from kitstation.android.apk import fetch_agent
 from kitstation.blueprints.android import AgentApk
 from kitstation.blueprints.loader import loads_blueprint
 from kitstation.blueprints.model import Blueprint
-from kitstation.core.domain import PermanentError, TransientError
+from kitstation.domain.model import PermanentError, TransientError
 
 
 @pytest.fixture

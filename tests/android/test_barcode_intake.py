@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from kitstation.core.barcode import is_valid_imei, luhn_check_digit, parse_scan
-from kitstation.core.domain import Device, Platform
+from kitstation.domain.model import Device, Platform
 from kitstation.core.intake import IntakeSession, find_android_device, reconcile_device
 from kitstation.log import KitLog
 from kitstation.log.schema import IntakeScan

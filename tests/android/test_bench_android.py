@@ -8,7 +8,7 @@ from pathlib import Path
 from kitstation.android import AndroidAdapter
 from kitstation.blueprints.loader import loads_blueprint
 from kitstation.core.bench import Bench, BenchConfig, SlotState
-from kitstation.core.domain import Platform, UserAction
+from kitstation.domain.model import Platform, UserAction
 from kitstation.core.pipeline import RetryPolicy
 from kitstation.log import KitLog
 from kitstation.simulator.android import AndroidSimulator

@@ -15,8 +15,8 @@ import pytest
 from kitstation.android import AndroidAdapter
 from kitstation.blueprints.loader import loads_blueprint
 from kitstation.blueprints.model import Blueprint
-from kitstation.core.domain import RunStatus
-from kitstation.core.events import Event, StepStarted
+from kitstation.domain.model import RunStatus
+from kitstation.domain.events import Event, StepStarted
 from kitstation.core.pipeline import Pipeline, RetryPolicy, RunRequest
 from kitstation.log import KitLog
 from kitstation.log.store import AsyncKitLog

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from kitstation.android import AndroidAdapter
 from kitstation.blueprints.loader import loads_blueprint
-from kitstation.core.domain import RunStatus
+from kitstation.domain.model import RunStatus
 from kitstation.core.intake import IntakeSession
 from kitstation.core.pipeline import Pipeline, RunRequest
 from kitstation.log import KitLog

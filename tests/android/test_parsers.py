@@ -106,7 +106,7 @@ def test_models_and_versions() -> None:
 )
 async def test_identify_maps_adb_states(state: str | None, expected: str, tmp_path: object) -> None:
     from kitstation.android import AndroidAdapter
-    from kitstation.core.domain import StepError, UserActionRequired
+    from kitstation.domain.model import StepError, UserActionRequired
 
     adapter = AndroidAdapter(adb_port=1)
     # The adb server's answer is replaced: this checks only how each state is reported.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from kitstation.blueprints import load_blueprint
 from kitstation.core.bench import BenchConfig, SlotState
-from kitstation.core.domain import Platform, UserAction
+from kitstation.domain.model import Platform, UserAction
 from kitstation.core.protocols import KnownDevices
 from kitstation.station import SimulationPlan, Station, UsbPresence
 from kitstation.usb.simulated import demo_tree

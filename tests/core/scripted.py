@@ -12,7 +12,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 
 from kitstation.blueprints.model import Blueprint
-from kitstation.core.domain import (
+from kitstation.domain.model import (
     Device,
     DeviceGone,
     PermanentError,
@@ -22,7 +22,7 @@ from kitstation.core.domain import (
     UserAction,
     UserActionRequired,
 )
-from kitstation.core.events import Attached, Changed, Detached, DiscoveryEvent
+from kitstation.domain.events import Attached, Changed, Detached, DiscoveryEvent
 from kitstation.core.protocols import FunctionStep, Step, StepContext
 from kitstation.i18n import Text
 

@@ -62,7 +62,7 @@ def test_log_json_on_an_empty_and_a_filled_log(tmp_path: Path, capsys: pytest.Ca
     assert main(["log", "--db", str(db), "--json"]) == 0
     assert json.loads(capsys.readouterr().out) == []
     from kitstation.blueprints import loads_blueprint
-    from kitstation.core.domain import Device, Platform, RunStatus
+    from kitstation.domain.model import Device, Platform, RunStatus
     from kitstation.log import KitLog
 
     log = KitLog(str(db))

@@ -14,7 +14,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, text
 
 from kitstation.blueprints import loads_blueprint
-from kitstation.core.domain import Device, Outcome, Platform, RunStatus
+from kitstation.domain.model import Device, Outcome, Platform, RunStatus
 from kitstation.i18n import Text
 from kitstation.log import KitLog
 from kitstation.log.db import alembic_config, create

@@ -23,7 +23,7 @@ from pymobiledevice3 import pair_records
 
 from kitstation.blueprints.loader import loads_blueprint
 from kitstation.blueprints.model import Blueprint
-from kitstation.core.domain import Device, RunStatus
+from kitstation.domain.model import Device, RunStatus
 from kitstation.core.pipeline import Pipeline, RetryPolicy, RunRequest
 from kitstation.core.protocols import DictSecrets
 from kitstation.ios import IdentityStore, IOSAdapter, IOSTiming

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from kitstation.blueprints.loader import load_blueprint
-from kitstation.core.domain import RunStatus
+from kitstation.domain.model import RunStatus
 from kitstation.ios import IdentityStore, IOSAdapter
 from kitstation.ios.skipkeys import unknown_keys
 from kitstation.log.store import KitLog

@@ -12,7 +12,7 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.serialization import pkcs12
 
-from kitstation.core.domain import RunStatus, UserAction, UserActionRequired
+from kitstation.domain.model import RunStatus, UserAction, UserActionRequired
 from kitstation.ios import IdentityStore, IOSAdapter
 from kitstation.ios.identities import generate_identity
 from kitstation.log.store import KitLog

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives import serialization
 
-from kitstation.core.domain import RunStatus
+from kitstation.domain.model import RunStatus
 from kitstation.ios import IOSAdapter
 from kitstation.ios.identities import generate_identity
 from kitstation.ios.profiles import build_profile

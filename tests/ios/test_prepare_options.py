@@ -12,7 +12,7 @@ from pymobiledevice3.services.mobile_config import MobileConfigService
 
 from kitstation.blueprints.ios import IOS_SKIP_KEYS
 from kitstation.blueprints.loader import BlueprintError, loads_blueprint
-from kitstation.core.domain import RunStatus
+from kitstation.domain.model import RunStatus
 from kitstation.ios import IOSAdapter
 from kitstation.ios.identities import generate_identity
 from kitstation.ios.skipkeys import BY_KEY, CATALOGUE, keys_for

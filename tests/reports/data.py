@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import update
 
 from kitstation.blueprints import loads_blueprint
-from kitstation.core.domain import Device, Outcome, Platform, RunStatus
+from kitstation.domain.model import Device, Outcome, Platform, RunStatus
 from kitstation.i18n import Text
 from kitstation.log import KitLog
 from kitstation.log.store import run_t

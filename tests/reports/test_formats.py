@@ -70,7 +70,7 @@ def test_csv_has_bom_stable_columns_japanese_headers_and_the_batch(kitlog: KitLo
 
 def test_csv_guards_free_text_against_formula_injection(kitlog: KitLog, tmp_path: Path) -> None:
     from kitstation.blueprints import loads_blueprint
-    from kitstation.core.domain import Device, Platform, RunStatus
+    from kitstation.domain.model import Device, Platform, RunStatus
 
     st = kitlog.station("s")
     sess = kitlog.start_session(st, customer="=HYPERLINK(\"http://x\")", order_ref="PO-9")

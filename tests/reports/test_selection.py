@@ -7,7 +7,7 @@ import json
 from datetime import UTC, datetime
 from pathlib import Path
 
-from kitstation.core.domain import Device, Platform, RunStatus
+from kitstation.domain.model import Device, Platform, RunStatus
 from kitstation.log import KitLog
 from kitstation.log.store import RunFilter
 from kitstation.reports import COLUMN_IDS, ReportOptions, export_report

@@ -10,7 +10,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import update
 
-from kitstation.core.domain import Device, Platform, RunStatus
+from kitstation.domain.model import Device, Platform, RunStatus
 from kitstation.log import KitLog
 from kitstation.log.store import RunFilter, run_t
 from kitstation.reports import ReportOptions, export_report, verify_report

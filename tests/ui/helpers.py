@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import insert
 
 from kitstation.blueprints.loader import loads_blueprint
-from kitstation.core.domain import Device, Platform
+from kitstation.domain.model import Device, Platform
 from kitstation.log import KitLog
 from kitstation.log.schema import DeviceRecord, RunRecord
 

@@ -7,7 +7,7 @@ import asyncio
 import pytest
 from pytestqt.qtbot import QtBot
 
-from kitstation.core.domain import PermanentError
+from kitstation.domain.model import PermanentError
 from kitstation.i18n import Text
 from kitstation.ui.secrets import GuiSecrets
 

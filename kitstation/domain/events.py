@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
-from kitstation.core.domain import Device, Outcome, Platform, RunStatus, UserAction
+from kitstation.domain.model import Device, Outcome, Platform, RunStatus, UserAction
 from kitstation.i18n import Text
 
 
