@@ -20,7 +20,7 @@ import functools
 import logging
 from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from pymobiledevice3 import usbmux
 from pymobiledevice3.exceptions import (
@@ -32,7 +32,7 @@ from pymobiledevice3.exceptions import (
 from pymobiledevice3.lockdown import UsbmuxLockdownClient
 
 from kitstation import paths
-from kitstation.core.protocols import Step
+from kitstation.core.protocols import Plan
 from kitstation.domain.events import Attached, Detached, DiscoveryEvent
 from kitstation.domain.model import Device, PermanentError, Platform
 from kitstation.i18n import Text
@@ -45,6 +45,7 @@ from kitstation.ios.steps import (
     DEPVerifyStep,
     EraseStep,
     InstallProfileStep,
+    IOSStep,
     ProfileSource,
     SetupAssistantStep,
     SuperviseStep,
@@ -57,6 +58,8 @@ if TYPE_CHECKING:
     from kitstation.domain.model import StepResult
 
 log = logging.getLogger(__name__)
+
+S = TypeVar("S", bound=IOSStep)
 
 
 def _location(props: dict[str, Any]) -> str | None:
@@ -231,10 +234,10 @@ class IOSAdapter:
 
     # ----- planning ---------------------------------------------------------------------------
 
-    def _step(self, cls: type[Any], **kwargs: Any) -> Any:
+    def _step(self, cls: type[S], **kwargs: Any) -> S:
         return cls(connector=self.connector, store=self.identities, **kwargs)
 
-    def plan(self, blueprint: Blueprint, device: Device) -> list[Step]:
+    def plan(self, blueprint: Blueprint, device: Device) -> Plan:
         """The steps of the blueprint's iOS method, in order (see docs/ios.md for each method)."""
         opts = blueprint.ios
         if opts is None:
@@ -242,7 +245,7 @@ class IOSAdapter:
                 Text("The blueprint has no [ios] section", "ブループリントに [ios] セクションがありません"),
                 code="no_ios",
             )
-        steps: list[Step] = []
+        steps: Plan = []
         if opts.erase:
             steps += [self._step(EraseStep), self._step(SetupAssistantStep)]
         if opts.method == "dep":
@@ -311,7 +314,7 @@ class IOSAdapter:
             steps.append(self._step(ABMHandoffStep))
         return steps
 
-    def plan_dep_verify(self, blueprint: Blueprint, device: Device) -> list[Step]:
+    def plan_dep_verify(self, blueprint: Blueprint, device: Device) -> Plan:
         """The later check of a device handed off to ABM (run as its own short run)."""
         return [self._step(DEPVerifyStep)]
 
