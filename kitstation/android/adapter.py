@@ -39,7 +39,7 @@ from adbutils.errors import AdbError
 from kitstation.android.models import knox_version, marketing_name, one_ui_version
 from kitstation.android.shell import AdbDeviceIO, adb_errors
 from kitstation.android.steps import AndroidRuntime, plan_steps
-from kitstation.core.protocols import Step
+from kitstation.core.protocols import Plan
 from kitstation.domain.events import Attached, Changed, Detached, DiscoveryEvent
 from kitstation.domain.model import (
     Device,
@@ -230,7 +230,7 @@ class AndroidAdapter:
         try:
             for info in self.client().list(extended=True):
                 if info.serial == serial:
-                    usb = info.tags.get("usb")
+                    usb = str(info.tags.get("usb") or "")
                     if usb:
                         self._locations[serial] = usb
                         return usb
@@ -322,10 +322,10 @@ class AndroidAdapter:
         return device
 
     # --- plan and close ------------------------------------------------------------------------------
-    def plan(self, blueprint: Blueprint, device: Device) -> list[Step]:
+    def plan(self, blueprint: Blueprint, device: Device) -> Plan:
         if blueprint.android is None:
             return []
-        return cast(list[Step], plan_steps(self.runtime, blueprint.android))
+        return plan_steps(self.runtime, blueprint.android)
 
     async def aclose(self) -> None:
         self._closing.set()

@@ -7,9 +7,9 @@ from pathlib import Path
 
 from kitstation.android import AndroidAdapter
 from kitstation.blueprints.loader import loads_blueprint
-from kitstation.domain.model import RunStatus
 from kitstation.core.intake import IntakeSession
 from kitstation.core.pipeline import Pipeline, RunRequest
+from kitstation.domain.model import RunStatus
 from kitstation.log import KitLog
 from kitstation.log.store import AsyncKitLog
 from kitstation.simulator.android import AndroidSimulator
