@@ -185,7 +185,7 @@ class Station:
             from kitstation.android import AndroidAdapter
 
             # With the log, identify() joins a phone with what the barcode intake recorded of it.
-            adapters.append(AndroidAdapter(adb_port=self.adb_port, kitlog=self.kitlog))
+            adapters.append(AndroidAdapter(adb_port=self.adb_port))
         return adapters
 
     def bench(self, config: BenchConfig | None = None, secrets: Secrets | None = None) -> Bench:

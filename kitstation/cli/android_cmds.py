@@ -55,7 +55,7 @@ def intake(args: argparse.Namespace) -> int:
     kitlog = KitLog(getattr(args, "db", None))
     try:
         session_id = args.session
-        if session_id is not None and not _session_exists(kitlog, session_id):
+        if session_id is not None and not kitlog.session_exists(session_id):
             raise CliError(
                 Text("No bench session {s} in the log", "ログにベンチセッション {s} がありません").format(s=session_id)
             )
@@ -97,16 +97,6 @@ def intake(args: argparse.Namespace) -> int:
         return EXIT_USAGE if session.rejected else EXIT_OK
     finally:
         kitlog.close()
-
-
-def _session_exists(kitlog: Any, session_id: int) -> bool:
-    from sqlalchemy import select
-
-    from kitstation.log.schema import BenchSession
-
-    table = BenchSession.__table__  # type: ignore[attr-defined]
-    with kitlog.engine.connect() as conn:
-        return conn.execute(select(table.c.id).where(table.c.id == session_id)).first() is not None
 
 
 def qr(args: argparse.Namespace) -> int:
