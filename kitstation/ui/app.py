@@ -53,6 +53,9 @@ def build_window(args: Any) -> Any:
     translations = Translations(app)
     translations.switch(getattr(args, "lang", None) or settings.language)
     errors = ErrorReporter()
+    from kitstation.ui import ops
+
+    ops.unhandled = lambda exc: errors.report(exc, "background operation")
     controller = BenchController(settings, db=getattr(args, "db", None))
     # The window keeps the reporter (``window.errors``) alive for as long as it lives.
     return MainWindow(controller, translations, errors)
@@ -126,6 +129,9 @@ def main(args: argparse.Namespace | Any, on_window: Callable[[Any], None] | None
             signal.signal(sig, handler)
         release_thread_pool(loop, executor)
         loop.close()
+        from kitstation.ui import ops
+
+        ops.shutdown()
     window.errors.uninstall()
     teardown_file_logging()
     return 0

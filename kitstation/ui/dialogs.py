@@ -1,20 +1,19 @@
 """Settings, blueprint library and reports: the station's smaller windows.
 
 Every dialog is shown with ``open()`` (never ``exec()``: a nested event loop inside a qasync
-coroutine re-enters the asyncio loop), and reports are written on a worker thread with progress.
+coroutine re-enters the asyncio loop), and reports are written off the GUI thread (:mod:`kitstation.ui.ops`) with progress.
 """
 
 from __future__ import annotations
 
-import inspect
-import threading
+import logging
 from pathlib import Path
 from typing import Any
 
 from kitstation.blueprints.loader import BlueprintError, load_blueprint
-from kitstation.blueprints.model import Blueprint
 from kitstation.i18n import current_language
 from kitstation.log.store import KitLog, RunFilter
+from kitstation.ui.ops import Op, database_executor
 from kitstation.ui.qt import (
     QComboBox,
     QDialog,
@@ -26,7 +25,6 @@ from kitstation.ui.qt import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QObject,
     QProgressBar,
     QPushButton,
     QSpinBox,
@@ -37,6 +35,8 @@ from kitstation.ui.qt import (
 )
 from kitstation.ui.settings import Settings
 from kitstation.ui.wizard import blueprints_dir
+
+log = logging.getLogger(__name__)
 
 
 class SettingsDialog(QDialog):
@@ -186,19 +186,23 @@ class LibraryDialog(QDialog):
         self.accept()
 
 
-class _Worker(QObject):
-    progress = Signal(int, int)
-    finished = Signal(object, str)
-
-
 class ReportsDialog(QDialog):
-    """Export the log (the history's current filter) with the reports package, on a worker thread."""
+    """Export the log (the history's current filter) with the reports package, through an Op.
 
-    def __init__(self, kitlog: KitLog | None, flt: RunFilter | None = None, parent: QWidget | None = None) -> None:
+    Nothing here can hang the dialog: every failure of the export (a folder that cannot be
+    created, a full disk, a database error) arrives as ``exported(None, reason)`` and is shown.
+    """
+
+    progressed = Signal(int, int)  # emitted from the worker; Qt queues it to the GUI thread
+    exported = Signal(object, str)  # the ReportResult (None on failure), the reason ("" when written)
+
+    def __init__(self, kitlog: KitLog | None, flt: RunFilter | None = None, parent: QWidget | None = None,
+                 customer: str = "", order_ref: str = "") -> None:
         super().__init__(parent)
         self.kitlog = kitlog
         self.filter = flt or RunFilter()
         self.setWindowTitle(self.tr("Export a kitting report"))
+        self.setMinimumWidth(620)
         layout = QVBoxLayout(self)
         form = QFormLayout()
         self.format = QComboBox(self)
@@ -206,60 +210,95 @@ class ReportsDialog(QDialog):
                            ("kme-csv", self.tr("KME device list (CSV)")), ("abm-csv", self.tr("ABM serial list (CSV)"))):
             self.format.addItem(label, key)
         form.addRow(self.tr("Format:"), self.format)
+        file_row = QHBoxLayout()
         self.path = QLineEdit(self)
-        form.addRow(self.tr("File:"), self.path)
+        file_row.addWidget(self.path, 1)
+        self.browse_button = QPushButton(self.tr("Browse…"), self)
+        self.browse_button.clicked.connect(self._browse)
+        file_row.addWidget(self.browse_button)
+        form.addRow(self.tr("File:"), file_row)
+        self.title = QLineEdit(self)
+        self.title.setPlaceholderText(self.tr("Kitting report"))
+        self.title.setMaxLength(200)
+        form.addRow(self.tr("Title:"), self.title)
+        self.customer = QLineEdit(customer, self)
+        self.customer.setPlaceholderText(self.tr("Default: the customers of the selected runs"))
+        self.customer.setMaxLength(200)
+        form.addRow(self.tr("Customer:"), self.customer)
+        self.order_ref = QLineEdit(order_ref, self)
+        self.order_ref.setMaxLength(200)
+        form.addRow(self.tr("Order reference:"), self.order_ref)
         layout.addLayout(form)
         self.bar = QProgressBar(self)
         layout.addWidget(self.bar)
         self.status = QLabel(self)
         self.status.setWordWrap(True)
+        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.status)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         self.export_button = self.buttons.addButton(self.tr("Export"), QDialogButtonBox.ButtonRole.ActionRole)
         self.export_button.clicked.connect(self.export)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
-        self.worker = _Worker(self)
-        self.worker.progress.connect(self._progress)
-        self.worker.finished.connect(self._finished)
+        self.progressed.connect(self._progress)
+        self.exported.connect(self._finished)
         self.format.currentIndexChanged.connect(self._default_path)
         self._default_path()
+
+    def _ext(self) -> str:
+        fmt = str(self.format.currentData())
+        return {"kme-csv": "csv", "abm-csv": "csv"}.get(fmt, fmt)
 
     def _default_path(self, *_: object) -> None:
         from kitstation import paths
 
-        ext = {"kme-csv": "csv", "abm-csv": "csv"}.get(str(self.format.currentData()), str(self.format.currentData()))
-        self.path.setText(str(paths.data_dir() / "reports" / f"kitting-report.{ext}"))
+        current = self.path.text().strip()
+        if current:  # keep the folder and name the technician chose; follow the format's extension
+            self.path.setText(str(Path(current).with_suffix("." + self._ext())))
+            return
+        self.path.setText(str(paths.data_dir() / "reports" / f"kitting-report.{self._ext()}"))
+
+    def _browse(self) -> None:
+        dlg = QFileDialog(self, self.tr("Save the report as"), self.path.text(), f"*.{self._ext()}")
+        dlg.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        dlg.fileSelected.connect(self.path.setText)
+        dlg.open()
+
+    def options(self) -> Any:
+        from kitstation.reports.model import ReportOptions
+
+        return ReportOptions(language=current_language(), title=self.title.text().strip(),
+                             customer=self.customer.text().strip(), order_ref=self.order_ref.text().strip())
 
     def export(self) -> None:
         fn = _export_function()
         if fn is None or self.kitlog is None:
             self.status.setText(self.tr("Reports are not available in this installation."))
             return
+        text = self.path.text().strip()
+        if not text:
+            self.status.setText(self.tr("File: give the path of the report to write"))
+            return
         self.export_button.setEnabled(False)
         self.status.setText(self.tr("Exporting…"))
-        fmt, out = str(self.format.currentData()), Path(self.path.text())
-        out.parent.mkdir(parents=True, exist_ok=True)
-        threading.Thread(target=self._run, args=(fn, fmt, out), daemon=True, name="report").start()
+        fmt, out, kitlog, flt, options = str(self.format.currentData()), Path(text), self.kitlog, self.filter, self.options()
 
-    def _run(self, fn: Any, fmt: str, out: Path) -> None:
-        try:
-            kwargs: dict[str, Any] = {}
-            params = inspect.signature(fn).parameters
-            if "progress" in params:
-                kwargs["progress"] = lambda done, total: self.worker.progress.emit(int(done), int(total))
-            if "options" in params:
-                from kitstation.reports.model import ReportOptions
+        def work() -> Any:
+            # The folder is made here, off the GUI thread: a folder that cannot be made is a failure
+            # the dialog shows, not an exception that leaves it on "Exporting…".
+            out.parent.mkdir(parents=True, exist_ok=True)
+            return fn(kitlog, fmt, out, flt, options=options,
+                      progress=lambda done, total: self.progressed.emit(int(done), int(total)))
 
-                kwargs["options"] = ReportOptions(language=current_language())
-            result = fn(self.kitlog, fmt, out, self.filter, **kwargs)
-        except Exception as exc:  # shown in the dialog; the traceback goes to the log file
-            import logging
+        Op(self, work, database_executor(kitlog)).success(lambda r: self.exported.emit(r, "")).failure(
+            self._failed
+        ).run()
 
-            logging.getLogger(__name__).exception("report export failed")
-            self.worker.finished.emit(None, str(exc))
-            return
-        self.worker.finished.emit(result, "")
+    def _failed(self, exc: BaseException) -> None:
+        log.warning("report export failed", exc_info=(type(exc), exc, exc.__traceback__))
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc) or type(exc).__name__
+        where = f" ({exc.filename})" if isinstance(exc, OSError) and exc.filename else ""
+        self.exported.emit(None, f"{reason}{where}")
 
     def _progress(self, done: int, total: int) -> None:
         self.bar.setMaximum(max(total, 1))
@@ -268,11 +307,15 @@ class ReportsDialog(QDialog):
     def _finished(self, result: Any, error: str) -> None:
         self.export_button.setEnabled(True)
         if error:
-            self.status.setText(self.tr("The report could not be written: %1").replace("%1", error))
+            text = self.tr("The report could not be written: %1").replace("%1", error)
+            self.status.setText(text)
+            self.status.setToolTip(text)
             return
         self.bar.setValue(self.bar.maximum())
         path = getattr(result, "path", self.path.text())
-        self.status.setText(self.tr("Report written: %1").replace("%1", str(path)))
+        text = self.tr("Report written: %1").replace("%1", str(path))
+        self.status.setText(text)
+        self.status.setToolTip(text)
 
 
 def _export_function() -> Any:
@@ -283,6 +326,3 @@ def _export_function() -> Any:
         return None
     return export_report
 
-
-def open_blueprint(path: str) -> Blueprint:
-    return load_blueprint(path)

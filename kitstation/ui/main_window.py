@@ -7,12 +7,14 @@ from collections.abc import Coroutine
 from typing import Any
 
 from kitstation.blueprints.model import Blueprint
+from kitstation.ui import ops
 from kitstation.ui.bench_model import SlotModel
 from kitstation.ui.bench_view import BenchPage
 from kitstation.ui.controller import BenchController
 from kitstation.ui.dialogs import LibraryDialog, ReportsDialog, SettingsDialog
 from kitstation.ui.errors import ErrorReporter
 from kitstation.ui.history import HistoryModel, HistoryPage, columns
+from kitstation.ui.ops import Op
 from kitstation.ui.qt import QAction, QCloseEvent, QDialog, QMainWindow, QTabWidget, QWidget, Signal
 from kitstation.ui.settings import Settings
 from kitstation.ui.translations import Translations
@@ -35,7 +37,6 @@ class MainWindow(QMainWindow):
         self.settings: Settings = controller.settings
         self.translations = translations
         self.errors = errors
-        self.tasks: set[asyncio.Task[Any]] = set()
         self.dialogs: list[QDialog] = []
         self.resize(1400, 900)
         self.slot_model = SlotModel(self)
@@ -106,16 +107,16 @@ class MainWindow(QMainWindow):
 
     # --- async glue -------------------------------------------------------------------------------------
     def run(self, coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
-        """Run a coroutine on the qasync loop; keep a reference so it is not garbage-collected mid-way."""
-        task = asyncio.get_event_loop().create_task(coro)
-        self.tasks.add(task)
-        task.add_done_callback(self._task_done)
-        return task
+        """Run a coroutine on the qasync loop through :class:`~kitstation.ui.ops.Op` (failures to the banner)."""
+        op = Op.coroutine(self, coro).failure(self._task_failed).run()
+        assert op.task is not None
+        return op.task
 
-    def _task_done(self, task: asyncio.Task[Any]) -> None:
-        self.tasks.discard(task)
-        if not task.cancelled() and task.exception() is not None and self.errors is not None:
-            self.errors.report(task.exception(), "GUI task")
+    def _task_failed(self, exc: BaseException) -> None:
+        if self.errors is not None:
+            self.errors.report(exc, "GUI task")
+        else:
+            ops.unhandled(exc)
 
     async def start_bench(self, simulate: Any) -> None:
         """Start the bench (``simulate``: 0 for real devices, a device count or a SimulationPlan)."""

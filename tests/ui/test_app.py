@@ -104,7 +104,9 @@ def test_simulated_bench_runs_the_wizards_blueprint(
         wiz.next()
     target = paths.data_dir() / "blueprints" / "wizard.toml"
     wiz.summary_page.path.setText(str(target))
-    assert wiz.summary_page.validatePage(), wiz.summary_page.errors.text()
+    with qtbot.waitSignal(wiz.saved, timeout=30_000):
+        wiz.summary_page.validatePage()  # saved off the GUI thread; the wizard closes when written
+    assert target.is_file(), wiz.summary_page.errors.text()
     Settings(blueprint_ios=str(target), blueprint_android=str(target)).save()
 
     seen: dict[str, Any] = {}

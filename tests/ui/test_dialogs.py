@@ -11,6 +11,7 @@ from kitstation import paths
 from kitstation.blueprints.loader import loads_blueprint, save_blueprint
 from kitstation.log import KitLog
 from kitstation.ui.dialogs import LibraryDialog, ReportsDialog, SettingsDialog
+from kitstation.ui.qt import Qt
 from kitstation.ui.settings import Settings
 
 from .helpers import fill_log
@@ -67,8 +68,8 @@ def test_reports_dialog_exports_with_progress(qtbot: QtBot, kitlog: KitLog, tmp_
     dlg.format.setCurrentIndex(dlg.format.findData("csv"))
     out = tmp_path / "r.csv"
     dlg.path.setText(str(out))
-    with qtbot.waitSignal(dlg.worker.finished, timeout=60_000):
-        dlg.export()  # written on a worker thread
+    with qtbot.waitSignal(dlg.exported, timeout=60_000):
+        qtbot.mouseClick(dlg.export_button, Qt.MouseButton.LeftButton)  # written off the GUI thread
     assert out.is_file()
     assert dlg.bar.value() == dlg.bar.maximum() and dlg.bar.maximum() >= 1_200
     assert str(out) in dlg.status.text()
@@ -97,3 +98,41 @@ def test_scanned_box_labels_go_to_the_intake(kitlog: KitLog, qtbot: QtBot) -> No
     qtbot.keyClicks(page.scan_field, "356938035643808")  # bad check digit
     qtbot.keyClick(page.scan_field, "\r")
     assert "356938035643809" not in page.scan_result.text()
+
+
+def test_reports_dialog_says_why_a_folder_cannot_be_made(qtbot: QtBot, kitlog: KitLog, tmp_path: Path) -> None:
+    """A folder that can't be created ends in a reason, never a dialog stuck on "Exporting…"."""
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    dlg = ReportsDialog(kitlog)
+    qtbot.addWidget(dlg)
+    dlg.format.setCurrentIndex(dlg.format.findData("csv"))
+    dlg.path.setText(str(blocker / "sub" / "r.csv"))
+    with qtbot.waitSignal(dlg.exported, timeout=60_000) as sig:
+        qtbot.mouseClick(dlg.export_button, Qt.MouseButton.LeftButton)
+    assert sig.args[0] is None and sig.args[1]
+    assert "could not be written" in dlg.status.text() and str(blocker) in dlg.status.text()
+    assert dlg.export_button.isEnabled()
+    assert not (blocker / "sub").exists()
+
+
+def test_reports_dialog_puts_customer_order_and_title_in_the_report(
+    qtbot: QtBot, kitlog: KitLog, tmp_path: Path
+) -> None:
+    import json as _json
+
+    fill_log(kitlog, runs=5)
+    dlg = ReportsDialog(kitlog)
+    qtbot.addWidget(dlg)
+    dlg.format.setCurrentIndex(dlg.format.findData("json"))
+    out = tmp_path / "r.json"
+    dlg.path.setText(str(out))
+    qtbot.keyClicks(dlg.title, "March batch")
+    qtbot.keyClicks(dlg.customer, "ACME")
+    qtbot.keyClicks(dlg.order_ref, "PO-77")
+    with qtbot.waitSignal(dlg.exported, timeout=60_000):
+        qtbot.mouseClick(dlg.export_button, Qt.MouseButton.LeftButton)
+    report = _json.loads(out.read_text())["report"]
+    assert report["customer"] == "ACME" and report["order_ref"] == "PO-77"
+    assert dlg.options().title == "March batch"  # the PDF cover's title (JSON has no title)
+    assert dlg.browse_button.isEnabled()

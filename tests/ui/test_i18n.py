@@ -28,7 +28,7 @@ from kitstation.ui.wizard import PrepareWizard
 
 # Names and acronyms a Japanese technician reads as they are (product names, standards, file types).
 ALLOWED = {
-    "iOS", "Android", "IMEI", "URL", "MDM", "DEP", "KME", "QR", "APK", "ABM", "CSV", "JSON", "PDF", "Excel", "XLSX",
+    "iOS", "TOML", "Android", "IMEI", "URL", "MDM", "DEP", "KME", "QR", "APK", "ABM", "CSV", "JSON", "PDF", "Excel", "XLSX",
     "SHA", "SSID", "Wi", "Fi", "Samsung", "Galaxy", "KitStation", "USB", "adb", "Knox", "Mobile", "Enrollment",
     "Device", "Program", "Owner", "iPhone", "iPad", "ID", "Apple", "Configurator", "Touch", "Face", "Pay", "Siri",
     "True", "Tone", "App", "iCloud", "Watch", "Intelligence", "SQLite", "acme", "supervision", "CLOMO", "ACME",

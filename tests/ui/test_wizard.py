@@ -132,7 +132,7 @@ def test_wizard_end_to_end_writes_a_blueprint_the_cli_accepts(
     s = wiz.server_page
     type_into(qtbot, s.name, "CLOMO MDM")
     type_into(qtbot, s.url, f"https://127.0.0.1:{port}/acme/")
-    with qtbot.waitSignal(s.fetcher.finished, timeout=10_000):
+    with qtbot.waitSignal(s.fetched, timeout=10_000):
         qtbot.mouseClick(s.fetch_button, Qt.MouseButton.LeftButton)  # fetched on a worker thread
     assert s.certs.count() == 1
     s.certs.item(0).setCheckState(Qt.CheckState.Checked)
@@ -165,6 +165,8 @@ def test_wizard_end_to_end_writes_a_blueprint_the_cli_accepts(
     out = tmp_path / "bp" / "acme.toml"
     type_into(qtbot, wiz.summary_page.path, str(out))
     assert "kitting-net" in wiz.summary_page.preview.toPlainText()
+    assert not wiz.summary_page.preview.isVisible()  # a readable summary first; the TOML on request
+    assert "CLOMO MDM" in wiz.summary_page.readable.text() and "acme-supervision" in wiz.summary_page.readable.text()
     with qtbot.waitSignal(wiz.saved):
         qtbot.mouseClick(wiz.button(QWizard.WizardButton.FinishButton), Qt.MouseButton.LeftButton)
     assert out.is_file()
@@ -230,10 +232,57 @@ def test_options_page_keeps_manual_dep_rules(at_page: Callable[[int], PrepareWiz
 def test_server_page_explains_a_bad_url(at_page: Callable[[int], PrepareWizard], qtbot: QtBot) -> None:
     wiz = at_page(P_SERVER)
     type_into(qtbot, wiz.server_page.name, "MDM")
-    type_into(qtbot, wiz.server_page.url, "mdm.example.com")
+    type_into(qtbot, wiz.server_page.url, "ftp://mdm.example.com/")
     click_next(qtbot, wiz)
     assert wiz.currentId() == P_SERVER
-    assert "url" in wiz.server_page.errors.text() and "http" in wiz.server_page.errors.text()
+    assert "http" in wiz.server_page.errors.text()
+
+
+def test_server_page_accepts_a_host_name(at_page: Callable[[int], PrepareWizard], qtbot: QtBot) -> None:
+    """The label says "Host name or URL": a bare host name is its https URL."""
+    wiz = at_page(P_SERVER)
+    type_into(qtbot, wiz.server_page.name, "MDM")
+    type_into(qtbot, wiz.server_page.url, "mdm.example.com")
+    click_next(qtbot, wiz)
+    assert wiz.currentId() == P_ORG, wiz.server_page.errors.text()
+    assert wiz.answers().ios is not None
+    assert wiz.server_page.data()["url"] == "https://mdm.example.com/"
+
+
+def test_certificate_fetch_failure_shows_the_whole_reason(
+    at_page: Callable[[int], PrepareWizard], qtbot: QtBot
+) -> None:
+    import socket
+
+    with socket.socket() as s:  # a port nothing listens on: connection refused, at once
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    wiz = at_page(P_SERVER)
+    page = wiz.server_page
+    type_into(qtbot, page.url, f"https://127.0.0.1:{port}/")
+    with qtbot.waitSignal(page.fetched, timeout=20_000) as sig:
+        qtbot.mouseClick(page.fetch_button, Qt.MouseButton.LeftButton)
+    chain, error = sig.args
+    assert chain == [] and error
+    assert error in page.fetch_status.text() and page.fetch_status.wordWrap()
+    assert page.fetch_status.toolTip() == page.fetch_status.text()
+    assert page.fetch_button.isEnabled()
+
+
+def test_escape_asks_before_discarding(wizard: PrepareWizard, qtbot: QtBot) -> None:
+    type_into(qtbot, wizard.method_page.name, "Half typed")
+    qtbot.keyClick(wizard, Qt.Key.Key_Escape)
+    assert wizard.isVisible() and wizard.confirm is not None and wizard.confirm.isVisible()
+    qtbot.mouseClick(wizard.keep_button, Qt.MouseButton.LeftButton)
+    assert wizard.isVisible() and wizard.method_page.name.text() == "Half typed"
+    qtbot.keyClick(wizard, Qt.Key.Key_Escape)
+    qtbot.mouseClick(wizard.discard_button, Qt.MouseButton.LeftButton)
+    assert not wizard.isVisible()
+
+
+def test_escape_on_an_untouched_wizard_closes_at_once(wizard: PrepareWizard, qtbot: QtBot) -> None:
+    qtbot.keyClick(wizard, Qt.Key.Key_Escape)
+    assert not wizard.isVisible() and wizard.confirm is None
 
 
 def test_org_and_identity_pages(at_page: Callable[[int], PrepareWizard], qtbot: QtBot) -> None:

@@ -1,0 +1,282 @@
+"""The Prepare wizard's answers, turned into a validated blueprint without any Qt.
+
+The GUI's wizard pages only collect what the technician typed into :class:`WizardAnswers`;
+everything that decides what the blueprint *is* lives here, so it can be unit-tested and reused
+(the CLI could offer the same questions): which sections exist for a method, where the chosen
+trust anchors are stored next to the blueprint, "all" for every Setup Assistant pane skipped,
+and a host name typed where the label says "Host name or URL" becoming an ``https://`` URL.
+
+:func:`save` is the only function that writes: the anchors and then the TOML, each atomically
+(temp file, fsync, rename), so a crash never leaves a half-written blueprint the library lists.
+Secrets are never part of the answers: the blueprint names them (``*_secret``).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from kitstation.blueprints.loader import dumps_blueprint, validate_data
+from kitstation.blueprints.model import Blueprint
+from kitstation.i18n import Text
+
+IOSMethodName = Literal["manual_dep", "dep", "supervise", "direct_profile"]
+AndroidMethodName = Literal["device_owner", "kme", "qr"]
+
+# Methods whose blueprint carries a server, organization, identity and Setup Assistant panes.
+SUPERVISING = ("manual_dep", "supervise")
+# Methods that join a network during setup (a DEP check writes nothing to the device).
+WITH_NETWORK = ("manual_dep", "supervise", "direct_profile")
+
+
+def slug(name: str) -> str:
+    """A file name from a blueprint name (letters of any script kept; the rest become dashes)."""
+    s = re.sub(r"[^\w.-]+", "-", name.strip(), flags=re.UNICODE).strip("-").lower()
+    return s or "blueprint"
+
+
+_HOST = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?(?::\d{1,5})?(?:/.*)?$")
+
+
+def server_url(text: str) -> str:
+    """What the "Host name or URL" field means: a bare host name (``mdm.example.com``) is its https URL.
+
+    Anything with a scheme is kept as typed, so the blueprint's own check still explains a wrong
+    scheme; text that is not a host name either is returned unchanged for the same reason.
+    """
+    t = text.strip()
+    if not t or "://" in t or not _HOST.match(t):
+        return t
+    return f"https://{t}" if "/" in t else f"https://{t}/"
+
+
+@dataclass
+class IOSAnswers:
+    """The iPhone / iPad pages: method, Prepare options, server, organization, identity, panes, network."""
+
+    method: IOSMethodName = "manual_dep"
+    erase: bool = True
+    add_to_dep: bool = True
+    activate_and_complete_enrollment: bool = False
+    supervise: bool = True
+    allow_pairing: bool = True
+    shared_ipad: bool = False
+    enrollment_profile: str = ""
+    server_name: str = ""
+    server_url: str = ""
+    anchors: list[str] = field(default_factory=list)  # PEM text of each ticked trust anchor
+    organization: dict[str, str] = field(default_factory=dict)
+    identity_name: str = ""  # an identity in the station's store ...
+    identity_file: str = ""  # ... or a .p12 / PEM file
+    passphrase_secret: str = ""
+    skipped: list[str] = field(default_factory=list)
+    all_panes: int = 0  # how many panes were offered: all of them skipped is written as "all"
+    wifi: dict[str, Any] | None = None
+    wifi_profile: str = ""
+
+
+@dataclass
+class AndroidAnswers:
+    """The Samsung Galaxy page."""
+
+    method: AndroidMethodName = "device_owner"
+    package: str = ""
+    admin_receiver: str = ""
+    apk_url: str = ""
+    apk_file: str = ""
+    sha256: str = ""
+    kme_profile_name: str = ""
+    kme_company_name: str = ""
+    kme_custom_json: str = ""
+
+    def data(self) -> dict[str, Any]:
+        """The blueprint's ``[android]`` table."""
+        d: dict[str, Any] = {"method": self.method}
+        if self.package.strip() or self.method != "kme":
+            agent: dict[str, Any] = {"package": self.package.strip(), "admin_receiver": self.admin_receiver.strip()}
+            for key, value in (("url", self.apk_url), ("file", self.apk_file), ("sha256", self.sha256)):
+                if value.strip():
+                    agent[key] = value.strip()
+            d["agent"] = agent
+        if self.method == "kme":
+            d["kme"] = {
+                "profile_name": self.kme_profile_name.strip(),
+                "agent_apk_url": self.apk_url.strip(),
+                "company_name": self.kme_company_name.strip(),
+                "custom_json": self.kme_custom_json,
+            }
+        if self.method == "qr":
+            d["qr"] = {}
+        return d
+
+
+@dataclass
+class WizardAnswers:
+    """Everything the wizard asked; :func:`build` makes the blueprint from it."""
+
+    name: str = ""
+    customer: str = ""
+    order_ref: str = ""
+    ios: IOSAnswers | None = None
+    android: AndroidAnswers | None = None
+
+
+def anchor_names(target: Path, count: int) -> list[str]:
+    """Where the ticked anchors go, relative to the blueprint: a folder named after it."""
+    folder = target.with_suffix("").name + "-anchors"
+    return [f"{folder}/anchor-{i + 1}.pem" for i in range(count)]
+
+
+def ios_data(a: IOSAnswers, target: Path) -> dict[str, Any]:
+    """The blueprint's ``[ios]`` table for these answers."""
+    d: dict[str, Any] = {
+        "method": a.method,
+        "erase": a.erase,
+        "add_to_dep": a.add_to_dep,
+        "activate_and_complete_enrollment": a.activate_and_complete_enrollment,
+        "supervise": a.supervise,
+        "allow_pairing": a.allow_pairing,
+        "shared_ipad": a.shared_ipad,
+    }
+    if a.method == "direct_profile" and a.enrollment_profile.strip():
+        d["enrollment_profile"] = a.enrollment_profile.strip()
+    if a.method in SUPERVISING:
+        server: dict[str, Any] = {"name": a.server_name.strip(), "url": server_url(a.server_url)}
+        if a.anchors:
+            server["anchor_certificates"] = anchor_names(target, len(a.anchors))
+        d["mdm_server"] = server
+        d["organization"] = {k: v.strip() for k, v in a.organization.items() if v.strip() or k == "name"}
+        identity: dict[str, Any] = {}
+        if a.identity_name.strip():
+            identity["name"] = a.identity_name.strip()
+        elif a.identity_file.strip():
+            identity["file"] = a.identity_file.strip()
+            if a.passphrase_secret.strip():
+                identity["passphrase_secret"] = a.passphrase_secret.strip()
+        d["supervision_identity"] = identity
+        d["skip_setup"] = "all" if a.all_panes and len(a.skipped) == a.all_panes else list(a.skipped)
+    if a.method in WITH_NETWORK:
+        if a.wifi is not None:
+            d["wifi"] = dict(a.wifi)
+        elif a.wifi_profile.strip():
+            d["wifi_profile"] = a.wifi_profile.strip()
+    return d
+
+
+def to_data(answers: WizardAnswers, target: Path) -> dict[str, Any]:
+    """The blueprint as TOML-shaped data (not yet validated)."""
+    data: dict[str, Any] = {"name": answers.name.strip()}
+    if answers.customer.strip() or answers.order_ref.strip():
+        data["customer"] = {"name": answers.customer.strip(), "order_ref": answers.order_ref.strip()}
+    if answers.ios is not None:
+        data["ios"] = ios_data(answers.ios, target)
+    if answers.android is not None:
+        data["android"] = answers.android.data()
+    return data
+
+
+def build(answers: WizardAnswers, target: Path) -> Blueprint:
+    """The validated blueprint that :func:`save` would write to ``target`` (raises BlueprintError)."""
+    return validate_data(to_data(answers, target), str(target), target.resolve())
+
+
+def to_toml(answers: WizardAnswers, target: Path) -> str:
+    return dumps_blueprint(build(answers, target))
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write ``text`` so a reader sees the old file or the new one, never half of it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def save(answers: WizardAnswers, target: Path) -> Blueprint:
+    """Validate, then write the trust anchors and the blueprint TOML (blocking: not on the GUI thread).
+
+    Validation comes first, so a blueprint that cannot be used writes nothing at all.
+    """
+    bp = build(answers, target)
+    if answers.ios is not None and answers.ios.method in SUPERVISING:
+        for rel, pem in zip(anchor_names(target, len(answers.ios.anchors)), answers.ios.anchors, strict=True):
+            write_atomic(target.parent / rel, pem)
+    write_atomic(target, dumps_blueprint(bp))
+    return bp
+
+
+_METHODS: dict[str, Text] = {
+    "manual_dep": Text("Manual configuration: made a DEP device and supervised",
+                       "手動構成: DEP デバイスにして監視対象にする"),
+    "dep": Text("Already a DEP device: cloud configuration checked and recorded",
+                "DEP デバイス: クラウド構成を確認して記録"),
+    "supervise": Text("Supervised only; enrolls through Remote Management",
+                      "監視対象にするのみ（リモートマネージメントで登録）"),
+    "direct_profile": Text("MDM profile installed directly (unsupervised)",
+                           "MDM プロファイルを直接インストール（監視対象外）"),
+    "device_owner": Text("Device Owner over USB (adb)", "USB 経由でデバイスオーナー化（adb）"),
+    "kme": Text("Knox Mobile Enrollment (KME)", "Knox Mobile Enrollment（KME）"),
+    "qr": Text("QR code at the welcome screen", "ようこそ画面で QR コード"),
+}
+
+
+def _yes(value: bool) -> Text:
+    return Text("yes", "はい") if value else Text("no", "いいえ")
+
+
+def summary(bp: Blueprint) -> list[tuple[Text, Text]]:
+    """The blueprint as (label, value) lines a technician reads before saving (not TOML)."""
+    rows: list[tuple[Text, Text]] = [(Text("Blueprint", "ブループリント"), Text.plain(bp.name))]
+    if bp.customer.name or bp.customer.order_ref:
+        rows.append((Text("Customer", "顧客"), Text.plain(bp.customer.name or "–")))
+        rows.append((Text("Order reference", "注文番号"), Text.plain(bp.customer.order_ref or "–")))
+    if bp.ios is not None:
+        i = bp.ios
+        rows.append((Text("iPhone / iPad", "iPhone / iPad"), _METHODS.get(i.method, Text.plain(i.method))))
+        rows.append((Text("Erase first", "最初に消去"), _yes(i.erase)))
+        rows.append((Text("Supervise", "監視対象にする"), _yes(i.supervise)))
+        rows.append((Text("Add to DEP", "DEP に追加"), _yes(i.add_to_dep)))
+        rows.append((Text("Allow pairing with other computers", "ほかのコンピュータとのペアリングを許可"),
+                     _yes(i.allow_pairing)))
+        if i.mdm_server is not None:
+            rows.append((Text("MDM server", "MDM サーバ"), Text.plain(f"{i.mdm_server.name} — {i.mdm_server.url}")))
+            n = len(i.mdm_server.anchor_certificates)
+            rows.append((Text("Trust anchors", "信頼するアンカー証明書"),
+                         Text(f"{n} certificate(s)", f"{n} 件の証明書")))
+        if i.organization is not None:
+            rows.append((Text("Organization", "組織"), Text.plain(i.organization.name)))
+        if i.supervision_identity is not None:
+            sid = i.supervision_identity
+            rows.append((Text("Supervision identity", "監視識別情報"),
+                         Text.plain(sid.name) if sid.name else Text.plain(sid.file or "")))
+        if i.skip_setup == "all":
+            skipped = Text("all panes skipped", "すべてのパネルをスキップ")
+        elif i.skip_setup:
+            skipped = Text.plain(", ".join(i.skip_setup))
+        else:
+            skipped = Text("none (the user sees every pane)", "なし（すべてのパネルを表示）")
+        rows.append((Text("Setup Assistant panes skipped", "スキップする設定アシスタントのパネル"), skipped))
+        if i.wifi is not None:
+            rows.append((Text("Wi-Fi", "Wi-Fi"), Text.plain(f"{i.wifi.ssid} ({i.wifi.security})")))
+        elif i.wifi_profile:
+            rows.append((Text("Network profile", "ネットワークプロファイル"), Text.plain(i.wifi_profile)))
+    if bp.android is not None:
+        a = bp.android
+        rows.append((Text("Samsung Galaxy", "Samsung Galaxy"), _METHODS.get(a.method, Text.plain(a.method))))
+        if a.agent is not None:
+            rows.append((Text("Agent package", "エージェントのパッケージ"), Text.plain(a.agent.package)))
+            rows.append((Text("Agent APK", "エージェント APK"), Text.plain(a.agent.url or a.agent.file or "–")))
+        if a.kme is not None:
+            rows.append((Text("KME profile", "KME プロファイル"), Text.plain(a.kme.profile_name)))
+    return rows

@@ -1,0 +1,143 @@
+"""The wizard's answers → blueprint, without Qt: sections per method, anchors, host names, atomic save."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from kitstation.blueprints.loader import BlueprintError, load_blueprint
+from kitstation.blueprints.wizard import (
+    AndroidAnswers,
+    IOSAnswers,
+    WizardAnswers,
+    anchor_names,
+    build,
+    save,
+    server_url,
+    slug,
+    summary,
+    to_data,
+)
+
+PEM = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n"
+
+
+def supervised(**kw: object) -> IOSAnswers:
+    a = IOSAnswers(
+        method="manual_dep",
+        server_name="CLOMO MDM",
+        server_url="https://mdm.example.com/acme/",
+        organization={"name": "ACME 株式会社", "phone": " "},
+        identity_name="acme-supervision",
+        skipped=["Siri", "Privacy"],
+        all_panes=30,
+    )
+    for k, v in kw.items():
+        setattr(a, k, v)
+    return a
+
+
+def test_manual_dep_answers_make_a_valid_blueprint(tmp_path: Path) -> None:
+    bp = build(WizardAnswers(name="ACME", customer="ACME", order_ref="PO-1", ios=supervised()), tmp_path / "a.toml")
+    assert bp.ios is not None and bp.ios.method == "manual_dep" and bp.ios.supervise and bp.ios.add_to_dep
+    assert bp.ios.mdm_server is not None and bp.ios.mdm_server.url == "https://mdm.example.com/acme/"
+    assert bp.ios.organization is not None and bp.ios.organization.phone == ""  # blank fields left out
+    assert bp.ios.supervision_identity is not None and bp.ios.supervision_identity.name == "acme-supervision"
+    assert bp.ios.skip_setup == ["Siri", "Privacy"]
+    assert bp.customer.name == "ACME" and bp.customer.order_ref == "PO-1"
+    assert bp.android is None
+
+
+def test_every_pane_skipped_is_written_as_all(tmp_path: Path) -> None:
+    a = supervised(skipped=["Siri", "Privacy"], all_panes=2)
+    assert to_data(WizardAnswers(name="x", ios=a), tmp_path / "x.toml")["ios"]["skip_setup"] == "all"
+
+
+def test_a_dep_check_has_no_server_identity_or_network(tmp_path: Path) -> None:
+    a = IOSAnswers(method="dep", erase=False, add_to_dep=False, server_url="ignored", wifi={"ssid": "x"})
+    d = to_data(WizardAnswers(name="x", ios=a), tmp_path / "x.toml")["ios"]
+    assert not {"mdm_server", "organization", "supervision_identity", "skip_setup", "wifi"} & set(d)
+    build(WizardAnswers(name="x", ios=a), tmp_path / "x.toml")
+
+
+@pytest.mark.parametrize(
+    ("typed", "url"),
+    [
+        ("mdm.example.com", "https://mdm.example.com/"),
+        ("  mdm.example.com:8443 ", "https://mdm.example.com:8443/"),
+        ("mdm.example.com/acme/", "https://mdm.example.com/acme/"),
+        ("http://mdm.example.com/", "http://mdm.example.com/"),
+        ("ftp://mdm.example.com/", "ftp://mdm.example.com/"),  # kept: the blueprint check explains it
+        ("not a host", "not a host"),
+        ("", ""),
+    ],
+)
+def test_host_name_or_url(typed: str, url: str) -> None:
+    assert server_url(typed) == url
+
+
+def test_a_host_name_passes_validation_and_a_wrong_scheme_does_not(tmp_path: Path) -> None:
+    bp = build(WizardAnswers(name="x", ios=supervised(server_url="mdm.example.com")), tmp_path / "x.toml")
+    assert bp.ios is not None and bp.ios.mdm_server is not None
+    assert bp.ios.mdm_server.url == "https://mdm.example.com/"
+    with pytest.raises(BlueprintError) as err:
+        build(WizardAnswers(name="x", ios=supervised(server_url="ftp://mdm.example.com/")), tmp_path / "x.toml")
+    assert any(loc.endswith("mdm_server.url") for loc, _ in err.value.problems)
+
+
+def test_missing_identity_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(BlueprintError):
+        build(WizardAnswers(name="x", ios=supervised(identity_name="")), tmp_path / "x.toml")
+
+
+def test_save_writes_anchors_next_to_the_blueprint_and_the_cli_loads_it(tmp_path: Path) -> None:
+    target = tmp_path / "bp" / "acme.toml"
+    answers = WizardAnswers(name="ACME", ios=supervised(anchors=[PEM, PEM]))
+    save(answers, target)
+    assert anchor_names(target, 2) == ["acme-anchors/anchor-1.pem", "acme-anchors/anchor-2.pem"]
+    assert (target.parent / "acme-anchors" / "anchor-2.pem").read_text() == PEM
+    bp = load_blueprint(target)  # every referenced file exists
+    assert bp.ios is not None and bp.ios.mdm_server is not None
+    assert bp.ios.mdm_server.anchor_certificates == anchor_names(target, 2)
+    assert not [p for p in target.parent.iterdir() if p.name.endswith(".tmp")]  # no temp file left
+
+
+def test_invalid_answers_write_nothing(tmp_path: Path) -> None:
+    target = tmp_path / "bad.toml"
+    with pytest.raises(BlueprintError):
+        save(WizardAnswers(name="", ios=supervised(anchors=[PEM])), target)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_save_replaces_an_existing_blueprint_atomically(tmp_path: Path) -> None:
+    target = tmp_path / "a.toml"
+    target.write_text("old")
+    inode = os.stat(target).st_ino
+    save(WizardAnswers(name="New", android=AndroidAnswers(method="qr", package="com.ex.agent",
+                                                          admin_receiver="com.ex.agent/.R",
+                                                          apk_url="https://x.example/a.apk")), target)
+    assert 'name = "New"' in target.read_text()
+    assert os.stat(target).st_ino != inode  # a new file renamed over the old one, not rewritten in place
+
+
+def test_android_answers() -> None:
+    kme = AndroidAnswers(method="kme", kme_profile_name="P", apk_url="https://x.example/a.apk").data()
+    assert "agent" not in kme and kme["kme"]["profile_name"] == "P"
+    do = AndroidAnswers(method="device_owner", package=" com.ex ", admin_receiver="com.ex/.R", sha256="").data()
+    assert do["agent"] == {"package": "com.ex", "admin_receiver": "com.ex/.R"}
+
+
+def test_summary_is_readable_in_both_languages(tmp_path: Path) -> None:
+    bp = build(WizardAnswers(name="ACME", ios=supervised()), tmp_path / "a.toml")
+    rows = {k.en: (v.en, v.ja) for k, v in summary(bp)}
+    assert rows["MDM server"][0] == "CLOMO MDM — https://mdm.example.com/acme/"
+    assert rows["Supervise"] == ("yes", "はい")
+    ja = {k.ja for k, _ in summary(bp)}
+    assert "監視識別情報" in ja and not any("監督" in k for k in ja)
+
+
+def test_slug() -> None:
+    assert slug("CLOMO batch / ACME 株式会社") == "clomo-batch-acme-株式会社"
+    assert slug("  ") == "blueprint"
