@@ -328,7 +328,7 @@ class Station:
                 status = await Pipeline(alog, emit).run(request)
                 last = finished[-1] if finished else None
                 device_id = await alog.upsert_device(device)
-                state = (await alog.device_row(device_id)).get("external_state")
+                state = (await alog.call(alog.sync.device_row, device_id)).get("external_state")
                 if status == RunStatus.OK:
                     await self._confirm_waiting(alog, device, state)
                 return DepCheck(
@@ -351,7 +351,9 @@ class Station:
     @staticmethod
     async def _confirm_waiting(alog: AsyncKitLog, device: Device, state: str | None) -> None:
         """Close the device's runs that waited on ABM as ok, now that the device says it is assigned."""
-        rows = await alog.history(RunFilter(status=[RunStatus.WAITING_EXTERNAL.value], text=device.key), limit=None)
+        rows = await alog.call(
+            alog.sync.history, RunFilter(status=[RunStatus.WAITING_EXTERNAL.value], text=device.key), limit=None
+        )
         for row in rows:
             if row["device_key"] == device.key:
                 await alog.end_run(row["run_id"], RunStatus.OK)
