@@ -15,6 +15,9 @@ with ``benchmarks/bench_batch.py`` (see docs/BENCHMARKS.md, "iOS: work done once
   the cost grows as N²), reads the pair record through usbmuxd again and asks for the system BUID.
   :class:`StationLockdownClient` opens service connections to the device it already knows, and the
   :class:`~kitstation.ios.connect.Connector` keeps UDID -> DeviceID from the ``Listen`` stream.
+* **TLS contexts.** Every lockdown session and every TLS service made a new ``SSLContext`` and
+  loaded the host certificate and key into it (~3 ms each, ~10 per device). Contexts are kept per
+  certificate and key (:func:`_shared_ssl_context`): with one host identity per station, one context.
 * **Pair records** were written with ``write_bytes`` (0644, not atomic: a crash left a 0-byte
   record that failed that slot in every later run) and handed to usbmuxd through a connection
   opened without the station's usbmux address. Here they are written atomically, owner-only, to
@@ -26,15 +29,19 @@ Everything else (the lockdown protocol, TLS, the services) is pymobiledevice3's 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import plistlib
 import socket
+import ssl
 import tempfile
 import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pymobiledevice3.lockdown
+import pymobiledevice3.service_connection
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
@@ -135,6 +142,40 @@ class StationKeys:
             "RootCertificate": self.root_cert_pem,
             "RootPrivateKey": self.root_key_pem,
         }
+
+
+_make_ssl_context = pymobiledevice3.service_connection.create_ssl_context
+_ssl_contexts: dict[tuple[bytes, ssl.TLSVersion, ssl.TLSVersion], ssl.SSLContext] = {}
+_ssl_lock = threading.Lock()
+
+
+def _shared_ssl_context(
+    certfile: str,
+    keyfile: str | None = None,
+    minimum_version: ssl.TLSVersion = ssl.TLSVersion.TLSv1_2,
+    maximum_version: ssl.TLSVersion = ssl.TLSVersion.TLSv1_3,
+) -> ssl.SSLContext:
+    """pymobiledevice3's client context, made once per host certificate and key (and TLS range).
+
+    A client ``SSLContext`` holds no per-connection state, so one serves every session.
+    """
+    data = Path(certfile).read_bytes() + (Path(keyfile).read_bytes() if keyfile else b"")
+    key = (hashlib.sha256(data).digest(), minimum_version, maximum_version)
+    with _ssl_lock:
+        found = _ssl_contexts.get(key)
+    if found is not None:
+        return found
+    made = _make_ssl_context(certfile, keyfile, minimum_version=minimum_version, maximum_version=maximum_version)
+    with _ssl_lock:
+        if len(_ssl_contexts) > 512:  # pairings made by other hosts: keep the table bounded
+            _ssl_contexts.clear()
+        return _ssl_contexts.setdefault(key, made)
+
+
+# pymobiledevice3's lockdown client calls this module-level function for every session and every
+# TLS service; replacing the name it looks up is the one hook it offers (no subclass method to
+# override short of copying ``validate_pairing`` and ``start_lockdown_service``).
+pymobiledevice3.lockdown.create_ssl_context = _shared_ssl_context  # type: ignore[attr-defined]
 
 
 def write_private_file(path: Path, data: bytes) -> None:
