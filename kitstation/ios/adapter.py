@@ -29,7 +29,6 @@ from pymobiledevice3.exceptions import (
     PyMobileDevice3Exception,
     UserDeniedPairingError,
 )
-from pymobiledevice3.lockdown import UsbmuxLockdownClient
 
 from kitstation import paths
 from kitstation.core.protocols import Plan
@@ -38,6 +37,7 @@ from kitstation.domain.model import Device, PermanentError, Platform
 from kitstation.i18n import Text
 from kitstation.ios.connect import Connector, IOSTiming
 from kitstation.ios.identities import IdentityStore
+from kitstation.ios.lockdown import StationKeys, StationLockdownClient
 from kitstation.ios.models import marketing_name
 from kitstation.ios.steps import (
     ABMHandoffStep,
@@ -69,7 +69,7 @@ def _location(props: dict[str, Any]) -> str | None:
     return str(loc) if loc else None
 
 
-async def _pair_supervised(ld: UsbmuxLockdownClient, keybag: Path) -> None:
+async def _pair_supervised(ld: StationLockdownClient, keybag: Path) -> None:
     await ld.pair_supervised(keybag, timeout=0)
 
 
@@ -110,12 +110,24 @@ class IOSAdapter:
         """
         present: dict[int, str] = {}  # usbmuxd DeviceID -> UDID
         backoff = self.timing.poll_interval
+        # The station's pairing keys are made once, off the loop, while the first devices appear.
+        keys = asyncio.get_running_loop().run_in_executor(None, StationKeys.get)
+        try:
+            async for event in self._listen(present, backoff):
+                yield event
+        finally:
+            self.connector.listening(False)
+            with contextlib.suppress(Exception):
+                await keys
+
+    async def _listen(self, present: dict[int, str], backoff: float) -> AsyncIterator[DiscoveryEvent]:
         while not self._closing.is_set():
             mux: Any = None
             try:
                 mux = await usbmux.create_mux(usbmux_address=self.usbmux_address)
                 self._muxes.add(mux)
                 await mux.listen()
+                self.connector.listening(True)
                 backoff = self.timing.poll_interval
                 while True:
                     # Read raw plists: pymobiledevice3's device records drop LocationID.
@@ -136,16 +148,19 @@ class IOSAdapter:
                         if dev_id in present and present[dev_id] == udid:
                             continue  # re-listed after a reconnect
                         present[dev_id] = udid
+                        self.connector.device_attached(udid, dev_id)
                         yield Attached(Platform.IOS, udid, loc)
                     elif kind == "Detached":
                         dev_id = int(msg.get("DeviceID", 0))
                         udid = present.pop(dev_id, "")
                         if udid:
+                            self.connector.device_detached(udid)
                             yield Detached(Platform.IOS, udid)
             except (PyMobileDevice3Exception, OSError, asyncio.IncompleteReadError) as exc:
                 if self._closing.is_set():
                     break
                 log.info("usbmuxd listen connection lost: %s", exc)
+                self.connector.listening(False)
                 # Whatever was present may have gone while we were not listening.
                 for dev_id, udid in list(present.items()):
                     present.pop(dev_id)
@@ -218,12 +233,11 @@ class IOSAdapter:
             },
         )
 
-    async def _pair_as_supervisor(self, udid: str) -> UsbmuxLockdownClient | None:
+    async def _pair_as_supervisor(self, udid: str) -> StationLockdownClient | None:
         """Try each supervision identity of the store; a lockdown session on success, else None."""
         for identity in self.identities.list():
             try:
-                # Supervised pairing parses the key synchronously: off the loop (Connector.offloop).
-                await self.connector.offloop(
+                await self.connector.session(
                     udid, functools.partial(_pair_supervised, keybag=identity.keybag), autopair=False
                 )
             except (PairingDialogResponsePendingError, UserDeniedPairingError, LockdownError):

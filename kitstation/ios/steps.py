@@ -256,8 +256,7 @@ class SuperviseStep(IOSStep):
         keybag, _der = await _supervisor(ctx, self.store)
         udid = _udid(ctx)
         async with self.connector.guard(udid):
-            # Both parse the supervision key synchronously: off the bench's loop (Connector.offloop).
-            await self.connector.offloop(udid, lambda ld: ld.pair_supervised(keybag, timeout=0), autopair=False)
+            await self.connector.session(udid, lambda ld: ld.pair_supervised(keybag, timeout=0), autopair=False)
             # A fresh session on the new pair record, then the MCInstall proof of the same identity.
             await self.connector.with_mcinstall(udid, lambda mc: mc.escalate(keybag))
         return StepResult.ok(Text("Supervised pairing done", "監視ペアリングが完了しました"))
