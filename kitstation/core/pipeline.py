@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from kitstation.blueprints.model import Blueprint
-from kitstation.core.protocols import NoSecrets, Secrets, Step, StepContext
+from kitstation.core.protocols import DevicePresence, NoSecrets, Secrets, Step, StepContext
 from kitstation.core.runlog import RunLog
 from kitstation.domain.events import (
     Event,
@@ -76,16 +76,14 @@ class RunRequest:
     force: bool = False
 
 
-class RunCancelled(Exception):
-    """Raised inside a run task to cancel it on purpose (technician pressed cancel)."""
-
-
 @dataclass
 class RunHandle:
     """What the bench can see and steer of a run in progress."""
 
     ctx: StepContext | None = None
     cancel_status: RunStatus = RunStatus.INTERRUPTED  # what a CancelledError means for this run
+    # The device's plugs as the bench sees them (``ctx.wait_attached()``); None without a bench.
+    presence: DevicePresence | None = None
 
 
 class Pipeline:
@@ -140,7 +138,8 @@ class Pipeline:
             secrets=req.secrets,
             run_id=run_id,
             done=done,
-            _limiter=self.limiter,  # type: ignore[arg-type]
+            _limiter=self.limiter,
+            _presence=handle.presence,
         )
         ctx.scratch["device_id"] = device_id
         handle.ctx = ctx

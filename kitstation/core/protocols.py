@@ -16,13 +16,14 @@ A :class:`Step` runs against a :class:`StepContext`; it returns a
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from kitstation.domain.events import DiscoveryEvent
-from kitstation.domain.model import Device, Platform, StepResult, UserAction
+from kitstation.domain.model import Device, PermanentError, Platform, StepResult, UserAction
 from kitstation.i18n import Text
 
 if TYPE_CHECKING:
@@ -62,6 +63,46 @@ class DictSecrets:
         return await NoSecrets().get(name, prompt)
 
 
+NO_PRESENCE = Text(
+    "Nothing watches this device's connection here (no bench): the step cannot wait for it",
+    "ここではデバイスの接続を監視していません（ベンチなし）: ステップは接続を待てません",
+)
+
+
+class PresenceUnavailable(PermanentError):
+    """``ctx.wait_attached()`` / ``wait_detached()`` outside a bench: nobody reports the device's plugs."""
+
+    def __init__(self) -> None:
+        super().__init__(NO_PRESENCE, code="no_presence")
+
+
+class DevicePresence:
+    """Whether one slot's device is on the bus, as the bench's attach and detach events say.
+
+    The bench sets it on every ``DeviceAttached`` / ``DeviceDetached`` of the slot; steps wait on
+    it through :meth:`StepContext.wait_attached` and :meth:`StepContext.wait_detached`.
+    """
+
+    def __init__(self, attached: bool = True) -> None:
+        self.attached = attached
+        self.detaches = 0  # how many times the device left the bus (a step compares counts)
+        self._changed = asyncio.Event()
+
+    def set(self, attached: bool) -> None:
+        if attached == self.attached:
+            return
+        self.attached = attached
+        if not attached:
+            self.detaches += 1
+        # A fresh Event per change: every waiter of this change wakes, later ones wait for the next.
+        changed, self._changed = self._changed, asyncio.Event()
+        changed.set()
+
+    async def until(self, predicate: Callable[[], bool]) -> None:
+        while not predicate():
+            await self._changed.wait()
+
+
 @dataclass
 class StepContext:
     """What a step sees while it runs on one device."""
@@ -78,9 +119,12 @@ class StepContext:
     _progress: Callable[[float | None, Text | None], None] | None = None
     _waiting: Callable[[UserAction, Text | None], None] | None = None
     _limiter: Callable[[str], Any] | None = None
+    # Set by the bench (None without one): the device's attach/detach as the bench sees them.
+    _presence: DevicePresence | None = None
     # True while a step expects the device to vanish and come back (erase, reboot): the bench
     # then does not treat a detach as an interruption of the run.
     detach_expected: bool = False
+    _detach_mark: int = 0
 
     def progress(self, fraction: float | None, note: Text | None = None) -> None:
         """Report progress of the current step (0..1, or None when unknown)."""
@@ -96,10 +140,40 @@ class StepContext:
     def expecting_detach(self) -> Iterator[None]:
         """``with ctx.expecting_detach(): erase; wait for re-attach`` -- a detach is not an unplug."""
         self.detach_expected = True
+        self._detach_mark = self._presence.detaches if self._presence is not None else 0
         try:
             yield
         finally:
             self.detach_expected = False
+
+    @property
+    def watches_presence(self) -> bool:
+        """True when a bench reports this device's plugs (``wait_attached``/``wait_detached`` work)."""
+        return self._presence is not None
+
+    async def wait_attached(self) -> None:
+        """Return once the device is on the bus (at once if it is now), as the bench's events say.
+
+        Without a bench this raises :class:`PresenceUnavailable` (a permanent step error with a
+        clear reason); a step that can also poll the device checks :attr:`watches_presence` first.
+        Bound it with ``async with asyncio.timeout(...)``.
+        """
+        presence = self._require_presence()
+        await presence.until(lambda: presence.attached)
+
+    async def wait_detached(self) -> None:
+        """Return once the device has left the bus: at once if it is off now or -- inside
+        :meth:`expecting_detach` -- if it left since that block began (even if it is back already,
+        so a fast reboot is not missed). Without a bench it raises :class:`PresenceUnavailable`.
+        """
+        presence = self._require_presence()
+        mark = self._detach_mark if self.detach_expected else presence.detaches
+        await presence.until(lambda: not presence.attached or presence.detaches > mark)
+
+    def _require_presence(self) -> DevicePresence:
+        if self._presence is None:
+            raise PresenceUnavailable()
+        return self._presence
 
     def limit(self, resource: str) -> Any:
         """An async context manager holding one of the bench's slots for ``resource``.

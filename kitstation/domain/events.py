@@ -46,8 +46,11 @@ class BenchEvent:
 
 @dataclass(frozen=True, slots=True)
 class DeviceAttached(BenchEvent):
+    """A device is on the bus in this slot (the first one creates the slot, named ``label``)."""
+
     platform: Platform
     connection_id: str
+    label: str = ""  # the slot's name on the hub label ("" = the slot id itself)
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +61,11 @@ class DeviceIdentified(BenchEvent):
 @dataclass(frozen=True, slots=True)
 class DeviceDetached(BenchEvent):
     pass
+
+
+@dataclass(frozen=True, slots=True)
+class IdentifyStarted(BenchEvent):
+    """The bench is reading the device (it may wait for the technician on the way)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +80,37 @@ class IdentifyFailed(BenchEvent):
 
     reason: Text
     code: str = "identify_failed"
+
+
+@dataclass(frozen=True, slots=True)
+class SlotRemoved(BenchEvent):
+    """The slot is gone from the bench (a USB notice whose phone left before any adapter saw it)."""
+
+
+@dataclass(frozen=True, slots=True)
+class SlotRenamed(BenchEvent):
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class RunHeld(BenchEvent):
+    """A run was not started and waits for the technician (no blueprint chosen for the platform)."""
+
+    reason: Text
+    code: str = "no_blueprint"
+
+
+@dataclass(frozen=True, slots=True)
+class RunQueued(BenchEvent):
+    """A run waits for a place under its platform's cap (nothing logged yet)."""
+
+
+@dataclass(frozen=True, slots=True)
+class RunWithdrawn(BenchEvent):
+    """A queued run ended before it started (unplugged, cancelled, station stopped): nothing logged."""
+
+    status: RunStatus
+    reason: Text | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,8 +160,14 @@ Event = (
     DeviceAttached
     | DeviceIdentified
     | DeviceDetached
+    | IdentifyStarted
     | WaitingForUser
     | IdentifyFailed
+    | SlotRemoved
+    | SlotRenamed
+    | RunHeld
+    | RunQueued
+    | RunWithdrawn
     | RunStarted
     | StepStarted
     | StepProgress

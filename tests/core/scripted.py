@@ -3,6 +3,10 @@
 It implements KitStation's own PlatformAdapter protocol in plain Python: devices are plugged
 and unplugged by the test, each step sleeps and/or fails as the device's script says, and the
 "device" remembers what was done to it, so tests can check that no step ran twice.
+
+Step names choose behaviours: ``unsafe*`` (not idempotent), ``checked*`` (can tell if it ran),
+``handoff`` (waits on ABM), ``reboot*`` (expects the device to drop off the bus and come back,
+waiting for both through ``ctx.wait_detached()`` / ``ctx.wait_attached()``).
 """
 
 from __future__ import annotations
@@ -38,6 +42,19 @@ class ScriptedDevice:
     hang_in: set[str] = field(default_factory=set)  # steps that block until unplugged
     done_log: list[str] = field(default_factory=list)  # every step that completed on the device
     attached: bool = False
+    _gone: asyncio.Event = field(default_factory=asyncio.Event)  # set while unplugged
+
+    def connect(self) -> None:
+        self.attached = True
+        self._gone.clear()
+
+    def disconnect(self) -> None:
+        """The cable is pulled (the adapter's discovery is not told: see ScriptedAdapter.unplug)."""
+        self.attached = False
+        self._gone.set()
+
+    async def wait_gone(self) -> None:
+        await self._gone.wait()
 
 
 class ScriptedAdapter:
@@ -49,6 +66,7 @@ class ScriptedAdapter:
         self.active = 0
         self.max_active_seen = 0
         self.resource_peak: dict[str, int] = {}
+        self.reboots_requested: asyncio.Queue[str] = asyncio.Queue()  # a reboot step waits for the test
         self._resource_now: dict[str, int] = {}
 
     @property
@@ -58,11 +76,11 @@ class ScriptedAdapter:
     # --- test controls ---------------------------------------------------------------------------
     def plug(self, dev: ScriptedDevice) -> None:
         self.devices[dev.serial] = dev
-        dev.attached = True
+        dev.connect()
         self._queue.put_nowait(Attached(self._platform, dev.serial, dev.location))
 
     def unplug(self, serial: str) -> None:
-        self.devices[serial].attached = False
+        self.devices[serial].disconnect()
         self._queue.put_nowait(Detached(self._platform, serial))
 
     def trust(self, serial: str) -> None:
@@ -97,9 +115,13 @@ class ScriptedAdapter:
                     self.resource_peak[name] = max(self.resource_peak.get(name, 0), self._resource_now[name])
                     try:
                         if name in dev.hang_in:
-                            while dev.attached:
-                                await asyncio.sleep(0.005)
+                            await dev.wait_gone()
                             raise DeviceGone()
+                        if name.startswith("reboot"):
+                            with ctx.expecting_detach():
+                                self.reboots_requested.put_nowait(dev.serial)
+                                await ctx.wait_detached()
+                                await ctx.wait_attached()
                         await asyncio.sleep(dev.step_seconds)
                         if not dev.attached:
                             raise DeviceGone()

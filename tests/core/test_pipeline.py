@@ -18,9 +18,17 @@ BP = loads_blueprint('name = "t"\n[android]\nmethod = "kme"\n[android.kme]\nprof
 
 
 async def _run(kitlog: KitLog, adapter: ScriptedAdapter, dev: ScriptedDevice, events: list[Event] | None = None,
-               force: bool = False, handle: RunHandle | None = None) -> RunStatus:
-    pipe = Pipeline(AsyncKitLog(kitlog), (events.append if events is not None else lambda e: None),
-                    RetryPolicy(attempts=3, backoff=0.001))
+               force: bool = False, handle: RunHandle | None = None,
+               started: tuple[str, asyncio.Event] | None = None) -> RunStatus:
+    """One run; ``started`` = (step id, event) sets the event when that step starts."""
+
+    def emit(e: Event) -> None:
+        if events is not None:
+            events.append(e)
+        if started is not None and isinstance(e, StepStarted) and e.step_id == started[0]:
+            started[1].set()
+
+    pipe = Pipeline(AsyncKitLog(kitlog), emit, RetryPolicy(attempts=3, backoff=0.001))
     device = await adapter.identify(dev.serial)
     st = kitlog.station("s")
     req = RunRequest(device, BP, adapter.plan(BP, device), st, force=force)
@@ -87,9 +95,10 @@ async def test_unplug_interrupts_and_replug_resumes_at_the_step_reached(kitlog: 
     a = ScriptedAdapter()
     dev = ScriptedDevice("S1", "1-1", hang_in={"two"})
     a.plug(dev)
-    task = asyncio.create_task(_run(kitlog, a, dev))
-    await asyncio.sleep(0.1)
-    dev.attached = False
+    in_two = asyncio.Event()
+    task = asyncio.create_task(_run(kitlog, a, dev, started=("t.two", in_two)))
+    await in_two.wait()
+    dev.disconnect()
     assert await task == RunStatus.INTERRUPTED
     dev.hang_in.clear()
     a.plug(dev)
@@ -104,8 +113,9 @@ async def test_a_killed_station_leaves_a_running_step_that_a_restart_resumes(kit
     a = ScriptedAdapter()
     dev = ScriptedDevice("S1", "1-1", hang_in={"two"})
     a.plug(dev)
-    task = asyncio.create_task(_run(kitlog, a, dev))
-    await asyncio.sleep(0.1)
+    in_two = asyncio.Event()
+    task = asyncio.create_task(_run(kitlog, a, dev, started=("t.two", in_two)))
+    await in_two.wait()
     # Simulate kill -9: the run's end is never written. Rewind the log to the moment of the kill.
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
@@ -124,9 +134,10 @@ async def test_an_unsafe_step_in_flight_is_not_run_twice(kitlog: KitLog) -> None
     a = ScriptedAdapter(steps=("one", "unsafe_erase", "three"))
     dev = ScriptedDevice("S1", "1-1", hang_in={"unsafe_erase"})
     a.plug(dev)
-    task = asyncio.create_task(_run(kitlog, a, dev))
-    await asyncio.sleep(0.1)
-    dev.attached = False
+    in_erase = asyncio.Event()
+    task = asyncio.create_task(_run(kitlog, a, dev, started=("t.unsafe_erase", in_erase)))
+    await in_erase.wait()
+    dev.disconnect()
     assert await task == RunStatus.INTERRUPTED
     dev.hang_in.clear()
     a.plug(dev)
@@ -161,3 +172,14 @@ async def test_waiting_external_sets_the_device_handoff_state(kitlog: KitLog) ->
     assert await _run(kitlog, a, dev) == RunStatus.WAITING_EXTERNAL
     row = kitlog.history()[0]
     assert row["status"] == "waiting_external" and row["external_state"] == "awaiting_abm"
+
+
+async def test_a_step_waiting_for_a_replug_without_a_bench_fails_with_a_clear_reason(kitlog: KitLog) -> None:
+    # Nothing reports the device's plugs outside a bench: ctx.wait_detached() says so instead of hanging.
+    a = ScriptedAdapter(steps=("one", "reboot"))
+    dev = ScriptedDevice("S1", "1-1")
+    a.plug(dev)
+    assert await _run(kitlog, a, dev) == RunStatus.FAILED
+    run = kitlog.history()[0]
+    assert run["error_code"] == "no_presence" and "bench" in run["reason_en"]
+    assert dev.done_log == ["one"]
