@@ -353,8 +353,8 @@ class Bench:
     def _limit(self, resource: str) -> contextlib.AbstractAsyncContextManager[object]:
         sem = self._resource_limits.get(resource)
         if sem is None:
-            return contextlib.nullcontext()  # type: ignore[return-value]
-        return sem  # type: ignore[return-value]
+            return contextlib.nullcontext()
+        return sem
 
     def _emit(self, event: Event) -> None:
         live = self._live.get(event.slot)
@@ -651,7 +651,7 @@ class Bench:
         cap = self._platform_caps.get(device.platform)
         assert self.station_id is not None
         try:
-            async with cap if cap is not None else contextlib.nullcontext():  # type: ignore[attr-defined]
+            async with cap if cap is not None else contextlib.nullcontext():
                 steps = live.adapter.plan(blueprint, device)
                 req = RunRequest(
                     device=device,

@@ -140,7 +140,7 @@ class Pipeline:
             secrets=req.secrets,
             run_id=run_id,
             done=done,
-            _limiter=self.limiter,  # type: ignore[arg-type]
+            _limiter=self.limiter,
         )
         ctx.scratch["device_id"] = device_id
         handle.ctx = ctx
