@@ -38,7 +38,7 @@ def current_language() -> Language:
         return _override
     env = os.environ.get("KITSTATION_LANG", "").strip().lower()
     if env in SUPPORTED:
-        return env  # type: ignore[return-value]
+        return env
     return system_language()
 
 
@@ -48,7 +48,7 @@ def set_language(language: str | None) -> None:
     if language in (None, "", "system"):
         _override = None
     elif language in SUPPORTED:
-        _override = language  # type: ignore[assignment]
+        _override = language
     else:
         raise ValueError(f"unsupported language: {language!r}")
 

@@ -266,9 +266,9 @@ class TileDelegate(QStyledItemDelegate):
         p = painter
         p.save()
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
-        rect = QRect(option.rect).adjusted(4, 4, -4, -4)  # type: ignore[attr-defined]
+        rect = QRect(option.rect).adjusted(4, 4, -4, -4)
         colour = QColor(STATE_COLOURS[view.state])
-        selected = bool(option.state & QStyle.StateFlag.State_Selected)  # type: ignore[attr-defined]
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
         p.setPen(QPen(QColor("#202020") if selected else colour, 3 if selected else 2))
         p.setBrush(QColor("#ffffff"))
         p.drawRoundedRect(rect, 8, 8)
@@ -278,7 +278,7 @@ class TileDelegate(QStyledItemDelegate):
         p.fillPath(path, colour)
         # Square off the band's lower corners: the tile body continues below it.
         p.fillRect(QRect(band.left(), band.top() + 17, band.width(), band.height() - 17), colour)
-        base = QFont(option.font)  # type: ignore[attr-defined]
+        base = QFont(option.font)
         big = QFont(base)
         big.setPointSizeF(max(base.pointSizeF(), 9.0) * 1.25)
         big.setBold(True)

@@ -174,8 +174,8 @@ class LibraryDialog(QDialog):
         self.refresh()
 
     def _use(self) -> None:
-        item = self.list.currentItem()
-        if item is None:
+        item: object = self.list.currentItem()  # None when nothing is selected
+        if not isinstance(item, QListWidgetItem):
             return
         try:
             bp = load_blueprint(str(item.data(Qt.ItemDataRole.UserRole)))

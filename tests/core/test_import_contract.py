@@ -1,4 +1,5 @@
-"""The import contract is enforced: the real tree keeps it, and a core module importing Qt breaks it."""
+"""The import contracts are enforced: the real tree keeps them; a core module importing Qt, the log
+importing the core (the layers) and a UI module importing PySide6 directly each break them."""
 
 from __future__ import annotations
 
@@ -31,3 +32,27 @@ def test_a_core_module_importing_qt_breaks_the_build(tmp_path: Path) -> None:
     assert res.returncode != 0
     assert "The core imports neither Qt nor a device library BROKEN" in res.stdout
     assert "kitstation.core.sneaky" in res.stdout
+
+
+def _copy(tmp_path: Path) -> Path:
+    shutil.copytree(ROOT / "kitstation", tmp_path / "kitstation", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
+    return tmp_path / "kitstation"
+
+
+def test_the_log_importing_the_core_breaks_the_layers(tmp_path: Path) -> None:
+    pkg = _copy(tmp_path)
+    (pkg / "log" / "upward.py").write_text('"""Not allowed."""\n\nfrom kitstation.core import bench  # noqa: F401\n')
+    res = _lint(tmp_path)
+    assert res.returncode != 0
+    assert "The layers: each imports only those below it BROKEN" in res.stdout
+    assert "kitstation.log.upward" in res.stdout
+
+
+def test_a_ui_module_importing_pyside6_directly_breaks_the_build(tmp_path: Path) -> None:
+    pkg = _copy(tmp_path)
+    (pkg / "ui" / "direct.py").write_text('"""Not allowed."""\n\nfrom PySide6 import QtWidgets  # noqa: F401\n')
+    res = _lint(tmp_path)
+    assert res.returncode != 0
+    assert "Qt only through kitstation.ui.qt (qasync also in kitstation.ui.app) BROKEN" in res.stdout
+    assert "kitstation.ui.direct" in res.stdout

@@ -113,7 +113,8 @@ async def serve_lockdown(dev: SimulatedIOSDevice, reader: asyncio.StreamReader, 
                     writer.write(encode_plist(reply))
                     plain = writer.transport
                     await writer.start_tls(dev.server_context(host_id))
-                    if writer.transport is None:
+                    transport: object = writer.transport  # typeshed says never None; 3.11 says otherwise
+                    if transport is None:
                         # CPython 3.11: a host that aborts during the handshake (an unplug) leaves
                         # the writer without a transport, and StreamWriter.__del__ then raises
                         # "NoneType has no is_closing". Put the dead one back so it closes quietly.

@@ -297,7 +297,7 @@ def _removal_identifier(value: Any) -> str:
         except Exception:
             raise MCError(PROFILE_DOMAIN, ERR_PROFILE_MALFORMED, "The removal request cannot be read.") from None
         if isinstance(doc, dict) and isinstance(doc.get("PayloadIdentifier"), str):
-            return doc["PayloadIdentifier"]
+            return str(doc["PayloadIdentifier"])
         raise MCError(PROFILE_DOMAIN, ERR_PROFILE_MALFORMED, "The removal request names no profile.")
     if isinstance(value, str):
         return value
