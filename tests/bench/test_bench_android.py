@@ -135,7 +135,7 @@ def test_kill_9_mid_batch_then_restart_loses_nothing(android_sim_factory, tmp_pa
         "--all",
     ]
     env = dict(os.environ)
-    first = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, start_new_session=True)
+    first = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, start_new_session=True)
     try:
         _wait_for(db, "select count(*) from step_event where step_id='android.agent.install' and outcome='running'", 1)
     finally:

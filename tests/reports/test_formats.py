@@ -221,7 +221,7 @@ def test_kme_list_follows_the_blueprint_layout(kitlog: KitLog, filled: Filled, t
     # Overrides: serial numbers, every Android device, a header.
     export_report(kitlog, "kme-csv", out, BATCH, ReportOptions(kme_identifier="serial", kme_all_android=True,
                                                                kme_header=True))
-    rows = list(csv.reader(out.open(encoding="utf-8")))
+    rows = list(csv.reader(out.read_text(encoding="utf-8").splitlines()))
     assert rows[0] == ["IMEI/Serial Number", "User ID", "Password"]
     assert [r[0] for r in rows[1:]] == filled.android_serials
     assert all(r[2] == "" for r in rows[1:])  # never a password
@@ -230,7 +230,7 @@ def test_kme_list_follows_the_blueprint_layout(kitlog: KitLog, filled: Filled, t
 def test_abm_list_holds_ios_serials_awaiting_assignment(kitlog: KitLog, filled: Filled, tmp_path: Path) -> None:
     out = tmp_path / "abm.csv"
     res = export_report(kitlog, "abm-csv", out, options=ReportOptions(abm_columns=("serial", "model", "order_ref")))
-    rows = list(csv.reader(out.open(encoding="utf-8")))
+    rows = list(csv.reader(out.read_text(encoding="utf-8").splitlines()))
     assert rows[0] == ["Serial Number", "Model", "Order Number"]
     assert [r[0] for r in rows[1:]] == filled.ios_serials
     assert rows[1][1:] == ["iPhone 14 Pro", ORDER]
