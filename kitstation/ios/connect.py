@@ -49,6 +49,7 @@ from kitstation.domain.model import (
     UserActionRequired,
 )
 from kitstation.i18n import Text
+from kitstation.ios import replies
 
 T = TypeVar("T")
 
@@ -82,10 +83,10 @@ class IOSTiming:
     detach_timeout: float = 120.0  # after EraseDevice, the device should leave the bus by then
 
 
-def device_error(exc: ProfileError) -> Text:
-    """The device's own words from an MCInstall ErrorChain, when pymobiledevice3 kept them."""
-    text = str(exc)
-    return Text("The device refused the request: {e}", "デバイスが要求を拒否しました: {e}").format(e=text[:400])
+def device_error(exc: ProfileError) -> PermanentError:
+    """An MCInstall refusal as a PermanentError: the reason its Status/ErrorChain gives (replies.py)."""
+    code, text = replies.reason(str(exc))
+    return PermanentError(text, code=code)
 
 
 _host_key: rsa.RSAPrivateKey | None = None
@@ -129,7 +130,7 @@ class Connector:
                 for d in mux.devices
             ]
         finally:
-            await mux.close()
+            await mux.close()  # type: ignore[no-untyped-call]
 
     async def attached(self, udid: str) -> bool:
         try:
@@ -214,7 +215,7 @@ class Connector:
         except (PasswordRequiredError, PasscodeRequiredError):
             raise UserActionRequired(UserAction.UNLOCK) from None
         except ProfileError as exc:
-            raise PermanentError(device_error(exc), code="device_refused") from None
+            raise device_error(exc) from None
         except asyncio.CancelledError:
             task = asyncio.current_task()
             if task is None or task.cancelling():

@@ -77,32 +77,36 @@ async def test_every_prepare_option_reaches_the_device(
     expected = {
         "IsSupervised": True,
         "AllowPairing": False,
-        "IsMultiUser": True,
-        "IsMandatory": False,
+        "IsMultiUser": True,  # a supervised iPad keeps it
+        # Sent false; a device on iOS 13+ makes the enrollment mandatory itself.
+        "IsMandatory": True,
         "IsMDMUnremovable": False,
         "AwaitDeviceConfigured": True,
         "AutoAdvanceSetup": False,
         "SkipSetup": expected_skip,
-        "CloudConfigurationUIComplete": True,
+        # An MDM URL follows: Setup Assistant must still show Remote Management and apply it.
+        "CloudConfigurationUIComplete": False,
+        "ConfigurationWasApplied": False,
+        "ConfigurationSource": 2,  # the device's own: written by a host
         "OrganizationName": "ACME 株式会社",
-        "Organization": {
-            "Name": "ACME 株式会社",
-            "Address": "1-2-3 Marunouchi",
-            "City": "Chiyoda-ku",
-            "ZipCode": "100-0005",
-            "Country": "JP",
-            "Phone": "03-1234-5678",
-            "Email": "it@acme.example",
-            "Department": "IT",
-            "SupportPhone": "0120-000-000",
-            "SupportEmail": "help@acme.example",
-        },
+        # Flat keys, as Setup Assistant reads them.
+        "OrganizationAddress": "1-2-3 Marunouchi",
+        "OrganizationAddressLine1": "1-2-3 Marunouchi",
+        "OrganizationCity": "Chiyoda-ku",
+        "OrganizationZipCode": "100-0005",
+        "OrganizationCountry": "JP",
+        "OrganizationPhone": "03-1234-5678",
+        "OrganizationEmail": "it@acme.example",
+        "OrganizationDepartment": "IT",
+        "OrganizationSupportPhone": "0120-000-000",
+        "OrganizationSupportEmail": "help@acme.example",
         "ConfigurationURL": "https://mdm.example.jp/acme/",
         "Language": "ja",
         "Region": "JP",
     }
     for key, value in expected.items():
         assert cfg[key] == value, key
+    assert "Organization" not in cfg
     assert isinstance(cfg["OrganizationMagic"], str) and len(cfg["OrganizationMagic"]) == 36
     assert [bytes(c) for c in cfg["AnchorCertificates"]] == [
         root.public_bytes(serialization.Encoding.DER),
