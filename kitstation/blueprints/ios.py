@@ -80,6 +80,9 @@ class IOSOptions(Section):
     preserve_data_plan: bool = True
     erase_if_configured: bool = False  # when a cloud configuration is already present
     add_to_dep: bool = False  # record "awaiting ABM assignment" (ABM itself is outside the station)
+    # Configurator's "Activate and complete enrollment": activation is always done (a real device
+    # refuses the configuration before it); completing the MDM enrollment happens on the device at
+    # Remote Management, not over USB. Kept so older blueprints load; true is refused (docs/ios.md).
     activate_and_complete_enrollment: bool = False
     supervise: bool = True
     allow_pairing: bool = True
@@ -126,4 +129,9 @@ class IOSOptions(Section):
             raise ValueError("method 'direct_profile' needs enrollment_profile")
         if self.wifi is not None and self.wifi_profile:
             raise ValueError("give either [ios.wifi] or wifi_profile, not both")
+        if self.activate_and_complete_enrollment:
+            raise ValueError(
+                "activate_and_complete_enrollment = true is not supported: the station always activates,"
+                " and the device completes its MDM enrollment itself at Remote Management"
+            )
         return self

@@ -35,17 +35,20 @@ from kitstation.core.protocols import Plan
 from kitstation.domain.events import Attached, Detached, DiscoveryEvent
 from kitstation.domain.model import Device, PermanentError, Platform
 from kitstation.i18n import Text
+from kitstation.ios.activation import ACTIVATED, ActivationEndpoint, activate, activation_state
 from kitstation.ios.connect import Connector, IOSTiming
 from kitstation.ios.identities import IdentityStore
 from kitstation.ios.lockdown import StationKeys, StationLockdownClient
 from kitstation.ios.models import marketing_name
 from kitstation.ios.steps import (
     ABMHandoffStep,
+    ActivateStep,
     CloudConfigStep,
     DEPVerifyStep,
     EraseStep,
     InstallProfileStep,
     IOSStep,
+    LanguageStep,
     ProfileSource,
     SetupAssistantStep,
     SuperviseStep,
@@ -80,6 +83,8 @@ class IOSAdapter:
     ``pairing_dir``: where pair records are kept (default: ``<data dir>/pairing``, never ``~``).
     ``identities``: the supervision identity store (default: ``<data dir>/identities``).
     ``timing``: poll intervals and time-outs (:class:`IOSTiming`).
+    ``activation``: where activation requests go instead of Apple's server (the simulator's
+    stand-in); default: ``KITSTATION_ACTIVATION_URL``/``_CA`` when set, else Apple.
     """
 
     platform = Platform.IOS
@@ -90,12 +95,14 @@ class IOSAdapter:
         pairing_dir: Path | None = None,
         identities: IdentityStore | None = None,
         timing: IOSTiming | None = None,
+        activation: ActivationEndpoint | None = None,
     ) -> None:
         self.usbmux_address = usbmux_address
         self.pairing_dir = pairing_dir if pairing_dir is not None else paths.data_dir() / "pairing"
         self.identities = identities if identities is not None else IdentityStore()
         self.timing = timing or IOSTiming()
         self.connector = Connector(usbmux_address, self.pairing_dir, self.timing)
+        self.activation = activation if activation is not None else ActivationEndpoint.from_env()
         self._locations: dict[str, str] = {}
         self._closing = asyncio.Event()
         self._muxes: set[Any] = set()
@@ -249,7 +256,7 @@ class IOSAdapter:
     # ----- planning ---------------------------------------------------------------------------
 
     def _step(self, cls: type[S], **kwargs: Any) -> S:
-        return cls(connector=self.connector, store=self.identities, **kwargs)
+        return cls(connector=self.connector, store=self.identities, activation=self.activation, **kwargs)
 
     def plan(self, blueprint: Blueprint, device: Device) -> Plan:
         """The steps of the blueprint's iOS method, in order (see docs/ios.md for each method)."""
@@ -262,6 +269,9 @@ class IOSAdapter:
         steps: Plan = []
         if opts.erase:
             steps += [self._step(EraseStep), self._step(SetupAssistantStep)]
+        if opts.erase or opts.method != "direct_profile":
+            # Before any cloud configuration: a real device refuses one until it is activated.
+            steps.append(self._step(ActivateStep))
         if opts.method == "dep":
             steps.append(self._step(DEPVerifyStep))
             return steps
@@ -308,6 +318,8 @@ class IOSAdapter:
                 )
             return steps
         # Methods 2 and 3: Configurator's Prepare.
+        if opts.language or opts.region:
+            steps.append(self._step(LanguageStep))
         steps.append(self._step(CloudConfigStep))
         if opts.supervise:
             steps.append(self._step(SuperviseStep))
@@ -330,11 +342,18 @@ class IOSAdapter:
 
     def plan_dep_verify(self, blueprint: Blueprint, device: Device) -> Plan:
         """The later check of a device handed off to ABM (run as its own short run)."""
-        return [self._step(DEPVerifyStep)]
+        return [self._step(ActivateStep), self._step(DEPVerifyStep)]
 
     async def verify_dep_assignment(self, device: Device) -> StepResult:
-        """Ask the device to fetch its cloud configuration and say whether ABM assigned it."""
-        return await check_dep_assignment(self.connector, device.udid or device.connection_id)
+        """Ask the device to fetch its cloud configuration and say whether ABM assigned it.
+
+        An erased device is unactivated, and a real one fetches nothing from Apple before it is
+        activated: it is activated first (as Setup Assistant itself does).
+        """
+        udid = device.udid or device.connection_id
+        if await activation_state(self.connector, udid) != ACTIVATED:
+            await activate(self.connector, udid, self.activation)
+        return await check_dep_assignment(self.connector, udid)
 
     async def aclose(self) -> None:
         self._closing.set()

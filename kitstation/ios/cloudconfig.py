@@ -11,24 +11,29 @@ import uuid
 from typing import Any
 
 from kitstation.blueprints.ios import IOSOptions
-from kitstation.blueprints.skipkeys import keys_for
+from kitstation.blueprints.skipkeys import keys_for, parse_version
 
-# Keys the device adds or rewrites itself (so verification does not compare them).
-DEVICE_OWNED = frozenset({"ConfigurationWasApplied", "ConfigurationSource", "PostSetupProfileWasInstalled"})
+# Keys only the device writes (after Setup Assistant installs the post-setup profile).
+DEVICE_OWNED = frozenset({"PostSetupProfileWasInstalled"})
 
-# ConfigurationSource: 2 = set by a host (Configurator), 0 = fetched from Apple (DEP).
+# ConfigurationSource as a device reports it: 2 = written by a host (Apple Configurator, cfgutil,
+# this station), 1 = fetched from Apple (Automated Device Enrollment, ABM/ASM). The device sets it.
 SOURCE_HOST = 2
+SOURCE_ADE = 1
 
+# Flat keys Setup Assistant reads the organisation from (a real DEP configuration dump has them
+# flat; an "Organization" dictionary is not read by the device).
 _ORG_FIELDS = (
-    ("address", "Address"),
-    ("city", "City"),
-    ("zip_code", "ZipCode"),
-    ("country", "Country"),
-    ("phone", "Phone"),
-    ("email", "Email"),
-    ("department", "Department"),
-    ("support_phone", "SupportPhone"),
-    ("support_email", "SupportEmail"),
+    ("address", "OrganizationAddress"),
+    ("address", "OrganizationAddressLine1"),
+    ("city", "OrganizationCity"),
+    ("zip_code", "OrganizationZipCode"),
+    ("country", "OrganizationCountry"),
+    ("phone", "OrganizationPhone"),
+    ("email", "OrganizationEmail"),
+    ("department", "OrganizationDepartment"),
+    ("support_phone", "OrganizationSupportPhone"),
+    ("support_email", "OrganizationSupportEmail"),
 )
 
 
@@ -54,19 +59,17 @@ def build_cloud_configuration(
         "AwaitDeviceConfigured": bool(opts.await_device_configured),
         "AutoAdvanceSetup": bool(opts.auto_advance_setup),
         "SkipSetup": keys_for(opts.skip_setup, ios_version),
-        # Configurator marks the configuration as already shown, so Setup Assistant does not ask
-        # the user to accept "Remote Management" for a configuration the host wrote.
-        "CloudConfigurationUIComplete": True,
-        "ConfigurationWasApplied": True,
-        "ConfigurationSource": SOURCE_HOST,
+        # As Configurator sets them: with an MDM server to enroll in, Setup Assistant must still
+        # show Remote Management and apply it (both false); without one there is nothing left to
+        # show or apply (both true). ConfigurationSource is the device's own: not sent.
+        "CloudConfigurationUIComplete": opts.mdm_server is None,
+        "ConfigurationWasApplied": opts.mdm_server is None,
     }
     if opts.organization is not None:
         org = opts.organization
         cfg["OrganizationName"] = org.name
         cfg["OrganizationMagic"] = organization_magic(org.name)
-        details = {plist_key: getattr(org, attr) for attr, plist_key in _ORG_FIELDS if getattr(org, attr)}
-        if details:
-            cfg["Organization"] = {"Name": org.name, **details}
+        cfg.update({plist_key: getattr(org, attr) for attr, plist_key in _ORG_FIELDS if getattr(org, attr)})
     if opts.mdm_server is not None:
         cfg["ConfigurationURL"] = opts.mdm_server.url
     if anchor_certificates:
@@ -80,8 +83,38 @@ def build_cloud_configuration(
     return cfg
 
 
+def device_keeps(
+    sent: dict[str, Any], *, device_class: str | None, ios_version: str | None, source: int = SOURCE_HOST
+) -> dict[str, Any]:
+    """What a device stores for the configuration ``sent`` (the rules, written down once here).
+
+    1. ``ConfigurationSource`` is the device's: ``source`` (2 host, 1 ADE), whatever was sent.
+    2. iOS 13 and later: ``IsMandatory`` is true (the MDM enrollment can no longer be skipped).
+    3. Unsupervised: ``IsMDMUnremovable`` is false (only a supervised device can lock its MDM on)
+       and ``SupervisorHostCertificates`` are dropped.
+    4. ``IsMultiUser`` (Shared iPad) is dropped unless the device is a supervised iPad.
+
+    The simulator applies the same rules on its side (simulator/ios/mcinstall.py ``device_keeps``);
+    docs/FIDELITY.md gives the public source of each.
+    """
+    kept = dict(sent)
+    kept["ConfigurationSource"] = source
+    supervised = bool(kept.get("IsSupervised"))
+    if ios_version is not None and parse_version(ios_version) >= (13,):
+        kept["IsMandatory"] = True
+    if not supervised:
+        kept["IsMDMUnremovable"] = False
+        kept.pop("SupervisorHostCertificates", None)
+    if device_class != "iPad" or not supervised:
+        kept.pop("IsMultiUser", None)
+    return kept
+
+
 def compare(expected: dict[str, Any], actual: dict[str, Any] | None) -> dict[str, dict[str, Any]]:
-    """Key-by-key differences (``{key: {"expected": .., "actual": ..}}``); bytes shown by length."""
+    """Key-by-key differences (``{key: {"expected": .., "actual": ..}}``); bytes shown by length.
+
+    ``expected`` is what the device keeps (:func:`device_keeps`), not what was sent.
+    """
     actual = actual or {}
     diffs: dict[str, dict[str, Any]] = {}
     for key, want in expected.items():

@@ -50,6 +50,7 @@ from kitstation.domain.model import (
     UserActionRequired,
 )
 from kitstation.i18n import Text
+from kitstation.ios import replies
 from kitstation.ios.lockdown import StationLockdownClient, StationMobileConfig
 
 T = TypeVar("T")
@@ -84,10 +85,10 @@ class IOSTiming:
     detach_timeout: float = 120.0  # after EraseDevice, the device should leave the bus by then
 
 
-def device_error(exc: ProfileError) -> Text:
-    """The device's own words from an MCInstall ErrorChain, when pymobiledevice3 kept them."""
-    text = str(exc)
-    return Text("The device refused the request: {e}", "デバイスが要求を拒否しました: {e}").format(e=text[:400])
+def device_error(exc: ProfileError) -> PermanentError:
+    """An MCInstall refusal as a PermanentError: the reason its Status/ErrorChain gives (replies.py)."""
+    code, text = replies.reason(str(exc))
+    return PermanentError(text, code=code)
 
 
 class Connector:
@@ -227,6 +228,20 @@ class Connector:
             with contextlib.suppress(Exception):
                 await ld.close()
 
+    async def offloop(
+        self,
+        udid: str,
+        work: Callable[[StationLockdownClient], Awaitable[T]],
+        *,
+        autopair: bool = True,
+    ) -> T:
+        """:meth:`session` on a worker thread's own loop, for pymobiledevice3 code that blocks.
+
+        Only activation needs it: pymobiledevice3's activation client posts to Apple's server with
+        blocking ``requests`` calls inside its coroutines (seconds on a real network).
+        """
+        return await asyncio.to_thread(asyncio.run, self.session(udid, work, autopair=autopair))
+
     async def with_mcinstall(self, udid: str, work: Callable[[MobileConfigService], Awaitable[T]]) -> T:
         """A session with the MCInstall service open: for Escalate and silent installs."""
 
@@ -254,7 +269,7 @@ class Connector:
         except (PasswordRequiredError, PasscodeRequiredError):
             raise UserActionRequired(UserAction.UNLOCK) from None
         except ProfileError as exc:
-            raise PermanentError(device_error(exc), code="device_refused") from None
+            raise device_error(exc) from None
         except asyncio.CancelledError:
             task = asyncio.current_task()
             if task is None or task.cancelling():

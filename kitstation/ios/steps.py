@@ -27,7 +27,8 @@ from kitstation.domain.model import (
     UserActionRequired,
 )
 from kitstation.i18n import Text
-from kitstation.ios import cloudconfig
+from kitstation.ios import cloudconfig, replies
+from kitstation.ios.activation import ACTIVATED, ActivationEndpoint, activate, activation_state
 from kitstation.ios.certs import load_certificates
 from kitstation.ios.identities import IdentityStore, load_identity_files
 from kitstation.ios.profiles import ProfileInfo, read_profile, validate_profile, wifi_profile
@@ -118,6 +119,15 @@ async def expected_cloud_configuration(ctx: StepContext, store: IdentityStore) -
     )
 
 
+async def expected_kept(ctx: StepContext, store: IdentityStore) -> dict[str, Any]:
+    """What the device keeps of the configuration this blueprint sends (cloudconfig.device_keeps)."""
+    return cloudconfig.device_keeps(
+        await expected_cloud_configuration(ctx, store),
+        device_class=ctx.device.facts.get("device_class"),
+        ios_version=ctx.device.os_version,
+    )
+
+
 def _as_step_error(exc: UserActionRequired, ctx: StepContext) -> TransientError:
     # Inside a run a prompt on the device is waited out by the pipeline's retries.
     ctx.waiting_for_user(exc.action, exc.reason)
@@ -135,6 +145,8 @@ class IOSStep(BaseStep):
 
     connector: Connector
     store: IdentityStore
+    # Where activation requests go instead of Apple (the simulator's stand-in); None: Apple.
+    activation: ActivationEndpoint | None = None
     id: str = ""
     title: Text = Text("", "")
     idempotent: bool = True
@@ -207,6 +219,83 @@ class SetupAssistantStep(IOSStep):
         return StepResult.ok()
 
 
+# ----- activation -------------------------------------------------------------------------------
+
+
+async def ensure_activated(step: IOSStep, ctx: StepContext) -> bool:
+    """Activate the device unless it already is; True when this call activated it."""
+    udid = _udid(ctx)
+    if await activation_state(step.connector, udid) == ACTIVATED:
+        return False
+    ctx.progress(None, Text("Activating with Apple", "Appleでアクティベートしています"))
+    await activate(step.connector, udid, step.activation)
+    return True
+
+
+@dataclass
+class ActivateStep(IOSStep):
+    """Activation through Apple's server: a real device refuses a cloud configuration before it."""
+
+    id: str = "ios.activate"
+    title: Text = Text("Activate the device", "デバイスをアクティベート")
+
+    async def _run(self, ctx: StepContext) -> StepResult:
+        if await ensure_activated(self, ctx):
+            return StepResult.ok(Text("Activated", "アクティベートしました"), detail={"activation_state": ACTIVATED})
+        return StepResult.ok(
+            Text("Already activated", "アクティベート済みです"), detail={"activation_state": ACTIVATED}
+        )
+
+    async def check_done(self, ctx: StepContext) -> bool | None:
+        try:
+            return await activation_state(self.connector, _udid(ctx)) == ACTIVATED
+        except (PermanentError, TransientError, UserActionRequired):
+            return None
+
+
+def _locale(opts: IOSOptions) -> tuple[str | None, str | None]:
+    """(Language, Locale) for lockdown's ``com.apple.international`` domain, as go-ios/cfgutil set them."""
+    language = opts.language
+    locale = f"{(language or 'en').split('-')[0]}_{opts.region}" if opts.region else None
+    return language, locale
+
+
+@dataclass
+class LanguageStep(IOSStep):
+    """Language and region through lockdown (``com.apple.international``), where the device takes them."""
+
+    id: str = "ios.language"
+    title: Text = Text("Set language and region", "言語と地域を設定")
+
+    async def _run(self, ctx: StepContext) -> StepResult:
+        language, locale = _locale(_opts(ctx))
+        udid = _udid(ctx)
+        async with self.connector.guard(udid):
+            ld = await self.connector.lockdown(udid)
+            try:
+                if language:
+                    await ld.set_language(language)
+                if locale:
+                    await ld.set_locale(locale)
+            finally:
+                await ld.close()
+        return StepResult.ok(detail={"language": language, "locale": locale})
+
+    async def check_done(self, ctx: StepContext) -> bool | None:
+        language, locale = _locale(_opts(ctx))
+        udid = _udid(ctx)
+        try:
+            async with self.connector.guard(udid):
+                ld = await self.connector.lockdown(udid)
+                try:
+                    ok = not language or await ld.get_language() == language
+                    return ok and (not locale or await ld.get_locale() == locale)
+                finally:
+                    await ld.close()
+        except (PermanentError, TransientError, UserActionRequired):
+            return None
+
+
 # ----- cloud configuration ----------------------------------------------------------------------
 
 ERASE_FIRST = Text(
@@ -224,12 +313,13 @@ class CloudConfigStep(IOSStep):
 
     async def _run(self, ctx: StepContext) -> StepResult:
         expected = await expected_cloud_configuration(ctx, self.store)
+        kept = await expected_kept(ctx, self.store)
         udid = _udid(ctx)
         for attempt in (1, 2):
             try:
                 async with self.connector.mcinstall(udid) as (_ld, mc):
                     current = await mc.get_cloud_configuration()
-                    if current is not None and not cloudconfig.compare(expected, current):
+                    if current is not None and not cloudconfig.compare(kept, current):
                         # A re-run after an interruption: the configuration is already ours.
                         return StepResult.ok(
                             Text("Already applied", "適用済みです"),
@@ -242,6 +332,7 @@ class CloudConfigStep(IOSStep):
                     raise PermanentError(ERASE_FIRST, code="erase_first") from None
                 ctx.progress(None, Text("Configured already: erasing first", "構成済みのため先に消去します"))
                 await erase_and_wait(self.connector, ctx)
+                await ensure_activated(self, ctx)  # an erased device is unactivated again
         raise AssertionError("unreachable")
 
 
@@ -372,13 +463,17 @@ class VerifyStep(IOSStep):
 
     async def _run(self, ctx: StepContext) -> StepResult:
         udid = _udid(ctx)
-        async with self.connector.mcinstall(udid) as (_ld, mc):
+        async with self.connector.mcinstall(udid) as (ld, mc):
             actual = await mc.get_cloud_configuration()
             listing = await mc.get_profile_list()
+            language = await ld.get_language() if self.check_cloud_config and _opts(ctx).language else None
         installed = list((listing or {}).get("ProfileMetadata", {}) or {})
         problems: dict[str, Any] = {}
         if self.check_cloud_config:
-            diffs = cloudconfig.compare(await expected_cloud_configuration(ctx, self.store), actual)
+            # Against what the device keeps of what was sent (its own rewrites are not a mismatch).
+            diffs = cloudconfig.compare(await expected_kept(ctx, self.store), actual)
+            if language is not None and language != _opts(ctx).language:
+                diffs["com.apple.international/Language"] = {"expected": _opts(ctx).language, "actual": language}
             if diffs:
                 problems["cloud_configuration"] = diffs
         wanted = []
@@ -427,56 +522,64 @@ class ABMHandoffStep(IOSStep):
 
 
 NOT_IN_SETUP = Text(
-    "The device is past Setup Assistant and has no cloud configuration: erase it first so it can"
-    " fetch its DEP configuration (or allow erase_if_configured in the blueprint)",
-    "デバイスは設定アシスタントを完了しており、クラウド構成がありません。DEP構成を取得できるよう先に消去してください"
+    "The device was set up without Apple's configuration: erase it first so it can fetch its DEP"
+    " configuration (or allow erase_if_configured in the blueprint)",
+    "デバイスはAppleの構成なしで設定済みです。DEP構成を取得できるよう先に消去してください"
     "（またはブループリントで erase_if_configured を許可してください）",
+)
+NOT_ASSIGNED = Text(
+    "Apple has no assignment for this device yet (assign its serial in Apple Business Manager)",
+    "このデバイスはまだ割り当てられていません（Apple Business Managerでシリアル番号を割り当ててください）",
 )
 
 
 async def check_dep_assignment(connector: Connector, udid: str) -> StepResult:
     """Ask the device for its cloud configuration (fetching it from Apple if it has none).
 
-    ``external_state`` is ``abm_assigned`` when Apple's configuration is on the device, else
-    ``awaiting_abm``; the configuration read back is in the detail either way. A device past Setup
-    Assistant without a configuration cannot fetch one: ``PermanentError(code="erase_first")``.
+    ``external_state`` is ``abm_assigned`` when the device holds Apple's configuration
+    (``ConfigurationSource`` 1), else ``awaiting_abm``: not assigned yet, or holding the
+    configuration a host wrote (source 2). A download that fails is classified: not activated
+    (``not_activated``), the device offline (``dep_no_network``, retried), not assigned. A device past
+    Setup Assistant without Apple's configuration cannot fetch one: ``PermanentError(erase_first)``.
     """
-    downloaded = False
-    async with connector.mcinstall(udid) as (_ld, mc):
+    async with connector.mcinstall(udid) as (ld, mc):
+        setup = await connector.in_setup_assistant(ld)
         current = await mc.get_cloud_configuration()
-        if current is None:
+        if current is None and setup:
             try:
                 await mc.download_and_apply_cloud_configuration()
-                downloaded = True
             # 14002 first: pymobiledevice3 makes it a subclass of ProfileError.
             except CloudConfigurationAlreadyPresentError:
-                pass  # the device refuses outside Setup Assistant: told apart just below
+                pass  # told apart just below
             except ProfileError as exc:
+                code, text = replies.reason(str(exc))
+                if code == "not_activated":
+                    raise PermanentError(text, code=code) from None
+                if code == "device_no_network":
+                    raise TransientError(text, code="dep_no_network") from None
                 return StepResult.waiting_external(
-                    Text(
-                        "Apple has no assignment for this device yet (assign its serial in Apple Business Manager)",
-                        "このデバイスはまだ割り当てられていません（Apple Business Managerでシリアル番号を割り当ててください）",
-                    ),
+                    NOT_ASSIGNED,
                     code="abm_not_assigned",
                     detail={HANDOFF_KEY: HandoffState.AWAITING_ABM, "device_answer": str(exc)[:300]},
                 )
             current = await mc.get_cloud_configuration()
-    if current is None:
-        raise PermanentError(NOT_IN_SETUP, code="erase_first")
-    # ConfigurationSource 0 marks a configuration fetched from Apple (2: written by a host).
-    if downloaded or current.get("ConfigurationSource") == 0:
+    source = (current or {}).get("ConfigurationSource")
+    if source == cloudconfig.SOURCE_ADE:
         return StepResult.ok(
             Text("Assigned in Apple Business Manager", "Apple Business Managerで割り当て済みです"),
             detail={HANDOFF_KEY: HandoffState.ABM_ASSIGNED, "cloud_configuration": cloudconfig.summary(current)},
         )
-    return StepResult.waiting_external(
-        Text(
-            "The device holds the configuration this station wrote; Apple's assignment shows after the next erase",
-            "デバイスにはステーションが書き込んだ構成があります。Appleの割り当ては次回の消去後に確認できます",
-        ),
-        code="host_configured",
-        detail={HANDOFF_KEY: HandoffState.AWAITING_ABM, "cloud_configuration": cloudconfig.summary(current)},
-    )
+    if source == cloudconfig.SOURCE_HOST:
+        return StepResult.waiting_external(
+            Text(
+                "The device holds the configuration this station wrote; Apple's assignment shows after the next erase",
+                "デバイスにはステーションが書き込んだ構成があります。Appleの割り当ては次回の消去後に確認できます",
+            ),
+            code="host_configured",
+            detail={HANDOFF_KEY: HandoffState.AWAITING_ABM, "cloud_configuration": cloudconfig.summary(current)},
+        )
+    # No configuration, or the completed one of a device set up by hand: only an erase helps.
+    raise PermanentError(NOT_IN_SETUP, code="erase_first")
 
 
 @dataclass
@@ -492,11 +595,16 @@ class DEPVerifyStep(IOSStep):
                 raise
         ctx.progress(None, Text("Set up already: erasing first", "設定済みのため先に消去します"))
         await erase_and_wait(self.connector, ctx)
+        await ensure_activated(self, ctx)  # an erased device is unactivated again
         return await check_dep_assignment(self.connector, _udid(ctx))
 
 
 __all__ = [
     "ABMHandoffStep",
+    "ActivateStep",
+    "LanguageStep",
+    "ensure_activated",
+    "expected_kept",
     "CloudConfigStep",
     "DEPVerifyStep",
     "EraseStep",

@@ -226,6 +226,11 @@ class Station:
             for _ in range(plan.ios):
                 sim.plug()
             self.usbmux_address = sim.address
+            # pymobiledevice3 saves pair records through a mux it opens without our address:
+            # it must find the simulated usbmuxd in the environment too (see docs/ios.md). The
+            # activation stand-in (URL and CA) is found the same way by the iOS adapter.
+            for k, v in sim.env.items():
+                self._set_env(k, v)
         if plan.android and Platform.ANDROID in self.platforms:
             from kitstation.simulator.android import AndroidSimulator
 

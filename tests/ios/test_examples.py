@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import json
+import os
+import shutil
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -17,6 +22,7 @@ from kitstation.simulator.ios import IOSSimulatorThread
 from tests.ios.conftest import FAST, last_steps, run
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+PMD3 = str(Path(sys.executable).with_name("pymobiledevice3"))
 EXPECTED = {
     "ios-dep.toml": RunStatus.OK,
     "ios-supervised-dep.toml": RunStatus.WAITING_EXTERNAL,
@@ -46,5 +52,27 @@ async def test_example_runs(
                 await asyncio.sleep(0.01)
             sim_dev.confirm_profile()
         assert await task == EXPECTED[name], last_steps(kitlog)
+        steps = [st[0] for st in last_steps(kitlog)]
+        if bp.ios.method != "direct_profile":  # method 4's device is set up (activated) already
+            assert steps.index("ios.activate") < steps.index(
+                "ios.dep_verify" if bp.ios.method == "dep" else "ios.cloud_config"
+            )
+        # After the run, pymobiledevice3 and libimobiledevice both read the device as activated.
+        env = dict(os.environ, **sim.env)
+        info = subprocess.run(
+            [PMD3, "lockdown", "info", "--udid", sim_dev.udid], env=env, capture_output=True, text=True, timeout=120
+        )
+        assert info.returncode == 0 and json.loads(info.stdout)["ActivationState"] == "Activated", info.stderr
+        if shutil.which("ideviceinfo"):
+            env["USBMUXD_SOCKET_ADDRESS"] = f"UNIX:{sim.address}"
+            subprocess.run(["idevicepair", "-u", sim_dev.udid, "pair"], env=env, capture_output=True, timeout=60)
+            state = subprocess.run(
+                ["ideviceinfo", "-u", sim_dev.udid, "-k", "ActivationState"],
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=60,
+            )
+            assert state.stdout.strip() == "Activated", state.stderr
     finally:
         await adapter.aclose()

@@ -76,7 +76,7 @@ async def test_configured_device_14002_says_erase_first(
     device = await adapter.identify(sim_dev.udid)
     status = await run(adapter, kitlog, device, _bp(tmp_path, erase=False), {"wifi": "pw-12345678"})
     assert status == RunStatus.FAILED
-    assert last_steps(kitlog) == [("ios.cloud_config", "failed", "erase_first")]
+    assert last_steps(kitlog) == [("ios.activate", "ok", None), ("ios.cloud_config", "failed", "erase_first")]
     run_row = kitlog.history(limit=1)[0]
     assert "erase" in str(run_row).lower()
     assert sim_dev.erase_count == 0

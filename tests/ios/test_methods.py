@@ -5,12 +5,14 @@ from __future__ import annotations
 import plistlib
 from pathlib import Path
 
+import pytest
 from cryptography.hazmat.primitives import serialization
 
-from kitstation.domain.model import RunStatus
+from kitstation.domain.model import PermanentError, RunStatus
 from kitstation.ios import IOSAdapter
 from kitstation.ios.identities import generate_identity
 from kitstation.ios.profiles import build_profile
+from kitstation.ios.steps import check_dep_assignment
 from kitstation.log.store import KitLog
 from kitstation.simulator.ios import IOSSimulatorThread
 from tests.ios.conftest import blueprint, last_steps, run
@@ -66,6 +68,8 @@ async def test_manual_dep_end_to_end(
     assert [s[0] for s in last_steps(kitlog)] == [
         "ios.erase",
         "ios.setup_assistant",
+        "ios.activate",
+        "ios.language",
         "ios.cloud_config",
         "ios.supervise",
         "ios.profile.wifi",
@@ -82,6 +86,10 @@ async def test_manual_dep_end_to_end(
     assert "Zoom" in cfg["SkipSetup"] and "ActionButton" not in cfg["SkipSetup"]
     assert "Intelligence" not in cfg["SkipSetup"]
     assert cfg["Language"] == "ja" and cfg["Region"] == "JP"
+    # Activated before the configuration (a real device refuses it before), through lockdown too.
+    assert sim_dev.activation_state == "Activated" and sim_dev.activation_acknowledged
+    intl = sim_dev._control(lambda: sim_dev.domain_values("com.apple.international"))
+    assert intl is not None and intl["Language"] == "ja" and intl["Locale"] == "ja_JP"
     wifi = [p for p in sim_dev.profiles if p["PayloadIdentifier"] == "jp.kitstation.wifi.kitting-bench"]
     assert wifi and wifi[0]["PayloadContent"][0]["Password"] == "s3cret-wifi-pass"
     row = kitlog.device_row(kitlog.upsert_device(device))
@@ -131,7 +139,10 @@ async def test_dep_method_pulls_the_abm_configuration(ios_sim_factory: object, t
 
         device2 = await adapter.identify(other.udid)
         assert await run(adapter, kitlog, device2, bp) == RunStatus.WAITING_EXTERNAL
-        assert last_steps(kitlog) == [("ios.dep_verify", "waiting_external", "abm_not_assigned")]
+        assert last_steps(kitlog) == [
+            ("ios.activate", "ok", None),
+            ("ios.dep_verify", "waiting_external", "abm_not_assigned"),
+        ]
         assert kitlog.device_row(kitlog.upsert_device(device2))["external_state"] == "awaiting_abm"
     finally:
         await adapter.aclose()
@@ -154,7 +165,12 @@ async def test_manual_dep_then_abm_assignment_is_verified(
     ios_sim.erase(sim_dev.udid)
     await adapter.connector.wait_detached(sim_dev.udid)
     await adapter.connector.wait_setup_assistant(sim_dev.udid, 20)
-    result = await adapter.verify_dep_assignment(device)
+    # Erased means unactivated: the device fetches nothing from Apple before activation.
+    with pytest.raises(PermanentError) as info:
+        await check_dep_assignment(adapter.connector, sim_dev.udid)
+    assert info.value.code == "not_activated"
+    result = await adapter.verify_dep_assignment(device)  # activates first, then asks
+    assert sim_dev.activation_state == "Activated"
     assert result.detail is not None and result.detail["external_state"] == "abm_assigned"
 
 
@@ -218,7 +234,7 @@ async def test_dep_method_on_a_set_up_device_says_erase_first_or_erases(
         device = await adapter.identify(sim_dev.udid)
         bp = blueprint(tmp_path, 'name = "dep"\n[ios]\nmethod = "dep"\nerase = false\n')
         assert await run(adapter, kitlog, device, bp) == RunStatus.FAILED
-        assert last_steps(kitlog) == [("ios.dep_verify", "failed", "erase_first")]
+        assert last_steps(kitlog) == [("ios.activate", "ok", None), ("ios.dep_verify", "failed", "erase_first")]
         assert sim_dev.erase_count == 0
         bp2 = blueprint(tmp_path, 'name = "dep2"\n[ios]\nmethod = "dep"\nerase = false\nerase_if_configured = true\n')
         assert await run(adapter, kitlog, device, bp2) == RunStatus.OK, last_steps(kitlog)

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -18,6 +22,8 @@ from kitstation.ios.identities import generate_identity
 from kitstation.log.store import KitLog
 from kitstation.simulator.ios import IOSSimulatorThread
 from tests.ios.conftest import blueprint, last_steps, run
+
+PMD3 = str(Path(sys.executable).with_name("pymobiledevice3"))
 
 ALL_OPTIONS = """
 name = "every option"
@@ -77,32 +83,48 @@ async def test_every_prepare_option_reaches_the_device(
     expected = {
         "IsSupervised": True,
         "AllowPairing": False,
-        "IsMultiUser": True,
-        "IsMandatory": False,
+        "IsMultiUser": True,  # a supervised iPad keeps it
+        # Sent false; a device on iOS 13+ makes the enrollment mandatory itself.
+        "IsMandatory": True,
         "IsMDMUnremovable": False,
         "AwaitDeviceConfigured": True,
         "AutoAdvanceSetup": False,
         "SkipSetup": expected_skip,
-        "CloudConfigurationUIComplete": True,
+        # An MDM URL follows: Setup Assistant must still show Remote Management and apply it.
+        "CloudConfigurationUIComplete": False,
+        "ConfigurationWasApplied": False,
+        "ConfigurationSource": 2,  # the device's own: written by a host
         "OrganizationName": "ACME 株式会社",
-        "Organization": {
-            "Name": "ACME 株式会社",
-            "Address": "1-2-3 Marunouchi",
-            "City": "Chiyoda-ku",
-            "ZipCode": "100-0005",
-            "Country": "JP",
-            "Phone": "03-1234-5678",
-            "Email": "it@acme.example",
-            "Department": "IT",
-            "SupportPhone": "0120-000-000",
-            "SupportEmail": "help@acme.example",
-        },
+        # Flat keys, as Setup Assistant reads them.
+        "OrganizationAddress": "1-2-3 Marunouchi",
+        "OrganizationAddressLine1": "1-2-3 Marunouchi",
+        "OrganizationCity": "Chiyoda-ku",
+        "OrganizationZipCode": "100-0005",
+        "OrganizationCountry": "JP",
+        "OrganizationPhone": "03-1234-5678",
+        "OrganizationEmail": "it@acme.example",
+        "OrganizationDepartment": "IT",
+        "OrganizationSupportPhone": "0120-000-000",
+        "OrganizationSupportEmail": "help@acme.example",
         "ConfigurationURL": "https://mdm.example.jp/acme/",
         "Language": "ja",
         "Region": "JP",
     }
     for key, value in expected.items():
         assert cfg[key] == value, key
+    assert "Organization" not in cfg
+    # The same through pymobiledevice3's own command line, as a technician would check it.
+    out = subprocess.run(
+        [PMD3, "profile", "cloud-configuration", "--udid", sim_dev.udid],
+        env=dict(os.environ, **ios_sim.env),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert out.returncode == 0, out.stderr
+    shown = json.loads(out.stdout)
+    assert shown["OrganizationPhone"] == "03-1234-5678" and shown["OrganizationCity"] == "Chiyoda-ku"
+    assert shown["ConfigurationSource"] == 2 and shown["IsMandatory"] is True
     assert isinstance(cfg["OrganizationMagic"], str) and len(cfg["OrganizationMagic"]) == 36
     assert [bytes(c) for c in cfg["AnchorCertificates"]] == [
         root.public_bytes(serialization.Encoding.DER),

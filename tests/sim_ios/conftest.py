@@ -40,6 +40,18 @@ async def wait_until(predicate: Callable[[], Any], what: str, limit: float = 20.
         await asyncio.sleep(0.01)
 
 
+async def activate_with_stand_in(lockdown: UsbmuxLockdownClient) -> None:
+    """Activate through pymobiledevice3's own client, pointed at the simulator's activation stand-in.
+
+    Its ``requests`` calls block: fine here, the simulator runs on its own thread.
+    """
+    from kitstation.ios.activation import ActivationEndpoint, _StandInActivation
+
+    endpoint = ActivationEndpoint.from_env()
+    assert endpoint is not None, "the ios_sim fixture sets KITSTATION_ACTIVATION_URL/_CA"
+    await _StandInActivation(lockdown, endpoint).activate(skip_apple_id_query=True)
+
+
 def make_profile(identifier: str, payloads: list[dict[str, Any]] | None = None) -> bytes:
     """A minimal valid configuration profile (built by hand, not with install_managed_profile)."""
     return plistlib.dumps(

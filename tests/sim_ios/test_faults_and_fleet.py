@@ -102,7 +102,8 @@ def test_cli_helpers(ios_sim: IOSSimulatorThread) -> None:
     dev = ios_sim.plug()
     lines = describe(ios_sim)
     assert dev.udid in lines[0] and dev.serial in lines[0]
-    assert lines[-1] == f"USBMUXD_SOCKET_ADDRESS={ios_sim.address}"
+    assert lines[-3:] == [f"{k}={v}" for k, v in ios_sim.env.items()]
+    assert lines[-3] == f"USBMUXD_SOCKET_ADDRESS={ios_sim.address}"
 
 
 def test_same_seed_same_fleet(ios_sim_factory) -> None:  # type: ignore[no-untyped-def]
@@ -175,7 +176,7 @@ async def test_fault_unplug_at_request_number(ios_sim_factory) -> None:  # type:
 
 async def test_fault_dropped_service(ios_sim_factory) -> None:  # type: ignore[no-untyped-def]
     sim = ios_sim_factory(faults=["0:drop=set-cloud-config"])
-    dev = sim.plug()
+    dev = sim.plug(activation_state="Activated")
     lockdown = await connect(dev.udid)
     mc = MobileConfigService(lockdown)
     try:
@@ -240,7 +241,7 @@ async def test_fault_by_serial_applies_to_that_device_only(ios_sim_factory) -> N
 async def test_sixteen_devices_at_once(ios_sim: IOSSimulatorThread, keybag: Path) -> None:
     from tests.sim_ios.conftest import supervisor_der
 
-    devices = [ios_sim.plug() for _ in range(16)]
+    devices = [ios_sim.plug(activation_state="Activated") for _ in range(16)]
     assert len({d.udid for d in devices}) == 16 and len({d.location_id for d in devices}) == 16
     assert len(await usbmux.list_devices()) == 16
     cert = supervisor_der(keybag)

@@ -19,7 +19,7 @@ from pymobiledevice3.exceptions import CloudConfigurationAlreadyPresentError, Pr
 from pymobiledevice3.services.mobile_config import MobileConfigService, Purpose
 
 from kitstation.simulator.ios import IOSSimulatorThread
-from tests.sim_ios.conftest import connect, make_profile, supervisor_der, wait_until
+from tests.sim_ios.conftest import activate_with_stand_in, connect, make_profile, supervisor_der, wait_until
 
 PMD3 = str(Path(sys.executable).with_name("pymobiledevice3"))
 
@@ -42,7 +42,7 @@ async def _mc(udid: str) -> tuple[Any, MobileConfigService]:
 
 
 async def test_cloud_configuration_once_then_14002(ios_sim: IOSSimulatorThread, keybag: Path) -> None:
-    dev = ios_sim.plug()
+    dev = ios_sim.plug(activation_state="Activated")
     lockdown, mc = await _mc(dev.udid)
     try:
         await mc.hello()
@@ -50,8 +50,10 @@ async def test_cloud_configuration_once_then_14002(ios_sim: IOSSimulatorThread, 
         assert await mc.get_cloud_configuration() is None
         config = cloud_config(supervisor_der(keybag))
         await mc.set_cloud_configuration(config)
-        assert await mc.get_cloud_configuration() == config
-        assert dev.supervised and dev.cloud_configuration == config
+        # What the device keeps: its own ConfigurationSource (2: written by a host).
+        kept = {**config, "ConfigurationSource": 2}
+        assert await mc.get_cloud_configuration() == kept
+        assert dev.supervised and dev.cloud_configuration == kept
         with pytest.raises(CloudConfigurationAlreadyPresentError):
             await mc.set_cloud_configuration(config)
     finally:
@@ -65,14 +67,15 @@ async def test_set_up_device_refuses_cloud_configuration(ios_sim: IOSSimulatorTh
     try:
         with pytest.raises(CloudConfigurationAlreadyPresentError):
             await mc.set_cloud_configuration({"IsSupervised": True})
-        assert dev.cloud_configuration is None
+        # A device set up by hand holds the completed configuration Setup Assistant left.
+        assert dev.cloud_configuration == {"CloudConfigurationUIComplete": True, "IsSupervised": False}
     finally:
         await mc.close()
         await lockdown.close()
 
 
 async def test_invalid_cloud_configuration_is_an_error_chain(ios_sim: IOSSimulatorThread) -> None:
-    dev = ios_sim.plug()
+    dev = ios_sim.plug(activation_state="Activated")
     lockdown, mc = await _mc(dev.udid)
     try:
         with pytest.raises(ProfileError, match="ErrorChain"):
@@ -83,7 +86,7 @@ async def test_invalid_cloud_configuration_is_an_error_chain(ios_sim: IOSSimulat
 
 
 async def test_escalate_and_silent_install(ios_sim: IOSSimulatorThread, keybag: Path, tmp_path: Path) -> None:
-    dev = ios_sim.plug()
+    dev = ios_sim.plug(activation_state="Activated")
     lockdown, mc = await _mc(dev.udid)
     try:
         await mc.set_cloud_configuration(cloud_config(supervisor_der(keybag)))
@@ -107,7 +110,7 @@ async def test_escalate_and_silent_install(ios_sim: IOSSimulatorThread, keybag: 
 
 
 async def test_escalate_rejects_a_signature_over_another_challenge(ios_sim: IOSSimulatorThread, keybag: Path) -> None:
-    dev = ios_sim.plug()
+    dev = ios_sim.plug(activation_state="Activated")
     lockdown, mc = await _mc(dev.udid)
     try:
         await mc.set_cloud_configuration(cloud_config(supervisor_der(keybag)))
@@ -229,7 +232,7 @@ async def test_store_and_get_stored_profile(ios_sim: IOSSimulatorThread) -> None
 
 
 async def test_erase_detaches_and_comes_back_fresh(ios_sim: IOSSimulatorThread, keybag: Path) -> None:
-    dev = ios_sim.plug()
+    dev = ios_sim.plug(activation_state="Activated")
     lockdown, mc = await _mc(dev.udid)
     await mc.set_cloud_configuration(cloud_config(supervisor_der(keybag)))
     await mc.install_profile(make_profile("com.example.pending"))
@@ -243,9 +246,14 @@ async def test_erase_detaches_and_comes_back_fresh(ios_sim: IOSSimulatorThread, 
     assert dev.location_id == location and dev.in_setup_assistant
     assert dev.cloud_configuration is None and dev.pending_profiles == [] and dev.paired_hosts == []
     # The host still has its old pair record; the device forgot it, so pymobiledevice3 pairs
-    # again, without a Trust dialog since the device is in Setup Assistant.
+    # again, without a Trust dialog since the device is in Setup Assistant. An erased device is
+    # unactivated again: it refuses the configuration (33003) until activated.
     lockdown, mc = await _mc(dev.udid)
     try:
+        assert await lockdown.get_value(key="ActivationState") == "Unactivated"
+        with pytest.raises(ProfileError, match="33003"):
+            await mc.set_cloud_configuration(cloud_config(supervisor_der(keybag)))
+        await activate_with_stand_in(lockdown)
         await mc.set_cloud_configuration(cloud_config(supervisor_der(keybag)))
         assert dev.supervised
     finally:
@@ -255,8 +263,8 @@ async def test_erase_detaches_and_comes_back_fresh(ios_sim: IOSSimulatorThread, 
 
 async def test_download_and_apply_cloud_configuration(ios_sim_factory, keybag: Path) -> None:  # type: ignore[no-untyped-def]
     sim = ios_sim_factory()
-    assigned = sim.plug("iPhone16,1")
-    unassigned = sim.plug("iPhone16,1")
+    assigned = sim.plug("iPhone16,1", activation_state="Activated")
+    unassigned = sim.plug("iPhone16,1", activation_state="Activated")
     sim.abm_assignments[assigned.serial] = {
         "IsSupervised": True,
         "ConfigurationURL": "https://mdm.example.com/enroll",
@@ -269,6 +277,7 @@ async def test_download_and_apply_cloud_configuration(ios_sim_factory, keybag: P
         config = await mc.get_cloud_configuration()
         assert config is not None and config["ConfigurationURL"] == "https://mdm.example.com/enroll"
         assert config["ConfigurationWasApplied"] is True
+        assert config["ConfigurationSource"] == 1  # Automated Device Enrollment
         with pytest.raises(CloudConfigurationAlreadyPresentError):
             await mc.download_and_apply_cloud_configuration()
     finally:
@@ -285,7 +294,7 @@ async def test_download_and_apply_cloud_configuration(ios_sim_factory, keybag: P
 
 
 def test_pymobiledevice3_cli_cloud_configuration(ios_sim: IOSSimulatorThread, tmp_path: Path) -> None:
-    dev = ios_sim.plug()
+    dev = ios_sim.plug(activation_state="Activated")
     config_file = tmp_path / "cloud.plist"
     config_file.write_bytes(plistlib.dumps({"IsSupervised": True, "OrganizationName": "CLI"}))
     env = dict(os.environ, **ios_sim.env)

@@ -56,14 +56,14 @@ def simulator_kwargs(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def describe(sim: IOSSimulator | IOSSimulatorThread) -> list[str]:
-    """One line per attached device, then ``USBMUXD_SOCKET_ADDRESS=...`` for another shell."""
+    """One line per attached device, then the environment another shell needs (``sim.env``)."""
     lines = []
     for d in sim.devices:
         imei = f"  IMEI {d.imei}" if d.imei else ""
         lines.append(
             f"iOS     {d.marketing_name:<26} iOS {d.product_version:<8} UDID {d.udid}  serial {d.serial}{imei}"
         )
-    lines.append(f"USBMUXD_SOCKET_ADDRESS={sim.address}")
+    lines += [f"{k}={v}" for k, v in sim.env.items()]
     return lines
 
 

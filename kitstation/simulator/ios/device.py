@@ -36,6 +36,10 @@ T = TypeVar("T")
 TrustState = Literal["auto", "pending", "refused", "trusted"]
 LOCKDOWN_PORT = 62078
 MCINSTALL_SERVICE = "com.apple.mobile.MCInstall"
+MOBILEACTIVATION_SERVICE = "com.apple.mobileactivationd"
+# What a device that went through Setup Assistant by hand holds: a configuration marked complete
+# (a real device keeps one after Setup Assistant, DEP or not), unsupervised, from no host.
+COMPLETED_CONFIGURATION: dict[str, Any] = {"CloudConfigurationUIComplete": True, "IsSupervised": False}
 PortHandler = Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]]
 
 # Device keys are costly to make and are part of the identity: one per UDID per process.
@@ -121,6 +125,9 @@ class SimulatedIOSDevice:
         self._service_ports: dict[int, tuple[str, str]] = {}  # port -> (service, host id)
         self._next_port = 49152
         self._erase_task: asyncio.Task[None] | None = None
+        # Activation Lock belongs to the previous owner's Apple Account, not to the device's
+        # contents: it survives an erase.
+        self.activation_lock = any(f.kind == "activation-lock" for f in faults)
         self._reset(
             setup_assistant=setup_assistant,
             passcode_locked=passcode_locked,
@@ -128,7 +135,13 @@ class SimulatedIOSDevice:
             device_name=device_name,
         )
         if supervised and cloud_configuration is None:
-            cloud_configuration = {"IsSupervised": True, "SupervisorHostCertificates": []}
+            cloud_configuration = {
+                "IsSupervised": True,
+                "SupervisorHostCertificates": [],
+                "CloudConfigurationUIComplete": not setup_assistant,
+            }
+        if cloud_configuration is None and not setup_assistant:
+            cloud_configuration = COMPLETED_CONFIGURATION
         self.cloud_config: dict[str, Any] | None = copy.deepcopy(cloud_configuration)
 
     # ----- state -------------------------------------------------------------------------
@@ -146,6 +159,8 @@ class SimulatedIOSDevice:
         self.trust: TrustState = self._initial_trust
         self.passcode_locked = passcode_locked
         self.activation_state = activation_state or ("Unactivated" if setup_assistant else "Activated")
+        self.activation_acknowledged = self.activation_state != "Unactivated"
+        self.activation_session: bytes | None = None  # the mobileactivationd handshake in progress
         self.device_name = device_name or self.device_class
         self.hosts: dict[str, dict[str, Any]] = {}  # HostID -> pair record as the host sent it
         self.cloud_config = None
@@ -249,10 +264,20 @@ class SimulatedIOSDevice:
             self.setup_assistant = False
             if self.activation_state == "Unactivated":
                 self.activation_state = "Activated"
+                self.activation_acknowledged = True
+            # The configuration stays, marked complete; a device set up by hand gets one too.
+            if self.cloud_config is None:
+                self.cloud_config = copy.deepcopy(COMPLETED_CONFIGURATION)
+            else:
+                self.cloud_config["CloudConfigurationUIComplete"] = True
 
         self._control(do)
 
     # ----- faults and timing (loop) ------------------------------------------------------------
+
+    def has_fault(self, kind: str) -> bool:
+        """A persistent condition of this device (no network, Activation Lock, a lenient option)."""
+        return any(f.kind == kind for f in self.faults)
 
     def _take_fault(self, kind: str, step: str, request_no: int) -> Fault | None:
         for f in self.faults:
@@ -350,6 +375,10 @@ class SimulatedIOSDevice:
 
             if service == MCINSTALL_SERVICE:
                 return lambda r, w: self._track(w, serve_mcinstall(self, host_id, r, w))
+            if service == MOBILEACTIVATION_SERVICE:
+                from kitstation.simulator.ios.activation import serve_mobileactivation
+
+                return lambda r, w: self._track(w, serve_mobileactivation(self, r, w))
         return None
 
     async def _track(self, writer: asyncio.StreamWriter, work: Awaitable[None]) -> None:
@@ -405,7 +434,7 @@ class SimulatedIOSDevice:
         """What ``GetValue`` without a domain answers inside a session."""
         v: dict[str, Any] = {
             "ActivationState": self.activation_state,
-            "ActivationStateAcknowledged": self.activation_state != "Unactivated",
+            "ActivationStateAcknowledged": self.activation_acknowledged,
             "BasebandCertId": 3840149528 if self.imei else None,
             "BluetoothAddress": self.bluetooth_address,
             "BoardId": int(hashlib.sha1(self.hardware_model.encode()).hexdigest()[:2], 16) & 0x1E,
@@ -460,7 +489,12 @@ class SimulatedIOSDevice:
                 "ExternalConnected": True,
             },
             "com.apple.disk_usage": {"TotalDiskCapacity": 128_000_000_000, "TotalDataAvailable": 110_000_000_000},
-            "com.apple.international": {"Language": "en", "Locale": "en_US"},
+            "com.apple.international": {
+                "Language": "en",
+                "Locale": "en_US",
+                "SupportedLanguages": ["en", "ja", "fr", "de", "es", "zh-Hans", "zh-Hant", "ko"],
+                "SupportedLocales": ["en_US", "en_GB", "ja_JP", "fr_FR", "de_DE", "es_ES", "zh_CN", "ko_KR"],
+            },
             "com.apple.mobile.wireless_lockdown": {"EnableWifiConnections": False},
             "com.apple.mobile.chaperone": {"DeviceIsChaperoned": self.supervised},
         }

@@ -10,6 +10,12 @@ Grammar (one spec per ``--fault``; see docs/simulator-ios.md)::
             | trust=pending|refused   (also trust-pending, trust-refused)
             | passcode-locked    (also locked)
             | slow[=FACTOR]      every step FACTOR times slower (default 10)
+            | activation-lock    Activation Lock: the activation server asks for the previous
+                                 owner's Apple Account (survives an erase)
+            | no-network         the activation server (and Apple, for a DEP download) cannot be
+                                 reached for this device
+            | activation-refused the activation server refuses the device (HTTP 400)
+            | allow-unactivated  LENIENT: accept a cloud configuration while unactivated
 
 Steps are named after what the device does: see ``STEPS``. ``--fault`` is shared with the Android
 simulator, so specs prefixed ``android:`` are skipped here and, unprefixed, a kind this simulator
@@ -42,14 +48,29 @@ BASE_LATENCY: dict[str, float] = {
     "store-profile": 1.0,
     "get-stored-profile": 0.3,
     "dep": 8.0,
+    "activation-info": 0.2,
+    "activate": 3.0,
     "erase": 60.0,
     "boot": 70.0,
 }
 STEPS: tuple[str, ...] = tuple(BASE_LATENCY)
-# Steps answered by MCInstall, the only place an ErrorChain makes sense.
+# Steps answered by MCInstall (an ErrorChain) or mobileactivationd (an Error), where error= makes sense.
 MC_STEPS: frozenset[str] = frozenset(STEPS) - {"get-value", "pair", "session", "start-service", "boot"}
 
-KINDS: tuple[str, ...] = ("unplug-at", "drop", "error", "trust", "passcode-locked", "slow")
+KINDS: tuple[str, ...] = (
+    "unplug-at",
+    "drop",
+    "error",
+    "trust",
+    "passcode-locked",
+    "slow",
+    "activation-lock",
+    "no-network",
+    "activation-refused",
+    "allow-unactivated",
+)
+# Kinds that describe the device's situation (no argument, never spent).
+CONDITIONS: frozenset[str] = frozenset({"activation-lock", "no-network", "activation-refused", "allow-unactivated"})
 _ALIASES: dict[str, tuple[str, str | None]] = {
     "trust-pending": ("trust", "pending"),
     "trust-refused": ("trust", "refused"),
@@ -117,9 +138,9 @@ def parse_fault(spec: str) -> Fault:
     elif kind == "trust":
         if arg not in ("pending", "refused"):
             raise FaultSpecError(f"{spec!r}: trust= takes pending or refused")
-    elif kind == "passcode-locked":
+    elif kind == "passcode-locked" or kind in CONDITIONS:
         if arg is not None:
-            raise FaultSpecError(f"{spec!r}: passcode-locked takes no argument")
+            raise FaultSpecError(f"{spec!r}: {kind} takes no argument")
     elif kind == "slow":
         try:
             factor = float(arg) if arg else DEFAULT_SLOW_FACTOR

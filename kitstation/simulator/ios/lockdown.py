@@ -21,7 +21,7 @@ import uuid
 from typing import Any
 
 from kitstation.simulator.ios.cms import CMSError, verify_signed_data
-from kitstation.simulator.ios.device import MCINSTALL_SERVICE, SimulatedIOSDevice
+from kitstation.simulator.ios.device import MCINSTALL_SERVICE, MOBILEACTIVATION_SERVICE, SimulatedIOSDevice
 from kitstation.simulator.ios.wire import encode_plist, read_plist, write_plist
 
 PUBLIC_KEYS = frozenset(
@@ -49,9 +49,11 @@ PUBLIC_KEYS = frozenset(
         "WiFiAddress",
     }
 )
-# Services a station might ask for; only MCInstall is implemented, the rest are refused as a
-# device refuses a service it does not have.
-SERVICES = {MCINSTALL_SERVICE}
+# Services a station might ask for; MCInstall and mobileactivationd are implemented, the rest are
+# refused as a device refuses a service it does not have. MCInstall speaks TLS; mobileactivationd is
+# a plain property-list service (libimobiledevice's mobileactivation client opens it without SSL).
+SERVICES = {MCINSTALL_SERVICE, MOBILEACTIVATION_SERVICE}
+TLS_SERVICES = {MCINSTALL_SERVICE}
 _RECORD_KEYS = ("HostID", "HostCertificate", "DeviceCertificate", "RootCertificate")
 
 
@@ -184,6 +186,9 @@ def _set_value(dev: SimulatedIOSDevice, conn: _Conn, msg: dict[str, Any], reply:
     domain = msg.get("Domain") or None
     if domain is None and key == "DeviceName":
         dev.device_name = str(msg["Value"])
+    elif domain is None and key == "ActivationStateAcknowledged":
+        # The host confirms it saw the activation through (pymobiledevice3 sets it after activate()).
+        dev.activation_acknowledged = bool(msg["Value"]) and dev.activation_state != "Unactivated"
     elif domain is None and key in dev.values():
         reply["Error"] = "SetProhibited"  # identity values are read-only
         return
@@ -248,4 +253,5 @@ def _start_service(dev: SimulatedIOSDevice, conn: _Conn, msg: dict[str, Any], re
         reply["Error"] = "InvalidService"
         return
     reply["Port"] = dev.open_service_port(service, conn.session_host)
-    reply["EnableServiceSSL"] = True
+    if service in TLS_SERVICES:
+        reply["EnableServiceSSL"] = True

@@ -4,21 +4,32 @@ TLS from the first byte (lockdownd answered ``EnableServiceSSL``), then 4-byte b
 length + plist, ``{RequestType: ...}`` in, ``{Status: "Acknowledged", ...}`` or
 ``{Status: "Error", ErrorChain: [...]}`` out.
 
-The device-side state machine:
-- ``SetCloudConfiguration`` is accepted only in Setup Assistant with no configuration yet;
-  otherwise ErrorChain code 14002 (MCCloudConfigurationErrorDomain, "already present"), the one
-  code pymobiledevice3 maps to its own exception.
+The device-side state machine (each rule is a row of docs/FIDELITY.md):
+- ``SetCloudConfiguration`` is accepted only in Setup Assistant with no configuration yet
+  (otherwise ErrorChain 14002, MCCloudConfigurationErrorDomain, "already present", the one code
+  pymobiledevice3 maps to its own exception) and only once the device is activated (otherwise
+  MCCloudConfigErrorDomain 33003; the ``allow-unactivated`` fault is the only leniency).
+- What the device keeps is not what the host sent: ``ConfigurationSource`` is the device's own
+  (2 = a host, Configurator; 1 = Automated Device Enrollment), ``IsMandatory`` is forced true from
+  iOS 13, ``IsMDMUnremovable`` is forced false and ``SupervisorHostCertificates`` dropped on an
+  unsupervised device, ``IsMultiUser`` (Shared iPad) dropped on an iPhone or an unsupervised iPad
+  (:func:`device_keeps`).
 - ``DownloadAndApplyCloudConfiguration`` fetches the configuration "assigned in ABM" to the
-  device's serial (the simulator's ``abm_assignments``), same preconditions.
+  device's serial (the simulator's ``abm_assignments``), same preconditions; with the
+  ``no-network`` fault the chain ends in NSURLErrorDomain -1009 (offline), as a device that cannot
+  reach Apple answers.
 - ``Escalate`` answers a random ``Challenge`` when the certificate is among the configuration's
-  ``SupervisorHostCertificates``; ``EscalateResponse`` must carry that challenge signed (CMS)
-  by the certificate's key; only then does ``InstallProfileSilent`` work, on supervised devices.
+  ``SupervisorHostCertificates``, else ``Status: CertificateRejected``; ``EscalateResponse`` must
+  carry that challenge signed (CMS) by the certificate's key, else ``Status: SignedRequestRejected``;
+  only then does ``InstallProfileSilent`` work, on supervised devices.
 - ``InstallProfile`` stores the profile as downloaded: it waits for the user
-  (``SimulatedIOSDevice.confirm_profile``), as iOS does since 12.2.
-- ``EraseDevice`` acknowledges, then the device detaches and comes back fresh in Setup Assistant.
+  (``SimulatedIOSDevice.confirm_profile``), as iOS does since 12.2; an empty ``Payload`` is
+  ``Status: ErrorPayloadEmpty``; an unknown ``RequestType`` is ``Status: CommandFormatError``.
+- ``EraseDevice`` acknowledges, then the device detaches and comes back fresh in Setup Assistant,
+  unactivated.
 
-Error codes other than 14002 are the simulator's choice (close to the domains iOS uses); tests
-and the station should key on ``Status`` and the domain rather than on those numbers.
+Error codes other than 14002 and 33003 are the simulator's choice (close to the domains iOS uses);
+the station keys on ``Status``, the domain and 14002/33003 only.
 """
 
 from __future__ import annotations
@@ -35,6 +46,13 @@ from kitstation.simulator.ios.device import SimulatedIOSDevice
 from kitstation.simulator.ios.wire import read_plist, write_plist
 
 CLOUD_DOMAIN = "MCCloudConfigurationErrorDomain"
+CLOUD_CONFIG_DOMAIN = "MCCloudConfigErrorDomain"
+URL_DOMAIN = "NSURLErrorDomain"
+ERR_NOT_ACTIVATED = 33003
+ERR_CLOUD_CONFIG_FETCH = 33001
+ERR_URL_OFFLINE = -1009
+SOURCE_HOST = 2  # ConfigurationSource: written by a host (Apple Configurator, cfgutil)
+SOURCE_ADE = 1  # ConfigurationSource: fetched from Apple (Automated Device Enrollment)
 PROFILE_DOMAIN = "MCProfileErrorDomain"
 INSTALL_DOMAIN = "MCInstallationErrorDomain"
 ERR_CLOUD_CONFIG_PRESENT = 14002
@@ -44,8 +62,6 @@ ERR_PROFILE_MALFORMED = 1000
 ERR_PROFILE_NOT_FOUND = 1001
 ERR_NOT_SUPERVISED = 4007
 ERR_NOT_ESCALATED = 4008
-ERR_BAD_SUPERVISOR = 4009
-ERR_UNKNOWN_REQUEST = 4010
 
 # RequestType -> step name in the timing/fault model
 _STEP = {
@@ -68,26 +84,39 @@ _STEP = {
 
 
 class MCError(Exception):
-    """An ErrorChain answer."""
+    """An ErrorChain answer (``underlying``: further (domain, code, description) links of the chain)."""
 
-    def __init__(self, domain: str, code: int, description: str) -> None:
+    def __init__(
+        self, domain: str, code: int, description: str, underlying: tuple[tuple[str, int, str], ...] = ()
+    ) -> None:
         super().__init__(description)
         self.domain = domain
         self.code = code
         self.description = description
+        self.underlying = underlying
 
     def chain(self) -> dict[str, Any]:
+        links = [(self.domain, self.code, self.description), *self.underlying]
         return {
             "Status": "Error",
             "ErrorChain": [
                 {
-                    "ErrorDomain": self.domain,
-                    "ErrorCode": self.code,
-                    "LocalizedDescription": self.description,
-                    "USEnglishDescription": self.description,
+                    "ErrorDomain": domain,
+                    "ErrorCode": code,
+                    "LocalizedDescription": text,
+                    "USEnglishDescription": text,
                 }
+                for domain, code, text in links
             ],
         }
+
+
+class MCStatus(Exception):
+    """A refusal answered with a ``Status`` value of its own and no ErrorChain."""
+
+    def __init__(self, status: str) -> None:
+        super().__init__(status)
+        self.status = status
 
 
 class _Conn:
@@ -117,6 +146,8 @@ async def serve_mcinstall(
             reply = _handle(dev, conn, request, msg)
         except MCError as exc:
             reply = exc.chain()
+        except MCStatus as exc:
+            reply = {"Status": exc.status}
         await write_plist(writer, reply)
         if request == "EraseDevice" and reply.get("Status") == "Acknowledged":
             dev.begin_erase()
@@ -133,16 +164,25 @@ def _handle(dev: SimulatedIOSDevice, conn: _Conn, request: str, msg: dict[str, A
     if request == "GetCloudConfiguration":
         return _ack(CloudConfiguration=dev.cloud_config) if dev.cloud_config is not None else _ack()
     if request == "SetCloudConfiguration":
+        if "CloudConfiguration" not in msg:
+            raise MCStatus("CommandFormatError")
         _check_can_configure(dev)
-        dev.cloud_config = _validate_cloud_configuration(msg.get("CloudConfiguration"))
+        config = _validate_cloud_configuration(msg.get("CloudConfiguration"))
+        dev.cloud_config = device_keeps(config, dev, SOURCE_HOST)
         return _ack()
     if request == "DownloadAndApplyCloudConfiguration":
         _check_can_configure(dev)
+        if dev.has_fault("no-network"):
+            raise MCError(
+                CLOUD_CONFIG_DOMAIN,
+                ERR_CLOUD_CONFIG_FETCH,
+                "The cloud configuration could not be retrieved.",
+                ((URL_DOMAIN, ERR_URL_OFFLINE, "The Internet connection appears to be offline."),),
+            )
         assigned = dev._sim.abm_assignments.get(dev.serial)
         if assigned is None:
             raise MCError(CLOUD_DOMAIN, ERR_NO_ABM_ASSIGNMENT, "This device is not assigned to an MDM server.")
-        config = _validate_cloud_configuration(dict(assigned))
-        config.setdefault("ConfigurationSource", 0)  # 0: fetched from Apple (DEP), 2: set by a host
+        config = device_keeps(_validate_cloud_configuration(dict(assigned)), dev, SOURCE_ADE)
         config["ConfigurationWasApplied"] = True
         dev.cloud_config = config
         return _ack()
@@ -151,18 +191,20 @@ def _handle(dev: SimulatedIOSDevice, conn: _Conn, request: str, msg: dict[str, A
     if request == "EscalateResponse":
         signed = msg.get("SignedRequest")
         if conn.challenge is None or conn.challenge_cert is None or not isinstance(signed, bytes):
-            raise MCError(INSTALL_DOMAIN, ERR_BAD_SUPERVISOR, "No escalation in progress.")
+            raise MCStatus("SignedRequestRejected")
         try:
             content = verify_signed_data(signed, conn.challenge_cert)
-        except CMSError as exc:
-            raise MCError(INSTALL_DOMAIN, ERR_BAD_SUPERVISOR, f"The escalation response is invalid: {exc}.") from None
+        except CMSError:
+            raise MCStatus("SignedRequestRejected") from None
         if content != conn.challenge:
-            raise MCError(INSTALL_DOMAIN, ERR_BAD_SUPERVISOR, "The escalation response signs another challenge.")
+            raise MCStatus("SignedRequestRejected")
         conn.escalated = True
         conn.challenge = None
         return _ack()
     if request == "ProceedWithKeybagMigration":
         return _ack()
+    if request in ("InstallProfile", "InstallProfileSilent") and not msg.get("Payload"):
+        raise MCStatus("ErrorPayloadEmpty")
     if request == "InstallProfile":
         profile = parse_profile(msg.get("Payload"))
         # Since iOS 12.2 a profile from a host is only "downloaded": the user installs it in Settings.
@@ -196,12 +238,33 @@ def _handle(dev: SimulatedIOSDevice, conn: _Conn, request: str, msg: dict[str, A
         return _ack(ProfileData=data) if data is not None else _ack()
     if request == "EraseDevice":
         return _ack()
-    raise MCError(INSTALL_DOMAIN, ERR_UNKNOWN_REQUEST, f"Unknown request {request!r}.")
+    raise MCStatus("CommandFormatError")
 
 
 def _check_can_configure(dev: SimulatedIOSDevice) -> None:
     if dev.cloud_config is not None or not dev.setup_assistant:
         raise MCError(CLOUD_DOMAIN, ERR_CLOUD_CONFIG_PRESENT, "The cloud configuration is already present.")
+    if dev.activation_state == "Unactivated" and not dev.has_fault("allow-unactivated"):
+        raise MCError(CLOUD_CONFIG_DOMAIN, ERR_NOT_ACTIVATED, "The device is not activated.")
+
+
+def _version(text: str) -> tuple[int, ...]:
+    return tuple(int(p) for p in text.split(".") if p.isdigit()) or (0,)
+
+
+def device_keeps(config: dict[str, Any], dev: SimulatedIOSDevice, source: int) -> dict[str, Any]:
+    """The configuration as the device stores it: its own source, forced flags, unusable keys gone."""
+    kept = dict(config)
+    kept["ConfigurationSource"] = source
+    supervised = bool(kept.get("IsSupervised"))
+    if _version(dev.product_version) >= (13,):
+        kept["IsMandatory"] = True  # iOS 13+: the enrollment cannot be skipped
+    if not supervised:
+        kept["IsMDMUnremovable"] = False  # only a supervised device can lock its MDM on
+        kept.pop("SupervisorHostCertificates", None)
+    if dev.device_class != "iPad" or not supervised:
+        kept.pop("IsMultiUser", None)  # Shared iPad: supervised iPads only
+    return kept
 
 
 def _validate_cloud_configuration(value: Any) -> dict[str, Any]:
@@ -222,10 +285,10 @@ def _validate_cloud_configuration(value: Any) -> dict[str, Any]:
 def _escalate(dev: SimulatedIOSDevice, conn: _Conn, msg: dict[str, Any]) -> dict[str, Any]:
     cert = msg.get("SupervisorCertificate")
     if not dev.supervised:
-        raise MCError(INSTALL_DOMAIN, ERR_NOT_SUPERVISED, "The device is not supervised.")
+        raise MCStatus("CertificateRejected")  # an unsupervised device has no supervisor to match
     certs = (dev.cloud_config or {}).get("SupervisorHostCertificates") or []
     if not isinstance(cert, bytes) or cert not in [bytes(c) for c in certs]:
-        raise MCError(INSTALL_DOMAIN, ERR_BAD_SUPERVISOR, "The certificate is not this device's supervisor.")
+        raise MCStatus("CertificateRejected")
     conn.challenge = os.urandom(32)
     conn.challenge_cert = cert
     conn.escalated = False

@@ -20,6 +20,7 @@ from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from types import TracebackType
 from typing import Any, TypeVar
 
+from kitstation.simulator.ios.activation import ActivationServer, Authority
 from kitstation.simulator.ios.catalogue import MODELS, find_model, make_identity, releases_for
 from kitstation.simulator.ios.device import SimulatedIOSDevice, TrustState
 from kitstation.simulator.ios.faults import Fault, parse_faults
@@ -53,6 +54,9 @@ class IOSSimulator:
     unix socket in a fresh temp dir. ``speed`` divides every modelled latency (2000 in tests,
     ~5 for a demo). ``faults`` are ``--fault`` specs (faults.py). ``abm_assignments`` maps a
     serial number to the cloud configuration "assigned in Apple Business Manager".
+
+    With it starts the stand-in for Apple's activation server (HTTPS on 127.0.0.1, its own CA):
+    ``activation_url`` and ``activation_ca_file``, also in ``env``.
     """
 
     def __init__(
@@ -84,13 +88,15 @@ class IOSSimulator:
         self._tasks: set[asyncio.Task[Any]] = set()
         self.socket_path: str | None = None
         self.tcp_address: tuple[str, int] | None = None
+        self.activation_authority = Authority()
+        self.activation_server: ActivationServer | None = None
 
     # ----- lifecycle ----------------------------------------------------------------------------
 
     async def start(self) -> None:
         self._loop = asyncio.get_running_loop()
+        self._tmpdir = tempfile.mkdtemp(prefix="kitsim-ios-")
         if self._socket_path is None and self._tcp_port is None:
-            self._tmpdir = tempfile.mkdtemp(prefix="kitsim-ios-")
             self._socket_path = os.path.join(self._tmpdir, "usbmuxd")
         if self._socket_path is not None:
             path = self._socket_path.removeprefix("UNIX:")
@@ -105,8 +111,12 @@ class IOSSimulator:
             self._servers.append(server)
             sockname = server.sockets[0].getsockname()
             self.tcp_address = (sockname[0], int(sockname[1]))
+        self.activation_server = ActivationServer(self, self._tmpdir)
+        await self.activation_server.start()
 
     async def stop(self) -> None:
+        if self.activation_server is not None:
+            await self.activation_server.stop()
         for server in self._servers:
             server.close()
         self.usbmuxd.close_clients()
@@ -144,9 +154,28 @@ class IOSSimulator:
         raise RuntimeError("the simulator is not started")
 
     @property
+    def activation_url(self) -> str:
+        """Base URL of the activation stand-in (``https://127.0.0.1:PORT``)."""
+        if self.activation_server is None:
+            raise RuntimeError("the simulator is not started")
+        return self.activation_server.url
+
+    @property
+    def activation_ca_file(self) -> str:
+        """The stand-in's CA certificate (PEM): a client trusts it instead of Apple's."""
+        if self.activation_server is None:
+            raise RuntimeError("the simulator is not started")
+        return self.activation_server.ca_file
+
+    @property
     def env(self) -> dict[str, str]:
-        """Environment for a client process (pymobiledevice3 and libimobiledevice read this)."""
-        return {"USBMUXD_SOCKET_ADDRESS": self.address}
+        """Environment for a client process: usbmuxd (pymobiledevice3, libimobiledevice) and the
+        activation stand-in (the station's ``KITSTATION_ACTIVATION_URL``/``_CA``)."""
+        return {
+            "USBMUXD_SOCKET_ADDRESS": self.address,
+            "KITSTATION_ACTIVATION_URL": self.activation_url,
+            "KITSTATION_ACTIVATION_CA": self.activation_ca_file,
+        }
 
     @property
     def devices(self) -> list[SimulatedIOSDevice]:
@@ -377,6 +406,14 @@ class IOSSimulatorThread:
     @property
     def devices(self) -> list[SimulatedIOSDevice]:
         return self._sim().devices
+
+    @property
+    def activation_url(self) -> str:
+        return self._sim().activation_url
+
+    @property
+    def activation_ca_file(self) -> str:
+        return self._sim().activation_ca_file
 
     @property
     def abm_assignments(self) -> dict[str, dict[str, Any]]:

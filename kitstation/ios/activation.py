@@ -1,0 +1,149 @@
+"""Activating a device through pymobiledevice3's own mobile-activation client, reasons in the bench's words.
+
+A real iPhone or iPad refuses a cloud configuration until it is activated (MCCloudConfigErrorDomain
+33003); Apple Configurator, cfgutil, go-ios and pymobiledevice3's ``profile supervise`` all activate
+first. Activation is the device talking to Apple's activation server through the host, over HTTPS
+(``MobileActivationService.activate``): the station needs the internet, and a device still tied to
+its previous owner's Apple Account (Activation Lock) cannot be activated by anyone but that owner.
+
+pymobiledevice3's client posts with blocking ``requests`` calls inside its coroutines, so the whole
+activation runs on :meth:`Connector.offloop` (its own loop on a worker thread), never on the bench's.
+
+In simulation the station points the same client at the simulator's stand-in for Apple's server
+(``KITSTATION_ACTIVATION_URL`` and its CA, ``KITSTATION_ACTIVATION_CA``): :class:`_StandInActivation`
+changes only where it posts and which CA it trusts.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import requests
+from pymobiledevice3.exceptions import MobileActivationException
+from pymobiledevice3.lockdown import UsbmuxLockdownClient
+from pymobiledevice3.lockdown_service_provider import LockdownServiceProvider
+from pymobiledevice3.services.mobile_activation import DEFAULT_HEADERS, MobileActivationService
+from requests.structures import CaseInsensitiveDict
+
+from kitstation.domain.model import PermanentError, TransientError
+from kitstation.i18n import Text
+from kitstation.ios.connect import Connector
+
+ENV_URL = "KITSTATION_ACTIVATION_URL"
+ENV_CA = "KITSTATION_ACTIVATION_CA"
+ACTIVATED = "Activated"
+
+NO_NETWORK = Text(
+    "Apple's activation server could not be reached: connect the station to the internet"
+    " (activation needs it), then the step is retried",
+    "Appleのアクティベーションサーバに接続できません。ステーションをインターネットに接続してください"
+    "（アクティベーションに必要です）。接続後に再試行します",
+)
+ACTIVATION_LOCK = Text(
+    "Activation Lock is on: the device is still linked to its previous owner's Apple Account."
+    " The owner must remove it (iCloud \u201cFind My\u201d, or the organisation in Apple Business Manager)",
+    "アクティベーションロックが有効です。デバイスは以前の所有者のApple Accountに紐付いています。"
+    "所有者が「探す」またはApple Business Managerで解除する必要があります",
+)
+REFUSED = Text(
+    "Apple's activation server refused to activate the device ({d})",
+    "Appleのアクティベーションサーバがデバイスのアクティベーションを拒否しました（{d}）",
+)
+NOT_CONFIRMED = Text(
+    "The device did not confirm its activation (it reports {s})",
+    "デバイスがアクティベーションを確認しませんでした（状態: {s}）",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ActivationEndpoint:
+    """Where to send activation requests instead of Apple (the simulator's stand-in) and its CA."""
+
+    url: str
+    ca_file: Path
+
+    @staticmethod
+    def from_env() -> ActivationEndpoint | None:
+        """The stand-in named by ``KITSTATION_ACTIVATION_URL``/``_CA`` (set by ``kitstation simulate``)."""
+        url = os.environ.get(ENV_URL)
+        ca = os.environ.get(ENV_CA)
+        if not url or not ca:
+            return None
+        return ActivationEndpoint(url.rstrip("/"), Path(ca))
+
+
+class _StandInActivation(MobileActivationService):
+    """pymobiledevice3's client, posting to the stand-in and trusting its CA; nothing else changes."""
+
+    def __init__(self, lockdown: LockdownServiceProvider, endpoint: ActivationEndpoint) -> None:
+        super().__init__(lockdown)
+        self._endpoint = endpoint
+
+    def post(
+        self, url: str, data: dict[str, Any] | bytes, headers: dict[str, str] | None = None
+    ) -> tuple[bytes, CaseInsensitiveDict[str]]:
+        target = self._endpoint.url + urlsplit(url).path
+        resp = requests.post(
+            target,
+            data=data,
+            headers=headers if headers is not None else DEFAULT_HEADERS,
+            timeout=30,
+            verify=str(self._endpoint.ca_file),
+        )
+        return resp.content, resp.headers
+
+
+def _client(ld: LockdownServiceProvider, endpoint: ActivationEndpoint | None) -> MobileActivationService:
+    return MobileActivationService(ld) if endpoint is None else _StandInActivation(ld, endpoint)
+
+
+async def activation_state(connector: Connector, udid: str) -> str:
+    """``ActivationState`` as lockdown reports it (``Unactivated``, ``Activated``...)."""
+    async with connector.guard(udid):
+        ld = await connector.lockdown(udid)
+        try:
+            return str(await ld.get_value(key="ActivationState"))
+        finally:
+            await ld.close()
+
+
+async def activate(connector: Connector, udid: str, endpoint: ActivationEndpoint | None) -> str:
+    """Activate an unactivated device; returns the state it reports afterwards (``Activated``).
+
+    Raises ``TransientError(activation_no_network)`` when the server cannot be reached,
+    ``PermanentError`` with ``activation_lock``, ``activation_refused`` or ``activation_not_confirmed``,
+    and (through the connector's guard) ``DeviceGone`` when the device drops out mid-way.
+    """
+
+    async def work(ld: UsbmuxLockdownClient) -> str:
+        client = _client(ld, endpoint)
+        if await client.state() != ACTIVATED:  # type: ignore[no-untyped-call]
+            # Never ask for the Apple Account at a bench: a sign-in page means Activation Lock.
+            await client.activate(skip_apple_id_query=True)
+        return str(await ld.get_value(key="ActivationState"))
+
+    async with connector.guard(udid):
+        try:
+            state = await connector.offloop(udid, work)
+        except requests.exceptions.SSLError as exc:
+            raise PermanentError(REFUSED.format(d=f"TLS: {str(exc)[:160]}"), code="activation_refused") from None
+        except (requests.exceptions.ConnectionError, requests.exceptions.Timeout):
+            raise TransientError(NO_NETWORK, code="activation_no_network") from None
+        except MobileActivationException as exc:
+            text = str(exc)
+            if "Activation Lock" in text or "iCloud locked" in text:
+                raise PermanentError(ACTIVATION_LOCK, code="activation_lock") from None
+            raise PermanentError(REFUSED.format(d=text[:200]), code="activation_refused") from None
+        except (AssertionError, KeyError) as exc:
+            # pymobiledevice3 asserts the server answered text/xml: anything else (an HTML error
+            # page, a 4xx/5xx) is a refusal by the server.
+            raise PermanentError(
+                REFUSED.format(d=type(exc).__name__ + (f": {exc}" if str(exc) else "")), code="activation_refused"
+            ) from None
+    if state != ACTIVATED:
+        raise PermanentError(NOT_CONFIRMED.format(s=state), code="activation_not_confirmed")
+    return state
