@@ -21,6 +21,7 @@ import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from kitstation.android.apksig import VerifyError, verify
 from kitstation.simulator.android.apk import ApkError, ApkInfo, parse_apk
 from kitstation.simulator.android.catalog import GalaxyModel, build_props
 from kitstation.simulator.android.faults import Fault
@@ -36,6 +37,9 @@ INSTALL_SECONDS = 1.5
 RESEAT_SECONDS = 2.0
 
 __all__ = ["BOOT_SECONDS", "INSTALL_SECONDS", "RESEAT_SECONDS", "ConnectionDrop", "InstalledPackage", "SimulatedGalaxy"]
+
+# Where PackageManager stages an APK it is installing (the path its messages name).
+_STAGED_APK = "/data/app/vmdl1874501334.tmp/base.apk"
 
 WRITABLE_ROOTS = ("/data/local/tmp", "/storage/emulated/0")
 
@@ -341,13 +345,18 @@ class SimulatedGalaxy:
         try:
             info = parse_apk(data)
         except ApkError as exc:
-            return False, f"Failure [INSTALL_PARSE_FAILED_NOT_APK: Failed to parse /data/app/vmdl.tmp/base.apk: {exc}]"
-        if info.certificate_der is None:
+            return False, f"Failure [INSTALL_PARSE_FAILED_NOT_APK: Failed to parse {_STAGED_APK}: {exc}]"
+        if info.min_sdk > self.sdk:
+            # PackageParser checks the manifest's minSdkVersion before it looks at signatures.
             return (
                 False,
-                "Failure [INSTALL_PARSE_FAILED_NO_CERTIFICATES: Failed collecting certificates for /data/app/vmdl.tmp/base.apk: "
-                "Attempt to get length of null array]",
+                f"Failure [INSTALL_FAILED_OLDER_SDK: Failed parse during installPackageLI: {_STAGED_APK} "
+                f"(at Binary XML file line #7): Requires newer sdk version #{info.min_sdk} (current version is #{self.sdk})]",
             )
+        try:
+            verify(data, self.sdk, info.target_sdk, info.package)
+        except VerifyError as exc:
+            return False, f"Failure [INSTALL_PARSE_FAILED_NO_CERTIFICATES: {exc.android_message(_STAGED_APK)}]"
         return self._register(info, data, args)
 
     def _register(self, info: ApkInfo, data: bytes, args: list[str]) -> tuple[bool, str]:
