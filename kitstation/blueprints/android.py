@@ -75,11 +75,17 @@ class KmeProfile(Section):
 
 
 class AgentApk(Section):
-    """The MDM agent APK made Device Owner: from a URL or a file, pinned by SHA-256."""
+    """The MDM agent APK made Device Owner: from a URL or a file, pinned by SHA-256.
+
+    ``signature_checksum`` (optional) pins the signer instead of the file: the URL-safe base64
+    SHA-256 of the signing certificate, as in the QR code and the KME profile; a new build by the
+    same vendor keeps it, another key does not.
+    """
 
     url: str = ""
     file: str = ""
     sha256: str = ""
+    signature_checksum: str = ""
     package: str = Field(min_length=1)
     admin_receiver: str = Field(min_length=1)  # "pkg/.Receiver" or "pkg/pkg.Receiver"
 
@@ -105,6 +111,13 @@ class AgentApk(Section):
         if value and not re.fullmatch(r"[0-9a-fA-F]{64}", value):
             raise ValueError("must be 64 hexadecimal digits")
         return value.lower()
+
+    @field_validator("signature_checksum")
+    @classmethod
+    def _checksum(cls, value: str) -> str:
+        if value and not re.fullmatch(r"[A-Za-z0-9_-]{43}", value):
+            raise ValueError("must be the URL-safe base64 SHA-256 of the signing certificate (43 characters, no '=')")
+        return value
 
     @model_validator(mode="after")
     def _source(self) -> AgentApk:

@@ -62,7 +62,8 @@ def test_dpm_set_device_owner_success(android_sim: AndroidSimulator, demo_apk: P
     d.install(str(demo_apk), nolaunch=True, silent=True)
     r = d.shell2(["dpm", "set-device-owner", OWNER], v2=True)
     assert r.returncode == 0, r
-    assert "Success: Device owner set to package ComponentInfo{jp.kitstation.demoagent/jp.kitstation.demoagent.AdminReceiver}" in r.stdout
+    # Android 13 (cmd device_policy): the short component form.
+    assert "Success: Device owner set to package jp.kitstation.demoagent/.AdminReceiver" in r.stdout
     assert g.device_owner == OWNER
     assert f"admin={OWNER},DeviceOwner" in d.shell("dpm list-owners")
     assert "package=jp.kitstation.demoagent" in d.shell("dumpsys device_policy")
@@ -85,11 +86,11 @@ def test_dpm_needs_a_declared_receiver(android_sim: AndroidSimulator, tmp_path: 
 @pytest.mark.parametrize(
     ("setup", "message"),
     [
-        (lambda g: g.add_account("com.google"), "already some accounts on the device"),
-        (lambda g: g.add_user(), "already several users on the device"),
-        (lambda g: g.set_provisioned(True), "already set-up"),
+        (lambda g: g.add_account("com.google"), "already some accounts on the device."),
+        (lambda g: g.add_account("com.osp.app.signin"), "already some accounts on the device."),
+        (lambda g: g.add_user(), "already several users on the device."),
     ],
-    ids=["accounts", "users", "provisioned"],
+    ids=["google", "samsung", "users"],
 )
 def test_dpm_refusals(android_sim: AndroidSimulator, demo_apk: Path, setup, message: str) -> None:  # type: ignore[no-untyped-def]
     g = android_sim.plug("SM-A525F")
@@ -97,18 +98,54 @@ def test_dpm_refusals(android_sim: AndroidSimulator, demo_apk: Path, setup, mess
     d.install(str(demo_apk), nolaunch=True, silent=True)
     setup(g)
     r = d.shell2(["dpm", "set-device-owner", OWNER], v2=True)
-    assert r.returncode == 255 and message in r.stderr and "IllegalStateException" in r.stderr
+    assert r.returncode == 255 and "Exception occurred while executing 'set-device-owner':" in r.stderr
+    assert "java.lang.IllegalStateException: Not allowed to set the device owner because" in r.stderr
+    assert message in r.stderr
     assert g.device_owner is None and "no owners" in d.shell("dpm list-owners")
 
 
-def test_android_9_dpm_exit_code(android_sim: AndroidSimulator, demo_apk: Path) -> None:
+def test_finished_setup_without_accounts_takes_a_device_owner(android_sim: AndroidSimulator, demo_apk: Path) -> None:
+    # AOSP's adb branch: setup finished, no account, one user -> allowed (no reset needed).
+    g = android_sim.plug("SM-S911B")
+    assert g.provisioned and g.settings["global"]["adb_enabled"] == "1"
+    d = _dev(g)
+    d.install(str(demo_apk), nolaunch=True, silent=True)
+    r = d.shell2(["dpm", "set-device-owner", OWNER], v2=True)
+    assert r.returncode == 0
+    assert r.output == (
+        "Success: Device owner set to package jp.kitstation.demoagent/.AdminReceiver\n"
+        "Active admin set to component jp.kitstation.demoagent/.AdminReceiver\n"
+    )
+    # A second owner is refused, owner first (before accounts are even looked at).
+    g.add_account()
+    again = d.shell2(["dpm", "set-device-owner", OWNER], v2=True)
+    assert "Trying to set the device owner, but device owner is already set." in again.stderr
+
+
+def test_android_9_dpm_is_the_old_app_process_tool(android_sim: AndroidSimulator, demo_apk: Path) -> None:
     g = android_sim.plug("SM-A305J")
     d = _dev(g)
     d.install(str(demo_apk), nolaunch=True, silent=True)
+    # No list-owners before Android 12: usage and "unknown command" on stderr, exit code 0.
+    lo = d.shell2(["dpm", "list-owners"], v2=True)
+    assert lo.returncode == 0 and lo.stdout == "" and "Error: unknown command 'list-owners'" in lo.stderr
     g.add_account()
     r = d.shell2(["dpm", "set-device-owner", OWNER], v2=True)
-    assert r.returncode == 1 and "accounts" in r.stderr
+    assert r.returncode == 1
+    assert r.stderr.startswith(
+        "java.lang.IllegalStateException: Not allowed to set the device owner because there are already some"
+        " accounts on the device\n"
+    )
     assert "Accounts: 1" in d.shell("dumpsys account")
+    g.accounts.clear()
+    ok = d.shell2(["dpm", "set-device-owner", OWNER], v2=True)
+    assert ok.returncode == 0 and ok.stdout == (
+        "Success: Device owner set to package ComponentInfo{jp.kitstation.demoagent/jp.kitstation.demoagent.AdminReceiver}\n"
+        "Active admin set to component {jp.kitstation.demoagent/jp.kitstation.demoagent.AdminReceiver}\n"
+    )
+    assert "admin=ComponentInfo{jp.kitstation.demoagent/jp.kitstation.demoagent.AdminReceiver}" in d.shell(
+        "dumpsys device_policy"
+    )
 
 
 def test_pm_settings_am_wm(android_sim: AndroidSimulator, demo_apk: Path) -> None:
@@ -123,7 +160,7 @@ def test_pm_settings_am_wm(android_sim: AndroidSimulator, demo_apk: Path) -> Non
     assert "package:com.google.android.youtube" in d.shell("pm list packages -d")
     assert d.shell("pm uninstall jp.kitstation.demoagent").strip() == "Success"
     assert "jp.kitstation.demoagent" not in g.installed_packages
-    assert d.shell("settings get global device_provisioned").strip() == "0"
+    assert d.shell("settings get global device_provisioned").strip() == "1"
     d.shell("settings put system screen_off_timeout 600000")
     assert g.settings["system"]["screen_off_timeout"] == "600000"
     assert d.shell("settings get secure nothing_here").strip() == "null"
@@ -169,21 +206,36 @@ def test_reboot_drops_and_comes_back(android_sim: AndroidSimulator) -> None:
     assert g.reboot_count == 2
 
 
-def test_factory_reset_wipes(android_sim: AndroidSimulator, demo_apk: Path) -> None:
+def test_factory_reset_broadcast_from_the_shell_does_nothing(android_sim: AndroidSimulator, demo_apk: Path) -> None:
     g = android_sim.plug("SM-A525F")
     d = _dev(g)
     d.install(str(demo_apk), nolaunch=True, silent=True)
     assert d.shell2(["dpm", "set-device-owner", OWNER], v2=True).returncode == 0
+    for action in ("android.intent.action.FACTORY_RESET", "android.intent.action.MASTER_CLEAR"):
+        out = d.shell(f"am broadcast -a {action} -p android")
+        # MasterClearReceiver needs android.permission.MASTER_CLEAR, which the shell lacks:
+        # the broadcast "completes" with no receiver run.
+        assert "Broadcast completed: result=0" in out
+    assert g.reboot_count == 0 and g.device_owner is not None
+    assert "jp.kitstation.demoagent" in g.installed_packages
+
+
+def test_factory_reset_leaves_the_phone_off_adb_until_usb_debugging_is_on_again(
+    android_sim: AndroidSimulator, demo_apk: Path
+) -> None:
+    g = android_sim.plug("SM-A525F")
+    d = _dev(g)
+    d.install(str(demo_apk), nolaunch=True, silent=True)
     g.add_account()
-    d.shell("am broadcast -a android.intent.action.FACTORY_RESET -p android")
-    android_sim.wait_ready(g)
-    assert g.reboot_count == 1 and g.device_owner is None and not g.accounts
+    g.factory_reset()  # the technician's reset from Settings or recovery
+    android_sim.wait_for(g, None)  # off adb: USB debugging is off on the welcome screen
+    assert not g.provisioned and not g.adb_enabled and not g.accounts and g.device_owner is None
     assert "jp.kitstation.demoagent" not in g.installed_packages
-    assert "no owners" in _dev(g).shell("dpm list-owners")
-    g.set_provisioned(True)
-    g.factory_reset()  # the control method
+    g.enable_usb_debugging()  # setup finished, USB debugging on: the RSA dialog shows again
+    android_sim.wait_for(g, "unauthorized")
+    g.accept_usb_debugging()
     android_sim.wait_ready(g)
-    assert g.reboot_count == 2 and not g.provisioned
+    assert g.reboot_count == 1 and g.provisioned
 
 
 def test_unauthorized_until_accepted(android_sim: AndroidSimulator) -> None:

@@ -149,7 +149,14 @@ class SimulatedGalaxy:
 
     # ------------------------------------------------------------------ state
 
-    def _fresh_state(self) -> None:
+    def _fresh_state(self, *, out_of_box: bool = False) -> None:
+        """The state of a unit as it reaches the bench, or (``out_of_box``) right after a wipe.
+
+        A phone that answers over adb has finished the setup wizard: Developer options and USB
+        debugging can only be switched on from Settings, after setup. A wiped phone sits at the
+        welcome screen with USB debugging off (``adb_enabled`` 0): it is not on adb at all.
+        """
+        done = "0" if out_of_box else "1"
         with self._lock:
             self.props = build_props(self.catalog, self.serial, self.imeis)
             self.props.update(self._prop_overrides)
@@ -163,14 +170,14 @@ class SimulatedGalaxy:
             self.users: list[int] = [0]
             self.settings: dict[str, dict[str, str]] = {
                 "global": {
-                    "adb_enabled": "1",
-                    "development_settings_enabled": "1",
-                    "device_provisioned": "0",
+                    "adb_enabled": done,
+                    "development_settings_enabled": done,
+                    "device_provisioned": done,
                     "auto_time": "1",
                     "stay_on_while_plugged_in": "0",
                     "airplane_mode_on": "0",
                 },
-                "secure": {"user_setup_complete": "0", "android_id": self.android_id},
+                "secure": {"user_setup_complete": done, "android_id": self.android_id},
                 "system": {"screen_brightness": "128", "screen_off_timeout": "30000", "font_scale": "1.0"},
             }
             self.files: dict[str, _File] = {}
@@ -200,8 +207,8 @@ class SimulatedGalaxy:
         elif f.kind == "users":
             while len(self.users) < int(f.arg or "1"):
                 self.add_user()
-        elif f.kind == "provisioned":
-            self.set_provisioned(True)
+        elif f.kind == "setup-wizard":
+            self.set_provisioned(False)
 
     def _take_fault(self, kind: str) -> Fault | None:
         """Consume a one-shot fault of ``kind`` (the first queued for this device)."""
@@ -241,14 +248,33 @@ class SimulatedGalaxy:
             return uid
 
     def set_provisioned(self, value: bool) -> None:
+        """Setup wizard finished (True) or not (False), USB debugging as it is."""
         with self._lock:
             self.settings["global"]["device_provisioned"] = "1" if value else "0"
             self.settings["secure"]["user_setup_complete"] = "1" if value else "0"
 
+    @property
+    def adb_enabled(self) -> bool:
+        with self._lock:
+            return self.settings["global"].get("adb_enabled") == "1"
+
     def factory_reset(self) -> None:
-        """Wipe to the out-of-box state and reboot (the device drops off the bench and comes back)."""
+        """Factory data reset from Settings or recovery: wiped, rebooted to the welcome screen.
+
+        USB debugging is off afterwards, so the phone does not come back on adb until someone
+        finishes the setup wizard and turns it on again (``enable_usb_debugging``).
+        """
         self._wipe()
         self.reboot()
+
+    def enable_usb_debugging(self) -> None:
+        """The technician finishes setup, enables Developer options and USB debugging: adb sees it again."""
+        with self._lock:
+            self.set_provisioned(True)
+            self.settings["global"]["adb_enabled"] = "1"
+            self.settings["global"]["development_settings_enabled"] = "1"
+        if self.server is not None:
+            self.server.schedule_attach()
 
     def reboot(self) -> None:
         """Reboot: the adb connection drops; after the boot time the device is back."""
@@ -258,10 +284,9 @@ class SimulatedGalaxy:
 
     def _wipe(self) -> None:
         with self._lock:
-            self._fresh_state()
-            # USB debugging survives the simulated wipe so the demo bench keeps working; the RSA key
-            # approval goes back to how the device was plugged.
-            self.authorized = self._initially_authorized
+            self._fresh_state(out_of_box=True)
+            # A wipe forgets the adb keys this phone trusted: the RSA dialog shows again next time.
+            self.authorized = False
 
     # ------------------------------------------------------------------ banner
 
