@@ -287,11 +287,13 @@ class AdbDeviceIO:
         if sdk >= 29:
             # Android 10+ refuses device identifiers to the shell: do not even ask (fewer round trips).
             return ()
+        # getDeviceIdForPhone(slot): transaction 2 on Android 5.0, 3 on 5.1-10 (4 from Android 11).
+        for_phone = "2" if sdk <= 21 else "3"
         found: list[str] = []
         for cmd in (
-            ["service", "call", "iphonesubinfo", "4", "i32", "0", "s16", "com.android.shell"],
-            ["service", "call", "iphonesubinfo", "4", "i32", "1", "s16", "com.android.shell"],
-            ["service", "call", "iphonesubinfo", "1", "s16", "com.android.shell"],
+            ["service", "call", "iphonesubinfo", for_phone, "i32", "0", "s16", "com.android.shell"],
+            ["service", "call", "iphonesubinfo", for_phone, "i32", "1", "s16", "com.android.shell"],
+            ["service", "call", "iphonesubinfo", "1", "s16", "com.android.shell"],  # getDeviceId
         ):
             value = parse_parcel_string(self.shell(cmd).out)
             if value and is_valid_imei(value) and value not in found:

@@ -340,11 +340,18 @@ class KmeRecordStep(_Base):
         else:
             identifier = device.imei or device.serial
         if not identifier:
+            hidden = device.facts.get("imei_source") == "hidden"
             raise PermanentError(
                 Text(
-                    "No {what} known for this device: scan its box label (IMEI) before recording it for KME",
-                    "この端末の{what}が不明です: KME 用に登録する前に箱のラベル（IMEI）をスキャンしてください",
-                ).format(what="IMEI" if export.identifier == "imei" else "IMEI/serial"),
+                    "No {what} known for this device{why}: scan its IMEI from the box label, or dial *#06# on the"
+                    " phone and scan or type the IMEI it shows, before recording it for KME",
+                    "この端末の{what}が不明です{why_ja}: KME 用に登録する前に、箱のラベルの IMEI をスキャンするか、端末で"
+                    " *#06# をダイヤルして表示された IMEI をスキャンまたは入力してください",
+                ).format(
+                    what="IMEI" if export.identifier == "imei" else "IMEI/serial",
+                    why=" (Android 10 and later do not give the IMEI to adb)" if hidden else "",
+                    why_ja="（Android 10 以降は adb に IMEI を渡しません）" if hidden else "",
+                ),
                 code="kme_no_identifier",
             )
         return StepResult.waiting_external(

@@ -21,7 +21,7 @@ def test_sixteen_devices_at_once(android_sim: AndroidSimulator) -> None:
     assert all(states[g.adb_serial] == "device" for g in devices)
     assert len({g.serial for g in devices}) == 16 and len({g.adb_serial for g in devices}) == 16
     for g in devices:
-        assert client.device(g.adb_serial).prop.get("ro.serialno", cache=False) == g.serial
+        assert client.device(g.adb_serial).prop.get("ro.serialno", cache=False) == g.serialno
 
 
 def test_unplug_replug_keeps_the_slot(android_sim: AndroidSimulator) -> None:

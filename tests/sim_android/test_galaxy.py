@@ -27,12 +27,22 @@ def test_catalogue_props(android_sim: AndroidSimulator, model: str, release: str
     assert all(luhn_valid(i) and len(i) == 15 for i in g.imeis)
     out = _dev(g).shell("getprop")
     props = dict(re.findall(r"^\[(.+?)\]: \[(.*)\]$", out, re.M))
-    for key in ("ro.serialno", "ril.serialnumber", "ro.product.name", "ro.product.device", "ro.product.brand",
+    for key in ("ro.serialno", "ro.product.name", "ro.product.device", "ro.product.brand",
                 "ro.build.version.sdk", "ro.build.version.security_patch", "ro.build.PDA", "net.knoxscep.version",
                 "ro.config.knox", "ro.build.version.oneui"):
         assert props[key], key
     assert props["ro.product.model"] == model and props["ro.build.version.release"] == release
-    assert props["ro.serialno"] == g.serial
+    assert props["ro.serialno"] == g.serialno
+    # Identities as real units show them: the S23s have no ril.serialnumber, the tablet's adb
+    # serial is a chip id, not the S/N on its box (which only ril.serialnumber carries).
+    if model in ("SM-S911B", "SC-51D"):
+        assert "ril.serialnumber" not in props and _dev(g).shell("getprop ril.serialnumber").strip() == ""
+        assert props["ro.serialno"] == g.serial
+    elif model == "SM-X700":
+        assert props["ril.serialnumber"] == g.serial and props["ro.serialno"] != g.serial
+        assert re.fullmatch(r"[0-9a-f]{16}", props["ro.serialno"])
+    else:
+        assert props["ril.serialnumber"] == props["ro.serialno"] == g.serial
 
 
 def test_imei_parcel_on_android_9(android_sim: AndroidSimulator) -> None:
@@ -41,7 +51,13 @@ def test_imei_parcel_on_android_9(android_sim: AndroidSimulator) -> None:
     # The classic one-liner: cut -c 52-66 of each line, drop dots and spaces.
     digits = "".join(line[51:66] for line in out.splitlines()[1:]).replace(".", "").replace(" ", "").replace("'", "").replace(")", "")
     assert digits == g.imeis[0]
-    assert g.imeis[0] in "".join(re.findall(r"'(.*?)'", _dev(g).shell("service call iphonesubinfo 4 i32 0 s16 com.android.shell"))).replace(".", "")
+    # Android 5.1-10: getDeviceIdForPhone(slot) is transaction 3; 4 is getImeiForSubscriber, which
+    # needs a SIM's subscription (none on the bench): null.
+    by_slot = _dev(g).shell("service call iphonesubinfo 3 i32 0 s16 com.android.shell")
+    assert g.imeis[0] in "".join(re.findall(r"'(.*?)'", by_slot)).replace(".", "")
+    assert "ffffffff" in _dev(g).shell("service call iphonesubinfo 4 i32 0 s16 com.android.shell")
+    # No "Device ID" dump since Android 5.
+    assert _dev(g).shell("dumpsys iphonesubinfo").strip() == ""
 
 
 def test_imei_denied_on_android_10_plus(android_sim: AndroidSimulator) -> None:

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 from kitstation.android.apksig import VerifyError, verify
 from kitstation.simulator.android.apk import ApkError, ApkInfo, parse_apk
-from kitstation.simulator.android.catalog import GalaxyModel, build_props
+from kitstation.simulator.android.catalog import GalaxyModel, build_props, make_chip_id
 from kitstation.simulator.android.faults import Fault
 from kitstation.simulator.android.shell.interpreter import run_shell
 from kitstation.simulator.android.shell.result import ConnectionDrop, ShellResult
@@ -118,6 +118,7 @@ class SimulatedGalaxy:
         self.booting = False  # rebooting or re-seating: off the bus until it is attached again
         self.server: DeviceServer | None = None
         self.android_id = f"{rng.getrandbits(64):016x}"
+        self.chip_id = make_chip_id(rng)  # ro.serialno of models whose adb serial is not the box S/N
         self._fresh_state()
         for f in self.faults:
             self._apply_static_fault(f)
@@ -127,6 +128,11 @@ class SimulatedGalaxy:
     @property
     def adb_serial(self) -> str:
         return f"127.0.0.1:{self.port}"
+
+    @property
+    def serialno(self) -> str:
+        """``ro.serialno``: the adb serial and the station's key (the box S/N on most models)."""
+        return self.props["ro.serialno"]
 
     @property
     def model(self) -> str:
@@ -158,7 +164,7 @@ class SimulatedGalaxy:
         """
         done = "0" if out_of_box else "1"
         with self._lock:
-            self.props = build_props(self.catalog, self.serial, self.imeis)
+            self.props = build_props(self.catalog, self.serial, self.imeis, self.chip_id)
             self.props.update(self._prop_overrides)
             self.installed_packages: dict[str, InstalledPackage] = {
                 pkg: InstalledPackage(pkg, path, system=True, uid=1000 + i)
