@@ -180,6 +180,9 @@ class AndroidOptions(Section):
     qr: QrOptions | None = None
     kme_export: KmeExport = Field(default_factory=KmeExport)
     verify: bool = True
+    # There is no Galaxy erase the station could run: kept as a key so that asking for one gets
+    # the reason and what to do instead (not a generic "unknown key").
+    erase: bool = False
 
     def admin_component(self) -> str:
         """The Device Owner component ``package/receiver``: QR override, agent, then KME profile."""
@@ -196,6 +199,19 @@ class AndroidOptions(Section):
         if self.agent is not None and self.agent.url:
             return self.agent.url
         return self.kme.agent_apk_url if self.kme is not None else ""
+
+    @field_validator("erase")
+    @classmethod
+    def _erase(cls, value: bool) -> bool:
+        if value:
+            raise ValueError(
+                "a Galaxy cannot be erased over adb: Android ignores the shell's factory-reset broadcast"
+                " (it needs android.permission.MASTER_CLEAR). Reset it in Settings > General management > Reset >"
+                " Factory data reset (sign out of Google first: a reset from recovery triggers Factory Reset"
+                " Protection), or from the MDM console when its agent is Device Owner (wipeData); then set it up"
+                " with KME or the QR code"
+            )
+        return value
 
     @field_validator("disable_packages")
     @classmethod

@@ -208,6 +208,39 @@ def test_streamed_install_failures(android_sim: AndroidSimulator, tmp_path: Path
     assert g.installed_packages["com.example.app"].version_code == 1
 
 
+def test_install_refusals_by_sdk_and_signer(android_sim: AndroidSimulator, tmp_path: Path) -> None:
+    import datetime
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    g = android_sim.plug("SM-A305J")  # Android 9, API 28
+    d = _dev(g)
+    newer = tmp_path / "newer.apk"
+    newer.write_bytes(build_apk("com.example.new", ".R", min_sdk=30))
+    d.sync.push(str(newer), "/data/local/tmp/newer.apk")
+    out = d.shell("pm install /data/local/tmp/newer.apk")
+    assert "Failure [INSTALL_FAILED_OLDER_SDK:" in out and "Requires newer sdk version #30 (current version is #28)" in out
+    # The same package signed by another key: an update Android refuses.
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Other vendor")])
+    now = datetime.datetime(2025, 1, 1, tzinfo=datetime.UTC)
+    cert = (
+        x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+        .serial_number(7).not_valid_before(now).not_valid_after(now + datetime.timedelta(days=3650))
+        .sign(key, hashes.SHA256())
+    )
+    first = tmp_path / "first.apk"
+    first.write_bytes(build_apk("com.example.app", ".R", version_code=1))
+    other = tmp_path / "other.apk"
+    other.write_bytes(build_apk("com.example.app", ".R", version_code=2, signing=(key, cert)))
+    d.install(str(first), nolaunch=True, silent=True)
+    d.sync.push(str(other), "/data/local/tmp/other.apk")
+    assert "Failure [INSTALL_FAILED_UPDATE_INCOMPATIBLE:" in d.shell("pm install -r /data/local/tmp/other.apk")
+
+
 def test_reboot_drops_and_comes_back(android_sim: AndroidSimulator) -> None:
     g = android_sim.plug("SM-A525F")
     d = _dev(g)
