@@ -26,6 +26,7 @@ simulator installs through it.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import io
 import struct
@@ -444,4 +445,54 @@ def verify(apk: bytes, sdk: int, target_sdk: int, package: str) -> Verified:
         )
     if not signing.v1_certificates:
         raise VerifyError("Attempt to get length of null array", unsigned=True)
+    _check_jar_digests(apk)
     return Verified("v1", signing.v1_certificates[0])
+
+
+def _manifest_sections(text: str) -> dict[str, dict[str, str]]:
+    """JAR manifest sections by entry name (continuation lines joined); "" is the main section."""
+    sections: dict[str, dict[str, str]] = {}
+    for block in text.replace("\r\n", "\n").split("\n\n"):
+        lines: list[str] = []
+        for line in block.split("\n"):
+            if line.startswith(" ") and lines:
+                lines[-1] += line[1:]
+            elif line:
+                lines.append(line)
+        attrs = dict(line.split(": ", 1) for line in lines if ": " in line)
+        if attrs:
+            sections[attrs.get("Name", "")] = attrs
+    return sections
+
+
+def _b64_digest(algorithm: str, data: bytes) -> str:
+    return base64.b64encode(hashlib.new(algorithm, data).digest()).decode()
+
+
+_JAR_DIGESTS = (("SHA-256-Digest", "sha256"), ("SHA1-Digest", "sha1"), ("SHA-512-Digest", "sha512"))
+
+
+def _check_jar_digests(apk: bytes) -> None:
+    """StrictJarVerifier's digest checks: every entry listed in MANIFEST.MF with its digest, and the
+    .SF's digest of the manifest. (The PKCS#7 signature over the .SF is not checked here.)"""
+    with zipfile.ZipFile(io.BytesIO(apk)) as zf:
+        names = zf.namelist()
+        manifest = zf.read("META-INF/MANIFEST.MF") if "META-INF/MANIFEST.MF" in names else b""
+        sf_name = next((n for n in names if n.upper().startswith("META-INF/") and n.upper().endswith(".SF")), None)
+        sections = _manifest_sections(manifest.decode("utf-8", "replace"))
+        for name in names:
+            upper = name.upper()
+            if name.endswith("/") or (upper.startswith("META-INF/") and "/" not in upper[9:]):
+                continue  # directories and the signature files themselves are not signed
+            attrs = sections.get(name)
+            if attrs is None:
+                raise VerifyError(f"Package base.apk has no certificates at entry {name}")
+            for key, algorithm in _JAR_DIGESTS:
+                if key in attrs and attrs[key] != _b64_digest(algorithm, zf.read(name)):
+                    raise VerifyError(f"META-INF/MANIFEST.MF has invalid digest for {name} in base.apk")
+        if sf_name is not None:
+            sf = _manifest_sections(zf.read(sf_name).decode("utf-8", "replace")).get("", {})
+            for key, algorithm in _JAR_DIGESTS:
+                whole = sf.get(key.replace("-Digest", "-Digest-Manifest"))
+                if whole is not None and whole != _b64_digest(algorithm, manifest):
+                    raise VerifyError(f"{sf_name} has invalid digest for META-INF/MANIFEST.MF in base.apk")

@@ -108,6 +108,24 @@ def test_tampered_or_stripped_apks_are_refused() -> None:
         verify(stripped, 28, 28, "jp.example.all")
 
 
+def test_a_v1_apk_altered_after_signing_is_refused_on_android_9() -> None:
+    import io
+    import zipfile
+
+    signed = build_apk("jp.example.old", ".Admin", schemes=("v1",))
+    src = zipfile.ZipFile(io.BytesIO(signed))
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as out:
+        for name in src.namelist():
+            data = src.read(name)
+            if name == "AndroidManifest.xml":
+                data = data[:-1] + bytes([data[-1] ^ 1])
+            out.writestr(name, data)
+    assert verify(signed, 28, 35, "jp.example.old").scheme == "v1"
+    with pytest.raises(VerifyError, match="META-INF/MANIFEST.MF has invalid digest for AndroidManifest.xml"):
+        verify(buf.getvalue(), 28, 35, "jp.example.old")
+
+
 def test_unsigned_apk_is_refused_with_androids_own_text() -> None:
     apk = build_apk("jp.example.none", ".Admin", unsigned=True, target_sdk=29)
     with pytest.raises(VerifyError) as info:
