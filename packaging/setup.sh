@@ -13,7 +13,7 @@ RUNTIME_PKGS=(python3 python3-venv python3-pip adb libusb-1.0-0 fonts-noto-cjk f
   libegl1 libgl1 libdbus-1-3 libxkbcommon0 libfontconfig1
   libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1
   libxcb-render-util0 libxcb-shape0 libxcb-xkb1)
-DEV_PKGS=(postgresql poppler-utils poppler-data xvfb xauth imagemagick libimobiledevice-utils zbar-tools)
+DEV_PKGS=(postgresql poppler-utils poppler-data xvfb xauth imagemagick libimobiledevice-utils zbar-tools apksigner)
 
 pkgs=("${RUNTIME_PKGS[@]}")
 [[ $DEV == 1 ]] && pkgs+=("${DEV_PKGS[@]}")

@@ -39,6 +39,7 @@ from adbutils.errors import AdbError
 from kitstation.android.models import knox_version, marketing_name, one_ui_version
 from kitstation.android.shell import AdbDeviceIO, adb_errors
 from kitstation.android.steps import AndroidRuntime, plan_steps
+from kitstation.core.boxmatch import SERIAL_PROPERTIES
 from kitstation.core.protocols import Plan
 from kitstation.domain.events import Attached, Changed, Detached, DiscoveryEvent
 from kitstation.domain.model import (
@@ -277,7 +278,8 @@ class AndroidAdapter:
         model = props.get("ro.product.model", "")
         sdk_text = props.get("ro.build.version.sdk", "0")
         sdk = int(sdk_text) if sdk_text.isdigit() else 0
-        imeis = io.imeis(sdk)
+        no_radio = props.get("ro.radio.noril", "").lower() in ("yes", "true", "1")
+        imeis = () if no_radio else io.imeis(sdk)
         facts: dict[str, Any] = {
             "adb_serial": serial,
             "serialno": key,
@@ -289,7 +291,10 @@ class AndroidAdapter:
             "knox": knox_version(props),
             "carrier": props.get("ro.csc.sales_code") or None,
             "tablet": "tablet" in props.get("ro.build.characteristics", ""),
-            "imei_source": "adb" if imeis else ("hidden" if sdk >= 29 else "none"),
+            "imei_source": "adb" if imeis else ("hidden" if sdk >= 29 and not no_radio else "none"),
+            # Every serial property the phone shows: intake matches box labels against all of them
+            # (ril.serialnumber is empty on some models, ro.serialno differs from the label on others).
+            "serials": {p: props[p] for p in SERIAL_PROPERTIES if props.get(p)},
         }
         return Device(
             platform=Platform.ANDROID,

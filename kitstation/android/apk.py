@@ -8,26 +8,26 @@ pin is refused (a wrong or tampered agent must never become Device Owner).
 
 Signature checksum (``PROVISIONING_DEVICE_ADMIN_SIGNATURE_CHECKSUM``, KME's "signature checksum"):
 URL-safe base64 of the SHA-256 of the signing certificate's DER bytes, without ``=`` padding --
-the form Android's provisioning compares against. The certificate is read from the APK's v1
-(JAR) signature block ``META-INF/*.RSA|*.DSA|*.EC`` (a PKCS#7 SignedData).
+the form Android's provisioning compares against. The certificate is the one Android identifies
+the signer by: APK Signature Scheme v3's first signer, else v2's, else the v1 (JAR) block's
+(:mod:`kitstation.android.apksig`).
+
+``check_signature`` tells the three ways an agent's signature can be wrong apart: unsigned,
+v1 (JAR) only where Android 11+ requires v2/v3, or signed by another key than the pinned one.
 """
 
 from __future__ import annotations
 
 import base64
 import hashlib
-import io
 import os
 import tempfile
 import urllib.error
 import urllib.request
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.serialization import pkcs7
-
+from kitstation.android.apksig import SDK_V2_REQUIRED, ApkSignatureError, read_signing, signer_certificate
 from kitstation.blueprints.android import AgentApk
 from kitstation.blueprints.model import Blueprint
 from kitstation.domain.model import PermanentError, TransientError
@@ -54,29 +54,92 @@ def sha256_hex(data: bytes) -> str:
 
 
 def signing_certificates(apk: bytes) -> list[bytes]:
-    """DER certificates of the APK's v1 signature block (empty when it has none)."""
+    """DER certificate chain of the APK's signer by Android's order (v3, v2, v1); empty when unsigned."""
     try:
-        zf = zipfile.ZipFile(io.BytesIO(apk))
-    except zipfile.BadZipFile as exc:
-        raise ValueError("not an APK (not a zip archive)") from exc
-    with zf:
-        for name in sorted(zf.namelist()):
-            upper = name.upper()
-            if upper.startswith("META-INF/") and upper.endswith((".RSA", ".DSA", ".EC")):
-                certs = pkcs7.load_der_pkcs7_certificates(zf.read(name))
-                return [c.public_bytes(serialization.Encoding.DER) for c in certs]
-    return []
+        signing = read_signing(apk)
+    except ApkSignatureError as exc:
+        raise ValueError(f"not an APK ({exc})") from exc
+    for signers in (signing.v3, signing.v2):
+        if signers and signers[0].certificates:
+            return list(signers[0].certificates)
+    return list(signing.v1_certificates)
 
 
 def signature_checksum(apk: bytes) -> str:
-    """URL-safe, unpadded base64 SHA-256 of the APK's (first) signing certificate."""
-    certs = signing_certificates(apk)
-    if not certs:
+    """URL-safe, unpadded base64 SHA-256 of the APK's signer certificate (v3, else v2, else v1)."""
+    try:
+        cert = signer_certificate(apk)
+    except ApkSignatureError as exc:
+        raise ValueError(f"not an APK ({exc})") from exc
+    if cert is None:
         raise ValueError(
-            "the APK has no v1 (JAR) signature block; give the signature checksum in the blueprint "
-            "(qr.signature_checksum) or pin the APK's sha256 to use its package checksum"
+            "the APK is not signed (no APK Signature Scheme v3/v2 block, no v1 JAR signature); give the signature"
+            " checksum in the blueprint (qr.signature_checksum) or pin the APK's sha256 to use its package checksum"
         )
-    return b64url_nopad(hashlib.sha256(certs[0]).digest())
+    return b64url_nopad(cert.sha256)
+
+
+def apk_sdk_levels(apk: bytes) -> tuple[int, int] | None:
+    """(minSdkVersion, targetSdkVersion) from the APK's binary manifest, or None if unreadable."""
+    from kitstation.android.manifest import sdk_levels
+
+    return sdk_levels(apk)
+
+
+def check_signature(apk: bytes, *, device_sdk: int | None = None, pinned: str = "") -> str:
+    """The APK's signature checksum, or a PermanentError saying which way the signature is wrong.
+
+    ``device_sdk``: the Android API level it will be installed on (Android 11+ refuses a v1-only
+    APK that targets API 30+); ``pinned``: the signature checksum the blueprint expects.
+    """
+    try:
+        signing = read_signing(apk)
+    except ApkSignatureError as exc:
+        raise PermanentError(
+            Text(
+                "The agent file is not an APK Android can read ({e}): check the blueprint's agent file or URL",
+                "エージェントのファイルは Android が読める APK ではありません（{e}）: ブループリントのファイルまたは URL を確認してください",
+            ).format(e=str(exc)),
+            code="apk_unreadable",
+        ) from exc
+    if signing.unsigned:
+        raise PermanentError(
+            Text(
+                "The agent APK is not signed at all (no v3, v2 or v1 signature): Android refuses it. Get a signed build"
+                " from the MDM vendor.",
+                "エージェント APK に署名がありません（v3・v2・v1 のいずれもなし）: Android はインストールしません。"
+                "MDM ベンダーから署名済みのビルドを入手してください。",
+            ),
+            code="apk_unsigned",
+        )
+    levels = apk_sdk_levels(apk)
+    target = levels[1] if levels else 0
+    if signing.v1_only and device_sdk is not None and device_sdk >= SDK_V2_REQUIRED and target >= SDK_V2_REQUIRED:
+        raise PermanentError(
+            Text(
+                "The agent APK is signed with the old v1 (JAR) scheme only and targets API {t}: Android 11 and later"
+                " refuse it (this device runs API {s}). Get a build signed with APK Signature Scheme v2 or v3 from the"
+                " MDM vendor.",
+                "エージェント APK は旧方式 v1（JAR）署名のみで API {t} をターゲットにしています: Android 11 以降は"
+                "インストールしません（この端末は API {s}）。APK 署名スキーム v2 または v3 で署名されたビルドを MDM ベンダーから"
+                "入手してください。",
+            ).format(t=target, s=device_sdk),
+            code="apk_v1_only",
+        )
+    cert = signer_certificate(apk)
+    assert cert is not None
+    checksum = b64url_nopad(cert.sha256)
+    if pinned and pinned != checksum:
+        raise PermanentError(
+            Text(
+                "The agent APK is signed by another key than the pinned one (signature checksum {got}, the blueprint"
+                " expects {want}): a wrong or tampered agent must not become Device Owner",
+                "エージェント APK の署名鍵が指定と異なります（署名チェックサム {got}、ブループリントの指定 {want}）:"
+                " 誤った、または改ざんされたエージェントをデバイスオーナーにしてはいけません",
+            ).format(got=checksum, want=pinned),
+            code="apk_signature_mismatch",
+        )
+    return checksum
 
 
 def package_checksum(apk: bytes) -> str:

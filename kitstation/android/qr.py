@@ -20,8 +20,11 @@ from typing import Any
 
 import segno
 
-from kitstation.android.apk import b64url_nopad, signature_checksum
+from kitstation.android.apk import b64url_nopad, check_signature
+from kitstation.android.apksig import SDK_V2_REQUIRED
+from kitstation.blueprints.android import AndroidOptions
 from kitstation.blueprints.model import Blueprint
+from kitstation.domain.model import PermanentError
 from kitstation.i18n import Text
 from kitstation.paths import write_private
 
@@ -114,6 +117,17 @@ def validate_payload(payload: dict[str, Any]) -> list[Text]:
     return problems
 
 
+def _pinned_checksum(android: AndroidOptions) -> str:
+    """The signature checksum the blueprint pins (QR section, KME profile or agent), if any."""
+    if android.qr is not None and android.qr.signature_checksum:
+        return android.qr.signature_checksum
+    if android.kme is not None and android.kme.signature_checksum:
+        return android.kme.signature_checksum
+    if android.agent is not None and android.agent.signature_checksum:
+        return android.agent.signature_checksum
+    return ""
+
+
 def build_payload(
     blueprint: Blueprint,
     *,
@@ -133,9 +147,12 @@ def build_payload(
     }
     if apk is not None:
         try:
-            payload[SIGNATURE_CHECKSUM] = signature_checksum(apk)
-        except ValueError as exc:
-            raise QrPayloadError([Text(f"agent APK: {exc}", f"エージェント APK: {exc}")]) from exc
+            # Unsigned, v1 only (QR provisioning is Android 11+ nowadays: the phone refuses a
+            # v1-only agent that targets API 30+) or not the pinned signer: three different reasons.
+            checksum = check_signature(apk, device_sdk=SDK_V2_REQUIRED, pinned=_pinned_checksum(android))
+        except PermanentError as exc:
+            raise QrPayloadError([exc.reason]) from exc
+        payload[SIGNATURE_CHECKSUM] = checksum
     elif qr is not None and qr.signature_checksum:
         payload[SIGNATURE_CHECKSUM] = qr.signature_checksum
     elif android.kme is not None and android.kme.signature_checksum:

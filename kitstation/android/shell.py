@@ -86,66 +86,109 @@ def normalise_component(component: str) -> str:
     return f"{pkg}/{cls}"
 
 
-# dpm set-device-owner refusals -> (code, message). The station's fix comes first: what to do.
-DPM_REFUSALS: tuple[tuple[re.Pattern[str], str, Text], ...] = (
-    (
-        re.compile(r"already some accounts|accounts on the device", re.I),
-        "dpm_accounts",
-        Text(
-            "Device Owner refused: an account (Google or Samsung) is on the device."
-            " Remove the account in Settings > Accounts, or factory-reset the device, then redo it.",
-            "デバイスオーナーの設定が拒否されました: 端末にアカウント（Google または Samsung）があります。"
-            "設定 > アカウントで削除するか、端末を初期化してからやり直してください。",
-        ),
-    ),
-    (
-        re.compile(r"several users|multiple users|more than one user", re.I),
-        "dpm_users",
-        Text(
-            "Device Owner refused: the device has more than one user (or a Secure Folder / work profile)."
-            " Remove the other users, or factory-reset the device, then redo it.",
-            "デバイスオーナーの設定が拒否されました: 端末に複数のユーザー（セキュアフォルダ・仕事用プロファイルを含む）があります。"
-            "他のユーザーを削除するか、端末を初期化してからやり直してください。",
-        ),
-    ),
-    (
-        re.compile(r"owner \(.*\) is already set|device owner is already set(?!-)|already has a device owner", re.I),
-        "dpm_owner_set",
-        Text(
-            "Device Owner refused: another app is already Device Owner ({owner})."
-            " Factory-reset the device to replace it, then redo it.",
-            "デバイスオーナーの設定が拒否されました: 別のアプリがすでにデバイスオーナーです（{owner}）。"
-            "置き換えるには端末を初期化してからやり直してください。",
-        ),
-    ),
-    (
-        re.compile(r"already (been )?set[- ]up|already provisioned|is provisioned|user setup complete", re.I),
-        "dpm_provisioned",
-        Text(
-            "Device Owner refused: the device has already been set up (past the welcome screen)."
-            " Factory-reset it and redo it without finishing the setup wizard (or use KME / the QR code).",
-            "デバイスオーナーの設定が拒否されました: 端末の初期設定がすでに完了しています。"
-            "初期化し、初期設定を完了せずにやり直してください（または KME / QR コードを使用してください）。",
-        ),
-    ),
-    (
-        re.compile(r"Unknown admin|not a valid admin|no such receiver|Invalid component", re.I),
-        "dpm_no_receiver",
-        Text(
+def parse_accounts(dumpsys_account: str) -> list[tuple[str, str]]:
+    """(name, type) of every account in ``dumpsys account`` (``Account {name=..., type=...}``)."""
+    return [(m.group(1), m.group(2)) for m in re.finditer(r"Account \{name=([^,}]*), type=([^}]*)\}", dumpsys_account)]
+
+
+def parse_users(pm_list_users: str) -> list[tuple[int, str]]:
+    """(id, name) of every user in ``pm list users`` (``UserInfo{0:Owner:c13} running``)."""
+    return [(int(m.group(1)), m.group(2)) for m in re.finditer(r"UserInfo\{(\d+):([^:}]*)", pm_list_users)]
+
+
+# The account types a Galaxy carries, by the name the technician sees in Settings.
+ACCOUNT_NAMES = {
+    "com.google": "Google",
+    "com.osp.app.signin": "Samsung account",
+    "com.google.work": "Google (work)",
+}
+
+
+def _account_list(accounts: Sequence[tuple[str, str]]) -> str:
+    return ", ".join(f"{ACCOUNT_NAMES.get(t, t)} {n}".strip() for n, t in accounts) or "?"
+
+
+# Android's own words (DevicePolicyManagerService), quoted in the station's messages.
+AOSP_ACCOUNTS = "Not allowed to set the device owner because there are already some accounts on the device"
+AOSP_USERS = "Not allowed to set the device owner because there are already several users on the device"
+AOSP_OWNER = "Trying to set the device owner, but device owner is already set."
+
+
+def owner_refusal(
+    kind: str,
+    *,
+    component: str,
+    owner: str = "",
+    accounts: Sequence[tuple[str, str]] = (),
+    users: Sequence[tuple[int, str]] = (),
+    installed: bool = False,
+) -> PermanentError:
+    """Why this phone cannot take a Device Owner now, and what the technician can really do about it.
+
+    Over adb, AOSP allows ``dpm set-device-owner`` on a phone that finished setup when it has no
+    account and no second user (``checkDeviceOwnerProvisioningPreConditionLocked``): removing them
+    is enough, no reset needed. ``installed``: the agent was installed in this run (and removed again).
+    """
+    tail = (
+        Text("The agent was removed again.", "エージェントは削除しました。")
+        if installed
+        else Text("Nothing was installed.", "何もインストールしていません。")
+    )
+    if kind == "accounts":
+        text = Text(
+            "Device Owner is not possible yet: the phone has {n} account(s) ({list}). Android refuses while any account"
+            ' is on it ("{aosp}"). Remove every account in Settings > Accounts and backup > Manage accounts (the Google'
+            " and the Samsung account), then redo the phone. {tail}",
+            "まだデバイスオーナーにできません: 端末に {n} 件のアカウント（{list}）があります。アカウントが 1 つでもあると"
+            "Android は拒否します（「{aosp}」）。設定 > アカウントとバックアップ > アカウント管理 ですべてのアカウント"
+            "（Google と Samsung アカウント）を削除してから、やり直してください。{tail_ja}",
+        ).format(n=len(accounts) or 1, list=_account_list(accounts), aosp=AOSP_ACCOUNTS, tail=tail.en, tail_ja=tail.ja)
+        return PermanentError(text, code="dpm_accounts", detail={"accounts": [t for _, t in accounts]})
+    if kind == "users":
+        names = ", ".join(f"{uid} {name}".strip() for uid, name in users) or "?"
+        text = Text(
+            "Device Owner is not possible yet: the phone has more than one user ({list}). Android refuses then"
+            ' ("{aosp}"); Secure Folder and a work profile count as users. Remove them (Settings > Accounts and backup'
+            " > Users; Settings > Security and privacy > Secure Folder > Uninstall), then redo the phone. {tail}",
+            "まだデバイスオーナーにできません: 端末に複数のユーザー（{list}）があります。この場合 Android は拒否します"
+            "（「{aosp}」）。セキュアフォルダと仕事用プロファイルもユーザーです。削除してから（設定 > アカウントとバックアップ >"
+            " ユーザー、設定 > セキュリティとプライバシー > セキュアフォルダ > アンインストール）、やり直してください。{tail_ja}",
+        ).format(list=names, aosp=AOSP_USERS, tail=tail.en, tail_ja=tail.ja)
+        return PermanentError(text, code="dpm_users", detail={"users": [uid for uid, _ in users]})
+    if kind == "owner":
+        text = Text(
+            "Another app is already Device Owner ({owner}); Android allows one (\"{aosp}\"). Have its MDM release the"
+            " phone (retire it in that console), or reset it (Settings > General management > Reset > Factory data"
+            " reset) and set it up again, then redo it. {tail}",
+            "別のアプリがすでにデバイスオーナーです（{owner}）。Android では 1 つだけです（「{aosp}」）。その MDM で端末を"
+            "解除する（コンソールでリタイア）か、端末をリセット（設定 > 一般管理 > リセット > 工場出荷状態に初期化）して"
+            "再設定してから、やり直してください。{tail_ja}",
+        ).format(owner=owner or "?", aosp=AOSP_OWNER, tail=tail.en, tail_ja=tail.ja)
+        return PermanentError(text, code="dpm_owner_set", detail={"owner": owner})
+    if kind == "no_receiver":
+        text = Text(
             "Device Owner refused: {component} is not a device-admin receiver of the installed agent."
-            " Check admin_receiver in the blueprint against the agent APK.",
-            "デバイスオーナーの設定が拒否されました: {component} はインストールされたエージェントのデバイス管理レシーバーではありません。"
-            "ブループリントの admin_receiver とエージェント APK を確認してください。",
-        ),
-    ),
+            " Check admin_receiver in the blueprint against the agent APK. {tail}",
+            "デバイスオーナーの設定が拒否されました: {component} はインストールされたエージェントのデバイス管理レシーバーでは"
+            "ありません。ブループリントの admin_receiver とエージェント APK を確認してください。{tail_ja}",
+        ).format(component=component, tail=tail.en, tail_ja=tail.ja)
+        return PermanentError(text, code="dpm_no_receiver")
+    raise ValueError(f"unknown refusal kind {kind!r}")
+
+
+_DPM_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"already some accounts|accounts on the device", re.I), "accounts"),
+    (re.compile(r"several users|multiple users|more than one user", re.I), "users"),
+    (re.compile(r"device owner is already set|owner \(.*\) is already set|already has a device owner", re.I), "owner"),
+    (re.compile(r"Unknown admin|not a valid admin|no such receiver|Invalid component", re.I), "no_receiver"),
 )
 
 
-def dpm_refusal(output: str, component: str, owner: str = "") -> PermanentError:
-    """The bilingual, actionable error for a ``dpm set-device-owner`` refusal."""
-    for pattern, code, text in DPM_REFUSALS:
+def dpm_refusal(output: str, component: str, owner: str = "", *, installed: bool = False) -> PermanentError:
+    """The bilingual, actionable error for a ``dpm set-device-owner`` refusal (Android's output)."""
+    for pattern, kind in _DPM_PATTERNS:
         if pattern.search(output):
-            return PermanentError(text.format(component=component, owner=owner or "?"), code=code)
+            return owner_refusal(kind, component=component, owner=owner, installed=installed)
     tail = output.strip().splitlines()[:2]
     detail = " ".join(tail)[:300]
     return PermanentError(
@@ -155,6 +198,27 @@ def dpm_refusal(output: str, component: str, owner: str = "") -> PermanentError:
         ).format(d=detail),
         code="dpm_refused",
     )
+
+
+@dataclass(frozen=True, slots=True)
+class OwnerPreconditions:
+    """What decides whether ``dpm set-device-owner`` will be allowed (read before installing anything)."""
+
+    owners: list[str]
+    setup_complete: bool
+    users: list[tuple[int, str]]
+    accounts: list[tuple[str, str]]
+
+    def refusal(self) -> str | None:
+        """The refusal AOSP's adb branch would give, in its order; None when it would be allowed."""
+        if self.owners:
+            return "owner"
+        if self.setup_complete:
+            if len(self.users) > 1:
+                return "users"
+            if self.accounts:
+                return "accounts"
+        return None
 
 
 # --- the device ---------------------------------------------------------------------------------------
@@ -223,11 +287,13 @@ class AdbDeviceIO:
         if sdk >= 29:
             # Android 10+ refuses device identifiers to the shell: do not even ask (fewer round trips).
             return ()
+        # getDeviceIdForPhone(slot): transaction 2 on Android 5.0, 3 on 5.1-10 (4 from Android 11).
+        for_phone = "2" if sdk <= 21 else "3"
         found: list[str] = []
         for cmd in (
-            ["service", "call", "iphonesubinfo", "4", "i32", "0", "s16", "com.android.shell"],
-            ["service", "call", "iphonesubinfo", "4", "i32", "1", "s16", "com.android.shell"],
-            ["service", "call", "iphonesubinfo", "1", "s16", "com.android.shell"],
+            ["service", "call", "iphonesubinfo", for_phone, "i32", "0", "s16", "com.android.shell"],
+            ["service", "call", "iphonesubinfo", for_phone, "i32", "1", "s16", "com.android.shell"],
+            ["service", "call", "iphonesubinfo", "1", "s16", "com.android.shell"],  # getDeviceId
         ):
             value = parse_parcel_string(self.shell(cmd).out)
             if value and is_valid_imei(value) and value not in found:
@@ -251,8 +317,23 @@ class AdbDeviceIO:
         r = self.shell(["dpm", "list-owners"])
         if r.code == 0 and ("owner" in r.out.lower()):
             return parse_owners(r.out)
-        # Older Android has no list-owners: the policy service's dump names the owner.
+        # Android 11 and older have no list-owners (dpm answers "unknown command" on stderr):
+        # the policy service's dump names the owner.
         return parse_dumpsys_owner(self.shell(["dumpsys", "device_policy"]).out)
+
+    def owner_preconditions(self) -> OwnerPreconditions:
+        """Owners, setup state, users and accounts: what AOSP's Device Owner check looks at."""
+        setup = self.shell(["settings", "get", "secure", "user_setup_complete"]).out.strip()
+        return OwnerPreconditions(
+            owners=self.device_owners(),
+            setup_complete=setup != "0",  # "null" on a build without the key: treat as finished
+            users=parse_users(self.shell(["pm", "list", "users"]).out),
+            accounts=parse_accounts(self.shell(["dumpsys", "account"]).out),
+        )
+
+    def uninstall(self, package: str) -> bool:
+        r = self.shell(["pm", "uninstall", package])
+        return "Success" in r.out
 
     def install(self, apk_path: str, sha256: str) -> None:
         """Push the APK and ``pm install -r -t`` it; a ``Failure [...]`` is a PermanentError.
@@ -299,10 +380,12 @@ _INSTALL_FAILURES: dict[str, tuple[str, Text]] = {
         ),
     ),
     "INSTALL_PARSE_FAILED_NO_CERTIFICATES": (
-        "apk_unsigned",
+        "apk_signature_invalid",
         Text(
-            "The agent APK is not signed: Android refuses it. Get a signed build from the MDM vendor.",
-            "エージェント APK が署名されていないため Android が拒否しました。MDM ベンダーから署名済みの APK を入手してください。",
+            "Android could not verify the agent APK's signature ({r}): the file is damaged or was altered after"
+            " signing. Get the vendor's original build.",
+            "Android がエージェント APK の署名を検証できませんでした（{r}）: ファイルが破損しているか署名後に改変されています。"
+            "ベンダーのオリジナルのビルドを入手してください。",
         ),
     ),
     "INSTALL_FAILED_UPDATE_INCOMPATIBLE": (
@@ -329,7 +412,34 @@ _INSTALL_FAILURES: dict[str, tuple[str, Text]] = {
 }
 
 
+# INSTALL_PARSE_FAILED_NO_CERTIFICATES covers three different problems; Android's text tells them apart.
+_NO_CERTIFICATES: tuple[tuple[re.Pattern[str], str, Text], ...] = (
+    (
+        re.compile(r"No signature found in package of version 2 or newer"),
+        "apk_v1_only",
+        Text(
+            "Android refused the agent APK: it is signed with the old v1 (JAR) scheme only, which Android 11 and later"
+            " refuse for apps that target API 30 or newer. Get a build signed with APK Signature Scheme v2 or v3.",
+            "Android がエージェント APK を拒否しました: 旧方式 v1（JAR）署名のみで、Android 11 以降は API 30 以上を"
+            "ターゲットにするアプリでこれを受け付けません。APK 署名スキーム v2 または v3 で署名されたビルドを入手してください。",
+        ),
+    ),
+    (
+        re.compile(r"Attempt to get length of null array|no certificates|not signed", re.I),
+        "apk_unsigned",
+        Text(
+            "The agent APK is not signed at all: Android refuses it. Get a signed build from the MDM vendor.",
+            "エージェント APK に署名がないため Android が拒否しました。MDM ベンダーから署名済みの APK を入手してください。",
+        ),
+    ),
+)
+
+
 def install_failure(output: str, reason: str) -> PermanentError:
+    if reason == "INSTALL_PARSE_FAILED_NO_CERTIFICATES" or "INSTALL_PARSE_FAILED_NO_CERTIFICATES" in output:
+        for pattern, code, text in _NO_CERTIFICATES:
+            if pattern.search(output):
+                return PermanentError(text, code=code)
     code, text = _INSTALL_FAILURES.get(
         reason,
         (

@@ -1,7 +1,10 @@
 """The Android kitting steps (ids ``android.*``, stable: they are stored in the log and resumed).
 
-``device_owner`` (USB debugging on): fetch the agent APK -> install it -> make it Device Owner ->
-verify -> settings -> disable packages. ``kme``: record the device for the KME upload (the KME
+``device_owner`` (USB debugging on): check that the phone can take a Device Owner (no other owner;
+once setup is finished: no account, one user -- AOSP's rules for adb) -> fetch the agent APK ->
+install it -> make it Device Owner -> verify -> settings -> disable packages. Nothing is
+installed on a phone that would refuse, and an agent installed in a run whose ``dpm`` refuses
+after all is removed again. ``kme``: record the device for the KME upload (the KME
 console's upload/approve/assign happen outside the station), or see that its agent is Device
 Owner already. ``qr``: check the provisioning payload and hand over to the QR code on screen.
 
@@ -24,8 +27,8 @@ from typing import Any, TypeVar
 
 import adbutils
 
-from kitstation.android.apk import AgentFile, fetch_agent
-from kitstation.android.shell import AdbDeviceIO, Shell, dpm_refusal, normalise_component
+from kitstation.android.apk import AgentFile, check_signature, fetch_agent
+from kitstation.android.shell import AdbDeviceIO, Shell, dpm_refusal, normalise_component, owner_refusal
 from kitstation.blueprints.android import AndroidOptions
 from kitstation.core.protocols import BaseStep, Plan, StepContext
 from kitstation.domain.handoff import HANDOFF_KEY, HandoffState
@@ -72,18 +75,62 @@ class _Base(BaseStep):
     rt: AndroidRuntime
 
 
+class DeviceOwnerCheckStep(_Base):
+    id = "android.device_owner.check"
+    title = Text("Check the phone can take a Device Owner", "端末がデバイスオーナーを受け入れられるか確認")
+
+    async def run(self, ctx: StepContext) -> StepResult:
+        component = _component(ctx)
+        pre = await self.rt.io(ctx, lambda d: d.owner_preconditions())
+        wanted = normalise_component(component)
+        if any(normalise_component(o) == wanted for o in pre.owners):
+            return StepResult.ok(
+                Text("{c} is already Device Owner", "{c} はすでにデバイスオーナーです").format(c=component),
+                detail={"owner": component, "already": True},
+            )
+        refused = pre.refusal()
+        if refused is not None:
+            raise owner_refusal(
+                refused,
+                component=component,
+                owner=pre.owners[0] if pre.owners else "",
+                accounts=pre.accounts,
+                users=pre.users,
+            )
+        return StepResult.ok(
+            Text(
+                "No other Device Owner, no account, one user: the phone can take the agent",
+                "他のデバイスオーナー・アカウントなし、ユーザー 1 人: エージェントを受け入れられます",
+            ),
+            detail={"setup_complete": pre.setup_complete, "users": len(pre.users), "accounts": 0},
+        )
+
+
 class FetchAgentStep(_Base):
     id = "android.agent.fetch"
     title = Text("Fetch the MDM agent APK", "MDM エージェント APK を取得")
 
     async def run(self, ctx: StepContext) -> StepResult:
         agent_file = await agent_for(self.rt, ctx)
+        agent = _android(ctx).agent
+        assert agent is not None
+        # Unsigned, or signed by another key than the pinned one: refuse before any device sees it.
+        checksum = await self.rt.run(_checked_signature, agent_file.path, None, agent.signature_checksum)
         return StepResult.ok(
             Text("Agent APK ready (SHA-256 {h})", "エージェント APK を準備しました（SHA-256 {h}）").format(
                 h=agent_file.sha256[:16]
             ),
-            detail={"sha256": agent_file.sha256, "source": agent_file.source},
+            detail={"sha256": agent_file.sha256, "source": agent_file.source, "signature_checksum": checksum},
         )
+
+
+def _checked_signature(path: Path, device_sdk: int | None, pinned: str) -> str:
+    return check_signature(path.read_bytes(), device_sdk=device_sdk, pinned=pinned)
+
+
+def _device_sdk(ctx: StepContext) -> int | None:
+    sdk = ctx.device.facts.get("sdk")
+    return sdk if isinstance(sdk, int) and sdk > 0 else None
 
 
 async def agent_for(rt: AndroidRuntime, ctx: StepContext) -> AgentFile:
@@ -107,7 +154,10 @@ class InstallAgentStep(_Base):
         agent = _android(ctx).agent
         assert agent is not None
         agent_file = await agent_for(self.rt, ctx)
+        # A v1-only agent on Android 11+: say so before pushing it (pm would refuse it anyway).
+        await self.rt.run(_checked_signature, agent_file.path, _device_sdk(ctx), agent.signature_checksum)
         ctx.progress(None, Text("Installing {p}", "{p} をインストール中").format(p=agent.package))
+        before = await self.rt.io(ctx, lambda d: d.package_path(agent.package))
         async with ctx.limit("install"):
             await self.rt.io(ctx, lambda d: d.install(str(agent_file.path), agent_file.sha256))
         # Ask the package manager itself whether the package is there now.
@@ -122,7 +172,7 @@ class InstallAgentStep(_Base):
             )
         return StepResult.ok(
             Text("Installed {p}", "{p} をインストールしました").format(p=agent.package),
-            detail={"package": agent.package, "path": path, "sha256": agent_file.sha256},
+            detail={"package": agent.package, "path": path, "sha256": agent_file.sha256, "was_installed": before is not None},
         )
 
     async def check_done(self, ctx: StepContext) -> bool | None:
@@ -148,11 +198,15 @@ class DeviceOwnerStep(_Base):
                 Text("{c} is already Device Owner", "{c} はすでにデバイスオーナーです").format(c=component),
                 detail={"owner": component, "already": True},
             )
+        installed = self._installed_here(ctx)
         if owners:
-            raise dpm_refusal("device owner is already set", component, owners[0])
+            await self._remove_agent(ctx, installed)
+            raise owner_refusal("owner", component=component, owner=owners[0], installed=installed)
         r = await self.rt.io(ctx, lambda d: d.shell(["dpm", "set-device-owner", component]))
         if r.code != 0 or "Success" not in r.out:
-            raise dpm_refusal(r.text, component)
+            # Something changed since the check (an account added meanwhile): leave no agent behind.
+            await self._remove_agent(ctx, installed)
+            raise dpm_refusal(r.text, component, installed=installed)
         detail: dict[str, Any] = {"owner": component}
         if not _android(ctx).verify:
             # No verify step follows: dpm's own "Success" is what marks the device enrolled.
@@ -166,6 +220,19 @@ class DeviceOwnerStep(_Base):
         wanted = normalise_component(_component(ctx))
         owners = await self.rt.io(ctx, lambda d: d.device_owners())
         return any(normalise_component(o) == wanted for o in owners)
+
+    @staticmethod
+    def _installed_here(ctx: StepContext) -> bool:
+        """True when this run's install step put the agent on the phone (it was not there before)."""
+        done = ctx.done.get(InstallAgentStep.id)
+        detail = done.detail if done is not None else None
+        return detail is not None and detail.get("was_installed") is False
+
+    async def _remove_agent(self, ctx: StepContext, installed: bool) -> None:
+        if installed:
+            agent = _android(ctx).agent
+            assert agent is not None
+            await self.rt.io(ctx, lambda d: d.uninstall(agent.package))
 
 
 class VerifyOwnerStep(_Base):
@@ -273,11 +340,18 @@ class KmeRecordStep(_Base):
         else:
             identifier = device.imei or device.serial
         if not identifier:
+            hidden = device.facts.get("imei_source") == "hidden"
             raise PermanentError(
                 Text(
-                    "No {what} known for this device: scan its box label (IMEI) before recording it for KME",
-                    "この端末の{what}が不明です: KME 用に登録する前に箱のラベル（IMEI）をスキャンしてください",
-                ).format(what="IMEI" if export.identifier == "imei" else "IMEI/serial"),
+                    "No {what} known for this device{why}: scan its IMEI from the box label, or dial *#06# on the"
+                    " phone and scan or type the IMEI it shows, before recording it for KME",
+                    "この端末の{what}が不明です{why_ja}: KME 用に登録する前に、箱のラベルの IMEI をスキャンするか、端末で"
+                    " *#06# をダイヤルして表示された IMEI をスキャンまたは入力してください",
+                ).format(
+                    what="IMEI" if export.identifier == "imei" else "IMEI/serial",
+                    why=" (Android 10 and later do not give the IMEI to adb)" if hidden else "",
+                    why_ja="（Android 10 以降は adb に IMEI を渡しません）" if hidden else "",
+                ),
                 code="kme_no_identifier",
             )
         return StepResult.waiting_external(
@@ -327,6 +401,9 @@ def plan_steps(rt: AndroidRuntime, android: AndroidOptions) -> Plan:
     if android.method == "qr":
         return [QrHandOverStep(rt)]
     steps: Plan = [FetchAgentStep(rt), InstallAgentStep(rt)]
+    if android.device_owner:
+        # Before anything is installed: would Android take a Device Owner on this phone?
+        steps.insert(0, DeviceOwnerCheckStep(rt))
     if android.device_owner:
         steps.append(DeviceOwnerStep(rt))
         if android.verify:

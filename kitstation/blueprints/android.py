@@ -75,11 +75,17 @@ class KmeProfile(Section):
 
 
 class AgentApk(Section):
-    """The MDM agent APK made Device Owner: from a URL or a file, pinned by SHA-256."""
+    """The MDM agent APK made Device Owner: from a URL or a file, pinned by SHA-256.
+
+    ``signature_checksum`` (optional) pins the signer instead of the file: the URL-safe base64
+    SHA-256 of the signing certificate, as in the QR code and the KME profile; a new build by the
+    same vendor keeps it, another key does not.
+    """
 
     url: str = ""
     file: str = ""
     sha256: str = ""
+    signature_checksum: str = ""
     package: str = Field(min_length=1)
     admin_receiver: str = Field(min_length=1)  # "pkg/.Receiver" or "pkg/pkg.Receiver"
 
@@ -105,6 +111,13 @@ class AgentApk(Section):
         if value and not re.fullmatch(r"[0-9a-fA-F]{64}", value):
             raise ValueError("must be 64 hexadecimal digits")
         return value.lower()
+
+    @field_validator("signature_checksum")
+    @classmethod
+    def _checksum(cls, value: str) -> str:
+        if value and not re.fullmatch(r"[A-Za-z0-9_-]{43}", value):
+            raise ValueError("must be the URL-safe base64 SHA-256 of the signing certificate (43 characters, no '=')")
+        return value
 
     @model_validator(mode="after")
     def _source(self) -> AgentApk:
@@ -167,6 +180,9 @@ class AndroidOptions(Section):
     qr: QrOptions | None = None
     kme_export: KmeExport = Field(default_factory=KmeExport)
     verify: bool = True
+    # There is no Galaxy erase the station could run: kept as a key so that asking for one gets
+    # the reason and what to do instead (not a generic "unknown key").
+    erase: bool = False
 
     def admin_component(self) -> str:
         """The Device Owner component ``package/receiver``: QR override, agent, then KME profile."""
@@ -183,6 +199,19 @@ class AndroidOptions(Section):
         if self.agent is not None and self.agent.url:
             return self.agent.url
         return self.kme.agent_apk_url if self.kme is not None else ""
+
+    @field_validator("erase")
+    @classmethod
+    def _erase(cls, value: bool) -> bool:
+        if value:
+            raise ValueError(
+                "a Galaxy cannot be erased over adb: Android ignores the shell's factory-reset broadcast"
+                " (it needs android.permission.MASTER_CLEAR). Reset it in Settings > General management > Reset >"
+                " Factory data reset (sign out of Google first: a reset from recovery triggers Factory Reset"
+                " Protection), or from the MDM console when its agent is Device Owner (wipeData); then set it up"
+                " with KME or the QR code"
+            )
+        return value
 
     @field_validator("disable_packages")
     @classmethod

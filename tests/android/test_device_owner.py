@@ -102,6 +102,7 @@ async def test_device_owner_from_url_end_to_end(
         status, device_id = await _run(adapter, kitlog, galaxy.adb_serial, bp)
         assert status == RunStatus.OK, _last_steps(kitlog)
         assert [s[0] for s in _last_steps(kitlog)] == [
+            "android.device_owner.check",
             "android.agent.fetch",
             "android.agent.install",
             "android.device_owner",
@@ -142,15 +143,38 @@ async def test_wrong_pin_is_refused(
 
 
 @pytest.mark.parametrize(
-    ("setup", "code", "hint"),
+    ("setup", "code", "aosp", "advice"),
     [
-        (lambda g: g.add_account(), "dpm_accounts", "Remove the account"),
-        (lambda g: g.add_user(), "dpm_users", "more than one user"),
-        (lambda g: g.set_provisioned(True), "dpm_provisioned", "already been set up"),
+        (
+            lambda g: g.add_account("com.google", "tech@example.com"),
+            "dpm_accounts",
+            "Not allowed to set the device owner because there are already some accounts on the device",
+            "Remove every account in Settings > Accounts and backup > Manage accounts",
+        ),
+        (
+            lambda g: g.add_account("com.osp.app.signin", "tech@example.com"),
+            "dpm_accounts",
+            "Not allowed to set the device owner because there are already some accounts on the device",
+            "Samsung account tech@example.com",
+        ),
+        (
+            lambda g: g.add_user(),
+            "dpm_users",
+            "Not allowed to set the device owner because there are already several users on the device",
+            "Secure Folder",
+        ),
     ],
+    ids=["google", "samsung", "users"],
 )
-async def test_dpm_refusals(
-    android_sim: AndroidSimulator, kitlog: KitLog, demo_apk: Path, tmp_path: Path, setup: object, code: str, hint: str
+async def test_refused_before_anything_is_installed(
+    android_sim: AndroidSimulator,
+    kitlog: KitLog,
+    demo_apk: Path,
+    tmp_path: Path,
+    setup: object,
+    code: str,
+    aosp: str,
+    advice: str,
 ) -> None:
     galaxy = android_sim.plug("SM-A525F")
     setup(galaxy)  # type: ignore[operator]
@@ -160,9 +184,65 @@ async def test_dpm_refusals(
     finally:
         await adapter.aclose()
     assert status == RunStatus.FAILED
-    assert _last_steps(kitlog)[-1] == ("android.device_owner", "failed", code)
+    assert _last_steps(kitlog) == [("android.device_owner.check", "failed", code)]
+    assert PKG not in galaxy.installed_packages and galaxy.device_owner is None
     run = kitlog.history(limit=1)[0]
-    assert run["error_code"] == code and hint in run["reason_en"] and run["reason_ja"]
+    assert run["error_code"] == code and aosp in run["reason_en"] and advice in run["reason_en"]
+    assert "Nothing was installed" in run["reason_en"] and run["reason_ja"]
+    # What is possible on a retail Galaxy: remove the account/user. Never "reset" or "do not finish setup".
+    assert "reset" not in run["reason_en"].lower() and "setup wizard" not in run["reason_en"].lower()
+
+
+async def test_finished_setup_without_accounts_becomes_device_owner_on_android_9(
+    android_sim: AndroidSimulator, kitlog: KitLog, demo_apk: Path, tmp_path: Path
+) -> None:
+    # Android 9: no `dpm list-owners` (dumpsys device_policy instead), the old dpm output format.
+    galaxy = android_sim.plug("SM-A305J")
+    assert galaxy.provisioned
+    adapter = AndroidAdapter(adb_port=android_sim.adb_port, apk_cache=tmp_path / "cache")
+    try:
+        status, _ = await _run(adapter, kitlog, galaxy.adb_serial, _blueprint(f'file = "{demo_apk}"'))
+    finally:
+        await adapter.aclose()
+    assert status == RunStatus.OK, _last_steps(kitlog)
+    assert galaxy.device_owner == COMPONENT
+
+
+async def test_an_account_added_after_the_check_leaves_no_agent_behind(
+    android_sim: AndroidSimulator, kitlog: KitLog, demo_apk: Path, tmp_path: Path
+) -> None:
+    galaxy = android_sim.plug("SM-S911B")
+    adapter = AndroidAdapter(adb_port=android_sim.adb_port, apk_cache=tmp_path / "cache")
+    loop = asyncio.get_running_loop()
+    added: list[asyncio.Future[None]] = []
+
+    def emit(event: Event) -> None:
+        # Someone signs in to Google while the agent installs: dpm refuses after the install.
+        if isinstance(event, StepStarted) and event.step_id == "android.device_owner" and not added:
+            added.append(loop.run_in_executor(None, galaxy.add_account))
+
+    alog = AsyncKitLog(kitlog)
+    bp = _blueprint(f'file = "{demo_apk}"')
+    try:
+        device = await adapter.identify(galaxy.adb_serial)
+        station = await alog.station("t")
+        # The account lands before the step's first adb call: the step waits for it.
+        original = adapter.runtime.io
+
+        async def io_after_account(ctx, fn):  # type: ignore[no-untyped-def]
+            if added:
+                await added[0]
+            return await original(ctx, fn)
+
+        adapter.runtime.io = io_after_account  # type: ignore[method-assign]
+        status = await Pipeline(alog, emit).run(RunRequest(device, bp, adapter.plan(bp, device), station))
+    finally:
+        alog.close()
+        await adapter.aclose()
+    assert status == RunStatus.FAILED
+    assert _last_steps(kitlog)[-1] == ("android.device_owner", "failed", "dpm_accounts")
+    assert PKG not in galaxy.installed_packages
+    assert "The agent was removed again" in kitlog.history(limit=1)[0]["reason_en"]
 
 
 async def test_other_owner_and_missing_receiver(android_sim: AndroidSimulator, kitlog: KitLog, tmp_path: Path) -> None:
@@ -187,8 +267,10 @@ async def test_other_owner_and_missing_receiver(android_sim: AndroidSimulator, k
         good.write_bytes(demo_agent_apk())
         status, _ = await _run(adapter, kitlog, other.adb_serial, _blueprint(f'file = "{good}"'))
         assert status == RunStatus.FAILED
-        assert _last_steps(kitlog)[-1] == ("android.device_owner", "failed", "dpm_owner_set")
+        # Seen before anything is installed.
+        assert _last_steps(kitlog) == [("android.device_owner.check", "failed", "dpm_owner_set")]
         assert "com.other.mdm" in (kitlog.history(limit=1)[0]["reason_en"] or "")
+        assert PKG not in other.installed_packages
     finally:
         await adapter.aclose()
 
@@ -206,6 +288,7 @@ async def test_unplug_mid_install_then_replug_resumes(
         assert status == RunStatus.INTERRUPTED, _last_steps(kitlog)
         first_run = kitlog.history(limit=1)[0]["run_id"]
         assert _last_steps(kitlog) == [
+            ("android.device_owner.check", "ok", None),
             ("android.agent.fetch", "ok", None),
             ("android.agent.install", "interrupted", "device_gone"),
         ]
@@ -273,7 +356,7 @@ async def test_cable_pulled_during_install_then_replugged(
         (lambda: build_apk(PKG, ".AdminReceiver", unsigned=True), "apk_unsigned"),
     ],
 )
-async def test_bad_agent_apk_fails_the_install(
+async def test_bad_agent_apk_is_refused_before_the_install(
     android_sim: AndroidSimulator, kitlog: KitLog, tmp_path: Path, content: object, code: str
 ) -> None:
     apk = tmp_path / "agent.apk"
@@ -285,5 +368,57 @@ async def test_bad_agent_apk_fails_the_install(
     finally:
         await adapter.aclose()
     assert status == RunStatus.FAILED
-    assert _last_steps(kitlog)[-1] == ("android.agent.install", "failed", code)
+    assert _last_steps(kitlog)[-1] == ("android.agent.fetch", "failed", code)
     assert kitlog.history(limit=1)[0]["reason_ja"]
+    assert PKG not in galaxy.installed_packages
+
+
+async def test_v1_only_agent_on_android_11_plus_is_told_apart(
+    android_sim: AndroidSimulator, kitlog: KitLog, tmp_path: Path
+) -> None:
+    apk = tmp_path / "agent.apk"
+    apk.write_bytes(build_apk(PKG, ".AdminReceiver", schemes=("v1",)))
+    adapter = AndroidAdapter(adb_port=android_sim.adb_port, apk_cache=tmp_path / "cache")
+    try:
+        # Android 9 takes a v1-only agent ...
+        a30 = android_sim.plug("SM-A305J")
+        status, _ = await _run(adapter, kitlog, a30.adb_serial, _blueprint(f'file = "{apk}"'))
+        assert status == RunStatus.OK, _last_steps(kitlog)
+        # ... Android 14 does not: said before pushing it, as "v1 only", not "unsigned".
+        s23 = android_sim.plug("SM-S911B")
+        status, _ = await _run(adapter, kitlog, s23.adb_serial, _blueprint(f'file = "{apk}"'))
+    finally:
+        await adapter.aclose()
+    assert status == RunStatus.FAILED
+    assert _last_steps(kitlog)[-1] == ("android.agent.install", "failed", "apk_v1_only")
+    reason = kitlog.history(limit=1)[0]["reason_en"]
+    assert "v1 (JAR) scheme only" in reason and "not signed" not in reason
+    assert PKG not in s23.installed_packages
+
+
+async def test_agent_signed_by_another_key_than_the_pinned_one(
+    android_sim: AndroidSimulator, kitlog: KitLog, demo_apk: Path, tmp_path: Path
+) -> None:
+    galaxy = android_sim.plug("SM-A525F")
+    pin = "A" * 43  # a valid checksum of some other certificate
+    bp = loads_blueprint(
+        f"""
+name = "DO"
+[android]
+method = "device_owner"
+[android.agent]
+file = "{demo_apk}"
+signature_checksum = "{pin}"
+package = "{PKG}"
+admin_receiver = "{COMPONENT}"
+"""
+    )
+    adapter = AndroidAdapter(adb_port=android_sim.adb_port, apk_cache=tmp_path / "cache")
+    try:
+        status, _ = await _run(adapter, kitlog, galaxy.adb_serial, bp)
+    finally:
+        await adapter.aclose()
+    assert status == RunStatus.FAILED
+    assert _last_steps(kitlog)[-1] == ("android.agent.fetch", "failed", "apk_signature_mismatch")
+    assert pin in kitlog.history(limit=1)[0]["reason_en"]
+    assert PKG not in galaxy.installed_packages

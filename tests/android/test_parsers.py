@@ -56,22 +56,17 @@ def test_owners() -> None:
         (
             "java.lang.IllegalStateException: Not allowed to set the device owner because there are already some accounts on the device.",
             "dpm_accounts",
-            "Remove the account",
+            "Remove every account in Settings > Accounts and backup",
         ),
         (
-            "java.lang.IllegalStateException: Not allowed to set the device owner because there are already several users on the device.",
+            "java.lang.IllegalStateException: Not allowed to set the device owner because there are already several users on the device",
             "dpm_users",
-            "Remove the other users",
+            "Secure Folder",
         ),
         (
-            "java.lang.IllegalStateException: Cannot set the device owner if the device is already set-up.",
-            "dpm_provisioned",
-            "Factory-reset",
-        ),
-        (
-            "java.lang.IllegalStateException: Trying to set the device owner (x), but device owner (y) is already set.",
+            "java.lang.IllegalStateException: Trying to set the device owner, but device owner is already set.",
             "dpm_owner_set",
-            "another app",
+            "Another app is already Device Owner",
         ),
         ("java.lang.IllegalArgumentException: Unknown admin: ComponentInfo{a/b}", "dpm_no_receiver", "admin_receiver"),
         ("java.lang.SecurityException: something new", "dpm_refused", "something new"),

@@ -24,12 +24,12 @@ def test_bad_specs(spec: str) -> None:
 
 
 def test_other_platforms_kinds_are_skipped_unless_strict() -> None:
-    assert parse_faults(["0:unplug-at=erase", "1:provisioned"]) == [Fault("1", "provisioned")]
+    assert parse_faults(["0:unplug-at=erase", "1:setup-wizard"]) == [Fault("1", "setup-wizard")]
     with pytest.raises(FaultError):
         parse_faults(["0:unplug-at=erase"], strict=True)
 
 
 def test_matches() -> None:
-    f = parse_fault("2:provisioned")
+    f = parse_fault("2:setup-wizard")
     assert f.matches(2, "S", "127.0.0.1:1") and not f.matches(1, "S", "127.0.0.1:1")
-    assert parse_fault("*:provisioned").matches(9, "x", "y")
+    assert parse_fault("*:setup-wizard").matches(9, "x", "y")

@@ -329,12 +329,23 @@ class DeviceServer:
         await self.drop_connections()
         await asyncio.sleep(down_seconds)
         try:
-            if not self.device.plugged:
-                return
+            if not self.device.plugged or not self.device.adb_enabled or self.listening:
+                return  # unplugged meanwhile, or USB debugging is off (after a wipe): not on adb
             await self.listen(self.port)
             await loop.run_in_executor(None, self.attach)
         finally:
             self.device.booting = False
+
+    def schedule_attach(self) -> None:
+        """USB debugging turned on while plugged: the adb server sees the device again."""
+
+        async def come_back() -> None:
+            # While it is still booting, power_cycle brings it back itself (it sees adb enabled).
+            if self.device.plugged and not self.device.booting and not self.listening:
+                await self.listen(self.port)
+                await asyncio.get_running_loop().run_in_executor(None, self.attach)
+
+        self.loop.call_soon_threadsafe(self.spawn, come_back())
 
     # ---------------------------------------------------------------- services
 

@@ -1,10 +1,11 @@
-"""Tiny real APKs: a binary-XML AndroidManifest.xml in a zip, v1 (JAR) signed.
+"""Tiny real APKs: a binary-XML AndroidManifest.xml in a zip, signed with APK Signature Scheme v2/v3 (and v1).
 
-The simulated Galaxy learns what an APK is the way Android does: it reads the package name and the
-device-admin receivers from the binary manifest, and the signing certificate from
-``META-INF/*.RSA``. So the APKs the tests install must be real enough for that, and for the APK
-parser adbutils uses in ``AdbDevice.install`` (``apkutils``). ``build_apk`` writes one; ``parse_apk``
-reads one (ours or any other plain APK with a binary manifest).
+The simulated Galaxy learns what an APK is the way Android does: it reads the package name, the
+SDK levels and the device-admin receivers from the binary manifest, and verifies the signature
+by its Android version (:func:`kitstation.android.apksig.verify`). So the APKs the tests install
+must be real enough for that, for the APK parser adbutils uses in ``AdbDevice.install``
+(``apkutils``) and for Debian's ``apksigner``. ``build_apk`` writes one; ``parse_apk`` reads one
+(ours or any other plain APK with a binary manifest).
 
 Binary XML (AXML) layout, little-endian: a file chunk (type 0x0003) holding a UTF-16 string pool
 (0x0001), a resource map (0x0180, the attribute resource ids of the first strings: Android matches
@@ -19,7 +20,7 @@ import hashlib
 import io
 import struct
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from cryptography import x509
@@ -27,62 +28,51 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import pkcs7
 
-ANDROID_NS = "http://schemas.android.com/apk/res/android"
-BIND_DEVICE_ADMIN = "android.permission.BIND_DEVICE_ADMIN"
-DEVICE_ADMIN_ENABLED = "android.app.action.DEVICE_ADMIN_ENABLED"
+from kitstation.android.apksig import signer_certificate
+from kitstation.android.manifest import (
+    ANDROID_NS,
+    ATTR_IDS,
+    BIND_DEVICE_ADMIN,
+    DEVICE_ADMIN_ENABLED,
+    NO_INDEX,
+    RES_END_ELEMENT,
+    RES_END_NS,
+    RES_START_ELEMENT,
+    RES_START_NS,
+    RES_STRING_POOL,
+    RES_XML,
+    RES_XML_RESOURCE_MAP,
+    TYPE_INT_BOOLEAN,
+    TYPE_INT_DEC,
+    TYPE_REFERENCE,
+    TYPE_STRING,
+    Element,
+    ManifestError,
+    read_manifest,
+)
+from kitstation.simulator.android.apksign import sign_v2_v3
+
 DEMO_AGENT_PACKAGE = "jp.kitstation.demoagent"
 DEMO_AGENT_RECEIVER = ".AdminReceiver"
-
-# Attribute resource ids from android.R.attr (framework public.xml).
-_ATTR_IDS = {
-    "label": 0x01010001,
-    "name": 0x01010003,
-    "permission": 0x01010006,
-    "exported": 0x01010010,
-    "resource": 0x01010025,
-    "minSdkVersion": 0x0101020C,
-    "versionCode": 0x0101021B,
-    "versionName": 0x0101021C,
-    "targetSdkVersion": 0x01010270,
-}
-
-# Res_value data types.
-_TYPE_REFERENCE = 0x01
-_TYPE_STRING = 0x03
-_TYPE_INT_DEC = 0x10
-_TYPE_INT_BOOLEAN = 0x12
-
-_NO_INDEX = 0xFFFFFFFF
-
-_RES_XML = 0x0003
-_RES_STRING_POOL = 0x0001
-_RES_XML_RESOURCE_MAP = 0x0180
-_RES_START_NS = 0x0100
-_RES_END_NS = 0x0101
-_RES_START_ELEMENT = 0x0102
-_RES_END_ELEMENT = 0x0103
+# A current targetSdk (Android 15): what Google Play requires of new apps in 2025.
+DEMO_TARGET_SDK = 35
+DEMO_MIN_SDK = 24
 
 
-class ApkError(ValueError):
-    """The bytes are not an APK this parser understands (no zip, no binary manifest, no package)."""
 
+
+# The simulator raises the manifest reader's error for any APK it cannot take.
+ApkError = ManifestError
 
 # ----------------------------------------------------------------------------------- binary XML
 
 
-@dataclass
-class _Element:
-    tag: str
-    attrs: list[tuple[bool, str, Any]]  # (android namespace?, name, value: str | int | bool)
-    children: list[_Element] = field(default_factory=list)
-
-
-def _encode_axml(root: _Element) -> bytes:
+def _encode_axml(root: Element) -> bytes:
     # Attribute names with a resource id come first in the pool, in the resource map's order.
     res_names: list[str] = []
     others: list[str] = []
 
-    def collect(el: _Element) -> None:
+    def collect(el: Element) -> None:
         for is_android, name, value in el.attrs:
             if is_android and name not in res_names:
                 res_names.append(name)
@@ -96,7 +86,7 @@ def _encode_axml(root: _Element) -> bytes:
             collect(child)
 
     collect(root)
-    res_names.sort(key=lambda n: _ATTR_IDS[n])
+    res_names.sort(key=lambda n: ATTR_IDS[n])
     strings = res_names + [s for s in ["android", ANDROID_NS, *others] if s not in res_names]
     strings = list(dict.fromkeys(strings))
     index = {s: i for i, s in enumerate(strings)}
@@ -112,7 +102,7 @@ def _encode_axml(root: _Element) -> bytes:
     strings_start = header_size + 4 * len(strings)
     pool = struct.pack(
         "<HHIIIIII",
-        _RES_STRING_POOL,
+        RES_STRING_POOL,
         header_size,
         strings_start + len(body),
         len(strings),
@@ -123,19 +113,19 @@ def _encode_axml(root: _Element) -> bytes:
     )
     pool += struct.pack(f"<{len(offsets)}I", *offsets) + body
 
-    resmap = struct.pack("<HHI", _RES_XML_RESOURCE_MAP, 8, 8 + 4 * len(res_names))
-    resmap += struct.pack(f"<{len(res_names)}I", *(_ATTR_IDS[n] for n in res_names))
+    resmap = struct.pack("<HHI", RES_XML_RESOURCE_MAP, 8, 8 + 4 * len(res_names))
+    resmap += struct.pack(f"<{len(res_names)}I", *(ATTR_IDS[n] for n in res_names))
 
     ns_idx, uri_idx = index["android"], index[ANDROID_NS]
-    nodes = [struct.pack("<HHIIIII", _RES_START_NS, 16, 24, 1, _NO_INDEX, ns_idx, uri_idx)]
+    nodes = [struct.pack("<HHIIIII", RES_START_NS, 16, 24, 1, NO_INDEX, ns_idx, uri_idx)]
     line = [1]
 
-    def emit(el: _Element) -> None:
+    def emit(el: Element) -> None:
         line[0] += 1
-        attrs = sorted(el.attrs, key=lambda a: (0, _ATTR_IDS[a[1]]) if a[0] else (1, 0))
+        attrs = sorted(el.attrs, key=lambda a: (0, ATTR_IDS[a[1]]) if a[0] else (1, 0))
         chunk = struct.pack(
             "<IIHHHHHH",
-            _NO_INDEX,
+            NO_INDEX,
             index[el.tag],
             20,
             20,
@@ -145,105 +135,25 @@ def _encode_axml(root: _Element) -> bytes:
             0,
         )
         for is_android, name, value in attrs:
-            ns = uri_idx if is_android else _NO_INDEX
+            ns = uri_idx if is_android else NO_INDEX
             if isinstance(value, bool):
-                raw, dtype, data = _NO_INDEX, _TYPE_INT_BOOLEAN, 0xFFFFFFFF if value else 0
+                raw, dtype, data = NO_INDEX, TYPE_INT_BOOLEAN, 0xFFFFFFFF if value else 0
             elif isinstance(value, int):
-                dtype = _TYPE_REFERENCE if name == "resource" else _TYPE_INT_DEC
-                raw, data = _NO_INDEX, value
+                dtype = TYPE_REFERENCE if name == "resource" else TYPE_INT_DEC
+                raw, data = NO_INDEX, value
             else:
-                raw, dtype, data = index[value], _TYPE_STRING, index[value]
+                raw, dtype, data = index[value], TYPE_STRING, index[value]
             chunk += struct.pack("<IIIHBBI", ns, index[name], raw, 8, 0, dtype, data)
-        nodes.append(struct.pack("<HHIII", _RES_START_ELEMENT, 16, 16 + len(chunk), line[0], _NO_INDEX) + chunk)
+        nodes.append(struct.pack("<HHIII", RES_START_ELEMENT, 16, 16 + len(chunk), line[0], NO_INDEX) + chunk)
         for child in el.children:
             emit(child)
-        nodes.append(struct.pack("<HHIIIII", _RES_END_ELEMENT, 16, 24, line[0], _NO_INDEX, _NO_INDEX, index[el.tag]))
+        nodes.append(struct.pack("<HHIIIII", RES_END_ELEMENT, 16, 24, line[0], NO_INDEX, NO_INDEX, index[el.tag]))
 
     emit(root)
-    nodes.append(struct.pack("<HHIIIII", _RES_END_NS, 16, 24, line[0], _NO_INDEX, ns_idx, uri_idx))
+    nodes.append(struct.pack("<HHIIIII", RES_END_NS, 16, 24, line[0], NO_INDEX, ns_idx, uri_idx))
     content = pool + resmap + b"".join(nodes)
-    return struct.pack("<HHI", _RES_XML, 8, 8 + len(content)) + content
+    return struct.pack("<HHI", RES_XML, 8, 8 + len(content)) + content
 
-
-def _decode_strings(chunk: bytes) -> list[str]:
-    count, _styles, flags, start = struct.unpack_from("<IIII", chunk, 8)
-    header_size = struct.unpack_from("<H", chunk, 2)[0]
-    utf8 = bool(flags & 0x100)
-    out = []
-    for i in range(count):
-        off = start + struct.unpack_from("<I", chunk, header_size + 4 * i)[0]
-        if utf8:
-            # Two lengths (UTF-16 units, then bytes), each 1 or 2 bytes.
-            n = chunk[off]
-            off += 2 if n & 0x80 else 1
-            n = chunk[off]
-            if n & 0x80:
-                n = ((n & 0x7F) << 8) | chunk[off + 1]
-                off += 2
-            else:
-                off += 1
-            out.append(chunk[off : off + n].decode("utf-8", errors="replace"))
-        else:
-            n = struct.unpack_from("<H", chunk, off)[0]
-            off += 2
-            if n & 0x8000:
-                n = ((n & 0x7FFF) << 16) | struct.unpack_from("<H", chunk, off)[0]
-                off += 2
-            out.append(chunk[off : off + 2 * n].decode("utf-16-le", errors="replace"))
-    return out
-
-
-def _decode_axml(data: bytes) -> _Element:
-    """Read binary XML into a tree; attribute names are local names, values str/int/bool."""
-    if len(data) < 8 or struct.unpack_from("<H", data)[0] != _RES_XML:
-        raise ApkError("AndroidManifest.xml is not binary XML")
-    pos = struct.unpack_from("<H", data, 2)[0]
-    strings: list[str] = []
-    resids: list[int] = []
-    id_names = {v: k for k, v in _ATTR_IDS.items()}
-    root: _Element | None = None
-    stack: list[_Element] = []
-    while pos + 8 <= len(data):
-        ctype, hsize, csize = struct.unpack_from("<HHI", data, pos)
-        if csize < 8:
-            raise ApkError("corrupt binary XML chunk")
-        chunk = data[pos : pos + csize]
-        if ctype == _RES_STRING_POOL:
-            strings = _decode_strings(chunk)
-        elif ctype == _RES_XML_RESOURCE_MAP:
-            resids = list(struct.unpack_from(f"<{(csize - hsize) // 4}I", chunk, hsize))
-        elif ctype == _RES_START_ELEMENT:
-            _ns, name_i, astart, asize, acount = struct.unpack_from("<IIHHH", chunk, hsize)
-            attrs: list[tuple[bool, str, Any]] = []
-            for k in range(acount):
-                a_off = hsize + astart + k * asize
-                a_ns, a_name, a_raw, _sz, _r0, a_type, a_data = struct.unpack_from("<IIIHBBI", chunk, a_off)
-                name = strings[a_name] if a_name < len(strings) else ""
-                if a_name < len(resids) and resids[a_name] in id_names:
-                    name = id_names[resids[a_name]]
-                value: Any
-                if a_type == _TYPE_STRING:
-                    value = strings[a_data]
-                elif a_raw != _NO_INDEX:
-                    value = strings[a_raw]
-                elif a_type == _TYPE_INT_BOOLEAN:
-                    value = a_data != 0
-                else:
-                    value = a_data
-                attrs.append((a_ns != _NO_INDEX, name, value))
-            el = _Element(strings[name_i], attrs)
-            if stack:
-                stack[-1].children.append(el)
-            elif root is None:
-                root = el
-            stack.append(el)
-        elif ctype == _RES_END_ELEMENT:
-            if stack:
-                stack.pop()
-        pos += csize
-    if root is None:
-        raise ApkError("binary XML has no root element")
-    return root
 
 
 # ----------------------------------------------------------------------------------- signing
@@ -262,13 +172,20 @@ def _b64sha256(data: bytes) -> str:
     return base64.b64encode(hashlib.sha256(data).digest()).decode()
 
 
-def _v1_sign(entries: dict[str, bytes], key: Any, cert: x509.Certificate) -> dict[str, bytes]:
-    """META-INF/MANIFEST.MF, CERT.SF and CERT.RSA for ``entries`` (JAR signing, SHA-256 digests)."""
+def _v1_sign(
+    entries: dict[str, bytes], key: Any, cert: x509.Certificate, also: tuple[int, ...] = ()
+) -> dict[str, bytes]:
+    """META-INF/MANIFEST.MF, CERT.SF and CERT.RSA for ``entries`` (JAR signing, SHA-256 digests).
+
+    ``also``: the v2/v3 schemes the APK is signed with too; CERT.SF says so
+    (``X-Android-APK-Signed``), which lets Android 7+ refuse an APK whose v2/v3 block was stripped.
+    """
     sections = {name: f"Name: {name}\r\nSHA-256-Digest: {_b64sha256(data)}\r\n\r\n" for name, data in entries.items()}
     manifest = ("Manifest-Version: 1.0\r\nCreated-By: KitStation\r\n\r\n" + "".join(sections.values())).encode()
     sf = (
         "Signature-Version: 1.0\r\nCreated-By: KitStation\r\n"
-        f"SHA-256-Digest-Manifest: {_b64sha256(manifest)}\r\n\r\n"
+        + (f"X-Android-APK-Signed: {', '.join(str(v) for v in also)}\r\n" if also else "")
+        + f"SHA-256-Digest-Manifest: {_b64sha256(manifest)}\r\n\r\n"
         + "".join(
             f"Name: {name}\r\nSHA-256-Digest: {_b64sha256(section.encode())}\r\n\r\n"
             for name, section in sections.items()
@@ -295,17 +212,25 @@ def build_apk(
     *,
     unsigned: bool = False,
     label: str = "KitStation agent",
+    schemes: tuple[str, ...] = ("v2", "v3"),
+    target_sdk: int = DEMO_TARGET_SDK,
+    min_sdk: int = DEMO_MIN_SDK,
 ) -> bytes:
     """A minimal, real APK declaring ``admin_receiver`` as a device-admin receiver.
 
     ``signing`` is ``(private_key, certificate)``; ``None`` signs with the public demo key.
-    ``unsigned=True`` leaves META-INF out (Android refuses it: INSTALL_PARSE_FAILED_NO_CERTIFICATES).
-    ``admin_receiver`` may be relative (".AdminReceiver") as in a manifest; ``None`` declares none.
+    ``schemes``: any of ``"v1"`` (JAR), ``"v2"``, ``"v3"``; v2 + v3 by default, as current build
+    tools sign an app whose minSdk is 24 or more. ``unsigned=True`` signs with none (Android
+    refuses it: INSTALL_PARSE_FAILED_NO_CERTIFICATES). ``admin_receiver`` may be relative
+    (".AdminReceiver") as in a manifest; ``None`` declares none.
     """
-    app_children: list[_Element] = []
+    unknown = set(schemes) - {"v1", "v2", "v3"}
+    if unknown:
+        raise ValueError(f"unknown signature schemes: {sorted(unknown)}")
+    app_children: list[Element] = []
     if admin_receiver:
         app_children.append(
-            _Element(
+            Element(
                 "receiver",
                 [
                     (True, "name", admin_receiver),
@@ -313,15 +238,15 @@ def build_apk(
                     (True, "exported", True),
                 ],
                 [
-                    _Element(
+                    Element(
                         "meta-data",
                         [(True, "name", "android.app.device_admin"), (True, "resource", 0x7F0F0000)],
                     ),
-                    _Element("intent-filter", [], [_Element("action", [(True, "name", DEVICE_ADMIN_ENABLED)])]),
+                    Element("intent-filter", [], [Element("action", [(True, "name", DEVICE_ADMIN_ENABLED)])]),
                 ],
             )
         )
-    root = _Element(
+    root = Element(
         "manifest",
         [
             (True, "versionCode", version_code),
@@ -329,14 +254,15 @@ def build_apk(
             (False, "package", package),
         ],
         [
-            _Element("uses-sdk", [(True, "minSdkVersion", 24), (True, "targetSdkVersion", 33)]),
-            _Element("application", [(True, "label", label)], app_children),
+            Element("uses-sdk", [(True, "minSdkVersion", min_sdk), (True, "targetSdkVersion", target_sdk)]),
+            Element("application", [(True, "label", label)], app_children),
         ],
     )
     entries = {"AndroidManifest.xml": _encode_axml(root)}
-    if not unsigned:
-        key, cert = signing if signing is not None else demo_signing()
-        entries.update(_v1_sign(dict(entries), key, cert))
+    key, cert = signing if signing is not None else demo_signing()
+    if not unsigned and "v1" in schemes:
+        also = tuple(int(s[1]) for s in ("v2", "v3") if s in schemes)
+        entries.update(_v1_sign(dict(entries), key, cert, also))
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
         for name, data in entries.items():
@@ -344,7 +270,10 @@ def build_apk(
             info = zipfile.ZipInfo(name, date_time=(2025, 1, 1, 0, 0, 0))
             info.compress_type = zipfile.ZIP_DEFLATED
             zf.writestr(info, data)
-    return buf.getvalue()
+    apk = buf.getvalue()
+    if unsigned or not ({"v2", "v3"} & set(schemes)):
+        return apk
+    return sign_v2_v3(apk, key, cert, v2="v2" in schemes, v3="v3" in schemes)
 
 
 _demo_apk_cache: bytes | None = None
@@ -368,7 +297,9 @@ class ApkInfo:
     version_code: int
     version_name: str
     admin_receivers: tuple[str, ...]  # fully qualified class names
-    certificate_der: bytes | None  # the v1 signing certificate; None when unsigned
+    certificate_der: bytes | None  # the signer certificate (v3, else v2, else v1); None when unsigned
+    min_sdk: int = 1
+    target_sdk: int = 0  # 0: not declared (Android then takes minSdk)
 
     @property
     def signature_checksum(self) -> str | None:
@@ -378,71 +309,25 @@ class ApkInfo:
         return base64.urlsafe_b64encode(hashlib.sha256(self.certificate_der).digest()).decode().rstrip("=")
 
 
-def _qualify(package: str, name: str) -> str:
-    if name.startswith("."):
-        return package + name
-    if "." not in name:
-        return f"{package}.{name}"
-    return name
-
 
 def signing_certificate(apk: bytes) -> bytes | None:
-    """The DER signing certificate from the APK's v1 signature block, or None if unsigned."""
+    """The DER signer certificate by Android's order (v3, v2, v1), or None if unsigned."""
     try:
-        zf = zipfile.ZipFile(io.BytesIO(apk))
-    except zipfile.BadZipFile as exc:
-        raise ApkError("not a zip archive") from exc
-    with zf:
-        for name in zf.namelist():
-            if name.startswith("META-INF/") and name.upper().endswith((".RSA", ".DSA", ".EC")):
-                certs = pkcs7.load_der_pkcs7_certificates(zf.read(name))
-                if certs:
-                    return certs[0].public_bytes(serialization.Encoding.DER)
-    return None
+        found = signer_certificate(apk)
+    except ValueError as exc:
+        raise ApkError(str(exc)) from exc
+    return found.der if found is not None else None
 
 
 def parse_apk(apk: bytes) -> ApkInfo:
-    """Read package, version, device-admin receivers and signing certificate from APK bytes."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(apk)) as zf:
-            manifest = zf.read("AndroidManifest.xml")
-    except (zipfile.BadZipFile, KeyError) as exc:
-        raise ApkError("not an APK (no zip or no AndroidManifest.xml)") from exc
-    try:
-        root = _decode_axml(manifest)
-    except (struct.error, IndexError) as exc:
-        raise ApkError("corrupt AndroidManifest.xml") from exc
-
-    def attr(el: _Element, name: str) -> Any:
-        for _is_android, n, v in el.attrs:
-            if n == name:
-                return v
-        return None
-
-    package = attr(root, "package")
-    if not isinstance(package, str) or not package:
-        raise ApkError("manifest declares no package")
-    receivers: list[str] = []
-    for app in (c for c in root.children if c.tag == "application"):
-        for rec in (c for c in app.children if c.tag == "receiver"):
-            if attr(rec, "permission") != BIND_DEVICE_ADMIN:
-                continue
-            actions = [
-                attr(a, "name")
-                for f in rec.children
-                if f.tag == "intent-filter"
-                for a in f.children
-                if a.tag == "action"
-            ]
-            name = attr(rec, "name")
-            if DEVICE_ADMIN_ENABLED in actions and isinstance(name, str):
-                receivers.append(_qualify(package, name))
-    vc = attr(root, "versionCode")
-    vn = attr(root, "versionName")
+    """Read package, version, SDK levels, device-admin receivers and signer certificate from APK bytes."""
+    m = read_manifest(apk)
     return ApkInfo(
-        package=package,
-        version_code=vc if isinstance(vc, int) else 0,
-        version_name=str(vn) if vn is not None else "",
-        admin_receivers=tuple(receivers),
+        package=m.package,
+        version_code=m.version_code,
+        version_name=m.version_name,
+        admin_receivers=m.admin_receivers,
         certificate_der=signing_certificate(apk),
+        min_sdk=m.min_sdk,
+        target_sdk=m.target_sdk,
     )

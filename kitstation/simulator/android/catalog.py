@@ -3,6 +3,14 @@
 Property values follow what these models report over ``adb shell getprop`` (build fingerprints and
 PDA versions are plausible, not copied from one unit). IMEIs are 15 digits: the model's TAC, a
 serial part drawn from the seeded RNG, and a Luhn check digit, as on the box label.
+
+Identities are not tidy on real hardware, and the catalogue keeps that (docs/FIDELITY.md):
+
+* ``ril_serial=False``: ``ril.serialnumber`` (Samsung's copy of the box S/N) is empty, as reported
+  for the Galaxy S8, S20 and S23 (RealityNet/android_triage#10); ``ro.serialno`` still is the S/N.
+* ``chip_serial=True``: ``ro.serialno`` / ``ro.boot.serialno`` are a chip id that differs from the
+  S/N on the box (a tablet here); the S/N is only in ``ril.serialnumber``.
+* the IMEI is readable over adb up to Android 9 only (see the shell's ``service call``).
 """
 
 from __future__ import annotations
@@ -36,6 +44,8 @@ class GalaxyModel:
     carrier: str = ""  # ro.carrier / ro.csc.sales_code
     characteristics: str = "phone"
     extra_props: dict[str, str] = field(default_factory=dict)
+    ril_serial: bool = True  # False: ril.serialnumber is empty on this model
+    chip_serial: bool = False  # True: ro.serialno is a chip id, not the S/N on the box
 
 
 MODELS: dict[str, GalaxyModel] = {
@@ -93,6 +103,7 @@ MODELS: dict[str, GalaxyModel] = {
             screen=(1080, 2340),
             density=420,
             carrier="EUX",
+            ril_serial=False,
         ),
         # docomo's Galaxy S23: carrier models report the carrier model number as device and name.
         GalaxyModel(
@@ -111,6 +122,7 @@ MODELS: dict[str, GalaxyModel] = {
             screen=(1080, 2340),
             density=420,
             carrier="DCM",
+            ril_serial=False,
         ),
         GalaxyModel(
             model="SM-X700",
@@ -129,6 +141,7 @@ MODELS: dict[str, GalaxyModel] = {
             density=320,
             carrier="XAR",
             characteristics="tablet",
+            chip_serial=True,
         ),
     )
 }
@@ -154,14 +167,22 @@ def make_serial(rng: random.Random) -> str:
     )
 
 
-def build_props(model: GalaxyModel, serial: str, imeis: tuple[str, ...]) -> dict[str, str]:
-    """The ``getprop`` table of a freshly booted unit."""
+def make_chip_id(rng: random.Random) -> str:
+    """A chip id as some units report for ``ro.serialno``: 16 lowercase hex digits."""
+    return f"{rng.getrandbits(64):016x}"
+
+
+def build_props(
+    model: GalaxyModel, serial: str, imeis: tuple[str, ...], chip_id: str | None = None
+) -> dict[str, str]:
+    """The ``getprop`` table of a freshly booted unit whose box label says ``serial``."""
     release, sdk = model.android_version, str(model.sdk)
     fingerprint = f"samsung/{model.product_name}/{model.device}:{release}/AP1A.240505.005/{model.pda}:user/release-keys"
+    serialno = chip_id if model.chip_serial and chip_id else serial
     props = {
-        "ro.serialno": serial,
-        "ro.boot.serialno": serial,
-        "ril.serialnumber": serial,
+        "ro.serialno": serialno,
+        "ro.boot.serialno": serialno,
+        "ril.serialnumber": serial if model.ril_serial else "",
         "ro.product.model": model.model,
         "ro.product.name": model.product_name,
         "ro.product.device": model.device,
@@ -200,5 +221,7 @@ def build_props(model: GalaxyModel, serial: str, imeis: tuple[str, ...]) -> dict
     }
     if not imeis:
         props["ro.radio.noril"] = "yes"
+    if not props["ril.serialnumber"]:
+        del props["ril.serialnumber"]  # getprop prints an empty line for it, the listing omits it
     props.update(model.extra_props)
     return props

@@ -21,8 +21,9 @@ import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from kitstation.android.apksig import VerifyError, verify
 from kitstation.simulator.android.apk import ApkError, ApkInfo, parse_apk
-from kitstation.simulator.android.catalog import GalaxyModel, build_props
+from kitstation.simulator.android.catalog import GalaxyModel, build_props, make_chip_id
 from kitstation.simulator.android.faults import Fault
 from kitstation.simulator.android.shell.interpreter import run_shell
 from kitstation.simulator.android.shell.result import ConnectionDrop, ShellResult
@@ -36,6 +37,9 @@ INSTALL_SECONDS = 1.5
 RESEAT_SECONDS = 2.0
 
 __all__ = ["BOOT_SECONDS", "INSTALL_SECONDS", "RESEAT_SECONDS", "ConnectionDrop", "InstalledPackage", "SimulatedGalaxy"]
+
+# Where PackageManager stages an APK it is installing (the path its messages name).
+_STAGED_APK = "/data/app/vmdl1874501334.tmp/base.apk"
 
 WRITABLE_ROOTS = ("/data/local/tmp", "/storage/emulated/0")
 
@@ -114,6 +118,7 @@ class SimulatedGalaxy:
         self.booting = False  # rebooting or re-seating: off the bus until it is attached again
         self.server: DeviceServer | None = None
         self.android_id = f"{rng.getrandbits(64):016x}"
+        self.chip_id = make_chip_id(rng)  # ro.serialno of models whose adb serial is not the box S/N
         self._fresh_state()
         for f in self.faults:
             self._apply_static_fault(f)
@@ -123,6 +128,11 @@ class SimulatedGalaxy:
     @property
     def adb_serial(self) -> str:
         return f"127.0.0.1:{self.port}"
+
+    @property
+    def serialno(self) -> str:
+        """``ro.serialno``: the adb serial and the station's key (the box S/N on most models)."""
+        return self.props["ro.serialno"]
 
     @property
     def model(self) -> str:
@@ -145,9 +155,16 @@ class SimulatedGalaxy:
 
     # ------------------------------------------------------------------ state
 
-    def _fresh_state(self) -> None:
+    def _fresh_state(self, *, out_of_box: bool = False) -> None:
+        """The state of a unit as it reaches the bench, or (``out_of_box``) right after a wipe.
+
+        A phone that answers over adb has finished the setup wizard: Developer options and USB
+        debugging can only be switched on from Settings, after setup. A wiped phone sits at the
+        welcome screen with USB debugging off (``adb_enabled`` 0): it is not on adb at all.
+        """
+        done = "0" if out_of_box else "1"
         with self._lock:
-            self.props = build_props(self.catalog, self.serial, self.imeis)
+            self.props = build_props(self.catalog, self.serial, self.imeis, self.chip_id)
             self.props.update(self._prop_overrides)
             self.installed_packages: dict[str, InstalledPackage] = {
                 pkg: InstalledPackage(pkg, path, system=True, uid=1000 + i)
@@ -159,14 +176,14 @@ class SimulatedGalaxy:
             self.users: list[int] = [0]
             self.settings: dict[str, dict[str, str]] = {
                 "global": {
-                    "adb_enabled": "1",
-                    "development_settings_enabled": "1",
-                    "device_provisioned": "0",
+                    "adb_enabled": done,
+                    "development_settings_enabled": done,
+                    "device_provisioned": done,
                     "auto_time": "1",
                     "stay_on_while_plugged_in": "0",
                     "airplane_mode_on": "0",
                 },
-                "secure": {"user_setup_complete": "0", "android_id": self.android_id},
+                "secure": {"user_setup_complete": done, "android_id": self.android_id},
                 "system": {"screen_brightness": "128", "screen_off_timeout": "30000", "font_scale": "1.0"},
             }
             self.files: dict[str, _File] = {}
@@ -196,8 +213,8 @@ class SimulatedGalaxy:
         elif f.kind == "users":
             while len(self.users) < int(f.arg or "1"):
                 self.add_user()
-        elif f.kind == "provisioned":
-            self.set_provisioned(True)
+        elif f.kind == "setup-wizard":
+            self.set_provisioned(False)
 
     def _take_fault(self, kind: str) -> Fault | None:
         """Consume a one-shot fault of ``kind`` (the first queued for this device)."""
@@ -237,14 +254,33 @@ class SimulatedGalaxy:
             return uid
 
     def set_provisioned(self, value: bool) -> None:
+        """Setup wizard finished (True) or not (False), USB debugging as it is."""
         with self._lock:
             self.settings["global"]["device_provisioned"] = "1" if value else "0"
             self.settings["secure"]["user_setup_complete"] = "1" if value else "0"
 
+    @property
+    def adb_enabled(self) -> bool:
+        with self._lock:
+            return self.settings["global"].get("adb_enabled") == "1"
+
     def factory_reset(self) -> None:
-        """Wipe to the out-of-box state and reboot (the device drops off the bench and comes back)."""
+        """Factory data reset from Settings or recovery: wiped, rebooted to the welcome screen.
+
+        USB debugging is off afterwards, so the phone does not come back on adb until someone
+        finishes the setup wizard and turns it on again (``enable_usb_debugging``).
+        """
         self._wipe()
         self.reboot()
+
+    def enable_usb_debugging(self) -> None:
+        """The technician finishes setup, enables Developer options and USB debugging: adb sees it again."""
+        with self._lock:
+            self.set_provisioned(True)
+            self.settings["global"]["adb_enabled"] = "1"
+            self.settings["global"]["development_settings_enabled"] = "1"
+        if self.server is not None:
+            self.server.schedule_attach()
 
     def reboot(self) -> None:
         """Reboot: the adb connection drops; after the boot time the device is back."""
@@ -254,10 +290,9 @@ class SimulatedGalaxy:
 
     def _wipe(self) -> None:
         with self._lock:
-            self._fresh_state()
-            # USB debugging survives the simulated wipe so the demo bench keeps working; the RSA key
-            # approval goes back to how the device was plugged.
-            self.authorized = self._initially_authorized
+            self._fresh_state(out_of_box=True)
+            # A wipe forgets the adb keys this phone trusted: the RSA dialog shows again next time.
+            self.authorized = False
 
     # ------------------------------------------------------------------ banner
 
@@ -341,13 +376,18 @@ class SimulatedGalaxy:
         try:
             info = parse_apk(data)
         except ApkError as exc:
-            return False, f"Failure [INSTALL_PARSE_FAILED_NOT_APK: Failed to parse /data/app/vmdl.tmp/base.apk: {exc}]"
-        if info.certificate_der is None:
+            return False, f"Failure [INSTALL_PARSE_FAILED_NOT_APK: Failed to parse {_STAGED_APK}: {exc}]"
+        if info.min_sdk > self.sdk:
+            # PackageParser checks the manifest's minSdkVersion before it looks at signatures.
             return (
                 False,
-                "Failure [INSTALL_PARSE_FAILED_NO_CERTIFICATES: Failed collecting certificates for /data/app/vmdl.tmp/base.apk: "
-                "Attempt to get length of null array]",
+                f"Failure [INSTALL_FAILED_OLDER_SDK: Failed parse during installPackageLI: {_STAGED_APK} "
+                f"(at Binary XML file line #7): Requires newer sdk version #{info.min_sdk} (current version is #{self.sdk})]",
             )
+        try:
+            verify(data, self.sdk, info.target_sdk, info.package)
+        except VerifyError as exc:
+            return False, f"Failure [INSTALL_PARSE_FAILED_NO_CERTIFICATES: {exc.android_message(_STAGED_APK)}]"
         return self._register(info, data, args)
 
     def _register(self, info: ApkInfo, data: bytes, args: list[str]) -> tuple[bool, str]:

@@ -13,9 +13,11 @@ Kinds (one-shot kinds fire once per spec: give the spec twice to fail twice):
 - ``slow-shell=SECONDS`` — every shell/exec command takes SECONDS longer (divided by ``--speed``).
 - ``unplug-after=SECONDS`` — the cable is pulled SECONDS (simulated) after the device is plugged.
 - ``replug-after=SECONDS`` — with ``unplug-after``: plugged back into the same slot SECONDS later.
-- ``account[=TYPE]`` — an account (default ``com.google``) is on the device: dpm refuses.
-- ``users=N`` — N users on the device (N > 1: dpm refuses).
-- ``provisioned`` — setup is complete: dpm refuses as "already set up".
+- ``account[=TYPE]`` — an account (default ``com.google``; Samsung's is ``com.osp.app.signin``) is
+  on the device: dpm refuses, as the setup wizard is finished.
+- ``users=N`` — N users on the device (N > 1: dpm refuses; Secure Folder counts as a user).
+- ``setup-wizard`` — the setup wizard has not been finished although USB debugging is on (not
+  possible on a retail phone; some engineering units): adb's dpm then ignores accounts and users.
 
 The same ``--fault`` list also reaches the iOS simulator, so ``AndroidSimulator`` skips kinds it does
 not know; ``parse_faults(specs, strict=True)`` rejects them (for an Android-only check).
@@ -29,7 +31,7 @@ from dataclasses import dataclass
 
 KINDS_WITH_ARG = {"install-fail", "slow-shell", "users", "unplug-after", "replug-after"}
 KINDS_OPTIONAL_ARG = {"account"}
-KINDS_NO_ARG = {"unauthorized", "offline-mid-install", "provisioned"}
+KINDS_NO_ARG = {"unauthorized", "offline-mid-install", "setup-wizard"}
 ANDROID_KINDS = KINDS_WITH_ARG | KINDS_OPTIONAL_ARG | KINDS_NO_ARG
 
 _SPEC = re.compile(r"^(?P<device>\*|[^:\s]+(?::\d+)?):(?P<kind>[a-z][a-z0-9-]*)(?:=(?P<arg>.+))?$")

@@ -273,7 +273,8 @@ class AndroidSimulator:
         ``model``: a catalogue model number (``SM-A305J``, ``SM-A525F``, ``SM-S911B``, ``SC-51D``,
         ``SM-X700``); default rotates through them. ``overrides``: ``serial``, ``imeis``,
         ``props`` (dict merged into getprop), ``port``, ``accounts`` (list of account types),
-        ``users`` (count), ``provisioned`` (bool).
+        ``users`` (count), ``provisioned`` (bool, default True: the setup wizard is finished, as
+        on any phone with USB debugging on).
         """
         if self._loop is None:
             raise SimulatorError("start() the simulator first")
@@ -292,7 +293,7 @@ class AndroidSimulator:
         props = dict(overrides.pop("props", {}) or {})
         accounts = list(overrides.pop("accounts", []) or [])
         users = int(overrides.pop("users", 1))
-        provisioned = bool(overrides.pop("provisioned", False))
+        provisioned = bool(overrides.pop("provisioned", True))
         if overrides:
             raise TypeError(f"unknown plug() overrides: {', '.join(overrides)}")
         device = SimulatedGalaxy(
@@ -316,8 +317,8 @@ class AndroidSimulator:
             device.add_account(t)
         while len(device.users) < users:
             device.add_user()
-        if provisioned:
-            device.set_provisioned(True)
+        if not provisioned:
+            device.set_provisioned(False)
         server.detach = lambda: self._detach_quiet(device)
         server.attach = lambda: self._attach_quiet(device)
         with self._lock:

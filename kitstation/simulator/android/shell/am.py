@@ -9,6 +9,10 @@ from kitstation.simulator.android.shell.result import ShellResult, err, ok, opt_
 if TYPE_CHECKING:
     from kitstation.simulator.android.device import SimulatedGalaxy
 
+# MasterClearReceiver (core/res/AndroidManifest.xml) takes these only from senders holding
+# android.permission.MASTER_CLEAR (signature|privileged); the shell (uid 2000) does not, so
+# ActivityManager skips the receiver ("Permission Denial ... requires android.permission.MASTER_CLEAR"
+# in logcat) while `am broadcast` itself still reports "Broadcast completed". Nothing is wiped.
 FACTORY_RESET_ACTIONS = {"android.intent.action.FACTORY_RESET", "android.intent.action.MASTER_CLEAR"}
 
 
@@ -43,11 +47,10 @@ def am_command(d: SimulatedGalaxy, args: list[str], stdin: bytes) -> ShellResult
                 )
         return ok(f"Starting: {intent}\n")
     if verb == "broadcast":
-        intent = "Intent { " + " ".join([*parts, "flg=0x400000"]) + " }"
-        r = ok(f"Broadcasting: {intent}\nBroadcast completed: result=0\n")
-        if opts.get("-a") in FACTORY_RESET_ACTIONS:
-            r.action = "factory-reset"
-        return r
+        extra = [f"pkg={opts['-p']}"] if "-p" in opts else []
+        intent = "Intent { " + " ".join([*parts, "flg=0x400000", *extra]) + " }"
+        # A protected receiver (FACTORY_RESET_ACTIONS) is skipped silently: same answer, no action.
+        return ok(f"Broadcasting: {intent}\nBroadcast completed: result=0\n")
     if verb in ("force-stop", "kill"):
         return ok()
     if verb == "get-current-user":
