@@ -207,3 +207,16 @@ def test_completion_and_verbose_after_the_command() -> None:
     assert res.returncode == 0 and "kitstation" in res.stdout and "prepare" in res.stdout
     res = kitstation("blueprint", "validate", "-v", str(ROOT / "examples" / "android-kme.toml"))
     assert res.returncode == 0 and "OK" in res.stdout
+
+
+def test_intake_refuses_a_non_utf8_scan_and_keeps_the_others(tmp_path: Path) -> None:
+    db = tmp_path / "l.db"
+    scans = b"356830100708726\n\xff\xfe garbled\nR58M62BJABX\n"
+    res = subprocess.run([EXE, "intake", "--db", str(db), "--json"], input=scans, capture_output=True, timeout=120)
+    assert res.returncode == 2 and b"Traceback" not in res.stderr
+    out = json.loads(res.stdout)
+    assert out["undecodable"] == 1 and [s["code"] for s in out["scans"]] == ["accepted", "accepted"]
+
+
+def test_the_gui_simulate_count_is_bounded() -> None:
+    assert "error:" in one_line_failure(kitstation("--simulate", "12345678901234567890"))
