@@ -16,6 +16,7 @@ from typing import Any
 import tomli_w
 from pydantic import ValidationError
 
+from kitstation.blueprints import checks
 from kitstation.blueprints.model import Blueprint
 from kitstation.i18n import Text
 
@@ -66,6 +67,10 @@ def _pydantic_message(err: dict[str, Any]) -> Text:
     if kind == "string_too_long":
         n = ctx.get("max_length")
         return Text(f"is too long (at most {n} characters)", f"長すぎます（最大 {n} 文字）")
+    if kind == "finite_number":
+        return Text("must be a finite number (not inf or nan)", "有限の数値を指定してください（inf や nan は不可）")
+    if kind in ("float_type", "float_parsing"):
+        return Text("must be a number", "数値を指定してください")
     if kind in ("less_than_equal", "greater_than_equal", "less_than", "greater_than"):
         return Text(f"is out of range: {err.get('msg', '')}", f"範囲外の値です: {err.get('msg', '')}")
     if kind == "value_error":
@@ -94,18 +99,32 @@ def problems_from(exc: ValidationError) -> list[tuple[str, Text]]:
 
 def loads_blueprint(text: str, source: str = "<blueprint>", path: Path | None = None) -> Blueprint:
     """Validate blueprint TOML text; raises :class:`BlueprintError`."""
+    too_big = checks.text_limits(text)
+    if too_big:
+        raise BlueprintError(source, too_big)
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise BlueprintError(source, [("", Text(f"not valid TOML: {exc}", f"TOML として読めません: {exc}"))]) from exc
+    except RecursionError:  # tomllib recurses per nested array or inline table
+        raise BlueprintError(
+            source, [("", Text("nested too deeply to read", "入れ子が深すぎて読み込めません"))]
+        ) from None
     return validate_data(data, source, path)
 
 
 def validate_data(data: dict[str, Any], source: str = "<blueprint>", path: Path | None = None) -> Blueprint:
+    """Validate parsed blueprint data: limits and text first, then the schema, then offline checks."""
+    early = checks.data_problems(data)
+    if early:
+        raise BlueprintError(source, early)
     try:
         bp = Blueprint.model_validate(data)
     except ValidationError as exc:
         raise BlueprintError(source, problems_from(exc)) from exc
+    later = checks.model_problems(bp)
+    if later:
+        raise BlueprintError(source, later)
     bp._source = path
     return bp
 
@@ -114,6 +133,8 @@ def load_blueprint(path: str | Path, check_files: bool = True) -> Blueprint:
     """Load and validate a blueprint file; with ``check_files`` every referenced file must exist."""
     p = Path(path)
     try:
+        if p.stat().st_size > checks.MAX_BYTES:
+            raise BlueprintError(str(p), checks.size_limit(p.stat().st_size))
         text = p.read_text(encoding="utf-8")
     except FileNotFoundError as exc:
         raise BlueprintError(str(p), [("", Text("file not found", "ファイルが見つかりません"))]) from exc
@@ -127,6 +148,9 @@ def load_blueprint(path: str | Path, check_files: bool = True) -> Blueprint:
                 str(p),
                 [(f, Text("referenced file not found", "参照しているファイルが見つかりません")) for f in missing],
             )
+        bad_files = checks.file_problems(bp)
+        if bad_files:
+            raise BlueprintError(str(p), bad_files)
     return bp
 
 

@@ -16,11 +16,12 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from kitstation.cli import argtypes
-from kitstation.cli.common import EXIT_OK, EXIT_USAGE, CliError, add_db_option, print_json
+from kitstation.cli.common import EXIT_OK, EXIT_USAGE, CliError, add_db_option, eprint, print_json
 from kitstation.i18n import Text
 
 
@@ -75,7 +76,18 @@ def intake(args: argparse.Namespace) -> int:
                 ).format(s=session_id),
                 file=sys.stderr,
             )
-        for line in sys.stdin:
+        undecodable = 0
+        for line in _scan_lines():
+            if line is None:
+                # One garbled scan (a scanner set to another code page) is refused; the rest go on.
+                undecodable += 1
+                eprint(
+                    Text(
+                        "NG  not UTF-8 text: scan it again",
+                        "NG  UTF-8 の文字列ではありません: もう一度スキャンしてください",
+                    )
+                )
+                continue
             if not line.strip():
                 session.end_box()
                 continue
@@ -85,7 +97,13 @@ def intake(args: argparse.Namespace) -> int:
                 stream = sys.stdout if outcome.accepted else sys.stderr
                 print(f"{mark} {outcome.reason}", file=stream, flush=True)
         if args.json:
-            print_json({"session_id": session_id, "scans": [o.as_dict() for o in session.outcomes]})
+            print_json(
+                {
+                    "session_id": session_id,
+                    "scans": [o.as_dict() for o in session.outcomes],
+                    "undecodable": undecodable,
+                }
+            )
         elif session.outcomes:
             accepted = sum(1 for o in session.outcomes if o.accepted and not o.duplicate)
             print(
@@ -96,9 +114,22 @@ def intake(args: argparse.Namespace) -> int:
                 ),
                 file=sys.stderr,
             )
-        return EXIT_USAGE if session.rejected else EXIT_OK
+        return EXIT_USAGE if session.rejected or undecodable else EXIT_OK
     finally:
         kitlog.close()
+
+
+def _scan_lines() -> Iterator[str | None]:
+    """stdin's lines, None for one that is not UTF-8 (read as bytes, so one bad byte loses one scan)."""
+    binary = getattr(sys.stdin, "buffer", None)
+    if binary is None:  # a text stream (tests, an embedding program)
+        yield from sys.stdin
+        return
+    for raw in binary:
+        try:
+            yield raw.decode("utf-8")
+        except UnicodeDecodeError:
+            yield None
 
 
 def qr(args: argparse.Namespace) -> int:

@@ -17,6 +17,7 @@ from types import FrameType
 from typing import NoReturn
 
 from kitstation import __version__
+from kitstation.cli import argtypes
 from kitstation.cli.common import EXIT_OK, EXIT_USAGE, Interrupted, eprint
 from kitstation.i18n import Text, set_language
 
@@ -75,7 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--simulate",
         metavar="N",
-        type=int,
+        type=argtypes.count(0, 512),
         help="GUI: start on N simulated devices (half iOS, half Galaxy) when no real ones are attached",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")

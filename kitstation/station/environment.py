@@ -58,15 +58,15 @@ def parse_usbmux(value: str) -> tuple[str, int] | str:
     """
     v = value.strip()
     if not v or "\x00" in v:
-        raise AddressError(Text("--usbmux: empty or invalid address", "--usbmux: アドレスが空か不正です"))
+        raise AddressError(Text("empty or invalid usbmuxd address", "usbmuxd のアドレスが空か不正です"))
     if ":" not in v:
         return v
     host, sep, port = v.rpartition(":")
     if not host or ":" in host or not port.isdigit() or not 0 < int(port) < 65536:
         raise AddressError(
             Text(
-                f"--usbmux: {value!r} is neither a socket path nor HOST:PORT (port 1-65535)",
-                f"--usbmux: {value!r} はソケットのパスでも HOST:PORT（ポート 1〜65535）でもありません",
+                f"usbmuxd address {value!r} is neither a socket path nor HOST:PORT (port 1-65535)",
+                f"usbmuxd のアドレス {value!r} はソケットのパスでも HOST:PORT（ポート 1〜65535）でもありません",
             )
         )
     return host, int(port)
