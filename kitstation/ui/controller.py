@@ -14,7 +14,7 @@ from typing import Any
 
 from kitstation.blueprints.loader import BlueprintError, load_blueprint
 from kitstation.blueprints.model import Blueprint
-from kitstation.core.bench import Bench, BenchConfig
+from kitstation.core.bench import Bench, BenchConfig, SlotState
 from kitstation.domain.model import Platform
 from kitstation.i18n import current_language
 from kitstation.ui.qt import QObject, QWidget, Signal
@@ -169,6 +169,29 @@ class BenchController(QObject):
             if station is not None:
                 await station.aclose()
             self.stopped.emit()
+
+    # --- acting on tiles -----------------------------------------------------------------------------
+    async def apply(self, slots: list[str], force: bool = False) -> None:
+        """Start (``force``: redo even what is done) the blueprint on these slots now."""
+        bench = self.bench
+        if bench is None:
+            return
+        for slot in slots:
+            await bench.apply(slot, force)
+
+    def cancel(self, slots: list[str]) -> None:
+        if self.bench is not None and slots:
+            self.bench.cancel(group=slots)
+
+    def slots_in(self, states: tuple[SlotState, ...], platforms: list[Platform] | None = None) -> list[str]:
+        """The slots now in one of ``states`` (of these platforms)."""
+        if self.bench is None:
+            return []
+        return [
+            v.slot
+            for v in self.bench.slots.values()
+            if v.state in states and (platforms is None or v.platform in platforms)
+        ]
 
     def set_auto_apply(self, on: bool) -> None:
         self.settings.auto_apply = on

@@ -97,7 +97,7 @@
 <context>
     <name>BenchController</name>
     <message>
-        <location filename="../../kitstation/ui/controller.py" line="185"/>
+        <location filename="../../kitstation/ui/controller.py" line="208"/>
         <source>Start the bench before scanning box labels.</source>
         <translation>Start the bench before scanning box labels.</translation>
     </message>
@@ -105,83 +105,113 @@
 <context>
     <name>BenchPage</name>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="127"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="102"/>
         <source>Start</source>
         <translation>Start</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="128"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="103"/>
         <source>Stop</source>
         <translation>Stop</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="129"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="104"/>
         <source>Apply automatically</source>
         <translation>Apply automatically</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="140"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="116"/>
+        <source>Which tiles come first</source>
+        <translation>Which tiles come first</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/bench_view.py" line="121"/>
         <source>Scan box label:</source>
         <translation>Scan box label:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="142"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="123"/>
         <source>IMEI or serial number from the box barcode</source>
         <translation>IMEI or serial number from the box barcode</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="151"/>
-        <source>Attached</source>
-        <translation>Attached</translation>
+        <location filename="../../kitstation/ui/bench_view.py" line="132"/>
+        <source>Devices</source>
+        <translation>Devices</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="152"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="133"/>
+        <source>Identifying</source>
+        <translation>Identifying</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/bench_view.py" line="134"/>
+        <source>Ready</source>
+        <translation>Ready</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/bench_view.py" line="135"/>
+        <source>Queued</source>
+        <translation>Queued</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/bench_view.py" line="141"/>
+        <source>Stopped</source>
+        <translation>Stopped</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/bench_view.py" line="142"/>
+        <source>Unplugged</source>
+        <translation>Unplugged</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/bench_view.py" line="143"/>
+        <source>Done in the last hour</source>
+        <translation>Done in the last hour</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/bench_view.py" line="136"/>
         <source>Working</source>
         <translation>Working</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="153"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="137"/>
         <source>Your turn</source>
         <translation>Your turn</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="154"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="138"/>
         <source>Done</source>
         <translation>Done</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="155"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="139"/>
         <source>Awaiting ABM/KME</source>
         <translation>Awaiting ABM/KME</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="156"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="140"/>
         <source>Failed</source>
         <translation>Failed</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="157"/>
-        <source>Per hour</source>
-        <translation>Per hour</translation>
-    </message>
-    <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="169"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="164"/>
         <source>No devices attached. Plug devices into the hubs, or try the simulated bench.</source>
         <translation>No devices attached. Plug devices into the hubs, or try the simulated bench.</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="172"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="167"/>
         <source>Start the simulated bench</source>
         <translation>Start the simulated bench</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="205"/>
-        <location filename="../../kitstation/ui/bench_view.py" line="206"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="211"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="212"/>
         <source>(none)</source>
         <translation>(none)</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="208"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="214"/>
         <source>Blueprint — iOS: %1  |  Android: %2</source>
         <translation>Blueprint — iOS: %1  |  Android: %2</translation>
     </message>
@@ -443,90 +473,138 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="54"/>
+        <location filename="../../kitstation/ui/main_window.py" line="67"/>
         <source>KitStation — kitting station</source>
         <translation>KitStation — kitting station</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="64"/>
+        <location filename="../../kitstation/ui/main_window.py" line="78"/>
         <source>Bench</source>
         <translation>Bench</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="65"/>
-        <location filename="../../kitstation/ui/main_window.py" line="83"/>
+        <location filename="../../kitstation/ui/main_window.py" line="79"/>
+        <location filename="../../kitstation/ui/main_window.py" line="97"/>
         <source>History</source>
         <translation>History</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="70"/>
+        <location filename="../../kitstation/ui/main_window.py" line="84"/>
         <source>&amp;Station</source>
         <translation>&amp;Station</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="71"/>
+        <location filename="../../kitstation/ui/main_window.py" line="85"/>
         <source>Start the bench</source>
         <translation>Start the bench</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="73"/>
+        <location filename="../../kitstation/ui/main_window.py" line="87"/>
         <source>Start a simulated bench (8 devices)</source>
         <translation>Start a simulated bench (8 devices)</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="75"/>
+        <location filename="../../kitstation/ui/main_window.py" line="89"/>
+        <location filename="../../kitstation/ui/main_window.py" line="252"/>
         <source>Stop the bench</source>
         <translation>Stop the bench</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="77"/>
+        <location filename="../../kitstation/ui/main_window.py" line="91"/>
         <source>Settings…</source>
         <translation>Settings…</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="78"/>
+        <location filename="../../kitstation/ui/main_window.py" line="92"/>
+        <location filename="../../kitstation/ui/main_window.py" line="304"/>
         <source>Quit</source>
         <translation>Quit</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="79"/>
+        <location filename="../../kitstation/ui/main_window.py" line="93"/>
         <source>&amp;Blueprints</source>
         <translation>&amp;Blueprints</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="80"/>
+        <location filename="../../kitstation/ui/main_window.py" line="94"/>
         <source>New blueprint (Prepare wizard)…</source>
         <translation>New blueprint (Prepare wizard)…</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="81"/>
+        <location filename="../../kitstation/ui/main_window.py" line="95"/>
         <source>Blueprint library…</source>
         <translation>Blueprint library…</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="82"/>
+        <location filename="../../kitstation/ui/main_window.py" line="96"/>
         <source>&amp;Log</source>
         <translation>&amp;Log</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="84"/>
+        <location filename="../../kitstation/ui/main_window.py" line="98"/>
         <source>Export a report…</source>
         <translation>Export a report…</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="125"/>
+        <location filename="../../kitstation/ui/main_window.py" line="139"/>
         <source>Simulated bench: these devices are not real (demo and training).</source>
         <translation>Simulated bench: these devices are not real (demo and training).</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="136"/>
+        <location filename="../../kitstation/ui/main_window.py" line="150"/>
         <source>No devices found. Plug devices into the hubs, or start the simulated bench to see the station work without hardware.</source>
         <translation>No devices found. Plug devices into the hubs, or start the simulated bench to see the station work without hardware.</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="156"/>
+        <location filename="../../kitstation/ui/main_window.py" line="173"/>
         <source>The station could not start: %1. Check the database setting and the USB connections, then press Start again.</source>
         <translation>The station could not start: %1. Check the database setting and the USB connections, then press Start again.</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/main_window.py" line="215"/>
+        <source>The bench is running with the blueprint “%1”. Devices already being prepared finish with it; “%2” is used for the next devices, and Ready devices start with it now (%3 on the bench).</source>
+        <translation>The bench is running with the blueprint “%1”. Devices already being prepared finish with it; “%2” is used for the next devices, and Ready devices start with it now (%3 on the bench).</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/main_window.py" line="219"/>
+        <source>Change the blueprint of a running bench?</source>
+        <translation>Change the blueprint of a running bench?</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/main_window.py" line="219"/>
+        <source>Change the blueprint</source>
+        <translation>Change the blueprint</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/main_window.py" line="220"/>
+        <source>Keep the current one</source>
+        <translation>Keep the current one</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/main_window.py" line="249"/>
+        <source>Stop the bench?</source>
+        <translation>Stop the bench?</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/main_window.py" line="250"/>
+        <source>%1 devices are being prepared. Stopping ends their runs as interrupted; they resume from the last finished step when the bench starts again.</source>
+        <translation>%1 devices are being prepared. Stopping ends their runs as interrupted; they resume from the last finished step when the bench starts again.</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/main_window.py" line="252"/>
+        <location filename="../../kitstation/ui/main_window.py" line="304"/>
+        <source>Keep running</source>
+        <translation>Keep running</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/main_window.py" line="301"/>
+        <source>Quit KitStation?</source>
+        <translation>Quit KitStation?</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/main_window.py" line="302"/>
+        <source>%1 devices are being prepared. Quitting stops the bench: their runs end as interrupted and resume when the station starts again.</source>
+        <translation>%1 devices are being prepared. Quitting stops the bench: their runs end as interrupted and resume when the station starts again.</translation>
     </message>
 </context>
 <context>
@@ -1090,74 +1168,79 @@
 <context>
     <name>SlotState</name>
     <message>
-        <location filename="../../kitstation/ui/bench_model.py" line="59"/>
+        <location filename="../../kitstation/ui/bench_model.py" line="60"/>
         <source>Attached</source>
         <translation>Attached</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_model.py" line="60"/>
+        <location filename="../../kitstation/ui/bench_model.py" line="61"/>
         <source>Identifying</source>
         <translation>Identifying</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_model.py" line="61"/>
+        <location filename="../../kitstation/ui/bench_model.py" line="62"/>
         <source>Waiting for you</source>
         <translation>Waiting for you</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_model.py" line="62"/>
+        <location filename="../../kitstation/ui/bench_model.py" line="63"/>
         <source>Ready</source>
         <translation>Ready</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_model.py" line="63"/>
+        <location filename="../../kitstation/ui/bench_model.py" line="64"/>
         <source>Queued</source>
         <translation>Queued</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_model.py" line="64"/>
+        <location filename="../../kitstation/ui/bench_model.py" line="65"/>
         <source>Working</source>
         <translation>Working</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_model.py" line="65"/>
+        <location filename="../../kitstation/ui/bench_model.py" line="66"/>
         <source>Done</source>
         <translation>Done</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_model.py" line="66"/>
+        <location filename="../../kitstation/ui/bench_model.py" line="67"/>
         <source>Done here, awaiting ABM/KME</source>
         <translation>Done here, awaiting ABM/KME</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_model.py" line="67"/>
+        <location filename="../../kitstation/ui/bench_model.py" line="68"/>
         <source>Failed</source>
         <translation>Failed</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_model.py" line="68"/>
+        <location filename="../../kitstation/ui/bench_model.py" line="69"/>
         <source>Interrupted</source>
         <translation>Interrupted</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_model.py" line="69"/>
+        <location filename="../../kitstation/ui/bench_model.py" line="70"/>
         <source>Cancelled</source>
         <translation>Cancelled</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_model.py" line="70"/>
+        <location filename="../../kitstation/ui/bench_model.py" line="71"/>
         <source>Unplugged</source>
         <translation>Unplugged</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_model.py" line="109"/>
+        <location filename="../../kitstation/ui/bench_model.py" line="110"/>
         <source>Assign the serial to the MDM server in Apple Business Manager</source>
         <translation>Assign the serial to the MDM server in Apple Business Manager</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_model.py" line="110"/>
+        <location filename="../../kitstation/ui/bench_model.py" line="111"/>
         <source>Approve and assign the device in the KME console</source>
         <translation>Approve and assign the device in the KME console</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/bench_model.py" line="115"/>
+        <source>Not connected: restarting, or unplugged (%1)</source>
+        <translation>Not connected: restarting, or unplugged (%1)</translation>
     </message>
 </context>
 <context>
@@ -1199,46 +1282,140 @@
     </message>
 </context>
 <context>
+    <name>TileActions</name>
+    <message>
+        <location filename="../../kitstation/ui/tile_actions.py" line="51"/>
+        <source>Apply the blueprint</source>
+        <translation>Apply the blueprint</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/tile_actions.py" line="52"/>
+        <source>Retry</source>
+        <translation>Retry</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/tile_actions.py" line="53"/>
+        <source>Re-run even if done</source>
+        <translation>Re-run even if done</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/tile_actions.py" line="54"/>
+        <source>Cancel</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/tile_actions.py" line="55"/>
+        <source>Show timeline</source>
+        <translation>Show timeline</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/tile_actions.py" line="56"/>
+        <source>Copy serial / IMEI</source>
+        <translation>Copy serial / IMEI</translation>
+    </message>
+</context>
+<context>
+    <name>TileOrder</name>
+    <message>
+        <location filename="../../kitstation/ui/tile_order.py" line="33"/>
+        <source>By hub and port</source>
+        <translation>By hub and port</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/tile_order.py" line="34"/>
+        <source>Needs attention first</source>
+        <translation>Needs attention first</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/tile_order.py" line="35"/>
+        <source>Only what needs attention</source>
+        <translation>Only what needs attention</translation>
+    </message>
+</context>
+<context>
+    <name>Timeline</name>
+    <message>
+        <location filename="../../kitstation/ui/timeline.py" line="72"/>
+        <source>Done</source>
+        <translation>Done</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/timeline.py" line="73"/>
+        <source>Failed</source>
+        <translation>Failed</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/timeline.py" line="74"/>
+        <source>Already done (skipped)</source>
+        <translation>Already done (skipped)</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/timeline.py" line="75"/>
+        <source>Awaiting ABM/KME</source>
+        <translation>Awaiting ABM/KME</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/timeline.py" line="76"/>
+        <source>Interrupted</source>
+        <translation>Interrupted</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/timeline.py" line="77"/>
+        <source>Cancelled</source>
+        <translation>Cancelled</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/timeline.py" line="80"/>
+        <source>Running</source>
+        <translation>Running</translation>
+    </message>
+</context>
+<context>
     <name>TimelineDialog</name>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="46"/>
+        <location filename="../../kitstation/ui/timeline.py" line="93"/>
         <source>Timeline: %1</source>
         <translation>Timeline: %1</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="54"/>
+        <location filename="../../kitstation/ui/timeline.py" line="102"/>
         <source>Step</source>
         <translation>Step</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="54"/>
+        <location filename="../../kitstation/ui/timeline.py" line="102"/>
         <source>Attempt</source>
         <translation>Attempt</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="54"/>
+        <location filename="../../kitstation/ui/timeline.py" line="102"/>
         <source>Started</source>
         <translation>Started</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="54"/>
+        <location filename="../../kitstation/ui/timeline.py" line="102"/>
         <source>Outcome</source>
         <translation>Outcome</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="54"/>
+        <location filename="../../kitstation/ui/timeline.py" line="102"/>
         <source>Reason</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="63"/>
-        <source>No steps recorded for this device yet.</source>
-        <translation>No steps recorded for this device yet.</translation>
+        <location filename="../../kitstation/ui/timeline.py" line="108"/>
+        <source>Loading…</source>
+        <translation>Loading…</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="75"/>
-        <source>running</source>
-        <translation>running</translation>
+        <location filename="../../kitstation/ui/timeline.py" line="122"/>
+        <source>The timeline could not be read: %1</source>
+        <translation>The timeline could not be read: %1</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/timeline.py" line="127"/>
+        <source>No steps recorded for this device yet.</source>
+        <translation>No steps recorded for this device yet.</translation>
     </message>
 </context>
 </TS>

@@ -97,7 +97,7 @@
 <context>
     <name>BenchController</name>
     <message>
-        <location filename="../../kitstation/ui/controller.py" line="185"/>
+        <location filename="../../kitstation/ui/controller.py" line="208"/>
         <source>Start the bench before scanning box labels.</source>
         <translation>箱ラベルをスキャンする前にベンチを開始してください。</translation>
     </message>
@@ -105,83 +105,113 @@
 <context>
     <name>BenchPage</name>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="127"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="102"/>
         <source>Start</source>
         <translation>開始</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="128"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="103"/>
         <source>Stop</source>
         <translation>停止</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="129"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="104"/>
         <source>Apply automatically</source>
         <translation>自動で適用</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="140"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="116"/>
+        <source>Which tiles come first</source>
+        <translation>先頭に表示するタイル</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/bench_view.py" line="121"/>
         <source>Scan box label:</source>
         <translation>箱ラベルをスキャン:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="142"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="123"/>
         <source>IMEI or serial number from the box barcode</source>
         <translation>箱のバーコードの IMEI またはシリアル番号</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="151"/>
-        <source>Attached</source>
-        <translation>接続中</translation>
+        <location filename="../../kitstation/ui/bench_view.py" line="132"/>
+        <source>Devices</source>
+        <translation>台数</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="152"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="133"/>
+        <source>Identifying</source>
+        <translation>識別中</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/bench_view.py" line="134"/>
+        <source>Ready</source>
+        <translation>準備完了</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/bench_view.py" line="135"/>
+        <source>Queued</source>
+        <translation>待機中</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/bench_view.py" line="141"/>
+        <source>Stopped</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/bench_view.py" line="142"/>
+        <source>Unplugged</source>
+        <translation>取り外し</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/bench_view.py" line="143"/>
+        <source>Done in the last hour</source>
+        <translation>直近1時間の完了</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/bench_view.py" line="136"/>
         <source>Working</source>
         <translation>処理中</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="153"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="137"/>
         <source>Your turn</source>
         <translation>要操作</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="154"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="138"/>
         <source>Done</source>
         <translation>完了</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="155"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="139"/>
         <source>Awaiting ABM/KME</source>
         <translation>ABM／KME 待ち</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="156"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="140"/>
         <source>Failed</source>
         <translation>失敗</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="157"/>
-        <source>Per hour</source>
-        <translation>台／時</translation>
-    </message>
-    <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="169"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="164"/>
         <source>No devices attached. Plug devices into the hubs, or try the simulated bench.</source>
         <translation>デバイスが接続されていません。ハブにデバイスを接続するか、シミュレーションのベンチをお試しください。</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="172"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="167"/>
         <source>Start the simulated bench</source>
         <translation>シミュレーションのベンチを開始</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="205"/>
-        <location filename="../../kitstation/ui/bench_view.py" line="206"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="211"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="212"/>
         <source>(none)</source>
         <translation>（なし）</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="208"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="214"/>
         <source>Blueprint — iOS: %1  |  Android: %2</source>
         <translation>ブループリント — iOS: %1  |  Android: %2</translation>
     </message>
@@ -443,90 +473,138 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="54"/>
+        <location filename="../../kitstation/ui/main_window.py" line="67"/>
         <source>KitStation — kitting station</source>
         <translation>KitStation — キッティングステーション</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="64"/>
+        <location filename="../../kitstation/ui/main_window.py" line="78"/>
         <source>Bench</source>
         <translation>ベンチ</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="65"/>
-        <location filename="../../kitstation/ui/main_window.py" line="83"/>
+        <location filename="../../kitstation/ui/main_window.py" line="79"/>
+        <location filename="../../kitstation/ui/main_window.py" line="97"/>
         <source>History</source>
         <translation>履歴</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="70"/>
+        <location filename="../../kitstation/ui/main_window.py" line="84"/>
         <source>&amp;Station</source>
         <translation>ステーション(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="71"/>
+        <location filename="../../kitstation/ui/main_window.py" line="85"/>
         <source>Start the bench</source>
         <translation>ベンチを開始</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="73"/>
+        <location filename="../../kitstation/ui/main_window.py" line="87"/>
         <source>Start a simulated bench (8 devices)</source>
         <translation>シミュレーションのベンチを開始（8 台）</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="75"/>
+        <location filename="../../kitstation/ui/main_window.py" line="89"/>
+        <location filename="../../kitstation/ui/main_window.py" line="252"/>
         <source>Stop the bench</source>
         <translation>ベンチを停止</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="77"/>
+        <location filename="../../kitstation/ui/main_window.py" line="91"/>
         <source>Settings…</source>
         <translation>設定…</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="78"/>
+        <location filename="../../kitstation/ui/main_window.py" line="92"/>
+        <location filename="../../kitstation/ui/main_window.py" line="304"/>
         <source>Quit</source>
         <translation>終了</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="79"/>
+        <location filename="../../kitstation/ui/main_window.py" line="93"/>
         <source>&amp;Blueprints</source>
         <translation>ブループリント(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="80"/>
+        <location filename="../../kitstation/ui/main_window.py" line="94"/>
         <source>New blueprint (Prepare wizard)…</source>
         <translation>新規ブループリント（準備アシスタント）…</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="81"/>
+        <location filename="../../kitstation/ui/main_window.py" line="95"/>
         <source>Blueprint library…</source>
         <translation>ブループリントライブラリ…</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="82"/>
+        <location filename="../../kitstation/ui/main_window.py" line="96"/>
         <source>&amp;Log</source>
         <translation>ログ(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="84"/>
+        <location filename="../../kitstation/ui/main_window.py" line="98"/>
         <source>Export a report…</source>
         <translation>レポートを書き出す…</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="125"/>
+        <location filename="../../kitstation/ui/main_window.py" line="139"/>
         <source>Simulated bench: these devices are not real (demo and training).</source>
         <translation>シミュレーションのベンチ: これらは実機ではありません（デモ・研修用）。</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="136"/>
+        <location filename="../../kitstation/ui/main_window.py" line="150"/>
         <source>No devices found. Plug devices into the hubs, or start the simulated bench to see the station work without hardware.</source>
         <translation>デバイスが見つかりません。ハブにデバイスを接続するか、シミュレーションのベンチを開始すると実機なしで動作を確認できます。</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="156"/>
+        <location filename="../../kitstation/ui/main_window.py" line="173"/>
         <source>The station could not start: %1. Check the database setting and the USB connections, then press Start again.</source>
         <translation>ステーションを開始できませんでした: %1。データベースの設定と USB 接続を確認してから、もう一度「開始」を押してください。</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/main_window.py" line="215"/>
+        <source>The bench is running with the blueprint “%1”. Devices already being prepared finish with it; “%2” is used for the next devices, and Ready devices start with it now (%3 on the bench).</source>
+        <translation>ベンチはブループリント「%1」で動作中です。処理中のデバイスはそのまま「%1」で完了し、次のデバイスから「%2」を使います。準備完了のデバイスは今すぐ「%2」で開始します（対象 %3 台）。</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/main_window.py" line="219"/>
+        <source>Change the blueprint of a running bench?</source>
+        <translation>動作中のベンチのブループリントを変更しますか？</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/main_window.py" line="219"/>
+        <source>Change the blueprint</source>
+        <translation>ブループリントを変更</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/main_window.py" line="220"/>
+        <source>Keep the current one</source>
+        <translation>現在のものを使い続ける</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/main_window.py" line="249"/>
+        <source>Stop the bench?</source>
+        <translation>ベンチを停止しますか？</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/main_window.py" line="250"/>
+        <source>%1 devices are being prepared. Stopping ends their runs as interrupted; they resume from the last finished step when the bench starts again.</source>
+        <translation>%1 台のデバイスを処理中です。停止すると処理は「中断」となり、次にベンチを開始したときに最後に完了した手順から再開します。</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/main_window.py" line="252"/>
+        <location filename="../../kitstation/ui/main_window.py" line="304"/>
+        <source>Keep running</source>
+        <translation>続行する</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/main_window.py" line="301"/>
+        <source>Quit KitStation?</source>
+        <translation>KitStation を終了しますか？</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/main_window.py" line="302"/>
+        <source>%1 devices are being prepared. Quitting stops the bench: their runs end as interrupted and resume when the station starts again.</source>
+        <translation>%1 台のデバイスを処理中です。終了するとベンチが停止し、処理は「中断」となります。ステーションを再び開始すると再開します。</translation>
     </message>
 </context>
 <context>
@@ -1090,74 +1168,79 @@
 <context>
     <name>SlotState</name>
     <message>
-        <location filename="../../kitstation/ui/bench_model.py" line="59"/>
+        <location filename="../../kitstation/ui/bench_model.py" line="60"/>
         <source>Attached</source>
         <translation>接続中</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_model.py" line="60"/>
+        <location filename="../../kitstation/ui/bench_model.py" line="61"/>
         <source>Identifying</source>
         <translation>識別中</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_model.py" line="61"/>
+        <location filename="../../kitstation/ui/bench_model.py" line="62"/>
         <source>Waiting for you</source>
         <translation>操作待ち</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_model.py" line="62"/>
+        <location filename="../../kitstation/ui/bench_model.py" line="63"/>
         <source>Ready</source>
         <translation>準備完了</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_model.py" line="63"/>
+        <location filename="../../kitstation/ui/bench_model.py" line="64"/>
         <source>Queued</source>
         <translation>待機中</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_model.py" line="64"/>
+        <location filename="../../kitstation/ui/bench_model.py" line="65"/>
         <source>Working</source>
         <translation>処理中</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_model.py" line="65"/>
+        <location filename="../../kitstation/ui/bench_model.py" line="66"/>
         <source>Done</source>
         <translation>完了</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_model.py" line="66"/>
+        <location filename="../../kitstation/ui/bench_model.py" line="67"/>
         <source>Done here, awaiting ABM/KME</source>
         <translation>ステーション側完了・ABM／KME 待ち</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_model.py" line="67"/>
+        <location filename="../../kitstation/ui/bench_model.py" line="68"/>
         <source>Failed</source>
         <translation>失敗</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_model.py" line="68"/>
+        <location filename="../../kitstation/ui/bench_model.py" line="69"/>
         <source>Interrupted</source>
         <translation>中断</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_model.py" line="69"/>
+        <location filename="../../kitstation/ui/bench_model.py" line="70"/>
         <source>Cancelled</source>
         <translation>キャンセル</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_model.py" line="70"/>
+        <location filename="../../kitstation/ui/bench_model.py" line="71"/>
         <source>Unplugged</source>
         <translation>取り外し済み</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_model.py" line="109"/>
+        <location filename="../../kitstation/ui/bench_model.py" line="110"/>
         <source>Assign the serial to the MDM server in Apple Business Manager</source>
         <translation>Apple Business Manager でシリアル番号を MDM サーバに割り当ててください</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_model.py" line="110"/>
+        <location filename="../../kitstation/ui/bench_model.py" line="111"/>
         <source>Approve and assign the device in the KME console</source>
         <translation>KME コンソールでデバイスを承認し、プロファイルを割り当ててください</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/bench_model.py" line="115"/>
+        <source>Not connected: restarting, or unplugged (%1)</source>
+        <translation>接続されていません: 再起動中、または取り外されました（%1）</translation>
     </message>
 </context>
 <context>
@@ -1199,46 +1282,140 @@
     </message>
 </context>
 <context>
+    <name>TileActions</name>
+    <message>
+        <location filename="../../kitstation/ui/tile_actions.py" line="51"/>
+        <source>Apply the blueprint</source>
+        <translation>ブループリントを適用</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/tile_actions.py" line="52"/>
+        <source>Retry</source>
+        <translation>再試行</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/tile_actions.py" line="53"/>
+        <source>Re-run even if done</source>
+        <translation>完了済みでも再実行</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/tile_actions.py" line="54"/>
+        <source>Cancel</source>
+        <translation>キャンセル</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/tile_actions.py" line="55"/>
+        <source>Show timeline</source>
+        <translation>タイムラインを表示</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/tile_actions.py" line="56"/>
+        <source>Copy serial / IMEI</source>
+        <translation>シリアル番号／IMEI をコピー</translation>
+    </message>
+</context>
+<context>
+    <name>TileOrder</name>
+    <message>
+        <location filename="../../kitstation/ui/tile_order.py" line="33"/>
+        <source>By hub and port</source>
+        <translation>ハブとポートの順</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/tile_order.py" line="34"/>
+        <source>Needs attention first</source>
+        <translation>要対応を先頭に</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/tile_order.py" line="35"/>
+        <source>Only what needs attention</source>
+        <translation>要対応のみ</translation>
+    </message>
+</context>
+<context>
+    <name>Timeline</name>
+    <message>
+        <location filename="../../kitstation/ui/timeline.py" line="72"/>
+        <source>Done</source>
+        <translation>完了</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/timeline.py" line="73"/>
+        <source>Failed</source>
+        <translation>失敗</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/timeline.py" line="74"/>
+        <source>Already done (skipped)</source>
+        <translation>完了済み（スキップ）</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/timeline.py" line="75"/>
+        <source>Awaiting ABM/KME</source>
+        <translation>ABM／KME 待ち</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/timeline.py" line="76"/>
+        <source>Interrupted</source>
+        <translation>中断</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/timeline.py" line="77"/>
+        <source>Cancelled</source>
+        <translation>キャンセル</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/timeline.py" line="80"/>
+        <source>Running</source>
+        <translation>実行中</translation>
+    </message>
+</context>
+<context>
     <name>TimelineDialog</name>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="46"/>
+        <location filename="../../kitstation/ui/timeline.py" line="93"/>
         <source>Timeline: %1</source>
         <translation>タイムライン: %1</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="54"/>
+        <location filename="../../kitstation/ui/timeline.py" line="102"/>
         <source>Step</source>
         <translation>ステップ</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="54"/>
+        <location filename="../../kitstation/ui/timeline.py" line="102"/>
         <source>Attempt</source>
         <translation>試行</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="54"/>
+        <location filename="../../kitstation/ui/timeline.py" line="102"/>
         <source>Started</source>
         <translation>開始</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="54"/>
+        <location filename="../../kitstation/ui/timeline.py" line="102"/>
         <source>Outcome</source>
         <translation>結果</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="54"/>
+        <location filename="../../kitstation/ui/timeline.py" line="102"/>
         <source>Reason</source>
         <translation>理由</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="63"/>
-        <source>No steps recorded for this device yet.</source>
-        <translation>このデバイスのステップはまだ記録されていません。</translation>
+        <location filename="../../kitstation/ui/timeline.py" line="108"/>
+        <source>Loading…</source>
+        <translation>読み込み中…</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="75"/>
-        <source>running</source>
-        <translation>実行中</translation>
+        <location filename="../../kitstation/ui/timeline.py" line="122"/>
+        <source>The timeline could not be read: %1</source>
+        <translation>タイムラインを読み込めませんでした: %1</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/timeline.py" line="127"/>
+        <source>No steps recorded for this device yet.</source>
+        <translation>このデバイスのステップはまだ記録されていません。</translation>
     </message>
 </context>
 </TS>

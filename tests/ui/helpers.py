@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from pytestqt.qtbot import QtBot
 from sqlalchemy import insert
 
 from kitstation.blueprints.loader import loads_blueprint
 from kitstation.domain.model import Device, Platform
 from kitstation.log import KitLog
 from kitstation.log.schema import DeviceRecord, RunRecord
+from kitstation.ui.qt import QPoint, Qt, QTableView, QTableWidget, QWidget
 
 MODELS = ("SM-A525F", "SM-S911B", "iPhone15,2", "iPad13,1")
 
@@ -59,3 +61,27 @@ def fill_log(kitlog: KitLog, runs: int, devices: int = 500) -> None:
                 for i in range(runs)
             ],
         )
+
+
+# Typed wrappers over pytest-qt's (untyped) QtBot input functions: clicks and keys as a person does.
+def click(qtbot: QtBot, widget: QWidget, pos: QPoint | None = None,
+          modifier: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier) -> None:
+    if pos is None:
+        pos = QPoint(widget.width() // 2, widget.height() // 2)
+    qtbot.mouseClick(widget, Qt.MouseButton.LeftButton, modifier, pos)  # type: ignore[no-untyped-call]
+
+
+def double_click(qtbot: QtBot, widget: QWidget, pos: QPoint) -> None:
+    """Press, release, then the double-click event (QTest alone sends only the last)."""
+    click(qtbot, widget, pos)
+    qtbot.mouseDClick(widget, Qt.MouseButton.LeftButton, pos=pos)  # type: ignore[no-untyped-call]
+
+
+def key(qtbot: QtBot, widget: QWidget, k: Qt.Key, modifier: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier) -> None:
+    qtbot.keyClick(widget, k, modifier)  # type: ignore[no-untyped-call]
+
+
+def cell(table: QTableWidget | QTableView, row: int, col: int) -> str:
+    """The text shown in a table cell."""
+    model = table.model()
+    return str(model.data(model.index(row, col)) or "")
