@@ -38,8 +38,8 @@ sys.path.insert(0, str(ROOT))
 
 from kitstation.blueprints import load_blueprint  # noqa: E402
 from kitstation.core.bench import BenchConfig  # noqa: E402
-from kitstation.domain.model import Platform  # noqa: E402
 from kitstation.core.protocols import DictSecrets  # noqa: E402
+from kitstation.domain.model import Platform  # noqa: E402
 from kitstation.station import Station  # noqa: E402
 
 KITSTATION = str(Path(sys.executable).with_name("kitstation"))

@@ -30,7 +30,7 @@ if str(ROOT) not in sys.path:
 
 from kitstation.blueprints import loads_blueprint  # noqa: E402
 from kitstation.log import KitLog  # noqa: E402
-from kitstation.log.store import device_t, run_t, session_t  # noqa: E402
+from kitstation.log.tables import device_t, run_t, session_t  # noqa: E402
 
 IOS_BP = """
 name = "Bench iOS"

@@ -39,7 +39,7 @@ from adbutils.errors import AdbError
 from kitstation.android.models import knox_version, marketing_name, one_ui_version
 from kitstation.android.shell import AdbDeviceIO, adb_errors
 from kitstation.android.steps import AndroidRuntime, plan_steps
-from kitstation.core.protocols import Step
+from kitstation.core.protocols import Plan
 from kitstation.domain.events import Attached, Changed, Detached, DiscoveryEvent
 from kitstation.domain.model import (
     Device,
@@ -54,7 +54,6 @@ from kitstation.paths import data_dir
 
 if TYPE_CHECKING:
     from kitstation.blueprints.model import Blueprint
-    from kitstation.log.store import KitLog
 
 log = logging.getLogger(__name__)
 
@@ -72,10 +71,9 @@ def _adb_port(adb_port: int | None) -> int:
 class AndroidAdapter:
     """Galaxy phones behind an adb server.
 
-    ``AndroidAdapter(adb_port=None, adb_host="127.0.0.1", apk_cache=None, kitlog=None)``:
-    ``adb_port`` defaults to ``ANDROID_ADB_SERVER_PORT`` or 5037; ``apk_cache`` to
-    ``<data dir>/apk-cache``. With ``kitlog``, ``identify()`` joins the device with what the
-    barcode intake recorded of it (same IMEI or serial; see :mod:`kitstation.core.intake`).
+    ``AndroidAdapter(adb_port=None, adb_host="127.0.0.1", apk_cache=None)``: ``adb_port`` defaults
+    to ``ANDROID_ADB_SERVER_PORT`` or 5037; ``apk_cache`` to ``<data dir>/apk-cache``. The bench,
+    not the adapter, joins an identified device with what barcode intake recorded of it.
     """
 
     def __init__(
@@ -83,17 +81,14 @@ class AndroidAdapter:
         adb_port: int | None = None,
         adb_host: str = "127.0.0.1",
         apk_cache: Path | None = None,
-        kitlog: KitLog | None = None,
     ) -> None:
         self.adb_port = _adb_port(adb_port)
         self.adb_host = adb_host
         self.apk_cache = apk_cache or data_dir() / "apk-cache"
-        self.kitlog = kitlog
         # Every adb call blocks a thread for the device's own latency (an install, a reboot): with
         # fewer threads than devices, fast phones queue behind slow ones. Measured on 64 simulated
         # phones: 16 threads -> batch wall 3.6 s, 128 threads -> 1.8 s (benchmarks/bench_batch.py).
         self._executor = ThreadPoolExecutor(max_workers=128, thread_name_prefix="adb")
-        self._log_executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="adb-log")
         self.runtime = AndroidRuntime(self.client, self._executor, self.apk_cache)
         self._server_lock = threading.Lock()
         self._states: dict[str, str] = {}  # adb serial -> last state seen by discover()
@@ -230,7 +225,7 @@ class AndroidAdapter:
         try:
             for info in self.client().list(extended=True):
                 if info.serial == serial:
-                    usb = info.tags.get("usb")
+                    usb = str(info.tags.get("usb") or "")
                     if usb:
                         self._locations[serial] = usb
                         return usb
@@ -311,21 +306,13 @@ class AndroidAdapter:
         )
 
     async def identify(self, connection_id: str) -> Device:
-        device = cast(Device, await self._run(self._identify_blocking, connection_id))
-        if self.kitlog is not None:
-            from kitstation.core.intake import reconcile_device
-
-            # Box scans filed under the IMEI become this device's (one row in the log). One
-            # thread for the log: two devices merging rows at once must not interleave.
-            loop = asyncio.get_running_loop()
-            await loop.run_in_executor(self._log_executor, reconcile_device, self.kitlog, device)
-        return device
+        return cast(Device, await self._run(self._identify_blocking, connection_id))
 
     # --- plan and close ------------------------------------------------------------------------------
-    def plan(self, blueprint: Blueprint, device: Device) -> list[Step]:
+    def plan(self, blueprint: Blueprint, device: Device) -> Plan:
         if blueprint.android is None:
             return []
-        return cast(list[Step], plan_steps(self.runtime, blueprint.android))
+        return plan_steps(self.runtime, blueprint.android)
 
     async def aclose(self) -> None:
         self._closing.set()
@@ -335,7 +322,6 @@ class AndroidAdapter:
             await loop.run_in_executor(None, thread.join, 5.0)
         self._threads.clear()
         self._executor.shutdown(wait=False, cancel_futures=True)
-        self._log_executor.shutdown(wait=True)
 
 
 def _shut(conns: list[Any]) -> None:

@@ -236,7 +236,7 @@ class AdbDeviceIO:
 
     def _online(self) -> bool:
         try:
-            return self.device.get_state() == "device"
+            return bool(self.device.get_state() == "device")
         except (AdbError, OSError, EOFError):
             return False
 

@@ -5,8 +5,11 @@ verify -> settings -> disable packages. ``kme``: record the device for the KME u
 console's upload/approve/assign happen outside the station), or see that its agent is Device
 Owner already. ``qr``: check the provisioning payload and hand over to the QR code on screen.
 
-Each step's blocking adb work runs in the adapter's executor; every step can tell after an
-interruption whether its work is on the device (``check_done``).
+Each step's blocking adb work runs in the adapter's executor. Every step is a
+:class:`~kitstation.core.protocols.BaseStep` and idempotent: the install and Device Owner steps
+look at the device after an interruption (``check_done``); the others keep the default ``None``
+(unknown), so the pipeline runs them again, which is safe (fetch, verify, settings and
+disable-package are all "make it so" operations).
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ import adbutils
 from kitstation.android.apk import AgentFile, fetch_agent
 from kitstation.android.shell import AdbDeviceIO, Shell, dpm_refusal, normalise_component
 from kitstation.blueprints.android import AndroidOptions
-from kitstation.core.protocols import StepContext
+from kitstation.core.protocols import BaseStep, Plan, StepContext
 from kitstation.domain.handoff import HANDOFF_KEY, HandoffState
 from kitstation.domain.model import PermanentError, StepResult
 from kitstation.i18n import Text
@@ -63,13 +66,10 @@ def _android(ctx: StepContext) -> AndroidOptions:
 
 
 @dataclass
-class _Base:
+class _Base(BaseStep):
+    """An Android step: the shared runtime; ``idempotent`` and ``check_done`` from ``BaseStep``."""
+
     rt: AndroidRuntime
-
-    idempotent: bool = True
-
-    async def check_done(self, ctx: StepContext) -> bool | None:
-        return False  # re-running the step is safe unless a subclass says otherwise
 
 
 class FetchAgentStep(_Base):
@@ -320,13 +320,13 @@ class QrHandOverStep(_Base):
         )
 
 
-def plan_steps(rt: AndroidRuntime, android: AndroidOptions) -> list[Any]:
+def plan_steps(rt: AndroidRuntime, android: AndroidOptions) -> Plan:
     """The ordered steps for a blueprint's ``[android]`` method."""
     if android.method == "kme":
         return [KmeRecordStep(rt)]
     if android.method == "qr":
         return [QrHandOverStep(rt)]
-    steps: list[Any] = [FetchAgentStep(rt), InstallAgentStep(rt)]
+    steps: Plan = [FetchAgentStep(rt), InstallAgentStep(rt)]
     if android.device_owner:
         steps.append(DeviceOwnerStep(rt))
         if android.verify:

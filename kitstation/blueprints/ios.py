@@ -7,22 +7,9 @@ from typing import Literal
 from pydantic import Field, field_validator, model_validator
 
 from kitstation.blueprints.base import Section
+from kitstation.blueprints.skipkeys import unknown_keys
 
 IOSMethod = Literal["dep", "manual_dep", "supervise", "direct_profile"]
-
-# The names of Apple's iOS skip keys, so `kitstation blueprint validate` catches a typo. The
-# catalogue with versions and labels is kitstation/ios/skipkeys.py (the blueprints may not import
-# the adapter); tests/ios checks that the two name the same keys.
-IOS_SKIP_KEYS: frozenset[str] = frozenset(
-    {
-        "ActionButton", "Android", "AppStore", "Appearance", "AppleID", "Biometric", "CameraButton",
-        "DeviceToDeviceMigration", "Diagnostics", "DisplayTone", "EnableLockdownMode",
-        "HomeButtonSensitivity", "Intelligence", "Keyboard", "Location", "MessagingActivationUsingPhoneNumber",
-        "OnBoarding", "Passcode", "Payment", "Privacy", "Restore", "RestoreCompleted", "SIMSetup", "Safety",
-        "ScreenTime", "Siri", "SoftwareUpdate", "SpokenLanguage", "TOS", "TermsOfAddress", "UpdateCompleted",
-        "WatchMigration", "Welcome", "Zoom", "iMessageAndFaceTime",
-    }
-)  # fmt: skip
 
 
 class Organization(Section):
@@ -121,7 +108,7 @@ class IOSOptions(Section):
     @classmethod
     def _known_skip_keys(cls, value: list[str] | str) -> list[str] | str:
         if isinstance(value, list):
-            unknown = [k for k in value if k not in IOS_SKIP_KEYS]
+            unknown = unknown_keys(value)
             if unknown:
                 raise ValueError(f"not iOS Setup Assistant skip keys: {', '.join(unknown)}")
         return value

@@ -15,20 +15,21 @@ checksum from the agent APK. A Wi-Fi password named by ``password_secret`` comes
 from __future__ import annotations
 
 import argparse
-import asyncio
 import sys
 from pathlib import Path
 from typing import Any
 
+from kitstation.cli import argtypes
 from kitstation.cli.common import EXIT_OK, EXIT_USAGE, CliError, add_db_option, print_json
-from kitstation.domain.handoff import HandoffState
 from kitstation.i18n import Text
 
 
 def register(sub: Any) -> None:
     p = sub.add_parser("intake", help="record box-label barcode scans (IMEI, serial) from stdin, one per line")
     add_db_option(p)
-    p.add_argument("--session", type=int, metavar="ID", help="attach the scans to this bench session (batch)")
+    p.add_argument(
+        "--session", type=argtypes.row_id, metavar="ID", help="attach the scans to this bench session (batch)"
+    )
     p.add_argument("--label", default="intake", help="label of the new session when --session is not given")
     p.add_argument("--station", metavar="NAME", help="station name (default: this host's name)")
     p.add_argument("--box", action="store_true", help="consecutive lines are one box's labels; a blank line ends a box")
@@ -50,12 +51,13 @@ def register(sub: Any) -> None:
 
 def intake(args: argparse.Namespace) -> int:
     from kitstation.core.intake import IntakeSession
+    from kitstation.domain.handoff import HandoffState
     from kitstation.log import KitLog
 
     kitlog = KitLog(getattr(args, "db", None))
     try:
         session_id = args.session
-        if session_id is not None and not _session_exists(kitlog, session_id):
+        if session_id is not None and not kitlog.session_exists(session_id):
             raise CliError(
                 Text("No bench session {s} in the log", "ログにベンチセッション {s} がありません").format(s=session_id)
             )
@@ -99,20 +101,13 @@ def intake(args: argparse.Namespace) -> int:
         kitlog.close()
 
 
-def _session_exists(kitlog: Any, session_id: int) -> bool:
-    from sqlalchemy import select
-
-    from kitstation.log.schema import BenchSession
-
-    table = BenchSession.__table__  # type: ignore[attr-defined]
-    with kitlog.engine.connect() as conn:
-        return conn.execute(select(table.c.id).where(table.c.id == session_id)).first() is not None
-
-
 def qr(args: argparse.Namespace) -> int:
+    import asyncio
+
     from kitstation.android.qr import WIFI_PASSWORD, QrPayloadError, build_payload, render
     from kitstation.blueprints.loader import load_blueprint
-    from kitstation.cli.station_opts import CliSecrets
+    from kitstation.cli.secrets import cli_secrets
+    from kitstation.core.secrets import SecretUnavailable
 
     bp = load_blueprint(args.blueprint)
     if bp.android is None:
@@ -131,10 +126,9 @@ def qr(args: argparse.Namespace) -> int:
     if wifi is not None and wifi.password_secret and wifi.security != "NONE":
         prompt = Text(f"Wi-Fi password for {wifi.ssid}", f"{wifi.ssid} の Wi-Fi パスワード")
         try:
-            password = asyncio.run(CliSecrets().get(wifi.password_secret, prompt))
-        except Exception as exc:  # PermanentError(secret_missing): say what to set
-            reason = getattr(exc, "reason", None)
-            raise CliError(reason if isinstance(reason, Text) else Text.plain(str(exc))) from exc
+            password = asyncio.run(cli_secrets().get(wifi.password_secret, prompt))
+        except SecretUnavailable as exc:  # say what to set
+            raise CliError(exc.reason) from exc
     try:
         payload = build_payload(bp, apk=apk, wifi_password=password)
     except QrPayloadError as exc:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from kitstation.blueprints.loader import BlueprintError, content_hash, load_blueprint
 from kitstation.cli.common import EXIT_OK, EXIT_USAGE, eprint, print_json
 from kitstation.i18n import Text
 
@@ -20,6 +19,8 @@ def register(sub: Any) -> None:
 
 
 def validate(args: argparse.Namespace) -> int:
+    from kitstation.blueprints.loader import BlueprintError, content_hash, load_blueprint
+
     results: list[dict[str, Any]] = []
     code = EXIT_OK
     for f in args.files:

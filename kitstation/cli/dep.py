@@ -1,23 +1,34 @@
 """``kitstation dep verify``: has Apple Business Manager assigned the handed-off devices yet?
 
 The station cannot add a serial to ABM (no public protocol: that happens in ABM, by the customer or
-the reseller). After it has been done there, this command asks each attached iPhone/iPad to fetch its
-cloud configuration from Apple and records the answer in the log: the device's hand-off state
-becomes ``abm_assigned`` and its run, which was waiting on ABM, becomes ok.
+the reseller). After it has been done there, this command runs the iOS adapter's DEP-verification
+plan on each attached iPhone/iPad -- a logged pipeline run that asks the device to fetch its cloud
+configuration from Apple. The device's hand-off state becomes ``abm_assigned`` and the runs that
+were waiting on ABM become ok. With ``--blueprint`` the checks are filed under that blueprint
+(and its ``erase_if_configured`` applies); without, under a built-in "DEP (ABM) assignment check".
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from kitstation.cli.common import EXIT_DEVICE_FAILED, EXIT_OK, add_db_option, print_json
-from kitstation.cli.devices import collect_attached
-from kitstation.cli.station_opts import add_station_options, simulation_from
-from kitstation.domain.model import Outcome, Platform, StepError, UserActionRequired
+from kitstation.cli import argtypes
+from kitstation.cli.common import (
+    EXIT_DEVICE_FAILED,
+    EXIT_OK,
+    CliError,
+    add_db_option,
+    eprint,
+    print_json,
+    run_async,
+    text_json,
+)
+from kitstation.cli.station_opts import add_station_options, station_for
 from kitstation.i18n import Text, current_language
-from kitstation.station import Station
+
+if TYPE_CHECKING:
+    from kitstation.station import DepCheck
 
 
 def register(sub: Any) -> None:
@@ -25,57 +36,48 @@ def register(sub: Any) -> None:
     dsub = p.add_subparsers(dest="dep_command", metavar="ACTION", required=True)
     v = dsub.add_parser("verify", help="ask attached iOS devices whether ABM has assigned them, and log it")
     add_db_option(v)
-    add_station_options(v)
+    add_station_options(v, platforms=False)
     v.add_argument("--device", "-d", action="append", metavar="UDID|SERIAL", help="only these devices")
-    v.add_argument("--settle", type=float, default=1.5, help="seconds to listen for devices")
+    v.add_argument("--blueprint", "-b", metavar="FILE", help="file the checks under this iOS blueprint")
+    v.add_argument(
+        "--settle", type=argtypes.number(0.0, 600.0), default=1.5, help="seconds to listen for devices (at most 600)"
+    )
     v.add_argument("--json", action="store_true")
     v.set_defaults(func=verify, platforms=["ios"])
 
 
+def _row(check: DepCheck) -> dict[str, Any]:
+    d = check.device
+    return {
+        "connection_id": check.connection_id,
+        "udid": d.udid if d else None,
+        "serial": d.serial if d else None,
+        "model": d.marketing_name if d else None,
+        "run_id": check.run_id,
+        "outcome": check.outcome.value,
+        "code": check.code,
+        "external_state": check.external_state,
+        "reason": text_json(check.reason),
+    }
+
+
 async def _verify(args: argparse.Namespace) -> list[dict[str, Any]]:
-    station = Station(
-        db=getattr(args, "db", None),
-        simulate=simulation_from(args),
-        usbmux_address=args.usbmux,
-        platforms=(Platform.IOS,),
-    )
-    await station.start()
-    rows: list[dict[str, Any]] = []
-    try:
-        assert station.kitlog is not None
-        adapter: Any = station.adapters[0]
-        wanted = set(args.device or [])
-        for cid in await collect_attached(adapter, args.settle):
-            row: dict[str, Any] = {"connection_id": cid}
-            try:
-                device = await adapter.identify(cid)
-                row.update(udid=device.udid, serial=device.serial, model=device.marketing_name)
-                if wanted and not wanted & {cid, device.udid, device.serial}:
-                    continue
-                result = await adapter.verify_dep_assignment(device)
-                outcome, code, reason, detail = result.outcome, result.code, result.reason, result.detail
-            except UserActionRequired as exc:
-                outcome, code, reason, detail = Outcome.FAILED, exc.action.value, exc.reason, None
-                device = None
-            except StepError as exc:
-                outcome, code, reason, detail = Outcome.FAILED, exc.code, exc.reason, exc.detail
-            if device is not None:
-                device_id = station.kitlog.upsert_device(device)
-                row["run_id"] = station.kitlog.record_check(device_id, "ios.dep_verify", outcome, code, reason, detail)
-            row.update(
-                outcome=outcome.value,
-                code=code,
-                external_state=(detail or {}).get("external_state"),
-                reason={"en": reason.en, "ja": reason.ja} if reason else None,
-            )
-            rows.append(row)
-    finally:
-        await station.aclose()
-    return rows
+    from kitstation.blueprints.loader import load_blueprint
+    from kitstation.cli.secrets import cli_secrets
+    from kitstation.domain.model import Platform
+
+    blueprint = load_blueprint(args.blueprint) if args.blueprint else None
+    if blueprint is not None and blueprint.ios is None:
+        raise CliError(Text("The blueprint has no [ios] section", "ブループリントに [ios] がありません"))
+    async with station_for(args, (Platform.IOS,)) as station:
+        checks = await station.verify_dep(
+            settle=args.settle, only=args.device, blueprint=blueprint, secrets=cli_secrets()
+        )
+    return [_row(c) for c in checks]
 
 
 def verify(args: argparse.Namespace) -> int:
-    rows = asyncio.run(_verify(args))
+    rows = run_async(_verify(args))
     if args.json:
         print_json(rows)
     else:
@@ -83,6 +85,6 @@ def verify(args: argparse.Namespace) -> int:
         for r in rows:
             reason = r["reason"][lang] if r["reason"] else ""
             print(f"{r.get('serial') or r['connection_id']}: {r['external_state'] or r['outcome']} {reason}".rstrip())
-        if not rows:
-            print(Text("No iOS devices attached.", "iOS デバイスが接続されていません。"))
+    if not rows:
+        eprint(Text("No iOS devices attached.", "iOS デバイスが接続されていません。"))
     return EXIT_DEVICE_FAILED if any(r["outcome"] == "failed" for r in rows) else EXIT_OK

@@ -3,53 +3,37 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
-import contextlib
 from dataclasses import asdict
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from rich.console import Console
-from rich.table import Table
+from kitstation.cli import argtypes
+from kitstation.cli.common import EXIT_OK, add_db_option, print_json, run_async
+from kitstation.cli.station_opts import add_station_options, station_for
+from kitstation.i18n import Text, current_language
 
-from kitstation.cli.common import EXIT_OK, add_db_option, print_json
-from kitstation.cli.station_opts import add_station_options, platforms_from, simulation_from
-from kitstation.core.protocols import KnownDevices, PlatformAdapter
-from kitstation.domain.events import Attached, Detached
-from kitstation.domain.model import USER_ACTION_TEXT, Device, Platform, UserActionRequired
-from kitstation.i18n import current_language
-from kitstation.station import Station
+if TYPE_CHECKING:
+    from kitstation.station import Station
 
 
 def register(sub: Any) -> None:
     p = sub.add_parser("devices", help="list attached devices")
     add_db_option(p)
     add_station_options(p)
-    p.add_argument("--settle", type=float, default=1.5, help="seconds to listen for devices (default 1.5)")
+    p.add_argument(
+        "--settle",
+        type=argtypes.number(0.0, 600.0),
+        default=1.5,
+        help="seconds to listen for devices (default 1.5, at most 600)",
+    )
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(func=run)
 
 
-async def collect_attached(adapter: PlatformAdapter, settle: float) -> list[str]:
-    """Connection ids attached after listening ``settle`` seconds."""
-    present: dict[str, None] = {}
-
-    async def listen() -> None:
-        async for ev in adapter.discover():
-            if isinstance(ev, Attached):
-                present[ev.connection_id] = None
-            elif isinstance(ev, Detached):
-                present.pop(ev.connection_id, None)
-
-    task = asyncio.create_task(listen())
-    await asyncio.sleep(settle)
-    task.cancel()
-    with contextlib.suppress(asyncio.CancelledError, Exception):
-        await task
-    return list(present)
-
-
 async def usb_notices(station: Station, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Phones on the USB bus that neither adb nor usbmuxd lists (adb off, recovery mode)."""
+    from kitstation.core.protocols import KnownDevices
+    from kitstation.domain.model import Platform
+
     if station.presence is None:
         return []
     android = [r for r in rows if r["platform"] == "android"]
@@ -75,12 +59,17 @@ async def usb_notices(station: Station, rows: list[dict[str, Any]]) -> list[dict
 
 
 async def list_devices(station: Station, settle: float) -> list[dict[str, Any]]:
+    import asyncio
+
+    from kitstation.domain.model import USER_ACTION_TEXT, StepError, UserActionRequired
+    from kitstation.station import collect_attached
+
     rows: list[dict[str, Any]] = []
     for adapter in station.adapters:
         for cid in await collect_attached(adapter, settle):
             row: dict[str, Any] = {"platform": adapter.platform.value, "connection_id": cid}
             try:
-                dev: Device = await asyncio.wait_for(adapter.identify(cid), 30)
+                dev = await asyncio.wait_for(adapter.identify(cid), 30)
                 d = asdict(dev)
                 d["platform"] = dev.platform.value
                 d["imeis"] = list(dev.imeis)
@@ -90,33 +79,33 @@ async def list_devices(station: Station, settle: float) -> list[dict[str, Any]]:
                 row["state"] = "waiting_user"
                 row["action"] = exc.action.value
                 row["reason"] = {"en": USER_ACTION_TEXT[exc.action].en, "ja": USER_ACTION_TEXT[exc.action].ja}
-            except Exception as exc:  # shown as a row, not a traceback
+            except StepError as exc:
                 row["state"] = "error"
-                row["reason"] = {"en": str(exc), "ja": str(exc)}
+                row["reason"] = {"en": exc.reason.en, "ja": exc.reason.ja}
+            except Exception as exc:  # a device library's own error: one device's row, not a traceback
+                said = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+                row["state"] = "error"
+                row["reason"] = {
+                    "en": f"Could not read the device: {said}",
+                    "ja": f"デバイス情報を読み取れません: {said}",
+                }
             rows.append(row)
     return rows + await usb_notices(station, rows)
 
 
 async def _main(args: argparse.Namespace) -> list[dict[str, Any]]:
-    station = Station(
-        db=getattr(args, "db", None),
-        simulate=simulation_from(args),
-        usbmux_address=args.usbmux,
-        adb_port=args.adb_port,
-        platforms=platforms_from(args),
-    )
-    await station.start()
-    try:
+    async with station_for(args) as station:
         return await list_devices(station, args.settle)
-    finally:
-        await station.aclose()
 
 
 def run(args: argparse.Namespace) -> int:
-    rows = asyncio.run(_main(args))
+    rows = run_async(_main(args))
     if args.json:
         print_json(rows)
         return EXIT_OK
+    from rich.console import Console
+    from rich.table import Table
+
     ja = current_language() == "ja"
     table = Table()
     for h in (
@@ -139,5 +128,5 @@ def run(args: argparse.Namespace) -> int:
         )
     Console().print(table)
     if not rows:
-        print("接続されたデバイスはありません。" if ja else "No devices attached.")
+        print(Text("No devices attached.", "接続されたデバイスはありません。"))
     return EXIT_OK

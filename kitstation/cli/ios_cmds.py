@@ -8,14 +8,13 @@ variable; they are never accepted on the command line, where the shell history w
 from __future__ import annotations
 
 import argparse
-import getpass
 import os
 import sys
 from pathlib import Path
 from typing import Any
 
+from kitstation.cli import argtypes
 from kitstation.cli.common import EXIT_OK, CliError, print_json
-from kitstation.domain.model import StepError
 from kitstation.i18n import Text
 
 
@@ -23,13 +22,16 @@ def register(sub: Any) -> None:
     ident = sub.add_parser("identity", help="supervision identities (iOS)")
     isub = ident.add_subparsers(dest="identity_command", metavar="ACTION", required=True)
     new = isub.add_parser("new", help="generate a new supervision identity")
-    new.add_argument("--name", required=True, help="name in this station's identity store")
-    new.add_argument("--org", required=True, help="organisation named in the certificate")
+    new.add_argument("--name", required=True, type=argtypes.text(128), help="name in this station's identity store")
+    # X.509 caps organizationName at 64 characters (RFC 5280, ub-organization-name).
+    new.add_argument(
+        "--org", required=True, type=argtypes.text(64), help="organisation named in the certificate (at most 64)"
+    )
     new.set_defaults(func=identity_new)
     imp = isub.add_parser("import", help="import a .p12, or a PEM/DER certificate with its key")
     imp.add_argument("file", type=Path, metavar="FILE")
     imp.add_argument("--key", type=Path, metavar="KEYFILE", help="private key file (PEM/DER) for a certificate")
-    imp.add_argument("--name", help="name in the store (default: the file name)")
+    imp.add_argument("--name", type=argtypes.text(128), help="name in the store (default: the file name)")
     imp.add_argument("--passphrase-env", metavar="VAR", help="read the passphrase from this environment variable")
     imp.add_argument("--no-passphrase", action="store_true", help="the file is not encrypted: do not ask")
     imp.set_defaults(func=identity_import)
@@ -46,9 +48,9 @@ def register(sub: Any) -> None:
     wifi.add_argument("--hidden", action="store_true")
     wifi.add_argument("--no-auto-join", action="store_true")
     wifi.add_argument("--proxy-host")
-    wifi.add_argument("--proxy-port", type=int)
+    wifi.add_argument("--proxy-port", type=argtypes.port)
     wifi.add_argument("--proxy-pac-url")
-    wifi.add_argument("--org", default="")
+    wifi.add_argument("--org", type=argtypes.text(200), default="")
     wifi.set_defaults(func=profile_wifi)
 
     certs = sub.add_parser("certs", help="MDM server trust anchors (iOS)")
@@ -70,20 +72,33 @@ def _secret_from(var: str | None, prompt: Text, ask: bool = True) -> str | None:
         return value
     if not ask:
         return None
-    return getpass.getpass(f"{prompt}: ")
+    from kitstation.cli.secrets import NO_TTY, NoTerminal, ask_on_terminal
+    from kitstation.core.secrets import SecretUnavailable
 
-
-def _fail(exc: StepError) -> CliError:
-    return CliError(exc.reason)
+    try:
+        return ask_on_terminal("passphrase", prompt)
+    except SecretUnavailable as exc:
+        if isinstance(exc, NoTerminal):  # say which option gives it without a terminal
+            raise CliError(
+                prompt
+                + Text(": ", "：")
+                + NO_TTY
+                + Text(
+                    " (use --passphrase-env / --password-env VAR)",
+                    "（--passphrase-env / --password-env で環境変数を指定してください）",
+                )
+            ) from None
+        raise CliError(exc.reason) from None
 
 
 def identity_new(args: argparse.Namespace) -> int:
+    from kitstation.domain.model import StepError
     from kitstation.ios.identities import IdentityStore
 
     try:
         ident = IdentityStore().generate(args.name, args.org)
     except StepError as exc:
-        raise _fail(exc) from None
+        raise CliError(exc.reason) from None
     print(
         Text("Created {n} ({s}), SHA-256 {h}", "{n} を作成しました（{s}）SHA-256 {h}").format(
             n=ident.name, s=ident.subject, h=ident.sha256
@@ -93,6 +108,7 @@ def identity_new(args: argparse.Namespace) -> int:
 
 
 def identity_import(args: argparse.Namespace) -> int:
+    from kitstation.domain.model import StepError
     from kitstation.ios.identities import IdentityStore
 
     encrypted = args.file.suffix.lower() in (".p12", ".pfx") or args.passphrase_env
@@ -112,7 +128,7 @@ def identity_import(args: argparse.Namespace) -> int:
             passphrase = _secret_from(None, Text("Passphrase for {f}", "{f} のパスフレーズ").format(f=args.file.name))
             ident = store.import_file(args.file, name=args.name, passphrase=passphrase, key_path=args.key)
     except StepError as exc:
-        raise _fail(exc) from None
+        raise CliError(exc.reason) from None
     print(Text("Imported {n} ({s})", "{n} をインポートしました（{s}）").format(n=ident.name, s=ident.subject))
     return EXIT_OK
 
@@ -163,12 +179,13 @@ def profile_wifi(args: argparse.Namespace) -> int:
 
 
 def certs_fetch(args: argparse.Namespace) -> int:
+    from kitstation.domain.model import StepError
     from kitstation.ios.certs import fetch_chain
 
     try:
         chain = fetch_chain(args.url)
     except StepError as exc:
-        raise _fail(exc) from None
+        raise CliError(exc.reason) from None
     saved: list[str] = []
     if args.out is not None:
         args.out.mkdir(parents=True, exist_ok=True)

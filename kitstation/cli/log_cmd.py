@@ -5,15 +5,14 @@ from __future__ import annotations
 import argparse
 import re
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from rich.console import Console
-from rich.table import Table
-
-from kitstation.cli.common import EXIT_OK, add_db_option, print_json
+from kitstation.cli import argtypes
+from kitstation.cli.common import EXIT_OK, add_db_option, existing_db, print_json
 from kitstation.i18n import Text, current_language
-from kitstation.log import KitLog
-from kitstation.log.store import RunFilter
+
+if TYPE_CHECKING:
+    from kitstation.log.store import RunFilter
 
 _REL = re.compile(r"^(\d+)([mhdw])$")
 
@@ -23,13 +22,21 @@ def parse_when(value: str) -> datetime:
     m = _REL.match(value.strip())
     if m:
         n, unit = int(m.group(1)), m.group(2)
-        delta = {"m": timedelta(minutes=n), "h": timedelta(hours=n), "d": timedelta(days=n), "w": timedelta(weeks=n)}[
-            unit
-        ]
-        return datetime.now(UTC) - delta
+        try:
+            delta = {
+                "m": timedelta(minutes=n),
+                "h": timedelta(hours=n),
+                "d": timedelta(days=n),
+                "w": timedelta(weeks=n),
+            }[unit]
+            return datetime.now(UTC) - delta
+        except OverflowError:  # 999999999d: before year 1
+            raise argparse.ArgumentTypeError(
+                str(Text(f"too far back: {value!r}", f"さかのぼりすぎです: {value!r}"))
+            ) from None
     try:
         dt = datetime.fromisoformat(value)
-    except ValueError as exc:
+    except (ValueError, OverflowError) as exc:
         message = Text(
             f"not a date or duration: {value!r} (use 2026-11-01, 2026-11-01T09:00, 12h, 7d)",
             f"日付または期間として読めません: {value!r}（例: 2026-11-01, 2026-11-01T09:00, 12h, 7d）",
@@ -48,12 +55,14 @@ def add_filter_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--model", help="model identifier or marketing name")
     p.add_argument("--technician")
     p.add_argument("--station")
-    p.add_argument("--session", type=int, help="bench session (batch) id")
+    p.add_argument("--session", type=argtypes.row_id, help="bench session (batch) id")
     p.add_argument("--order", help="customer order reference")
     p.add_argument("--customer")
 
 
 def filter_from_args(args: argparse.Namespace) -> RunFilter:
+    from kitstation.log.store import RunFilter
+
     return RunFilter(
         since=args.since,
         until=args.until,
@@ -74,14 +83,18 @@ def register(sub: Any) -> None:
     p = sub.add_parser("log", help="show the kitting log")
     add_db_option(p)
     add_filter_options(p)
-    p.add_argument("--limit", type=int, default=100, help="at most this many runs (default 100; 0 = all)")
+    p.add_argument(
+        "--limit", type=argtypes.count(0, 10**9), default=100, help="at most this many runs (default 100; 0 = all)"
+    )
     p.add_argument("--steps", action="store_true", help="include each run's steps")
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(func=show)
 
 
 def show(args: argparse.Namespace) -> int:
-    kitlog = KitLog(getattr(args, "db", None))
+    from kitstation.log import KitLog
+
+    kitlog = KitLog(existing_db(args))
     try:
         rows = kitlog.history(filter_from_args(args), limit=args.limit or None)
         if args.steps:
@@ -92,6 +105,9 @@ def show(args: argparse.Namespace) -> int:
     if args.json:
         print_json(rows)
         return EXIT_OK
+    from rich.console import Console
+    from rich.table import Table
+
     ja = current_language() == "ja"
     if not rows:
         print(Text("No runs in the log for this selection.", "この条件に該当する記録はありません。"))

@@ -13,14 +13,14 @@ from datetime import UTC, timedelta, timezone, tzinfo
 from pathlib import Path
 from typing import Any
 
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
-from kitstation.cli.common import EXIT_DEVICE_FAILED, EXIT_OK, CliError, add_db_option
+from kitstation.cli import argtypes
+from kitstation.cli.common import EXIT_DEVICE_FAILED, EXIT_OK, CliError, add_db_option, existing_db
 from kitstation.cli.log_cmd import add_filter_options, filter_from_args
 from kitstation.i18n import Language, Text, current_language
-from kitstation.log import KitLog
-from kitstation.reports import ReportFormat, ReportOptions, export_report, verify_report
+
+# kitstation.reports.ReportFormat's values, here so that building the parser imports no report code
+# (tests/reports checks that the two agree).
+FORMATS = ("csv", "xlsx", "pdf", "json", "kme-csv", "abm-csv")
 
 # Below this many rows an export takes a blink: no bar flickering on the terminal.
 PROGRESS_MIN_ROWS = 2000
@@ -33,6 +33,8 @@ def parse_tz(value: str) -> tzinfo:
     if v.upper() in ("UTC", "Z"):
         return UTC
     if v.lower() == "local":
+        from kitstation.reports import ReportOptions
+
         return ReportOptions().zone()
     m = _OFFSET.match(v)
     if m:
@@ -61,18 +63,23 @@ def register(sub: Any) -> None:
         "checks a report against its .sha256 and the kitting log.",
     )
     add_db_option(p)
-    p.add_argument("--format", "-f", choices=[f.value for f in ReportFormat], help="report format")
+    p.add_argument("--format", "-f", choices=FORMATS, help="report format")
     p.add_argument("--out", "-o", metavar="FILE", help="the report file to write (FILE.sha256 is written next to it)")
     add_filter_options(p)
     p.add_argument("--latest", action="store_true", help="one row per device: its latest run in the selection")
     # dest differs from the global --lang (message language) so neither clobbers the other.
     p.add_argument("--lang", dest="report_lang", choices=["en", "ja"], help="report language (default: the UI's)")
-    p.add_argument("--title", default="", help="report title (default: 'Kitting report' / 'キッティング作業報告書')")
+    p.add_argument(
+        "--title",
+        type=argtypes.text(500),
+        default="",
+        help="report title (default: 'Kitting report' / 'キッティング作業報告書')",
+    )
     p.add_argument("--tz", type=parse_tz, help="time zone of the times shown (default: this computer's)")
     p.add_argument("--column-ids", action="store_true", help="CSV: header of machine column ids, not titles")
     p.add_argument(
         "--pdf-max-rows",
-        type=int,
+        type=argtypes.count(0, 10**9),
         default=5000,
         metavar="N",
         help="PDF: device table rows at most (default 5000; 0 = all); the summary covers every row",
@@ -100,11 +107,21 @@ def register(sub: Any) -> None:
 
 
 def _language(args: argparse.Namespace) -> Language:
-    lang = getattr(args, "report_lang", None)
-    return lang if lang in ("en", "ja") else current_language()  # type: ignore[return-value]
+    lang: str | None = getattr(args, "report_lang", None)
+    if lang == "en":
+        return "en"
+    if lang == "ja":
+        return "ja"
+    return current_language()
 
 
 def export_cmd(args: argparse.Namespace) -> int:
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from kitstation.log import KitLog
+    from kitstation.reports import ReportFormat, ReportOptions, export_report
+
     if not args.format or not args.out:
         raise CliError(
             Text(
@@ -142,7 +159,7 @@ def export_cmd(args: argparse.Namespace) -> int:
     if out.is_dir():
         raise CliError(Text(f"--out is a folder: {out}", f"--out がフォルダーです: {out}"))
     err = Console(stderr=True)
-    kitlog = KitLog(getattr(args, "db", None))
+    kitlog = KitLog(existing_db(args))
     try:
         with Progress(
             TextColumn("{task.description}"),
@@ -185,10 +202,13 @@ def export_cmd(args: argparse.Namespace) -> int:
 
 
 def verify_cmd(args: argparse.Namespace) -> int:
+    from kitstation.log import KitLog
+    from kitstation.reports import verify_report
+
     path = Path(args.file)
     if not path.is_file():
         raise CliError(Text(f"no such file: {path}", f"ファイルがありません: {path}"))
-    kitlog = KitLog(getattr(args, "db", None))
+    kitlog = KitLog(existing_db(args))
     try:
         result = verify_report(path, kitlog)
     except (ValueError, KeyError) as exc:

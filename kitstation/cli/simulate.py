@@ -13,20 +13,36 @@ import signal
 import threading
 from typing import Any
 
+from kitstation.cli import argtypes
 from kitstation.cli.common import EXIT_OK, CliError
 from kitstation.i18n import Text
+
+MAX_DEVICES = 512  # per platform; more than any bench holds
 
 
 def register(sub: Any) -> None:
     p = sub.add_parser("simulate", help="run simulated devices (for demos, training and tests)")
-    p.add_argument("--ios", type=int, default=0, metavar="N", help="simulated iPhones/iPads")
-    p.add_argument("--android", type=int, default=0, metavar="M", help="simulated Galaxy phones")
+    many = argtypes.count(0, MAX_DEVICES)
+    p.add_argument("--ios", type=many, default=0, metavar="N", help=f"simulated iPhones/iPads (at most {MAX_DEVICES})")
     p.add_argument(
-        "--usbmux", metavar="PATH|HOST:PORT", help="where the simulated usbmuxd listens (default: a temp socket)"
+        "--android", type=many, default=0, metavar="M", help=f"simulated Galaxy phones (at most {MAX_DEVICES})"
     )
-    p.add_argument("--adb-port", type=int, metavar="PORT", help="adb server port (default: a free port)")
-    p.add_argument("--speed", type=float, default=1.0, help="time factor: 10 = ten times faster than real devices")
-    p.add_argument("--seed", type=int, default=0, help="seed for serials, IMEIs and timing jitter")
+    p.add_argument(
+        "--usbmux",
+        type=argtypes.usbmux,
+        metavar="PATH|HOST:PORT",
+        help="where the simulated usbmuxd listens (default: a temp socket)",
+    )
+    p.add_argument("--adb-port", type=argtypes.port, metavar="PORT", help="adb server port (default: a free port)")
+    p.add_argument(
+        "--speed",
+        type=argtypes.number(0.0, 10000.0, allow_low=False),
+        default=1.0,
+        help="time factor: 10 = ten times faster than real devices (more than 0, at most 10000)",
+    )
+    p.add_argument(
+        "--seed", type=argtypes.count(0, 2**32 - 1), default=0, help="seed for serials, IMEIs and timing jitter"
+    )
     p.add_argument(
         "--fault",
         action="append",
@@ -44,8 +60,6 @@ def run(args: argparse.Namespace) -> int:
                 "nothing to simulate: give --ios N and/or --android M", "--ios N または --android M を指定してください"
             )
         )
-    if args.speed <= 0:
-        raise CliError(Text("--speed must be positive", "--speed は正の数で指定してください"))
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())

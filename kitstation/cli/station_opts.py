@@ -1,96 +1,77 @@
-"""Options shared by the commands that talk to devices (devices, prepare): where they are."""
+"""Options shared by the commands that talk to devices (devices, prepare, dep verify), and the station they start.
+
+The station is imported when a command runs, never when the parser is built (``--help`` stays fast).
+"""
 
 from __future__ import annotations
 
 import argparse
-import asyncio
-import getpass
-import os
-import sys
-from typing import Any
+import contextlib
+from collections.abc import AsyncIterator, Sequence
+from typing import TYPE_CHECKING, Any
 
-from kitstation.cli.common import CliError
-from kitstation.domain.model import PermanentError
+from kitstation.cli import argtypes
+from kitstation.cli.common import EXIT_USAGE, CliError
 from kitstation.i18n import Text
 
+if TYPE_CHECKING:
+    from kitstation.domain.model import Platform
+    from kitstation.station import SimulationPlan, Station
 
-def add_station_options(p: argparse.ArgumentParser) -> None:
+MAX_SIMULATED = 512  # more simulated phones than any bench holds; beyond, the simulator only burns CPU
+
+
+def add_station_options(p: argparse.ArgumentParser, platforms: bool = True) -> None:
     p.add_argument(
-        "--usbmux", metavar="PATH|HOST:PORT", help="usbmuxd address (default: USBMUXD_SOCKET_ADDRESS or the system's)"
+        "--usbmux",
+        type=argtypes.usbmux,
+        metavar="PATH|HOST:PORT",
+        help="usbmuxd address (default: USBMUXD_SOCKET_ADDRESS or the system's)",
     )
     p.add_argument(
-        "--adb-port", type=int, metavar="PORT", help="adb server port (default: ANDROID_ADB_SERVER_PORT or 5037)"
+        "--adb-port",
+        type=argtypes.port,
+        metavar="PORT",
+        help="adb server port (default: ANDROID_ADB_SERVER_PORT or 5037)",
     )
-    p.add_argument(
-        "--platform",
-        dest="platforms",
-        action="append",
-        choices=["ios", "android"],
-        help="only this platform (repeatable; default both)",
-    )
+    if platforms:
+        p.add_argument(
+            "--platform",
+            dest="platforms",
+            action="append",
+            choices=["ios", "android"],
+            help="only this platform (repeatable; default both)",
+        )
     p.add_argument(
         "--simulate",
-        type=int,
+        type=argtypes.count(0, MAX_SIMULATED),
         metavar="N",
         default=0,
-        help="start N simulated devices (half iOS, half Galaxy) and work on them",
+        help=f"start N simulated devices (half iOS, half Galaxy; at most {MAX_SIMULATED}) and work on them",
     )
-    p.add_argument("--speed", type=float, default=50.0, help="simulated devices' speed factor (with --simulate)")
+    p.add_argument(
+        "--speed",
+        type=argtypes.number(0.0, 10000.0, allow_low=False),
+        default=50.0,
+        help="simulated devices' speed factor (with --simulate; more than 0, at most 10000)",
+    )
     p.add_argument(
         "--simulate-usb",
-        type=int,
+        type=argtypes.count(0, MAX_SIMULATED),
         metavar="K",
         default=0,
         help="with --simulate: K more phones on a simulated USB bus that adb cannot see (USB debugging off)",
     )
 
 
-class CliSecrets:
-    """Secrets for a CLI run: ``KITSTATION_SECRET_<NAME>`` in the environment, else a prompt.
-
-    Values stay in memory; the first answer serves every device of the run. Prompts are
-    serialised and run off the event loop (getpass blocks).
-    """
-
-    def __init__(self) -> None:
-        self._values: dict[str, str] = {}
-        self._lock = asyncio.Lock()
-
-    async def get(self, name: str, prompt: Text) -> str:
-        async with self._lock:
-            if name in self._values:
-                return self._values[name]
-            env = os.environ.get(f"KITSTATION_SECRET_{name.upper()}")
-            if env is not None:
-                self._values[name] = env
-                return env
-            if not sys.stdin.isatty():
-                raise PermanentError(
-                    Text(
-                        f"Secret '{name}' needed ({prompt.en}): set KITSTATION_SECRET_{name.upper()} or run interactively",
-                        f"秘密情報 '{name}' が必要です（{prompt.ja}）: 環境変数 KITSTATION_SECRET_{name.upper()} を設定するか対話的に実行してください",
-                    ),
-                    code="secret_missing",
-                )
-            loop = asyncio.get_running_loop()
-            value = await loop.run_in_executor(None, getpass.getpass, f"{prompt}: ")
-            self._values[name] = value
-            return value
-
-
-def platforms_from(args: Any) -> tuple[Any, ...]:
+def platforms_from(args: Any) -> tuple[Platform, ...]:
     from kitstation.domain.model import Platform
 
     chosen = getattr(args, "platforms", None) or ["ios", "android"]
-    return tuple(Platform(p) for p in chosen)
+    return tuple(Platform(p) for p in dict.fromkeys(chosen))
 
 
-def require(value: object, message: Text) -> None:
-    if not value:
-        raise CliError(message)
-
-
-def simulation_from(args: Any) -> Any:
+def simulation_from(args: Any) -> SimulationPlan | int:
     """``--simulate N [--speed F] [--simulate-usb K]`` as the station's simulation plan (or 0)."""
     from kitstation.station import SimulationPlan
 
@@ -102,3 +83,32 @@ def simulation_from(args: Any) -> Any:
         plan.ios, plan.android = (args.simulate, 0) if chosen[0].value == "ios" else (0, args.simulate)
     plan.usb_notices = args.simulate_usb
     return plan
+
+
+@contextlib.asynccontextmanager
+async def station_for(args: argparse.Namespace, platforms: Sequence[Platform] | None = None) -> AsyncIterator[Station]:
+    """A started station for the command's options, closed on the way out whatever happens.
+
+    A platform whose devices cannot be seen at all (no usbmuxd, no adb, USB permissions) is an
+    environment error (exit 2), never "no devices attached".
+    """
+    from kitstation.station import Station
+
+    station = Station(
+        db=getattr(args, "db", None),
+        simulate=simulation_from(args),
+        usbmux_address=args.usbmux,
+        adb_port=args.adb_port,
+        platforms=platforms if platforms is not None else platforms_from(args),
+    )
+    await station.start()  # undoes itself when it fails half-way
+    try:
+        problems = station.preflight()
+        if problems:
+            message = Text("", "")
+            for n, problem in enumerate(problems):
+                message = message + ("\n" if n else "") + problem.reason
+            raise CliError(message, EXIT_USAGE)
+        yield station
+    finally:
+        await station.aclose()

@@ -33,6 +33,7 @@ from kitstation.core.protocols import (
     PresenceSource,
     Secrets,
 )
+from kitstation.core.runlog import RunLog
 from kitstation.domain.events import (
     Attached,
     Changed,
@@ -59,7 +60,7 @@ from kitstation.domain.model import (
     UserActionRequired,
 )
 from kitstation.i18n import Text
-from kitstation.log.store import AsyncKitLog, KitLog
+from kitstation.log import AsyncKitLog, KitLog
 
 log = logging.getLogger(__name__)
 
@@ -174,7 +175,7 @@ class Bench:
         self.kitlog = kitlog
         self.presence = presence
         self._notices: dict[str, PresenceNotice] = {}
-        self.log = AsyncKitLog(kitlog)
+        self.log: RunLog = AsyncKitLog(kitlog)
         self.adapters = list(adapters)
         self.config = config or BenchConfig()
         self.secrets: Secrets = secrets or NoSecrets()
@@ -591,6 +592,9 @@ class Bench:
         while True:
             try:
                 device = await live.adapter.identify(live.view.connection_id)
+                if device.platform is Platform.ANDROID:
+                    # Box scans filed under the IMEI become this device's, on the log's writer.
+                    await self.log.reconcile_device(device)
                 break
             except UserActionRequired as exc:
                 if live.view.action != exc.action:

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 from kitstation.blueprints.model import Blueprint
 from kitstation.core.protocols import NoSecrets, Secrets, Step, StepContext
+from kitstation.core.runlog import RunLog
 from kitstation.domain.events import (
     Event,
     RunFinished,
@@ -41,7 +42,6 @@ from kitstation.domain.model import (
     UserAction,
 )
 from kitstation.i18n import Text
-from kitstation.log.store import AsyncKitLog
 
 log = logging.getLogger(__name__)
 
@@ -91,7 +91,7 @@ class RunHandle:
 class Pipeline:
     def __init__(
         self,
-        kitlog: AsyncKitLog,
+        kitlog: RunLog,
         emit: Callable[[Event], None] = lambda _e: None,
         retry: RetryPolicy | None = None,
         limiter: Callable[[str], object] | None = None,

@@ -20,7 +20,7 @@ import functools
 import logging
 from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from pymobiledevice3 import usbmux
 from pymobiledevice3.exceptions import (
@@ -29,15 +29,15 @@ from pymobiledevice3.exceptions import (
     PyMobileDevice3Exception,
     UserDeniedPairingError,
 )
-from pymobiledevice3.lockdown import UsbmuxLockdownClient
 
 from kitstation import paths
-from kitstation.core.protocols import Step
+from kitstation.core.protocols import Plan
 from kitstation.domain.events import Attached, Detached, DiscoveryEvent
 from kitstation.domain.model import Device, PermanentError, Platform
 from kitstation.i18n import Text
 from kitstation.ios.connect import Connector, IOSTiming
 from kitstation.ios.identities import IdentityStore
+from kitstation.ios.lockdown import StationKeys, StationLockdownClient
 from kitstation.ios.models import marketing_name
 from kitstation.ios.steps import (
     ABMHandoffStep,
@@ -45,6 +45,7 @@ from kitstation.ios.steps import (
     DEPVerifyStep,
     EraseStep,
     InstallProfileStep,
+    IOSStep,
     ProfileSource,
     SetupAssistantStep,
     SuperviseStep,
@@ -58,6 +59,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+S = TypeVar("S", bound=IOSStep)
+
 
 def _location(props: dict[str, Any]) -> str | None:
     loc = props.get("LocationID")
@@ -66,7 +69,7 @@ def _location(props: dict[str, Any]) -> str | None:
     return str(loc) if loc else None
 
 
-async def _pair_supervised(ld: UsbmuxLockdownClient, keybag: Path) -> None:
+async def _pair_supervised(ld: StationLockdownClient, keybag: Path) -> None:
     await ld.pair_supervised(keybag, timeout=0)
 
 
@@ -107,12 +110,24 @@ class IOSAdapter:
         """
         present: dict[int, str] = {}  # usbmuxd DeviceID -> UDID
         backoff = self.timing.poll_interval
+        # The station's pairing keys are made once, off the loop, while the first devices appear.
+        keys = asyncio.get_running_loop().run_in_executor(None, StationKeys.get)
+        try:
+            async for event in self._listen(present, backoff):
+                yield event
+        finally:
+            self.connector.listening(False)
+            with contextlib.suppress(Exception):
+                await keys
+
+    async def _listen(self, present: dict[int, str], backoff: float) -> AsyncIterator[DiscoveryEvent]:
         while not self._closing.is_set():
             mux: Any = None
             try:
                 mux = await usbmux.create_mux(usbmux_address=self.usbmux_address)
                 self._muxes.add(mux)
                 await mux.listen()
+                self.connector.listening(True)
                 backoff = self.timing.poll_interval
                 while True:
                     # Read raw plists: pymobiledevice3's device records drop LocationID.
@@ -133,16 +148,19 @@ class IOSAdapter:
                         if dev_id in present and present[dev_id] == udid:
                             continue  # re-listed after a reconnect
                         present[dev_id] = udid
+                        self.connector.device_attached(udid, dev_id)
                         yield Attached(Platform.IOS, udid, loc)
                     elif kind == "Detached":
                         dev_id = int(msg.get("DeviceID", 0))
                         udid = present.pop(dev_id, "")
                         if udid:
+                            self.connector.device_detached(udid)
                             yield Detached(Platform.IOS, udid)
             except (PyMobileDevice3Exception, OSError, asyncio.IncompleteReadError) as exc:
                 if self._closing.is_set():
                     break
                 log.info("usbmuxd listen connection lost: %s", exc)
+                self.connector.listening(False)
                 # Whatever was present may have gone while we were not listening.
                 for dev_id, udid in list(present.items()):
                     present.pop(dev_id)
@@ -215,12 +233,11 @@ class IOSAdapter:
             },
         )
 
-    async def _pair_as_supervisor(self, udid: str) -> UsbmuxLockdownClient | None:
+    async def _pair_as_supervisor(self, udid: str) -> StationLockdownClient | None:
         """Try each supervision identity of the store; a lockdown session on success, else None."""
         for identity in self.identities.list():
             try:
-                # Supervised pairing parses the key synchronously: off the loop (Connector.offloop).
-                await self.connector.offloop(
+                await self.connector.session(
                     udid, functools.partial(_pair_supervised, keybag=identity.keybag), autopair=False
                 )
             except (PairingDialogResponsePendingError, UserDeniedPairingError, LockdownError):
@@ -231,10 +248,10 @@ class IOSAdapter:
 
     # ----- planning ---------------------------------------------------------------------------
 
-    def _step(self, cls: type[Any], **kwargs: Any) -> Any:
+    def _step(self, cls: type[S], **kwargs: Any) -> S:
         return cls(connector=self.connector, store=self.identities, **kwargs)
 
-    def plan(self, blueprint: Blueprint, device: Device) -> list[Step]:
+    def plan(self, blueprint: Blueprint, device: Device) -> Plan:
         """The steps of the blueprint's iOS method, in order (see docs/ios.md for each method)."""
         opts = blueprint.ios
         if opts is None:
@@ -242,7 +259,7 @@ class IOSAdapter:
                 Text("The blueprint has no [ios] section", "ブループリントに [ios] セクションがありません"),
                 code="no_ios",
             )
-        steps: list[Step] = []
+        steps: Plan = []
         if opts.erase:
             steps += [self._step(EraseStep), self._step(SetupAssistantStep)]
         if opts.method == "dep":
@@ -311,7 +328,7 @@ class IOSAdapter:
             steps.append(self._step(ABMHandoffStep))
         return steps
 
-    def plan_dep_verify(self, blueprint: Blueprint, device: Device) -> list[Step]:
+    def plan_dep_verify(self, blueprint: Blueprint, device: Device) -> Plan:
         """The later check of a device handed off to ABM (run as its own short run)."""
         return [self._step(DEPVerifyStep)]
 

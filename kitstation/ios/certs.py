@@ -37,10 +37,6 @@ class CertInfo:
         return hashlib.sha256(self.der).hexdigest().upper()
 
     @property
-    def is_self_signed(self) -> bool:
-        return self.subject == self.issuer
-
-    @property
     def pem(self) -> bytes:
         return x509.load_der_x509_certificate(self.der).public_bytes(serialization.Encoding.PEM)
 

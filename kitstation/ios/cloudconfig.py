@@ -11,7 +11,7 @@ import uuid
 from typing import Any
 
 from kitstation.blueprints.ios import IOSOptions
-from kitstation.ios.skipkeys import keys_for
+from kitstation.blueprints.skipkeys import keys_for
 
 # Keys the device adds or rewrites itself (so verification does not compare them).
 DEVICE_OWNED = frozenset({"ConfigurationWasApplied", "ConfigurationSource", "PostSetupProfileWasInstalled"})

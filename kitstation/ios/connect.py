@@ -12,14 +12,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import ssl
-import threading
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from cryptography.hazmat.primitives.asymmetric import rsa
 from pymobiledevice3 import usbmux
 from pymobiledevice3.exceptions import (
     CloudConfigurationAlreadyPresentError,
@@ -38,8 +36,11 @@ from pymobiledevice3.exceptions import (
     PyMobileDevice3Exception,
     UserDeniedPairingError,
 )
-from pymobiledevice3.lockdown import UsbmuxLockdownClient, create_using_usbmux
+from pymobiledevice3.lockdown import SERVICE_PORT, SYSTEM_BUID
+from pymobiledevice3.pair_records import create_pairing_records_cache_folder, generate_host_id
+from pymobiledevice3.service_connection import ServiceConnection
 from pymobiledevice3.services.mobile_config import MobileConfigService
+from pymobiledevice3.usbmux import select_device
 
 from kitstation.domain.model import (
     DeviceGone,
@@ -49,6 +50,7 @@ from kitstation.domain.model import (
     UserActionRequired,
 )
 from kitstation.i18n import Text
+from kitstation.ios.lockdown import StationLockdownClient, StationMobileConfig
 
 T = TypeVar("T")
 
@@ -88,30 +90,50 @@ def device_error(exc: ProfileError) -> Text:
     return Text("The device refused the request: {e}", "デバイスが要求を拒否しました: {e}").format(e=text[:400])
 
 
-_host_key: rsa.RSAPrivateKey | None = None
-_host_key_lock = threading.Lock()
-
-
-def host_key() -> rsa.RSAPrivateKey:
-    """This station's host key for pairing, made once per process (on a worker thread).
-
-    A Mac or PC pairs every device with its one host key; pymobiledevice3 would make a new one
-    for each pairing (a 2048-bit RSA key: ~70 ms of CPU each, three pairings per prepared iPhone).
-    """
-    global _host_key
-    with _host_key_lock:
-        if _host_key is None:
-            _host_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-        return _host_key
-
-
 class Connector:
-    """Opens lockdown and MCInstall connections to devices behind one usbmuxd."""
+    """Opens lockdown and MCInstall connections to devices behind one usbmuxd.
+
+    The adapter's ``Listen`` stream tells the connector which devices are on the bus and their
+    usbmuxd DeviceIDs (:meth:`device_attached` / :meth:`device_detached`), so connecting to a
+    device needs no ``ListDevices`` and waiting for a detach or re-attach needs no polling. Without
+    a live stream (a one-off CLI call) it asks usbmuxd, as pymobiledevice3 does.
+    """
 
     def __init__(self, usbmux_address: str | None, pairing_dir: Path, timing: IOSTiming) -> None:
         self.usbmux_address = usbmux_address
         self.pairing_dir = pairing_dir
         self.timing = timing
+        self._devices: dict[str, usbmux.MuxDevice] = {}
+        self._listening = False
+        self._changed = asyncio.Event()  # set (and replaced) on every attach/detach
+        self._buid: str | None = None
+
+    # ----- what the Listen stream tells -------------------------------------------------------
+
+    def listening(self, on: bool) -> None:
+        """The adapter's Listen stream is (or is no longer) live: trust :attr:`_devices` only then."""
+        self._listening = on
+        if not on:
+            self._devices.clear()
+        self._notify()
+
+    def device_attached(self, udid: str, device_id: int, connection_type: str = "USB") -> None:
+        self._devices[udid] = usbmux.MuxDevice(device_id, udid, connection_type)
+        self._notify()
+
+    def device_detached(self, udid: str) -> None:
+        self._devices.pop(udid, None)
+        self._notify()
+
+    def _notify(self) -> None:
+        self._changed.set()
+        self._changed = asyncio.Event()
+
+    async def _wait_change(self, timeout: float) -> None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._changed.wait(), timeout)
+
+    # ----- usbmuxd ------------------------------------------------------------------------------
 
     async def raw_devices(self) -> list[dict[str, Any]]:
         """usbmuxd's ListDevices entries (with Properties: LocationID, ConnectionType...)."""
@@ -129,76 +151,94 @@ class Connector:
                 for d in mux.devices
             ]
         finally:
-            await mux.close()
+            await mux.close()  # type: ignore[no-untyped-call]
 
     async def attached(self, udid: str) -> bool:
+        if self._listening:
+            return udid in self._devices
         try:
             devices = await usbmux.list_devices(usbmux_address=self.usbmux_address)
         except (PyMobileDevice3Exception, OSError):
             return False
         return any(d.matches_udid(udid) and d.is_usb for d in devices)
 
-    async def _connect(self, udid: str, autopair: bool) -> UsbmuxLockdownClient:
-        # pair_timeout=0: a pending Trust dialog raises at once, so identify() stays cheap to retry.
-        return await create_using_usbmux(
-            serial=udid,
-            autopair=autopair,
-            pair_timeout=0,
-            connection_type="USB",
-            pairing_records_cache_folder=self.pairing_dir,
-            usbmux_address=self.usbmux_address,
-        )
+    async def _mux_device(self, udid: str) -> usbmux.MuxDevice:
+        found = self._devices.get(udid)
+        if found is not None:
+            return found
+        device = None if self._listening else await select_device(udid, "USB", usbmux_address=self.usbmux_address)
+        if device is None:
+            raise DeviceNotFoundError(udid, f"usbmuxd has no device {udid} over USB")
+        return device
 
-    async def lockdown(self, udid: str, *, autopair: bool = True) -> UsbmuxLockdownClient:
-        """A lockdown client; pairing, when needed, happens off the event loop (see ``offloop``)."""
-        ld = await self._connect(udid, autopair=False)
-        if ld.paired or not autopair:
-            return ld
-        await ld.close()
+    async def _system_buid(self) -> str:
+        if self._buid is None:
+            async with await usbmux.create_mux(usbmux_address=self.usbmux_address) as mux:
+                self._buid = await mux.get_buid() if isinstance(mux, usbmux.PlistMuxConnection) else SYSTEM_BUID
+        return self._buid
 
-        async def pair(ld: UsbmuxLockdownClient) -> None:
-            await ld.pair(timeout=0, private_key=host_key())  # saves the pair record
+    async def _connect(self, udid: str, autopair: bool) -> StationLockdownClient:
+        """What pymobiledevice3's ``create_using_usbmux`` does, with the device already known.
 
-        await self.offloop(udid, pair, autopair=False)
-        return await self._connect(udid, autopair=False)
+        ``pair_timeout=0``: a pending Trust dialog raises at once, so identify() stays cheap to retry.
+        """
+        device = await self._mux_device(udid)
+        sock = await device.connect(SERVICE_PORT, usbmux_address=self.usbmux_address)
+        service = await ServiceConnection.from_socket(sock, mux_device=device)
+        try:
+            ld = StationLockdownClient(
+                service,
+                host_id=generate_host_id(None),
+                identifier=udid,
+                system_buid=await self._system_buid(),
+                pairing_records_cache_folder=create_pairing_records_cache_folder(self.pairing_dir),
+                port=SERVICE_PORT,
+                usbmux_address=self.usbmux_address,
+            )
+            await ld._initialize()
+            await ld._handle_autopair(autopair, 0)
+        except BaseException:
+            await service.close()
+            raise
+        return ld
 
-    async def offloop(
+    async def lockdown(self, udid: str, *, autopair: bool = True) -> StationLockdownClient:
+        """A lockdown client, paired with the station's host identity when it was not yet."""
+        return await self._connect(udid, autopair=autopair)
+
+    async def session(
         self,
         udid: str,
-        work: Callable[[UsbmuxLockdownClient], Awaitable[T]],
+        work: Callable[[StationLockdownClient], Awaitable[T]],
         *,
         autopair: bool = True,
     ) -> T:
-        """Run ``work`` in its own lockdown session, on a private event loop in a worker thread.
+        """Run ``work`` in its own lockdown session, closed afterwards.
 
-        pymobiledevice3 does its RSA work synchronously inside its coroutines: pairing generates
-        two 2048-bit keys, supervised pairing, Escalate and silent installs parse the supervision
-        key -- 70 ms each here, which stalled every other device on the bench's loop (measured
-        with benchmarks/bench_batch.py: up to 480 ms). On a worker thread they stall nothing.
+        This used to run on a worker thread's own loop, because pymobiledevice3 made RSA keys and
+        parsed the supervision key synchronously inside its coroutines (up to 480 ms loop stalls).
+        With that work done once (kitstation/ios/lockdown.py), a session is cheap enough for the
+        bench's loop; a thread pool only added queueing (p99 2-3 s waits at 64 devices).
         """
-
-        async def session() -> T:
-            ld = await self._connect(udid, autopair=autopair)
-            try:
-                return await work(ld)
-            finally:
-                with contextlib.suppress(Exception):
-                    await ld.close()
-
-        return await asyncio.to_thread(asyncio.run, session())
+        ld = await self._connect(udid, autopair=autopair)
+        try:
+            return await work(ld)
+        finally:
+            with contextlib.suppress(Exception):
+                await ld.close()
 
     async def with_mcinstall(self, udid: str, work: Callable[[MobileConfigService], Awaitable[T]]) -> T:
-        """``offloop`` with the MCInstall service open: for Escalate and silent installs."""
+        """A session with the MCInstall service open: for Escalate and silent installs."""
 
-        async def run(ld: UsbmuxLockdownClient) -> T:
-            mc = MobileConfigService(lockdown=ld)
+        async def run(ld: StationLockdownClient) -> T:
+            mc = StationMobileConfig(lockdown=ld)
             try:
                 return await work(mc)
             finally:
                 with contextlib.suppress(Exception):
                     await mc.close()
 
-        return await self.offloop(udid, run)
+        return await self.session(udid, run)
 
     @contextlib.asynccontextmanager
     async def guard(self, udid: str) -> AsyncIterator[None]:
@@ -244,12 +284,12 @@ class Connector:
             ) from None
 
     @contextlib.asynccontextmanager
-    async def mcinstall(self, udid: str) -> AsyncIterator[tuple[UsbmuxLockdownClient, MobileConfigService]]:
+    async def mcinstall(self, udid: str) -> AsyncIterator[tuple[StationLockdownClient, MobileConfigService]]:
         """A lockdown session and the MCInstall service on it, both closed afterwards."""
         async with self.guard(udid):
             ld = await self.lockdown(udid)
             try:
-                mc = MobileConfigService(lockdown=ld)
+                mc = StationMobileConfig(lockdown=ld)
                 try:
                     yield ld, mc
                 finally:
@@ -270,9 +310,17 @@ class Connector:
                     ),
                     code="erase_not_started",
                 )
-            await asyncio.sleep(self.timing.poll_interval)
+            await self._pause(deadline)
 
-    async def in_setup_assistant(self, ld: UsbmuxLockdownClient) -> bool:
+    async def _pause(self, deadline: float) -> None:
+        """Until the bus changes (with a live Listen stream) or the next poll, never past ``deadline``."""
+        left = max(0.0, deadline - time.monotonic())
+        if self._listening:
+            await self._wait_change(left)
+        else:
+            await asyncio.sleep(min(left, self.timing.poll_interval))
+
+    async def in_setup_assistant(self, ld: StationLockdownClient) -> bool:
         try:
             done = await ld.get_value("com.apple.PurpleBuddy", "SetupDone")
         except PyMobileDevice3Exception:
@@ -302,4 +350,7 @@ class Connector:
                     ),
                     code="reattach_timeout",
                 )
-            await asyncio.sleep(self.timing.poll_interval)
+            if await self.attached(udid):
+                await asyncio.sleep(self.timing.poll_interval)  # on the bus, lockdownd not up yet
+            else:
+                await self._pause(deadline)

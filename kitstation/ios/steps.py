@@ -10,12 +10,14 @@ from __future__ import annotations
 import asyncio
 import time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cryptography.hazmat.primitives import serialization
 from pymobiledevice3.exceptions import CloudConfigurationAlreadyPresentError, ProfileError
 
-from kitstation.core.protocols import StepContext
+from kitstation.blueprints.skipkeys import unknown_keys
+from kitstation.core.protocols import BaseStep, StepContext
 from kitstation.domain.handoff import HANDOFF_KEY, HandoffState
 from kitstation.domain.model import (
     PermanentError,
@@ -29,7 +31,6 @@ from kitstation.ios import cloudconfig
 from kitstation.ios.certs import load_certificates
 from kitstation.ios.identities import IdentityStore, load_identity_files
 from kitstation.ios.profiles import ProfileInfo, read_profile, validate_profile, wifi_profile
-from kitstation.ios.skipkeys import unknown_keys
 
 if TYPE_CHECKING:
     from kitstation.blueprints.ios import IOSOptions
@@ -47,11 +48,12 @@ def _opts(ctx: StepContext) -> IOSOptions:
     return ctx.blueprint.ios
 
 
-async def _supervisor(ctx: StepContext, store: IdentityStore) -> tuple[Any, bytes]:
+async def _supervisor(ctx: StepContext, store: IdentityStore) -> tuple[Path, bytes]:
     """(keybag path, certificate DER) of the blueprint's supervision identity; cached per run."""
     cached = ctx.scratch.get("ios.keybag")
-    if cached is not None:
-        return cached  # type: ignore[no-any-return]
+    if isinstance(cached, tuple):
+        keybag_path, der = cached
+        return Path(keybag_path), bytes(der)
     opts = _opts(ctx)
     spec = opts.supervision_identity
     if spec is not None and spec.file:
@@ -123,8 +125,13 @@ def _as_step_error(exc: UserActionRequired, ctx: StepContext) -> TransientError:
 
 
 @dataclass
-class IOSStep:
-    """Common shape of the iOS steps (the Step protocol)."""
+class IOSStep(BaseStep):
+    """Common shape of the iOS steps: a :class:`BaseStep` with the device connector and identities.
+
+    ``run`` turns a prompt on the device (``UserActionRequired``) into a retried wait; subclasses
+    implement ``_run``. ``check_done`` is ``BaseStep``'s (``None``: unknown) unless a step can
+    look at the device.
+    """
 
     connector: Connector
     store: IdentityStore
@@ -140,9 +147,6 @@ class IOSStep:
 
     async def _run(self, ctx: StepContext) -> StepResult:
         raise NotImplementedError
-
-    async def check_done(self, ctx: StepContext) -> bool | None:
-        return None
 
 
 # ----- erase ------------------------------------------------------------------------------------
@@ -252,8 +256,7 @@ class SuperviseStep(IOSStep):
         keybag, _der = await _supervisor(ctx, self.store)
         udid = _udid(ctx)
         async with self.connector.guard(udid):
-            # Both parse the supervision key synchronously: off the bench's loop (Connector.offloop).
-            await self.connector.offloop(udid, lambda ld: ld.pair_supervised(keybag, timeout=0), autopair=False)
+            await self.connector.session(udid, lambda ld: ld.pair_supervised(keybag, timeout=0), autopair=False)
             # A fresh session on the new pair record, then the MCInstall proof of the same identity.
             await self.connector.with_mcinstall(udid, lambda mc: mc.escalate(keybag))
         return StepResult.ok(Text("Supervised pairing done", "監視ペアリングが完了しました"))

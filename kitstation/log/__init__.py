@@ -1,6 +1,14 @@
-"""The kitting log: every device kitted, every run and step, in SQLite or PostgreSQL."""
+"""The kitting log: every device kitted, every run and step, in SQLite or PostgreSQL.
+
+The only package that speaks SQL: the rest of the project goes through :class:`KitLog` (reads and
+writes), :class:`AsyncKitLog` (the same on one writer thread, for coroutines) and plain filter
+types (:class:`RunFilter`, :class:`Selection`, :class:`DeviceList`).
+"""
 
 from kitstation.log.db import open_engine, resolve_url
+from kitstation.log.filters import DeviceList, RunFilter, Selection
+from kitstation.log.queries import ResumePoint
 from kitstation.log.store import KitLog
+from kitstation.log.writer import AsyncKitLog
 
-__all__ = ["KitLog", "open_engine", "resolve_url"]
+__all__ = ["AsyncKitLog", "DeviceList", "KitLog", "ResumePoint", "RunFilter", "Selection", "open_engine", "resolve_url"]

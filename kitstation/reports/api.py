@@ -12,19 +12,17 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from kitstation.log.store import KitLog, RunFilter
+from kitstation.log import DeviceList, KitLog, RunFilter
 from kitstation.reports.base import ExportJob
 from kitstation.reports.model import (
     ProgressFn,
     ReportFormat,
     ReportOptions,
     ReportResult,
-    count_rows,
     file_sha256,
-    pin,
     write_sidecar,
 )
-from kitstation.reports.platform_lists import abm_condition, kme_condition, write_abm, write_kme
+from kitstation.reports.platform_lists import write_abm, write_kme
 from kitstation.reports.summary import Summary
 from kitstation.reports.tabular import write_csv, write_json
 
@@ -78,13 +76,13 @@ def export_report(
     out = Path(out_path)
     # Platform lists hold one row per device: its latest run in the selection.
     platform_list = fmt in (ReportFormat.KME_CSV, ReportFormat.ABM_CSV)
-    sel = pin(kitlog, flt, latest_only=options.latest_only or platform_list)
-    extra = None
+    kind: DeviceList | None = None
     if fmt is ReportFormat.KME_CSV:
-        extra = kme_condition(options.kme_all_android)
+        kind = DeviceList.KME_ALL_ANDROID if options.kme_all_android else DeviceList.KME
     elif fmt is ReportFormat.ABM_CSV:
-        extra = abm_condition()
-    rows = count_rows(kitlog, sel, extra)
+        kind = DeviceList.ABM
+    sel = kitlog.pin(flt, latest_only=options.latest_only or platform_list, kind=kind)
+    rows = kitlog.count_selection(sel, kind)
     total = rows
     if fmt is ReportFormat.PDF:  # the PDF reads its rows twice (summary, then table)
         total += rows if options.pdf_max_rows <= 0 else min(rows, options.pdf_max_rows)
@@ -92,7 +90,7 @@ def export_report(
     fd, tmp_name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".part", dir=out.parent)
     os.close(fd)
     tmp = Path(tmp_name)
-    job = ExportJob(kitlog, sel, options, tmp, total=total, rows=rows, progress=progress)
+    job = ExportJob(kitlog, sel, options, tmp, total=total, rows=rows, progress=progress, kind=kind)
     try:
         summary = _writer(fmt)(job)
         os.replace(tmp, out)

@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from kitstation.i18n import Language, Text
-from kitstation.log.store import KitLog
-from kitstation.reports.model import ProgressFn, ReportOptions, Selection, display_row, iter_rows
+from kitstation.log import DeviceList, KitLog, Selection
+from kitstation.reports.model import ProgressFn, ReportOptions, display_row
 
 # Progress is reported every this many rows: often enough for a smooth bar, rarely enough to cost
 # nothing next to the writing itself.
@@ -26,6 +26,7 @@ class ExportJob:
     total: int  # rows the progress bar counts (a PDF reads its rows twice: 2 x rows)
     rows: int  # rows in the selection
     progress: ProgressFn | None = None
+    kind: DeviceList | None = None  # a device list's rows only (KME, ABM)
     done: int = 0
     warnings: list[Text] = field(default_factory=list)
 
@@ -48,7 +49,7 @@ class ExportJob:
 
     def display_rows(self, count_progress: bool = True) -> Iterator[dict[str, Any]]:
         """The selection as display rows, ticking the progress bar as they stream by."""
-        for row in iter_rows(self.kitlog, self.sel):
+        for row in self.kitlog.iter_selection(self.sel, self.kind):
             yield display_row(row, self.language)
             if count_progress:
                 self.tick()

@@ -1,9 +1,9 @@
 """What a report holds: its columns, options, the selection query and the canonical row digest.
 
-Every format reads the same rows (:func:`iter_rows`) in run-id order, so a CSV, an XLSX and a PDF
-of one selection agree row for row. The selection is pinned at export time by the highest run id
-seen (``max_run_id``): re-running it later (``verify_report``) finds the same runs even after the
-station kitted more devices.
+Every format reads the same rows (``KitLog.iter_selection``) in run-id order, so a CSV, an XLSX and a PDF
+of one selection agree row for row. The selection (:class:`kitstation.log.Selection`) is pinned at
+export time by the highest run id seen: re-running it later (``verify_report``) finds the same runs
+even after the station kitted more devices.
 
 The rows digest (``rows_sha256``) is SHA-256 over a canonical text form of the *evidence fields*
 of each row (:data:`CANONICAL_FIELDS`): identity of the device, what was applied, by whom, when,
@@ -15,18 +15,17 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from enum import StrEnum
 from pathlib import Path
 from typing import Any, Literal
 
-from sqlalchemy import and_, exists, func, select
-
 from kitstation.domain.handoff import HANDOFF_TEXT
 from kitstation.i18n import Language, Text
-from kitstation.log.store import KitLog, RunFilter, aware, history_select, run_t
+from kitstation.log import Selection
+from kitstation.log.store import aware
 
 ProgressFn = Callable[[int, int], None]
 """``progress(done, total)``: called every few hundred rows; ``total`` is the selection's size."""
@@ -179,107 +178,6 @@ class ReportResult:
     sidecar: Path | None = None
     empty: bool = False
     warnings: list[Text] = field(default_factory=list)
-
-
-# --- the selection -----------------------------------------------------------------------------------
-def filter_to_json(flt: RunFilter) -> dict[str, Any]:
-    """A filter as plain JSON (absolute UTC times), to record in a report's manifest."""
-    data = asdict(flt)
-    for key in ("since", "until"):
-        if data[key] is not None:
-            data[key] = aware(data[key]).astimezone(UTC).isoformat()
-    if data["status"] is not None:
-        data["status"] = list(data["status"])
-    return data
-
-
-def filter_from_json(data: dict[str, Any]) -> RunFilter:
-    values = dict(data)
-    for key in ("since", "until"):
-        if values.get(key):
-            values[key] = datetime.fromisoformat(values[key])
-    known = set(RunFilter.__dataclass_fields__)
-    return RunFilter(**{k: v for k, v in values.items() if k in known})
-
-
-@dataclass(frozen=True)
-class Selection:
-    """A filter pinned to the runs that existed at export time."""
-
-    flt: RunFilter
-    max_run_id: int
-    latest_only: bool
-
-    def statement(self) -> Any:
-        base = RunFilter(**{**asdict(self.flt), "latest_only": False})
-        stmt = history_select(base).where(run_t.c.id <= self.max_run_id)
-        if self.latest_only:
-            # The latest run per device among the pinned runs (a later run must not change the set):
-            # no later pinned run of the same device exists. NOT EXISTS probes the device_id index per
-            # row, where "id IN (SELECT max(id) ... GROUP BY device_id)" would scan every run per page.
-            later = run_t.alias("later")
-            stmt = stmt.where(
-                ~exists().where(
-                    and_(
-                        later.c.device_id == run_t.c.device_id,
-                        later.c.id > run_t.c.id,
-                        later.c.id <= self.max_run_id,
-                    )
-                )
-            )
-        return stmt
-
-    def to_json(self) -> dict[str, Any]:
-        return {"filter": filter_to_json(self.flt), "max_run_id": self.max_run_id, "latest_only": self.latest_only}
-
-    @staticmethod
-    def from_json(data: dict[str, Any]) -> Selection:
-        return Selection(filter_from_json(data["filter"]), int(data["max_run_id"]), bool(data["latest_only"]))
-
-
-def pin(kitlog: KitLog, flt: RunFilter, latest_only: bool = False) -> Selection:
-    with kitlog.engine.connect() as conn:
-        top = conn.execute(select(func.max(run_t.c.id))).scalar()
-    return Selection(flt, int(top or 0), latest_only or flt.latest_only)
-
-
-def count_rows(kitlog: KitLog, sel: Selection, extra: Any = None) -> int:
-    stmt = sel.statement()
-    if extra is not None:
-        stmt = stmt.where(extra)
-    sub = stmt.subquery()
-    with kitlog.engine.connect() as conn:
-        return int(conn.execute(select(func.count()).select_from(sub)).scalar_one())
-
-
-def iter_rows(
-    kitlog: KitLog, sel: Selection, batch: int = 2000, extra: Any = None
-) -> Generator[dict[str, Any], None, None]:
-    """The selection's rows, oldest run first, in id-keyed pages: memory stays flat for any size."""
-    last = 0
-    base = sel.statement()
-    if extra is not None:
-        base = base.where(extra)
-    while True:
-        stmt = base.where(run_t.c.id > last).order_by(run_t.c.id).limit(batch)
-        with kitlog.engine.connect() as conn:
-            rows = [dict(r) for r in conn.execute(stmt).mappings()]
-        if not rows:
-            return
-        yield from rows
-        last = rows[-1]["run_id"]
-        # Let the page go before the next one is read: otherwise two pages are alive at once.
-        del rows
-
-
-def runs_by_id(kitlog: KitLog, run_ids: Sequence[int], batch: int = 500) -> Iterator[dict[str, Any]]:
-    """History rows for given run ids (for verifying a report that lists its runs), in id order."""
-    ids = sorted(set(run_ids))
-    for i in range(0, len(ids), batch):
-        chunk = ids[i : i + batch]
-        stmt = history_select(RunFilter()).where(and_(run_t.c.id.in_(chunk))).order_by(run_t.c.id)
-        with kitlog.engine.connect() as conn:
-            yield from (dict(r) for r in conn.execute(stmt).mappings())
 
 
 # --- cell values --------------------------------------------------------------------------------------

@@ -38,7 +38,6 @@ from kitstation.reports.model import (
     STATUS_TEXT,
     ReportFormat,
     display_row,
-    iter_rows,
     manifest,
     zone_label,
 )
@@ -338,7 +337,7 @@ def _table(doc: _Doc, s: Summary, shown: int) -> None:
         heading += doc.t(T(" (first {n} of {m})", "（全 {m} 件中 先頭 {n} 件）")).format(n=shown, m=s.rows)
     table_pages = max(1, math.ceil(shown / ROWS_PER_PAGE))
     # A generator closed explicitly at the end: the capped table stops reading early.
-    rows = iter_rows(job.kitlog, job.sel)
+    rows = job.kitlog.iter_selection(job.sel)
     index = 0
     for _page in range(table_pages):
         doc.heading(heading, PAGE[1] - MARGIN - 10, 14)

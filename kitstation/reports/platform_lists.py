@@ -8,23 +8,21 @@ column is always written empty: the station never has, nor exports, a user's pas
 *ABM* (Apple Business Manager / reseller DEP form): one "Serial Number" per row, optionally the
 model and the order number, for iOS devices the station left *awaiting ABM assignment*.
 
-Both lists hold one row per device (its latest run in the selection), in run order.
+Both lists hold one row per device (its latest run in the selection), in run order; the KME list
+then adds the Android devices known only from their box scans (a KME batch's phones may never see
+adb), in scan order.
 """
 
 from __future__ import annotations
 
 import csv
-import json
 from typing import Any
 
-from sqlalchemy import and_, select
-
 from kitstation.blueprints.android import KmeExport
-from kitstation.domain.handoff import HandoffState
 from kitstation.i18n import Text
-from kitstation.log.store import KitLog, bp_t, device_t, run_t
+from kitstation.log import KitLog
 from kitstation.reports.base import ExportJob
-from kitstation.reports.model import display_row, iter_rows
+from kitstation.reports.model import display_row
 from kitstation.reports.summary import Summary
 
 KME_TITLES = {
@@ -39,25 +37,13 @@ KME_TITLES = {
 ABM_TITLES = {"serial": "Serial Number", "model": "Model", "order_ref": "Order Number", "imei": "IMEI"}
 
 
-def kme_condition(all_android: bool) -> Any:
-    cond = run_t.c.platform == "android"
-    if not all_android:
-        cond = and_(cond, device_t.c.external_state == HandoffState.KME_REGISTERED.value)
-    return cond
-
-
-def abm_condition() -> Any:
-    return and_(run_t.c.platform == "ios", device_t.c.external_state == HandoffState.AWAITING_ABM.value)
-
-
 def blueprint_kme_layout(kitlog: KitLog, content_hash: str) -> KmeExport | None:
     """The ``kme_export`` layout recorded in a blueprint's snapshot (``None`` when it has none)."""
-    with kitlog.engine.connect() as conn:
-        snap = conn.execute(select(bp_t.c.snapshot).where(bp_t.c.content_hash == content_hash)).scalar()
-    if not snap:
+    snap = kitlog.blueprint_snapshot(content_hash)
+    if snap is None:
         return None
     try:
-        data = json.loads(snap)["blueprint"]["android"]["kme_export"]
+        data = snap["blueprint"]["android"]["kme_export"]
         return KmeExport.model_validate(data)
     except (KeyError, TypeError, ValueError):
         return None
@@ -89,13 +75,14 @@ def write_kme(job: ExportJob) -> Summary:
     layouts: set[str] = set()  # blueprint hashes: a handful, not one per device
     with job.out.open("w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh)
-        for raw in iter_rows(job.kitlog, job.sel, extra=kme_condition(opts.kme_all_android)):
+        for raw in job.kitlog.iter_selection(job.sel, job.kind):
             job.tick()
             # One row per device: export_report pins these lists to each device's latest run.
             row = display_row(raw, job.language)
             if layout is None:
                 # The first row's blueprint decides the layout; the options override any part of it.
-                found = blueprint_kme_layout(job.kitlog, row["blueprint_hash"]) or KmeExport()
+                # A device known only from intake has no blueprint: the default layout.
+                found = (row["blueprint_hash"] and blueprint_kme_layout(job.kitlog, row["blueprint_hash"])) or KmeExport()
                 layout = KmeExport(
                     identifier=opts.kme_identifier or found.identifier,
                     columns=list(opts.kme_columns or found.columns),
@@ -103,7 +90,8 @@ def write_kme(job: ExportJob) -> Summary:
                 )
                 if layout.header:
                     writer.writerow([KME_TITLES.get(c, c) for c in layout.columns])
-            layouts.add(row["blueprint_hash"])
+            if row["blueprint_hash"]:
+                layouts.add(row["blueprint_hash"])
             ident = kme_identifier(row, layout.identifier)
             if not ident:
                 continue  # a device without the chosen identifier cannot be uploaded
@@ -126,7 +114,7 @@ def write_abm(job: ExportJob) -> Summary:
         writer = csv.writer(fh)
         if job.options.abm_header:
             writer.writerow([ABM_TITLES.get(c, c) for c in cols])
-        for raw in iter_rows(job.kitlog, job.sel, extra=abm_condition()):
+        for raw in job.kitlog.iter_selection(job.sel, job.kind):
             job.tick()
             row = display_row(raw, job.language)
             if not row["serial"]:

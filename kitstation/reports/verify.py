@@ -23,21 +23,16 @@ from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Literal
 
-from sqlalchemy import or_, select
-
 from kitstation.i18n import Text
-from kitstation.log.store import KitLog, device_t
+from kitstation.log import KitLog, Selection
 from kitstation.reports.model import (
     CANONICAL_FIELDS,
     COLUMNS,
     MANIFEST_KIND,
     RowsDigest,
-    Selection,
     display_row,
     file_sha256,
-    iter_rows,
     rows_digest,
-    runs_by_id,
     sidecar_path,
 )
 
@@ -207,7 +202,7 @@ def _read_pdf_manifest(path: Path) -> dict[str, Any] | None:
 
 def _log_digest_for(kitlog: KitLog, sel: Selection) -> tuple[str, int]:
     d = RowsDigest()
-    for row in iter_rows(kitlog, sel):
+    for row in kitlog.iter_selection(sel):
         d.update(display_row(row, "en"))
     return d.hexdigest(), d.count
 
@@ -281,7 +276,7 @@ def verify_report(path: str | Path, kitlog: KitLog) -> VerifyResult:
     else:
         assert rows is not None
         ids = [int(r["run_id"]) for r in rows if r.get("run_id") not in (None, "")]
-        result.log_sha256 = rows_digest(display_row(r, "en") for r in runs_by_id(kitlog, ids))
+        result.log_sha256 = rows_digest(display_row(r, "en") for r in kitlog.runs_by_id(ids))
         count = len(ids)
         expected = content_digest
     if result.log_sha256 == expected:
@@ -304,15 +299,8 @@ def _verify_list(path: Path, kitlog: KitLog, result: VerifyResult) -> None:
     if lines and lines[0][0] in titles:
         lines = lines[1:]
     idents = [r[0].strip() for r in lines]
-    unknown: list[str] = []
-    for i in range(0, len(idents), 500):
-        chunk = idents[i : i + 500]
-        stmt = select(device_t.c.serial, device_t.c.imei, device_t.c.imei2).where(
-            or_(device_t.c.serial.in_(chunk), device_t.c.imei.in_(chunk), device_t.c.imei2.in_(chunk))
-        )
-        with kitlog.engine.connect() as conn:
-            known = {v for r in conn.execute(stmt) for v in r if v}
-        unknown += [x for x in chunk if x not in known]
+    known = kitlog.known_identifiers(idents)
+    unknown = [x for x in idents if x not in known]
     result.rows = len(idents)
     result.add("content", "skipped", Text("A device list carries no digest of its own.", "デバイスリストには報告書内のダイジェストがありません。"))
     if unknown:

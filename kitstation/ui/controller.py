@@ -7,7 +7,6 @@ box-label scans to the intake. It never touches widgets: the window listens to i
 
 from __future__ import annotations
 
-import importlib
 import logging
 from pathlib import Path
 from typing import Any
@@ -28,15 +27,6 @@ DEMO_BLUEPRINTS = {
     Platform.IOS: EXAMPLES / "ios-supervised-dep.toml",
     Platform.ANDROID: EXAMPLES / "android-device-owner.toml",
 }
-
-
-def ios_available() -> bool:
-    """True when the iOS adapter package provides its adapter (it may still be being written)."""
-    try:
-        mod = importlib.import_module("kitstation.ios")
-    except ImportError:
-        return False
-    return hasattr(mod, "IOSAdapter")
 
 
 class BenchController(QObject):
@@ -117,17 +107,11 @@ class BenchController(QObject):
         """
         if self.bench is not None:
             return self.bench
-        from kitstation.station import SimulationPlan, Station
+        from kitstation.station import Station
 
-        platforms = [Platform.ANDROID]
-        if ios_available():
-            platforms.insert(0, Platform.IOS)
+        platforms = [Platform.IOS, Platform.ANDROID]
         plan: Any = simulate
         count = simulate if isinstance(simulate, int) else simulate.ios + simulate.android
-        if isinstance(simulate, int) and simulate and Platform.IOS not in platforms:
-            # No iOS adapter in this installation: simulate Galaxy phones only, as many as asked.
-            log.warning("iOS adapter not available: simulating %d Galaxy phones only", simulate)
-            plan = SimulationPlan(ios=0, android=simulate)
         self.simulated = count
         if count:
             self._demo_blueprints()

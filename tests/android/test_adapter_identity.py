@@ -12,8 +12,8 @@ import pytest
 
 from kitstation.android import AndroidAdapter
 from kitstation.core.barcode import is_valid_imei
-from kitstation.domain.model import UserAction, UserActionRequired
 from kitstation.domain.events import Attached, Changed, Detached, DiscoveryEvent
+from kitstation.domain.model import UserAction, UserActionRequired
 from kitstation.simulator.android import AndroidSimulator
 
 

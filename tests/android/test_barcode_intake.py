@@ -5,14 +5,19 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from kitstation.android import AndroidAdapter
+from kitstation.blueprints.loader import loads_blueprint
 from kitstation.core.barcode import is_valid_imei, luhn_check_digit, parse_scan
+from kitstation.core.bench import Bench, BenchConfig, SlotState
+from kitstation.core.intake import IntakeSession
 from kitstation.domain.model import Device, Platform
-from kitstation.core.intake import IntakeSession, find_android_device, reconcile_device
 from kitstation.log import KitLog
 from kitstation.log.schema import IntakeScan
+from kitstation.simulator.android import AndroidSimulator
 
 IMEI1 = "356830100708726"  # from KDDI's KME console screenshot: a valid IMEI
 IMEI2 = "356830100551993"
+KME_BP = loads_blueprint('name = "KME"\n[android]\nmethod = "kme"\n[android.kme]\nprofile_name = "KME"\n')
 
 
 def test_luhn_check_digit_of_known_imeis() -> None:
@@ -108,7 +113,7 @@ def test_box_mode_groups_a_labels_barcodes(kitlog: KitLog) -> None:
     intake.end_box()
     other = intake.scan("353918057640324")
     assert other.device_id != first.device_id
-    rows = find_android_device(kitlog, imeis=(IMEI2,))
+    rows = kitlog.find_android_devices(imeis=(IMEI2,))
     assert len(rows) == 1 and rows[0]["key"] == "R58M62BJABX"
 
 
@@ -119,7 +124,7 @@ def test_adb_identity_joins_the_intake_record(kitlog: KitLog) -> None:
     kitlog.set_external_state(scanned.device_id or 0, "kme_registered")
     # adb later reads the serial and (old Android) the IMEI.
     device = Device(Platform.ANDROID, key="R58M62BJABX", serial="R58M62BJABX", imeis=(IMEI1,), model_id="SM-A305J")
-    device_id = reconcile_device(kitlog, device)
+    device_id = kitlog.reconcile_device(device)
     assert device_id == scanned.device_id
     assert kitlog.upsert_device(device) == device_id  # the pipeline's upsert finds the same row
     row = kitlog.device_row(device_id or 0)
@@ -138,8 +143,8 @@ def test_reconcile_merges_when_both_rows_exist(kitlog: KitLog) -> None:
     both = intake.scan(f"IMEI {IMEI2} S/N R58M62BJABX")
     assert both.device_id == serial_id
     device = Device(Platform.ANDROID, key="R58M62BJABX", serial="R58M62BJABX", imeis=(IMEI1,))
-    assert reconcile_device(kitlog, device) == serial_id
-    assert len(find_android_device(kitlog, imeis=(IMEI1, IMEI2))) == 1
+    assert kitlog.reconcile_device(device) == serial_id
+    assert len(kitlog.find_android_devices(imeis=(IMEI1, IMEI2))) == 1
     assert set(device.imeis) >= {IMEI1}
 
 
@@ -147,7 +152,7 @@ def test_reconcile_by_box_serial_when_serialno_differs(kitlog: KitLog) -> None:
     # Some Galaxy units report a hex ro.serialno (the key) and the box serial in ril.serialnumber.
     scanned = IntakeSession(kitlog).scan("S/N R58M62BJABX")
     device = Device(Platform.ANDROID, key="5200a1b2c3d4e5f6", serial="R58M62BJABX")
-    assert reconcile_device(kitlog, device) == scanned.device_id
+    assert kitlog.reconcile_device(device) == scanned.device_id
     assert kitlog.device_row(scanned.device_id or 0)["key"] == "5200a1b2c3d4e5f6"
 
 
@@ -159,3 +164,29 @@ def test_kme_batch_marks_devices_without_downgrading(kitlog: KitLog) -> None:
     old = intake.scan("R58M62BJABX")
     assert kitlog.device_row(new.device_id or 0)["external_state"] == "kme_registered"
     assert old.device_id == enrolled and kitlog.device_row(enrolled)["external_state"] == "enrolled"
+
+
+async def test_the_bench_joins_a_scanned_box_with_the_identified_phone(
+    android_sim: AndroidSimulator, kitlog: KitLog
+) -> None:
+    # The box was scanned by IMEI only, so the log filed it under the IMEI. Once adb identifies the
+    # phone (serial and, on Android 9, the IMEI), the bench reconciles it with the scan on the
+    # log's writer before the run: one device row, keyed by the serial, carrying the scan.
+    galaxy = android_sim.plug("SM-A305J")
+    scanned = IntakeSession(kitlog, mark_state="kme_registered").scan(f"IMEI {galaxy.imeis[0]}")
+    assert scanned.device_key == galaxy.imeis[0]
+    adapter = AndroidAdapter(adb_port=android_sim.adb_port)
+    bench = Bench(kitlog, [adapter], BenchConfig(blueprints={Platform.ANDROID: KME_BP}, identify_retry=0.2))
+    try:
+        await bench.start()
+        assert await bench.wait_until(
+            lambda b: any(v.state == SlotState.WAITING_EXTERNAL for v in b.slots.values()), timeout=60
+        ), bench.slots
+    finally:
+        await bench.stop()
+        await adapter.aclose()
+    run = kitlog.history(limit=1)[0]
+    assert run["device_key"] == galaxy.serial and run["imei"] == galaxy.imeis[0]
+    assert len(kitlog.find_android_devices(serial=galaxy.serial, imeis=(galaxy.imeis[0],))) == 1
+    assert kitlog.device_row(scanned.device_id or 0)["key"] == galaxy.serial
+    assert all(s["device_id"] == scanned.device_id for s in _scans(kitlog))

@@ -8,8 +8,8 @@ from pathlib import Path
 from kitstation.android import AndroidAdapter
 from kitstation.blueprints.loader import loads_blueprint
 from kitstation.core.bench import Bench, BenchConfig, SlotState
-from kitstation.domain.model import Platform, UserAction
 from kitstation.core.pipeline import RetryPolicy
+from kitstation.domain.model import Platform, UserAction
 from kitstation.log import KitLog
 from kitstation.simulator.android import AndroidSimulator
 

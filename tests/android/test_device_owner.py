@@ -15,9 +15,9 @@ import pytest
 from kitstation.android import AndroidAdapter
 from kitstation.blueprints.loader import loads_blueprint
 from kitstation.blueprints.model import Blueprint
-from kitstation.domain.model import RunStatus
-from kitstation.domain.events import Event, StepStarted
 from kitstation.core.pipeline import Pipeline, RetryPolicy, RunRequest
+from kitstation.domain.events import Event, StepStarted
+from kitstation.domain.model import RunStatus
 from kitstation.log import KitLog
 from kitstation.log.store import AsyncKitLog
 from kitstation.simulator.android import AndroidSimulator, build_apk, demo_agent_apk

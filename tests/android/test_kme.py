@@ -7,11 +7,10 @@ from pathlib import Path
 
 from kitstation.android import AndroidAdapter
 from kitstation.blueprints.loader import loads_blueprint
-from kitstation.domain.model import RunStatus
 from kitstation.core.intake import IntakeSession
 from kitstation.core.pipeline import Pipeline, RunRequest
-from kitstation.log import KitLog
-from kitstation.log.store import AsyncKitLog
+from kitstation.domain.model import RunStatus
+from kitstation.log import AsyncKitLog, KitLog
 from kitstation.simulator.android import AndroidSimulator
 
 KME = loads_blueprint(
@@ -32,6 +31,7 @@ async def _run(adapter: AndroidAdapter, kitlog: KitLog, serial: str, bp: object)
     device = await adapter.identify(serial)
     alog = AsyncKitLog(kitlog)
     try:
+        await alog.reconcile_device(device)  # what the bench does after identifying an Android device
         station = await alog.station("t")
         status = await Pipeline(alog).run(RunRequest(device, bp, adapter.plan(bp, device), station))  # type: ignore[arg-type]
         return status, await alog.upsert_device(device)
@@ -75,7 +75,7 @@ async def test_intake_scan_and_adb_identity_are_one_device(android_sim: AndroidS
     # The box was scanned first (IMEI only): the log files it under the IMEI.
     scanned = IntakeSession(kitlog).scan(f"IMEI {galaxy.imeis[0]}")
     assert scanned.accepted and scanned.device_key == galaxy.imeis[0]
-    adapter = AndroidAdapter(adb_port=android_sim.adb_port, kitlog=kitlog)
+    adapter = AndroidAdapter(adb_port=android_sim.adb_port)
     try:
         status, device_id = await _run(adapter, kitlog, galaxy.adb_serial, KME)
     finally:
@@ -89,11 +89,13 @@ async def test_intake_scan_and_adb_identity_are_one_device(android_sim: AndroidS
 async def test_android10_device_gets_imei_from_intake(android_sim: AndroidSimulator, kitlog: KitLog) -> None:
     galaxy = android_sim.plug("SM-S911B")  # Android 14: no IMEI over adb
     scanned = IntakeSession(kitlog).scan(f"IMEI1 {galaxy.imeis[0]} S/N {galaxy.serial}")
-    adapter = AndroidAdapter(adb_port=android_sim.adb_port, kitlog=kitlog)
+    adapter = AndroidAdapter(adb_port=android_sim.adb_port)
     try:
         device = await adapter.identify(galaxy.adb_serial)
     finally:
         await adapter.aclose()
+    assert device.imeis == ()  # Android 10+: adb does not give it
+    assert kitlog.reconcile_device(device) == scanned.device_id
     assert device.imeis == (galaxy.imeis[0],)
     assert kitlog.upsert_device(device) == scanned.device_id
 

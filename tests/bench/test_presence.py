@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from kitstation.blueprints import load_blueprint
 from kitstation.core.bench import BenchConfig, SlotState
-from kitstation.domain.model import Platform, UserAction
 from kitstation.core.protocols import KnownDevices
+from kitstation.domain.model import Platform, UserAction
 from kitstation.station import SimulationPlan, Station, UsbPresence
 from kitstation.usb.simulated import demo_tree
 from tests.bench.test_bench_android import DO_BLUEPRINT

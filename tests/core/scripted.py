@@ -12,6 +12,8 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 
 from kitstation.blueprints.model import Blueprint
+from kitstation.core.protocols import FunctionStep, Step, StepContext
+from kitstation.domain.events import Attached, Changed, Detached, DiscoveryEvent
 from kitstation.domain.model import (
     Device,
     DeviceGone,
@@ -22,8 +24,6 @@ from kitstation.domain.model import (
     UserAction,
     UserActionRequired,
 )
-from kitstation.domain.events import Attached, Changed, Detached, DiscoveryEvent
-from kitstation.core.protocols import FunctionStep, Step, StepContext
 from kitstation.i18n import Text
 
 

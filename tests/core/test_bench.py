@@ -6,9 +6,9 @@ import asyncio
 
 from kitstation.blueprints import loads_blueprint
 from kitstation.core.bench import Bench, BenchConfig, SlotState
-from kitstation.domain.model import Platform, UserAction
-from kitstation.domain.events import Event, WaitingForUser
 from kitstation.core.pipeline import RetryPolicy
+from kitstation.domain.events import Event, WaitingForUser
+from kitstation.domain.model import Platform, UserAction
 from kitstation.log import KitLog
 from tests.core.scripted import ScriptedAdapter, ScriptedDevice
 

@@ -58,13 +58,18 @@ def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_log_json_on_an_empty_and_a_filled_log(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    db = tmp_path / "k.sqlite3"
-    assert main(["log", "--db", str(db), "--json"]) == 0
-    assert json.loads(capsys.readouterr().out) == []
     from kitstation.blueprints import loads_blueprint
     from kitstation.domain.model import Device, Platform, RunStatus
     from kitstation.log import KitLog
 
+    db = tmp_path / "k.sqlite3"
+    # A read command never creates a log: a mistyped --db is a clear error, not an empty log.
+    assert main(["log", "--db", str(db), "--json"]) == 2
+    assert "no log database" in capsys.readouterr().err and not db.exists()
+    log = KitLog(str(db))
+    log.close()
+    assert main(["log", "--db", str(db), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == []
     log = KitLog(str(db))
     run = log.start_run(log.upsert_device(Device(Platform.IOS, "U1", serial="F17X")), log.blueprint(loads_blueprint(GOOD)),
                         log.station("s"), "ios")

@@ -7,9 +7,9 @@ import asyncio
 import pytest
 
 from kitstation.blueprints import loads_blueprint
-from kitstation.domain.model import Outcome, Platform, RunStatus
-from kitstation.domain.events import Event, RunFinished, StepStarted
 from kitstation.core.pipeline import Pipeline, RetryPolicy, RunHandle, RunRequest
+from kitstation.domain.events import Event, RunFinished, StepStarted
+from kitstation.domain.model import Outcome, Platform, RunStatus
 from kitstation.log import KitLog
 from kitstation.log.store import AsyncKitLog
 from tests.core.scripted import ScriptedAdapter, ScriptedDevice

@@ -23,9 +23,9 @@ from pymobiledevice3 import pair_records
 
 from kitstation.blueprints.loader import loads_blueprint
 from kitstation.blueprints.model import Blueprint
-from kitstation.domain.model import Device, RunStatus
 from kitstation.core.pipeline import Pipeline, RetryPolicy, RunRequest
 from kitstation.core.protocols import DictSecrets
+from kitstation.domain.model import Device, RunStatus
 from kitstation.ios import IdentityStore, IOSAdapter, IOSTiming
 from kitstation.log.store import AsyncKitLog, KitLog
 from kitstation.simulator.ios import IOSSimulatorThread

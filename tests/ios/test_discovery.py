@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
-from kitstation.domain.model import Platform
 from kitstation.domain.events import Attached, Detached
+from kitstation.domain.model import Platform
 from kitstation.ios import IOSAdapter
 from kitstation.simulator.ios import IOSSimulatorThread
 

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from kitstation.blueprints.loader import load_blueprint
+from kitstation.blueprints.skipkeys import unknown_keys
 from kitstation.domain.model import RunStatus
 from kitstation.ios import IdentityStore, IOSAdapter
-from kitstation.ios.skipkeys import unknown_keys
 from kitstation.log.store import KitLog
 from kitstation.simulator.ios import IOSSimulatorThread
 from tests.ios.conftest import FAST, last_steps, run

@@ -10,12 +10,11 @@ from cryptography.hazmat.primitives import serialization
 from pymobiledevice3.lockdown import create_using_usbmux
 from pymobiledevice3.services.mobile_config import MobileConfigService
 
-from kitstation.blueprints.ios import IOS_SKIP_KEYS
 from kitstation.blueprints.loader import BlueprintError, loads_blueprint
+from kitstation.blueprints.skipkeys import BY_KEY, CATALOGUE, keys_for
 from kitstation.domain.model import RunStatus
 from kitstation.ios import IOSAdapter
 from kitstation.ios.identities import generate_identity
-from kitstation.ios.skipkeys import BY_KEY, CATALOGUE, keys_for
 from kitstation.log.store import KitLog
 from kitstation.simulator.ios import IOSSimulatorThread
 from tests.ios.conftest import blueprint, last_steps, run
@@ -135,5 +134,3 @@ def test_unknown_skip_key_is_a_blueprint_error() -> None:
             '[ios.mdm_server]\nname = "m"\nurl = "https://mdm.example.jp/"\n'
         )
     assert "Sirri" in info.value.render("en") and "Sirri" in info.value.render("ja")
-    # The blueprint's list of names and the adapter's catalogue name the same keys.
-    assert set(BY_KEY) == IOS_SKIP_KEYS

@@ -11,7 +11,7 @@ from kitstation.blueprints import loads_blueprint
 from kitstation.domain.model import Device, Outcome, Platform, RunStatus
 from kitstation.i18n import Text
 from kitstation.log import KitLog
-from kitstation.log.store import run_t
+from kitstation.log.tables import run_t
 
 # A Wi-Fi password-like string planted where a report must never look (step detail/messages) and
 # in a reason text (which reports show, scrubbed).

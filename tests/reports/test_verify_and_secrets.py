@@ -12,7 +12,8 @@ from sqlalchemy import update
 
 from kitstation.domain.model import Device, Platform, RunStatus
 from kitstation.log import KitLog
-from kitstation.log.store import RunFilter, run_t
+from kitstation.log.store import RunFilter
+from kitstation.log.tables import run_t
 from kitstation.reports import ReportOptions, export_report, verify_report
 from kitstation.reports.model import file_sha256, scrub
 from tests.reports.data import ORDER, SECRET, Filled

@@ -14,7 +14,6 @@ from pytestqt.qtbot import QtBot
 
 from kitstation.core.bench import SlotState
 from kitstation.ui import app as ui_app
-from kitstation.ui.controller import ios_available
 from kitstation.ui.errors import ErrorReporter, log_file, setup_file_logging, teardown_file_logging
 
 
@@ -47,7 +46,7 @@ def test_kitstation_simulate_prepares_every_device(
     assert cli_main(["--simulate", "4", "--lang", "en"]) == 0
     assert seen["ok"], seen
     # Galaxy: done. iOS (manual DEP demo): the station's part done, awaiting ABM assignment.
-    expected = {SlotState.DONE, SlotState.WAITING_EXTERNAL} if ios_available() else {SlotState.DONE}
+    expected = {SlotState.DONE, SlotState.WAITING_EXTERNAL}
     assert len(seen["states"]) == 4 and set(seen["states"]) == expected
     assert "Galaxy Device Owner" in seen["blueprints"]
     assert "Simulated bench" in seen["banner"]
@@ -134,8 +133,7 @@ def test_simulated_bench_runs_the_wizards_blueprint(
     assert seen["names"] == {"ios": "Wizard batch", "android": "Wizard batch"}
     states = {p: {s for (pp, s, _r) in seen["views"].values() if pp == p} for p in ("ios", "android")}
     assert states["android"] == {SlotState.DONE}, seen["views"]
-    if ios_available():
-        assert states["ios"] == {SlotState.WAITING_EXTERNAL}, seen["views"]  # manual DEP: awaiting ABM
+    assert states["ios"] == {SlotState.WAITING_EXTERNAL}, seen["views"]  # manual DEP: awaiting ABM
 
 
 async def test_a_station_that_cannot_start_says_so_in_a_banner(qtbot: QtBot, tmp_path: Any) -> None:

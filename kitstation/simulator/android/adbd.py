@@ -39,6 +39,7 @@ from kitstation.simulator.android.protocol import (
     ProtocolError,
     decode_header,
 )
+from kitstation.simulator.android.sync import serve_sync
 
 if TYPE_CHECKING:
     from kitstation.simulator.android.device import SimulatedGalaxy
@@ -49,8 +50,6 @@ FEATURES = "shell_v2,cmd"
 
 # shell v2 packet ids (adb's shell_protocol.h)
 _V2_STDIN, _V2_STDOUT, _V2_STDERR, _V2_EXIT, _V2_CLOSE_STDIN = 0, 1, 2, 3, 4
-
-SYNC_DATA_MAX = 64 * 1024
 
 
 class StreamClosed(Exception):
@@ -488,65 +487,4 @@ class DeviceServer:
         self.device.reboot()
 
     async def _sync(self, stream: _Stream) -> None:
-        reader = _Reader(stream)
-        dev = self.device
-        while True:
-            head = await reader.exactly(8)
-            ident, length = head[:4], struct.unpack("<I", head[4:])[0]
-            if ident == b"QUIT":
-                return
-            arg = (await reader.exactly(length)).decode(errors="replace") if length else ""
-            if ident == b"STAT":
-                st = dev.stat(arg) or (0, 0, 0)
-                await stream.write(b"STAT" + struct.pack("<III", st[0], st[1] & 0xFFFFFFFF, st[2]))
-            elif ident == b"LIST":
-                out = bytearray()
-                for name, mode, size, mtime in dev.listdir(arg) or []:
-                    raw = name.encode()
-                    out += b"DENT" + struct.pack("<IIII", mode, size & 0xFFFFFFFF, mtime, len(raw)) + raw
-                out += b"DONE" + bytes(16)
-                await stream.write(bytes(out))
-            elif ident == b"SEND":
-                path, _, mode_text = arg.rpartition(",")
-                if not path:
-                    path, mode_text = arg, "33188"
-                data = bytearray()
-                mtime = 0
-                while True:
-                    h = await reader.exactly(8)
-                    kind, n = h[:4], struct.unpack("<I", h[4:])[0]
-                    if kind == b"DATA":
-                        data += await reader.exactly(n)
-                    elif kind == b"DONE":
-                        mtime = n
-                        break
-                    else:
-                        await self._sync_fail(stream, "invalid data message")
-                        return
-                mode = int(mode_text) if mode_text.isdigit() else 0o644
-                error = dev.write_file(path, bytes(data), mode, mtime or None)
-                if error:
-                    await self._sync_fail(stream, error)
-                else:
-                    await stream.write(b"OKAY" + bytes(4))
-            elif ident == b"RECV":
-                content = dev.read_file(arg)
-                if content is None:
-                    await self._sync_fail(
-                        stream, "No such file or directory" if dev.stat(arg) is None else "Is a directory"
-                    )
-                    continue
-                out = bytearray()
-                for off in range(0, len(content), SYNC_DATA_MAX):
-                    piece = content[off : off + SYNC_DATA_MAX]
-                    out += b"DATA" + struct.pack("<I", len(piece)) + piece
-                out += b"DONE" + bytes(4)
-                await stream.write(bytes(out))
-            else:
-                await self._sync_fail(stream, f"unknown sync request {ident!r}")
-                return
-
-    @staticmethod
-    async def _sync_fail(stream: _Stream, message: str) -> None:
-        raw = message.encode()
-        await stream.write(b"FAIL" + struct.pack("<I", len(raw)) + raw)
+        await serve_sync(self.device, _Reader(stream), stream)

@@ -71,7 +71,7 @@ def _server_answers(port: int) -> bool:
         return False
 
 
-class _NoSpawnConnection(AdbConnection):
+class _NoSpawnConnection(AdbConnection):  # type: ignore[misc]  # adbutils ships no type information mypy reads here
     """An adbutils connection that fails instead of running ``adb start-server``.
 
     adbutils' own connection starts a server when none answers — without a port, so on 5037 with
@@ -82,7 +82,7 @@ class _NoSpawnConnection(AdbConnection):
         return self._create_socket()
 
 
-class NoSpawnAdbClient(adbutils.AdbClient):
+class NoSpawnAdbClient(adbutils.AdbClient):  # type: ignore[misc]  # see _NoSpawnConnection
     """``adbutils.AdbClient`` bound to one server; never starts a server on its own."""
 
     def make_connection(self, timeout: float | None = None) -> AdbConnection:

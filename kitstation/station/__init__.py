@@ -10,17 +10,26 @@ with no hardware.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from kitstation.blueprints.ios import IOSOptions
+from kitstation.blueprints.model import Blueprint
 from kitstation.core.bench import Bench, BenchConfig
-from kitstation.core.protocols import KnownDevices, PlatformAdapter, PresenceNotice, PresenceSource, Secrets
-from kitstation.domain.model import Platform, UserAction
+from kitstation.core.pipeline import Pipeline, RunRequest
+from kitstation.core.protocols import KnownDevices, NoSecrets, PlatformAdapter, PresenceNotice, PresenceSource, Secrets
+from kitstation.core.selection import matches_only
+from kitstation.domain.events import Attached, Detached, Event, RunFinished, StepFinished
+from kitstation.domain.model import Device, Outcome, Platform, RunStatus, StepError, UserAction, UserActionRequired
+from kitstation.i18n import Text
 from kitstation.log import KitLog
 from kitstation.log.db import resolve_url
+from kitstation.log.store import AsyncKitLog, RunFilter
+from kitstation.station.environment import Unreachable, check_adb, check_usb_permissions, check_usbmux
 
 log = logging.getLogger(__name__)
 
@@ -93,6 +102,47 @@ class UsbPresence:
         return out
 
 
+# What `dep verify` files its checks under when no blueprint is given: an iOS section that
+# neither erases nor supervises -- the check only asks the device what Apple told it.
+DEP_CHECK_BLUEPRINT = Blueprint(
+    name="DEP (ABM) assignment check",
+    description="kitstation dep verify: asks each device whether Apple Business Manager assigned it",
+    ios=IOSOptions(method="dep", erase=False, supervise=False, verify=False),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class DepCheck:
+    """One device's answer to ``dep verify``."""
+
+    connection_id: str
+    device: Device | None
+    outcome: Outcome
+    code: str | None
+    reason: Text | None
+    external_state: str | None
+    run_id: int | None
+
+
+async def collect_attached(adapter: PlatformAdapter, settle: float) -> list[str]:
+    """Connection ids attached after listening ``settle`` seconds to the adapter's hot-plug stream."""
+    present: dict[str, None] = {}
+
+    async def listen() -> None:
+        async for ev in adapter.discover():
+            if isinstance(ev, Attached):
+                present[ev.connection_id] = None
+            elif isinstance(ev, Detached):
+                present.pop(ev.connection_id, None)
+
+    task = asyncio.create_task(listen())
+    await asyncio.sleep(settle)
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError, Exception):
+        await task
+    return list(present)
+
+
 class Station:
     def __init__(
         self,
@@ -130,11 +180,27 @@ class Station:
         return self.plan is not None
 
     async def start(self) -> None:
+        """Open the log, start the simulators (if any) and make the adapters; on failure undo it all.
+
+        A start that fails half-way (a bad fault spec after the adb server started, a log that
+        cannot be opened) must not leave simulators, an adb server or changed variables behind.
+        """
+        try:
+            await self._start()
+        except BaseException:
+            await self.aclose()
+            raise
+
+    async def _start(self) -> None:
         loop = asyncio.get_running_loop()
         # Opening the log runs migrations: off the loop, it may take a moment on PostgreSQL.
         self.kitlog = await loop.run_in_executor(None, KitLog, self.db_url)
         if self.plan is not None:
             await loop.run_in_executor(None, self._start_simulators, self.plan)
+        if self.usbmux_address and Platform.IOS in self.platforms:
+            # pymobiledevice3 opens some muxes without the address it was given (pair records are
+            # saved through one, see docs/ios.md): the variable makes every one of them reach ours.
+            self._set_env("USBMUXD_SOCKET_ADDRESS", self.usbmux_address)
         self.adapters = self._make_adapters()
         if self.plan is not None and self.plan.usb_notices:
             from kitstation.usb.simulated import demo_tree
@@ -160,9 +226,6 @@ class Station:
             for _ in range(plan.ios):
                 sim.plug()
             self.usbmux_address = sim.address
-            # pymobiledevice3 saves pair records through a mux it opens without our address:
-            # it must find the simulated usbmuxd in the environment too (see docs/ios.md).
-            self._set_env("USBMUXD_SOCKET_ADDRESS", sim.address)
         if plan.android and Platform.ANDROID in self.platforms:
             from kitstation.simulator.android import AndroidSimulator
 
@@ -185,8 +248,115 @@ class Station:
             from kitstation.android import AndroidAdapter
 
             # With the log, identify() joins a phone with what the barcode intake recorded of it.
-            adapters.append(AndroidAdapter(adb_port=self.adb_port, kitlog=self.kitlog))
+            adapters.append(AndroidAdapter(adb_port=self.adb_port))
         return adapters
+
+    def preflight(self) -> list[Unreachable]:
+        """Why a chosen platform's devices cannot be seen at all (no usbmuxd, no adb, USB permissions).
+
+        Simulated platforms are served by the simulators and always reachable. An empty list
+        does not promise devices, only that the station can look for them.
+        """
+        problems: list[Unreachable] = []
+        simulated_ios = self.ios_sim is not None
+        simulated_android = self.android_sim is not None
+        if Platform.IOS in self.platforms and not simulated_ios:
+            problem = check_usbmux(self.usbmux_address)
+            if problem is not None:
+                problems.append(problem)
+        if Platform.ANDROID in self.platforms and not simulated_android:
+            problem = check_adb(self.adb_port)
+            if problem is not None:
+                problems.append(problem)
+            problems += check_usb_permissions()
+        return problems
+
+    async def verify_dep(
+        self,
+        *,
+        settle: float,
+        only: Collection[str] | None = None,
+        blueprint: Blueprint | None = None,
+        secrets: Secrets | None = None,
+        on_event: Callable[[Event], None] | None = None,
+    ) -> list[DepCheck]:
+        """Run the iOS adapter's DEP-verification plan on every attached iOS device, as logged runs.
+
+        Each check is its own pipeline run (forced: asking again is the point). When ABM has
+        assigned the device, the runs that were waiting on that assignment become ok.
+        """
+        assert self.kitlog is not None, "start() the station first"
+        adapter = next((a for a in self.adapters if a.platform == Platform.IOS), None)
+        if adapter is None:
+            return []
+        plan_for = adapter.plan_dep_verify  # type: ignore[attr-defined]  # iOS-only, not in the protocol
+        chosen = blueprint if blueprint is not None and blueprint.ios is not None else DEP_CHECK_BLUEPRINT
+        alog = AsyncKitLog(self.kitlog)
+        try:
+            station_id = await alog.station(None)
+            checks: list[DepCheck] = []
+
+            async def one(cid: str) -> DepCheck | None:
+                try:
+                    device = await adapter.identify(cid)
+                except UserActionRequired as exc:
+                    return DepCheck(cid, None, Outcome.FAILED, exc.action.value, exc.reason, None, None)
+                except StepError as exc:
+                    return DepCheck(cid, None, Outcome.FAILED, exc.code, exc.reason, None, None)
+                if not matches_only(only, cid, device):
+                    return None
+                finished: list[StepFinished] = []
+                runs: list[int] = []
+
+                def emit(e: Event) -> None:
+                    if isinstance(e, StepFinished):
+                        finished.append(e)
+                    elif isinstance(e, RunFinished):
+                        runs.append(e.run_id)
+                    if on_event is not None:
+                        on_event(e)
+
+                request = RunRequest(
+                    device=device,
+                    blueprint=chosen,
+                    steps=plan_for(chosen, device),
+                    station_id=station_id,
+                    slot=cid,
+                    force=True,
+                    secrets=secrets or NoSecrets(),
+                )
+                status = await Pipeline(alog, emit).run(request)
+                last = finished[-1] if finished else None
+                device_id = await alog.upsert_device(device)
+                state = (await alog.call(alog.sync.device_row, device_id)).get("external_state")
+                if status == RunStatus.OK:
+                    await self._confirm_waiting(alog, device, state)
+                return DepCheck(
+                    cid,
+                    device,
+                    last.outcome if last is not None else Outcome.FAILED,
+                    last.code if last is not None else None,
+                    last.reason if last is not None else None,
+                    state,
+                    runs[-1] if runs else None,
+                )
+
+            for result in await asyncio.gather(*(one(c) for c in await collect_attached(adapter, settle))):
+                if result is not None:
+                    checks.append(result)
+            return checks
+        finally:
+            alog.close()
+
+    @staticmethod
+    async def _confirm_waiting(alog: AsyncKitLog, device: Device, state: str | None) -> None:
+        """Close the device's runs that waited on ABM as ok, now that the device says it is assigned."""
+        rows = await alog.call(
+            alog.sync.history, RunFilter(status=[RunStatus.WAITING_EXTERNAL.value], text=device.key), limit=None
+        )
+        for row in rows:
+            if row["device_key"] == device.key:
+                await alog.end_run(row["run_id"], RunStatus.OK)
 
     def bench(self, config: BenchConfig | None = None, secrets: Secrets | None = None) -> Bench:
         assert self.kitlog is not None, "start() the station first"
@@ -215,10 +385,3 @@ class Station:
         if self.kitlog is not None:
             self.kitlog.close()
             self.kitlog = None
-
-    async def __aenter__(self) -> Station:
-        await self.start()
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        await self.aclose()

@@ -1,10 +1,13 @@
-"""The Setup Assistant panes a cloud configuration can skip (``SkipSetup``), for iOS and iPadOS.
+"""The one catalogue of Setup Assistant panes a cloud configuration can skip (``SkipSetup``), iOS/iPadOS.
 
-The catalogue is the project's own statement of Apple's skip keys (Apple's device-management
-schema, ``skipkeys.yaml``): each key with the iOS version that introduced it and, where Apple marks
-it deprecated, the version from which the pane no longer exists. Keys Apple defines only for macOS
-or tvOS are left out: a device is sent only keys its iOS version knows, so Setup Assistant never
-receives a key it cannot interpret.
+The catalogue is the project's own statement of Apple's skip keys, transcribed from Apple's
+device-management schema (``skipkeys.yaml``; never read at run time): each key with the iOS version
+that introduced it and, where Apple marks it deprecated, the version from which the pane no longer
+exists, and a bilingual label. Keys Apple defines only for macOS or tvOS are left out: a device is
+sent only keys its iOS version knows, so Setup Assistant never receives a key it cannot interpret.
+
+It lives in the blueprints layer because three layers use it: blueprint validation (a typo in
+``skip_setup``), the iOS adapter (which keys a device's iOS knows) and the wizard (the pane list).
 """
 
 from __future__ import annotations
@@ -27,6 +30,8 @@ def parse_version(value: str) -> tuple[int, ...]:
 
 @dataclass(frozen=True, slots=True)
 class SkipKey:
+    """One skip key: Apple's key, the pane's label, and the iOS versions whose Setup Assistant has it."""
+
     key: str
     label: Text
     introduced: str = "7.0"
@@ -49,7 +54,7 @@ def _k(key: str, en: str, ja: str, introduced: str = "7.0", removed: str | None 
 
 # Keys Apple lists without an iOS version are as old as SkipSetup itself (iOS 7). Apple defines no
 # skip key for the Language and Region panes: the blueprint's ``language``/``region`` go into the
-# cloud configuration instead (see cloudconfig.py).
+# cloud configuration instead (see kitstation/ios/cloudconfig.py).
 CATALOGUE: tuple[SkipKey, ...] = (
     _k("Location", "Location Services", "位置情報サービス"),
     _k("Restore", "Restore / set up (apps & data)", "Appとデータ（復元）"),
@@ -94,6 +99,7 @@ CATALOGUE: tuple[SkipKey, ...] = (
 )
 
 BY_KEY: dict[str, SkipKey] = {k.key: k for k in CATALOGUE}
+NAMES: frozenset[str] = frozenset(BY_KEY)
 
 
 def unknown_keys(keys: list[str]) -> list[str]:

@@ -1,0 +1,85 @@
+"""What the bench and the pipeline need of the log: the :class:`RunLog` protocol.
+
+The core declares it; the log's async writer (:class:`kitstation.log.AsyncKitLog`) implements
+it, one writer thread behind coroutines. Annotating against the protocol keeps every call the
+core makes checked by mypy (a misspelled method or a wrong argument is an error).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+from kitstation.blueprints.model import Blueprint
+from kitstation.domain.model import Device, Outcome, RunStatus
+from kitstation.i18n import Text
+from kitstation.log import ResumePoint
+
+
+class RunLog(Protocol):
+    """The log's writes and reads for runs in progress, as coroutines (committed at once)."""
+
+    def close(self) -> None: ...
+
+    # --- the bench: station, session, slots, devices as identified ---------------------------------
+    async def station(self, name: str | None = None) -> int: ...
+
+    async def technician(self, name: str) -> int: ...
+
+    async def start_session(
+        self,
+        station_id: int,
+        technician_id: int | None = None,
+        label: str = "",
+        customer: str = "",
+        order_ref: str = "",
+    ) -> int: ...
+
+    async def end_session(self, session_id: int) -> None: ...
+
+    async def slot_names(self, station_id: int) -> dict[str, str]: ...
+
+    async def set_slot_name(self, station_id: int, location: str, label: str) -> None: ...
+
+    async def reconcile_device(self, device: Device) -> int | None:
+        """Join an identified Android device with its intake scans; its row id, or None."""
+        ...
+
+    # --- the pipeline: one run's rows ---------------------------------------------------------------
+    async def upsert_device(self, device: Device) -> int: ...
+
+    async def blueprint(self, bp: Blueprint) -> int: ...
+
+    async def resume_point(self, device_id: int, blueprint_id: int) -> ResumePoint | None: ...
+
+    async def close_in_flight(self, run_id: int) -> None: ...
+
+    async def reopen_run(self, run_id: int, *, slot: str | None = None, session_id: int | None = None) -> None: ...
+
+    async def start_run(
+        self,
+        device_id: int,
+        blueprint_id: int,
+        station_id: int,
+        platform: str,
+        *,
+        session_id: int | None = None,
+        technician_id: int | None = None,
+        slot: str = "",
+    ) -> int: ...
+
+    async def end_run(
+        self, run_id: int, status: RunStatus, code: str | None = None, reason: Text | None = None
+    ) -> None: ...
+
+    async def step_started(self, run_id: int, step_id: str, attempt: int = 1) -> int: ...
+
+    async def step_ended(
+        self,
+        event_id: int,
+        outcome: Outcome,
+        code: str | None = None,
+        reason: Text | None = None,
+        detail: dict[str, Any] | None = None,
+    ) -> None: ...
+
+    async def set_external_state(self, device_id: int, state: str) -> None: ...

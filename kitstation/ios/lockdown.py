@@ -1,0 +1,289 @@
+"""The one place where the station changes how pymobiledevice3 talks to a device, and why.
+
+pymobiledevice3 is correct but does per call what a bench of 60 devices must do once. Measured
+with ``benchmarks/bench_batch.py`` (see docs/BENCHMARKS.md, "iOS: work done once"):
+
+* **RSA keys.** ``generate_pairing_cert_chain`` makes a new 2048-bit root key (and, in
+  ``pair_supervised``, a new host key) for every pairing: ~70 ms of CPU each, holding the GIL.
+  A Mac pairs every device with one host identity, so the station makes one root key and one host
+  key per process (:class:`StationKeys`) and signs only the per-device certificate.
+* **The supervision key** is parsed with full validation (``load_pem_private_key``, ~30 ms holding
+  the GIL) on every supervised pairing, Escalate and silent install -- three times per device. It
+  is parsed once per identity file here (:func:`supervisor_key`).
+* **usbmuxd round trips.** Every lockdown connection and every service started on it asks usbmuxd
+  for the whole device list (``select_device`` -> ``ListDevices``, N devices parsed each time, so
+  the cost grows as N²), reads the pair record through usbmuxd again and asks for the system BUID.
+  :class:`StationLockdownClient` opens service connections to the device it already knows, and the
+  :class:`~kitstation.ios.connect.Connector` keeps UDID -> DeviceID from the ``Listen`` stream.
+* **TLS contexts.** Every lockdown session and every TLS service made a new ``SSLContext`` and
+  loaded the host certificate and key into it (~3 ms each, ~10 per device). Contexts are kept per
+  certificate and key (:func:`_shared_ssl_context`): with one host identity per station, one context.
+* **Pair records** were written with ``write_bytes`` (0644, not atomic: a crash left a 0-byte
+  record that failed that slot in every later run) and handed to usbmuxd through a connection
+  opened without the station's usbmux address. Here they are written atomically, owner-only, to
+  the usbmuxd the station talks to.
+
+Everything else (the lockdown protocol, TLS, the services) is pymobiledevice3's own code.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import plistlib
+import socket
+import ssl
+import tempfile
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pymobiledevice3.lockdown
+import pymobiledevice3.service_connection
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from cryptography.hazmat.primitives.serialization import Encoding
+from cryptography.hazmat.primitives.serialization.pkcs7 import PKCS7Options, PKCS7SignatureBuilder
+from pymobiledevice3 import usbmux
+from pymobiledevice3.ca import (
+    build_device_certificate,
+    build_host_certificate,
+    build_root_certificate,
+    serialize_cert_pem,
+    serialize_private_key_pkcs8_pem,
+)
+from pymobiledevice3.exceptions import PairingError, ProfileError
+from pymobiledevice3.lockdown import PlistUsbmuxLockdownClient
+from pymobiledevice3.service_connection import ServiceConnection
+from pymobiledevice3.services.mobile_config import MobileConfigService
+
+SupervisorPrivateKey = rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey
+
+
+@dataclass(frozen=True, slots=True)
+class SupervisorKey:
+    """A supervision identity, parsed once: its private key and certificate (PEM keybag file)."""
+
+    private_key: SupervisorPrivateKey
+    certificate: x509.Certificate
+    certificate_der: bytes
+
+    def sign(self, challenge: bytes) -> bytes:
+        """The PKCS#7 signature a device asks for in Escalate and in supervised pairing."""
+        return (
+            PKCS7SignatureBuilder()
+            .set_data(challenge)
+            .add_signer(self.certificate, self.private_key, hashes.SHA256())
+            .sign(Encoding.DER, [PKCS7Options.Binary])
+        )
+
+
+_supervisors: dict[tuple[str, int, int], SupervisorKey] = {}
+_supervisors_lock = threading.Lock()
+
+
+def supervisor_key(keybag: Path) -> SupervisorKey:
+    """The parsed identity in ``keybag``, cached by path, size and modification time."""
+    st = keybag.stat()
+    cache_key = (str(keybag.resolve()), st.st_size, st.st_mtime_ns)
+    with _supervisors_lock:
+        found = _supervisors.get(cache_key)
+    if found is not None:
+        return found
+    data = keybag.read_bytes()
+    private_key = serialization.load_pem_private_key(data, password=None)
+    if not isinstance(private_key, (rsa.RSAPrivateKey, ec.EllipticCurvePrivateKey)):
+        raise ProfileError(f"The supervision keybag must hold an RSA or EC private key, not {type(private_key).__name__}")
+    cert = x509.load_pem_x509_certificate(data)
+    parsed = SupervisorKey(private_key, cert, cert.public_bytes(Encoding.DER))
+    with _supervisors_lock:
+        _supervisors[cache_key] = parsed
+    return parsed
+
+
+class StationKeys:
+    """One pairing root and one host identity for the whole station (made once, off the loop)."""
+
+    _lock = threading.Lock()
+    _made: StationKeys | None = None
+
+    def __init__(self) -> None:
+        alg = hashes.SHA256()  # iOS 4 and later; the station does not serve older devices
+        self.alg = alg
+        self.root_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        self.host_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        self.root_cert = build_root_certificate(self.root_key, alg)
+        host_cert = build_host_certificate(self.host_key, self.root_cert, self.root_key, alg)
+        self.root_cert_pem = serialize_cert_pem(self.root_cert)
+        self.root_key_pem = serialize_private_key_pkcs8_pem(self.root_key)
+        self.host_cert_pem = serialize_cert_pem(host_cert)
+        self.host_key_pem = serialize_private_key_pkcs8_pem(self.host_key)
+
+    @classmethod
+    def get(cls) -> StationKeys:
+        """The station's keys, made on first use (call :meth:`get` in an executor at start-up)."""
+        with cls._lock:
+            if cls._made is None:
+                cls._made = StationKeys()
+            return cls._made
+
+    def pair_record(self, device_public_key_pem: bytes) -> dict[str, bytes]:
+        """The certificate part of a pair record for one device (only its certificate is signed here)."""
+        device_key = serialization.load_pem_public_key(device_public_key_pem)
+        if not isinstance(device_key, rsa.RSAPublicKey):
+            raise PairingError("The device's public key is not an RSA key")
+        device_cert = build_device_certificate(device_key, self.root_cert, self.root_key, self.alg)
+        return {
+            "DeviceCertificate": serialize_cert_pem(device_cert),
+            "HostCertificate": self.host_cert_pem,
+            "RootCertificate": self.root_cert_pem,
+            "RootPrivateKey": self.root_key_pem,
+        }
+
+
+_make_ssl_context = pymobiledevice3.service_connection.create_ssl_context
+_ssl_contexts: dict[tuple[bytes, ssl.TLSVersion, ssl.TLSVersion], ssl.SSLContext] = {}
+_ssl_lock = threading.Lock()
+
+
+def _shared_ssl_context(
+    certfile: str,
+    keyfile: str | None = None,
+    minimum_version: ssl.TLSVersion = ssl.TLSVersion.TLSv1_2,
+    maximum_version: ssl.TLSVersion = ssl.TLSVersion.TLSv1_3,
+) -> ssl.SSLContext:
+    """pymobiledevice3's client context, made once per host certificate and key (and TLS range).
+
+    A client ``SSLContext`` holds no per-connection state, so one serves every session.
+    """
+    data = Path(certfile).read_bytes() + (Path(keyfile).read_bytes() if keyfile else b"")
+    key = (hashlib.sha256(data).digest(), minimum_version, maximum_version)
+    with _ssl_lock:
+        found = _ssl_contexts.get(key)
+    if found is not None:
+        return found
+    made = _make_ssl_context(certfile, keyfile, minimum_version=minimum_version, maximum_version=maximum_version)
+    with _ssl_lock:
+        if len(_ssl_contexts) > 512:  # pairings made by other hosts: keep the table bounded
+            _ssl_contexts.clear()
+        return _ssl_contexts.setdefault(key, made)
+
+
+# pymobiledevice3's lockdown client calls this module-level function for every session and every
+# TLS service; replacing the name it looks up is the one hook it offers (no subclass method to
+# override short of copying ``validate_pairing`` and ``start_lockdown_service``).
+pymobiledevice3.lockdown.create_ssl_context = _shared_ssl_context  # type: ignore[attr-defined]
+
+
+def write_private_file(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` atomically (temp file, fsync, rename), owner-only, folder 0700."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        os.fchmod(fd, 0o600)
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+class StationLockdownClient(PlistUsbmuxLockdownClient):
+    """pymobiledevice3's usbmux lockdown client with the station's keys, records and device handle."""
+
+    async def create_service_connection(
+        self, port: int, ssl_context: Any = None, strip_ssl: bool = False
+    ) -> ServiceConnection:
+        # The device is known (this client's own mux device): connect to it without a ListDevices.
+        device = self.service.mux_device
+        if device is None:
+            return await super().create_service_connection(port, ssl_context=ssl_context, strip_ssl=strip_ssl)
+        sock = await device.connect(port, usbmux_address=self.usbmux_address)
+        return await ServiceConnection.from_socket(sock, ssl_context=ssl_context, strip_ssl=strip_ssl, mux_device=device)
+
+    async def save_pair_record(self) -> None:
+        assert self.pairing_records_cache_folder is not None and self.pair_record is not None
+        if self.identifier is None:
+            raise ValueError("Cannot save a pairing record without a device identifier")
+        data = plistlib.dumps(self.pair_record)
+        write_private_file(Path(self.pairing_records_cache_folder) / f"{self.identifier}.plist", data)
+        device = self.service.mux_device
+        async with await usbmux.create_mux(usbmux_address=self.usbmux_address) as client:
+            if isinstance(client, usbmux.PlistMuxConnection) and device is not None:
+                await client.save_pair_record(self.identifier, device.devid, data)
+
+    def _record(self, keys: StationKeys) -> dict[str, Any]:
+        if not self.device_public_key:
+            raise PairingError()
+        record: dict[str, Any] = dict(keys.pair_record(self.device_public_key))
+        record.update(HostID=self.host_id, WiFiMACAddress=self.wifi_mac_address, SystemBUID=self.system_buid)
+        return record
+
+    async def _finish_pairing(self, record: dict[str, Any], reply: dict[str, Any], keys: StationKeys) -> None:
+        record["HostPrivateKey"] = keys.host_key_pem
+        if reply.get("EscrowBag") is not None:
+            record["EscrowBag"] = reply["EscrowBag"]
+        self.pair_record = record
+        await self.save_pair_record()
+        self.paired = True
+
+    async def pair(self, timeout: float | None = None, private_key: Any = None) -> None:
+        """``Pair`` as pymobiledevice3 does, with the station's root and host identity."""
+        self.device_public_key = await self.get_value("", "DevicePublicKey")
+        if not self.device_public_key:
+            await self.service.close()
+            raise PairingError()
+        keys = StationKeys.get()
+        record = self._record(keys)
+        options: dict[str, Any] = {
+            "HostName": socket.gethostname(),
+            "PairRecord": record,
+            "ProtocolVersion": "2",
+            "PairingOptions": {"ExtendedPairingErrors": True},
+        }
+        reply = await self._request_pair(options, timeout=timeout)
+        await self._finish_pairing(record, reply, keys)
+
+    async def pair_supervised(self, keybag_file: Path, timeout: float | None = None) -> None:
+        """Supervised pairing (the supervisor's certificate, then the signed challenge)."""
+        supervisor = supervisor_key(Path(keybag_file))
+        self.device_public_key = await self.get_value("", "DevicePublicKey")
+        if not self.device_public_key:
+            await self.service.close()
+            raise PairingError()
+        keys = StationKeys.get()
+        record = self._record(keys)
+        options: dict[str, Any] = {
+            "PairRecord": record,
+            "ProtocolVersion": "2",
+            "PairingOptions": {"SupervisorCertificate": supervisor.certificate_der, "ExtendedPairingErrors": True},
+        }
+        reply = await self._request_pair(options, timeout=timeout)
+        if reply.get("Error") == "MCChallengeRequired":
+            challenge = (reply.get("ExtendedResponse") or {}).get("PairingChallenge")
+            if challenge is not None:
+                options = {
+                    "PairRecord": record,
+                    "ProtocolVersion": "2",
+                    "PairingOptions": {"ChallengeResponse": supervisor.sign(challenge), "ExtendedPairingErrors": True},
+                }
+                reply = await self._request_pair(options, timeout=timeout)
+        await self._finish_pairing(record, reply, keys)
+
+
+class StationMobileConfig(MobileConfigService):
+    """MCInstall with the supervision key parsed once (Escalate; silent installs escalate too)."""
+
+    async def escalate(self, keybag_file: Path) -> None:
+        supervisor = supervisor_key(Path(keybag_file))
+        reply = await self._send_recv({"RequestType": "Escalate", "SupervisorCertificate": supervisor.certificate_der})
+        signed = supervisor.sign(reply["Challenge"])
+        await self._send_recv({"RequestType": "EscalateResponse", "SignedRequest": signed})
+        await self._send_recv({"RequestType": "ProceedWithKeybagMigration"})

@@ -1,0 +1,277 @@
+"""The log's writes: reference rows, sessions, runs, steps, later checks, scans and slot names.
+
+Every write commits at once (a crash loses at most the step in flight).
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+from typing import Any
+
+from sqlalchemy import Engine, Table, and_, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from kitstation.blueprints.loader import content_hash, snapshot
+from kitstation.blueprints.model import Blueprint
+from kitstation.domain.handoff import HANDOFF_KEY
+from kitstation.domain.model import Outcome, RunStatus
+from kitstation.i18n import Text
+from kitstation.log.tables import (
+    bp_t,
+    device_t,
+    now,
+    pk,
+    run_t,
+    scan_t,
+    session_t,
+    slot_t,
+    station_t,
+    step_t,
+    tech_t,
+    to_json,
+)
+
+
+class Writes:
+    """The log's write API for runs and their context (mixed into :class:`kitstation.log.KitLog`)."""
+
+    engine: Engine
+
+    # --- reference rows ----------------------------------------------------------------------------
+    def _get_or_create(self, table: Table, key_col: str, key: Any, values: dict[str, Any]) -> int:
+        with self.engine.begin() as conn:
+            found = conn.execute(select(table.c.id).where(table.c[key_col] == key)).scalar()
+            if found is not None:
+                return int(found)
+        try:
+            with self.engine.begin() as conn:
+                return pk(conn.execute(insert(table).values(**{key_col: key}, **values)))
+        except IntegrityError:  # another station created it meanwhile
+            with self.engine.begin() as conn:
+                return int(conn.execute(select(table.c.id).where(table.c[key_col] == key)).scalar_one())
+
+    def station(self, name: str | None = None) -> int:
+        name = name or socket.gethostname()
+        return self._get_or_create(station_t, "name", name, {"hostname": socket.gethostname(), "created_at": now()})
+
+    def technician(self, name: str) -> int:
+        return self._get_or_create(tech_t, "name", name, {"created_at": now()})
+
+    def blueprint(self, bp: Blueprint) -> int:
+        digest = content_hash(bp)
+        platforms = ",".join(p for p in ("ios", "android") if getattr(bp, p) is not None)
+        values = {
+            "name": bp.name,
+            "platforms": platforms,
+            "snapshot": json.dumps(snapshot(bp), ensure_ascii=False, sort_keys=True),
+            "created_at": now(),
+        }
+        return self._get_or_create(bp_t, "content_hash", digest, values)
+
+    # --- sessions ----------------------------------------------------------------------------------
+    def start_session(
+        self,
+        station_id: int,
+        technician_id: int | None = None,
+        label: str = "",
+        customer: str = "",
+        order_ref: str = "",
+    ) -> int:
+        with self.engine.begin() as conn:
+            res = conn.execute(
+                insert(session_t).values(
+                    station_id=station_id,
+                    technician_id=technician_id,
+                    label=label,
+                    customer=customer,
+                    order_ref=order_ref,
+                    started_at=now(),
+                )
+            )
+            return pk(res)
+
+    def end_session(self, session_id: int) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(update(session_t).where(session_t.c.id == session_id).values(ended_at=now()))
+
+    # --- runs and steps ----------------------------------------------------------------------------
+    def start_run(
+        self,
+        device_id: int,
+        blueprint_id: int,
+        station_id: int,
+        platform: str,
+        *,
+        session_id: int | None = None,
+        technician_id: int | None = None,
+        slot: str = "",
+    ) -> int:
+        with self.engine.begin() as conn:
+            res = conn.execute(
+                insert(run_t).values(
+                    device_id=device_id,
+                    blueprint_id=blueprint_id,
+                    station_id=station_id,
+                    session_id=session_id,
+                    technician_id=technician_id,
+                    platform=platform,
+                    slot=slot,
+                    status=RunStatus.RUNNING.value,
+                    current_step="",
+                    started_at=now(),
+                )
+            )
+            return pk(res)
+
+    def reopen_run(self, run_id: int, *, slot: str | None = None, session_id: int | None = None) -> None:
+        values: dict[str, Any] = {"status": RunStatus.RUNNING.value, "ended_at": None}
+        if slot is not None:
+            values["slot"] = slot
+        if session_id is not None:
+            values["session_id"] = session_id
+        with self.engine.begin() as conn:
+            conn.execute(update(run_t).where(run_t.c.id == run_id).values(**values))
+
+    def end_run(self, run_id: int, status: RunStatus, code: str | None = None, reason: Text | None = None) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(
+                update(run_t)
+                .where(run_t.c.id == run_id)
+                .values(
+                    status=status.value,
+                    error_code=code,
+                    reason_en=reason.en if reason else None,
+                    reason_ja=reason.ja if reason else None,
+                    ended_at=now(),
+                )
+            )
+
+    def step_started(self, run_id: int, step_id: str, attempt: int = 1) -> int:
+        with self.engine.begin() as conn:
+            res = conn.execute(
+                insert(step_t).values(
+                    run_id=run_id, step_id=step_id, attempt=attempt, started_at=now(), outcome="running"
+                )
+            )
+            conn.execute(update(run_t).where(run_t.c.id == run_id).values(current_step=step_id))
+            return pk(res)
+
+    def step_ended(
+        self,
+        event_id: int,
+        outcome: Outcome,
+        code: str | None = None,
+        reason: Text | None = None,
+        detail: dict[str, Any] | None = None,
+    ) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(
+                update(step_t)
+                .where(step_t.c.id == event_id)
+                .values(
+                    outcome=outcome.value,
+                    error_code=code,
+                    message_en=reason.en if reason else None,
+                    message_ja=reason.ja if reason else None,
+                    detail=to_json(detail),
+                    ended_at=now(),
+                )
+            )
+
+    def close_in_flight(self, run_id: int) -> None:
+        """Steps left 'running' by a killed process become 'interrupted'."""
+        with self.engine.begin() as conn:
+            conn.execute(
+                update(step_t)
+                .where(and_(step_t.c.run_id == run_id, step_t.c.outcome == "running"))
+                .values(
+                    outcome=Outcome.INTERRUPTED.value,
+                    ended_at=now(),
+                    message_en="Interrupted (the station stopped during this step)",
+                    message_ja="中断されました（このステップの実行中にステーションが停止しました）",
+                )
+            )
+
+    def record_check(
+        self,
+        device_id: int,
+        step_id: str,
+        outcome: Outcome,
+        code: str | None = None,
+        reason: Text | None = None,
+        detail: dict[str, Any] | None = None,
+    ) -> int | None:
+        """A later check on a device (e.g. "is it assigned in ABM yet?"), added to its latest run.
+
+        The hand-off state in ``detail["external_state"]`` is applied to the device; a run that
+        was waiting on the outside world and is now confirmed (``outcome`` ok) becomes ok.
+        Returns the run the check was filed under (None when the device has no run yet).
+        """
+        with self.engine.begin() as conn:
+            state = (detail or {}).get(HANDOFF_KEY)
+            if isinstance(state, str):
+                conn.execute(update(device_t).where(device_t.c.id == device_id).values(external_state=state))
+            row = conn.execute(
+                select(run_t.c.id, run_t.c.status)
+                .where(run_t.c.device_id == device_id)
+                .order_by(run_t.c.id.desc())
+                .limit(1)
+            ).first()
+            if row is None:
+                return None
+            at = now()
+            conn.execute(
+                insert(step_t).values(
+                    run_id=row.id,
+                    step_id=step_id,
+                    attempt=1,
+                    started_at=at,
+                    ended_at=at,
+                    outcome=outcome.value,
+                    error_code=code,
+                    message_en=reason.en if reason else None,
+                    message_ja=reason.ja if reason else None,
+                    detail=to_json(detail),
+                )
+            )
+            if outcome == Outcome.OK and row.status == RunStatus.WAITING_EXTERNAL.value:
+                conn.execute(
+                    update(run_t)
+                    .where(run_t.c.id == row.id)
+                    .values(status=RunStatus.OK.value, error_code=None, reason_en=None, reason_ja=None)
+                )
+            return int(row.id)
+
+    # --- intake and slots --------------------------------------------------------------------------
+    def record_scan(
+        self,
+        kind: str,
+        value: str,
+        raw: str = "",
+        *,
+        session_id: int | None = None,
+        device_id: int | None = None,
+        platform: str = "android",
+    ) -> int:
+        with self.engine.begin() as conn:
+            res = conn.execute(
+                insert(scan_t).values(
+                    session_id=session_id,
+                    device_id=device_id,
+                    platform=platform,
+                    kind=kind,
+                    value=value,
+                    raw=raw,
+                    scanned_at=now(),
+                )
+            )
+            return pk(res)
+
+    def set_slot_name(self, station_id: int, location: str, label: str) -> None:
+        with self.engine.begin() as conn:
+            cond = and_(slot_t.c.station_id == station_id, slot_t.c.location == location)
+            if conn.execute(select(slot_t.c.id).where(cond)).scalar() is None:
+                conn.execute(insert(slot_t).values(station_id=station_id, location=location, label=label))
+            else:
+                conn.execute(update(slot_t).where(cond).values(label=label))
