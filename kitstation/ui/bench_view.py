@@ -8,11 +8,12 @@ The page turns those into requests (``tileAction(action, slots)``) the window ha
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from typing import Any
 
 from kitstation.core.bench import SlotView
 from kitstation.ui.bench_model import SLOT_ROLE, SlotModel, TileDelegate, tally
+from kitstation.ui.ops import Op
 from kitstation.ui.qt import (
     QAbstractItemView,
     QCheckBox,
@@ -197,7 +198,7 @@ class BenchPage(QWidget):
         model.countersChanged.connect(self.update_counters)
         model.rowsInserted.connect(self._update_empty)
         model.modelReset.connect(self._update_empty)
-        self.on_scan: Callable[[str], str] | None = None
+        self.on_scan: Callable[[str], Coroutine[Any, Any, str]] | None = None
         self._update_empty()
         self.set_running(False)
         self.set_blueprints({})
@@ -245,7 +246,7 @@ class BenchPage(QWidget):
             return
         self.scanned.emit(line)
         if self.on_scan is not None:
-            self.scan_result.setText(self.on_scan(line))
+            Op.coroutine(self, self.on_scan(line)).success(self.scan_result.setText).run()
 
     # --- tiles: selection, menu, timeline ---------------------------------------------------------
     def selected_views(self) -> list[SlotView]:
@@ -285,7 +286,7 @@ class BenchPage(QWidget):
             self.open_timeline(v)
 
     def open_timeline(self, view: SlotView) -> TimelineDialog:
-        dlg = TimelineDialog(view, self.kitlog, self)
+        dlg = TimelineDialog.for_slot(view, self.kitlog, self)
         # Forget the dialog when it closes, then delete it: a closed dialog is never touched again
         # (keeping it and asking isVisible() later raised "C++ object already deleted").
         self.open_dialogs.append(dlg)

@@ -184,8 +184,11 @@ class BenchController(QObject):
             self.bench.set_auto_apply(on)
 
     # --- intake --------------------------------------------------------------------------------------
-    def scan(self, line: str) -> str:
-        """Hand one scanned box label to the intake; the sentence to show under the scan field."""
+    async def scan(self, line: str) -> str:
+        """Hand one scanned box label to the intake; the sentence to show under the scan field.
+
+        The intake writes to the log: on the log's own writer thread, never on the GUI thread.
+        """
         if self.bench is None:
             from kitstation.ui.qt import QCoreApplication
 
@@ -194,5 +197,5 @@ class BenchController(QObject):
             from kitstation.core.intake import IntakeSession
 
             self.intake = IntakeSession(self.bench.kitlog, self.bench.session_id)
-        outcome = self.intake.scan(line)
+        outcome = await self.bench.log.call(self.intake.scan, line)
         return str(outcome.reason.get(current_language()))

@@ -86,17 +86,16 @@ class TimelineDialog(QDialog):
 
     loaded = Signal()
 
-    def __init__(self, view: SlotView, kitlog: Any | None, parent: QWidget | None = None) -> None:
+    def __init__(self, kitlog: Any | None, run_id: int | None, title: str, head: str,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        lang = current_language()
-        title = view.device.label if view.device else view.label
         self.setWindowTitle(self.tr("Timeline: %1").replace("%1", title))
         self.resize(820, 440)
         self.setSizeGripEnabled(True)
         layout = QVBoxLayout(self)
-        head = QLabel(f"<b>{view.label}</b> — {state_text(view.state)}<br>{detail_line(view, lang)}")
-        head.setWordWrap(True)
-        layout.addWidget(head)
+        head_label = QLabel(head, self)
+        head_label.setWordWrap(True)
+        layout.addWidget(head_label)
         self.table = QTableWidget(0, 5, self)
         self.table.setHorizontalHeaderLabels(
             [self.tr("Step"), self.tr("Attempt"), self.tr("Started"), self.tr("Outcome"), self.tr("Reason")]
@@ -110,13 +109,19 @@ class TimelineDialog(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
-        if kitlog is not None and view.run_id is not None:
-            run_id = view.run_id
+        if kitlog is not None and run_id is not None:
             Op(self, lambda: kitlog.steps(run_id), database_executor(kitlog)).success(self.show_steps).failure(
                 self._failed
             ).run()
         else:
             self.show_steps([])
+
+    @classmethod
+    def for_slot(cls, view: SlotView, kitlog: Any | None, parent: QWidget | None = None) -> TimelineDialog:
+        """The timeline of a tile's current (or last) run."""
+        title = view.device.label if view.device else view.label
+        head = f"<b>{view.label}</b> — {state_text(view.state)}<br>{detail_line(view, current_language())}"
+        return cls(kitlog, view.run_id, title, head, parent)
 
     def _failed(self, exc: BaseException) -> None:
         self.note.setText(self.tr("The timeline could not be read: %1").replace("%1", str(exc) or type(exc).__name__))

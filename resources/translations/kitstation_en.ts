@@ -97,7 +97,7 @@
 <context>
     <name>BenchController</name>
     <message>
-        <location filename="../../kitstation/ui/controller.py" line="208"/>
+        <location filename="../../kitstation/ui/controller.py" line="195"/>
         <source>Start the bench before scanning box labels.</source>
         <translation>Start the bench before scanning box labels.</translation>
     </message>
@@ -105,113 +105,113 @@
 <context>
     <name>BenchPage</name>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="102"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="103"/>
         <source>Start</source>
         <translation>Start</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="103"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="104"/>
         <source>Stop</source>
         <translation>Stop</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="104"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="105"/>
         <source>Apply automatically</source>
         <translation>Apply automatically</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="116"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="117"/>
         <source>Which tiles come first</source>
         <translation>Which tiles come first</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="121"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="122"/>
         <source>Scan box label:</source>
         <translation>Scan box label:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="123"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="124"/>
         <source>IMEI or serial number from the box barcode</source>
         <translation>IMEI or serial number from the box barcode</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="132"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="133"/>
         <source>Devices</source>
         <translation>Devices</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="133"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="134"/>
         <source>Identifying</source>
         <translation>Identifying</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="134"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="135"/>
         <source>Ready</source>
         <translation>Ready</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="135"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="136"/>
         <source>Queued</source>
         <translation>Queued</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="141"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="142"/>
         <source>Stopped</source>
         <translation>Stopped</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="142"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="143"/>
         <source>Unplugged</source>
         <translation>Unplugged</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="143"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="144"/>
         <source>Done in the last hour</source>
         <translation>Done in the last hour</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="136"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="137"/>
         <source>Working</source>
         <translation>Working</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="137"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="138"/>
         <source>Your turn</source>
         <translation>Your turn</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="138"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="139"/>
         <source>Done</source>
         <translation>Done</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="139"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="140"/>
         <source>Awaiting ABM/KME</source>
         <translation>Awaiting ABM/KME</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="140"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="141"/>
         <source>Failed</source>
         <translation>Failed</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="164"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="165"/>
         <source>No devices attached. Plug devices into the hubs, or try the simulated bench.</source>
         <translation>No devices attached. Plug devices into the hubs, or try the simulated bench.</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="167"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="168"/>
         <source>Start the simulated bench</source>
         <translation>Start the simulated bench</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="211"/>
         <location filename="../../kitstation/ui/bench_view.py" line="212"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="213"/>
         <source>(none)</source>
         <translation>(none)</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="214"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="215"/>
         <source>Blueprint — iOS: %1  |  Android: %2</source>
         <translation>Blueprint — iOS: %1  |  Android: %2</translation>
     </message>
@@ -227,7 +227,7 @@
 <context>
     <name>GuiSecrets</name>
     <message>
-        <location filename="../../kitstation/ui/secrets.py" line="52"/>
+        <location filename="../../kitstation/ui/secrets.py" line="32"/>
         <source>Secret needed</source>
         <translation>Secret needed</translation>
     </message>
@@ -235,82 +235,97 @@
 <context>
     <name>History</name>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="42"/>
+        <location filename="../../kitstation/ui/history.py" line="50"/>
         <source>Date</source>
         <translation>Date</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="43"/>
+        <location filename="../../kitstation/ui/history.py" line="51"/>
+        <source>Duration</source>
+        <translation>Duration</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/history.py" line="52"/>
         <source>Outcome</source>
         <translation>Outcome</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="44"/>
+        <location filename="../../kitstation/ui/history.py" line="53"/>
         <source>Platform</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="45"/>
+        <location filename="../../kitstation/ui/history.py" line="54"/>
         <source>Model</source>
         <translation>Model</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="46"/>
+        <location filename="../../kitstation/ui/history.py" line="55"/>
         <source>Serial</source>
         <translation>Serial</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="47"/>
+        <location filename="../../kitstation/ui/history.py" line="56"/>
         <source>IMEI</source>
         <translation>IMEI</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="48"/>
+        <location filename="../../kitstation/ui/history.py" line="57"/>
+        <source>Slot</source>
+        <translation>Slot</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/history.py" line="58"/>
+        <source>Station</source>
+        <translation>Station</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/history.py" line="59"/>
         <source>Blueprint</source>
         <translation>Blueprint</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="49"/>
+        <location filename="../../kitstation/ui/history.py" line="60"/>
         <source>Technician</source>
         <translation>Technician</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="50"/>
+        <location filename="../../kitstation/ui/history.py" line="61"/>
         <source>Reason</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="41"/>
+        <location filename="../../kitstation/ui/history.py" line="49"/>
         <source>Run</source>
         <translation>Run</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="56"/>
+        <location filename="../../kitstation/ui/history.py" line="82"/>
         <source>OK</source>
         <translation>OK</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="57"/>
+        <location filename="../../kitstation/ui/history.py" line="83"/>
         <source>Failed</source>
         <translation>Failed</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="58"/>
+        <location filename="../../kitstation/ui/history.py" line="84"/>
         <source>Running</source>
         <translation>Running</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="59"/>
+        <location filename="../../kitstation/ui/history.py" line="85"/>
         <source>Awaiting ABM/KME</source>
         <translation>Awaiting ABM/KME</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="60"/>
+        <location filename="../../kitstation/ui/history.py" line="86"/>
         <source>Interrupted</source>
         <translation>Interrupted</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="61"/>
+        <location filename="../../kitstation/ui/history.py" line="87"/>
         <source>Cancelled</source>
         <translation>Cancelled</translation>
     </message>
@@ -318,57 +333,67 @@
 <context>
     <name>HistoryPage</name>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="162"/>
+        <location filename="../../kitstation/ui/history.py" line="226"/>
         <source>Serial, IMEI or model</source>
         <translation>Serial, IMEI or model</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="164"/>
+        <location filename="../../kitstation/ui/history.py" line="228"/>
         <source>All dates</source>
         <translation>All dates</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="164"/>
+        <location filename="../../kitstation/ui/history.py" line="228"/>
         <source>Today</source>
         <translation>Today</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="164"/>
+        <location filename="../../kitstation/ui/history.py" line="228"/>
         <source>Last 7 days</source>
         <translation>Last 7 days</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="165"/>
+        <location filename="../../kitstation/ui/history.py" line="229"/>
         <source>Last 30 days</source>
         <translation>Last 30 days</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="168"/>
+        <location filename="../../kitstation/ui/history.py" line="232"/>
         <source>All outcomes</source>
         <translation>All outcomes</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="172"/>
+        <location filename="../../kitstation/ui/history.py" line="236"/>
         <source>Blueprint</source>
         <translation>Blueprint</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="174"/>
+        <location filename="../../kitstation/ui/history.py" line="238"/>
         <source>Technician</source>
         <translation>Technician</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="176"/>
+        <location filename="../../kitstation/ui/history.py" line="240"/>
         <source>Model</source>
         <translation>Model</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="177"/>
+        <location filename="../../kitstation/ui/history.py" line="241"/>
         <source>Refresh</source>
         <translation>Refresh</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="229"/>
+        <location filename="../../kitstation/ui/history.py" line="243"/>
+        <source>Live</source>
+        <translation>Live</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/history.py" line="244"/>
+        <source>Refresh by itself while shown, when new runs are logged</source>
+        <translation>Refresh by itself while shown, when new runs are logged</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/history.py" line="351"/>
         <source>%1 runs match; %2 loaded</source>
         <translation>%1 runs match; %2 loaded</translation>
     </message>
@@ -516,7 +541,7 @@
     </message>
     <message>
         <location filename="../../kitstation/ui/main_window.py" line="92"/>
-        <location filename="../../kitstation/ui/main_window.py" line="304"/>
+        <location filename="../../kitstation/ui/main_window.py" line="307"/>
         <source>Quit</source>
         <translation>Quit</translation>
     </message>
@@ -592,17 +617,17 @@
     </message>
     <message>
         <location filename="../../kitstation/ui/main_window.py" line="252"/>
-        <location filename="../../kitstation/ui/main_window.py" line="304"/>
+        <location filename="../../kitstation/ui/main_window.py" line="307"/>
         <source>Keep running</source>
         <translation>Keep running</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="301"/>
+        <location filename="../../kitstation/ui/main_window.py" line="304"/>
         <source>Quit KitStation?</source>
         <translation>Quit KitStation?</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="302"/>
+        <location filename="../../kitstation/ui/main_window.py" line="305"/>
         <source>%1 devices are being prepared. Quitting stops the bench: their runs end as interrupted and resume when the station starts again.</source>
         <translation>%1 devices are being prepared. Quitting stops the bench: their runs end as interrupted and resume when the station starts again.</translation>
     </message>
@@ -1373,47 +1398,47 @@
 <context>
     <name>TimelineDialog</name>
     <message>
-        <location filename="../../kitstation/ui/timeline.py" line="93"/>
+        <location filename="../../kitstation/ui/timeline.py" line="92"/>
         <source>Timeline: %1</source>
         <translation>Timeline: %1</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/timeline.py" line="102"/>
+        <location filename="../../kitstation/ui/timeline.py" line="101"/>
         <source>Step</source>
         <translation>Step</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/timeline.py" line="102"/>
+        <location filename="../../kitstation/ui/timeline.py" line="101"/>
         <source>Attempt</source>
         <translation>Attempt</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/timeline.py" line="102"/>
+        <location filename="../../kitstation/ui/timeline.py" line="101"/>
         <source>Started</source>
         <translation>Started</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/timeline.py" line="102"/>
+        <location filename="../../kitstation/ui/timeline.py" line="101"/>
         <source>Outcome</source>
         <translation>Outcome</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/timeline.py" line="102"/>
+        <location filename="../../kitstation/ui/timeline.py" line="101"/>
         <source>Reason</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/timeline.py" line="108"/>
+        <location filename="../../kitstation/ui/timeline.py" line="107"/>
         <source>Loading…</source>
         <translation>Loading…</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/timeline.py" line="122"/>
+        <location filename="../../kitstation/ui/timeline.py" line="127"/>
         <source>The timeline could not be read: %1</source>
         <translation>The timeline could not be read: %1</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/timeline.py" line="127"/>
+        <location filename="../../kitstation/ui/timeline.py" line="132"/>
         <source>No steps recorded for this device yet.</source>
         <translation>No steps recorded for this device yet.</translation>
     </message>

@@ -97,7 +97,7 @@
 <context>
     <name>BenchController</name>
     <message>
-        <location filename="../../kitstation/ui/controller.py" line="208"/>
+        <location filename="../../kitstation/ui/controller.py" line="195"/>
         <source>Start the bench before scanning box labels.</source>
         <translation>箱ラベルをスキャンする前にベンチを開始してください。</translation>
     </message>
@@ -105,113 +105,113 @@
 <context>
     <name>BenchPage</name>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="102"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="103"/>
         <source>Start</source>
         <translation>開始</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="103"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="104"/>
         <source>Stop</source>
         <translation>停止</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="104"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="105"/>
         <source>Apply automatically</source>
         <translation>自動で適用</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="116"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="117"/>
         <source>Which tiles come first</source>
         <translation>先頭に表示するタイル</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="121"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="122"/>
         <source>Scan box label:</source>
         <translation>箱ラベルをスキャン:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="123"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="124"/>
         <source>IMEI or serial number from the box barcode</source>
         <translation>箱のバーコードの IMEI またはシリアル番号</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="132"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="133"/>
         <source>Devices</source>
         <translation>台数</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="133"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="134"/>
         <source>Identifying</source>
         <translation>識別中</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="134"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="135"/>
         <source>Ready</source>
         <translation>準備完了</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="135"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="136"/>
         <source>Queued</source>
         <translation>待機中</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="141"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="142"/>
         <source>Stopped</source>
         <translation>停止</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="142"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="143"/>
         <source>Unplugged</source>
         <translation>取り外し</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="143"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="144"/>
         <source>Done in the last hour</source>
         <translation>直近1時間の完了</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="136"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="137"/>
         <source>Working</source>
         <translation>処理中</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="137"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="138"/>
         <source>Your turn</source>
         <translation>要操作</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="138"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="139"/>
         <source>Done</source>
         <translation>完了</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="139"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="140"/>
         <source>Awaiting ABM/KME</source>
         <translation>ABM／KME 待ち</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="140"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="141"/>
         <source>Failed</source>
         <translation>失敗</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="164"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="165"/>
         <source>No devices attached. Plug devices into the hubs, or try the simulated bench.</source>
         <translation>デバイスが接続されていません。ハブにデバイスを接続するか、シミュレーションのベンチをお試しください。</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="167"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="168"/>
         <source>Start the simulated bench</source>
         <translation>シミュレーションのベンチを開始</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="211"/>
         <location filename="../../kitstation/ui/bench_view.py" line="212"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="213"/>
         <source>(none)</source>
         <translation>（なし）</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="214"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="215"/>
         <source>Blueprint — iOS: %1  |  Android: %2</source>
         <translation>ブループリント — iOS: %1  |  Android: %2</translation>
     </message>
@@ -227,7 +227,7 @@
 <context>
     <name>GuiSecrets</name>
     <message>
-        <location filename="../../kitstation/ui/secrets.py" line="52"/>
+        <location filename="../../kitstation/ui/secrets.py" line="32"/>
         <source>Secret needed</source>
         <translation>秘密情報の入力</translation>
     </message>
@@ -235,82 +235,97 @@
 <context>
     <name>History</name>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="42"/>
+        <location filename="../../kitstation/ui/history.py" line="50"/>
         <source>Date</source>
         <translation>日時</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="43"/>
+        <location filename="../../kitstation/ui/history.py" line="51"/>
+        <source>Duration</source>
+        <translation>所要時間</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/history.py" line="52"/>
         <source>Outcome</source>
         <translation>結果</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="44"/>
+        <location filename="../../kitstation/ui/history.py" line="53"/>
         <source>Platform</source>
         <translation>プラットフォーム</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="45"/>
+        <location filename="../../kitstation/ui/history.py" line="54"/>
         <source>Model</source>
         <translation>機種</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="46"/>
+        <location filename="../../kitstation/ui/history.py" line="55"/>
         <source>Serial</source>
         <translation>シリアル番号</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="47"/>
+        <location filename="../../kitstation/ui/history.py" line="56"/>
         <source>IMEI</source>
         <translation>IMEI</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="48"/>
+        <location filename="../../kitstation/ui/history.py" line="57"/>
+        <source>Slot</source>
+        <translation>スロット</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/history.py" line="58"/>
+        <source>Station</source>
+        <translation>ステーション</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/history.py" line="59"/>
         <source>Blueprint</source>
         <translation>ブループリント</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="49"/>
+        <location filename="../../kitstation/ui/history.py" line="60"/>
         <source>Technician</source>
         <translation>作業者</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="50"/>
+        <location filename="../../kitstation/ui/history.py" line="61"/>
         <source>Reason</source>
         <translation>理由</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="41"/>
+        <location filename="../../kitstation/ui/history.py" line="49"/>
         <source>Run</source>
         <translation>実行番号</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="56"/>
+        <location filename="../../kitstation/ui/history.py" line="82"/>
         <source>OK</source>
         <translation>成功</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="57"/>
+        <location filename="../../kitstation/ui/history.py" line="83"/>
         <source>Failed</source>
         <translation>失敗</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="58"/>
+        <location filename="../../kitstation/ui/history.py" line="84"/>
         <source>Running</source>
         <translation>実行中</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="59"/>
+        <location filename="../../kitstation/ui/history.py" line="85"/>
         <source>Awaiting ABM/KME</source>
         <translation>ABM／KME 待ち</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="60"/>
+        <location filename="../../kitstation/ui/history.py" line="86"/>
         <source>Interrupted</source>
         <translation>中断</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="61"/>
+        <location filename="../../kitstation/ui/history.py" line="87"/>
         <source>Cancelled</source>
         <translation>キャンセル</translation>
     </message>
@@ -318,57 +333,67 @@
 <context>
     <name>HistoryPage</name>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="162"/>
+        <location filename="../../kitstation/ui/history.py" line="226"/>
         <source>Serial, IMEI or model</source>
         <translation>シリアル番号・IMEI・機種</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="164"/>
+        <location filename="../../kitstation/ui/history.py" line="228"/>
         <source>All dates</source>
         <translation>全期間</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="164"/>
+        <location filename="../../kitstation/ui/history.py" line="228"/>
         <source>Today</source>
         <translation>今日</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="164"/>
+        <location filename="../../kitstation/ui/history.py" line="228"/>
         <source>Last 7 days</source>
         <translation>過去 7 日間</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="165"/>
+        <location filename="../../kitstation/ui/history.py" line="229"/>
         <source>Last 30 days</source>
         <translation>過去 30 日間</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="168"/>
+        <location filename="../../kitstation/ui/history.py" line="232"/>
         <source>All outcomes</source>
         <translation>すべての結果</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="172"/>
+        <location filename="../../kitstation/ui/history.py" line="236"/>
         <source>Blueprint</source>
         <translation>ブループリント</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="174"/>
+        <location filename="../../kitstation/ui/history.py" line="238"/>
         <source>Technician</source>
         <translation>作業者</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="176"/>
+        <location filename="../../kitstation/ui/history.py" line="240"/>
         <source>Model</source>
         <translation>機種</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="177"/>
+        <location filename="../../kitstation/ui/history.py" line="241"/>
         <source>Refresh</source>
         <translation>更新</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="229"/>
+        <location filename="../../kitstation/ui/history.py" line="243"/>
+        <source>Live</source>
+        <translation>自動更新</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/history.py" line="244"/>
+        <source>Refresh by itself while shown, when new runs are logged</source>
+        <translation>表示中は、新しい実行が記録されると自動で更新します</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/history.py" line="351"/>
         <source>%1 runs match; %2 loaded</source>
         <translation>該当 %1 件（読み込み済み %2 件）</translation>
     </message>
@@ -379,22 +404,22 @@
         <location filename="../../kitstation/ui/wizard/server_pages.py" line="158"/>
         <location filename="../../kitstation/ui/wizard/server_pages.py" line="212"/>
         <source>Supervision identity</source>
-        <translation>監督用 ID</translation>
+        <translation>監視識別情報</translation>
     </message>
     <message>
         <location filename="../../kitstation/ui/wizard/server_pages.py" line="159"/>
         <source>Generate a new supervision identity or choose an existing one.</source>
-        <translation>新しい監督用 ID を生成するか、既存の ID を選択します。</translation>
+        <translation>新しい監視識別情報を生成するか、既存の監視識別情報を選択します。</translation>
     </message>
     <message>
         <location filename="../../kitstation/ui/wizard/server_pages.py" line="161"/>
         <source>Generate a new supervision identity (kept in the station&apos;s store)</source>
-        <translation>新しい監督用 ID を生成（ステーションの ID ストアに保管）</translation>
+        <translation>新しい監視識別情報を生成（ステーションの識別情報ストアに保管）</translation>
     </message>
     <message>
         <location filename="../../kitstation/ui/wizard/server_pages.py" line="162"/>
         <source>Choose an existing supervision identity (.p12 file)</source>
-        <translation>既存の監督用 ID を選択（.p12 ファイル）</translation>
+        <translation>既存の監視識別情報を選択（.p12 ファイル）</translation>
     </message>
     <message>
         <location filename="../../kitstation/ui/wizard/server_pages.py" line="167"/>
@@ -404,7 +429,7 @@
     <message>
         <location filename="../../kitstation/ui/wizard/server_pages.py" line="168"/>
         <source>Identity name:</source>
-        <translation>ID 名:</translation>
+        <translation>識別情報の名前:</translation>
     </message>
     <message>
         <location filename="../../kitstation/ui/wizard/server_pages.py" line="178"/>
@@ -424,22 +449,22 @@
     <message>
         <location filename="../../kitstation/ui/wizard/server_pages.py" line="201"/>
         <source>This identity is in the station&apos;s store: it will be used.</source>
-        <translation>この ID はステーションの ID ストアにあります。この ID を使用します。</translation>
+        <translation>この監視識別情報はステーションのストアにあります。これを使用します。</translation>
     </message>
     <message>
         <location filename="../../kitstation/ui/wizard/server_pages.py" line="203"/>
         <source>A new identity with this name is generated when the blueprint is saved.</source>
-        <translation>ブループリントの保存時に、この名前で新しい ID を生成します。</translation>
+        <translation>ブループリントの保存時に、この名前で新しい監視識別情報を生成します。</translation>
     </message>
     <message>
         <location filename="../../kitstation/ui/wizard/server_pages.py" line="234"/>
         <source>Give an identity name or choose a file</source>
-        <translation>ID 名を入力するか、ファイルを選択してください</translation>
+        <translation>識別情報の名前を入力するか、ファイルを選択してください</translation>
     </message>
     <message>
         <location filename="../../kitstation/ui/wizard/server_pages.py" line="236"/>
         <source>Supervision identity: file not found</source>
-        <translation>監督用 ID: ファイルが見つかりません</translation>
+        <translation>監視識別情報: ファイルが見つかりません</translation>
     </message>
 </context>
 <context>
@@ -516,7 +541,7 @@
     </message>
     <message>
         <location filename="../../kitstation/ui/main_window.py" line="92"/>
-        <location filename="../../kitstation/ui/main_window.py" line="304"/>
+        <location filename="../../kitstation/ui/main_window.py" line="307"/>
         <source>Quit</source>
         <translation>終了</translation>
     </message>
@@ -592,17 +617,17 @@
     </message>
     <message>
         <location filename="../../kitstation/ui/main_window.py" line="252"/>
-        <location filename="../../kitstation/ui/main_window.py" line="304"/>
+        <location filename="../../kitstation/ui/main_window.py" line="307"/>
         <source>Keep running</source>
         <translation>続行する</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="301"/>
+        <location filename="../../kitstation/ui/main_window.py" line="304"/>
         <source>Quit KitStation?</source>
         <translation>KitStation を終了しますか？</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="302"/>
+        <location filename="../../kitstation/ui/main_window.py" line="305"/>
         <source>%1 devices are being prepared. Quitting stops the bench: their runs end as interrupted and resume when the station starts again.</source>
         <translation>%1 台のデバイスを処理中です。終了するとベンチが停止し、処理は「中断」となります。ステーションを再び開始すると再開します。</translation>
     </message>
@@ -652,7 +677,7 @@
     <message>
         <location filename="../../kitstation/ui/wizard/method_pages.py" line="47"/>
         <source>Manual configuration: make the device DEP (Add to DEP, supervise)</source>
-        <translation>手動構成: デバイスを DEP にする（DEP に追加、監督）</translation>
+        <translation>手動構成: デバイスを DEP にする（DEP に追加、監視対象にする）</translation>
     </message>
     <message>
         <location filename="../../kitstation/ui/wizard/method_pages.py" line="48"/>
@@ -662,12 +687,12 @@
     <message>
         <location filename="../../kitstation/ui/wizard/method_pages.py" line="49"/>
         <source>Supervise only (not DEP); the device enrolls via Remote Management</source>
-        <translation>監督のみ（DEP なし）: デバイスはリモートマネジメントで登録</translation>
+        <translation>監視対象にするのみ（DEP なし）: デバイスはリモートマネージメントで登録</translation>
     </message>
     <message>
         <location filename="../../kitstation/ui/wizard/method_pages.py" line="50"/>
         <source>Direct MDM profile install (unsupervised; user confirms)</source>
-        <translation>MDM プロファイルを直接インストール（非監督、ユーザーが承認）</translation>
+        <translation>MDM プロファイルを直接インストール（監視対象外、ユーザーが承認）</translation>
     </message>
     <message>
         <location filename="../../kitstation/ui/wizard/method_pages.py" line="73"/>
@@ -774,7 +799,7 @@
     <message>
         <location filename="../../kitstation/ui/wizard/method_pages.py" line="99"/>
         <source>Supervise devices</source>
-        <translation>デバイスを監督</translation>
+        <translation>デバイスを監視対象にする</translation>
     </message>
     <message>
         <location filename="../../kitstation/ui/wizard/method_pages.py" line="100"/>
@@ -834,7 +859,7 @@
     <message>
         <location filename="../../kitstation/ui/wizard/method_pages.py" line="163"/>
         <source>Manual configuration needs “Supervise devices”</source>
-        <translation>手動構成には「デバイスを監督」が必要です</translation>
+        <translation>手動構成には「デバイスを監視対象にする」が必要です</translation>
     </message>
     <message>
         <location filename="../../kitstation/ui/wizard/method_pages.py" line="167"/>
@@ -1373,47 +1398,47 @@
 <context>
     <name>TimelineDialog</name>
     <message>
-        <location filename="../../kitstation/ui/timeline.py" line="93"/>
+        <location filename="../../kitstation/ui/timeline.py" line="92"/>
         <source>Timeline: %1</source>
         <translation>タイムライン: %1</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/timeline.py" line="102"/>
+        <location filename="../../kitstation/ui/timeline.py" line="101"/>
         <source>Step</source>
         <translation>ステップ</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/timeline.py" line="102"/>
+        <location filename="../../kitstation/ui/timeline.py" line="101"/>
         <source>Attempt</source>
         <translation>試行</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/timeline.py" line="102"/>
+        <location filename="../../kitstation/ui/timeline.py" line="101"/>
         <source>Started</source>
         <translation>開始</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/timeline.py" line="102"/>
+        <location filename="../../kitstation/ui/timeline.py" line="101"/>
         <source>Outcome</source>
         <translation>結果</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/timeline.py" line="102"/>
+        <location filename="../../kitstation/ui/timeline.py" line="101"/>
         <source>Reason</source>
         <translation>理由</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/timeline.py" line="108"/>
+        <location filename="../../kitstation/ui/timeline.py" line="107"/>
         <source>Loading…</source>
         <translation>読み込み中…</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/timeline.py" line="122"/>
+        <location filename="../../kitstation/ui/timeline.py" line="127"/>
         <source>The timeline could not be read: %1</source>
         <translation>タイムラインを読み込めませんでした: %1</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/timeline.py" line="127"/>
+        <location filename="../../kitstation/ui/timeline.py" line="132"/>
         <source>No steps recorded for this device yet.</source>
         <translation>このデバイスのステップはまだ記録されていません。</translation>
     </message>

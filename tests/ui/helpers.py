@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime, timedelta
 
 from pytestqt.qtbot import QtBot
-from sqlalchemy import insert
+from sqlalchemy import Engine, event, insert
 
 from kitstation.blueprints.loader import loads_blueprint
 from kitstation.domain.model import Device, Platform
@@ -85,3 +86,48 @@ def cell(table: QTableWidget | QTableView, row: int, col: int) -> str:
     """The text shown in a table cell."""
     model = table.model()
     return str(model.data(model.index(row, col)) or "")
+
+
+class GuiThreadSql:
+    """Records every SQL statement run on the GUI (main) thread while active; ``check()`` fails on any.
+
+    An SQLAlchemy ``before_cursor_execute`` listener on the log's engine: the GUI thread also drives
+    every device (qasync), so a query there stalls the bench. The tests turn it on after their own
+    set-up (filling a log is the test's, not the GUI's).
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.offenders: list[str] = []
+        self.seen = 0  # statements anywhere: a guard that saw none proves nothing
+
+    def _listen(self, conn: object, cursor: object, statement: str, *args: object) -> None:
+        self.seen += 1
+        if threading.current_thread() is threading.main_thread():
+            self.offenders.append(statement.split("\n")[0][:120])
+
+    def __enter__(self) -> GuiThreadSql:
+        event.listen(self.engine, "before_cursor_execute", self._listen)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        event.remove(self.engine, "before_cursor_execute", self._listen)
+
+    def check(self) -> None:
+        assert self.seen, "no SQL ran at all: the guard watched nothing"
+        assert self.offenders == [], self.offenders
+
+
+def more_runs(kitlog: KitLog, runs: int) -> None:
+    """Append ``runs`` finished runs for devices :func:`fill_log` made (another station logging meanwhile)."""
+    run_t = RunRecord.__table__  # type: ignore[attr-defined]
+    with kitlog.engine.begin() as conn:
+        first = conn.execute(run_t.select().limit(1)).mappings().one()
+        conn.execute(
+            insert(run_t),
+            [
+                {k: first[k] for k in ("device_id", "blueprint_id", "station_id", "platform", "current_step")}
+                | {"slot": "s99", "status": "ok", "started_at": datetime(2026, 2, 1, tzinfo=UTC) + timedelta(minutes=i)}
+                for i in range(runs)
+            ],
+        )
