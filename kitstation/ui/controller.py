@@ -7,6 +7,7 @@ box-label scans to the intake. It never touches widgets: the window listens to i
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,8 @@ from kitstation.blueprints.model import Blueprint
 from kitstation.core.bench import Bench, BenchConfig, SlotState
 from kitstation.domain.model import Platform
 from kitstation.i18n import current_language
+from kitstation.log.writer import AsyncKitLog
+from kitstation.ui.ops import database_executor
 from kitstation.ui.qt import QObject, QWidget, Signal
 from kitstation.ui.secrets import GuiSecrets
 from kitstation.ui.settings import Settings
@@ -197,5 +200,9 @@ class BenchController(QObject):
             from kitstation.core.intake import IntakeSession
 
             self.intake = IntakeSession(self.bench.kitlog, self.bench.session_id)
-        outcome = await self.bench.log.call(self.intake.scan, line)
+        writer = self.bench.log
+        if isinstance(writer, AsyncKitLog):  # the log's single writer thread, beside the bench's writes
+            outcome = await writer.call(self.intake.scan, line)
+        else:  # another RunLog: still never on the GUI thread
+            outcome = await asyncio.get_running_loop().run_in_executor(database_executor(), self.intake.scan, line)
         return str(outcome.reason.get(current_language()))
