@@ -15,6 +15,7 @@ from kitstation.i18n import current_language
 from kitstation.log.store import KitLog, RunFilter
 from kitstation.ui.ops import Op, database_executor
 from kitstation.ui.qt import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -75,6 +76,12 @@ class SettingsDialog(QDialog):
         self.max_android.setRange(1, 64)
         self.max_android.setValue(settings.max_android)
         form.addRow(self.tr("Android devices worked on at once:"), self.max_android)
+        self.sounds = QCheckBox(self.tr("Sound when a device is done, fails or needs you"), self)
+        self.sounds.setChecked(settings.sounds)
+        form.addRow("", self.sounds)
+        self.notifications = QCheckBox(self.tr("Desktop notifications for the same"), self)
+        self.notifications.setChecked(settings.notifications)
+        form.addRow("", self.notifications)
         layout.addLayout(form)
         self.slot_names = QLineEdit(self)
         if slot_names:
@@ -99,6 +106,8 @@ class SettingsDialog(QDialog):
         s.limits = dict(s.limits, erase=self.erase.value(), apk_download=self.downloads.value())
         s.max_ios = self.max_ios.value()
         s.max_android = self.max_android.value()
+        s.sounds = self.sounds.isChecked()
+        s.notifications = self.notifications.isChecked()
         s.save()
         names = {}
         for part in self.slot_names.text().split(","):

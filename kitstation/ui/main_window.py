@@ -17,6 +17,7 @@ from kitstation.ui.controller import BenchController
 from kitstation.ui.dialogs import LibraryDialog, ReportsDialog, SettingsDialog
 from kitstation.ui.errors import ErrorReporter
 from kitstation.ui.history import HistoryModel, HistoryPage, columns
+from kitstation.ui.notify import Notifier
 from kitstation.ui.ops import Op
 from kitstation.ui.qt import QAction, QCloseEvent, QDialog, QMainWindow, QTabWidget, QWidget, Signal
 from kitstation.ui.settings import Settings
@@ -53,6 +54,8 @@ class MainWindow(QMainWindow):
         self.resize(min(1400, screen.width()), min(900, screen.height()))
         self.setMinimumSize(960, 600)
         self.slot_model = SlotModel(self)
+        self.notifier = Notifier(self.settings, self)
+        self.slot_model.viewChanged.connect(self.notifier.on_view_changed)
         self.history_model = HistoryModel(None, self)
         self.build()
         controller.started.connect(self._on_started)

@@ -97,7 +97,7 @@
 <context>
     <name>BenchController</name>
     <message>
-        <location filename="../../kitstation/ui/controller.py" line="195"/>
+        <location filename="../../kitstation/ui/controller.py" line="198"/>
         <source>Start the bench before scanning box labels.</source>
         <translation>Start the bench before scanning box labels.</translation>
     </message>
@@ -470,27 +470,27 @@
 <context>
     <name>LibraryDialog</name>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="120"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="129"/>
         <source>Blueprint library</source>
         <translation>Blueprint library</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="130"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="139"/>
         <source>Open file…</source>
         <translation>Open file…</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="132"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="141"/>
         <source>Use for the bench</source>
         <translation>Use for the bench</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="134"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="143"/>
         <source>Close</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="167"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="176"/>
         <source>Open blueprint</source>
         <translation>Open blueprint</translation>
     </message>
@@ -498,136 +498,136 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="67"/>
+        <location filename="../../kitstation/ui/main_window.py" line="70"/>
         <source>KitStation — kitting station</source>
         <translation>KitStation — kitting station</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="78"/>
+        <location filename="../../kitstation/ui/main_window.py" line="81"/>
         <source>Bench</source>
         <translation>Bench</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="79"/>
-        <location filename="../../kitstation/ui/main_window.py" line="97"/>
+        <location filename="../../kitstation/ui/main_window.py" line="82"/>
+        <location filename="../../kitstation/ui/main_window.py" line="100"/>
         <source>History</source>
         <translation>History</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="84"/>
+        <location filename="../../kitstation/ui/main_window.py" line="87"/>
         <source>&amp;Station</source>
         <translation>&amp;Station</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="85"/>
+        <location filename="../../kitstation/ui/main_window.py" line="88"/>
         <source>Start the bench</source>
         <translation>Start the bench</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="87"/>
+        <location filename="../../kitstation/ui/main_window.py" line="90"/>
         <source>Start a simulated bench (8 devices)</source>
         <translation>Start a simulated bench (8 devices)</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="89"/>
-        <location filename="../../kitstation/ui/main_window.py" line="252"/>
+        <location filename="../../kitstation/ui/main_window.py" line="92"/>
+        <location filename="../../kitstation/ui/main_window.py" line="255"/>
         <source>Stop the bench</source>
         <translation>Stop the bench</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="91"/>
+        <location filename="../../kitstation/ui/main_window.py" line="94"/>
         <source>Settings…</source>
         <translation>Settings…</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="92"/>
-        <location filename="../../kitstation/ui/main_window.py" line="307"/>
+        <location filename="../../kitstation/ui/main_window.py" line="95"/>
+        <location filename="../../kitstation/ui/main_window.py" line="310"/>
         <source>Quit</source>
         <translation>Quit</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="93"/>
+        <location filename="../../kitstation/ui/main_window.py" line="96"/>
         <source>&amp;Blueprints</source>
         <translation>&amp;Blueprints</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="94"/>
+        <location filename="../../kitstation/ui/main_window.py" line="97"/>
         <source>New blueprint (Prepare wizard)…</source>
         <translation>New blueprint (Prepare wizard)…</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="95"/>
+        <location filename="../../kitstation/ui/main_window.py" line="98"/>
         <source>Blueprint library…</source>
         <translation>Blueprint library…</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="96"/>
+        <location filename="../../kitstation/ui/main_window.py" line="99"/>
         <source>&amp;Log</source>
         <translation>&amp;Log</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="98"/>
+        <location filename="../../kitstation/ui/main_window.py" line="101"/>
         <source>Export a report…</source>
         <translation>Export a report…</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="139"/>
+        <location filename="../../kitstation/ui/main_window.py" line="142"/>
         <source>Simulated bench: these devices are not real (demo and training).</source>
         <translation>Simulated bench: these devices are not real (demo and training).</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="150"/>
+        <location filename="../../kitstation/ui/main_window.py" line="153"/>
         <source>No devices found. Plug devices into the hubs, or start the simulated bench to see the station work without hardware.</source>
         <translation>No devices found. Plug devices into the hubs, or start the simulated bench to see the station work without hardware.</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="173"/>
+        <location filename="../../kitstation/ui/main_window.py" line="176"/>
         <source>The station could not start: %1. Check the database setting and the USB connections, then press Start again.</source>
         <translation>The station could not start: %1. Check the database setting and the USB connections, then press Start again.</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="215"/>
+        <location filename="../../kitstation/ui/main_window.py" line="218"/>
         <source>The bench is running with the blueprint “%1”. Devices already being prepared finish with it; “%2” is used for the next devices, and Ready devices start with it now (%3 on the bench).</source>
         <translation>The bench is running with the blueprint “%1”. Devices already being prepared finish with it; “%2” is used for the next devices, and Ready devices start with it now (%3 on the bench).</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="219"/>
+        <location filename="../../kitstation/ui/main_window.py" line="222"/>
         <source>Change the blueprint of a running bench?</source>
         <translation>Change the blueprint of a running bench?</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="219"/>
+        <location filename="../../kitstation/ui/main_window.py" line="222"/>
         <source>Change the blueprint</source>
         <translation>Change the blueprint</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="220"/>
+        <location filename="../../kitstation/ui/main_window.py" line="223"/>
         <source>Keep the current one</source>
         <translation>Keep the current one</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="249"/>
+        <location filename="../../kitstation/ui/main_window.py" line="252"/>
         <source>Stop the bench?</source>
         <translation>Stop the bench?</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="250"/>
+        <location filename="../../kitstation/ui/main_window.py" line="253"/>
         <source>%1 devices are being prepared. Stopping ends their runs as interrupted; they resume from the last finished step when the bench starts again.</source>
         <translation>%1 devices are being prepared. Stopping ends their runs as interrupted; they resume from the last finished step when the bench starts again.</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="252"/>
-        <location filename="../../kitstation/ui/main_window.py" line="307"/>
+        <location filename="../../kitstation/ui/main_window.py" line="255"/>
+        <location filename="../../kitstation/ui/main_window.py" line="310"/>
         <source>Keep running</source>
         <translation>Keep running</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="304"/>
+        <location filename="../../kitstation/ui/main_window.py" line="307"/>
         <source>Quit KitStation?</source>
         <translation>Quit KitStation?</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="305"/>
+        <location filename="../../kitstation/ui/main_window.py" line="308"/>
         <source>%1 devices are being prepared. Quitting stops the bench: their runs end as interrupted and resume when the station starts again.</source>
         <translation>%1 devices are being prepared. Quitting stops the bench: their runs end as interrupted and resume when the station starts again.</translation>
     </message>
@@ -772,6 +772,24 @@
         <location filename="../../kitstation/ui/wizard/setup_pages.py" line="155"/>
         <source>Network profile: file not found</source>
         <translation>Network profile: file not found</translation>
+    </message>
+</context>
+<context>
+    <name>Notifier</name>
+    <message>
+        <location filename="../../kitstation/ui/notify.py" line="76"/>
+        <source>%1: done</source>
+        <translation>%1: done</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/notify.py" line="77"/>
+        <source>%1: failed — see the tile</source>
+        <translation>%1: failed — see the tile</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/notify.py" line="78"/>
+        <source>%1: your turn</source>
+        <translation>%1: your turn</translation>
     </message>
 </context>
 <context>
@@ -941,92 +959,92 @@
 <context>
     <name>ReportsDialog</name>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="204"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="213"/>
         <source>Export a kitting report</source>
         <translation>Export a kitting report</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="210"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="219"/>
         <source>KME device list (CSV)</source>
         <translation>KME device list (CSV)</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="210"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="219"/>
         <source>ABM serial list (CSV)</source>
         <translation>ABM serial list (CSV)</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="212"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="221"/>
         <source>Format:</source>
         <translation>Format:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="216"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="225"/>
         <source>Browse…</source>
         <translation>Browse…</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="219"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="228"/>
         <source>File:</source>
         <translation>File:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="221"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="230"/>
         <source>Kitting report</source>
         <translation>Kitting report</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="223"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="232"/>
         <source>Title:</source>
         <translation>Title:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="225"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="234"/>
         <source>Default: the customers of the selected runs</source>
         <translation>Default: the customers of the selected runs</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="227"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="236"/>
         <source>Customer:</source>
         <translation>Customer:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="230"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="239"/>
         <source>Order reference:</source>
         <translation>Order reference:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="239"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="248"/>
         <source>Export</source>
         <translation>Export</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="262"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="271"/>
         <source>Save the report as</source>
         <translation>Save the report as</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="276"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="285"/>
         <source>Reports are not available in this installation.</source>
         <translation>Reports are not available in this installation.</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="280"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="289"/>
         <source>File: give the path of the report to write</source>
         <translation>File: give the path of the report to write</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="283"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="292"/>
         <source>Exporting…</source>
         <translation>Exporting…</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="310"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="319"/>
         <source>The report could not be written: %1</source>
         <translation>The report could not be written: %1</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="316"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="325"/>
         <source>Report written: %1</source>
         <translation>Report written: %1</translation>
     </message>
@@ -1087,67 +1105,77 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="48"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="49"/>
         <source>Settings</source>
         <translation>Settings</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="52"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="53"/>
         <source>System language</source>
         <translation>System language</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="56"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="57"/>
         <source>Language:</source>
         <translation>Language:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="58"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="59"/>
         <source>Default: the SQLite file in the data folder</source>
         <translation>Default: the SQLite file in the data folder</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="59"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="60"/>
         <source>Database URL:</source>
         <translation>Database URL:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="61"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="62"/>
         <source>Technician:</source>
         <translation>Technician:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="65"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="66"/>
         <source>Erases at once:</source>
         <translation>Erases at once:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="69"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="70"/>
         <source>APK downloads at once:</source>
         <translation>APK downloads at once:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="73"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="74"/>
         <source>iOS devices worked on at once:</source>
         <translation>iOS devices worked on at once:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="77"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="78"/>
         <source>Android devices worked on at once:</source>
         <translation>Android devices worked on at once:</translation>
     </message>
     <message>
+        <location filename="../../kitstation/ui/dialogs.py" line="79"/>
+        <source>Sound when a device is done, fails or needs you</source>
+        <translation>Sound when a device is done, fails or needs you</translation>
+    </message>
+    <message>
         <location filename="../../kitstation/ui/dialogs.py" line="82"/>
+        <source>Desktop notifications for the same</source>
+        <translation>Desktop notifications for the same</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/dialogs.py" line="89"/>
         <source>slot=label, … (e.g. 1-1.2=Hub A port 2)</source>
         <translation>slot=label, … (e.g. 1-1.2=Hub A port 2)</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="83"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="90"/>
         <source>Slot names:</source>
         <translation>Slot names:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="85"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="92"/>
         <source>The language changes at once; the database and limits apply when the bench starts.</source>
         <translation>The language changes at once; the database and limits apply when the bench starts.</translation>
     </message>

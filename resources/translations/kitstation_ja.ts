@@ -97,7 +97,7 @@
 <context>
     <name>BenchController</name>
     <message>
-        <location filename="../../kitstation/ui/controller.py" line="195"/>
+        <location filename="../../kitstation/ui/controller.py" line="198"/>
         <source>Start the bench before scanning box labels.</source>
         <translation>箱ラベルをスキャンする前にベンチを開始してください。</translation>
     </message>
@@ -470,27 +470,27 @@
 <context>
     <name>LibraryDialog</name>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="120"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="129"/>
         <source>Blueprint library</source>
         <translation>ブループリントライブラリ</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="130"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="139"/>
         <source>Open file…</source>
         <translation>ファイルを開く…</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="132"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="141"/>
         <source>Use for the bench</source>
         <translation>ベンチで使用</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="134"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="143"/>
         <source>Close</source>
         <translation>閉じる</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="167"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="176"/>
         <source>Open blueprint</source>
         <translation>ブループリントを開く</translation>
     </message>
@@ -498,136 +498,136 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="67"/>
+        <location filename="../../kitstation/ui/main_window.py" line="70"/>
         <source>KitStation — kitting station</source>
         <translation>KitStation — キッティングステーション</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="78"/>
+        <location filename="../../kitstation/ui/main_window.py" line="81"/>
         <source>Bench</source>
         <translation>ベンチ</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="79"/>
-        <location filename="../../kitstation/ui/main_window.py" line="97"/>
+        <location filename="../../kitstation/ui/main_window.py" line="82"/>
+        <location filename="../../kitstation/ui/main_window.py" line="100"/>
         <source>History</source>
         <translation>履歴</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="84"/>
+        <location filename="../../kitstation/ui/main_window.py" line="87"/>
         <source>&amp;Station</source>
         <translation>ステーション(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="85"/>
+        <location filename="../../kitstation/ui/main_window.py" line="88"/>
         <source>Start the bench</source>
         <translation>ベンチを開始</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="87"/>
+        <location filename="../../kitstation/ui/main_window.py" line="90"/>
         <source>Start a simulated bench (8 devices)</source>
         <translation>シミュレーションのベンチを開始（8 台）</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="89"/>
-        <location filename="../../kitstation/ui/main_window.py" line="252"/>
+        <location filename="../../kitstation/ui/main_window.py" line="92"/>
+        <location filename="../../kitstation/ui/main_window.py" line="255"/>
         <source>Stop the bench</source>
         <translation>ベンチを停止</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="91"/>
+        <location filename="../../kitstation/ui/main_window.py" line="94"/>
         <source>Settings…</source>
         <translation>設定…</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="92"/>
-        <location filename="../../kitstation/ui/main_window.py" line="307"/>
+        <location filename="../../kitstation/ui/main_window.py" line="95"/>
+        <location filename="../../kitstation/ui/main_window.py" line="310"/>
         <source>Quit</source>
         <translation>終了</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="93"/>
+        <location filename="../../kitstation/ui/main_window.py" line="96"/>
         <source>&amp;Blueprints</source>
         <translation>ブループリント(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="94"/>
+        <location filename="../../kitstation/ui/main_window.py" line="97"/>
         <source>New blueprint (Prepare wizard)…</source>
         <translation>新規ブループリント（準備アシスタント）…</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="95"/>
+        <location filename="../../kitstation/ui/main_window.py" line="98"/>
         <source>Blueprint library…</source>
         <translation>ブループリントライブラリ…</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="96"/>
+        <location filename="../../kitstation/ui/main_window.py" line="99"/>
         <source>&amp;Log</source>
         <translation>ログ(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="98"/>
+        <location filename="../../kitstation/ui/main_window.py" line="101"/>
         <source>Export a report…</source>
         <translation>レポートを書き出す…</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="139"/>
+        <location filename="../../kitstation/ui/main_window.py" line="142"/>
         <source>Simulated bench: these devices are not real (demo and training).</source>
         <translation>シミュレーションのベンチ: これらは実機ではありません（デモ・研修用）。</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="150"/>
+        <location filename="../../kitstation/ui/main_window.py" line="153"/>
         <source>No devices found. Plug devices into the hubs, or start the simulated bench to see the station work without hardware.</source>
         <translation>デバイスが見つかりません。ハブにデバイスを接続するか、シミュレーションのベンチを開始すると実機なしで動作を確認できます。</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="173"/>
+        <location filename="../../kitstation/ui/main_window.py" line="176"/>
         <source>The station could not start: %1. Check the database setting and the USB connections, then press Start again.</source>
         <translation>ステーションを開始できませんでした: %1。データベースの設定と USB 接続を確認してから、もう一度「開始」を押してください。</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="215"/>
+        <location filename="../../kitstation/ui/main_window.py" line="218"/>
         <source>The bench is running with the blueprint “%1”. Devices already being prepared finish with it; “%2” is used for the next devices, and Ready devices start with it now (%3 on the bench).</source>
         <translation>ベンチはブループリント「%1」で動作中です。処理中のデバイスはそのまま「%1」で完了し、次のデバイスから「%2」を使います。準備完了のデバイスは今すぐ「%2」で開始します（対象 %3 台）。</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="219"/>
+        <location filename="../../kitstation/ui/main_window.py" line="222"/>
         <source>Change the blueprint of a running bench?</source>
         <translation>動作中のベンチのブループリントを変更しますか？</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="219"/>
+        <location filename="../../kitstation/ui/main_window.py" line="222"/>
         <source>Change the blueprint</source>
         <translation>ブループリントを変更</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="220"/>
+        <location filename="../../kitstation/ui/main_window.py" line="223"/>
         <source>Keep the current one</source>
         <translation>現在のものを使い続ける</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="249"/>
+        <location filename="../../kitstation/ui/main_window.py" line="252"/>
         <source>Stop the bench?</source>
         <translation>ベンチを停止しますか？</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="250"/>
+        <location filename="../../kitstation/ui/main_window.py" line="253"/>
         <source>%1 devices are being prepared. Stopping ends their runs as interrupted; they resume from the last finished step when the bench starts again.</source>
         <translation>%1 台のデバイスを処理中です。停止すると処理は「中断」となり、次にベンチを開始したときに最後に完了した手順から再開します。</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="252"/>
-        <location filename="../../kitstation/ui/main_window.py" line="307"/>
+        <location filename="../../kitstation/ui/main_window.py" line="255"/>
+        <location filename="../../kitstation/ui/main_window.py" line="310"/>
         <source>Keep running</source>
         <translation>続行する</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="304"/>
+        <location filename="../../kitstation/ui/main_window.py" line="307"/>
         <source>Quit KitStation?</source>
         <translation>KitStation を終了しますか？</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="305"/>
+        <location filename="../../kitstation/ui/main_window.py" line="308"/>
         <source>%1 devices are being prepared. Quitting stops the bench: their runs end as interrupted and resume when the station starts again.</source>
         <translation>%1 台のデバイスを処理中です。終了するとベンチが停止し、処理は「中断」となります。ステーションを再び開始すると再開します。</translation>
     </message>
@@ -772,6 +772,24 @@
         <location filename="../../kitstation/ui/wizard/setup_pages.py" line="155"/>
         <source>Network profile: file not found</source>
         <translation>ネットワークプロファイル: ファイルが見つかりません</translation>
+    </message>
+</context>
+<context>
+    <name>Notifier</name>
+    <message>
+        <location filename="../../kitstation/ui/notify.py" line="76"/>
+        <source>%1: done</source>
+        <translation>%1: 完了</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/notify.py" line="77"/>
+        <source>%1: failed — see the tile</source>
+        <translation>%1: 失敗 — タイルを確認してください</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/notify.py" line="78"/>
+        <source>%1: your turn</source>
+        <translation>%1: 操作が必要です</translation>
     </message>
 </context>
 <context>
@@ -941,92 +959,92 @@
 <context>
     <name>ReportsDialog</name>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="204"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="213"/>
         <source>Export a kitting report</source>
         <translation>キッティングレポートを書き出す</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="210"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="219"/>
         <source>KME device list (CSV)</source>
         <translation>KME デバイス一覧（CSV）</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="210"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="219"/>
         <source>ABM serial list (CSV)</source>
         <translation>ABM シリアル番号一覧（CSV）</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="212"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="221"/>
         <source>Format:</source>
         <translation>形式:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="216"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="225"/>
         <source>Browse…</source>
         <translation>参照…</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="219"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="228"/>
         <source>File:</source>
         <translation>ファイル:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="221"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="230"/>
         <source>Kitting report</source>
         <translation>キッティングレポート</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="223"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="232"/>
         <source>Title:</source>
         <translation>タイトル:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="225"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="234"/>
         <source>Default: the customers of the selected runs</source>
         <translation>既定: 選択した実行の顧客</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="227"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="236"/>
         <source>Customer:</source>
         <translation>顧客:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="230"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="239"/>
         <source>Order reference:</source>
         <translation>注文番号:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="239"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="248"/>
         <source>Export</source>
         <translation>書き出す</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="262"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="271"/>
         <source>Save the report as</source>
         <translation>レポートの保存先</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="276"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="285"/>
         <source>Reports are not available in this installation.</source>
         <translation>この環境ではレポート機能を利用できません。</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="280"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="289"/>
         <source>File: give the path of the report to write</source>
         <translation>ファイル: 書き出すレポートのパスを指定してください</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="283"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="292"/>
         <source>Exporting…</source>
         <translation>書き出し中…</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="310"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="319"/>
         <source>The report could not be written: %1</source>
         <translation>レポートを書き出せませんでした: %1</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="316"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="325"/>
         <source>Report written: %1</source>
         <translation>レポートを書き出しました: %1</translation>
     </message>
@@ -1087,67 +1105,77 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="48"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="49"/>
         <source>Settings</source>
         <translation>設定</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="52"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="53"/>
         <source>System language</source>
         <translation>システムの言語</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="56"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="57"/>
         <source>Language:</source>
         <translation>言語:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="58"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="59"/>
         <source>Default: the SQLite file in the data folder</source>
         <translation>既定: データフォルダ内の SQLite ファイル</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="59"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="60"/>
         <source>Database URL:</source>
         <translation>データベース URL:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="61"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="62"/>
         <source>Technician:</source>
         <translation>作業者:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="65"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="66"/>
         <source>Erases at once:</source>
         <translation>同時に消去する台数:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="69"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="70"/>
         <source>APK downloads at once:</source>
         <translation>同時 APK ダウンロード数:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="73"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="74"/>
         <source>iOS devices worked on at once:</source>
         <translation>同時に処理する iOS デバイス数:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="77"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="78"/>
         <source>Android devices worked on at once:</source>
         <translation>同時に処理する Android デバイス数:</translation>
     </message>
     <message>
+        <location filename="../../kitstation/ui/dialogs.py" line="79"/>
+        <source>Sound when a device is done, fails or needs you</source>
+        <translation>デバイスの完了・失敗・要操作を音で知らせる</translation>
+    </message>
+    <message>
         <location filename="../../kitstation/ui/dialogs.py" line="82"/>
+        <source>Desktop notifications for the same</source>
+        <translation>同じ内容をデスクトップ通知でも知らせる</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/dialogs.py" line="89"/>
         <source>slot=label, … (e.g. 1-1.2=Hub A port 2)</source>
         <translation>スロット=ラベル, …（例: 1-1.2=ハブA ポート2）</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="83"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="90"/>
         <source>Slot names:</source>
         <translation>スロット名:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="85"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="92"/>
         <source>The language changes at once; the database and limits apply when the bench starts.</source>
         <translation>言語はすぐに切り替わります。データベースと同時処理数はベンチ開始時に適用されます。</translation>
     </message>
