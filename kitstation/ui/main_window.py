@@ -19,6 +19,7 @@ from kitstation.ui.errors import ErrorReporter
 from kitstation.ui.history import HistoryModel, HistoryPage, columns
 from kitstation.ui.notify import Notifier
 from kitstation.ui.ops import Op
+from kitstation.ui.port_map import PortMapDialog
 from kitstation.ui.qt import QAction, QCloseEvent, QDialog, QMainWindow, QTabWidget, QWidget, Signal
 from kitstation.ui.settings import Settings
 from kitstation.ui.tile_actions import TileAction
@@ -91,6 +92,7 @@ class MainWindow(QMainWindow):
         )
         self.action_stop = self._action(station, self.tr("Stop the bench"), self.request_stop)
         station.addSeparator()
+        self._action(station, self.tr("Hubs and ports…"), self.open_port_map)
         self._action(station, self.tr("Settings…"), self.open_settings)
         self._action(station, self.tr("Quit"), self.close)
         blueprints = bar.addMenu(self.tr("&Blueprints"))
@@ -270,21 +272,32 @@ class MainWindow(QMainWindow):
         self._keep(dlg).open()
         return dlg
 
+    def open_port_map(self) -> PortMapDialog:
+        bench = self.controller.bench
+        dlg = PortMapDialog(
+            self.slot_model.views(),
+            bench.kitlog if bench is not None else None,
+            bench.station_id if bench is not None else None,
+            self._rename_slot if bench is not None else None,
+            self,
+        )
+        self._keep(dlg).open()
+        return dlg
+
+    def _rename_slot(self, slot: str, label: str) -> None:
+        bench = self.controller.bench
+        if bench is not None:
+            bench.rename_slot(slot, label)  # kept in the log for this station
+            self.slot_model.refresh()
+
     def open_settings(self) -> SettingsDialog:
-        names = {v.slot: v.label for v in self.slot_model.views()}
-        dlg = SettingsDialog(self.settings, names, self)
+        dlg = SettingsDialog(self.settings, self)
         dlg.accepted.connect(lambda: self._settings_saved(dlg))
         self._keep(dlg).open()
         return dlg
 
     def _settings_saved(self, dlg: SettingsDialog) -> None:
-        names = dlg.apply()
-        bench = self.controller.bench
-        if bench is not None:
-            for slot, label in names.items():
-                if bench.slots.get(slot) is not None and bench.slots[slot].label != label:
-                    bench.rename_slot(slot, label)
-            self.slot_model.refresh()
+        dlg.apply()
         self.switch_language(self.settings.language)
 
     def switch_language(self, language: str) -> None:

@@ -470,27 +470,27 @@
 <context>
     <name>LibraryDialog</name>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="129"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="116"/>
         <source>Blueprint library</source>
         <translation>Blueprint library</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="139"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="126"/>
         <source>Open file…</source>
         <translation>Open file…</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="141"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="128"/>
         <source>Use for the bench</source>
         <translation>Use for the bench</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="143"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="130"/>
         <source>Close</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="176"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="163"/>
         <source>Open blueprint</source>
         <translation>Open blueprint</translation>
     </message>
@@ -498,136 +498,141 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="70"/>
+        <location filename="../../kitstation/ui/main_window.py" line="71"/>
         <source>KitStation — kitting station</source>
         <translation>KitStation — kitting station</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="81"/>
+        <location filename="../../kitstation/ui/main_window.py" line="82"/>
         <source>Bench</source>
         <translation>Bench</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="82"/>
-        <location filename="../../kitstation/ui/main_window.py" line="100"/>
+        <location filename="../../kitstation/ui/main_window.py" line="83"/>
+        <location filename="../../kitstation/ui/main_window.py" line="102"/>
         <source>History</source>
         <translation>History</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="87"/>
+        <location filename="../../kitstation/ui/main_window.py" line="88"/>
         <source>&amp;Station</source>
         <translation>&amp;Station</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="88"/>
+        <location filename="../../kitstation/ui/main_window.py" line="89"/>
         <source>Start the bench</source>
         <translation>Start the bench</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="90"/>
+        <location filename="../../kitstation/ui/main_window.py" line="91"/>
         <source>Start a simulated bench (8 devices)</source>
         <translation>Start a simulated bench (8 devices)</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="92"/>
-        <location filename="../../kitstation/ui/main_window.py" line="255"/>
+        <location filename="../../kitstation/ui/main_window.py" line="93"/>
+        <location filename="../../kitstation/ui/main_window.py" line="257"/>
         <source>Stop the bench</source>
         <translation>Stop the bench</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="94"/>
+        <location filename="../../kitstation/ui/main_window.py" line="95"/>
+        <source>Hubs and ports…</source>
+        <translation>Hubs and ports…</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/main_window.py" line="96"/>
         <source>Settings…</source>
         <translation>Settings…</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="95"/>
-        <location filename="../../kitstation/ui/main_window.py" line="310"/>
+        <location filename="../../kitstation/ui/main_window.py" line="97"/>
+        <location filename="../../kitstation/ui/main_window.py" line="323"/>
         <source>Quit</source>
         <translation>Quit</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="96"/>
+        <location filename="../../kitstation/ui/main_window.py" line="98"/>
         <source>&amp;Blueprints</source>
         <translation>&amp;Blueprints</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="97"/>
+        <location filename="../../kitstation/ui/main_window.py" line="99"/>
         <source>New blueprint (Prepare wizard)…</source>
         <translation>New blueprint (Prepare wizard)…</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="98"/>
+        <location filename="../../kitstation/ui/main_window.py" line="100"/>
         <source>Blueprint library…</source>
         <translation>Blueprint library…</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="99"/>
+        <location filename="../../kitstation/ui/main_window.py" line="101"/>
         <source>&amp;Log</source>
         <translation>&amp;Log</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="101"/>
+        <location filename="../../kitstation/ui/main_window.py" line="103"/>
         <source>Export a report…</source>
         <translation>Export a report…</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="142"/>
+        <location filename="../../kitstation/ui/main_window.py" line="144"/>
         <source>Simulated bench: these devices are not real (demo and training).</source>
         <translation>Simulated bench: these devices are not real (demo and training).</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="153"/>
+        <location filename="../../kitstation/ui/main_window.py" line="155"/>
         <source>No devices found. Plug devices into the hubs, or start the simulated bench to see the station work without hardware.</source>
         <translation>No devices found. Plug devices into the hubs, or start the simulated bench to see the station work without hardware.</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="176"/>
+        <location filename="../../kitstation/ui/main_window.py" line="178"/>
         <source>The station could not start: %1. Check the database setting and the USB connections, then press Start again.</source>
         <translation>The station could not start: %1. Check the database setting and the USB connections, then press Start again.</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="218"/>
+        <location filename="../../kitstation/ui/main_window.py" line="220"/>
         <source>The bench is running with the blueprint “%1”. Devices already being prepared finish with it; “%2” is used for the next devices, and Ready devices start with it now (%3 on the bench).</source>
         <translation>The bench is running with the blueprint “%1”. Devices already being prepared finish with it; “%2” is used for the next devices, and Ready devices start with it now (%3 on the bench).</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="222"/>
+        <location filename="../../kitstation/ui/main_window.py" line="224"/>
         <source>Change the blueprint of a running bench?</source>
         <translation>Change the blueprint of a running bench?</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="222"/>
+        <location filename="../../kitstation/ui/main_window.py" line="224"/>
         <source>Change the blueprint</source>
         <translation>Change the blueprint</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="223"/>
+        <location filename="../../kitstation/ui/main_window.py" line="225"/>
         <source>Keep the current one</source>
         <translation>Keep the current one</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="252"/>
+        <location filename="../../kitstation/ui/main_window.py" line="254"/>
         <source>Stop the bench?</source>
         <translation>Stop the bench?</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="253"/>
+        <location filename="../../kitstation/ui/main_window.py" line="255"/>
         <source>%1 devices are being prepared. Stopping ends their runs as interrupted; they resume from the last finished step when the bench starts again.</source>
         <translation>%1 devices are being prepared. Stopping ends their runs as interrupted; they resume from the last finished step when the bench starts again.</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="255"/>
-        <location filename="../../kitstation/ui/main_window.py" line="310"/>
+        <location filename="../../kitstation/ui/main_window.py" line="257"/>
+        <location filename="../../kitstation/ui/main_window.py" line="323"/>
         <source>Keep running</source>
         <translation>Keep running</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="307"/>
+        <location filename="../../kitstation/ui/main_window.py" line="320"/>
         <source>Quit KitStation?</source>
         <translation>Quit KitStation?</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="308"/>
+        <location filename="../../kitstation/ui/main_window.py" line="321"/>
         <source>%1 devices are being prepared. Quitting stops the bench: their runs end as interrupted and resume when the station starts again.</source>
         <translation>%1 devices are being prepared. Quitting stops the bench: their runs end as interrupted and resume when the station starts again.</translation>
     </message>
@@ -929,6 +934,74 @@
     </message>
 </context>
 <context>
+    <name>PortMapDialog</name>
+    <message>
+        <location filename="../../kitstation/ui/port_map.py" line="84"/>
+        <source>Hubs and ports</source>
+        <translation>Hubs and ports</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/port_map.py" line="91"/>
+        <source>Name each slot as its hub&apos;s sticker says (e.g. “Hub A · 2”); the names are kept in the log for this station and shown on the tiles.</source>
+        <translation>Name each slot as its hub's sticker says (e.g. “Hub A · 2”); the names are kept in the log for this station and shown on the tiles.</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/port_map.py" line="97"/>
+        <source>USB location</source>
+        <translation>USB location</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/port_map.py" line="97"/>
+        <source>Hub</source>
+        <translation>Hub</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/port_map.py" line="97"/>
+        <source>Port</source>
+        <translation>Port</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/port_map.py" line="97"/>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/port_map.py" line="97"/>
+        <source>Device now</source>
+        <translation>Device now</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/port_map.py" line="107"/>
+        <source>Print labels…</source>
+        <translation>Print labels…</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/port_map.py" line="119"/>
+        <source>Start the bench to rename slots (names are kept per station in the log).</source>
+        <translation>Start the bench to rename slots (names are kept per station in the log).</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/port_map.py" line="153"/>
+        <source>The saved names could not be read: %1</source>
+        <translation>The saved names could not be read: %1</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/port_map.py" line="177"/>
+        <source>Save the slot labels as</source>
+        <translation>Save the slot labels as</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/port_map.py" line="192"/>
+        <source>The labels could not be written: %1</source>
+        <translation>The labels could not be written: %1</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/port_map.py" line="194"/>
+        <source>Labels written: %1</source>
+        <translation>Labels written: %1</translation>
+    </message>
+</context>
+<context>
     <name>PrepareWizard</name>
     <message>
         <location filename="../../kitstation/ui/wizard/summary.py" line="177"/>
@@ -959,92 +1032,92 @@
 <context>
     <name>ReportsDialog</name>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="213"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="200"/>
         <source>Export a kitting report</source>
         <translation>Export a kitting report</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="219"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="206"/>
         <source>KME device list (CSV)</source>
         <translation>KME device list (CSV)</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="219"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="206"/>
         <source>ABM serial list (CSV)</source>
         <translation>ABM serial list (CSV)</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="221"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="208"/>
         <source>Format:</source>
         <translation>Format:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="225"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="212"/>
         <source>Browse…</source>
         <translation>Browse…</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="228"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="215"/>
         <source>File:</source>
         <translation>File:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="230"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="217"/>
         <source>Kitting report</source>
         <translation>Kitting report</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="232"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="219"/>
         <source>Title:</source>
         <translation>Title:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="234"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="221"/>
         <source>Default: the customers of the selected runs</source>
         <translation>Default: the customers of the selected runs</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="236"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="223"/>
         <source>Customer:</source>
         <translation>Customer:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="239"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="226"/>
         <source>Order reference:</source>
         <translation>Order reference:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="248"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="235"/>
         <source>Export</source>
         <translation>Export</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="271"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="258"/>
         <source>Save the report as</source>
         <translation>Save the report as</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="285"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="272"/>
         <source>Reports are not available in this installation.</source>
         <translation>Reports are not available in this installation.</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="289"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="276"/>
         <source>File: give the path of the report to write</source>
         <translation>File: give the path of the report to write</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="292"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="279"/>
         <source>Exporting…</source>
         <translation>Exporting…</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="319"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="306"/>
         <source>The report could not be written: %1</source>
         <translation>The report could not be written: %1</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="325"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="312"/>
         <source>Report written: %1</source>
         <translation>Report written: %1</translation>
     </message>
@@ -1165,17 +1238,7 @@
         <translation>Desktop notifications for the same</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="89"/>
-        <source>slot=label, … (e.g. 1-1.2=Hub A port 2)</source>
-        <translation>slot=label, … (e.g. 1-1.2=Hub A port 2)</translation>
-    </message>
-    <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="90"/>
-        <source>Slot names:</source>
-        <translation>Slot names:</translation>
-    </message>
-    <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="92"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="86"/>
         <source>The language changes at once; the database and limits apply when the bench starts.</source>
         <translation>The language changes at once; the database and limits apply when the bench starts.</translation>
     </message>

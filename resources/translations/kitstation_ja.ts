@@ -470,27 +470,27 @@
 <context>
     <name>LibraryDialog</name>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="129"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="116"/>
         <source>Blueprint library</source>
         <translation>ブループリントライブラリ</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="139"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="126"/>
         <source>Open file…</source>
         <translation>ファイルを開く…</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="141"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="128"/>
         <source>Use for the bench</source>
         <translation>ベンチで使用</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="143"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="130"/>
         <source>Close</source>
         <translation>閉じる</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="176"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="163"/>
         <source>Open blueprint</source>
         <translation>ブループリントを開く</translation>
     </message>
@@ -498,136 +498,141 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="70"/>
+        <location filename="../../kitstation/ui/main_window.py" line="71"/>
         <source>KitStation — kitting station</source>
         <translation>KitStation — キッティングステーション</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="81"/>
+        <location filename="../../kitstation/ui/main_window.py" line="82"/>
         <source>Bench</source>
         <translation>ベンチ</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="82"/>
-        <location filename="../../kitstation/ui/main_window.py" line="100"/>
+        <location filename="../../kitstation/ui/main_window.py" line="83"/>
+        <location filename="../../kitstation/ui/main_window.py" line="102"/>
         <source>History</source>
         <translation>履歴</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="87"/>
+        <location filename="../../kitstation/ui/main_window.py" line="88"/>
         <source>&amp;Station</source>
         <translation>ステーション(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="88"/>
+        <location filename="../../kitstation/ui/main_window.py" line="89"/>
         <source>Start the bench</source>
         <translation>ベンチを開始</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="90"/>
+        <location filename="../../kitstation/ui/main_window.py" line="91"/>
         <source>Start a simulated bench (8 devices)</source>
         <translation>シミュレーションのベンチを開始（8 台）</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="92"/>
-        <location filename="../../kitstation/ui/main_window.py" line="255"/>
+        <location filename="../../kitstation/ui/main_window.py" line="93"/>
+        <location filename="../../kitstation/ui/main_window.py" line="257"/>
         <source>Stop the bench</source>
         <translation>ベンチを停止</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="94"/>
+        <location filename="../../kitstation/ui/main_window.py" line="95"/>
+        <source>Hubs and ports…</source>
+        <translation>ハブとポート…</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/main_window.py" line="96"/>
         <source>Settings…</source>
         <translation>設定…</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="95"/>
-        <location filename="../../kitstation/ui/main_window.py" line="310"/>
+        <location filename="../../kitstation/ui/main_window.py" line="97"/>
+        <location filename="../../kitstation/ui/main_window.py" line="323"/>
         <source>Quit</source>
         <translation>終了</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="96"/>
+        <location filename="../../kitstation/ui/main_window.py" line="98"/>
         <source>&amp;Blueprints</source>
         <translation>ブループリント(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="97"/>
+        <location filename="../../kitstation/ui/main_window.py" line="99"/>
         <source>New blueprint (Prepare wizard)…</source>
         <translation>新規ブループリント（準備アシスタント）…</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="98"/>
+        <location filename="../../kitstation/ui/main_window.py" line="100"/>
         <source>Blueprint library…</source>
         <translation>ブループリントライブラリ…</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="99"/>
+        <location filename="../../kitstation/ui/main_window.py" line="101"/>
         <source>&amp;Log</source>
         <translation>ログ(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="101"/>
+        <location filename="../../kitstation/ui/main_window.py" line="103"/>
         <source>Export a report…</source>
         <translation>レポートを書き出す…</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="142"/>
+        <location filename="../../kitstation/ui/main_window.py" line="144"/>
         <source>Simulated bench: these devices are not real (demo and training).</source>
         <translation>シミュレーションのベンチ: これらは実機ではありません（デモ・研修用）。</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="153"/>
+        <location filename="../../kitstation/ui/main_window.py" line="155"/>
         <source>No devices found. Plug devices into the hubs, or start the simulated bench to see the station work without hardware.</source>
         <translation>デバイスが見つかりません。ハブにデバイスを接続するか、シミュレーションのベンチを開始すると実機なしで動作を確認できます。</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="176"/>
+        <location filename="../../kitstation/ui/main_window.py" line="178"/>
         <source>The station could not start: %1. Check the database setting and the USB connections, then press Start again.</source>
         <translation>ステーションを開始できませんでした: %1。データベースの設定と USB 接続を確認してから、もう一度「開始」を押してください。</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="218"/>
+        <location filename="../../kitstation/ui/main_window.py" line="220"/>
         <source>The bench is running with the blueprint “%1”. Devices already being prepared finish with it; “%2” is used for the next devices, and Ready devices start with it now (%3 on the bench).</source>
         <translation>ベンチはブループリント「%1」で動作中です。処理中のデバイスはそのまま「%1」で完了し、次のデバイスから「%2」を使います。準備完了のデバイスは今すぐ「%2」で開始します（対象 %3 台）。</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="222"/>
+        <location filename="../../kitstation/ui/main_window.py" line="224"/>
         <source>Change the blueprint of a running bench?</source>
         <translation>動作中のベンチのブループリントを変更しますか？</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="222"/>
+        <location filename="../../kitstation/ui/main_window.py" line="224"/>
         <source>Change the blueprint</source>
         <translation>ブループリントを変更</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="223"/>
+        <location filename="../../kitstation/ui/main_window.py" line="225"/>
         <source>Keep the current one</source>
         <translation>現在のものを使い続ける</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="252"/>
+        <location filename="../../kitstation/ui/main_window.py" line="254"/>
         <source>Stop the bench?</source>
         <translation>ベンチを停止しますか？</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="253"/>
+        <location filename="../../kitstation/ui/main_window.py" line="255"/>
         <source>%1 devices are being prepared. Stopping ends their runs as interrupted; they resume from the last finished step when the bench starts again.</source>
         <translation>%1 台のデバイスを処理中です。停止すると処理は「中断」となり、次にベンチを開始したときに最後に完了した手順から再開します。</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="255"/>
-        <location filename="../../kitstation/ui/main_window.py" line="310"/>
+        <location filename="../../kitstation/ui/main_window.py" line="257"/>
+        <location filename="../../kitstation/ui/main_window.py" line="323"/>
         <source>Keep running</source>
         <translation>続行する</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="307"/>
+        <location filename="../../kitstation/ui/main_window.py" line="320"/>
         <source>Quit KitStation?</source>
         <translation>KitStation を終了しますか？</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="308"/>
+        <location filename="../../kitstation/ui/main_window.py" line="321"/>
         <source>%1 devices are being prepared. Quitting stops the bench: their runs end as interrupted and resume when the station starts again.</source>
         <translation>%1 台のデバイスを処理中です。終了するとベンチが停止し、処理は「中断」となります。ステーションを再び開始すると再開します。</translation>
     </message>
@@ -929,6 +934,74 @@
     </message>
 </context>
 <context>
+    <name>PortMapDialog</name>
+    <message>
+        <location filename="../../kitstation/ui/port_map.py" line="84"/>
+        <source>Hubs and ports</source>
+        <translation>ハブとポート</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/port_map.py" line="91"/>
+        <source>Name each slot as its hub&apos;s sticker says (e.g. “Hub A · 2”); the names are kept in the log for this station and shown on the tiles.</source>
+        <translation>各スロットにハブのシールと同じ名前を付けてください（例: 「ハブA · 2」）。名前はこのステーションのログに保存され、タイルに表示されます。</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/port_map.py" line="97"/>
+        <source>USB location</source>
+        <translation>USB の位置</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/port_map.py" line="97"/>
+        <source>Hub</source>
+        <translation>ハブ</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/port_map.py" line="97"/>
+        <source>Port</source>
+        <translation>ポート</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/port_map.py" line="97"/>
+        <source>Name</source>
+        <translation>名前</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/port_map.py" line="97"/>
+        <source>Device now</source>
+        <translation>接続中のデバイス</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/port_map.py" line="107"/>
+        <source>Print labels…</source>
+        <translation>ラベルを印刷…</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/port_map.py" line="119"/>
+        <source>Start the bench to rename slots (names are kept per station in the log).</source>
+        <translation>スロット名を変更するにはベンチを開始してください（名前はステーションごとにログに保存されます）。</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/port_map.py" line="153"/>
+        <source>The saved names could not be read: %1</source>
+        <translation>保存された名前を読み込めませんでした: %1</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/port_map.py" line="177"/>
+        <source>Save the slot labels as</source>
+        <translation>スロットラベルの保存先</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/port_map.py" line="192"/>
+        <source>The labels could not be written: %1</source>
+        <translation>ラベルを書き出せませんでした: %1</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/port_map.py" line="194"/>
+        <source>Labels written: %1</source>
+        <translation>ラベルを書き出しました: %1</translation>
+    </message>
+</context>
+<context>
     <name>PrepareWizard</name>
     <message>
         <location filename="../../kitstation/ui/wizard/summary.py" line="177"/>
@@ -959,92 +1032,92 @@
 <context>
     <name>ReportsDialog</name>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="213"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="200"/>
         <source>Export a kitting report</source>
         <translation>キッティングレポートを書き出す</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="219"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="206"/>
         <source>KME device list (CSV)</source>
         <translation>KME デバイス一覧（CSV）</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="219"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="206"/>
         <source>ABM serial list (CSV)</source>
         <translation>ABM シリアル番号一覧（CSV）</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="221"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="208"/>
         <source>Format:</source>
         <translation>形式:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="225"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="212"/>
         <source>Browse…</source>
         <translation>参照…</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="228"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="215"/>
         <source>File:</source>
         <translation>ファイル:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="230"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="217"/>
         <source>Kitting report</source>
         <translation>キッティングレポート</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="232"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="219"/>
         <source>Title:</source>
         <translation>タイトル:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="234"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="221"/>
         <source>Default: the customers of the selected runs</source>
         <translation>既定: 選択した実行の顧客</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="236"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="223"/>
         <source>Customer:</source>
         <translation>顧客:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="239"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="226"/>
         <source>Order reference:</source>
         <translation>注文番号:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="248"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="235"/>
         <source>Export</source>
         <translation>書き出す</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="271"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="258"/>
         <source>Save the report as</source>
         <translation>レポートの保存先</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="285"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="272"/>
         <source>Reports are not available in this installation.</source>
         <translation>この環境ではレポート機能を利用できません。</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="289"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="276"/>
         <source>File: give the path of the report to write</source>
         <translation>ファイル: 書き出すレポートのパスを指定してください</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="292"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="279"/>
         <source>Exporting…</source>
         <translation>書き出し中…</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="319"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="306"/>
         <source>The report could not be written: %1</source>
         <translation>レポートを書き出せませんでした: %1</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="325"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="312"/>
         <source>Report written: %1</source>
         <translation>レポートを書き出しました: %1</translation>
     </message>
@@ -1165,17 +1238,7 @@
         <translation>同じ内容をデスクトップ通知でも知らせる</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="89"/>
-        <source>slot=label, … (e.g. 1-1.2=Hub A port 2)</source>
-        <translation>スロット=ラベル, …（例: 1-1.2=ハブA ポート2）</translation>
-    </message>
-    <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="90"/>
-        <source>Slot names:</source>
-        <translation>スロット名:</translation>
-    </message>
-    <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="92"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="86"/>
         <source>The language changes at once; the database and limits apply when the bench starts.</source>
         <translation>言語はすぐに切り替わります。データベースと同時処理数はベンチ開始時に適用されます。</translation>
     </message>

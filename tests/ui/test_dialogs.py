@@ -29,18 +29,18 @@ def test_settings_round_trip_and_damaged_file() -> None:
     assert Settings.load() == Settings()  # a damaged file never stops the station
 
 
-def test_settings_dialog_saves_fields_and_slot_names(qtbot: QtBot) -> None:
+def test_settings_dialog_saves_fields(qtbot: QtBot) -> None:
     s = Settings()
-    dlg = SettingsDialog(s, {"1-1.2": "1-1.2"})
+    dlg = SettingsDialog(s)
     qtbot.addWidget(dlg)
     dlg.technician.setText("Tanaka")
     dlg.erase.setValue(3)
     dlg.language.setCurrentIndex(dlg.language.findData("en"))
-    dlg.slot_names.setText("1-1.2=Hub A port 2, 1-1.3=Hub A port 3")
-    names = dlg.apply()
-    assert names == {"1-1.2": "Hub A port 2", "1-1.3": "Hub A port 3"}
+    dlg.sounds.setChecked(False)
+    dlg.apply()
     data = json.loads(Settings.path().read_text())
     assert data["technician"] == "Tanaka" and data["limits"]["erase"] == 3 and data["language"] == "en"
+    assert data["sounds"] is False
 
 
 def test_library_lists_blueprints_and_hands_one_over(qtbot: QtBot, tmp_path: Path) -> None:

@@ -18,7 +18,7 @@ from kitstation.domain.model import Platform
 from kitstation.log import KitLog
 from kitstation.ui.controller import BenchController
 from kitstation.ui.main_window import MainWindow
-from kitstation.ui.qt import QApplication, QMenu, Qt
+from kitstation.ui.qt import QApplication, QDialogButtonBox, QLineEdit, QMenu, Qt
 from kitstation.ui.settings import Settings
 from kitstation.ui.tile_actions import TileAction
 from kitstation.ui.timeline import TimelineDialog
@@ -276,3 +276,41 @@ def test_timeline_titles_and_outcomes_in_japanese(ui_language: Any) -> None:
     assert step_title("ios.profile.wifi").en == "Install the Wi-Fi profile"
     assert outcome_text("waiting_external") == "ABM／KME 待ち" and outcome_text(None) == "実行中"
     assert step_title("vendor.custom").en == "vendor.custom"
+
+
+async def test_port_map_names_slots_in_the_log_and_prints_labels(rig: Any, qtbot: QtBot, kitlog: KitLog,
+                                                                 tmp_path: Any) -> None:
+    devs = [ScriptedDevice("SERB", "1-1.10"), ScriptedDevice("SERA", "1-1.2")]
+    r = await rig(devs, auto_apply=True)
+    await r.until(lambda b: len(b.slots) == 2 and all(v.state == SlotState.DONE for v in b.slots.values()))
+    dlg = r.win.open_port_map()
+    qtbot.waitUntil(lambda: dlg.table.rowCount() == 2)
+    # Ordered by hub and port (port 2 before port 10), hub and port split out of the USB location.
+    assert [cell(dlg.table, i, 0) for i in range(2)] == ["1-1.2", "1-1.10"]
+    assert [cell(dlg.table, 0, c) for c in (1, 2)] == ["1-1", "2"]
+    # Edit a name as a person does: double-click the cell, type, Enter; then OK.
+    name_item = dlg.table.item(0, 3)
+    assert name_item is not None
+    dlg.table.editItem(name_item)
+    editors = dlg.table.findChildren(QLineEdit)
+    assert len(editors) == 1
+    editor = editors[0]
+    qtbot.keyClicks(editor, "Hub A-2")  # type: ignore[no-untyped-call]
+    other = dlg.table.item(1, 0)
+    assert other is not None
+    click(qtbot, dlg.table.viewport(), dlg.table.visualItemRect(other).center())  # clicking away commits the edit
+    assert dlg.changed() == {"1-1.2": "Hub A-2"}
+    click(qtbot, dlg.buttons.button(QDialogButtonBox.StandardButton.Ok))
+    await r.qt_until(lambda: kitlog.slot_names(r.bench.station_id or 0).get("1-1.2") == "Hub A-2")
+    r.win.slot_model.refresh()
+    assert {v.slot: v.label for v in r.win.slot_model.views()}["1-1.2"] == "Hub A-2"  # the tile shows it
+
+    # Labels: a PDF, written off the GUI thread.
+    dlg2 = r.win.open_port_map()
+    qtbot.waitUntil(lambda: dlg2.table.rowCount() == 2 and cell(dlg2.table, 0, 3) == "Hub A-2")
+    out = tmp_path / "labels.pdf"
+    with qtbot.waitSignal(dlg2.printed, timeout=30_000) as sig:
+        dlg2.print_to(out)
+    assert sig.args == [str(out), ""]
+    assert out.read_bytes().startswith(b"%PDF")
+    dlg2.reject()
