@@ -280,3 +280,144 @@ def summary(bp: Blueprint) -> list[tuple[Text, Text]]:
         if a.kme is not None:
             rows.append((Text("KME profile", "KME プロファイル"), Text.plain(a.kme.profile_name)))
     return rows
+
+
+# --- problems in the technician's words --------------------------------------------------------------
+# The blueprint's validators speak in TOML keys ("url: must be an http(s) URL"), which is right for
+# `kitstation blueprint validate` and wrong on a wizard page: there the field has a label, in the
+# UI language. FIELD_LABELS names each field as the wizard labels it; MESSAGES gives the
+# validators' English sentences in both languages.
+FIELD_LABELS: dict[str, Text] = {
+    "name": Text("Blueprint name", "ブループリント名"),
+    "customer.name": Text("Customer", "顧客"),
+    "customer.order_ref": Text("Order reference", "注文番号"),
+    "ios": Text("iPhone / iPad", "iPhone / iPad"),
+    "ios.enrollment_profile": Text("MDM enrollment profile", "MDM 登録プロファイル"),
+    "ios.mdm_server": Text("MDM server", "MDM サーバ"),
+    "ios.mdm_server.name": Text("MDM server name", "MDM サーバ名"),
+    "ios.mdm_server.url": Text("Host name or URL", "ホスト名または URL"),
+    "ios.mdm_server.anchor_certificates": Text("Trust anchor certificates", "信頼するアンカー証明書"),
+    "ios.organization": Text("Organization", "組織"),
+    "ios.organization.name": Text("Organization name", "組織名"),
+    "ios.organization.department": Text("Department", "部署"),
+    "ios.organization.phone": Text("Phone", "電話番号"),
+    "ios.organization.email": Text("Email", "メール"),
+    "ios.organization.address": Text("Address", "住所"),
+    "ios.supervision_identity": Text("Supervision identity", "監視識別情報"),
+    "ios.supervision_identity.name": Text("Identity name", "識別情報の名前"),
+    "ios.supervision_identity.file": Text("Supervision identity file", "監視識別情報のファイル"),
+    "ios.supervision_identity.passphrase_secret": Text("Passphrase secret name", "パスフレーズのシークレット名"),
+    "ios.skip_setup": Text("Setup Assistant panes", "設定アシスタントのパネル"),
+    "ios.wifi": Text("Wi-Fi network", "Wi-Fi ネットワーク"),
+    "ios.wifi.ssid": Text("Network name (SSID)", "ネットワーク名（SSID）"),
+    "ios.wifi.security": Text("Security", "セキュリティ"),
+    "ios.wifi.password_secret": Text("Password secret name", "パスワードのシークレット名"),
+    "ios.wifi_profile": Text("Network profile", "ネットワークプロファイル"),
+    "android": Text("Samsung Galaxy", "Samsung Galaxy"),
+    "android.agent": Text("Agent APK", "エージェント APK"),
+    "android.agent.url": Text("Agent APK URL", "エージェント APK の URL"),
+    "android.agent.file": Text("Agent APK file", "エージェント APK ファイル"),
+    "android.agent.package": Text("Agent package", "エージェントのパッケージ名"),
+    "android.agent.admin_receiver": Text("Admin receiver", "管理レシーバー"),
+    "android.agent.sha256": Text("APK SHA-256", "APK の SHA-256"),
+    "android.kme": Text("Knox Mobile Enrollment", "Knox Mobile Enrollment"),
+    "android.kme.profile_name": Text("KME profile name", "KME プロファイル名"),
+    "android.kme.company_name": Text("Company name", "会社名"),
+    "android.kme.custom_json": Text("Custom JSON", "カスタム JSON"),
+    "android.kme.agent_apk_url": Text("Agent APK URL", "エージェント APK の URL"),
+    "android.qr": Text("QR code", "QR コード"),
+}
+
+MESSAGES: tuple[tuple[re.Pattern[str], Text], ...] = tuple(
+    (re.compile(p), t)
+    for p, t in (
+        (r"^must be an http\(s\) URL$",
+         Text("must start with https:// or http://", "https:// または http:// で始まる URL を指定してください")),
+        (r"^give exactly one of 'name' or 'file'$",
+         Text("give an identity name or choose a file", "識別情報の名前を入力するか、ファイルを選択してください")),
+        (r"^not iOS Setup Assistant skip keys: (.*)$",
+         Text("not Setup Assistant panes: {0}", "設定アシスタントのパネルではありません: {0}")),
+        (r"^method 'manual_dep' needs add_to_dep = true$",
+         Text("manual configuration needs “Add to Device Enrollment Program”",
+              "手動構成には「Device Enrollment Program に追加」が必要です")),
+        (r"^method 'manual_dep' needs supervise = true$",
+         Text("manual configuration needs “Supervise devices”", "手動構成には「デバイスを監視対象にする」が必要です")),
+        (r"^method '\w+' needs an \[ios\.mdm_server\]$",
+         Text("this method needs an MDM server", "この方式には MDM サーバが必要です")),
+        (r"^method 'direct_profile' needs enrollment_profile$",
+         Text("direct MDM profile install needs the enrollment profile file",
+              "MDM プロファイルの直接インストールには登録プロファイルのファイルが必要です")),
+        (r"^give either \[ios\.wifi\] or wifi_profile, not both$",
+         Text("choose a Wi-Fi network or a network profile, not both",
+              "Wi-Fi ネットワークとネットワークプロファイルのどちらか一方を選んでください")),
+        (r"^a blueprint needs an \[ios\] or an \[android\] section \(or both\)$",
+         Text("choose at least one platform", "プラットフォームを 1 つ以上選んでください")),
+        (r"^custom_json is not valid JSON: (.*)$",
+         Text("is not valid JSON: {0}", "JSON として正しくありません: {0}")),
+        (r"^must be an Android package name like 'com\.example\.agent'$",
+         Text("must be an Android package name like com.example.agent",
+              "com.example.agent のような Android のパッケージ名を指定してください")),
+        (r"^must look like 'com\.example\.agent/\.AdminReceiver'$",
+         Text("must look like com.example.agent/.AdminReceiver",
+              "com.example.agent/.AdminReceiver の形式で指定してください")),
+        (r"^must be 64 hexadecimal digits$",
+         Text("must be 64 hexadecimal digits", "16 進数 64 桁で指定してください")),
+        (r"^give 'url' or 'file'$",
+         Text("give the agent APK's URL or choose its file",
+              "エージェント APK の URL を入力するか、ファイルを選択してください")),
+        (r"^not Android package names: (.*)$",
+         Text("not Android package names: {0}", "Android のパッケージ名ではありません: {0}")),
+        (r"^method 'kme' needs an \[android\.kme\] profile$",
+         Text("Knox Mobile Enrollment needs a KME profile name", "Knox Mobile Enrollment には KME プロファイル名が必要です")),
+        (r"^method 'device_owner' needs an \[android\.agent\]$",
+         Text("Device Owner needs the agent APK (package and admin receiver)",
+              "デバイスオーナー化にはエージェント APK（パッケージ名と管理レシーバー）が必要です")),
+        (r"^agent\.admin_receiver must start with the agent's package",
+         Text("the admin receiver must start with the agent package (package/.Receiver)",
+              "管理レシーバーはエージェントのパッケージ名で始めてください（パッケージ名/.Receiver）")),
+        (r"^method 'qr' needs an \[android\.qr\] section$",
+         Text("the QR code method needs QR settings", "QR コード方式には QR の設定が必要です")),
+        (r"^method 'qr' needs a download URL",
+         Text("the QR code needs the agent APK URL", "QR コードにはエージェント APK の URL が必要です")),
+        (r"^method 'qr' needs an admin component",
+         Text("the QR code needs the admin receiver", "QR コードには管理レシーバーが必要です")),
+        (r"^admin component '(.*)' must look like",
+         Text("admin component {0} must look like com.example.agent/.AdminReceiver",
+              "管理コンポーネント {0} は com.example.agent/.AdminReceiver の形式で指定してください")),
+    )
+)  # fmt: skip
+
+
+def field_label(loc: str) -> Text | None:
+    """The wizard's label for a field path, or for its nearest labelled parent."""
+    parts = loc.split(".")
+    while parts:
+        label = FIELD_LABELS.get(".".join(parts))
+        if label is not None:
+            return label
+        parts.pop()
+    return None
+
+
+def explain(message: Text) -> Text:
+    """A validator's sentence in both languages (the loader gives English inside the Japanese)."""
+    for pattern, text in MESSAGES:
+        m = pattern.match(message.en)
+        if m:
+            return Text(text.en.format(*m.groups()), text.ja.format(*m.groups()))
+    return message
+
+
+def field_problems(problems: list[tuple[str, Text]], prefix: str = "") -> list[Text]:
+    """``(field path, message)`` pairs as "Label: message" in both languages; ``prefix`` completes a
+    path checked on a sub-model (``url`` on the server page is ``ios.mdm_server.url``)."""
+    out: list[Text] = []
+    for loc, message in problems:
+        full = ".".join(p for p in (prefix, loc) if p)
+        msg = explain(message)
+        label = field_label(full) if full else None
+        if label is None:
+            out.append(Text(f"{full}: {msg.en}", f"{full}: {msg.ja}") if full else msg)
+        else:
+            out.append(Text(f"{label.en}: {msg.en}", f"{label.ja}: {msg.ja}"))
+    return out

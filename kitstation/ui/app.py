@@ -108,7 +108,7 @@ def main(args: argparse.Namespace | Any, on_window: Callable[[Any], None] | None
     # SIGTERM (a service manager, `timeout`) and Ctrl-C close the window as its close button does,
     # so the station stops its runs, simulators and adb server instead of leaving them behind.
     def on_signal(*_: object) -> None:
-        QTimer.singleShot(0, window.close)
+        QTimer.singleShot(0, window.quit_now)
 
     previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
     # Python runs signal handlers only between bytecodes; while Qt waits in C++ a light timer

@@ -9,6 +9,7 @@ elapsed time moves. The delegate paints each tile (no widget per device), so 60 
 from __future__ import annotations
 
 import time
+from collections import deque
 from collections.abc import Callable, Mapping
 from typing import Any, Protocol
 
@@ -108,15 +109,50 @@ def detail_line(view: SlotView, lang: Language) -> str:
         if view.platform == Platform.IOS:
             return QCoreApplication.translate("SlotState", "Assign the serial to the MDM server in Apple Business Manager")
         return QCoreApplication.translate("SlotState", "Approve and assign the device in the KME console")
+    if view.state == SlotState.WORKING and not view.attached:
+        # Off the bus in the middle of a step: an erase restarts the device (a minute or two), a
+        # pulled cable looks the same; say so at once instead of a frozen "Working".
+        return QCoreApplication.translate("SlotState", "Not connected: restarting, or unplugged (%1)").replace(
+            "%1", view.step_title.get(lang) if view.step_title is not None else ""
+        )
     if view.step_title is not None and view.state == SlotState.WORKING:
         return f"{view.step_index + 1}/{view.step_total}  {view.step_title.get(lang)}"
     return ""
+
+
+FINISHED_OK = (SlotState.DONE, SlotState.WAITING_EXTERNAL)
+
+# Every state in exactly one counter, so the counters add up to the number of tiles.
+TALLY: dict[SlotState, str] = {
+    SlotState.ATTACHED: "identifying",
+    SlotState.IDENTIFYING: "identifying",
+    SlotState.READY: "ready",
+    SlotState.QUEUED: "queued",
+    SlotState.WORKING: "working",
+    SlotState.WAITING_USER: "waiting_user",
+    SlotState.DONE: "done",
+    SlotState.WAITING_EXTERNAL: "waiting_external",
+    SlotState.FAILED: "failed",
+    SlotState.INTERRUPTED: "stopped",
+    SlotState.CANCELLED: "stopped",
+    SlotState.DETACHED: "unplugged",
+}
+
+
+def tally(views: list[SlotView]) -> dict[str, int]:
+    """How many tiles are in each counter, plus ``total`` (the sum of the others)."""
+    out = dict.fromkeys(TALLY.values(), 0)
+    for v in views:
+        out[TALLY[v.state]] += 1
+    out["total"] = len(views)
+    return out
 
 
 class SlotModel(QAbstractListModel):
     """Slots in the order they first appeared (a re-plug keeps its tile in place)."""
 
     countersChanged = Signal()
+    viewChanged = Signal(object, object)  # (old SlotView, new SlotView): for sounds and notifications
 
     def __init__(self, parent: QObject | None = None, interval_ms: int = 100) -> None:
         super().__init__(parent)
@@ -126,6 +162,7 @@ class SlotModel(QAbstractListModel):
         self._unsubscribe: Callable[[], None] | None = None
         self._dirty = False
         self.counters = Counters()
+        self._finished: deque[float] = deque()  # when each run of this bench reached done/awaiting
         self._timer = QTimer(self)
         self._timer.setInterval(interval_ms)
         self._timer.timeout.connect(self._on_timer)
@@ -180,9 +217,14 @@ class SlotModel(QAbstractListModel):
     def set_views(self, views: Mapping[str, SlotView]) -> None:
         changed: list[int] = []
         new = [k for k in views if k not in self._views]
+        now = time.time()
         for i, key in enumerate(self._order):
             v = views.get(key)
             if v is not None and v is not self._views[key] and v != self._views[key]:
+                old = self._views[key]
+                if v.state in FINISHED_OK and (old.state not in FINISHED_OK or old.run_id != v.run_id):
+                    self._finished.append(v.finished_at or now)
+                self.viewChanged.emit(old, v)
                 self._views[key] = v
                 changed.append(i)
         if changed:
@@ -194,6 +236,13 @@ class SlotModel(QAbstractListModel):
                 self._order.append(key)
                 self._views[key] = views[key]
             self.endInsertRows()
+
+    def done_in_last_hour(self, now: float | None = None) -> int:
+        """Devices that reached done (or awaiting ABM/KME) in the last 60 minutes: counted, not extrapolated."""
+        t = time.time() if now is None else now
+        while self._finished and t - self._finished[0] > 3600:
+            self._finished.popleft()
+        return len(self._finished)
 
     # --- model -----------------------------------------------------------------------------------
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
@@ -270,7 +319,7 @@ class TileDelegate(QStyledItemDelegate):
         colour = QColor(STATE_COLOURS[view.state])
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
         p.setPen(QPen(QColor("#202020") if selected else colour, 3 if selected else 2))
-        p.setBrush(QColor("#ffffff"))
+        p.setBrush(QColor("#dcebff") if selected else QColor("#ffffff"))  # a selection is seen from afar
         p.drawRoundedRect(rect, 8, 8)
         band = QRect(rect.left(), rect.top(), rect.width(), 34)
         path = QPainterPath()

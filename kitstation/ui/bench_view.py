@@ -1,86 +1,43 @@
-"""The bench page: header (blueprints, counters, start/stop, auto-apply, scan field) over the tiles.
+"""The bench page: header (blueprints, counters, start/stop, auto-apply, order, scan field) over the tiles.
 
-The page shows whatever :class:`SlotModel` holds; it never talks to devices. Clicking a tile opens
-the device's timeline of steps read from the log.
+The page shows whatever :class:`SlotModel` holds; it never talks to devices. Tiles are selected
+as files are (click, Ctrl/Shift-click, Ctrl+A); a right-click opens the actions for the
+selection (:mod:`kitstation.ui.tile_actions`), a double-click or Enter the device's timeline.
+The page turns those into requests (``tileAction(action, slots)``) the window hands to the bench.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from typing import Any
 
 from kitstation.core.bench import SlotView
-from kitstation.i18n import current_language
-from kitstation.log.store import KitLog
-from kitstation.ui.bench_model import SlotModel, TileDelegate, detail_line, state_text
+from kitstation.ui.bench_model import SLOT_ROLE, SlotModel, TileDelegate, tally
+from kitstation.ui.ops import Op
 from kitstation.ui.qt import (
     QAbstractItemView,
     QCheckBox,
+    QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFont,
     QFrame,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QListView,
     QModelIndex,
+    QPoint,
     QPushButton,
     QSize,
     Qt,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
     Signal,
 )
-
-
-class TimelineDialog(QDialog):
-    """One device's steps from the log (oldest first), opened with ``open()`` (never ``exec()``)."""
-
-    def __init__(self, view: SlotView, kitlog: KitLog | None, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        lang = current_language()
-        title = view.device.label if view.device else view.label
-        self.setWindowTitle(self.tr("Timeline: %1").replace("%1", title))
-        self.resize(760, 420)
-        layout = QVBoxLayout(self)
-        head = QLabel(f"<b>{view.label}</b> — {state_text(view.state)}<br>{detail_line(view, lang)}")
-        head.setWordWrap(True)
-        layout.addWidget(head)
-        self.table = QTableWidget(0, 5, self)
-        self.table.setHorizontalHeaderLabels(
-            [self.tr("Step"), self.tr("Attempt"), self.tr("Started"), self.tr("Outcome"), self.tr("Reason")]
-        )
-        self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        layout.addWidget(self.table)
-        rows: list[dict[str, Any]] = []
-        if kitlog is not None and view.run_id is not None:
-            rows = kitlog.steps(view.run_id)
-        if not rows:
-            layout.addWidget(QLabel(self.tr("No steps recorded for this device yet.")))
-        for r in rows:
-            i = self.table.rowCount()
-            self.table.insertRow(i)
-            started = r.get("started_at")
-            reason = r.get("message_ja" if lang == "ja" else "message_en") or r.get("message_en") or ""
-            if r.get("error_code"):
-                reason = f"{reason} [{r['error_code']}]".strip()
-            cells = [
-                str(r.get("step_id", "")),
-                str(r.get("attempt", "")),
-                started.strftime("%H:%M:%S") if started is not None else "",
-                str(r.get("outcome") or self.tr("running")),
-                str(reason),
-            ]
-            for c, text in enumerate(cells):
-                self.table.setItem(i, c, QTableWidgetItem(text))
-        self.table.resizeColumnsToContents()
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+from kitstation.ui.tile_actions import TileAction, TileActions
+from kitstation.ui.tile_order import TileOrder, TileOrderProxy, order_label
+from kitstation.ui.timeline import TimelineDialog
 
 
 class CounterLabel(QLabel):
@@ -90,14 +47,26 @@ class CounterLabel(QLabel):
         super().__init__(parent)
         self.caption = caption
         self.colour = colour
+        self.value = ""
         self.setTextFormat(Qt.TextFormat.RichText)
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setToolTip(caption)
         self.set_value("0")
 
     def set_value(self, value: str) -> None:
+        self.value = value
         self.setText(
-            f"<div style='text-align:center'><span style='font-size:22pt;font-weight:bold;color:{self.colour}'>"
-            f"{value}</span><br><span style='font-size:10pt'>{self.caption}</span></div>"
+            f"<div style='text-align:center'><span style='font-size:18pt;font-weight:bold;color:{self.colour}'>"
+            f"{value}</span><br><span style='font-size:9pt'>{self.caption}</span></div>"
         )
+
+
+# The counters, in reading order; each tile is in exactly one of the state counters (they add up
+# to "Devices"), and the rate is the devices finished in the last hour, not an extrapolation.
+COUNTER_KEYS = (
+    "total", "identifying", "ready", "queued", "working", "waiting_user", "done", "waiting_external",
+    "failed", "stopped", "unplugged", "last_hour",
+)  # fmt: skip
 
 
 class BenchPage(QWidget):
@@ -106,13 +75,15 @@ class BenchPage(QWidget):
     autoApplyChanged = Signal(bool)
     scanned = Signal(str)
     simulateRequested = Signal()
+    tileAction = Signal(str, list)  # a TileAction value, the slots it applies to
 
     def __init__(self, model: SlotModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.model = model
-        self.kitlog: KitLog | None = None
+        self.kitlog: Any = None
         self.open_dialogs: list[QDialog] = []
         outer = QVBoxLayout(self)
+        outer.setContentsMargins(6, 6, 6, 6)
         header = QFrame(self)
         header.setFrameShape(QFrame.Shape.StyledPanel)
         h = QHBoxLayout(header)
@@ -123,6 +94,11 @@ class BenchPage(QWidget):
         f.setPointSizeF(f.pointSizeF() * 1.1)
         self.blueprints_label.setFont(f)
         left.addWidget(self.blueprints_label)
+        self.preflight_label = QLabel(self)
+        self.preflight_label.setWordWrap(True)
+        self.preflight_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.preflight_label.hide()
+        left.addWidget(self.preflight_label)
         row = QHBoxLayout()
         self.start_button = QPushButton(self.tr("Start"), self)
         self.stop_button = QPushButton(self.tr("Stop"), self)
@@ -134,6 +110,12 @@ class BenchPage(QWidget):
         row.addWidget(self.start_button)
         row.addWidget(self.stop_button)
         row.addWidget(self.auto_apply)
+        row.addSpacing(12)
+        self.order = QComboBox(self)
+        for o in TileOrder:
+            self.order.addItem(order_label(o), o.value)
+        self.order.setToolTip(self.tr("Which tiles come first"))
+        row.addWidget(self.order)
         row.addStretch(1)
         left.addLayout(row)
         scan_row = QHBoxLayout()
@@ -147,20 +129,34 @@ class BenchPage(QWidget):
         self.scan_result.setWordWrap(True)
         left.addWidget(self.scan_result)
         h.addLayout(left, 3)
-        self.counters = {
-            "attached": CounterLabel(self.tr("Attached"), "#37474f", self),
-            "working": CounterLabel(self.tr("Working"), "#1f6fb2", self),
-            "waiting_user": CounterLabel(self.tr("Your turn"), "#d98c00", self),
-            "done": CounterLabel(self.tr("Done"), "#1e8a3c", self),
-            "waiting_external": CounterLabel(self.tr("Awaiting ABM/KME"), "#2a8a7a", self),
-            "failed": CounterLabel(self.tr("Failed"), "#c62828", self),
-            "per_hour": CounterLabel(self.tr("Per hour"), "#37474f", self),
+        captions = {
+            "total": (self.tr("Devices"), "#37474f"),
+            "identifying": (self.tr("Identifying"), "#1f6fb2"),
+            "ready": (self.tr("Ready"), "#5b6770"),
+            "queued": (self.tr("Queued"), "#5b6770"),
+            "working": (self.tr("Working"), "#1f6fb2"),
+            "waiting_user": (self.tr("Your turn"), "#d98c00"),
+            "done": (self.tr("Done"), "#1e8a3c"),
+            "waiting_external": (self.tr("Awaiting ABM/KME"), "#2a8a7a"),
+            "failed": (self.tr("Failed"), "#c62828"),
+            "stopped": (self.tr("Stopped"), "#8e5a00"),
+            "unplugged": (self.tr("Unplugged"), "#7d7d7d"),
+            "last_hour": (self.tr("Done in the last hour"), "#37474f"),
         }
-        for c in self.counters.values():
-            h.addWidget(c)
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(6)
+        grid.setVerticalSpacing(2)
+        self.counters: dict[str, CounterLabel] = {}
+        for i, key in enumerate(COUNTER_KEYS):
+            caption, colour = captions[key]
+            c = CounterLabel(caption, colour, self)
+            self.counters[key] = c
+            grid.addWidget(c, i // 6, i % 6)
+        h.addLayout(grid, 4)
         outer.addWidget(header)
         self.banner = QLabel(self)
         self.banner.setWordWrap(True)
+        self.banner.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.banner.setStyleSheet("background:#fff3cd;color:#5c4400;padding:6px;border:1px solid #d9b44a")
         self.banner.hide()
         outer.addWidget(self.banner)
@@ -176,6 +172,8 @@ class BenchPage(QWidget):
         e.addWidget(self.simulate_button, 0, Qt.AlignmentFlag.AlignCenter)
         e.addStretch(1)
         outer.addWidget(self.empty)
+        self.proxy = TileOrderProxy(self)
+        self.proxy.setSourceModel(model)
         self.tiles = QListView(self)
         self.tiles.setViewMode(QListView.ViewMode.IconMode)
         self.tiles.setResizeMode(QListView.ResizeMode.Adjust)
@@ -184,18 +182,27 @@ class BenchPage(QWidget):
         self.tiles.setSpacing(4)
         self.tiles.setGridSize(QSize(304, 190))
         self.tiles.setWordWrap(True)
-        self.tiles.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.tiles.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.tiles.setItemDelegate(TileDelegate(self.tiles))
-        self.tiles.setModel(model)
-        self.tiles.clicked.connect(self.open_timeline)
+        self.tiles.setModel(self.proxy)
+        self.tiles.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.tiles.customContextMenuRequested.connect(self._context_menu)
+        self.tiles.doubleClicked.connect(self._open_index)
+        self.tiles.activated.connect(self._open_index)  # Enter on the current tile
         outer.addWidget(self.tiles, 1)
+        self.tile_actions = TileActions(self.tiles, self.selected_views)
+        self.tile_actions.triggered.connect(self._on_action)
+        self.tiles.selectionModel().selectionChanged.connect(lambda *_: self.tile_actions.sync())
+        self.order.currentIndexChanged.connect(lambda _i: self.proxy.set_order(TileOrder(self.order.currentData())))
+        self.menu: Any = None
         model.countersChanged.connect(self.update_counters)
         model.rowsInserted.connect(self._update_empty)
         model.modelReset.connect(self._update_empty)
-        self.on_scan: Callable[[str], str] | None = None
+        self.on_scan: Callable[[str], Coroutine[Any, Any, str]] | None = None
         self._update_empty()
         self.set_running(False)
         self.set_blueprints({})
+        self.tile_actions.sync()
 
     def set_running(self, running: bool) -> None:
         self.start_button.setEnabled(not running)
@@ -208,8 +215,17 @@ class BenchPage(QWidget):
             self.tr("Blueprint — iOS: %1  |  Android: %2").replace("%1", ios).replace("%2", android)
         )
 
+    def show_preflight(self, text: str, ok: bool) -> None:
+        """The blueprint's preflight result under its name (red when something would fail)."""
+        colour = "#1e8a3c" if ok else "#c62828"
+        self.preflight_label.setStyleSheet(f"color:{colour}")
+        self.preflight_label.setText(text)
+        self.preflight_label.setToolTip(text)
+        self.preflight_label.setVisible(bool(text))
+
     def show_banner(self, text: str) -> None:
         self.banner.setText(text)
+        self.banner.setToolTip(text)
         self.banner.setVisible(bool(text))
 
     def _update_empty(self, *_: object) -> None:
@@ -218,10 +234,10 @@ class BenchPage(QWidget):
         self.tiles.setVisible(has)
 
     def update_counters(self) -> None:
-        c = self.model.counters
+        t = tally(self.model.views())
+        t["last_hour"] = self.model.done_in_last_hour()
         for key, label in self.counters.items():
-            value = getattr(c, key)
-            label.set_value(f"{value:.0f}" if isinstance(value, float) else str(value))
+            label.set_value(str(t.get(key, 0)))
 
     def _on_scan(self) -> None:
         line = self.scan_field.text()
@@ -230,11 +246,55 @@ class BenchPage(QWidget):
             return
         self.scanned.emit(line)
         if self.on_scan is not None:
-            self.scan_result.setText(self.on_scan(line))
+            Op.coroutine(self, self.on_scan(line)).success(self.scan_result.setText).run()
 
-    def open_timeline(self, index: QModelIndex) -> None:
-        view = self.model.view_at(index.row())
-        dlg = TimelineDialog(view, self.kitlog, self)
-        dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.open_dialogs = [d for d in self.open_dialogs if d.isVisible()] + [dlg]
+    # --- tiles: selection, menu, timeline ---------------------------------------------------------
+    def selected_views(self) -> list[SlotView]:
+        rows = sorted(self.tiles.selectionModel().selectedIndexes(), key=lambda i: i.row())
+        views = [i.data(SLOT_ROLE) for i in rows]
+        return [v for v in views if isinstance(v, SlotView)]
+
+    def tile_rect(self, slot: str) -> Any:
+        """Where a slot's tile is in the view (tests click it as a person would)."""
+        for row in range(self.proxy.rowCount()):
+            idx = self.proxy.index(row, 0)
+            v = idx.data(SLOT_ROLE)
+            if isinstance(v, SlotView) and v.slot == slot:
+                return self.tiles.visualRect(idx)
+        raise KeyError(slot)
+
+    def _context_menu(self, pos: QPoint) -> None:
+        idx = self.tiles.indexAt(pos)
+        if idx.isValid() and not self.tiles.selectionModel().isSelected(idx):
+            self.tiles.setCurrentIndex(idx)  # a right-click on an unselected tile acts on that tile
+        self.menu = self.tile_actions.menu(self.tiles)
+        self.menu.popup(self.tiles.viewport().mapToGlobal(pos))
+
+    def _on_action(self, action: str, slots: list[str]) -> None:
+        if action == TileAction.TIMELINE:
+            for v in self.selected_views():
+                if v.slot in slots:
+                    self.open_timeline(v)
+            return
+        if action == TileAction.COPY:
+            return  # done by TileActions (the clipboard)
+        self.tileAction.emit(action, slots)
+
+    def _open_index(self, index: QModelIndex) -> None:
+        v = index.data(SLOT_ROLE)
+        if isinstance(v, SlotView):
+            self.open_timeline(v)
+
+    def open_timeline(self, view: SlotView) -> TimelineDialog:
+        dlg = TimelineDialog.for_slot(view, self.kitlog, self)
+        # Forget the dialog when it closes, then delete it: a closed dialog is never touched again
+        # (keeping it and asking isVisible() later raised "C++ object already deleted").
+        self.open_dialogs.append(dlg)
+        dlg.finished.connect(lambda _r, d=dlg: self._dialog_closed(d))
         dlg.open()
+        return dlg
+
+    def _dialog_closed(self, dlg: QDialog) -> None:
+        if dlg in self.open_dialogs:
+            self.open_dialogs.remove(dlg)
+        dlg.deleteLater()

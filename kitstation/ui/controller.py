@@ -7,15 +7,18 @@ box-label scans to the intake. It never touches widgets: the window listens to i
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from pathlib import Path
 from typing import Any
 
 from kitstation.blueprints.loader import BlueprintError, load_blueprint
 from kitstation.blueprints.model import Blueprint
-from kitstation.core.bench import Bench, BenchConfig
+from kitstation.core.bench import Bench, BenchConfig, SlotState
 from kitstation.domain.model import Platform
 from kitstation.i18n import current_language
+from kitstation.log.writer import AsyncKitLog
+from kitstation.ui.ops import database_executor
 from kitstation.ui.qt import QObject, QWidget, Signal
 from kitstation.ui.secrets import GuiSecrets
 from kitstation.ui.settings import Settings
@@ -154,6 +157,29 @@ class BenchController(QObject):
                 await station.aclose()
             self.stopped.emit()
 
+    # --- acting on tiles -----------------------------------------------------------------------------
+    async def apply(self, slots: list[str], force: bool = False) -> None:
+        """Start (``force``: redo even what is done) the blueprint on these slots now."""
+        bench = self.bench
+        if bench is None:
+            return
+        for slot in slots:
+            await bench.apply(slot, force)
+
+    def cancel(self, slots: list[str]) -> None:
+        if self.bench is not None and slots:
+            self.bench.cancel(group=slots)
+
+    def slots_in(self, states: tuple[SlotState, ...], platforms: list[Platform] | None = None) -> list[str]:
+        """The slots now in one of ``states`` (of these platforms)."""
+        if self.bench is None:
+            return []
+        return [
+            v.slot
+            for v in self.bench.slots.values()
+            if v.state in states and (platforms is None or v.platform in platforms)
+        ]
+
     def set_auto_apply(self, on: bool) -> None:
         self.settings.auto_apply = on
         self.settings.save()
@@ -161,8 +187,11 @@ class BenchController(QObject):
             self.bench.set_auto_apply(on)
 
     # --- intake --------------------------------------------------------------------------------------
-    def scan(self, line: str) -> str:
-        """Hand one scanned box label to the intake; the sentence to show under the scan field."""
+    async def scan(self, line: str) -> str:
+        """Hand one scanned box label to the intake; the sentence to show under the scan field.
+
+        The intake writes to the log: on the log's own writer thread, never on the GUI thread.
+        """
         if self.bench is None:
             from kitstation.ui.qt import QCoreApplication
 
@@ -171,5 +200,9 @@ class BenchController(QObject):
             from kitstation.core.intake import IntakeSession
 
             self.intake = IntakeSession(self.bench.kitlog, self.bench.session_id)
-        outcome = self.intake.scan(line)
+        writer = self.bench.log
+        if isinstance(writer, AsyncKitLog):  # the log's single writer thread, beside the bench's writes
+            outcome = await writer.call(self.intake.scan, line)
+        else:  # another RunLog: still never on the GUI thread
+            outcome = await asyncio.get_running_loop().run_in_executor(database_executor(), self.intake.scan, line)
         return str(outcome.reason.get(current_language()))

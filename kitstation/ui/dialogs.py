@@ -15,6 +15,7 @@ from kitstation.i18n import current_language
 from kitstation.log.store import KitLog, RunFilter
 from kitstation.ui.ops import Op, database_executor
 from kitstation.ui.qt import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -42,7 +43,7 @@ log = logging.getLogger(__name__)
 class SettingsDialog(QDialog):
     """Language applies at once; the database takes effect when the bench is next started."""
 
-    def __init__(self, settings: Settings, slot_names: dict[str, str] | None = None, parent: QWidget | None = None) -> None:
+    def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.settings = settings
         self.setWindowTitle(self.tr("Settings"))
@@ -75,13 +76,13 @@ class SettingsDialog(QDialog):
         self.max_android.setRange(1, 64)
         self.max_android.setValue(settings.max_android)
         form.addRow(self.tr("Android devices worked on at once:"), self.max_android)
+        self.sounds = QCheckBox(self.tr("Sound when a device is done, fails or needs you"), self)
+        self.sounds.setChecked(settings.sounds)
+        form.addRow("", self.sounds)
+        self.notifications = QCheckBox(self.tr("Desktop notifications for the same"), self)
+        self.notifications.setChecked(settings.notifications)
+        form.addRow("", self.notifications)
         layout.addLayout(form)
-        self.slot_names = QLineEdit(self)
-        if slot_names:
-            self.slot_names.setText(", ".join(f"{k}={v}" for k, v in slot_names.items()))
-        self.slot_names.setPlaceholderText(self.tr("slot=label, … (e.g. 1-1.2=Hub A port 2)"))
-        layout.addWidget(QLabel(self.tr("Slot names:"), self))
-        layout.addWidget(self.slot_names)
         note = QLabel(self.tr("The language changes at once; the database and limits apply when the bench starts."))
         note.setWordWrap(True)
         layout.addWidget(note)
@@ -90,8 +91,8 @@ class SettingsDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
 
-    def apply(self) -> dict[str, str]:
-        """Copy the fields into the settings and save; returns the slot names typed."""
+    def apply(self) -> None:
+        """Copy the fields into the settings and save (slot names: Station → Hubs and ports)."""
         s = self.settings
         s.language = str(self.language.currentData())
         s.database = self.database.text().strip()
@@ -99,14 +100,9 @@ class SettingsDialog(QDialog):
         s.limits = dict(s.limits, erase=self.erase.value(), apk_download=self.downloads.value())
         s.max_ios = self.max_ios.value()
         s.max_android = self.max_android.value()
+        s.sounds = self.sounds.isChecked()
+        s.notifications = self.notifications.isChecked()
         s.save()
-        names = {}
-        for part in self.slot_names.text().split(","):
-            if "=" in part:
-                k, v = part.split("=", 1)
-                if k.strip():
-                    names[k.strip()] = v.strip()
-        return names
 
 
 class LibraryDialog(QDialog):

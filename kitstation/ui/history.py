@@ -4,6 +4,10 @@
 fetches pages of ``PAGE`` rows with ``KitLog.history(limit=, offset=)`` through Qt's
 ``canFetchMore``/``fetchMore``, so scrolling a million-row log reads only what is shown.
 Sorting and filtering go to SQL (``order_by``, :class:`RunFilter`) and start again at page one.
+Every query runs through :class:`~kitstation.ui.ops.Op` on the database executor, never on the
+GUI thread (the loop that also drives every device); a result that arrives after a newer
+request (the filter changed meanwhile) is dropped. While the page is shown it refreshes itself
+when the log changes, and a double-click opens the run's timeline.
 """
 
 from __future__ import annotations
@@ -13,11 +17,14 @@ from typing import Any
 
 from kitstation.i18n import current_language
 from kitstation.log.store import KitLog, RunFilter
+from kitstation.ui.ops import Op, database_executor
 from kitstation.ui.qt import (
     QAbstractItemView,
     QAbstractTableModel,
+    QCheckBox,
     QComboBox,
     QCoreApplication,
+    QDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -34,21 +41,40 @@ from kitstation.ui.qt import (
 )
 
 PAGE = 200
+LIVE_MS = 3000  # how often a shown History checks for new runs
 
 
 def columns() -> list[tuple[str, str]]:
     return [
         ("run_id", QCoreApplication.translate("History", "Run")),
         ("started_at", QCoreApplication.translate("History", "Date")),
+        ("duration", QCoreApplication.translate("History", "Duration")),
         ("status", QCoreApplication.translate("History", "Outcome")),
         ("platform", QCoreApplication.translate("History", "Platform")),
         ("model_id", QCoreApplication.translate("History", "Model")),
         ("serial", QCoreApplication.translate("History", "Serial")),
         ("imei", QCoreApplication.translate("History", "IMEI")),
+        ("slot", QCoreApplication.translate("History", "Slot")),
+        ("station", QCoreApplication.translate("History", "Station")),
         ("blueprint_name", QCoreApplication.translate("History", "Blueprint")),
         ("technician", QCoreApplication.translate("History", "Technician")),
         ("reason", QCoreApplication.translate("History", "Reason")),
     ]
+
+
+# Columns the log cannot sort by (computed here, or free text in two languages).
+UNSORTABLE = frozenset({"reason", "duration", "slot", "station"})
+# Widths that fit a date, a 15-digit IMEI and a serial; at least the header's own width.
+WIDTHS = {"run_id": 70, "started_at": 140, "duration": 80, "status": 150, "platform": 80, "model_id": 150,
+          "serial": 130, "imei": 150, "slot": 110, "station": 100, "blueprint_name": 180, "technician": 100}
+
+
+def duration_text(row: dict[str, Any]) -> str:
+    start, end = row.get("started_at"), row.get("ended_at")
+    if not isinstance(start, datetime) or not isinstance(end, datetime):
+        return ""
+    secs = max(0, int((end - start).total_seconds()))
+    return f"{secs // 3600}:{secs % 3600 // 60:02d}:{secs % 60:02d}" if secs >= 3600 else f"{secs // 60}:{secs % 60:02d}"
 
 
 def status_text(status: str) -> str:
@@ -74,6 +100,9 @@ class HistoryModel(QAbstractTableModel):
         self.total = 0
         self.rows: list[dict[str, Any]] = []
         self.cols = columns()
+        self._generation = 0  # bumped by every reload: older answers are dropped
+        self._fetching = False
+        self.loading = False
 
     def set_log(self, kitlog: KitLog | None) -> None:
         self.kitlog = kitlog
@@ -84,24 +113,53 @@ class HistoryModel(QAbstractTableModel):
         self.reload()
 
     def reload(self) -> None:
+        """Count and read the first page again, off the GUI thread; ``loaded`` when shown."""
+        self._generation += 1
+        gen, kitlog = self._generation, self.kitlog
+        if kitlog is None:
+            self._show(gen, 0, [])
+            return
+        flt, order_by, desc = self.filter, self.order_by, self.descending
+        self.loading = True
+
+        def work() -> tuple[int, list[dict[str, Any]]]:
+            total = kitlog.count(flt)
+            page = kitlog.history(flt, order_by=order_by, descending=desc, limit=PAGE, offset=0) if total else []
+            return total, page
+
+        Op(self, work, database_executor(kitlog)).success(lambda r: self._show(gen, *r)).run()
+
+    def _show(self, gen: int, total: int, page: list[dict[str, Any]]) -> None:
+        if gen != self._generation:
+            return  # a newer filter or sort was asked for meanwhile
+        self.loading = False
+        self._fetching = False
         self.beginResetModel()
-        self.rows = []
-        self.total = self.kitlog.count(self.filter) if self.kitlog is not None else 0
+        self.total = total
+        self.rows = list(page)
         self.endResetModel()
-        if self.canFetchMore(QModelIndex()):
-            self.fetchMore(QModelIndex())
         self.loaded.emit()
 
     # --- lazy loading ------------------------------------------------------------------------------
     def canFetchMore(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> bool:  # noqa: B008
-        return not parent.isValid() and len(self.rows) < self.total
+        return not parent.isValid() and not self.loading and not self._fetching and len(self.rows) < self.total
 
     def fetchMore(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> None:  # noqa: B008
-        if parent.isValid() or self.kitlog is None:
+        if parent.isValid() or self.kitlog is None or self._fetching:
             return
-        page = self.kitlog.history(
-            self.filter, order_by=self.order_by, descending=self.descending, limit=PAGE, offset=len(self.rows)
-        )
+        self._fetching = True
+        gen, kitlog, offset = self._generation, self.kitlog, len(self.rows)
+        flt, order_by, desc = self.filter, self.order_by, self.descending
+        Op(
+            self,
+            lambda: kitlog.history(flt, order_by=order_by, descending=desc, limit=PAGE, offset=offset),
+            database_executor(kitlog),
+        ).success(lambda page: self._append(gen, offset, page)).run()
+
+    def _append(self, gen: int, offset: int, page: list[dict[str, Any]]) -> None:
+        if gen != self._generation or offset != len(self.rows):
+            return
+        self._fetching = False
         if not page:
             self.total = len(self.rows)  # rows deleted meanwhile: stop asking
             return
@@ -109,6 +167,10 @@ class HistoryModel(QAbstractTableModel):
         self.beginInsertRows(QModelIndex(), first, first + len(page) - 1)
         self.rows.extend(page)
         self.endInsertRows()
+        self.loaded.emit()
+
+    def row_at(self, row: int) -> dict[str, Any]:
+        return self.rows[row]
 
     # --- model -------------------------------------------------------------------------------------
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
@@ -130,6 +192,8 @@ class HistoryModel(QAbstractTableModel):
         if key == "reason":
             lang = current_language()
             return row.get("reason_ja" if lang == "ja" else "reason_en") or row.get("reason_en") or ""
+        if key == "duration":
+            return duration_text(row)
         value = row.get(key)
         if key == "status":
             return status_text(str(value))
@@ -143,8 +207,8 @@ class HistoryModel(QAbstractTableModel):
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         key = self.cols[column][0]
-        if key == "reason":
-            return  # not sortable in SQL: the reason is free text in two languages
+        if key in UNSORTABLE:
+            return
         self.order_by = key
         self.descending = order == Qt.SortOrder.DescendingOrder
         self.reload()
@@ -176,7 +240,11 @@ class HistoryPage(QWidget):
         self.model_field.setPlaceholderText(self.tr("Model"))
         refresh = QPushButton(self.tr("Refresh"), self)
         refresh.clicked.connect(self.apply)
-        for w in (self.text, self.period, self.outcome, self.model_field, self.blueprint, self.technician, refresh):
+        self.live = QCheckBox(self.tr("Live"), self)
+        self.live.setToolTip(self.tr("Refresh by itself while shown, when new runs are logged"))
+        self.live.setChecked(True)
+        for w in (self.text, self.period, self.outcome, self.model_field, self.blueprint, self.technician, refresh,
+                  self.live):
             bar.addWidget(w)
         layout.addLayout(bar)
         self.table = QTableView(self)
@@ -188,8 +256,16 @@ class HistoryPage(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(26)
         self.table.verticalHeader().hide()
         # Widths that fit a date, a 15-digit IMEI and a serial; the reason takes the rest.
-        for col, width in enumerate((70, 150, 170, 90, 170, 140, 160, 240, 110)):
-            self.table.setColumnWidth(col, width)
+        self.fit_columns()
+        self.table.doubleClicked.connect(self._open_timeline)
+        self.open_dialogs: list[QDialog] = []
+        # Live refresh: while shown, a light query (the count and the newest run) every few seconds;
+        # the table reloads only when that changed and the view is at the top (not while scrolling).
+        self._live_timer = QTimer(self)
+        self._live_timer.setInterval(LIVE_MS)
+        self._live_timer.timeout.connect(self.poll)
+        self._live_timer.start()
+        self._polling = False
         layout.addWidget(self.table, 1)
         self.status = QLabel(self)
         layout.addWidget(self.status)
@@ -219,6 +295,52 @@ class HistoryPage(QWidget):
             technician=self.technician.text().strip() or None,
             model=self.model_field.text().strip() or None,
         )
+
+    def fit_columns(self) -> None:
+        """Each column at least as wide as its header in the current language (no clipped headers)."""
+        header = self.table.horizontalHeader()
+        for col, (key, _title) in enumerate(self.model.cols):
+            if key == "reason":
+                continue  # the last column stretches
+            self.table.setColumnWidth(col, max(WIDTHS.get(key, 100), header.sectionSizeHint(col) + 8))
+
+    def poll(self) -> None:
+        m = self.model
+        if not self.live.isChecked() or not self.isVisible() or m.kitlog is None or m.loading or self._polling:
+            return
+        if self.table.verticalScrollBar().value() != 0:
+            return
+        kitlog, flt = m.kitlog, m.filter
+        seen = (m.total, m.rows[0].get("run_id") if m.rows else None, m.rows[0].get("status") if m.rows else None)
+
+        def work() -> tuple[int, Any, Any]:
+            top = kitlog.history(flt, limit=1)
+            return kitlog.count(flt), top[0]["run_id"] if top else None, top[0]["status"] if top else None
+
+        def done(now: tuple[int, Any, Any]) -> None:
+            self._polling = False
+            # Compare on the default order only (newest first): another sort has no "top" to watch.
+            if now[0] != seen[0] or (m.order_by == "run_id" and m.descending and now[1:] != seen[1:]):
+                m.reload()
+
+        self._polling = True
+        Op(self, work, database_executor(kitlog)).success(done).failure(lambda _e: setattr(self, "_polling", False)).run()
+
+    def _open_timeline(self, index: QModelIndex) -> None:
+        from kitstation.ui.timeline import TimelineDialog
+
+        row = self.model.row_at(index.row())
+        who = row.get("serial") or row.get("imei") or row.get("device_key") or ""
+        head = f"<b>{who}</b> — {status_text(str(row.get('status')))}"
+        dlg = TimelineDialog(self.model.kitlog, int(row["run_id"]), str(who), head, self)
+        self.open_dialogs.append(dlg)
+        dlg.finished.connect(lambda _r, d=dlg: self._closed(d))
+        dlg.open()
+
+    def _closed(self, dlg: QDialog) -> None:
+        if dlg in self.open_dialogs:
+            self.open_dialogs.remove(dlg)
+        dlg.deleteLater()
 
     def apply(self) -> None:
         self._debounce.stop()

@@ -7,18 +7,27 @@ from collections.abc import Coroutine
 from typing import Any
 
 from kitstation.blueprints.model import Blueprint
+from kitstation.core.bench import SlotState
+from kitstation.domain.model import Platform
 from kitstation.ui import ops
 from kitstation.ui.bench_model import SlotModel
 from kitstation.ui.bench_view import BenchPage
+from kitstation.ui.confirm import Confirmation, ask
 from kitstation.ui.controller import BenchController
 from kitstation.ui.dialogs import LibraryDialog, ReportsDialog, SettingsDialog
 from kitstation.ui.errors import ErrorReporter
 from kitstation.ui.history import HistoryModel, HistoryPage, columns
+from kitstation.ui.notify import Notifier
 from kitstation.ui.ops import Op
+from kitstation.ui.port_map import PortMapDialog
 from kitstation.ui.qt import QAction, QCloseEvent, QDialog, QMainWindow, QTabWidget, QWidget, Signal
 from kitstation.ui.settings import Settings
+from kitstation.ui.tile_actions import TileAction
 from kitstation.ui.translations import Translations
 from kitstation.ui.wizard import PrepareWizard
+
+# A device in one of these states is being prepared: stopping or quitting interrupts it.
+IN_PROGRESS = (SlotState.QUEUED, SlotState.WORKING, SlotState.WAITING_USER)
 
 
 class MainWindow(QMainWindow):
@@ -38,8 +47,16 @@ class MainWindow(QMainWindow):
         self.translations = translations
         self.errors = errors
         self.dialogs: list[QDialog] = []
-        self.resize(1400, 900)
+        self.pending_confirm: Confirmation | None = None
+        self.force_quit = False
+        self.stopping = False
+        # A size that fits the screen (1366×768 laptops too); the window stays resizable.
+        screen = self.screen().availableGeometry()
+        self.resize(min(1400, screen.width()), min(900, screen.height()))
+        self.setMinimumSize(960, 600)
         self.slot_model = SlotModel(self)
+        self.notifier = Notifier(self.settings, self)
+        self.slot_model.viewChanged.connect(self.notifier.on_view_changed)
         self.history_model = HistoryModel(None, self)
         self.build()
         controller.started.connect(self._on_started)
@@ -55,7 +72,8 @@ class MainWindow(QMainWindow):
         self.tabs = QTabWidget(self)
         self.bench_page = BenchPage(self.slot_model, self.tabs)
         self.bench_page.startRequested.connect(lambda: self.run(self.start_bench(0)))
-        self.bench_page.stopRequested.connect(lambda: self.run(self.controller.stop()))
+        self.bench_page.stopRequested.connect(self.request_stop)
+        self.bench_page.tileAction.connect(self.on_tile_action)
         self.bench_page.simulateRequested.connect(lambda: self.run(self.start_bench(8)))
         self.bench_page.autoApplyChanged.connect(self.controller.set_auto_apply)
         self.bench_page.auto_apply.setChecked(self.settings.auto_apply)
@@ -72,8 +90,9 @@ class MainWindow(QMainWindow):
         self.action_simulate = self._action(
             station, self.tr("Start a simulated bench (8 devices)"), lambda: self.run(self.start_bench(8))
         )
-        self.action_stop = self._action(station, self.tr("Stop the bench"), lambda: self.run(self.controller.stop()))
+        self.action_stop = self._action(station, self.tr("Stop the bench"), self.request_stop)
         station.addSeparator()
+        self._action(station, self.tr("Hubs and ports…"), self.open_port_map)
         self._action(station, self.tr("Settings…"), self.open_settings)
         self._action(station, self.tr("Quit"), self.close)
         blueprints = bar.addMenu(self.tr("&Blueprints"))
@@ -148,6 +167,9 @@ class MainWindow(QMainWindow):
         self._show_blueprints()
 
     def _on_stopped(self) -> None:
+        # One last copy of the stopped bench's views: runs ended as interrupted, and the tiles say
+        # so instead of freezing as "Working".
+        self.slot_model.refresh()
         self.slot_model.attach(None)
         self._sync_running()
 
@@ -188,7 +210,55 @@ class MainWindow(QMainWindow):
         self.use_blueprint(load_blueprint(path))
 
     def use_blueprint(self, bp: Blueprint) -> None:
-        self.controller.use_blueprint(bp)
+        """Use ``bp`` for its platforms; on a running bench that already has one, ask first."""
+        platforms = [p for p, section in ((Platform.IOS, bp.ios), (Platform.ANDROID, bp.android)) if section]
+        current = self.controller.blueprints
+        swapping = [p for p in platforms if p in current and current[p] is not bp]
+        busy = self.controller.slots_in(IN_PROGRESS + (SlotState.READY,), platforms)
+        if self.controller.running and swapping and busy:
+            text = self.tr(
+                "The bench is running with the blueprint “%1”. Devices already being prepared finish with it; "
+                "“%2” is used for the next devices, and Ready devices start with it now (%3 on the bench)."
+            ).replace("%1", current[swapping[0]].name).replace("%2", bp.name).replace("%3", str(len(busy)))
+            self.pending_confirm = ask(
+                self, self.tr("Change the blueprint of a running bench?"), text, self.tr("Change the blueprint"),
+                self.tr("Keep the current one"), lambda: self._use_blueprint(bp)
+            )
+            return
+        self._use_blueprint(bp)
+
+    def _use_blueprint(self, bp: Blueprint) -> None:
+        used = self.controller.use_blueprint(bp)
+        # Choosing a blueprint is the technician's go for the devices waiting for one.
+        ready = self.controller.slots_in((SlotState.READY,), used)
+        if ready:
+            self.run(self.controller.apply(ready))
+
+    # --- tile actions, Stop and Quit ----------------------------------------------------------------
+    def on_tile_action(self, action: str, slots: list[str]) -> None:
+        act = TileAction(action)
+        if act in (TileAction.APPLY, TileAction.RETRY):
+            self.run(self.controller.apply(slots))
+        elif act == TileAction.RERUN:
+            self.run(self.controller.apply(slots, force=True))
+        elif act == TileAction.CANCEL:
+            self.controller.cancel(slots)
+
+    def request_stop(self) -> None:
+        """Stop the bench; while devices are being prepared, ask first."""
+        busy = self.controller.slots_in(IN_PROGRESS)
+        if not busy:
+            self.run(self.controller.stop())
+            return
+        self.pending_confirm = ask(
+            self, self.tr("Stop the bench?"),
+            self.tr("%1 devices are being prepared. Stopping ends their runs as interrupted; they resume from the "
+                    "last finished step when the bench starts again.").replace("%1", str(len(busy))),
+            self.tr("Stop the bench"), self.tr("Keep running"), self.stop_now,
+        )
+
+    def stop_now(self) -> None:
+        self.run(self.controller.stop())
 
     def open_library(self) -> LibraryDialog:
         dlg = LibraryDialog(self.settings, self)
@@ -202,21 +272,32 @@ class MainWindow(QMainWindow):
         self._keep(dlg).open()
         return dlg
 
+    def open_port_map(self) -> PortMapDialog:
+        bench = self.controller.bench
+        dlg = PortMapDialog(
+            self.slot_model.views(),
+            bench.kitlog if bench is not None else None,
+            bench.station_id if bench is not None else None,
+            self._rename_slot if bench is not None else None,
+            self,
+        )
+        self._keep(dlg).open()
+        return dlg
+
+    def _rename_slot(self, slot: str, label: str) -> None:
+        bench = self.controller.bench
+        if bench is not None:
+            bench.rename_slot(slot, label)  # kept in the log for this station
+            self.slot_model.refresh()
+
     def open_settings(self) -> SettingsDialog:
-        names = {v.slot: v.label for v in self.slot_model.views()}
-        dlg = SettingsDialog(self.settings, names, self)
+        dlg = SettingsDialog(self.settings, self)
         dlg.accepted.connect(lambda: self._settings_saved(dlg))
         self._keep(dlg).open()
         return dlg
 
     def _settings_saved(self, dlg: SettingsDialog) -> None:
-        names = dlg.apply()
-        bench = self.controller.bench
-        if bench is not None:
-            for slot, label in names.items():
-                if bench.slots.get(slot) is not None and bench.slots[slot].label != label:
-                    bench.rename_slot(slot, label)
-            self.slot_model.refresh()
+        dlg.apply()
         self.switch_language(self.settings.language)
 
     def switch_language(self, language: str) -> None:
@@ -224,16 +305,33 @@ class MainWindow(QMainWindow):
             self.translations.switch(language)
         self.retranslate()
 
+    def quit_now(self) -> None:
+        """Close without asking (SIGTERM, Ctrl-C in the terminal, the confirmation's Quit)."""
+        self.force_quit = True
+        self.close()
+
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.controller.running:
-            # Stop cleanly first (runs end as "interrupted" and resume next time), then close.
             event.ignore()
+            busy = self.controller.slots_in(IN_PROGRESS)
+            if busy and not self.force_quit:
+                if self.pending_confirm is None or not self.pending_confirm.isVisible():
+                    self.pending_confirm = ask(
+                        self, self.tr("Quit KitStation?"),
+                        self.tr("%1 devices are being prepared. Quitting stops the bench: their runs end as "
+                                "interrupted and resume when the station starts again.").replace("%1", str(len(busy))),
+                        self.tr("Quit"), self.tr("Keep running"), self.quit_now,
+                    )
+                return
+            # Stop cleanly first (runs end as "interrupted" and resume next time), then close.
 
             async def stop_then_close() -> None:
                 await self.controller.stop()
                 self.close()
 
-            self.run(stop_then_close())
+            if not self.stopping:
+                self.stopping = True
+                self.run(stop_then_close())
             return
         event.accept()
         self.closed.emit()

@@ -1,53 +1,33 @@
-"""Secrets for a GUI run: asked for once in a password dialog, kept in memory only.
+"""Secrets for a GUI run: the core's :class:`~kitstation.core.secrets.SecretsChain` with a password dialog.
 
-Same order as the CLI: a value typed earlier in this run, then ``KITSTATION_SECRET_<NAME>`` in the
-environment, then a prompt. The dialog is shown with ``open()`` and awaited through a future (a
-nested ``exec()`` inside a qasync coroutine would re-enter the loop); requests for the same name
-from many devices at once share one dialog. On a simulated bench every secret has a demo value,
-so a trainee sees the whole flow with no prompt.
+Same chain as the CLI (a value typed earlier in this run, then ``KITSTATION_SECRET_<NAME>`` in the
+environment, then a prompt); only the prompt differs. The dialog is shown with ``open()`` and
+awaited through a future (a nested ``exec()`` inside a qasync coroutine would re-enter the loop);
+the chain makes many devices asking for the same name share one dialog. On a simulated bench
+every secret has a demo value, so a trainee sees the whole flow with no prompt. Values stay in
+memory only.
 """
 
 from __future__ import annotations
 
 import asyncio
-import os
 
-from kitstation.domain.model import PermanentError
+from kitstation.core.secrets import SecretsChain, missing
 from kitstation.i18n import Text, current_language
 from kitstation.ui.qt import QCoreApplication, QInputDialog, QLineEdit, QWidget
 
 
-class GuiSecrets:
+class GuiSecrets(SecretsChain):
     def __init__(self, parent: QWidget | None = None, simulated: bool = False) -> None:
+        super().__init__(prompt=self._dialog_prompt)
         self.parent = parent
         self.simulated = simulated
-        self._values: dict[str, str] = {}
-        self._pending: dict[str, asyncio.Future[str]] = {}
+        self.dialog: QInputDialog | None = None
 
-    async def get(self, name: str, prompt: Text) -> str:
-        if name in self._values:
-            return self._values[name]
-        env = os.environ.get(f"KITSTATION_SECRET_{name.upper()}")
-        if env is not None:
-            self._values[name] = env
-            return env
+    async def _dialog_prompt(self, name: str, prompt: Text) -> str:
         if self.simulated:
-            self._values[name] = f"demo-{name}"  # the simulated devices accept any value
-            return self._values[name]
-        pending = self._pending.get(name)
-        if pending is None:
-            pending = asyncio.get_running_loop().create_future()
-            self._pending[name] = pending
-            self._ask(name, prompt, pending)
-        try:
-            value = await asyncio.shield(pending)
-        finally:
-            if pending.done():
-                self._pending.pop(name, None)
-        self._values[name] = value
-        return value
-
-    def _ask(self, name: str, prompt: Text, future: asyncio.Future[str]) -> None:
+            return f"demo-{name}"  # the simulated devices accept any value
+        future: asyncio.Future[str] = asyncio.get_running_loop().create_future()
         dlg = QInputDialog(self.parent)
         dlg.setWindowTitle(QCoreApplication.translate("GuiSecrets", "Secret needed"))
         dlg.setLabelText(prompt.get(current_language()))
@@ -55,14 +35,17 @@ class GuiSecrets:
         self.dialog = dlg
 
         def answered(result: int) -> None:
-            if future.done():
-                return
-            if result and dlg.textValue():
-                future.set_result(dlg.textValue())
-            else:
-                reason = Text(f"No secret given: {prompt.en}", f"秘密情報が入力されませんでした: {prompt.ja}")
-                future.set_exception(PermanentError(reason, code="secret_missing"))
+            if not future.done():
+                if result and dlg.textValue():
+                    future.set_result(dlg.textValue())
+                else:
+                    why = Text("no value was typed", "値が入力されませんでした")
+                    future.set_exception(missing(name, prompt, why))
             dlg.deleteLater()
 
         dlg.finished.connect(answered)
         dlg.open()
+        try:
+            return await future
+        finally:
+            self.dialog = None

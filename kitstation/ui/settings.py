@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from kitstation import paths
+from kitstation.blueprints.wizard import write_atomic
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +32,8 @@ class Settings:
     blueprint_ios: str = ""  # path of the chosen iOS blueprint
     blueprint_android: str = ""
     recent_blueprints: list[str] = field(default_factory=list)
+    sounds: bool = True  # a beep when a device is done, fails or needs the technician
+    notifications: bool = False  # a desktop notification for the same (off: the bench is on screen)
 
     @staticmethod
     def path() -> Path:
@@ -54,8 +57,8 @@ class Settings:
 
     def save(self) -> Path:
         p = self.path()
-        p.parent.mkdir(parents=True, exist_ok=True)
-        p.write_text(json.dumps(asdict(self), ensure_ascii=False, indent=2), encoding="utf-8")
+        # Atomic (temp file, fsync, rename): a crash mid-save never leaves half a settings file.
+        write_atomic(p, json.dumps(asdict(self), ensure_ascii=False, indent=2))
         return p
 
     def remember(self, blueprint: Path) -> None:

@@ -97,7 +97,7 @@
 <context>
     <name>BenchController</name>
     <message>
-        <location filename="../../kitstation/ui/controller.py" line="185"/>
+        <location filename="../../kitstation/ui/controller.py" line="198"/>
         <source>Start the bench before scanning box labels.</source>
         <translation>Start the bench before scanning box labels.</translation>
     </message>
@@ -105,83 +105,113 @@
 <context>
     <name>BenchPage</name>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="127"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="103"/>
         <source>Start</source>
         <translation>Start</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="128"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="104"/>
         <source>Stop</source>
         <translation>Stop</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="129"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="105"/>
         <source>Apply automatically</source>
         <translation>Apply automatically</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="140"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="117"/>
+        <source>Which tiles come first</source>
+        <translation>Which tiles come first</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/bench_view.py" line="122"/>
         <source>Scan box label:</source>
         <translation>Scan box label:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="142"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="124"/>
         <source>IMEI or serial number from the box barcode</source>
         <translation>IMEI or serial number from the box barcode</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="151"/>
-        <source>Attached</source>
-        <translation>Attached</translation>
+        <location filename="../../kitstation/ui/bench_view.py" line="133"/>
+        <source>Devices</source>
+        <translation>Devices</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="152"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="134"/>
+        <source>Identifying</source>
+        <translation>Identifying</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/bench_view.py" line="135"/>
+        <source>Ready</source>
+        <translation>Ready</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/bench_view.py" line="136"/>
+        <source>Queued</source>
+        <translation>Queued</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/bench_view.py" line="142"/>
+        <source>Stopped</source>
+        <translation>Stopped</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/bench_view.py" line="143"/>
+        <source>Unplugged</source>
+        <translation>Unplugged</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/bench_view.py" line="144"/>
+        <source>Done in the last hour</source>
+        <translation>Done in the last hour</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/bench_view.py" line="137"/>
         <source>Working</source>
         <translation>Working</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="153"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="138"/>
         <source>Your turn</source>
         <translation>Your turn</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="154"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="139"/>
         <source>Done</source>
         <translation>Done</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="155"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="140"/>
         <source>Awaiting ABM/KME</source>
         <translation>Awaiting ABM/KME</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="156"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="141"/>
         <source>Failed</source>
         <translation>Failed</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="157"/>
-        <source>Per hour</source>
-        <translation>Per hour</translation>
-    </message>
-    <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="169"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="165"/>
         <source>No devices attached. Plug devices into the hubs, or try the simulated bench.</source>
         <translation>No devices attached. Plug devices into the hubs, or try the simulated bench.</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="172"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="168"/>
         <source>Start the simulated bench</source>
         <translation>Start the simulated bench</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="205"/>
-        <location filename="../../kitstation/ui/bench_view.py" line="206"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="212"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="213"/>
         <source>(none)</source>
         <translation>(none)</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="208"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="215"/>
         <source>Blueprint — iOS: %1  |  Android: %2</source>
         <translation>Blueprint — iOS: %1  |  Android: %2</translation>
     </message>
@@ -197,7 +227,7 @@
 <context>
     <name>GuiSecrets</name>
     <message>
-        <location filename="../../kitstation/ui/secrets.py" line="52"/>
+        <location filename="../../kitstation/ui/secrets.py" line="32"/>
         <source>Secret needed</source>
         <translation>Secret needed</translation>
     </message>
@@ -205,82 +235,97 @@
 <context>
     <name>History</name>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="42"/>
+        <location filename="../../kitstation/ui/history.py" line="50"/>
         <source>Date</source>
         <translation>Date</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="43"/>
+        <location filename="../../kitstation/ui/history.py" line="51"/>
+        <source>Duration</source>
+        <translation>Duration</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/history.py" line="52"/>
         <source>Outcome</source>
         <translation>Outcome</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="44"/>
+        <location filename="../../kitstation/ui/history.py" line="53"/>
         <source>Platform</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="45"/>
+        <location filename="../../kitstation/ui/history.py" line="54"/>
         <source>Model</source>
         <translation>Model</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="46"/>
+        <location filename="../../kitstation/ui/history.py" line="55"/>
         <source>Serial</source>
         <translation>Serial</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="47"/>
+        <location filename="../../kitstation/ui/history.py" line="56"/>
         <source>IMEI</source>
         <translation>IMEI</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="48"/>
+        <location filename="../../kitstation/ui/history.py" line="57"/>
+        <source>Slot</source>
+        <translation>Slot</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/history.py" line="58"/>
+        <source>Station</source>
+        <translation>Station</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/history.py" line="59"/>
         <source>Blueprint</source>
         <translation>Blueprint</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="49"/>
+        <location filename="../../kitstation/ui/history.py" line="60"/>
         <source>Technician</source>
         <translation>Technician</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="50"/>
+        <location filename="../../kitstation/ui/history.py" line="61"/>
         <source>Reason</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="41"/>
+        <location filename="../../kitstation/ui/history.py" line="49"/>
         <source>Run</source>
         <translation>Run</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="56"/>
+        <location filename="../../kitstation/ui/history.py" line="82"/>
         <source>OK</source>
         <translation>OK</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="57"/>
+        <location filename="../../kitstation/ui/history.py" line="83"/>
         <source>Failed</source>
         <translation>Failed</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="58"/>
+        <location filename="../../kitstation/ui/history.py" line="84"/>
         <source>Running</source>
         <translation>Running</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="59"/>
+        <location filename="../../kitstation/ui/history.py" line="85"/>
         <source>Awaiting ABM/KME</source>
         <translation>Awaiting ABM/KME</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="60"/>
+        <location filename="../../kitstation/ui/history.py" line="86"/>
         <source>Interrupted</source>
         <translation>Interrupted</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="61"/>
+        <location filename="../../kitstation/ui/history.py" line="87"/>
         <source>Cancelled</source>
         <translation>Cancelled</translation>
     </message>
@@ -288,57 +333,67 @@
 <context>
     <name>HistoryPage</name>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="162"/>
+        <location filename="../../kitstation/ui/history.py" line="226"/>
         <source>Serial, IMEI or model</source>
         <translation>Serial, IMEI or model</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="164"/>
+        <location filename="../../kitstation/ui/history.py" line="228"/>
         <source>All dates</source>
         <translation>All dates</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="164"/>
+        <location filename="../../kitstation/ui/history.py" line="228"/>
         <source>Today</source>
         <translation>Today</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="164"/>
+        <location filename="../../kitstation/ui/history.py" line="228"/>
         <source>Last 7 days</source>
         <translation>Last 7 days</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="165"/>
+        <location filename="../../kitstation/ui/history.py" line="229"/>
         <source>Last 30 days</source>
         <translation>Last 30 days</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="168"/>
+        <location filename="../../kitstation/ui/history.py" line="232"/>
         <source>All outcomes</source>
         <translation>All outcomes</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="172"/>
+        <location filename="../../kitstation/ui/history.py" line="236"/>
         <source>Blueprint</source>
         <translation>Blueprint</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="174"/>
+        <location filename="../../kitstation/ui/history.py" line="238"/>
         <source>Technician</source>
         <translation>Technician</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="176"/>
+        <location filename="../../kitstation/ui/history.py" line="240"/>
         <source>Model</source>
         <translation>Model</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="177"/>
+        <location filename="../../kitstation/ui/history.py" line="241"/>
         <source>Refresh</source>
         <translation>Refresh</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="229"/>
+        <location filename="../../kitstation/ui/history.py" line="243"/>
+        <source>Live</source>
+        <translation>Live</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/history.py" line="244"/>
+        <source>Refresh by itself while shown, when new runs are logged</source>
+        <translation>Refresh by itself while shown, when new runs are logged</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/history.py" line="351"/>
         <source>%1 runs match; %2 loaded</source>
         <translation>%1 runs match; %2 loaded</translation>
     </message>
@@ -415,27 +470,27 @@
 <context>
     <name>LibraryDialog</name>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="120"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="116"/>
         <source>Blueprint library</source>
         <translation>Blueprint library</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="130"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="126"/>
         <source>Open file…</source>
         <translation>Open file…</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="132"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="128"/>
         <source>Use for the bench</source>
         <translation>Use for the bench</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="134"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="130"/>
         <source>Close</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="167"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="163"/>
         <source>Open blueprint</source>
         <translation>Open blueprint</translation>
     </message>
@@ -443,90 +498,143 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="54"/>
+        <location filename="../../kitstation/ui/main_window.py" line="71"/>
         <source>KitStation — kitting station</source>
         <translation>KitStation — kitting station</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="64"/>
+        <location filename="../../kitstation/ui/main_window.py" line="82"/>
         <source>Bench</source>
         <translation>Bench</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="65"/>
         <location filename="../../kitstation/ui/main_window.py" line="83"/>
+        <location filename="../../kitstation/ui/main_window.py" line="102"/>
         <source>History</source>
         <translation>History</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="70"/>
+        <location filename="../../kitstation/ui/main_window.py" line="88"/>
         <source>&amp;Station</source>
         <translation>&amp;Station</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="71"/>
+        <location filename="../../kitstation/ui/main_window.py" line="89"/>
         <source>Start the bench</source>
         <translation>Start the bench</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="73"/>
+        <location filename="../../kitstation/ui/main_window.py" line="91"/>
         <source>Start a simulated bench (8 devices)</source>
         <translation>Start a simulated bench (8 devices)</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="75"/>
+        <location filename="../../kitstation/ui/main_window.py" line="93"/>
+        <location filename="../../kitstation/ui/main_window.py" line="257"/>
         <source>Stop the bench</source>
         <translation>Stop the bench</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="77"/>
+        <location filename="../../kitstation/ui/main_window.py" line="95"/>
+        <source>Hubs and ports…</source>
+        <translation>Hubs and ports…</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/main_window.py" line="96"/>
         <source>Settings…</source>
         <translation>Settings…</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="78"/>
+        <location filename="../../kitstation/ui/main_window.py" line="97"/>
+        <location filename="../../kitstation/ui/main_window.py" line="323"/>
         <source>Quit</source>
         <translation>Quit</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="79"/>
+        <location filename="../../kitstation/ui/main_window.py" line="98"/>
         <source>&amp;Blueprints</source>
         <translation>&amp;Blueprints</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="80"/>
+        <location filename="../../kitstation/ui/main_window.py" line="99"/>
         <source>New blueprint (Prepare wizard)…</source>
         <translation>New blueprint (Prepare wizard)…</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="81"/>
+        <location filename="../../kitstation/ui/main_window.py" line="100"/>
         <source>Blueprint library…</source>
         <translation>Blueprint library…</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="82"/>
+        <location filename="../../kitstation/ui/main_window.py" line="101"/>
         <source>&amp;Log</source>
         <translation>&amp;Log</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="84"/>
+        <location filename="../../kitstation/ui/main_window.py" line="103"/>
         <source>Export a report…</source>
         <translation>Export a report…</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="125"/>
+        <location filename="../../kitstation/ui/main_window.py" line="144"/>
         <source>Simulated bench: these devices are not real (demo and training).</source>
         <translation>Simulated bench: these devices are not real (demo and training).</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="136"/>
+        <location filename="../../kitstation/ui/main_window.py" line="155"/>
         <source>No devices found. Plug devices into the hubs, or start the simulated bench to see the station work without hardware.</source>
         <translation>No devices found. Plug devices into the hubs, or start the simulated bench to see the station work without hardware.</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="156"/>
+        <location filename="../../kitstation/ui/main_window.py" line="178"/>
         <source>The station could not start: %1. Check the database setting and the USB connections, then press Start again.</source>
         <translation>The station could not start: %1. Check the database setting and the USB connections, then press Start again.</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/main_window.py" line="220"/>
+        <source>The bench is running with the blueprint “%1”. Devices already being prepared finish with it; “%2” is used for the next devices, and Ready devices start with it now (%3 on the bench).</source>
+        <translation>The bench is running with the blueprint “%1”. Devices already being prepared finish with it; “%2” is used for the next devices, and Ready devices start with it now (%3 on the bench).</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/main_window.py" line="224"/>
+        <source>Change the blueprint of a running bench?</source>
+        <translation>Change the blueprint of a running bench?</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/main_window.py" line="224"/>
+        <source>Change the blueprint</source>
+        <translation>Change the blueprint</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/main_window.py" line="225"/>
+        <source>Keep the current one</source>
+        <translation>Keep the current one</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/main_window.py" line="254"/>
+        <source>Stop the bench?</source>
+        <translation>Stop the bench?</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/main_window.py" line="255"/>
+        <source>%1 devices are being prepared. Stopping ends their runs as interrupted; they resume from the last finished step when the bench starts again.</source>
+        <translation>%1 devices are being prepared. Stopping ends their runs as interrupted; they resume from the last finished step when the bench starts again.</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/main_window.py" line="257"/>
+        <location filename="../../kitstation/ui/main_window.py" line="323"/>
+        <source>Keep running</source>
+        <translation>Keep running</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/main_window.py" line="320"/>
+        <source>Quit KitStation?</source>
+        <translation>Quit KitStation?</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/main_window.py" line="321"/>
+        <source>%1 devices are being prepared. Quitting stops the bench: their runs end as interrupted and resume when the station starts again.</source>
+        <translation>%1 devices are being prepared. Quitting stops the bench: their runs end as interrupted and resume when the station starts again.</translation>
     </message>
 </context>
 <context>
@@ -672,6 +780,24 @@
     </message>
 </context>
 <context>
+    <name>Notifier</name>
+    <message>
+        <location filename="../../kitstation/ui/notify.py" line="76"/>
+        <source>%1: done</source>
+        <translation>%1: done</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/notify.py" line="77"/>
+        <source>%1: failed — see the tile</source>
+        <translation>%1: failed — see the tile</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/notify.py" line="78"/>
+        <source>%1: your turn</source>
+        <translation>%1: your turn</translation>
+    </message>
+</context>
+<context>
     <name>OptionsPage</name>
     <message>
         <location filename="../../kitstation/ui/wizard/method_pages.py" line="94"/>
@@ -808,6 +934,74 @@
     </message>
 </context>
 <context>
+    <name>PortMapDialog</name>
+    <message>
+        <location filename="../../kitstation/ui/port_map.py" line="84"/>
+        <source>Hubs and ports</source>
+        <translation>Hubs and ports</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/port_map.py" line="91"/>
+        <source>Name each slot as its hub&apos;s sticker says (e.g. “Hub A · 2”); the names are kept in the log for this station and shown on the tiles.</source>
+        <translation>Name each slot as its hub's sticker says (e.g. “Hub A · 2”); the names are kept in the log for this station and shown on the tiles.</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/port_map.py" line="97"/>
+        <source>USB location</source>
+        <translation>USB location</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/port_map.py" line="97"/>
+        <source>Hub</source>
+        <translation>Hub</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/port_map.py" line="97"/>
+        <source>Port</source>
+        <translation>Port</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/port_map.py" line="97"/>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/port_map.py" line="97"/>
+        <source>Device now</source>
+        <translation>Device now</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/port_map.py" line="107"/>
+        <source>Print labels…</source>
+        <translation>Print labels…</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/port_map.py" line="119"/>
+        <source>Start the bench to rename slots (names are kept per station in the log).</source>
+        <translation>Start the bench to rename slots (names are kept per station in the log).</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/port_map.py" line="153"/>
+        <source>The saved names could not be read: %1</source>
+        <translation>The saved names could not be read: %1</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/port_map.py" line="177"/>
+        <source>Save the slot labels as</source>
+        <translation>Save the slot labels as</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/port_map.py" line="192"/>
+        <source>The labels could not be written: %1</source>
+        <translation>The labels could not be written: %1</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/port_map.py" line="194"/>
+        <source>Labels written: %1</source>
+        <translation>Labels written: %1</translation>
+    </message>
+</context>
+<context>
     <name>PrepareWizard</name>
     <message>
         <location filename="../../kitstation/ui/wizard/summary.py" line="177"/>
@@ -838,92 +1032,92 @@
 <context>
     <name>ReportsDialog</name>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="204"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="200"/>
         <source>Export a kitting report</source>
         <translation>Export a kitting report</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="210"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="206"/>
         <source>KME device list (CSV)</source>
         <translation>KME device list (CSV)</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="210"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="206"/>
         <source>ABM serial list (CSV)</source>
         <translation>ABM serial list (CSV)</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="212"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="208"/>
         <source>Format:</source>
         <translation>Format:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="216"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="212"/>
         <source>Browse…</source>
         <translation>Browse…</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="219"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="215"/>
         <source>File:</source>
         <translation>File:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="221"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="217"/>
         <source>Kitting report</source>
         <translation>Kitting report</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="223"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="219"/>
         <source>Title:</source>
         <translation>Title:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="225"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="221"/>
         <source>Default: the customers of the selected runs</source>
         <translation>Default: the customers of the selected runs</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="227"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="223"/>
         <source>Customer:</source>
         <translation>Customer:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="230"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="226"/>
         <source>Order reference:</source>
         <translation>Order reference:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="239"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="235"/>
         <source>Export</source>
         <translation>Export</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="262"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="258"/>
         <source>Save the report as</source>
         <translation>Save the report as</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="276"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="272"/>
         <source>Reports are not available in this installation.</source>
         <translation>Reports are not available in this installation.</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="280"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="276"/>
         <source>File: give the path of the report to write</source>
         <translation>File: give the path of the report to write</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="283"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="279"/>
         <source>Exporting…</source>
         <translation>Exporting…</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="310"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="306"/>
         <source>The report could not be written: %1</source>
         <translation>The report could not be written: %1</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="316"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="312"/>
         <source>Report written: %1</source>
         <translation>Report written: %1</translation>
     </message>
@@ -984,67 +1178,67 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="48"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="49"/>
         <source>Settings</source>
         <translation>Settings</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="52"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="53"/>
         <source>System language</source>
         <translation>System language</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="56"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="57"/>
         <source>Language:</source>
         <translation>Language:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="58"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="59"/>
         <source>Default: the SQLite file in the data folder</source>
         <translation>Default: the SQLite file in the data folder</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="59"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="60"/>
         <source>Database URL:</source>
         <translation>Database URL:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="61"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="62"/>
         <source>Technician:</source>
         <translation>Technician:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="65"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="66"/>
         <source>Erases at once:</source>
         <translation>Erases at once:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="69"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="70"/>
         <source>APK downloads at once:</source>
         <translation>APK downloads at once:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="73"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="74"/>
         <source>iOS devices worked on at once:</source>
         <translation>iOS devices worked on at once:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="77"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="78"/>
         <source>Android devices worked on at once:</source>
         <translation>Android devices worked on at once:</translation>
     </message>
     <message>
+        <location filename="../../kitstation/ui/dialogs.py" line="79"/>
+        <source>Sound when a device is done, fails or needs you</source>
+        <translation>Sound when a device is done, fails or needs you</translation>
+    </message>
+    <message>
         <location filename="../../kitstation/ui/dialogs.py" line="82"/>
-        <source>slot=label, … (e.g. 1-1.2=Hub A port 2)</source>
-        <translation>slot=label, … (e.g. 1-1.2=Hub A port 2)</translation>
+        <source>Desktop notifications for the same</source>
+        <translation>Desktop notifications for the same</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="83"/>
-        <source>Slot names:</source>
-        <translation>Slot names:</translation>
-    </message>
-    <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="85"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="86"/>
         <source>The language changes at once; the database and limits apply when the bench starts.</source>
         <translation>The language changes at once; the database and limits apply when the bench starts.</translation>
     </message>
@@ -1090,74 +1284,79 @@
 <context>
     <name>SlotState</name>
     <message>
-        <location filename="../../kitstation/ui/bench_model.py" line="59"/>
+        <location filename="../../kitstation/ui/bench_model.py" line="60"/>
         <source>Attached</source>
         <translation>Attached</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_model.py" line="60"/>
+        <location filename="../../kitstation/ui/bench_model.py" line="61"/>
         <source>Identifying</source>
         <translation>Identifying</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_model.py" line="61"/>
+        <location filename="../../kitstation/ui/bench_model.py" line="62"/>
         <source>Waiting for you</source>
         <translation>Waiting for you</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_model.py" line="62"/>
+        <location filename="../../kitstation/ui/bench_model.py" line="63"/>
         <source>Ready</source>
         <translation>Ready</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_model.py" line="63"/>
+        <location filename="../../kitstation/ui/bench_model.py" line="64"/>
         <source>Queued</source>
         <translation>Queued</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_model.py" line="64"/>
+        <location filename="../../kitstation/ui/bench_model.py" line="65"/>
         <source>Working</source>
         <translation>Working</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_model.py" line="65"/>
+        <location filename="../../kitstation/ui/bench_model.py" line="66"/>
         <source>Done</source>
         <translation>Done</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_model.py" line="66"/>
+        <location filename="../../kitstation/ui/bench_model.py" line="67"/>
         <source>Done here, awaiting ABM/KME</source>
         <translation>Done here, awaiting ABM/KME</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_model.py" line="67"/>
+        <location filename="../../kitstation/ui/bench_model.py" line="68"/>
         <source>Failed</source>
         <translation>Failed</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_model.py" line="68"/>
+        <location filename="../../kitstation/ui/bench_model.py" line="69"/>
         <source>Interrupted</source>
         <translation>Interrupted</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_model.py" line="69"/>
+        <location filename="../../kitstation/ui/bench_model.py" line="70"/>
         <source>Cancelled</source>
         <translation>Cancelled</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_model.py" line="70"/>
+        <location filename="../../kitstation/ui/bench_model.py" line="71"/>
         <source>Unplugged</source>
         <translation>Unplugged</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_model.py" line="109"/>
+        <location filename="../../kitstation/ui/bench_model.py" line="110"/>
         <source>Assign the serial to the MDM server in Apple Business Manager</source>
         <translation>Assign the serial to the MDM server in Apple Business Manager</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_model.py" line="110"/>
+        <location filename="../../kitstation/ui/bench_model.py" line="111"/>
         <source>Approve and assign the device in the KME console</source>
         <translation>Approve and assign the device in the KME console</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/bench_model.py" line="115"/>
+        <source>Not connected: restarting, or unplugged (%1)</source>
+        <translation>Not connected: restarting, or unplugged (%1)</translation>
     </message>
 </context>
 <context>
@@ -1199,46 +1398,140 @@
     </message>
 </context>
 <context>
+    <name>TileActions</name>
+    <message>
+        <location filename="../../kitstation/ui/tile_actions.py" line="51"/>
+        <source>Apply the blueprint</source>
+        <translation>Apply the blueprint</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/tile_actions.py" line="52"/>
+        <source>Retry</source>
+        <translation>Retry</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/tile_actions.py" line="53"/>
+        <source>Re-run even if done</source>
+        <translation>Re-run even if done</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/tile_actions.py" line="54"/>
+        <source>Cancel</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/tile_actions.py" line="55"/>
+        <source>Show timeline</source>
+        <translation>Show timeline</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/tile_actions.py" line="56"/>
+        <source>Copy serial / IMEI</source>
+        <translation>Copy serial / IMEI</translation>
+    </message>
+</context>
+<context>
+    <name>TileOrder</name>
+    <message>
+        <location filename="../../kitstation/ui/tile_order.py" line="33"/>
+        <source>By hub and port</source>
+        <translation>By hub and port</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/tile_order.py" line="34"/>
+        <source>Needs attention first</source>
+        <translation>Needs attention first</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/tile_order.py" line="35"/>
+        <source>Only what needs attention</source>
+        <translation>Only what needs attention</translation>
+    </message>
+</context>
+<context>
+    <name>Timeline</name>
+    <message>
+        <location filename="../../kitstation/ui/timeline.py" line="72"/>
+        <source>Done</source>
+        <translation>Done</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/timeline.py" line="73"/>
+        <source>Failed</source>
+        <translation>Failed</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/timeline.py" line="74"/>
+        <source>Already done (skipped)</source>
+        <translation>Already done (skipped)</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/timeline.py" line="75"/>
+        <source>Awaiting ABM/KME</source>
+        <translation>Awaiting ABM/KME</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/timeline.py" line="76"/>
+        <source>Interrupted</source>
+        <translation>Interrupted</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/timeline.py" line="77"/>
+        <source>Cancelled</source>
+        <translation>Cancelled</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/timeline.py" line="80"/>
+        <source>Running</source>
+        <translation>Running</translation>
+    </message>
+</context>
+<context>
     <name>TimelineDialog</name>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="46"/>
+        <location filename="../../kitstation/ui/timeline.py" line="92"/>
         <source>Timeline: %1</source>
         <translation>Timeline: %1</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="54"/>
+        <location filename="../../kitstation/ui/timeline.py" line="101"/>
         <source>Step</source>
         <translation>Step</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="54"/>
+        <location filename="../../kitstation/ui/timeline.py" line="101"/>
         <source>Attempt</source>
         <translation>Attempt</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="54"/>
+        <location filename="../../kitstation/ui/timeline.py" line="101"/>
         <source>Started</source>
         <translation>Started</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="54"/>
+        <location filename="../../kitstation/ui/timeline.py" line="101"/>
         <source>Outcome</source>
         <translation>Outcome</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="54"/>
+        <location filename="../../kitstation/ui/timeline.py" line="101"/>
         <source>Reason</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="63"/>
-        <source>No steps recorded for this device yet.</source>
-        <translation>No steps recorded for this device yet.</translation>
+        <location filename="../../kitstation/ui/timeline.py" line="107"/>
+        <source>Loading…</source>
+        <translation>Loading…</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="75"/>
-        <source>running</source>
-        <translation>running</translation>
+        <location filename="../../kitstation/ui/timeline.py" line="127"/>
+        <source>The timeline could not be read: %1</source>
+        <translation>The timeline could not be read: %1</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/timeline.py" line="132"/>
+        <source>No steps recorded for this device yet.</source>
+        <translation>No steps recorded for this device yet.</translation>
     </message>
 </context>
 </TS>

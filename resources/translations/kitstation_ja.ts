@@ -97,7 +97,7 @@
 <context>
     <name>BenchController</name>
     <message>
-        <location filename="../../kitstation/ui/controller.py" line="185"/>
+        <location filename="../../kitstation/ui/controller.py" line="198"/>
         <source>Start the bench before scanning box labels.</source>
         <translation>箱ラベルをスキャンする前にベンチを開始してください。</translation>
     </message>
@@ -105,83 +105,113 @@
 <context>
     <name>BenchPage</name>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="127"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="103"/>
         <source>Start</source>
         <translation>開始</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="128"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="104"/>
         <source>Stop</source>
         <translation>停止</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="129"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="105"/>
         <source>Apply automatically</source>
         <translation>自動で適用</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="140"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="117"/>
+        <source>Which tiles come first</source>
+        <translation>先頭に表示するタイル</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/bench_view.py" line="122"/>
         <source>Scan box label:</source>
         <translation>箱ラベルをスキャン:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="142"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="124"/>
         <source>IMEI or serial number from the box barcode</source>
         <translation>箱のバーコードの IMEI またはシリアル番号</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="151"/>
-        <source>Attached</source>
-        <translation>接続中</translation>
+        <location filename="../../kitstation/ui/bench_view.py" line="133"/>
+        <source>Devices</source>
+        <translation>台数</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="152"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="134"/>
+        <source>Identifying</source>
+        <translation>識別中</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/bench_view.py" line="135"/>
+        <source>Ready</source>
+        <translation>準備完了</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/bench_view.py" line="136"/>
+        <source>Queued</source>
+        <translation>待機中</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/bench_view.py" line="142"/>
+        <source>Stopped</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/bench_view.py" line="143"/>
+        <source>Unplugged</source>
+        <translation>取り外し</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/bench_view.py" line="144"/>
+        <source>Done in the last hour</source>
+        <translation>直近1時間の完了</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/bench_view.py" line="137"/>
         <source>Working</source>
         <translation>処理中</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="153"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="138"/>
         <source>Your turn</source>
         <translation>要操作</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="154"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="139"/>
         <source>Done</source>
         <translation>完了</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="155"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="140"/>
         <source>Awaiting ABM/KME</source>
         <translation>ABM／KME 待ち</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="156"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="141"/>
         <source>Failed</source>
         <translation>失敗</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="157"/>
-        <source>Per hour</source>
-        <translation>台／時</translation>
-    </message>
-    <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="169"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="165"/>
         <source>No devices attached. Plug devices into the hubs, or try the simulated bench.</source>
         <translation>デバイスが接続されていません。ハブにデバイスを接続するか、シミュレーションのベンチをお試しください。</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="172"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="168"/>
         <source>Start the simulated bench</source>
         <translation>シミュレーションのベンチを開始</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="205"/>
-        <location filename="../../kitstation/ui/bench_view.py" line="206"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="212"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="213"/>
         <source>(none)</source>
         <translation>（なし）</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="208"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="215"/>
         <source>Blueprint — iOS: %1  |  Android: %2</source>
         <translation>ブループリント — iOS: %1  |  Android: %2</translation>
     </message>
@@ -197,7 +227,7 @@
 <context>
     <name>GuiSecrets</name>
     <message>
-        <location filename="../../kitstation/ui/secrets.py" line="52"/>
+        <location filename="../../kitstation/ui/secrets.py" line="32"/>
         <source>Secret needed</source>
         <translation>秘密情報の入力</translation>
     </message>
@@ -205,82 +235,97 @@
 <context>
     <name>History</name>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="42"/>
+        <location filename="../../kitstation/ui/history.py" line="50"/>
         <source>Date</source>
         <translation>日時</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="43"/>
+        <location filename="../../kitstation/ui/history.py" line="51"/>
+        <source>Duration</source>
+        <translation>所要時間</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/history.py" line="52"/>
         <source>Outcome</source>
         <translation>結果</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="44"/>
+        <location filename="../../kitstation/ui/history.py" line="53"/>
         <source>Platform</source>
         <translation>プラットフォーム</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="45"/>
+        <location filename="../../kitstation/ui/history.py" line="54"/>
         <source>Model</source>
         <translation>機種</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="46"/>
+        <location filename="../../kitstation/ui/history.py" line="55"/>
         <source>Serial</source>
         <translation>シリアル番号</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="47"/>
+        <location filename="../../kitstation/ui/history.py" line="56"/>
         <source>IMEI</source>
         <translation>IMEI</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="48"/>
+        <location filename="../../kitstation/ui/history.py" line="57"/>
+        <source>Slot</source>
+        <translation>スロット</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/history.py" line="58"/>
+        <source>Station</source>
+        <translation>ステーション</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/history.py" line="59"/>
         <source>Blueprint</source>
         <translation>ブループリント</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="49"/>
+        <location filename="../../kitstation/ui/history.py" line="60"/>
         <source>Technician</source>
         <translation>作業者</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="50"/>
+        <location filename="../../kitstation/ui/history.py" line="61"/>
         <source>Reason</source>
         <translation>理由</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="41"/>
+        <location filename="../../kitstation/ui/history.py" line="49"/>
         <source>Run</source>
         <translation>実行番号</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="56"/>
+        <location filename="../../kitstation/ui/history.py" line="82"/>
         <source>OK</source>
         <translation>成功</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="57"/>
+        <location filename="../../kitstation/ui/history.py" line="83"/>
         <source>Failed</source>
         <translation>失敗</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="58"/>
+        <location filename="../../kitstation/ui/history.py" line="84"/>
         <source>Running</source>
         <translation>実行中</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="59"/>
+        <location filename="../../kitstation/ui/history.py" line="85"/>
         <source>Awaiting ABM/KME</source>
         <translation>ABM／KME 待ち</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="60"/>
+        <location filename="../../kitstation/ui/history.py" line="86"/>
         <source>Interrupted</source>
         <translation>中断</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="61"/>
+        <location filename="../../kitstation/ui/history.py" line="87"/>
         <source>Cancelled</source>
         <translation>キャンセル</translation>
     </message>
@@ -288,57 +333,67 @@
 <context>
     <name>HistoryPage</name>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="162"/>
+        <location filename="../../kitstation/ui/history.py" line="226"/>
         <source>Serial, IMEI or model</source>
         <translation>シリアル番号・IMEI・機種</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="164"/>
+        <location filename="../../kitstation/ui/history.py" line="228"/>
         <source>All dates</source>
         <translation>全期間</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="164"/>
+        <location filename="../../kitstation/ui/history.py" line="228"/>
         <source>Today</source>
         <translation>今日</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="164"/>
+        <location filename="../../kitstation/ui/history.py" line="228"/>
         <source>Last 7 days</source>
         <translation>過去 7 日間</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="165"/>
+        <location filename="../../kitstation/ui/history.py" line="229"/>
         <source>Last 30 days</source>
         <translation>過去 30 日間</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="168"/>
+        <location filename="../../kitstation/ui/history.py" line="232"/>
         <source>All outcomes</source>
         <translation>すべての結果</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="172"/>
+        <location filename="../../kitstation/ui/history.py" line="236"/>
         <source>Blueprint</source>
         <translation>ブループリント</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="174"/>
+        <location filename="../../kitstation/ui/history.py" line="238"/>
         <source>Technician</source>
         <translation>作業者</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="176"/>
+        <location filename="../../kitstation/ui/history.py" line="240"/>
         <source>Model</source>
         <translation>機種</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="177"/>
+        <location filename="../../kitstation/ui/history.py" line="241"/>
         <source>Refresh</source>
         <translation>更新</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="229"/>
+        <location filename="../../kitstation/ui/history.py" line="243"/>
+        <source>Live</source>
+        <translation>自動更新</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/history.py" line="244"/>
+        <source>Refresh by itself while shown, when new runs are logged</source>
+        <translation>表示中は、新しい実行が記録されると自動で更新します</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/history.py" line="351"/>
         <source>%1 runs match; %2 loaded</source>
         <translation>該当 %1 件（読み込み済み %2 件）</translation>
     </message>
@@ -349,22 +404,22 @@
         <location filename="../../kitstation/ui/wizard/server_pages.py" line="158"/>
         <location filename="../../kitstation/ui/wizard/server_pages.py" line="212"/>
         <source>Supervision identity</source>
-        <translation>監督用 ID</translation>
+        <translation>監視識別情報</translation>
     </message>
     <message>
         <location filename="../../kitstation/ui/wizard/server_pages.py" line="159"/>
         <source>Generate a new supervision identity or choose an existing one.</source>
-        <translation>新しい監督用 ID を生成するか、既存の ID を選択します。</translation>
+        <translation>新しい監視識別情報を生成するか、既存の監視識別情報を選択します。</translation>
     </message>
     <message>
         <location filename="../../kitstation/ui/wizard/server_pages.py" line="161"/>
         <source>Generate a new supervision identity (kept in the station&apos;s store)</source>
-        <translation>新しい監督用 ID を生成（ステーションの ID ストアに保管）</translation>
+        <translation>新しい監視識別情報を生成（ステーションの識別情報ストアに保管）</translation>
     </message>
     <message>
         <location filename="../../kitstation/ui/wizard/server_pages.py" line="162"/>
         <source>Choose an existing supervision identity (.p12 file)</source>
-        <translation>既存の監督用 ID を選択（.p12 ファイル）</translation>
+        <translation>既存の監視識別情報を選択（.p12 ファイル）</translation>
     </message>
     <message>
         <location filename="../../kitstation/ui/wizard/server_pages.py" line="167"/>
@@ -374,7 +429,7 @@
     <message>
         <location filename="../../kitstation/ui/wizard/server_pages.py" line="168"/>
         <source>Identity name:</source>
-        <translation>ID 名:</translation>
+        <translation>識別情報の名前:</translation>
     </message>
     <message>
         <location filename="../../kitstation/ui/wizard/server_pages.py" line="178"/>
@@ -394,48 +449,48 @@
     <message>
         <location filename="../../kitstation/ui/wizard/server_pages.py" line="201"/>
         <source>This identity is in the station&apos;s store: it will be used.</source>
-        <translation>この ID はステーションの ID ストアにあります。この ID を使用します。</translation>
+        <translation>この監視識別情報はステーションのストアにあります。これを使用します。</translation>
     </message>
     <message>
         <location filename="../../kitstation/ui/wizard/server_pages.py" line="203"/>
         <source>A new identity with this name is generated when the blueprint is saved.</source>
-        <translation>ブループリントの保存時に、この名前で新しい ID を生成します。</translation>
+        <translation>ブループリントの保存時に、この名前で新しい監視識別情報を生成します。</translation>
     </message>
     <message>
         <location filename="../../kitstation/ui/wizard/server_pages.py" line="234"/>
         <source>Give an identity name or choose a file</source>
-        <translation>ID 名を入力するか、ファイルを選択してください</translation>
+        <translation>識別情報の名前を入力するか、ファイルを選択してください</translation>
     </message>
     <message>
         <location filename="../../kitstation/ui/wizard/server_pages.py" line="236"/>
         <source>Supervision identity: file not found</source>
-        <translation>監督用 ID: ファイルが見つかりません</translation>
+        <translation>監視識別情報: ファイルが見つかりません</translation>
     </message>
 </context>
 <context>
     <name>LibraryDialog</name>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="120"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="116"/>
         <source>Blueprint library</source>
         <translation>ブループリントライブラリ</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="130"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="126"/>
         <source>Open file…</source>
         <translation>ファイルを開く…</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="132"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="128"/>
         <source>Use for the bench</source>
         <translation>ベンチで使用</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="134"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="130"/>
         <source>Close</source>
         <translation>閉じる</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="167"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="163"/>
         <source>Open blueprint</source>
         <translation>ブループリントを開く</translation>
     </message>
@@ -443,90 +498,143 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="54"/>
+        <location filename="../../kitstation/ui/main_window.py" line="71"/>
         <source>KitStation — kitting station</source>
         <translation>KitStation — キッティングステーション</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="64"/>
+        <location filename="../../kitstation/ui/main_window.py" line="82"/>
         <source>Bench</source>
         <translation>ベンチ</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="65"/>
         <location filename="../../kitstation/ui/main_window.py" line="83"/>
+        <location filename="../../kitstation/ui/main_window.py" line="102"/>
         <source>History</source>
         <translation>履歴</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="70"/>
+        <location filename="../../kitstation/ui/main_window.py" line="88"/>
         <source>&amp;Station</source>
         <translation>ステーション(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="71"/>
+        <location filename="../../kitstation/ui/main_window.py" line="89"/>
         <source>Start the bench</source>
         <translation>ベンチを開始</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="73"/>
+        <location filename="../../kitstation/ui/main_window.py" line="91"/>
         <source>Start a simulated bench (8 devices)</source>
         <translation>シミュレーションのベンチを開始（8 台）</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="75"/>
+        <location filename="../../kitstation/ui/main_window.py" line="93"/>
+        <location filename="../../kitstation/ui/main_window.py" line="257"/>
         <source>Stop the bench</source>
         <translation>ベンチを停止</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="77"/>
+        <location filename="../../kitstation/ui/main_window.py" line="95"/>
+        <source>Hubs and ports…</source>
+        <translation>ハブとポート…</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/main_window.py" line="96"/>
         <source>Settings…</source>
         <translation>設定…</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="78"/>
+        <location filename="../../kitstation/ui/main_window.py" line="97"/>
+        <location filename="../../kitstation/ui/main_window.py" line="323"/>
         <source>Quit</source>
         <translation>終了</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="79"/>
+        <location filename="../../kitstation/ui/main_window.py" line="98"/>
         <source>&amp;Blueprints</source>
         <translation>ブループリント(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="80"/>
+        <location filename="../../kitstation/ui/main_window.py" line="99"/>
         <source>New blueprint (Prepare wizard)…</source>
         <translation>新規ブループリント（準備アシスタント）…</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="81"/>
+        <location filename="../../kitstation/ui/main_window.py" line="100"/>
         <source>Blueprint library…</source>
         <translation>ブループリントライブラリ…</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="82"/>
+        <location filename="../../kitstation/ui/main_window.py" line="101"/>
         <source>&amp;Log</source>
         <translation>ログ(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="84"/>
+        <location filename="../../kitstation/ui/main_window.py" line="103"/>
         <source>Export a report…</source>
         <translation>レポートを書き出す…</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="125"/>
+        <location filename="../../kitstation/ui/main_window.py" line="144"/>
         <source>Simulated bench: these devices are not real (demo and training).</source>
         <translation>シミュレーションのベンチ: これらは実機ではありません（デモ・研修用）。</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="136"/>
+        <location filename="../../kitstation/ui/main_window.py" line="155"/>
         <source>No devices found. Plug devices into the hubs, or start the simulated bench to see the station work without hardware.</source>
         <translation>デバイスが見つかりません。ハブにデバイスを接続するか、シミュレーションのベンチを開始すると実機なしで動作を確認できます。</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="156"/>
+        <location filename="../../kitstation/ui/main_window.py" line="178"/>
         <source>The station could not start: %1. Check the database setting and the USB connections, then press Start again.</source>
         <translation>ステーションを開始できませんでした: %1。データベースの設定と USB 接続を確認してから、もう一度「開始」を押してください。</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/main_window.py" line="220"/>
+        <source>The bench is running with the blueprint “%1”. Devices already being prepared finish with it; “%2” is used for the next devices, and Ready devices start with it now (%3 on the bench).</source>
+        <translation>ベンチはブループリント「%1」で動作中です。処理中のデバイスはそのまま「%1」で完了し、次のデバイスから「%2」を使います。準備完了のデバイスは今すぐ「%2」で開始します（対象 %3 台）。</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/main_window.py" line="224"/>
+        <source>Change the blueprint of a running bench?</source>
+        <translation>動作中のベンチのブループリントを変更しますか？</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/main_window.py" line="224"/>
+        <source>Change the blueprint</source>
+        <translation>ブループリントを変更</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/main_window.py" line="225"/>
+        <source>Keep the current one</source>
+        <translation>現在のものを使い続ける</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/main_window.py" line="254"/>
+        <source>Stop the bench?</source>
+        <translation>ベンチを停止しますか？</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/main_window.py" line="255"/>
+        <source>%1 devices are being prepared. Stopping ends their runs as interrupted; they resume from the last finished step when the bench starts again.</source>
+        <translation>%1 台のデバイスを処理中です。停止すると処理は「中断」となり、次にベンチを開始したときに最後に完了した手順から再開します。</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/main_window.py" line="257"/>
+        <location filename="../../kitstation/ui/main_window.py" line="323"/>
+        <source>Keep running</source>
+        <translation>続行する</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/main_window.py" line="320"/>
+        <source>Quit KitStation?</source>
+        <translation>KitStation を終了しますか？</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/main_window.py" line="321"/>
+        <source>%1 devices are being prepared. Quitting stops the bench: their runs end as interrupted and resume when the station starts again.</source>
+        <translation>%1 台のデバイスを処理中です。終了するとベンチが停止し、処理は「中断」となります。ステーションを再び開始すると再開します。</translation>
     </message>
 </context>
 <context>
@@ -574,7 +682,7 @@
     <message>
         <location filename="../../kitstation/ui/wizard/method_pages.py" line="47"/>
         <source>Manual configuration: make the device DEP (Add to DEP, supervise)</source>
-        <translation>手動構成: デバイスを DEP にする（DEP に追加、監督）</translation>
+        <translation>手動構成: デバイスを DEP にする（DEP に追加、監視対象にする）</translation>
     </message>
     <message>
         <location filename="../../kitstation/ui/wizard/method_pages.py" line="48"/>
@@ -584,12 +692,12 @@
     <message>
         <location filename="../../kitstation/ui/wizard/method_pages.py" line="49"/>
         <source>Supervise only (not DEP); the device enrolls via Remote Management</source>
-        <translation>監督のみ（DEP なし）: デバイスはリモートマネジメントで登録</translation>
+        <translation>監視対象にするのみ（DEP なし）: デバイスはリモートマネージメントで登録</translation>
     </message>
     <message>
         <location filename="../../kitstation/ui/wizard/method_pages.py" line="50"/>
         <source>Direct MDM profile install (unsupervised; user confirms)</source>
-        <translation>MDM プロファイルを直接インストール（非監督、ユーザーが承認）</translation>
+        <translation>MDM プロファイルを直接インストール（監視対象外、ユーザーが承認）</translation>
     </message>
     <message>
         <location filename="../../kitstation/ui/wizard/method_pages.py" line="73"/>
@@ -672,6 +780,24 @@
     </message>
 </context>
 <context>
+    <name>Notifier</name>
+    <message>
+        <location filename="../../kitstation/ui/notify.py" line="76"/>
+        <source>%1: done</source>
+        <translation>%1: 完了</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/notify.py" line="77"/>
+        <source>%1: failed — see the tile</source>
+        <translation>%1: 失敗 — タイルを確認してください</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/notify.py" line="78"/>
+        <source>%1: your turn</source>
+        <translation>%1: 操作が必要です</translation>
+    </message>
+</context>
+<context>
     <name>OptionsPage</name>
     <message>
         <location filename="../../kitstation/ui/wizard/method_pages.py" line="94"/>
@@ -696,7 +822,7 @@
     <message>
         <location filename="../../kitstation/ui/wizard/method_pages.py" line="99"/>
         <source>Supervise devices</source>
-        <translation>デバイスを監督</translation>
+        <translation>デバイスを監視対象にする</translation>
     </message>
     <message>
         <location filename="../../kitstation/ui/wizard/method_pages.py" line="100"/>
@@ -756,7 +882,7 @@
     <message>
         <location filename="../../kitstation/ui/wizard/method_pages.py" line="163"/>
         <source>Manual configuration needs “Supervise devices”</source>
-        <translation>手動構成には「デバイスを監督」が必要です</translation>
+        <translation>手動構成には「デバイスを監視対象にする」が必要です</translation>
     </message>
     <message>
         <location filename="../../kitstation/ui/wizard/method_pages.py" line="167"/>
@@ -808,6 +934,74 @@
     </message>
 </context>
 <context>
+    <name>PortMapDialog</name>
+    <message>
+        <location filename="../../kitstation/ui/port_map.py" line="84"/>
+        <source>Hubs and ports</source>
+        <translation>ハブとポート</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/port_map.py" line="91"/>
+        <source>Name each slot as its hub&apos;s sticker says (e.g. “Hub A · 2”); the names are kept in the log for this station and shown on the tiles.</source>
+        <translation>各スロットにハブのシールと同じ名前を付けてください（例: 「ハブA · 2」）。名前はこのステーションのログに保存され、タイルに表示されます。</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/port_map.py" line="97"/>
+        <source>USB location</source>
+        <translation>USB の位置</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/port_map.py" line="97"/>
+        <source>Hub</source>
+        <translation>ハブ</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/port_map.py" line="97"/>
+        <source>Port</source>
+        <translation>ポート</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/port_map.py" line="97"/>
+        <source>Name</source>
+        <translation>名前</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/port_map.py" line="97"/>
+        <source>Device now</source>
+        <translation>接続中のデバイス</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/port_map.py" line="107"/>
+        <source>Print labels…</source>
+        <translation>ラベルを印刷…</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/port_map.py" line="119"/>
+        <source>Start the bench to rename slots (names are kept per station in the log).</source>
+        <translation>スロット名を変更するにはベンチを開始してください（名前はステーションごとにログに保存されます）。</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/port_map.py" line="153"/>
+        <source>The saved names could not be read: %1</source>
+        <translation>保存された名前を読み込めませんでした: %1</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/port_map.py" line="177"/>
+        <source>Save the slot labels as</source>
+        <translation>スロットラベルの保存先</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/port_map.py" line="192"/>
+        <source>The labels could not be written: %1</source>
+        <translation>ラベルを書き出せませんでした: %1</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/port_map.py" line="194"/>
+        <source>Labels written: %1</source>
+        <translation>ラベルを書き出しました: %1</translation>
+    </message>
+</context>
+<context>
     <name>PrepareWizard</name>
     <message>
         <location filename="../../kitstation/ui/wizard/summary.py" line="177"/>
@@ -838,92 +1032,92 @@
 <context>
     <name>ReportsDialog</name>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="204"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="200"/>
         <source>Export a kitting report</source>
         <translation>キッティングレポートを書き出す</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="210"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="206"/>
         <source>KME device list (CSV)</source>
         <translation>KME デバイス一覧（CSV）</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="210"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="206"/>
         <source>ABM serial list (CSV)</source>
         <translation>ABM シリアル番号一覧（CSV）</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="212"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="208"/>
         <source>Format:</source>
         <translation>形式:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="216"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="212"/>
         <source>Browse…</source>
         <translation>参照…</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="219"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="215"/>
         <source>File:</source>
         <translation>ファイル:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="221"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="217"/>
         <source>Kitting report</source>
         <translation>キッティングレポート</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="223"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="219"/>
         <source>Title:</source>
         <translation>タイトル:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="225"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="221"/>
         <source>Default: the customers of the selected runs</source>
         <translation>既定: 選択した実行の顧客</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="227"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="223"/>
         <source>Customer:</source>
         <translation>顧客:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="230"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="226"/>
         <source>Order reference:</source>
         <translation>注文番号:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="239"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="235"/>
         <source>Export</source>
         <translation>書き出す</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="262"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="258"/>
         <source>Save the report as</source>
         <translation>レポートの保存先</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="276"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="272"/>
         <source>Reports are not available in this installation.</source>
         <translation>この環境ではレポート機能を利用できません。</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="280"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="276"/>
         <source>File: give the path of the report to write</source>
         <translation>ファイル: 書き出すレポートのパスを指定してください</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="283"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="279"/>
         <source>Exporting…</source>
         <translation>書き出し中…</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="310"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="306"/>
         <source>The report could not be written: %1</source>
         <translation>レポートを書き出せませんでした: %1</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="316"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="312"/>
         <source>Report written: %1</source>
         <translation>レポートを書き出しました: %1</translation>
     </message>
@@ -984,67 +1178,67 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="48"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="49"/>
         <source>Settings</source>
         <translation>設定</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="52"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="53"/>
         <source>System language</source>
         <translation>システムの言語</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="56"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="57"/>
         <source>Language:</source>
         <translation>言語:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="58"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="59"/>
         <source>Default: the SQLite file in the data folder</source>
         <translation>既定: データフォルダ内の SQLite ファイル</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="59"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="60"/>
         <source>Database URL:</source>
         <translation>データベース URL:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="61"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="62"/>
         <source>Technician:</source>
         <translation>作業者:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="65"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="66"/>
         <source>Erases at once:</source>
         <translation>同時に消去する台数:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="69"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="70"/>
         <source>APK downloads at once:</source>
         <translation>同時 APK ダウンロード数:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="73"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="74"/>
         <source>iOS devices worked on at once:</source>
         <translation>同時に処理する iOS デバイス数:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="77"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="78"/>
         <source>Android devices worked on at once:</source>
         <translation>同時に処理する Android デバイス数:</translation>
     </message>
     <message>
+        <location filename="../../kitstation/ui/dialogs.py" line="79"/>
+        <source>Sound when a device is done, fails or needs you</source>
+        <translation>デバイスの完了・失敗・要操作を音で知らせる</translation>
+    </message>
+    <message>
         <location filename="../../kitstation/ui/dialogs.py" line="82"/>
-        <source>slot=label, … (e.g. 1-1.2=Hub A port 2)</source>
-        <translation>スロット=ラベル, …（例: 1-1.2=ハブA ポート2）</translation>
+        <source>Desktop notifications for the same</source>
+        <translation>同じ内容をデスクトップ通知でも知らせる</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="83"/>
-        <source>Slot names:</source>
-        <translation>スロット名:</translation>
-    </message>
-    <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="85"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="86"/>
         <source>The language changes at once; the database and limits apply when the bench starts.</source>
         <translation>言語はすぐに切り替わります。データベースと同時処理数はベンチ開始時に適用されます。</translation>
     </message>
@@ -1090,74 +1284,79 @@
 <context>
     <name>SlotState</name>
     <message>
-        <location filename="../../kitstation/ui/bench_model.py" line="59"/>
+        <location filename="../../kitstation/ui/bench_model.py" line="60"/>
         <source>Attached</source>
         <translation>接続中</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_model.py" line="60"/>
+        <location filename="../../kitstation/ui/bench_model.py" line="61"/>
         <source>Identifying</source>
         <translation>識別中</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_model.py" line="61"/>
+        <location filename="../../kitstation/ui/bench_model.py" line="62"/>
         <source>Waiting for you</source>
         <translation>操作待ち</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_model.py" line="62"/>
+        <location filename="../../kitstation/ui/bench_model.py" line="63"/>
         <source>Ready</source>
         <translation>準備完了</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_model.py" line="63"/>
+        <location filename="../../kitstation/ui/bench_model.py" line="64"/>
         <source>Queued</source>
         <translation>待機中</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_model.py" line="64"/>
+        <location filename="../../kitstation/ui/bench_model.py" line="65"/>
         <source>Working</source>
         <translation>処理中</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_model.py" line="65"/>
+        <location filename="../../kitstation/ui/bench_model.py" line="66"/>
         <source>Done</source>
         <translation>完了</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_model.py" line="66"/>
+        <location filename="../../kitstation/ui/bench_model.py" line="67"/>
         <source>Done here, awaiting ABM/KME</source>
         <translation>ステーション側完了・ABM／KME 待ち</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_model.py" line="67"/>
+        <location filename="../../kitstation/ui/bench_model.py" line="68"/>
         <source>Failed</source>
         <translation>失敗</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_model.py" line="68"/>
+        <location filename="../../kitstation/ui/bench_model.py" line="69"/>
         <source>Interrupted</source>
         <translation>中断</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_model.py" line="69"/>
+        <location filename="../../kitstation/ui/bench_model.py" line="70"/>
         <source>Cancelled</source>
         <translation>キャンセル</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_model.py" line="70"/>
+        <location filename="../../kitstation/ui/bench_model.py" line="71"/>
         <source>Unplugged</source>
         <translation>取り外し済み</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_model.py" line="109"/>
+        <location filename="../../kitstation/ui/bench_model.py" line="110"/>
         <source>Assign the serial to the MDM server in Apple Business Manager</source>
         <translation>Apple Business Manager でシリアル番号を MDM サーバに割り当ててください</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_model.py" line="110"/>
+        <location filename="../../kitstation/ui/bench_model.py" line="111"/>
         <source>Approve and assign the device in the KME console</source>
         <translation>KME コンソールでデバイスを承認し、プロファイルを割り当ててください</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/bench_model.py" line="115"/>
+        <source>Not connected: restarting, or unplugged (%1)</source>
+        <translation>接続されていません: 再起動中、または取り外されました（%1）</translation>
     </message>
 </context>
 <context>
@@ -1199,46 +1398,140 @@
     </message>
 </context>
 <context>
+    <name>TileActions</name>
+    <message>
+        <location filename="../../kitstation/ui/tile_actions.py" line="51"/>
+        <source>Apply the blueprint</source>
+        <translation>ブループリントを適用</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/tile_actions.py" line="52"/>
+        <source>Retry</source>
+        <translation>再試行</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/tile_actions.py" line="53"/>
+        <source>Re-run even if done</source>
+        <translation>完了済みでも再実行</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/tile_actions.py" line="54"/>
+        <source>Cancel</source>
+        <translation>キャンセル</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/tile_actions.py" line="55"/>
+        <source>Show timeline</source>
+        <translation>タイムラインを表示</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/tile_actions.py" line="56"/>
+        <source>Copy serial / IMEI</source>
+        <translation>シリアル番号／IMEI をコピー</translation>
+    </message>
+</context>
+<context>
+    <name>TileOrder</name>
+    <message>
+        <location filename="../../kitstation/ui/tile_order.py" line="33"/>
+        <source>By hub and port</source>
+        <translation>ハブとポートの順</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/tile_order.py" line="34"/>
+        <source>Needs attention first</source>
+        <translation>要対応を先頭に</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/tile_order.py" line="35"/>
+        <source>Only what needs attention</source>
+        <translation>要対応のみ</translation>
+    </message>
+</context>
+<context>
+    <name>Timeline</name>
+    <message>
+        <location filename="../../kitstation/ui/timeline.py" line="72"/>
+        <source>Done</source>
+        <translation>完了</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/timeline.py" line="73"/>
+        <source>Failed</source>
+        <translation>失敗</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/timeline.py" line="74"/>
+        <source>Already done (skipped)</source>
+        <translation>完了済み（スキップ）</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/timeline.py" line="75"/>
+        <source>Awaiting ABM/KME</source>
+        <translation>ABM／KME 待ち</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/timeline.py" line="76"/>
+        <source>Interrupted</source>
+        <translation>中断</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/timeline.py" line="77"/>
+        <source>Cancelled</source>
+        <translation>キャンセル</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/timeline.py" line="80"/>
+        <source>Running</source>
+        <translation>実行中</translation>
+    </message>
+</context>
+<context>
     <name>TimelineDialog</name>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="46"/>
+        <location filename="../../kitstation/ui/timeline.py" line="92"/>
         <source>Timeline: %1</source>
         <translation>タイムライン: %1</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="54"/>
+        <location filename="../../kitstation/ui/timeline.py" line="101"/>
         <source>Step</source>
         <translation>ステップ</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="54"/>
+        <location filename="../../kitstation/ui/timeline.py" line="101"/>
         <source>Attempt</source>
         <translation>試行</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="54"/>
+        <location filename="../../kitstation/ui/timeline.py" line="101"/>
         <source>Started</source>
         <translation>開始</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="54"/>
+        <location filename="../../kitstation/ui/timeline.py" line="101"/>
         <source>Outcome</source>
         <translation>結果</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="54"/>
+        <location filename="../../kitstation/ui/timeline.py" line="101"/>
         <source>Reason</source>
         <translation>理由</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="63"/>
-        <source>No steps recorded for this device yet.</source>
-        <translation>このデバイスのステップはまだ記録されていません。</translation>
+        <location filename="../../kitstation/ui/timeline.py" line="107"/>
+        <source>Loading…</source>
+        <translation>読み込み中…</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="75"/>
-        <source>running</source>
-        <translation>実行中</translation>
+        <location filename="../../kitstation/ui/timeline.py" line="127"/>
+        <source>The timeline could not be read: %1</source>
+        <translation>タイムラインを読み込めませんでした: %1</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/timeline.py" line="132"/>
+        <source>No steps recorded for this device yet.</source>
+        <translation>このデバイスのステップはまだ記録されていません。</translation>
     </message>
 </context>
 </TS>

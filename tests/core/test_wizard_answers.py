@@ -141,3 +141,18 @@ def test_summary_is_readable_in_both_languages(tmp_path: Path) -> None:
 def test_slug() -> None:
     assert slug("CLOMO batch / ACME 株式会社") == "clomo-batch-acme-株式会社"
     assert slug("  ") == "blueprint"
+
+
+def test_validator_sentences_become_labelled_bilingual_problems(tmp_path: Path) -> None:
+    from kitstation.blueprints.wizard import field_problems
+
+    with pytest.raises(BlueprintError) as err:
+        build(WizardAnswers(name="x", ios=supervised(server_url="ftp://x/", identity_name="")), tmp_path / "x.toml")
+    texts = field_problems(err.value.problems)
+    en = {t.en for t in texts}
+    assert "Host name or URL: must start with https:// or http://" in en
+    assert "Supervision identity: give an identity name or choose a file" in en
+    for t in texts:
+        assert not any(w in t.ja for w in ("must", "give", "url:")), t.ja  # no English inside the Japanese
+    assert field_problems([("ssid", err.value.problems[0][1])], "ios.wifi")[0].en.startswith("Network name (SSID): ")
+    assert field_problems([("unknown_key", err.value.problems[0][1])])[0].en.startswith("unknown_key: ")

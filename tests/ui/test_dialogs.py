@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from pathlib import Path
 
@@ -11,10 +12,10 @@ from kitstation import paths
 from kitstation.blueprints.loader import loads_blueprint, save_blueprint
 from kitstation.log import KitLog
 from kitstation.ui.dialogs import LibraryDialog, ReportsDialog, SettingsDialog
-from kitstation.ui.qt import Qt
+from kitstation.ui.qt import QApplication, Qt
 from kitstation.ui.settings import Settings
 
-from .helpers import fill_log
+from .helpers import GuiThreadSql, fill_log
 
 
 def test_settings_round_trip_and_damaged_file() -> None:
@@ -28,18 +29,18 @@ def test_settings_round_trip_and_damaged_file() -> None:
     assert Settings.load() == Settings()  # a damaged file never stops the station
 
 
-def test_settings_dialog_saves_fields_and_slot_names(qtbot: QtBot) -> None:
+def test_settings_dialog_saves_fields(qtbot: QtBot) -> None:
     s = Settings()
-    dlg = SettingsDialog(s, {"1-1.2": "1-1.2"})
+    dlg = SettingsDialog(s)
     qtbot.addWidget(dlg)
     dlg.technician.setText("Tanaka")
     dlg.erase.setValue(3)
     dlg.language.setCurrentIndex(dlg.language.findData("en"))
-    dlg.slot_names.setText("1-1.2=Hub A port 2, 1-1.3=Hub A port 3")
-    names = dlg.apply()
-    assert names == {"1-1.2": "Hub A port 2", "1-1.3": "Hub A port 3"}
+    dlg.sounds.setChecked(False)
+    dlg.apply()
     data = json.loads(Settings.path().read_text())
     assert data["technician"] == "Tanaka" and data["limits"]["erase"] == 3 and data["language"] == "en"
+    assert data["sounds"] is False
 
 
 def test_library_lists_blueprints_and_hands_one_over(qtbot: QtBot, tmp_path: Path) -> None:
@@ -75,64 +76,38 @@ def test_reports_dialog_exports_with_progress(qtbot: QtBot, kitlog: KitLog, tmp_
     assert str(out) in dlg.status.text()
 
 
-def test_scanned_box_labels_go_to_the_intake(kitlog: KitLog, qtbot: QtBot) -> None:
+async def test_scanned_box_labels_go_to_the_intake(kitlog: KitLog, qtbot: QtBot) -> None:
     from types import SimpleNamespace
 
+    from kitstation.log.store import AsyncKitLog
     from kitstation.ui.bench_model import SlotModel
     from kitstation.ui.bench_view import BenchPage
     from kitstation.ui.controller import BenchController
+
+    async def scan(text: str) -> str:
+        """Type a box label and Enter as a scanner does; the sentence shown under the field."""
+        page.scan_result.setText("")
+        qtbot.keyClicks(page.scan_field, text)
+        qtbot.keyClick(page.scan_field, "\r")
+        for _ in range(2000):  # the intake runs on the log's writer thread; its answer comes back here
+            QApplication.processEvents()
+            if page.scan_result.text():
+                return page.scan_result.text()
+            await asyncio.sleep(0.005)
+        raise AssertionError("no answer from the intake")
 
     controller = BenchController(Settings())
     page = BenchPage(SlotModel())
     qtbot.addWidget(page)
     page.on_scan = controller.scan
-    qtbot.keyClicks(page.scan_field, "356938035643809")
-    qtbot.keyClick(page.scan_field, "\r")
-    assert "Start the bench" in page.scan_result.text()  # no bench: nothing recorded, and it says why
+    assert "Start the bench" in await scan("356938035643809")  # no bench: nothing recorded, and it says why
     station = kitlog.station("bench-1")
-    controller.bench = SimpleNamespace(kitlog=kitlog, session_id=kitlog.start_session(station))  # type: ignore[assignment]
-    qtbot.keyClicks(page.scan_field, "356938035643809")  # a scanner types the IMEI and Enter
-    qtbot.keyClick(page.scan_field, "\r")
-    assert "356938035643809" in page.scan_result.text()
-    assert page.scan_field.text() == ""  # ready for the next box
-    qtbot.keyClicks(page.scan_field, "356938035643808")  # bad check digit
-    qtbot.keyClick(page.scan_field, "\r")
-    assert "356938035643809" not in page.scan_result.text()
-
-
-def test_reports_dialog_says_why_a_folder_cannot_be_made(qtbot: QtBot, kitlog: KitLog, tmp_path: Path) -> None:
-    """A folder that can't be created ends in a reason, never a dialog stuck on "Exporting…"."""
-    blocker = tmp_path / "a-file"
-    blocker.write_text("not a folder")
-    dlg = ReportsDialog(kitlog)
-    qtbot.addWidget(dlg)
-    dlg.format.setCurrentIndex(dlg.format.findData("csv"))
-    dlg.path.setText(str(blocker / "sub" / "r.csv"))
-    with qtbot.waitSignal(dlg.exported, timeout=60_000) as sig:
-        qtbot.mouseClick(dlg.export_button, Qt.MouseButton.LeftButton)
-    assert sig.args[0] is None and sig.args[1]
-    assert "could not be written" in dlg.status.text() and str(blocker) in dlg.status.text()
-    assert dlg.export_button.isEnabled()
-    assert not (blocker / "sub").exists()
-
-
-def test_reports_dialog_puts_customer_order_and_title_in_the_report(
-    qtbot: QtBot, kitlog: KitLog, tmp_path: Path
-) -> None:
-    import json as _json
-
-    fill_log(kitlog, runs=5)
-    dlg = ReportsDialog(kitlog)
-    qtbot.addWidget(dlg)
-    dlg.format.setCurrentIndex(dlg.format.findData("json"))
-    out = tmp_path / "r.json"
-    dlg.path.setText(str(out))
-    qtbot.keyClicks(dlg.title, "March batch")
-    qtbot.keyClicks(dlg.customer, "ACME")
-    qtbot.keyClicks(dlg.order_ref, "PO-77")
-    with qtbot.waitSignal(dlg.exported, timeout=60_000):
-        qtbot.mouseClick(dlg.export_button, Qt.MouseButton.LeftButton)
-    report = _json.loads(out.read_text())["report"]
-    assert report["customer"] == "ACME" and report["order_ref"] == "PO-77"
-    assert dlg.options().title == "March batch"  # the PDF cover's title (JSON has no title)
-    assert dlg.browse_button.isEnabled()
+    writer = AsyncKitLog(kitlog)
+    controller.bench = SimpleNamespace(kitlog=kitlog, log=writer,  # type: ignore[assignment]
+                                       session_id=kitlog.start_session(station))
+    with GuiThreadSql(kitlog.engine) as guard:
+        assert "356938035643809" in await scan("356938035643809")
+        assert page.scan_field.text() == ""  # ready for the next box
+        assert "356938035643809" not in await scan("356938035643808")  # bad check digit
+    guard.check()
+    writer.close()

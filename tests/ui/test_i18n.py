@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 from pytestqt.qtbot import QtBot
@@ -130,3 +131,15 @@ def test_language_switch_applies_at_once(qtbot: QtBot, qapp: object) -> None:
         from kitstation.i18n import set_language
 
         set_language(None)
+
+
+def test_apples_japanese_terms_for_supervision(qtbot: QtBot, ui_language: Callable[[str], str]) -> None:
+    """監視 / 監視対象 / 監視識別情報 as in Apple Configurator's Japanese UI, never 監督."""
+    ts = (Path(__file__).resolve().parents[2] / "resources" / "translations" / "kitstation_ja.ts").read_text("utf-8")
+    assert "監督" not in ts
+    assert 'type="unfinished"' not in ts
+    ui_language("ja")
+    wiz = PrepareWizard()
+    qtbot.addWidget(wiz)
+    assert wiz.identity_page.title() == "監視識別情報"
+    assert wiz.options_page.supervise.text() == "デバイスを監視対象にする"

@@ -9,16 +9,25 @@ from pytestqt.qtbot import QtBot
 
 from kitstation.domain.model import PermanentError
 from kitstation.i18n import Text
+from kitstation.ui.qt import QInputDialog
 from kitstation.ui.secrets import GuiSecrets
 
 PROMPT = Text("Wi-Fi password for kitting", "kitting のWi-Fiパスワード")
 
 
+async def dialog_of(secrets: GuiSecrets) -> QInputDialog:
+    """The password dialog, once the chain has asked for it (a few loop turns, never a fixed sleep)."""
+    for _ in range(100):
+        if secrets.dialog is not None:
+            return secrets.dialog
+        await asyncio.sleep(0)
+    raise AssertionError("no dialog")
+
+
 async def test_one_dialog_serves_every_device(qtbot: QtBot) -> None:
     secrets = GuiSecrets()
     tasks = [asyncio.create_task(secrets.get("kitting_wifi", PROMPT)) for _ in range(5)]
-    await asyncio.sleep(0)
-    dlg = secrets.dialog
+    dlg = await dialog_of(secrets)
     assert "kitting" in dlg.labelText()
     dlg.setTextValue("s3cret")
     dlg.accept()
@@ -29,11 +38,11 @@ async def test_one_dialog_serves_every_device(qtbot: QtBot) -> None:
 async def test_cancel_fails_with_a_reason(qtbot: QtBot) -> None:
     secrets = GuiSecrets()
     task = asyncio.create_task(secrets.get("p12", PROMPT))
-    await asyncio.sleep(0)
-    secrets.dialog.reject()
+    (await dialog_of(secrets)).reject()
     with pytest.raises(PermanentError) as err:
         await task
     assert err.value.code == "secret_missing"
+    assert "KITSTATION_SECRET_P12" in err.value.reason.en  # says what would provide it
 
 
 async def test_environment_and_simulation(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -308,7 +308,7 @@ def test_network_page_checks_the_ssid(at_page: Callable[[int], PrepareWizard], q
     type_into(qtbot, wiz.network_page.ssid, "x" * 40)
     click_next(qtbot, wiz)
     assert wiz.currentId() == P_NETWORK
-    assert "ssid" in wiz.network_page.errors.text() and "32" in wiz.network_page.errors.text()
+    assert "Network name (SSID)" in wiz.network_page.errors.text() and "32" in wiz.network_page.errors.text()
 
 
 def test_android_page_checks_the_agent_and_previews_a_qr(at_page: Callable[[int], PrepareWizard], qtbot: QtBot) -> None:
@@ -318,7 +318,7 @@ def test_android_page_checks_the_agent_and_previews_a_qr(at_page: Callable[[int]
     type_into(qtbot, a.receiver, "x")
     click_next(qtbot, wiz)
     assert wiz.currentId() == P_ANDROID
-    assert "package" in a.errors.text()
+    assert "Agent package: must be an Android package name" in a.errors.text()  # the field's label, not a key
     a.method.setCurrentIndex(a.method.findData("qr"))
     type_into(qtbot, a.package, "com.example.agent")
     type_into(qtbot, a.receiver, "com.example.agent/.AdminReceiver")
@@ -336,3 +336,27 @@ def test_page_errors_in_japanese(at_page: Callable[[int], PrepareWizard], qtbot:
     type_into(qtbot, wiz.server_page.url, "")
     click_next(qtbot, wiz)
     assert "空にはできません" in wiz.server_page.errors.text()
+
+
+def test_errors_use_the_fields_labels_in_japanese(at_page: Callable[[int], PrepareWizard], qtbot: QtBot,
+                                                  ui_language: Callable[[str], str]) -> None:
+    ui_language("ja")
+    wiz = at_page(P_SERVER)
+    type_into(qtbot, wiz.server_page.name, "MDM")
+    type_into(qtbot, wiz.server_page.url, "ftp://mdm.example.com/")
+    click_next(qtbot, wiz)
+    text = wiz.server_page.errors.text()
+    assert text == "ホスト名または URL: https:// または http:// で始まる URL を指定してください", text
+    assert wiz.server_page.errors.toolTip() == text  # the whole text is reachable
+
+
+def test_android_errors_have_labels_not_keys(at_page: Callable[[int], PrepareWizard], qtbot: QtBot) -> None:
+    wiz = at_page(P_ANDROID)
+    a = wiz.android_page
+    type_into(qtbot, a.package, "com.example.agent")
+    type_into(qtbot, a.receiver, "com.example.agent/.R")
+    type_into(qtbot, a.apk_url, "https://mdm.example.com/agent.apk")
+    type_into(qtbot, a.sha256, "abc")
+    click_next(qtbot, wiz)
+    assert a.errors.text() == "APK SHA-256: must be 64 hexadecimal digits"
+    assert "agent." not in a.errors.text()

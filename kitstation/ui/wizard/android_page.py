@@ -108,12 +108,12 @@ class AndroidPage(QWizardPage):
         d = self.data()
         out: list[str] = []
         if "agent" in d:
-            out += [f"agent.{p}" for p in check(AgentApk, d["agent"])]
+            out += check(AgentApk, d["agent"], "android.agent")
             f = d["agent"].get("file")
             if f and not Path(f).is_file():
                 out.append(self.tr("Agent APK: file not found"))
         if "kme" in d:
-            out += [f"kme.{p}" for p in check(KmeProfile, d["kme"])]
+            out += check(KmeProfile, d["kme"], "android.kme")
         if not out:
             try:
                 validate_data({"name": "probe", "android": d})

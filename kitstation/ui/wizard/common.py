@@ -15,7 +15,7 @@ from pydantic import BaseModel, ValidationError
 
 from kitstation import paths
 from kitstation.blueprints.loader import BlueprintError, problems_from
-from kitstation.blueprints.wizard import slug
+from kitstation.blueprints.wizard import field_problems, slug
 from kitstation.i18n import current_language
 from kitstation.ui.qt import QLabel, Qt, QWidget
 
@@ -32,18 +32,19 @@ def blueprints_dir() -> Path:
     return paths.data_dir() / "blueprints"
 
 
-def pydantic_problems(exc: ValidationError | BlueprintError) -> list[str]:
-    """Field-level reasons in the UI language (through the loader's bilingual messages)."""
+def pydantic_problems(exc: ValidationError | BlueprintError, prefix: str = "") -> list[str]:
+    """Reasons in the UI language, each under the field's label as the page shows it."""
     lang = current_language()
     problems = problems_from(exc) if isinstance(exc, ValidationError) else exc.problems
-    return [f"{loc or '—'}: {msg.get(lang)}" for loc, msg in problems]
+    return [t.get(lang) for t in field_problems(problems, prefix)]
 
 
-def check(model: type[BaseModel], data: dict[str, Any]) -> list[str]:
+def check(model: type[BaseModel], data: dict[str, Any], prefix: str = "") -> list[str]:
+    """Validate one page's part of the blueprint; ``prefix`` is where that part sits in it."""
     try:
         model.model_validate(data)
     except ValidationError as exc:
-        return pydantic_problems(exc)
+        return pydantic_problems(exc, prefix)
     return []
 
 

@@ -63,7 +63,7 @@ class ServerPage(QWizardPage):
 
     def fetch(self) -> None:
         url = server_url(self.url.text())
-        if not self.errors.show_problems(check(MDMServer, {"name": self.name.text() or "-", "url": url})):
+        if not self.errors.show_problems(check(MDMServer, {"name": self.name.text() or "-", "url": url}, "ios.mdm_server")):
             return
         self.fetch_button.setEnabled(False)
         self.fetch_status.setText(self.tr("Fetching…"))
@@ -108,7 +108,7 @@ class ServerPage(QWizardPage):
         a.anchors = self.chosen()
 
     def validatePage(self) -> bool:
-        return self.errors.show_problems(check(MDMServer, self.data()))
+        return self.errors.show_problems(check(MDMServer, self.data(), "ios.mdm_server"))
 
 
 def _reason(exc: BaseException) -> str:
@@ -149,7 +149,7 @@ class OrgPage(QWizardPage):
         a.organization = self.data()
 
     def validatePage(self) -> bool:
-        return self.errors.show_problems(check(Organization, self.data()))
+        return self.errors.show_problems(check(Organization, self.data(), "ios.organization"))
 
 
 class IdentityPage(QWizardPage):

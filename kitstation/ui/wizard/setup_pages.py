@@ -150,7 +150,7 @@ class NetworkPage(QWizardPage):
     def validatePage(self) -> bool:
         d = self.data()
         if "wifi" in d:
-            return self.errors.show_problems(check(Wifi, d["wifi"]))
+            return self.errors.show_problems(check(Wifi, d["wifi"], "ios.wifi"))
         if "wifi_profile" in d and not Path(d["wifi_profile"]).is_file():
             return self.errors.show_problems([self.tr("Network profile: file not found")])
         return self.errors.show_problems([])

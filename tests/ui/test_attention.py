@@ -1,0 +1,134 @@
+"""What needs the technician: attention ordering and filter chosen as a person does, counters that
+add up, a rolling "done in the last hour", and sounds that can be switched off."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import replace
+
+from pytestqt.qtbot import QtBot
+
+from kitstation.core.bench import Counters, SlotState, SlotView
+from kitstation.domain.events import DeviceAttached, Event
+from kitstation.domain.model import Device, Platform
+from kitstation.ui.bench_model import SLOT_ROLE, SlotModel, tally
+from kitstation.ui.bench_view import COUNTER_KEYS, BenchPage
+from kitstation.ui.notify import Notifier
+from kitstation.ui.settings import Settings
+from kitstation.ui.tile_order import TileOrder, hub_and_port, place_key
+
+
+class StubBench:
+    """Feeds the model as Bench does: views replaced, then the callback with an event."""
+
+    def __init__(self) -> None:
+        self.views: dict[str, SlotView] = {}
+        self.callbacks: list[Callable[[Event], None]] = []
+
+    @property
+    def slots(self) -> Mapping[str, SlotView]:
+        return dict(self.views)
+
+    def subscribe(self, cb: Callable[[Event], None]) -> Callable[[], None]:
+        self.callbacks.append(cb)
+        return lambda: self.callbacks.remove(cb)
+
+    def counters(self) -> Counters:
+        return Counters()
+
+    def set(self, slot: str, state: SlotState, **kw: object) -> None:
+        old = self.views.get(slot)
+        base = old or SlotView(slot, slot, Platform.ANDROID, slot, device=Device(Platform.ANDROID, slot, serial=slot))
+        self.views[slot] = replace(base, state=state, **kw)  # type: ignore[arg-type]
+        for cb in self.callbacks:
+            cb(DeviceAttached(slot, platform=Platform.ANDROID, connection_id=slot))
+
+
+def shown_slots(page: BenchPage) -> list[str]:
+    out = []
+    for row in range(page.proxy.rowCount()):
+        v = page.proxy.index(row, 0).data(SLOT_ROLE)
+        assert isinstance(v, SlotView)
+        out.append(v.slot)
+    return out
+
+
+def test_every_state_is_counted_once() -> None:
+    views = [SlotView(f"s{i}", f"s{i}", Platform.IOS, f"c{i}", state=s) for i, s in enumerate(SlotState)]
+    t = tally(views)
+    assert t["total"] == len(SlotState)
+    assert sum(v for k, v in t.items() if k != "total") == t["total"]  # the counters add up
+    assert set(t) | {"last_hour"} == set(COUNTER_KEYS)
+
+
+def test_attention_order_and_filter(qtbot: QtBot) -> None:
+    stub = StubBench()
+    model = SlotModel(interval_ms=10)
+    page = BenchPage(model)
+    qtbot.addWidget(page)
+    page.resize(1366, 768)
+    page.show()
+    model.attach(stub)
+    stub.set("1-1.10", SlotState.DONE)
+    stub.set("1-1.2", SlotState.FAILED, run_id=1)
+    stub.set("1-1.9", SlotState.WAITING_USER)
+    stub.set("1-2.1", SlotState.WORKING, run_id=2)
+    qtbot.waitUntil(lambda: model.rowCount() == 4)
+    assert shown_slots(page) == ["1-1.2", "1-1.9", "1-1.10", "1-2.1"]  # hub, then port as a number
+    page.order.setCurrentIndex(page.order.findData(TileOrder.ATTENTION.value))
+    assert shown_slots(page) == ["1-1.9", "1-1.2", "1-1.10", "1-2.1"]  # your turn, failed, then the rest
+    page.order.setCurrentIndex(page.order.findData(TileOrder.ATTENTION_ONLY.value))
+    assert shown_slots(page) == ["1-1.9", "1-1.2"]
+    stub.set("1-2.1", SlotState.FAILED, run_id=2)  # a new failure joins the list by itself
+    qtbot.waitUntil(lambda: len(shown_slots(page)) == 3)
+    assert shown_slots(page)[0] == "1-1.9"
+    values = {k: c.value for k, c in page.counters.items()}
+    assert values["total"] == "4" and values["failed"] == "2" and values["waiting_user"] == "1"
+    assert values["done"] == "1" and values["working"] == "0"
+    model.attach(None)
+
+
+def test_done_in_the_last_hour_is_counted_not_extrapolated(qtbot: QtBot) -> None:
+    stub = StubBench()
+    model = SlotModel(interval_ms=10)
+    model.attach(stub)
+    now = time.time()
+    for i in range(3):
+        stub.set(f"1-1.{i + 1}", SlotState.WORKING, run_id=i)
+    qtbot.waitUntil(lambda: model.rowCount() == 3)
+    stub.set("1-1.1", SlotState.DONE, run_id=0, finished_at=now - 4000)  # over an hour ago
+    stub.set("1-1.2", SlotState.DONE, run_id=1, finished_at=now - 60)
+    stub.set("1-1.3", SlotState.WAITING_EXTERNAL, run_id=2, finished_at=now - 5)
+    qtbot.waitUntil(lambda: model.views()[2].state == SlotState.WAITING_EXTERNAL)
+    assert model.done_in_last_hour(now) == 2
+    assert model.done_in_last_hour(now + 3600) == 0  # an hour later nothing is left, not "2/h forever"
+    model.attach(None)
+
+
+def test_sounds_and_notifications_follow_the_settings(qtbot: QtBot) -> None:
+    settings = Settings(sounds=True, notifications=False)
+    notifier = Notifier(settings)
+    stub = StubBench()
+    model = SlotModel(interval_ms=10)
+    model.viewChanged.connect(notifier.on_view_changed)
+    model.attach(stub)
+    stub.set("1-1.1", SlotState.WORKING, run_id=1)
+    qtbot.waitUntil(lambda: model.rowCount() == 1)
+    kinds: list[str] = []
+    notifier.notified.connect(lambda kind, _label: kinds.append(kind))
+    stub.set("1-1.1", SlotState.WAITING_USER, run_id=1)
+    qtbot.waitUntil(lambda: kinds == ["your_turn"])
+    assert notifier.sounds_made == 1 and notifier.messages_shown == 0
+    settings.sounds = False
+    stub.set("1-1.1", SlotState.FAILED, run_id=1)
+    qtbot.waitUntil(lambda: kinds == ["your_turn", "failed"])
+    assert notifier.sounds_made == 1  # switched off: no new sound
+    model.attach(None)
+
+
+def test_hub_and_port_from_usb_locations() -> None:
+    assert hub_and_port("1-1.4.2") == ("1-1.4", 2)
+    assert hub_and_port("3-2") == ("3", 2)
+    assert hub_and_port("R58N123ABC") is None
+    assert sorted(["1-1.10", "1-1.9", "R5", "1-1.2"], key=place_key) == ["1-1.2", "1-1.9", "1-1.10", "R5"]
