@@ -29,6 +29,7 @@ COMMANDS = (
     "kitstation.cli.ios_cmds",
     "kitstation.cli.dep",
     "kitstation.cli.android_cmds",
+    "kitstation.cli.examples_cmd",
 )
 
 
