@@ -49,6 +49,7 @@ from kitstation.domain.model import (
     UserActionRequired,
 )
 from kitstation.i18n import Text
+from kitstation.ios import pair_records  # noqa: F401  (pymobiledevice3 then saves pair records atomically)
 
 T = TypeVar("T")
 
