@@ -3,8 +3,10 @@
 # Needs `bash packaging/setup.sh --dev` first (the README's test command does both).
 #   bash packaging/test.sh [PYTEST ARGS]      # everything, with .venv
 #   VENV=.venv-3.13 bash packaging/test.sh --fast
-#       the fast part of the suite only (no lint, no slow or PostgreSQL tests) with another
-#       interpreter's environment (PYTHON=python3.13 VENV=.venv-3.13 bash packaging/setup.sh --dev)
+#       the fast part of the suite only, with another interpreter's environment
+#       (PYTHON=python3.13 VENV=.venv-3.13 bash packaging/setup.sh --dev): what depends on the
+#       interpreter (asyncio, sockets and TLS in the simulators, the adapters, the log); not the
+#       GUI and the reports (pure Python on abi3 wheels), nor slow or PostgreSQL tests; no lint.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export QT_QPA_PLATFORM=offscreen
@@ -36,6 +38,7 @@ if [[ $FAST == 0 ]]; then
   echo "== tests"
   "$VENV/bin/python" -m pytest -q -p no:cacheprovider "$@"
 else
-  echo "== tests (fast part: not slow, not PostgreSQL)"
-  "$VENV/bin/python" -m pytest -q -p no:cacheprovider -m "not slow and not postgres" "$@"
+  echo "== tests (fast part: no GUI, reports, slow or PostgreSQL tests)"
+  "$VENV/bin/python" -m pytest -q -p no:cacheprovider -m "not slow and not postgres" \
+    --ignore=tests/ui --ignore=tests/reports "$@"
 fi

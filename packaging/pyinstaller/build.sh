@@ -10,6 +10,7 @@ cd "$(dirname "$0")/../.."
 REPO=$PWD
 PY=${PY:-.venv/bin/python}
 OUT=${OUT:-$(mktemp -d /tmp/kitstation-bundle.XXXXXX)}
+mkdir -p "$OUT"
 GUI_PID=
 cleanup() { [[ -n $GUI_PID ]] && kill "$GUI_PID" 2>/dev/null || true; }
 trap cleanup EXIT
