@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from kitstation import paths
+from kitstation.files import write_atomic
 
 log = logging.getLogger(__name__)
 
@@ -55,7 +56,8 @@ class Settings:
     def save(self) -> Path:
         p = self.path()
         p.parent.mkdir(parents=True, exist_ok=True)
-        p.write_text(json.dumps(asdict(self), ensure_ascii=False, indent=2), encoding="utf-8")
+        # Atomically: a crash mid-save must not leave a half file that resets every setting.
+        write_atomic(p, json.dumps(asdict(self), ensure_ascii=False, indent=2))
         return p
 
     def remember(self, blueprint: Path) -> None:
