@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import os
+from importlib.resources import files
 from pathlib import Path
 
 from platformdirs import user_config_dir, user_data_dir, user_log_dir
+
+from kitstation.files import write_atomic
 
 APP = "KitStation"
 
@@ -33,12 +36,18 @@ def log_dir() -> Path:
     return path
 
 
+def resource(*parts: str) -> Path:
+    """A file or folder shipped in the package's ``kitstation/data`` (examples, translations, icons).
+
+    Found with importlib.resources, so it is the same in a checkout, an installed wheel and a
+    PyInstaller bundle; never written to at run time (an install directory may be read-only).
+    """
+    found = files("kitstation").joinpath("data", *parts)
+    if not isinstance(found, Path):  # pragma: no cover - only a zipped install would do this
+        raise RuntimeError(f"kitstation's package data must be installed as files, not in an archive: {found}")
+    return found
+
+
 def write_private(path: Path, data: bytes) -> None:
-    """Write a file readable by its owner only (keys, identities), never world-readable."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    try:
-        os.write(fd, data)
-    finally:
-        os.close(fd)
-    os.chmod(path, 0o600)
+    """Write a file readable by its owner only (keys, identities), never world-readable; atomically."""
+    write_atomic(path, data, mode=0o600)

@@ -33,6 +33,7 @@ COMMANDS = (
     "kitstation.cli.ios_cmds",
     "kitstation.cli.dep",
     "kitstation.cli.android_cmds",
+    "kitstation.cli.examples_cmd",
 )
 
 EPILOG = """exit codes:

@@ -28,13 +28,10 @@ Everything else (the lockdown protocol, TLS, the services) is pymobiledevice3's 
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import os
 import plistlib
 import socket
 import ssl
-import tempfile
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -56,11 +53,15 @@ from pymobiledevice3.ca import (
     serialize_private_key_pkcs8_pem,
 )
 from pymobiledevice3.exceptions import PairingError, ProfileError
-from pymobiledevice3.lockdown import PlistUsbmuxLockdownClient
+from pymobiledevice3.lockdown import OSUTIL, PlistUsbmuxLockdownClient
+from pymobiledevice3.safe_paths import device_file_path
 from pymobiledevice3.service_connection import ServiceConnection
 from pymobiledevice3.services.mobile_config import MobileConfigService
 
+from kitstation.files import write_atomic
+
 SupervisorPrivateKey = rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey
+PAIR_RECORD_MODE = 0o600  # a pair record holds the host's private key
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,23 +179,6 @@ def _shared_ssl_context(
 pymobiledevice3.lockdown.create_ssl_context = _shared_ssl_context  # type: ignore[attr-defined]
 
 
-def write_private_file(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` atomically (temp file, fsync, rename), owner-only, folder 0700."""
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        os.fchmod(fd, 0o600)
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-
-
 class StationLockdownClient(PlistUsbmuxLockdownClient):
     """pymobiledevice3's usbmux lockdown client with the station's keys, records and device handle."""
 
@@ -213,10 +197,14 @@ class StationLockdownClient(PlistUsbmuxLockdownClient):
         if self.identifier is None:
             raise ValueError("Cannot save a pairing record without a device identifier")
         data = plistlib.dumps(self.pair_record)
-        write_private_file(Path(self.pairing_records_cache_folder) / f"{self.identifier}.plist", data)
+        path = device_file_path(Path(self.pairing_records_cache_folder), self.identifier, ".plist")
+        write_atomic(path, data, mode=PAIR_RECORD_MODE)
+        OSUTIL.chown_to_non_sudo_if_needed(path)  # as pymobiledevice3 does under sudo
         device = self.service.mux_device
+        if device is None:
+            return
         async with await usbmux.create_mux(usbmux_address=self.usbmux_address) as client:
-            if isinstance(client, usbmux.PlistMuxConnection) and device is not None:
+            if isinstance(client, usbmux.PlistMuxConnection):
                 await client.save_pair_record(self.identifier, device.devid, data)
 
     def _record(self, keys: StationKeys) -> dict[str, Any]:

@@ -20,7 +20,9 @@ from sqlalchemy.engine import make_url
 
 from kitstation.paths import data_dir
 
-MIGRATIONS = Path(__file__).with_name("migrations")
+# Alembic finds the migrations as package resources (importlib.resources), so they are found the
+# same way in a checkout, an installed wheel and a PyInstaller bundle.
+MIGRATIONS = "kitstation.log:migrations"
 # An arbitrary constant: the PostgreSQL advisory lock that serialises migrations.
 _PG_MIGRATION_LOCK = 0x4B495453
 
@@ -65,7 +67,7 @@ def create(url: str) -> Engine:
 
 def alembic_config(url: str) -> Config:
     cfg = Config()
-    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.set_main_option("script_location", MIGRATIONS)
     cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     return cfg
 

@@ -18,7 +18,8 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from kitstation.ui.qt import QApplication, QFont, QTimer
+from kitstation import paths
+from kitstation.ui.qt import QApplication, QFont, QIcon, QTimer
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +33,7 @@ def make_app(argv: list[str] | None = None) -> QApplication:
     app = QApplication(argv or [sys.argv[0]])
     app.setApplicationName("KitStation")
     app.setOrganizationName("KitStation")
+    app.setWindowIcon(QIcon(str(paths.resource("icons", "kitstation.svg"))))  # package data (qsvgicon engine)
     # Bench text is read from arm's length: start from a larger base font than the desktop default.
     font = QFont(app.font())
     font.setPointSizeF(max(font.pointSizeF(), 10.0) * 1.1)

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from pathlib import Path
 from typing import Any
 
+from kitstation import paths
 from kitstation.blueprints.loader import BlueprintError, load_blueprint
 from kitstation.blueprints.model import Blueprint
 from kitstation.core.bench import Bench, BenchConfig, SlotState
@@ -25,7 +25,9 @@ from kitstation.ui.settings import Settings
 
 log = logging.getLogger(__name__)
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+# The example blueprints ship inside the package (kitstation/data/examples), so an installed
+# station has its demo blueprints too.
+EXAMPLES = paths.resource("examples")
 DEMO_BLUEPRINTS = {
     Platform.IOS: EXAMPLES / "ios-supervised-dep.toml",
     Platform.ANDROID: EXAMPLES / "android-device-owner.toml",

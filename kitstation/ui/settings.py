@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from kitstation import paths
-from kitstation.blueprints.wizard import write_atomic
+from kitstation.files import write_atomic
 
 log = logging.getLogger(__name__)
 
