@@ -42,3 +42,40 @@ def write_private(path: Path, data: bytes) -> None:
     finally:
         os.close(fd)
     os.chmod(path, 0o600)
+
+
+def private_dir(path: Path) -> Path:
+    """A folder only its owner may enter (0700), created on demand; credentials live in such folders."""
+    path.mkdir(parents=True, exist_ok=True)
+    os.chmod(path, 0o700)
+    return path
+
+
+def write_private_atomic(path: Path, data: bytes) -> None:
+    """Write an owner-only (0600) file atomically: temp file in the same folder, fsync, rename.
+
+    A crash leaves either the old file or the new one, never half a key.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        os.write(fd, data)
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    os.chmod(tmp, 0o600)
+    os.replace(tmp, path)
+    try:  # the rename itself survives a power cut only once the folder is synced
+        dfd = os.open(path.parent, os.O_RDONLY)
+    except OSError:  # pragma: no cover - Windows cannot open folders
+        return
+    try:
+        os.fsync(dfd)
+    finally:
+        os.close(dfd)
+
+
+def credentials_dir() -> Path:
+    """Where per-customer API credentials are kept: an owner-only folder in the data dir, outside the log."""
+    return private_dir(data_dir() / "credentials")

@@ -182,6 +182,11 @@ async def _prepare(args: argparse.Namespace, blueprints: dict[Platform, Blueprin
         platforms=platforms,
     )
     await station.start()
+    # Missing or expired API credentials for an [abm]/[kme] hand-off stop the batch before it starts.
+    problems = [p for bp in blueprints.values() for p in station.preflight(bp)]
+    if problems:
+        await station.aclose()
+        raise CliError(Text("\n".join(p.reason.en for p in problems), "\n".join(p.reason.ja for p in problems)))
     lang = current_language()
     limits = BenchConfig().limits | _kv(args.limit, "--limit")
     max_active = BenchConfig().max_active | {Platform(k): v for k, v in _kv(args.max_active, "--max-active").items()}
@@ -224,7 +229,7 @@ async def _prepare(args: argparse.Namespace, blueprints: dict[Platform, Blueprin
             views = relevant()
             done = sum(1 for v in views if v.state.is_final or v.state == SlotState.INTERRUPTED and not v.attached)
             if args.wait:
-                return done >= args.wait
+                return bool(done >= args.wait)
             return bool(views) and done == len(views) and not b.busy()
 
         async def wait() -> bool:
