@@ -1,0 +1,67 @@
+"""The examples on the simulated bench: devices end assigned in the stand-ins, and the log says so."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from kitstation.cli.main import main
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _steps(db: Path, step_id: str) -> list[tuple[str, str, dict[str, object]]]:
+    with sqlite3.connect(db) as c:
+        rows = c.execute(
+            "select d.key, d.external_state, s.detail from step_event s join run r on r.id = s.run_id"
+            " join device d on d.id = r.device_id where s.step_id = ? and s.outcome = 'ok'",
+            (step_id,),
+        ).fetchall()
+    return [(k, st, json.loads(detail)) for k, st, detail in rows]
+
+
+@pytest.mark.slow
+def test_ios_dep_example_ends_assigned_in_apple_business(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = tmp_path / "log.sqlite3"
+    code = main(
+        ["--db", str(db), "prepare", "--simulate", "3", "--simulate-cloud", "--platform", "ios", "--speed", "100",
+         "-b", str(ROOT / "examples/ios-dep-abm.toml"), "--json"]
+    )  # fmt: skip
+    assert code == 0
+    rows = _steps(db, "abm.assign")
+    assert len(rows) == 3
+    activity_ids = {d["abm_activity_id"] for _, _, d in rows}
+    assert len(activity_ids) == 1 and all(activity_ids)  # the three serials went in one activity
+    assert {st for _, st, _ in rows} == {"abm_assigned"}
+    assert {d["abm_server"] for _, _, d in rows} == {"CLOMO MDM"}
+    out = tmp_path / "report.csv"
+    assert main(["report", "--db", str(db), "--format", "csv", "--out", str(out)]) == 0
+    assert out.read_text(encoding="utf-8").count("abm_assigned") == 3
+
+
+@pytest.mark.slow
+def test_android_kme_example_ends_with_the_profile_assigned(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = tmp_path / "log.sqlite3"
+    code = main(
+        ["--db", str(db), "prepare", "--simulate", "2", "--simulate-cloud", "--platform", "android", "--speed", "100",
+         "-b", str(ROOT / "examples/android-kme-assign.toml"), "--json"]
+    )  # fmt: skip
+    assert code == 0
+    rows = _steps(db, "kme.assign")
+    assert len(rows) == 2
+    assert {st for _, st, _ in rows} == {"kme_assigned"}
+    assert all(d["kme_request_id"] and d["kme_profile"] == "SMSM Agent" for _, _, d in rows)
+
+
+def test_missing_credentials_stop_the_batch_before_it_starts(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = tmp_path / "log.sqlite3"
+    code = main(["--db", str(db), "prepare", "--platform", "ios", "-b", str(ROOT / "examples/ios-dep-abm.toml")])
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "No Apple Business API account for customer 'ACME Corporation'" in err
+    assert "kitstation abm credentials import" in err and "Traceback" not in err
