@@ -229,6 +229,24 @@ class Station:
         )
         cloud = CloudStandIns().start()
         cloud.seed_demo(ios_serials=ios, android=android)
+        if self.ios_sim is not None:
+            table = self.ios_sim.abm_assignments  # the simulated Apple's "assigned in ABM" table
+            servers = cloud.abm.servers
+
+            def assigned(serial: str, server_id: str | None) -> None:
+                # What a device then downloads in Setup Assistant: the MDM server's configuration.
+                if server_id is None:
+                    table.pop(serial, None)
+                else:
+                    name = servers.get(server_id, ("MDM", ""))[0]
+                    table[serial] = {
+                        "IsSupervised": True,
+                        "IsMandatory": True,
+                        "ConfigurationURL": f"https://mdm.invalid/{server_id.lower()}/",
+                        "OrganizationName": name,
+                    }
+
+            cloud.abm.on_assign = assigned
         self.cloud_sim = cloud
         for k, v in cloud.env().items():
             self._set_env(k, v)

@@ -133,9 +133,13 @@ def run_list(args: argparse.Namespace) -> int:
         print_json(accounts)
     else:
         for a in accounts:
-            print(
-                f"{a['customer']}: {a['client_id']} (key {a['key_id']}, {a['service']}, imported {a['imported_at']}{', expires ' + a['expires'] if a['expires'] else ''})"
-            )
+            line = Text(
+                "{c}: client id {i}, key id {k} ({s}), imported {t}",
+                "{c}: クライアント ID {i}、キー ID {k}（{s}）、インポート {t}",
+            ).format(c=a["customer"], i=a["client_id"], k=a["key_id"], s=a["service"], t=a["imported_at"])
+            if a["expires"]:
+                line = line + Text(", expires {e}", "、有効期限 {e}").format(e=a["expires"])
+            print(line)
     return EXIT_OK
 
 
@@ -217,7 +221,8 @@ def run_assign(args: argparse.Namespace) -> int:
     else:
         print(f"{result['activity_id']}: {result['status']} {result['sub_status']}")
         for d in result["devices"]:
-            print(f"  {d['serial']}: {'ok' if d['done'] else 'NOT done'} (server {d['assigned_server_id'] or '-'})")
+            state = Text("done", "完了") if d["done"] else Text("NOT done", "未完了")
+            print(f"  {d['serial']}: {state} ({d['assigned_server_id'] or '-'})")
     if result["status"] != "COMPLETED" and not args.no_wait:
         return EXIT_DEVICE_FAILED
     return EXIT_DEVICE_FAILED if any(not d["done"] for d in result["devices"]) else EXIT_OK

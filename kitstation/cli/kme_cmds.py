@@ -124,9 +124,12 @@ def run_list(args: argparse.Namespace) -> int:
         print_json(clients)
     else:
         for c in clients:
-            print(
-                f"{c['customer']}: {c['client_id']} (imported {c['imported_at']}{', expires ' + c['expires'] if c['expires'] else ''})"
+            line = Text("{c}: client id {i}, imported {t}", "{c}: クライアント ID {i}、インポート {t}").format(
+                c=c["customer"], i=c["client_id"], t=c["imported_at"]
             )
+            if c["expires"]:
+                line = line + Text(", expires {e}", "、有効期限 {e}").format(e=c["expires"])
+            print(line)
     return EXIT_OK
 
 

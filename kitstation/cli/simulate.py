@@ -57,6 +57,14 @@ def run(args: argparse.Namespace) -> int:
         )
     if args.speed <= 0:
         raise CliError(Text("--speed must be positive", "--speed は正の数で指定してください"))
+    cloud_faults: Any = None
+    if args.cloud:
+        from kitstation.simulator.cloud.cli import parse_cloud_faults
+
+        try:
+            cloud_faults = parse_cloud_faults(args.cloud_fault)
+        except ValueError as exc:
+            raise CliError(Text(f"--cloud-fault: {exc}", f"--cloud-fault の指定が不正です: {exc}")) from exc
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
@@ -90,13 +98,9 @@ def run(args: argparse.Namespace) -> int:
                 print(line, flush=True)
         if args.cloud:
             from kitstation.simulator.cloud.cli import describe as describe_cloud
-            from kitstation.simulator.cloud.cli import parse_cloud_faults, start_cloud
+            from kitstation.simulator.cloud.cli import start_cloud
 
-            try:
-                faults = parse_cloud_faults(args.cloud_fault)
-            except ValueError as exc:
-                raise CliError(Text(f"--cloud-fault: {exc}", f"--cloud-fault の指定が不正です: {exc}")) from exc
-            cloud = start_cloud(serials, galaxies, faults)
+            cloud = start_cloud(serials, galaxies, cloud_faults)
             started.append(cloud)
             for line in describe_cloud(cloud):
                 print(line, flush=True)

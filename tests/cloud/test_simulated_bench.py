@@ -65,3 +65,32 @@ def test_missing_credentials_stop_the_batch_before_it_starts(
     err = capsys.readouterr().err
     assert "No Apple Business API account for customer 'ACME Corporation'" in err
     assert "kitstation abm credentials import" in err and "Traceback" not in err
+
+
+@pytest.mark.slow
+async def test_the_simulated_iphone_then_gets_the_servers_configuration(tmp_path: Path) -> None:
+    from kitstation.blueprints.loader import load_blueprint
+    from kitstation.core.bench import BenchConfig
+    from kitstation.domain.model import Platform
+    from kitstation.station import SimulationPlan, Station
+
+    station = Station(db=str(tmp_path / "log.sqlite3"), simulate=SimulationPlan(ios=1, speed=100, cloud=True))
+    await station.start()
+    try:
+        (device,) = station.ios_sim.devices
+        assert device.serial not in station.ios_sim.abm_assignments
+        bp = load_blueprint(ROOT / "examples/ios-dep-abm.toml")
+        bench = station.bench(BenchConfig(blueprints={Platform.IOS: bp}))
+        await bench.start()
+        try:
+            assert await bench.wait_until(
+                lambda b: bool(b.slots) and all(v.state.is_final for v in b.slots.values()), 120
+            )
+        finally:
+            await bench.stop()
+        # Apple's side of the assignment: the device would now download the server's configuration.
+        assert station.ios_sim.abm_assignments[device.serial]["IsSupervised"] is True
+        assert station.cloud_sim.abm.assigned_server(device.serial) is not None
+    finally:
+        await station.aclose()
+    assert station.cloud_sim is None  # stopped with the station

@@ -15,6 +15,7 @@ import secrets
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
@@ -82,6 +83,10 @@ class AbmStandIn:
         self.assigned: dict[str, str] = {}  # serial -> server id
         self.activities: dict[str, _Activity] = {}
         self.calls: list[tuple[str, str]] = []  # (method, path) of every request, for tests
+        # Called as (serial, server id or None) when an activity changes a device's assignment:
+        # the simulated bench uses it to give the simulated iPhone the server's cloud configuration,
+        # as Apple's servers do for a real one.
+        self.on_assign: Callable[[str, str | None], None] | None = None
 
     # -- set-up -------------------------------------------------------------------------------
 
@@ -325,6 +330,10 @@ class AbmStandIn:
                 self.assigned[s] = act.server_id
             elif self.assigned.get(s) == act.server_id:
                 del self.assigned[s]
+            else:
+                continue
+            if self.on_assign is not None:
+                self.on_assign(s, self.assigned.get(s))
         act.status = "COMPLETED"
         act.sub_status = "COMPLETED_WITH_FAILURE" if failed else "COMPLETED_WITH_SUCCESS"
         act.completed = _now_iso()
