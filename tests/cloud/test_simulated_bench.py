@@ -43,6 +43,21 @@ def test_ios_dep_example_ends_assigned_in_apple_business(tmp_path: Path, capsys:
 
 
 @pytest.mark.slow
+def test_ios_manual_dep_example_prepares_then_assigns(tmp_path: Path) -> None:
+    db = tmp_path / "log.sqlite3"
+    code = main(
+        ["--db", str(db), "prepare", "--simulate", "2", "--simulate-cloud", "--platform", "ios", "--speed", "100",
+         "-b", str(ROOT / "examples/ios-manual-dep-abm.toml")]
+    )  # fmt: skip
+    assert code == 0
+    rows = _steps(db, "abm.assign")
+    assert len(rows) == 2 and {st for _, st, _ in rows} == {"abm_assigned"}
+    with sqlite3.connect(db) as c:
+        order = [r[0] for r in c.execute("select step_id from step_event where run_id = 1 order by id")]
+    assert order[0] == "ios.erase" and order[-1] == "abm.assign"  # after the device side of Prepare
+
+
+@pytest.mark.slow
 def test_android_kme_example_ends_with_the_profile_assigned(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     db = tmp_path / "log.sqlite3"
     code = main(
