@@ -51,3 +51,20 @@ def resource(*parts: str) -> Path:
 def write_private(path: Path, data: bytes) -> None:
     """Write a file readable by its owner only (keys, identities), never world-readable; atomically."""
     write_atomic(path, data, mode=0o600)
+
+
+def private_dir(path: Path) -> Path:
+    """A folder only its owner may enter (0700), created on demand; credentials live in such folders."""
+    path.mkdir(parents=True, exist_ok=True)
+    os.chmod(path, 0o700)
+    return path
+
+
+def write_private_atomic(path: Path, data: bytes) -> None:
+    """Write an owner-only (0600) file atomically (see :func:`kitstation.files.write_atomic`)."""
+    write_atomic(path, data, mode=0o600)
+
+
+def credentials_dir() -> Path:
+    """Where per-customer API credentials are kept: an owner-only folder in the data dir, outside the log."""
+    return private_dir(data_dir() / "credentials")

@@ -8,6 +8,7 @@ from pydantic import Field, PrivateAttr, model_validator
 
 from kitstation.blueprints.android import AndroidOptions
 from kitstation.blueprints.base import Section
+from kitstation.blueprints.cloud import AbmAssignment, KmeAssignment
 from kitstation.blueprints.ios import IOSOptions
 
 SCHEMA_VERSION = 1
@@ -25,6 +26,9 @@ class Blueprint(Section):
     customer: Customer = Field(default_factory=Customer)
     ios: IOSOptions | None = None
     android: AndroidOptions | None = None
+    # Cloud hand-offs the station does itself after Prepare (kitstation.blueprints.cloud).
+    abm: AbmAssignment | None = None
+    kme: KmeAssignment | None = None
 
     # Where the blueprint was loaded from: relative file references resolve against its folder.
     _source: Path | None = PrivateAttr(default=None)
@@ -33,7 +37,15 @@ class Blueprint(Section):
     def _some_platform(self) -> Blueprint:
         if self.ios is None and self.android is None:
             raise ValueError("a blueprint needs an [ios] or an [android] section (or both)")
+        if self.abm is not None and self.ios is None:
+            raise ValueError("[abm] assigns iPhones/iPads: it needs an [ios] section")
+        if self.kme is not None and self.android is None:
+            raise ValueError("[kme] assigns Galaxy phones: it needs an [android] section")
         return self
+
+    def cloud_customer(self, section: AbmAssignment | KmeAssignment) -> str:
+        """Whose API credentials a cloud section uses: its own ``customer``, else the blueprint's."""
+        return section.customer or self.customer.name
 
     @property
     def source(self) -> Path | None:

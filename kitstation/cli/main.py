@@ -33,6 +33,8 @@ COMMANDS = (
     "kitstation.cli.ios_cmds",
     "kitstation.cli.dep",
     "kitstation.cli.android_cmds",
+    "kitstation.cli.abm_cmds",
+    "kitstation.cli.kme_cmds",
     "kitstation.cli.examples_cmd",
 )
 

@@ -4,6 +4,8 @@ The iOS devices sit behind a simulated usbmuxd (a unix socket, or TCP for Window
 clients); the Galaxy phones behind a real adb server on its own port with its own HOME, so the
 user's adb keys and server on 5037 are never touched. It prints each device and the
 environment another shell needs (``USBMUXD_SOCKET_ADDRESS=...``, ``ANDROID_ADB_SERVER_PORT=...``).
+With ``--cloud`` it also runs HTTPS stand-ins for Apple Business and Knox Mobile Enrollment that
+hold those devices (``KITSTATION_ABM_API_URL=...`` and the demo API credentials to import).
 """
 
 from __future__ import annotations
@@ -50,20 +52,39 @@ def register(sub: Any) -> None:
         metavar="SPEC",
         help="inject a fault, e.g. 0:unplug-at=erase (see docs/simulator-ios.md, docs/simulator-android.md)",
     )
+    p.add_argument(
+        "--cloud",
+        action="store_true",
+        help="also run local stand-ins for Apple Business and Knox Mobile Enrollment holding the devices",
+    )
+    p.add_argument(
+        "--cloud-fault", action="append", default=[], metavar="SPEC", help="a stand-in fault, e.g. abm:rate-limit=2"
+    )
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    if args.ios <= 0 and args.android <= 0:
+    if args.ios <= 0 and args.android <= 0 and not args.cloud:
         raise CliError(
             Text(
-                "nothing to simulate: give --ios N and/or --android M", "--ios N または --android M を指定してください"
+                "nothing to simulate: give --ios N, --android M and/or --cloud",
+                "--ios N、--android M または --cloud を指定してください",
             )
         )
+    cloud_faults: Any = None
+    if args.cloud:
+        from kitstation.simulator.cloud.cli import parse_cloud_faults
+
+        try:
+            cloud_faults = parse_cloud_faults(args.cloud_fault)
+        except ValueError as exc:
+            raise CliError(Text(f"--cloud-fault: {exc}", f"--cloud-fault の指定が不正です: {exc}")) from exc
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
     started: list[Any] = []
+    serials: list[str] = []  # of the simulated iPhones, for the cloud stand-ins
+    galaxies: list[tuple[str, str]] = []  # (IMEI, serial) of the simulated Galaxy phones
     try:
         if args.ios > 0:
             from kitstation.simulator.ios.cli import describe as describe_ios
@@ -74,6 +95,7 @@ def run(args: argparse.Namespace) -> int:
             except ValueError as exc:  # a bad --usbmux address or --fault spec
                 raise CliError(Text(f"--usbmux/--fault: {exc}", f"--usbmux/--fault の指定が不正です: {exc}")) from exc
             started.append(ios)
+            serials = [d.serial for d in ios.devices]
             for line in describe_ios(ios):
                 print(line, flush=True)
         if args.android > 0:
@@ -85,7 +107,16 @@ def run(args: argparse.Namespace) -> int:
             started.append(sim)
             for _ in range(args.android):
                 sim.plug()
+            galaxies = [(d.imeis[0], d.serial) for d in sim.devices if d.imeis]
             for line in describe_android(sim):
+                print(line, flush=True)
+        if args.cloud:
+            from kitstation.simulator.cloud.cli import describe as describe_cloud
+            from kitstation.simulator.cloud.cli import start_cloud
+
+            cloud = start_cloud(serials, galaxies, cloud_faults)
+            started.append(cloud)
+            for line in describe_cloud(cloud):
                 print(line, flush=True)
         print(Text("Simulating; press Ctrl-C to stop.", "シミュレーション中です。Ctrl-C で終了します。"), flush=True)
         while not stop.wait(0.5):

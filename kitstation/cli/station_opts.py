@@ -62,6 +62,11 @@ def add_station_options(p: argparse.ArgumentParser, platforms: bool = True) -> N
         default=0,
         help="with --simulate: K more phones on a simulated USB bus that adb cannot see (USB debugging off)",
     )
+    p.add_argument(
+        "--simulate-cloud",
+        action="store_true",
+        help="with --simulate: local stand-ins for Apple Business and Knox Mobile Enrollment hold the devices",
+    )
 
 
 def platforms_from(args: Any) -> tuple[Platform, ...]:
@@ -82,6 +87,7 @@ def simulation_from(args: Any) -> SimulationPlan | int:
     if len(chosen) == 1:  # --platform android --simulate 4: four Galaxy phones, not two
         plan.ios, plan.android = (args.simulate, 0) if chosen[0].value == "ios" else (0, args.simulate)
     plan.usb_notices = args.simulate_usb
+    plan.cloud = bool(getattr(args, "simulate_cloud", False))
     return plan
 
 

@@ -21,6 +21,7 @@ class HandoffState(enum.StrEnum):
     AWAITING_ABM = "awaiting_abm"  # the device side of Prepare is done; ABM must assign the serial
     ABM_ASSIGNED = "abm_assigned"  # Apple's cloud configuration (or Apple Business) shows the assignment
     KME_REGISTERED = "kme_registered"  # on the KME upload list; the KME console must approve/assign
+    KME_ASSIGNED = "kme_assigned"  # the KME API shows the customer's profile assigned to the device
     ENROLLED = "enrolled"  # the MDM agent is Device Owner / the device is enrolled
 
     @property
@@ -33,6 +34,7 @@ HANDOFF_TEXT: dict[HandoffState, Text] = {
     HandoffState.AWAITING_ABM: Text("Awaiting ABM assignment", "ABM割り当て待ち"),
     HandoffState.ABM_ASSIGNED: Text("Assigned in ABM", "ABM割り当て済み"),
     HandoffState.KME_REGISTERED: Text("Listed for KME upload", "KME登録リスト掲載"),
+    HandoffState.KME_ASSIGNED: Text("KME profile assigned", "KMEプロファイル割り当て済み"),
     HandoffState.ENROLLED: Text("Enrolled", "MDM登録済み"),
 }
 
@@ -40,6 +42,7 @@ HANDOFF_TEXT: dict[HandoffState, Text] = {
 HANDOFF_ORDER: tuple[HandoffState, ...] = (
     HandoffState.NONE,
     HandoffState.KME_REGISTERED,
+    HandoffState.KME_ASSIGNED,
     HandoffState.AWAITING_ABM,
     HandoffState.ABM_ASSIGNED,
     HandoffState.ENROLLED,

@@ -21,7 +21,15 @@ from kitstation.blueprints.ios import IOSOptions
 from kitstation.blueprints.model import Blueprint
 from kitstation.core.bench import Bench, BenchConfig
 from kitstation.core.pipeline import Pipeline, RunRequest
-from kitstation.core.protocols import KnownDevices, NoSecrets, PlatformAdapter, PresenceNotice, PresenceSource, Secrets
+from kitstation.core.protocols import (
+    KnownDevices,
+    NoSecrets,
+    PlatformAdapter,
+    PresenceNotice,
+    PresenceSource,
+    Secrets,
+    Step,
+)
 from kitstation.core.selection import matches_only
 from kitstation.domain.events import Attached, Detached, Event, RunFinished, StepFinished
 from kitstation.domain.model import Device, Outcome, Platform, RunStatus, StepError, UserAction, UserActionRequired
@@ -44,6 +52,9 @@ class SimulationPlan:
     # Extra phones on a simulated USB tree that no adapter sees: Galaxy phones with USB debugging
     # off (the bench asks for a box scan) and, from two on, one iPhone in recovery mode.
     usb_notices: int = 0
+    # Local HTTPS stand-ins for Apple Business and Knox Mobile Enrollment, seeded with the
+    # simulated devices, so blueprints with [abm]/[kme] sections assign them (docs/ios.md).
+    cloud: bool = False
 
     @staticmethod
     def split(total: int, speed: float = 20.0, seed: int = 0, faults: Sequence[str] = ()) -> SimulationPlan:
@@ -143,6 +154,41 @@ async def collect_attached(adapter: PlatformAdapter, settle: float) -> list[str]
     return list(present)
 
 
+class HandoffAdapter:
+    """A platform adapter whose plans end with the cloud hand-off steps (Apple Business, KME).
+
+    The hand-offs (``kitstation.abm.steps.AbmHandoff``, ``kitstation.kme.steps.KmeHandoff``) add
+    steps only for blueprints with an ``[abm]`` / ``[kme]`` section; everything else is the
+    wrapped adapter's.
+    """
+
+    def __init__(self, inner: PlatformAdapter, handoffs: Sequence[Any]) -> None:
+        self.inner = inner
+        self.handoffs = list(handoffs)
+
+    @property
+    def platform(self) -> Platform:
+        return self.inner.platform
+
+    def discover(self) -> Any:
+        return self.inner.discover()
+
+    async def identify(self, connection_id: str) -> Device:
+        return await self.inner.identify(connection_id)
+
+    def plan(self, blueprint: Any, device: Device) -> list[Step]:
+        steps = list(self.inner.plan(blueprint, device))
+        for handoff in self.handoffs:
+            steps += handoff.steps(blueprint, device)
+        return steps
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()
+
+    def __getattr__(self, name: str) -> Any:  # plan_dep_verify, verify_dep_assignment, ...
+        return getattr(self.inner, name)
+
+
 class Station:
     def __init__(
         self,
@@ -173,6 +219,8 @@ class Station:
         self.adapters: list[PlatformAdapter] = []
         self.ios_sim: Any = None
         self.android_sim: Any = None
+        self.cloud_sim: Any = None
+        self.handoffs: list[Any] = []
         self._saved_env: dict[str, str | None] = {}
 
     @property
@@ -201,7 +249,9 @@ class Station:
             # pymobiledevice3 opens some muxes without the address it was given (pair records are
             # saved through one, see docs/ios.md): the variable makes every one of them reach ours.
             self._set_env("USBMUXD_SOCKET_ADDRESS", self.usbmux_address)
-        self.adapters = self._make_adapters()
+
+        self.handoffs = self._make_handoffs()
+        self.adapters = [HandoffAdapter(a, self.handoffs) for a in self._make_adapters()]
         if self.plan is not None and self.plan.usb_notices:
             from kitstation.usb.simulated import demo_tree
 
@@ -242,6 +292,64 @@ class Station:
             self.adb_port = asim.adb_port
             for k, v in asim.env.items():
                 self._set_env(k, v)
+        if plan.cloud:
+            self._start_cloud()
+
+    def _start_cloud(self) -> None:
+        from kitstation.simulator.cloud import CloudStandIns
+
+        ios = [d.serial for d in self.ios_sim.devices] if self.ios_sim is not None else []
+        android = (
+            [(d.imeis[0], d.serial) for d in self.android_sim.devices if d.imeis]
+            if self.android_sim is not None
+            else []
+        )
+        cloud = CloudStandIns().start()
+        cloud.seed_demo(ios_serials=ios, android=android)
+        if self.ios_sim is not None:
+            table = self.ios_sim.abm_assignments  # the simulated Apple's "assigned in ABM" table
+            servers = cloud.abm.servers
+
+            def assigned(serial: str, server_id: str | None) -> None:
+                # What a device then downloads in Setup Assistant: the MDM server's configuration.
+                if server_id is None:
+                    table.pop(serial, None)
+                else:
+                    name = servers.get(server_id, ("MDM", ""))[0]
+                    table[serial] = {
+                        "IsSupervised": True,
+                        "IsMandatory": True,
+                        "ConfigurationURL": f"https://mdm.invalid/{server_id.lower()}/",
+                        "OrganizationName": name,
+                    }
+
+            cloud.abm.on_assign = assigned
+        self.cloud_sim = cloud
+        for k, v in cloud.env().items():
+            self._set_env(k, v)
+
+    def _make_handoffs(self) -> list[Any]:
+        from kitstation.abm.steps import AbmHandoff
+        from kitstation.kme.steps import KmeHandoff
+
+        if self.cloud_sim is None:
+            return [AbmHandoff(), KmeHandoff()]
+        # The simulated organization takes its own demo credentials for whichever customer a
+        # blueprint names: nothing is written to the station's credential store.
+        from kitstation.abm.credentials import StoredAbmAccount
+        from kitstation.kme.credentials import StoredKmeClient
+
+        demo = self.cloud_sim.demo
+        return [
+            AbmHandoff(
+                accounts=lambda c: StoredAbmAccount(c, demo.abm_client_id, demo.abm_key_id, demo.abm_private_key_pem)
+            ),
+            KmeHandoff(clients=lambda c: StoredKmeClient(c, demo.kme_client_id, demo.kme_client_secret)),
+        ]
+
+    def blueprint_preflight(self, blueprint: Any) -> list[Any]:
+        """What stops a batch with this blueprint before it starts (missing or expired API credentials)."""
+        return [p for h in self.handoffs for p in h.preflight(blueprint)]
 
     def _make_adapters(self) -> list[PlatformAdapter]:
         adapters: list[PlatformAdapter] = []
@@ -374,7 +482,16 @@ class Station:
             except Exception:
                 log.exception("closing %s adapter", adapter.platform)
         self.adapters = []
+        for handoff in self.handoffs:
+            try:
+                await handoff.aclose()
+            except Exception:
+                log.exception("closing a cloud hand-off")
+        self.handoffs = []
         loop = asyncio.get_running_loop()
+        if self.cloud_sim is not None:
+            await loop.run_in_executor(None, self.cloud_sim.stop)
+            self.cloud_sim = None
         if self.ios_sim is not None:
             await loop.run_in_executor(None, self.ios_sim.stop)
             self.ios_sim = None

@@ -73,7 +73,7 @@ def test_qr_without_secret_says_what_to_set(
 
 def test_examples_validate() -> None:
     files = sorted(str(p) for p in EXAMPLES.glob("android-*.toml"))
-    assert len(files) == 3
+    assert len(files) >= 3  # android-kme-assign.toml (tests/cloud) joins the three here
     assert main(["blueprint", "validate", *files]) == 0
 
 

@@ -1,0 +1,504 @@
+"""An async client for the Apple School Manager and Apple Business APIs (device assignment only).
+
+What it relies on is cited in docs/FIDELITY.md (Cloud table, rows C1-C9):
+
+* OAuth 2 client credentials with a client assertion: ``POST`` a form (``grant_type=client_credentials``,
+  ``client_id``, ``client_assertion_type=urn:ietf:params:oauth:client-assertion-type:jwt-bearer``,
+  ``client_assertion``, ``scope=business.api`` or ``school.api``) to Apple's token endpoint; the
+  answer is ``{access_token, token_type: Bearer, expires_in}`` (an hour). No refresh token: a new
+  assertion buys a new token.
+* JSON:API resources under ``/v1``: ``mdmServers``, ``orgDevices/{serial}``,
+  ``orgDevices/{serial}/relationships/assignedServer``, ``orgDeviceActivities`` (POST creates an
+  ``ASSIGN_DEVICES`` / ``UNASSIGN_DEVICES`` activity; GET polls its ``status``/``subStatus``).
+* Paging: ``links.next`` (and ``meta.paging.nextCursor``); ``limit`` per page.
+* Errors: ``{"errors": [{status, code, title, detail}]}``; 401 unauthorized, 403 forbidden,
+  404, 409 conflict (bad server id or serial), 429 too many requests.
+
+Retries: 429 and 5xx are retried with exponential backoff, honouring ``Retry-After``; a 401 on an
+API call drops the cached token and tries once more with a fresh one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import ssl
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import httpx
+
+from kitstation.abm.jwt import AssertionError_, make_assertion
+from kitstation.i18n import Text
+
+log = logging.getLogger(__name__)
+
+ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
+Service = Literal["business", "school"]
+
+
+@dataclass(frozen=True, slots=True)
+class AbmEndpoints:
+    """Where the API lives. Apple's addresses by default; the stand-ins' in simulation."""
+
+    api_url: str = "https://api-business.apple.com/v1"
+    token_url: str = "https://account.apple.com/auth/oauth2/token"
+    audience: str = "https://account.apple.com/auth/oauth2/v2/token"
+    # A CA file to trust instead of the system's: set only for the simulated stand-ins.
+    ca_file: str | None = None
+
+    @staticmethod
+    def for_service(service: Service = "business") -> AbmEndpoints:
+        """Apple's endpoints, unless the environment points at a stand-in (``kitstation simulate --cloud``)."""
+        default_api = "https://api-school.apple.com/v1" if service == "school" else "https://api-business.apple.com/v1"
+        return AbmEndpoints(
+            api_url=os.environ.get("KITSTATION_ABM_API_URL", default_api).rstrip("/"),
+            token_url=os.environ.get("KITSTATION_ABM_TOKEN_URL", "https://account.apple.com/auth/oauth2/token"),
+            audience=os.environ.get("KITSTATION_ABM_AUDIENCE", "https://account.apple.com/auth/oauth2/v2/token"),
+            ca_file=os.environ.get("KITSTATION_CLOUD_CA") or None,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class AbmCredentials:
+    """An API account: the client id and key id Apple Business shows, and the private key (never logged)."""
+
+    client_id: str
+    key_id: str
+    private_key_pem: bytes = field(repr=False)
+
+    @property
+    def scope(self) -> str:
+        # Apple Business client ids start with BUSINESSAPI.; Apple School Manager ones with SCHOOLAPI.
+        return "business.api" if self.client_id.upper().startswith("BUSINESSAPI.") else "school.api"
+
+
+class AbmError(Exception):
+    """A request Apple's service refused or could not answer; ``reason`` is bilingual."""
+
+    def __init__(self, reason: Text, code: str, status: int = 0, *, transient: bool = False) -> None:
+        super().__init__(reason.en)
+        self.reason = reason
+        self.code = code
+        self.status = status
+        self.transient = transient
+
+
+@dataclass(frozen=True, slots=True)
+class MdmServer:
+    id: str
+    name: str
+    server_type: str
+
+
+@dataclass(frozen=True, slots=True)
+class OrgDevice:
+    serial: str
+    status: str  # ASSIGNED / UNASSIGNED
+    product_family: str = ""
+    product_type: str = ""
+    purchase_source: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Activity:
+    id: str
+    status: str  # IN_PROGRESS / COMPLETED / STOPPED / FAILED
+    sub_status: str = ""
+    created: str = ""
+    completed: str = ""
+
+    @property
+    def finished(self) -> bool:
+        return self.status in ("COMPLETED", "STOPPED", "FAILED")
+
+    @property
+    def succeeded(self) -> bool:
+        return self.status == "COMPLETED" and self.sub_status == "COMPLETED_WITH_SUCCESS"
+
+
+def _service_detail(body: Any) -> tuple[str, str]:
+    """The first error's code and detail from an ErrorResponse (or an OAuth error body)."""
+    if isinstance(body, dict):
+        errors = body.get("errors")
+        if isinstance(errors, list) and errors and isinstance(errors[0], dict):
+            first = errors[0]
+            return str(first.get("code", "")), str(first.get("detail") or first.get("title") or "")
+        if "error" in body:  # RFC 6749 section 5.2, from the token endpoint
+            return str(body.get("error", "")), str(body.get("error_description", ""))
+    return "", ""
+
+
+def error_for(status: int, body: Any, *, token: bool = False) -> AbmError:
+    """The documented error responses, as bilingual reasons the technician can act on."""
+    code, detail = _service_detail(body)
+    said = f" (Apple: {code}{': ' + detail if detail else ''})" if code or detail else ""
+    said_ja = f"（Apple の応答: {code}{': ' + detail if detail else ''}）" if code or detail else ""
+    if token and code in ("invalid_client", "invalid_grant", "unauthorized_client") or (token and status in (400, 401)):
+        return AbmError(
+            Text(
+                "Apple Business refused the API account's credentials: the key may be revoked or the client id"
+                " wrong; import the account again" + said,
+                "Apple Business が API アカウントの資格情報を拒否しました: 鍵が失効したかクライアント ID が誤っています。"
+                "アカウントを再度インポートしてください" + said_ja,
+            ),
+            "abm_credentials_rejected",
+            status,
+        )
+    if status == 401:
+        return AbmError(
+            Text(
+                "Apple Business did not accept the access token" + said,
+                "Apple Business がアクセストークンを受け付けませんでした" + said_ja,
+            ),
+            "abm_unauthorized",
+            status,
+        )
+    if status == 403:
+        return AbmError(
+            Text(
+                "The API account may not do this: give it the device-assignment permission in Apple Business" + said,
+                "この API アカウントには権限がありません: Apple Business でデバイス割り当ての権限を付与してください"
+                + said_ja,
+            ),
+            "abm_forbidden",
+            status,
+        )
+    if status == 404:
+        return AbmError(
+            Text("Not found in Apple Business" + said, "Apple Business に見つかりません" + said_ja),
+            "abm_not_found",
+            status,
+        )
+    if status == 409:
+        return AbmError(
+            Text(
+                "Apple Business refused the request: an unknown MDM server or a serial number not in the organization"
+                + said,
+                "Apple Business が要求を拒否しました: 不明な MDM サーバ、または組織にないシリアル番号です" + said_ja,
+            ),
+            "abm_conflict",
+            status,
+        )
+    if status == 429:
+        return AbmError(
+            Text(
+                "Apple Business is rate limiting the station; try again later" + said,
+                "Apple Business のレート制限中です。後で再試行してください" + said_ja,
+            ),
+            "abm_rate_limited",
+            status,
+            transient=True,
+        )
+    if status >= 500 or status == 0:
+        return AbmError(
+            Text(
+                "Apple Business did not answer properly (HTTP {s})" + said,
+                "Apple Business が正常に応答しません（HTTP {s}）" + said_ja,
+            ).format(s=status),
+            "abm_unavailable",
+            status,
+            transient=True,
+        )
+    return AbmError(
+        Text(
+            "Apple Business rejected the request (HTTP {s})" + said,
+            "Apple Business が要求を拒否しました（HTTP {s}）" + said_ja,
+        ).format(s=status),
+        "abm_rejected",
+        status,
+    )
+
+
+def retry_after_seconds(value: str | None, default: float) -> float:
+    """``Retry-After`` as seconds (delta-seconds form; an HTTP date or garbage falls back to ``default``)."""
+    if value is None:
+        return default
+    try:
+        return max(0.0, float(value.strip()))
+    except ValueError:
+        return default
+
+
+class AbmClient:
+    """One API account's session. ``async with AbmClient(creds) as abm: await abm.servers()``."""
+
+    def __init__(
+        self,
+        credentials: AbmCredentials,
+        endpoints: AbmEndpoints | None = None,
+        *,
+        max_retries: int = 5,
+        backoff: float = 1.0,
+        max_backoff: float = 60.0,
+        page_limit: int = 100,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        self.credentials = credentials
+        self.endpoints = endpoints or AbmEndpoints.for_service()
+        self.max_retries = max_retries
+        self.backoff = backoff
+        self.max_backoff = max_backoff
+        self.page_limit = page_limit
+        self._sleep = sleep
+        verify: ssl.SSLContext | bool = True
+        if self.endpoints.ca_file:
+            verify = ssl.create_default_context(cafile=self.endpoints.ca_file)
+        self._http = httpx.AsyncClient(verify=verify, timeout=30.0, transport=transport)
+        self._token: str | None = None
+        self._token_expires = 0.0
+        self._token_lock = asyncio.Lock()
+        self.requests = 0  # for tests and diagnostics: how many HTTP requests were sent
+        self.retries = 0
+
+    async def __aenter__(self) -> AbmClient:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    # -- token --------------------------------------------------------------------------------
+
+    async def token(self) -> str:
+        """A valid access token: the cached one until a minute before it expires, else a new one."""
+        async with self._token_lock:
+            if self._token is not None and time.time() < self._token_expires - 60:
+                return self._token
+            try:
+                assertion = make_assertion(
+                    self.credentials.private_key_pem,
+                    client_id=self.credentials.client_id,
+                    key_id=self.credentials.key_id,
+                    audience=self.endpoints.audience,
+                )
+            except AssertionError_ as exc:
+                raise AbmError(
+                    Text(
+                        "The API account's private key cannot be used: {e}",
+                        "API アカウントの秘密鍵を使用できません: {e}",
+                    ).format(e=str(exc)),
+                    "abm_bad_key",
+                ) from exc
+            form = {
+                "grant_type": "client_credentials",
+                "client_id": self.credentials.client_id,
+                "client_assertion_type": ASSERTION_TYPE,
+                "client_assertion": assertion,
+                "scope": self.credentials.scope,
+            }
+            response = await self._send("POST", self.endpoints.token_url, data=form, token_request=True)
+            body = self._json(response)
+            token = body.get("access_token") if isinstance(body, dict) else None
+            if not isinstance(token, str) or not token:
+                raise AbmError(
+                    Text(
+                        "Apple's token endpoint answered without an access token",
+                        "Apple のトークンエンドポイントがアクセストークンを返しませんでした",
+                    ),
+                    "abm_bad_token_response",
+                    response.status_code,
+                )
+            lifetime = body.get("expires_in", 3600)
+            self._token = token
+            self._token_expires = time.time() + (float(lifetime) if isinstance(lifetime, int | float) else 3600.0)
+            return token
+
+    def forget_token(self) -> None:
+        self._token = None
+        self._token_expires = 0.0
+
+    # -- transport ----------------------------------------------------------------------------
+
+    @staticmethod
+    def _json(response: httpx.Response) -> Any:
+        try:
+            return response.json()
+        except ValueError:
+            return None
+
+    async def _send(self, method: str, url: str, *, token_request: bool = False, **kwargs: Any) -> httpx.Response:
+        """One request with the retry policy; returns a 2xx response or raises :class:`AbmError`."""
+        attempt = 0
+        refreshed = False
+        while True:
+            headers: dict[str, str] = {}
+            if not token_request:
+                headers["Authorization"] = f"Bearer {await self.token()}"
+            self.requests += 1
+            response: httpx.Response | None
+            try:
+                response = await self._http.request(method, url, headers=headers, **kwargs)
+            except httpx.HTTPError as exc:
+                response = None
+                failure: AbmError = AbmError(
+                    Text("Cannot reach Apple Business: {e}", "Apple Business に接続できません: {e}").format(
+                        e=type(exc).__name__
+                    ),
+                    "abm_unreachable",
+                    transient=True,
+                )
+            else:
+                if response.is_success:
+                    return response
+                if response.status_code == 401 and not token_request and not refreshed:
+                    # An expired or revoked token: one fresh token, then the error stands.
+                    refreshed = True
+                    self.forget_token()
+                    continue
+                failure = error_for(response.status_code, self._json(response), token=token_request)
+            if not failure.transient or attempt >= self.max_retries:
+                raise failure
+            delay = min(self.max_backoff, self.backoff * (2**attempt))
+            if response is not None and response.status_code in (429, 503):
+                delay = max(delay, retry_after_seconds(response.headers.get("Retry-After"), delay))
+            attempt += 1
+            self.retries += 1
+            log.info("ABM %s %s: %s; retry %d in %.1fs", method, url, failure.code, attempt, delay)
+            await self._sleep(delay)
+
+    async def _get(self, path_or_url: str, params: dict[str, Any] | None = None) -> Any:
+        url = path_or_url if path_or_url.startswith("https://") else self.endpoints.api_url + path_or_url
+        return self._json(await self._send("GET", url, params=params))
+
+    async def _paged(self, path: str) -> AsyncIterator[dict[str, Any]]:
+        """Every resource of a collection, following ``links.next`` page after page."""
+        url: str | None = self.endpoints.api_url + path
+        params: dict[str, Any] | None = {"limit": self.page_limit}
+        while url:
+            body = await self._get(url, params)
+            params = None  # the next link carries its own cursor and limit
+            for item in (body or {}).get("data") or []:
+                if isinstance(item, dict):
+                    yield item
+            nxt = ((body or {}).get("links") or {}).get("next")
+            url = nxt if isinstance(nxt, str) and nxt else None
+
+    # -- resources ----------------------------------------------------------------------------
+
+    async def servers(self) -> list[MdmServer]:
+        """The organization's device management services (MDM servers)."""
+        out = []
+        async for item in self._paged("/mdmServers"):
+            attrs = item.get("attributes") or {}
+            out.append(
+                MdmServer(str(item.get("id", "")), str(attrs.get("serverName", "")), str(attrs.get("serverType", "")))
+            )
+        return out
+
+    async def find_server(self, name_or_id: str) -> MdmServer:
+        """The server the blueprint names (by its name as Apple Business shows it, or its id)."""
+        servers = await self.servers()
+        for s in servers:
+            if s.id == name_or_id:
+                return s
+        matches = [s for s in servers if s.name == name_or_id] or [
+            s for s in servers if s.name.casefold() == name_or_id.casefold()
+        ]
+        if len(matches) == 1:
+            return matches[0]
+        names = ", ".join(s.name for s in servers) or "-"
+        if not matches:
+            raise AbmError(
+                Text(
+                    "No MDM server named '{n}' in Apple Business (servers: {all})",
+                    "Apple Business に MDM サーバ「{n}」がありません（サーバ: {all}）",
+                ).format(n=name_or_id, all=names),
+                "abm_no_such_server",
+            )
+        raise AbmError(
+            Text(
+                "Several MDM servers are named '{n}': give the server id instead",
+                "MDM サーバ「{n}」が複数あります: サーバ ID を指定してください",
+            ).format(n=name_or_id),
+            "abm_ambiguous_server",
+        )
+
+    async def devices(self) -> AsyncIterator[OrgDevice]:
+        async for item in self._paged("/orgDevices"):
+            yield _org_device(item)
+
+    async def device(self, serial: str) -> OrgDevice | None:
+        """One device of the organization, or ``None`` when the serial is not in it."""
+        try:
+            body = await self._get(f"/orgDevices/{serial}")
+        except AbmError as exc:
+            if exc.status == 404:
+                return None
+            raise
+        data = (body or {}).get("data")
+        return _org_device(data) if isinstance(data, dict) else None
+
+    async def assigned_server_id(self, serial: str) -> str | None:
+        """The id of the server a device is assigned to, or ``None`` when unassigned."""
+        body = await self._get(f"/orgDevices/{serial}/relationships/assignedServer")
+        data = (body or {}).get("data")
+        return str(data.get("id")) if isinstance(data, dict) and data.get("id") else None
+
+    async def create_activity(self, kind: str, server_id: str, serials: list[str]) -> Activity:
+        """One ``ASSIGN_DEVICES`` / ``UNASSIGN_DEVICES`` activity for many serials."""
+        payload = {
+            "data": {
+                "type": "orgDeviceActivities",
+                "attributes": {"activityType": kind},
+                "relationships": {
+                    "mdmServer": {"data": {"type": "mdmServers", "id": server_id}},
+                    "devices": {"data": [{"type": "orgDevices", "id": s} for s in serials]},
+                },
+            }
+        }
+        response = await self._send("POST", self.endpoints.api_url + "/orgDeviceActivities", json=payload)
+        return _activity((self._json(response) or {}).get("data"))
+
+    async def assign(self, server_id: str, serials: list[str]) -> Activity:
+        return await self.create_activity("ASSIGN_DEVICES", server_id, serials)
+
+    async def unassign(self, server_id: str, serials: list[str]) -> Activity:
+        return await self.create_activity("UNASSIGN_DEVICES", server_id, serials)
+
+    async def activity(self, activity_id: str) -> Activity:
+        return _activity((await self._get(f"/orgDeviceActivities/{activity_id}") or {}).get("data"))
+
+    async def wait_activity(self, activity_id: str, *, timeout: float = 1800.0, poll: float = 2.0) -> Activity:
+        """Poll an activity until it finishes (or ``timeout`` seconds pass: then it is still running)."""
+        deadline = time.monotonic() + timeout
+        delay = poll
+        while True:
+            act = await self.activity(activity_id)
+            if act.finished or time.monotonic() >= deadline:
+                return act
+            await self._sleep(delay)
+            delay = min(delay * 1.5, 30.0)
+
+
+def _org_device(item: dict[str, Any]) -> OrgDevice:
+    attrs = item.get("attributes") or {}
+    return OrgDevice(
+        serial=str(attrs.get("serialNumber") or item.get("id", "")),
+        status=str(attrs.get("status", "")),
+        product_family=str(attrs.get("productFamily", "")),
+        product_type=str(attrs.get("productType", "")),
+        purchase_source=str(attrs.get("purchaseSourceType", "")),
+    )
+
+
+def _activity(data: Any) -> Activity:
+    if not isinstance(data, dict) or not data.get("id"):
+        raise AbmError(
+            Text("Apple Business answered without an activity", "Apple Business がアクティビティを返しませんでした"),
+            "abm_bad_activity",
+        )
+    attrs = data.get("attributes") or {}
+    return Activity(
+        id=str(data["id"]),
+        status=str(attrs.get("status", "")),
+        sub_status=str(attrs.get("subStatus", "")),
+        created=str(attrs.get("createdDateTime", "")),
+        completed=str(attrs.get("completedDateTime", "")),
+    )

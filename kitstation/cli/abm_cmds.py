@@ -1,0 +1,284 @@
+"""``kitstation abm``: the customer's Apple Business (or Apple School Manager) organization, for scripts.
+
+* ``abm credentials import --customer C --client-id ID --key-id KID KEYFILE`` (``-`` = stdin):
+  the API account, once per customer; the key is read from the file, never from the command line.
+* ``abm credentials list`` / ``remove``;
+* ``abm servers`` -- the MDM servers; ``abm assign --server S SERIAL...`` (``--unassign``);
+* ``abm status [SERIAL...]`` -- each serial's assignment (``--activity ID``: an activity's state).
+
+All take ``--json``. The key is never printed; what is shown of an account is its client id,
+key id and dates.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from pathlib import Path
+from typing import Any
+
+from kitstation.abm.client import AbmClient, AbmEndpoints, AbmError
+from kitstation.abm.credentials import AbmCredentialStore, CredentialError, StoredAbmAccount
+from kitstation.cli.common import EXIT_DEVICE_FAILED, EXIT_OK, CliError, print_json
+from kitstation.i18n import Text
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("abm", help="Apple Business / Apple School Manager API: MDM servers and device assignment")
+    abm = p.add_subparsers(dest="abm_command", metavar="ACTION", required=True)
+
+    cred = abm.add_parser("credentials", help="the customers' API accounts (imported once, kept owner-only)")
+    cs = cred.add_subparsers(dest="cred_command", metavar="ACTION", required=True)
+    imp = cs.add_parser("import", help="store a customer's API account (private key from a file or stdin)")
+    imp.add_argument("--customer", required=True)
+    imp.add_argument("--client-id", required=True, help="as Apple Business shows it (BUSINESSAPI.…)")
+    imp.add_argument("--key-id", required=True, help="the key's id, as Apple Business shows it")
+    imp.add_argument("--service", choices=["business", "school"], default="business")
+    imp.add_argument(
+        "--expires", default="", metavar="YYYY-MM-DD", help="when the customer retires this key (optional)"
+    )
+    imp.add_argument("keyfile", metavar="KEYFILE", help="the .pem Apple Business generated, or - for stdin")
+    imp.add_argument("--json", action="store_true")
+    imp.set_defaults(func=run_import)
+    ls = cs.add_parser("list", help="the stored API accounts (never their keys)")
+    ls.add_argument("--json", action="store_true")
+    ls.set_defaults(func=run_list)
+    rm = cs.add_parser("remove", help="forget a customer's API account")
+    rm.add_argument("--customer", required=True)
+    rm.set_defaults(func=run_remove)
+
+    servers = abm.add_parser("servers", help="the organization's MDM servers")
+    servers.add_argument("--customer", required=True)
+    servers.add_argument("--json", action="store_true")
+    servers.set_defaults(func=run_servers)
+
+    assign = abm.add_parser("assign", help="assign serials to an MDM server (one activity), and wait for it")
+    assign.add_argument("--customer", required=True)
+    assign.add_argument("--server", required=True, metavar="NAME|ID")
+    assign.add_argument("--unassign", action="store_true", help="unassign them from that server instead")
+    assign.add_argument("--no-wait", action="store_true", help="return once the activity is created")
+    assign.add_argument("--timeout", type=float, default=1800.0, help="seconds to wait for the activity")
+    assign.add_argument("serials", nargs="+", metavar="SERIAL")
+    assign.add_argument("--json", action="store_true")
+    assign.set_defaults(func=run_assign)
+
+    status = abm.add_parser("status", help="which MDM server each serial is assigned to (all devices without serials)")
+    status.add_argument("--customer", required=True)
+    status.add_argument("--activity", metavar="ID", help="show this activity's state instead")
+    status.add_argument("serials", nargs="*", metavar="SERIAL")
+    status.add_argument("--json", action="store_true")
+    status.set_defaults(func=run_status)
+
+
+def _store() -> AbmCredentialStore:
+    return AbmCredentialStore()
+
+
+def _account(customer: str) -> StoredAbmAccount:
+    try:
+        account = _store().load(customer)
+    except CredentialError as exc:
+        raise CliError(exc.reason) from exc
+    if account.expired():
+        raise CliError(
+            Text(
+                "The API account of '{c}' expired on {d}: import a new key",
+                "「{c}」の API アカウントは {d} に期限切れです: 新しい鍵をインポートしてください",
+            ).format(c=customer, d=account.expires)
+        )
+    return account
+
+
+def _read_key(name: str) -> bytes:
+    if name == "-":
+        return sys.stdin.buffer.read()
+    try:
+        return Path(name).expanduser().read_bytes()
+    except OSError as exc:
+        raise CliError(
+            Text("Cannot read the key file {f}: {e}", "鍵ファイル {f} を読めません: {e}").format(
+                f=name, e=exc.strerror or exc
+            )
+        ) from exc
+
+
+def run_import(args: argparse.Namespace) -> int:
+    try:
+        account = _store().import_account(
+            args.customer,
+            client_id=args.client_id,
+            key_id=args.key_id,
+            private_key_pem=_read_key(args.keyfile),
+            service=args.service,
+            expires=args.expires,
+        )
+    except CredentialError as exc:
+        raise CliError(exc.reason) from exc
+    if args.json:
+        print_json(account.public())
+    else:
+        print(
+            Text(
+                "Stored the API account of '{c}' (client id {i}); the key file can now be deleted.",
+                "「{c}」の API アカウントを保存しました（クライアント ID {i}）。鍵ファイルは削除してかまいません。",
+            ).format(c=account.customer, i=account.client_id)
+        )
+    return EXIT_OK
+
+
+def run_list(args: argparse.Namespace) -> int:
+    accounts = [a.public() for a in _store().list()]
+    if args.json:
+        print_json(accounts)
+    else:
+        for a in accounts:
+            line = Text(
+                "{c}: client id {i}, key id {k} ({s}), imported {t}",
+                "{c}: クライアント ID {i}、キー ID {k}（{s}）、インポート {t}",
+            ).format(c=a["customer"], i=a["client_id"], k=a["key_id"], s=a["service"], t=a["imported_at"])
+            if a["expires"]:
+                line = line + Text(", expires {e}", "、有効期限 {e}").format(e=a["expires"])
+            print(line)
+    return EXIT_OK
+
+
+def run_remove(args: argparse.Namespace) -> int:
+    if not _store().remove(args.customer):
+        raise CliError(
+            Text("No API account stored for '{c}'", "「{c}」の API アカウントは保存されていません").format(
+                c=args.customer
+            )
+        )
+    return EXIT_OK
+
+
+def _client(account: StoredAbmAccount) -> AbmClient:
+    return AbmClient(
+        account.credentials, AbmEndpoints.for_service("school" if account.service == "school" else "business")
+    )
+
+
+def _run(coro: Any) -> Any:
+    try:
+        return asyncio.run(coro)
+    except AbmError as exc:
+        raise CliError(exc.reason, EXIT_DEVICE_FAILED if exc.transient else 2) from exc
+
+
+def run_servers(args: argparse.Namespace) -> int:
+    account = _account(args.customer)
+
+    async def go() -> list[dict[str, str]]:
+        async with _client(account) as abm:
+            return [{"id": s.id, "name": s.name, "type": s.server_type} for s in await abm.servers()]
+
+    servers = _run(go())
+    if args.json:
+        print_json(servers)
+    else:
+        for s in servers:
+            print(f"{s['id']}  {s['type']:<20} {s['name']}")
+    return EXIT_OK
+
+
+def run_assign(args: argparse.Namespace) -> int:
+    account = _account(args.customer)
+
+    async def go() -> dict[str, Any]:
+        async with _client(account) as abm:
+            server = await abm.find_server(args.server)
+            missing = [s for s in args.serials if await abm.device(s) is None]
+            if missing:
+                raise CliError(
+                    Text(
+                        "Not in the organization: {s}. Only devices bought from Apple or an authorized reseller are there;"
+                        " others enter Apple Business only through Apple Configurator.",
+                        "組織にありません: {s}。Apple または正規販売店から購入したデバイスのみが登録されています。"
+                        "それ以外は Apple Configurator でのみ Apple Business に追加できます。",
+                    ).format(s=", ".join(missing))
+                )
+            act = await (abm.unassign if args.unassign else abm.assign)(server.id, list(args.serials))
+            if not args.no_wait:
+                act = await abm.wait_activity(act.id, timeout=args.timeout)
+            result: dict[str, Any] = {
+                "activity_id": act.id,
+                "status": act.status,
+                "sub_status": act.sub_status,
+                "server": {"id": server.id, "name": server.name},
+                "devices": [],
+            }
+            if act.finished:
+                for s in args.serials:
+                    sid = await abm.assigned_server_id(s)
+                    done = (sid == server.id) != bool(args.unassign)
+                    result["devices"].append({"serial": s, "assigned_server_id": sid, "done": done})
+            return result
+
+    result = _run(go())
+    if args.json:
+        print_json(result)
+    else:
+        print(f"{result['activity_id']}: {result['status']} {result['sub_status']}")
+        for d in result["devices"]:
+            state = Text("done", "完了") if d["done"] else Text("NOT done", "未完了")
+            print(f"  {d['serial']}: {state} ({d['assigned_server_id'] or '-'})")
+    if result["status"] != "COMPLETED" and not args.no_wait:
+        return EXIT_DEVICE_FAILED
+    return EXIT_DEVICE_FAILED if any(not d["done"] for d in result["devices"]) else EXIT_OK
+
+
+def run_status(args: argparse.Namespace) -> int:
+    account = _account(args.customer)
+
+    async def go() -> Any:
+        async with _client(account) as abm:
+            if args.activity:
+                act = await abm.activity(args.activity)
+                return {
+                    "activity_id": act.id,
+                    "status": act.status,
+                    "sub_status": act.sub_status,
+                    "created": act.created,
+                    "completed": act.completed or None,
+                }
+            names = {s.id: s.name for s in await abm.servers()}
+            serials = list(args.serials) or [d.serial async for d in abm.devices()]
+            rows = []
+            for serial in serials:
+                device = await abm.device(serial)
+                if device is None:
+                    rows.append(
+                        {
+                            "serial": serial,
+                            "in_organization": False,
+                            "status": None,
+                            "assigned_server_id": None,
+                            "assigned_server": None,
+                        }
+                    )
+                    continue
+                sid = await abm.assigned_server_id(serial) if device.status == "ASSIGNED" else None
+                rows.append(
+                    {
+                        "serial": serial,
+                        "in_organization": True,
+                        "status": device.status,
+                        "product_type": device.product_type,
+                        "assigned_server_id": sid,
+                        "assigned_server": names.get(sid or ""),
+                    }
+                )
+            return rows
+
+    result = _run(go())
+    if args.json:
+        print_json(result)
+    elif args.activity:
+        print(f"{result['activity_id']}: {result['status']} {result['sub_status']}")
+    else:
+        for r in result:
+            where = r["assigned_server"] or r["assigned_server_id"] or "-"
+            state = r["status"] if r["in_organization"] else str(Text("not in the organization", "組織にありません"))
+            print(f"{r['serial']}: {state} {where if r['in_organization'] else ''}".rstrip())
+    return EXIT_OK

@@ -1,0 +1,404 @@
+"""An async client for Samsung's Knox Mobile Enrollment API (customer side: profiles and devices).
+
+What it relies on is cited in docs/FIDELITY.md (Cloud table, rows C10-C16):
+
+* Knox OAuth 2.0 client credentials: ``POST`` a form (``grant_type=client_credentials``,
+  ``client_id``, ``client_secret``, ``scope``) to ``https://api.samsungknox.com/ams/v1/oauth2/token``;
+  the answer is ``{access_token, scope, expires_in (599), token_type: Bearer}``.
+* ``GET /kcs/v1/kme/devices/list`` (``pageNum``/``pageSize``, ``changedAfter``) returns
+  ``deviceList`` (each with an ``id``) and ``totalCount``.
+* ``POST /kcs/v2/kme/devices/unassignProfile`` takes ``deviceIds`` (the list ``id``, an IMEI or a
+  serial) and answers with separate lists of valid, not-found and invalid devices.
+
+Not confirmed from the stored public documents, and therefore configurable in
+:class:`KmeEndpoints`: the exact paths and bodies of the profile list, approve and assign-profile
+operations, the names of a device's status/profile fields and the error body. The defaults follow
+the v1/v2 naming the release notes use; the stand-in implements the same defaults.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import ssl
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+from kitstation.i18n import Text
+
+log = logging.getLogger(__name__)
+
+DEFAULT_TOKEN_URL = "https://api.samsungknox.com/ams/v1/oauth2/token"
+DEFAULT_API_URL = "https://api.samsungknox.com"
+
+
+@dataclass(frozen=True, slots=True)
+class KmeEndpoints:
+    api_url: str = DEFAULT_API_URL
+    token_url: str = DEFAULT_TOKEN_URL
+    scope: str = "kme"
+    profiles_path: str = "/kcs/v2/kme/profiles/list"
+    devices_path: str = "/kcs/v1/kme/devices/list"
+    approve_path: str = "/kcs/v1/kme/devices/approve"
+    assign_path: str = "/kcs/v1/kme/devices/assignProfile"
+    unassign_path: str = "/kcs/v2/kme/devices/unassignProfile"
+    ca_file: str | None = None
+
+    @staticmethod
+    def from_env(api_url: str | None = None) -> KmeEndpoints:
+        """Samsung's endpoints (or the customer's regional API URL), unless a stand-in is configured."""
+        return KmeEndpoints(
+            api_url=os.environ.get("KITSTATION_KME_API_URL", api_url or DEFAULT_API_URL).rstrip("/"),
+            token_url=os.environ.get("KITSTATION_KME_TOKEN_URL", DEFAULT_TOKEN_URL),
+            ca_file=os.environ.get("KITSTATION_CLOUD_CA") or None,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class KmeCredentials:
+    client_id: str
+    client_secret: str = field(repr=False)
+
+
+class KmeError(Exception):
+    def __init__(self, reason: Text, code: str, status: int = 0, *, transient: bool = False) -> None:
+        super().__init__(reason.en)
+        self.reason = reason
+        self.code = code
+        self.status = status
+        self.transient = transient
+
+
+@dataclass(frozen=True, slots=True)
+class KmeProfile:
+    id: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class KmeDevice:
+    id: str
+    imei: str
+    serial: str
+    status: str  # e.g. "Pending" (uploaded, awaiting approval), "Approved", "Profile assigned"
+    profile_id: str = ""
+    profile_name: str = ""
+
+    def known_as(self, identifier: str) -> bool:
+        return identifier in (self.id, self.imei, self.serial)
+
+
+@dataclass(frozen=True, slots=True)
+class BulkResult:
+    """What a bulk device operation answered: which identifiers it took, which it did not know."""
+
+    valid: tuple[str, ...]
+    not_found: tuple[str, ...]
+    invalid: tuple[str, ...]
+    request_id: str = ""
+
+
+def _said(body: Any) -> tuple[str, str]:
+    if isinstance(body, dict):
+        if "error" in body and isinstance(body["error"], str):  # OAuth 2.0 token endpoint
+            return body["error"], str(body.get("error_description", ""))
+        code = body.get("code") or body.get("errorCode") or ""
+        message = body.get("message") or body.get("errorMessage") or ""
+        return str(code), str(message)
+    return "", ""
+
+
+def error_for(status: int, body: Any, *, token: bool = False) -> KmeError:
+    code, message = _said(body)
+    said = f" (Knox: {code}{': ' + message if message else ''})" if code or message else ""
+    said_ja = f"（Knox の応答: {code}{': ' + message if message else ''}）" if code or message else ""
+    if token and status in (400, 401):
+        return KmeError(
+            Text(
+                "Knox refused the API client credentials: the client secret may be expired or revoked; create a new one in the Knox Admin Portal and import it again"
+                + said,
+                "Knox が API クライアントの資格情報を拒否しました: クライアントシークレットが期限切れか失効しています。Knox Admin Portal で新しいものを作成し、再度インポートしてください"
+                + said_ja,
+            ),
+            "kme_credentials_rejected",
+            status,
+        )
+    if status == 401:
+        return KmeError(
+            Text(
+                "Knox did not accept the access token" + said, "Knox がアクセストークンを受け付けませんでした" + said_ja
+            ),
+            "kme_unauthorized",
+            status,
+        )
+    if status == 403:
+        return KmeError(
+            Text(
+                "The Knox API client may not do this: give it the kme scopes" + said,
+                "この Knox API クライアントには権限がありません: kme スコープを付与してください" + said_ja,
+            ),
+            "kme_forbidden",
+            status,
+        )
+    if status == 404:
+        return KmeError(
+            Text("Not found in Knox Mobile Enrollment" + said, "Knox Mobile Enrollment に見つかりません" + said_ja),
+            "kme_not_found",
+            status,
+        )
+    if status == 429:
+        return KmeError(
+            Text(
+                "Knox is rate limiting the station; try again later" + said,
+                "Knox のレート制限中です。後で再試行してください" + said_ja,
+            ),
+            "kme_rate_limited",
+            status,
+            transient=True,
+        )
+    if status >= 500 or status == 0:
+        return KmeError(
+            Text(
+                "Knox did not answer properly (HTTP {s})" + said, "Knox が正常に応答しません（HTTP {s}）" + said_ja
+            ).format(s=status),
+            "kme_unavailable",
+            status,
+            transient=True,
+        )
+    return KmeError(
+        Text("Knox rejected the request (HTTP {s})" + said, "Knox が要求を拒否しました（HTTP {s}）" + said_ja).format(
+            s=status
+        ),
+        "kme_rejected",
+        status,
+    )
+
+
+def _retry_after(value: str | None, default: float) -> float:
+    if value is None:
+        return default
+    try:
+        return max(0.0, float(value.strip()))
+    except ValueError:
+        return default
+
+
+def _ids(value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list):
+        return ()
+    out = []
+    for v in value:
+        if isinstance(v, dict):
+            v = v.get("deviceId") or v.get("id") or v.get("imei") or v.get("serialNumber")
+        if v:
+            out.append(str(v))
+    return tuple(out)
+
+
+class KmeClient:
+    def __init__(
+        self,
+        credentials: KmeCredentials,
+        endpoints: KmeEndpoints | None = None,
+        *,
+        max_retries: int = 5,
+        backoff: float = 1.0,
+        max_backoff: float = 60.0,
+        page_size: int = 100,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        self.credentials = credentials
+        self.endpoints = endpoints or KmeEndpoints.from_env()
+        self.max_retries = max_retries
+        self.backoff = backoff
+        self.max_backoff = max_backoff
+        self.page_size = page_size
+        self._sleep = sleep
+        verify: ssl.SSLContext | bool = True
+        if self.endpoints.ca_file:
+            verify = ssl.create_default_context(cafile=self.endpoints.ca_file)
+        self._http = httpx.AsyncClient(verify=verify, timeout=30.0)
+        self._token: str | None = None
+        self._token_expires = 0.0
+        self._token_lock = asyncio.Lock()
+        self.requests = 0
+        self.retries = 0
+
+    async def __aenter__(self) -> KmeClient:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    async def token(self) -> str:
+        async with self._token_lock:
+            if self._token is not None and time.time() < self._token_expires - 30:
+                return self._token
+            form = {
+                "grant_type": "client_credentials",
+                "client_id": self.credentials.client_id,
+                "client_secret": self.credentials.client_secret,
+                "scope": self.endpoints.scope,
+            }
+            response = await self._send("POST", self.endpoints.token_url, data=form, token_request=True)
+            body = _json(response)
+            token = body.get("access_token") if isinstance(body, dict) else None
+            if not isinstance(token, str) or not token:
+                raise KmeError(
+                    Text(
+                        "Knox's token endpoint answered without an access token",
+                        "Knox のトークンエンドポイントがアクセストークンを返しませんでした",
+                    ),
+                    "kme_bad_token_response",
+                )
+            lifetime = body.get("expires_in", 599)
+            self._token = token
+            self._token_expires = time.time() + (float(lifetime) if isinstance(lifetime, int | float) else 599.0)
+            return token
+
+    def forget_token(self) -> None:
+        self._token = None
+        self._token_expires = 0.0
+
+    async def _send(self, method: str, url: str, *, token_request: bool = False, **kwargs: Any) -> httpx.Response:
+        attempt = 0
+        refreshed = False
+        while True:
+            headers: dict[str, str] = {}
+            if not token_request:
+                headers["Authorization"] = f"Bearer {await self.token()}"
+            self.requests += 1
+            response: httpx.Response | None
+            try:
+                response = await self._http.request(method, url, headers=headers, **kwargs)
+            except httpx.HTTPError as exc:
+                response = None
+                failure = KmeError(
+                    Text("Cannot reach Knox: {e}", "Knox に接続できません: {e}").format(e=type(exc).__name__),
+                    "kme_unreachable",
+                    transient=True,
+                )
+            else:
+                if response.is_success:
+                    return response
+                if response.status_code == 401 and not token_request and not refreshed:
+                    refreshed = True
+                    self.forget_token()
+                    continue
+                failure = error_for(response.status_code, _json(response), token=token_request)
+            if not failure.transient or attempt >= self.max_retries:
+                raise failure
+            delay = min(self.max_backoff, self.backoff * (2**attempt))
+            if response is not None and response.status_code in (429, 503):
+                delay = max(delay, _retry_after(response.headers.get("Retry-After"), delay))
+            attempt += 1
+            self.retries += 1
+            log.info("KME %s %s: %s; retry %d in %.1fs", method, url, failure.code, attempt, delay)
+            await self._sleep(delay)
+
+    def _url(self, path: str) -> str:
+        return self.endpoints.api_url + path
+
+    async def profiles(self) -> list[KmeProfile]:
+        out: list[KmeProfile] = []
+        page = 0
+        while True:
+            body = _json(
+                await self._send(
+                    "GET", self._url(self.endpoints.profiles_path), params={"pageNum": page, "pageSize": self.page_size}
+                )
+            )
+            items = (body or {}).get("profileList") or (body or {}).get("profiles") or []
+            for p in items:
+                if isinstance(p, dict):
+                    out.append(KmeProfile(str(p.get("id", "")), str(p.get("name") or p.get("profileName") or "")))
+            total = (body or {}).get("totalCount")
+            page += 1
+            if not items or not isinstance(total, int) or len(out) >= total:
+                return out
+
+    async def find_profile(self, name_or_id: str) -> KmeProfile:
+        profiles = await self.profiles()
+        for p in profiles:
+            if p.id == name_or_id:
+                return p
+        matches = [p for p in profiles if p.name == name_or_id]
+        if len(matches) == 1:
+            return matches[0]
+        names = ", ".join(p.name for p in profiles) or "-"
+        if not matches:
+            raise KmeError(
+                Text(
+                    "No KME profile named '{n}' (profiles: {all})",
+                    "KME プロファイル「{n}」がありません（プロファイル: {all}）",
+                ).format(n=name_or_id, all=names),
+                "kme_no_such_profile",
+            )
+        raise KmeError(
+            Text(
+                "Several KME profiles are named '{n}': give the profile id instead",
+                "KME プロファイル「{n}」が複数あります: プロファイル ID を指定してください",
+            ).format(n=name_or_id),
+            "kme_ambiguous_profile",
+        )
+
+    async def devices(self, changed_after: str | None = None) -> list[KmeDevice]:
+        """Every device on the customer's KME list (``changed_after``: only those changed since then)."""
+        out: list[KmeDevice] = []
+        page = 0
+        while True:
+            params: dict[str, Any] = {"pageNum": page, "pageSize": self.page_size}
+            if changed_after:
+                params["changedAfter"] = changed_after
+            body = _json(await self._send("GET", self._url(self.endpoints.devices_path), params=params))
+            items = (body or {}).get("deviceList") or []
+            for d in items:
+                if isinstance(d, dict):
+                    out.append(
+                        KmeDevice(
+                            id=str(d.get("id", "")),
+                            imei=str(d.get("imei") or d.get("meid") or ""),
+                            serial=str(d.get("serialNumber") or d.get("serial") or ""),
+                            status=str(d.get("status", "")),
+                            profile_id=str(d.get("profileId") or ""),
+                            profile_name=str(d.get("profileName") or ""),
+                        )
+                    )
+            total = (body or {}).get("totalCount")
+            page += 1
+            if not items or not isinstance(total, int) or len(out) >= total:
+                return out
+
+    async def _bulk(self, method: str, path: str, payload: dict[str, Any]) -> BulkResult:
+        body = _json(await self._send(method, self._url(path), json=payload)) or {}
+        return BulkResult(
+            valid=_ids(body.get("validDevices") or body.get("successDeviceList")),
+            not_found=_ids(body.get("devicesNotFound") or body.get("notFoundDeviceList")),
+            invalid=_ids(body.get("invalidDevices") or body.get("failedDeviceList")),
+            request_id=str(body.get("requestId") or body.get("transactionId") or ""),
+        )
+
+    async def approve(self, device_ids: list[str]) -> BulkResult:
+        """Approve devices a reseller uploaded (they are *pending* until the customer approves)."""
+        return await self._bulk("POST", self.endpoints.approve_path, {"deviceIds": device_ids})
+
+    async def assign_profile(self, profile_id: str, device_ids: list[str]) -> BulkResult:
+        return await self._bulk("PUT", self.endpoints.assign_path, {"profileId": profile_id, "deviceIds": device_ids})
+
+    async def unassign_profile(self, device_ids: list[str]) -> BulkResult:
+        return await self._bulk("POST", self.endpoints.unassign_path, {"deviceIds": device_ids})
+
+
+def _json(response: httpx.Response) -> Any:
+    try:
+        return response.json()
+    except ValueError:
+        return None

@@ -1,0 +1,26 @@
+"""Before a batch starts: is the customer's Knox API client there and usable?"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from kitstation.blueprints.cloud import Problem
+from kitstation.kme.credentials import KmeCredentialStore
+from kitstation.kme.steps import KmeHandoff
+
+if TYPE_CHECKING:
+    from kitstation.blueprints.model import Blueprint
+
+
+def preflight(blueprint: Blueprint, store: KmeCredentialStore | None = None) -> list[Problem]:
+    """Offline: a customer is named and has a stored, unexpired Knox API client (nothing is sent)."""
+    return KmeHandoff(store).preflight(blueprint)
+
+
+async def preflight_online(blueprint: Blueprint, store: KmeCredentialStore | None = None) -> list[Problem]:
+    """Also asks Knox for a token and looks for the named KME profile."""
+    handoff = KmeHandoff(store)
+    try:
+        return await handoff.preflight_online(blueprint)
+    finally:
+        await handoff.aclose()
