@@ -8,8 +8,10 @@ debugging), and -- with auto-apply on -- runs the platform's blueprint through t
 
 The bench orchestrates; its parts live beside it: :mod:`~kitstation.core.slots` (the slot views,
 the one function that changes them, the event bus, the counters), :mod:`~kitstation.core.presence`
-(phones no adapter sees) and :mod:`~kitstation.core.scheduling` (limits, caps, the ``only``
-filter). Every slot change is an event, so subscribers can rebuild every slot from events alone.
+(phones no adapter sees), :mod:`~kitstation.core.scheduling` (the settings, limits, caps, the
+``only`` filter, each slot's tasks) and :mod:`~kitstation.core.preflight` (blueprint checks before
+any device is touched). Every slot change is an event, so subscribers can rebuild every slot from
+events alone.
 
 Re-plugging a finished device does not redo it (the pipeline checks the log); re-plugging an
 interrupted one resumes it at the step it reached -- also after the station process was killed.
@@ -22,14 +24,13 @@ import contextlib
 import logging
 import time
 from collections.abc import Callable, Coroutine, Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 from kitstation.blueprints.model import Blueprint
-from kitstation.core.pipeline import Pipeline, RetryPolicy, RunHandle, RunRequest
+from kitstation.core.pipeline import Pipeline, RunHandle, RunRequest
+from kitstation.core.preflight import Preflight, PreflightCheck, refusal
 from kitstation.core.presence import PresenceWatcher, is_notice, known_devices
 from kitstation.core.protocols import (
-    DevicePresence,
     KnownDevices,
     NoSecrets,
     PlatformAdapter,
@@ -38,7 +39,7 @@ from kitstation.core.protocols import (
     Secrets,
 )
 from kitstation.core.runlog import RunLog
-from kitstation.core.scheduling import Limits, matches_only
+from kitstation.core.scheduling import BenchConfig, Limits, SlotWork, matches_only
 from kitstation.core.slots import Counters, SlotBoard, SlotState, SlotView
 from kitstation.domain.events import (
     Attached,
@@ -50,9 +51,11 @@ from kitstation.domain.events import (
     Event,
     IdentifyFailed,
     IdentifyStarted,
+    PreflightResult,
     RunFinished,
     RunHeld,
     RunQueued,
+    RunRefused,
     RunWithdrawn,
     SlotRemoved,
     SlotRenamed,
@@ -78,47 +81,6 @@ WITHDRAWN = {
 }
 
 
-@dataclass
-class BenchConfig:
-    blueprints: dict[Platform, Blueprint] = field(default_factory=dict)
-    auto_apply: bool = True
-    # At most this many steps holding each resource at once (``ctx.limit(name)``).
-    limits: dict[str, int] = field(default_factory=lambda: {"erase": 8, "apk_download": 4, "install": 8})
-    # At most this many devices worked on at once per platform (the rest wait, queued).
-    max_active: dict[Platform, int] = field(default_factory=lambda: {Platform.IOS: 28, Platform.ANDROID: 32})
-    technician: str | None = None
-    customer: str = ""
-    order_ref: str = ""
-    label: str = ""
-    station_name: str | None = None
-    retry: RetryPolicy = field(default_factory=RetryPolicy)
-    identify_retry: float = 1.0  # seconds between identify attempts while waiting for the user
-    identify_attempts: int = 5  # transient identify errors before the slot shows failed
-    # Only these connection ids / UDIDs / serials (None: every device attached).
-    only: frozenset[str] | None = None
-    presence_interval: float = 2.0  # seconds between USB presence polls
-
-
-@dataclass
-class _Live:
-    """The bench's private working state for one slot (what it shows is on the board)."""
-
-    adapter: PlatformAdapter
-    identify_task: asyncio.Task[None] | None = None
-    run_task: asyncio.Task[None] | None = None
-    handle: RunHandle | None = None
-    # Set when the device may have become readable (adb "unauthorized" -> "device").
-    identify_wake: asyncio.Event = field(default_factory=asyncio.Event)
-    presence: DevicePresence = field(default_factory=DevicePresence)
-    force_next: bool = False
-    # The run task was told to stop (unplug, cancel) or has ended its run: it is no longer a
-    # run in progress even while its task finishes writing the log.
-    run_ending: bool = False
-
-    def run_in_progress(self) -> bool:
-        return self.run_task is not None and not self.run_task.done() and not self.run_ending
-
-
 class Bench:
     def __init__(
         self,
@@ -128,6 +90,7 @@ class Bench:
         *,
         secrets: Secrets | None = None,
         presence: PresenceSource | None = None,
+        checks: Sequence[PreflightCheck] = (),
     ) -> None:
         self.kitlog = kitlog
         self.log: RunLog = AsyncKitLog(kitlog)
@@ -138,22 +101,21 @@ class Bench:
         self.station_id: int | None = None
         self.technician_id: int | None = None
         self.board = SlotBoard()
-        self._live: dict[str, _Live] = {}
+        self._live: dict[str, SlotWork] = {}
         self._by_connection: dict[tuple[Platform, str], str] = {}
         self._tasks: list[asyncio.Task[None]] = []  # cancelled at stop
         self._writes: list[asyncio.Task[None]] = []  # log writes: awaited at stop, never cancelled
         self._slot_names: dict[str, str] = {}
         self._limits = Limits(self.config.limits, self.config.max_active)
+        self._checks = list(checks)
+        self._preflight = Preflight(self._checks_for, self.config.preflight_max_age, on_result=self._emit)
         self._watcher = PresenceWatcher(presence, self, self.config.presence_interval) if presence else None
-        self.pipeline = Pipeline(self.log, self._emit, self.config.retry, self._limits.resource)
-
-    @property
-    def presence(self) -> PresenceSource | None:
-        return self._watcher.source if self._watcher is not None else None
+        # Through a lambda: start() builds the limits again from the config as it is then.
+        self.pipeline = Pipeline(self.log, self._emit, self.config.retry, lambda r: self._limits.resource(r))
 
     # --- life cycle --------------------------------------------------------------------------------
     async def start(self) -> None:
-        """Open the session and start listening."""
+        """Open the session, start listening, and check the configured blueprints."""
         cfg = self.config
         self.station_id = await self.log.station(cfg.station_name)
         if cfg.technician:
@@ -168,6 +130,8 @@ class Bench:
             self._spawn(self._discover(adapter), f"discover-{adapter.platform}")
         if self._watcher is not None:
             self._spawn(self._watcher.run(), "presence")
+        # Checked once now so that bench.preflight() answers before the first device is plugged.
+        await asyncio.gather(*(self._check_blueprint(p, bp) for p, bp in list(cfg.blueprints.items())))
 
     async def stop(self) -> None:
         """Stop listening; runs in progress end as *interrupted* (they resume next time)."""
@@ -179,6 +143,7 @@ class Bench:
         for t in tasks:
             t.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
+        await self._preflight.aclose()
         await asyncio.gather(*self._writes, return_exceptions=True)
         if self.session_id is not None:
             await self.log.end_session(self.session_id)
@@ -207,6 +172,11 @@ class Bench:
     def counters(self) -> Counters:
         return self.board.counters()
 
+    def preflight(self, platform: Platform) -> PreflightResult | None:
+        """The latest check of the platform's current blueprint (None: no blueprint, or not yet checked)."""
+        blueprint = self.config.blueprints.get(platform)
+        return self._preflight.last(platform, blueprint) if blueprint is not None else None
+
     def matches_only(self, connection_id: str, device: Device | None) -> bool:
         """True when the bench works on this device (``config.only``; see :func:`scheduling.matches_only`)."""
         return matches_only(self.config.only, connection_id, device)
@@ -231,10 +201,15 @@ class Bench:
             self._start_ready()
 
     def set_blueprint(self, platform: Platform, blueprint: Blueprint | None) -> None:
+        """Choose the platform's blueprint; it is checked at once (a ``PreflightResult`` event) and,
+        with auto-apply on, the platform's Ready devices (and those refused by the last check) start.
+        """
         if blueprint is None:
             self.config.blueprints.pop(platform, None)
-        else:
-            self.config.blueprints[platform] = blueprint
+            return
+        self.config.blueprints[platform] = blueprint
+        if self.station_id is not None:  # started: check now, then start who waits for it
+            self._spawn(self._chosen(platform, blueprint), f"preflight-{platform}")
 
     async def apply(self, slot: str, force: bool = False) -> None:
         """Start (or with ``force`` redo) the blueprint on one slot now."""
@@ -289,9 +264,27 @@ class Bench:
 
         task.add_done_callback(reap)
 
-    def _start_ready(self) -> None:
+    # --- preflight ---------------------------------------------------------------------------------
+    def _checks_for(self, platform: Platform) -> list[PreflightCheck]:
+        own = [a for a in self.adapters if a.platform == platform and isinstance(a, PreflightCheck)]
+        return [*own, *self._checks]
+
+    async def _check_blueprint(self, platform: Platform, blueprint: Blueprint, fresh: bool = True) -> PreflightResult:
+        # Each result computed is published once (on_result), however many runs waited for it.
+        return await self._preflight.check(platform, blueprint, self.secrets, fresh=fresh)
+
+    async def _chosen(self, platform: Platform, blueprint: Blueprint) -> None:
+        result = await self._check_blueprint(platform, blueprint)
+        if not result.ok or not self.config.auto_apply or self.config.blueprints.get(platform) is not blueprint:
+            return
+        self._start_ready(platform, retry_refused=True)
+
+    def _start_ready(self, platform: Platform | None = None, retry_refused: bool = False) -> None:
         for slot, view in self.board.views.items():
-            if view.state == SlotState.READY and view.attached:
+            if platform is not None and view.platform != platform or not view.attached:
+                continue
+            refused = retry_refused and view.state == SlotState.FAILED and view.code == "preflight_failed"
+            if view.state == SlotState.READY or refused:
                 self._start_run(slot)
 
     # --- discovery and identify ----------------------------------------------------------------------
@@ -315,7 +308,7 @@ class Bench:
             self._by_connection[key] = slot
             live = self._live.get(slot)
             if live is None:
-                live = self._live[slot] = _Live(adapter=adapter)
+                live = self._live[slot] = SlotWork(adapter=adapter)
             live.adapter = adapter
             if self._watcher is not None:
                 self._watcher.forget(slot)
@@ -341,7 +334,7 @@ class Bench:
             if found is not None and found in self._live:
                 self._live[found].identify_wake.set()
 
-    def _stop_run(self, live: _Live, status: RunStatus) -> None:
+    def _stop_run(self, live: SlotWork, status: RunStatus) -> None:
         if live.handle is not None:
             live.handle.cancel_status = status
         live.run_ending = True
@@ -407,13 +400,30 @@ class Bench:
         live.handle = RunHandle(presence=live.presence)
         live.run_ending = False
         self._emit(RunQueued(slot))
-        live.run_task = asyncio.get_running_loop().create_task(self._run(slot, device, blueprint, live.handle))
+        task = asyncio.get_running_loop().create_task(self._run(slot, device, blueprint, live.handle))
+        live.run_task = task
+        handle = live.handle
+
+        def withdrawn(t: asyncio.Task[None]) -> None:
+            # Here, not in _run: a task cancelled before its first step never runs its body at all.
+            view = self.board.get(slot)
+            if t.cancelled() and view is not None and view.state == SlotState.QUEUED:
+                status = handle.cancel_status
+                self._emit(RunWithdrawn(slot, status=status, reason=WITHDRAWN.get(status)))
+
+        task.add_done_callback(withdrawn)
 
     async def _run(self, slot: str, device: Device, blueprint: Blueprint, handle: RunHandle) -> None:
         live = self._live[slot]
         force, live.force_next = live.force_next, False
         assert self.station_id is not None
         try:
+            # Again before the first step (cached for preflight_max_age): a blueprint that fails
+            # its check never reaches the device.
+            result = await self._check_blueprint(device.platform, blueprint, fresh=False)
+            if not result.ok:
+                self._emit(RunRefused(slot, reason=refusal(result)))
+                return
             async with self._limits.platform(device.platform):
                 req = RunRequest(
                     device=device,
@@ -427,12 +437,6 @@ class Bench:
                     force=force,
                 )
                 await self.pipeline.run(req, handle)
-        except asyncio.CancelledError:
-            view = self.board.get(slot)
-            if view is not None and view.state == SlotState.QUEUED:  # ended before it began: nothing logged
-                status = handle.cancel_status
-                self._emit(RunWithdrawn(slot, status=status, reason=WITHDRAWN.get(status)))
-            raise
         except Exception as exc:  # the pipeline logs its own failures; this is a bug guard
             log.exception("run on %s crashed", slot)
             reason = Text(f"Internal error: {exc}", f"内部エラー: {exc}")
@@ -456,7 +460,7 @@ class Bench:
             return
         view = self.board.get(loc)
         if view is None or not is_notice(view) or not view.attached:
-            self._live[loc] = _Live(adapter=adapter)
+            self._live[loc] = SlotWork(adapter=adapter)
             connection = f"usb:{loc}"
             self._emit(
                 DeviceAttached(

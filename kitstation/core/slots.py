@@ -25,9 +25,11 @@ from kitstation.domain.events import (
     Event,
     IdentifyFailed,
     IdentifyStarted,
+    PreflightResult,
     RunFinished,
     RunHeld,
     RunQueued,
+    RunRefused,
     RunStarted,
     RunWithdrawn,
     SlotRemoved,
@@ -96,7 +98,7 @@ class SlotView:
     started_at: float | None = None
     finished_at: float | None = None
     attached: bool = True
-    code: str | None = None  # the machine-readable twin of ``reason`` (e.g. "no_blueprint")
+    code: str | None = None  # the machine-readable twin of ``reason`` (e.g. "preflight_failed")
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,8 +127,8 @@ def apply_event(v: SlotView | None, e: Event) -> SlotView | None:
         if e.connection_id != v.connection_id:  # another device (or a USB notice) in this slot
             return SlotView(slot=e.slot, label=label, platform=e.platform, connection_id=e.connection_id)
         return replace(v, attached=True, label=label, state=SlotState.ATTACHED, action=None, reason=None, code=None)
-    if v is None or isinstance(e, SlotRemoved):
-        return None
+    if v is None or isinstance(e, PreflightResult | SlotRemoved):
+        return None if isinstance(e, SlotRemoved) else v
     if isinstance(e, DeviceDetached):
         if v.state in _RUN_OWNS or v.state.is_final:
             return replace(v, attached=False)
@@ -144,6 +146,8 @@ def apply_event(v: SlotView | None, e: Event) -> SlotView | None:
         return replace(v, label=e.label or v.slot)
     if isinstance(e, RunHeld):
         return replace(v, state=SlotState.READY, reason=e.reason, code=e.code, action=None)
+    if isinstance(e, RunRefused):
+        return replace(v, state=SlotState.FAILED, reason=e.reason, code=e.code, action=None)
     if isinstance(e, RunQueued):
         return replace(v, state=SlotState.QUEUED, reason=None, code=None, action=None)
     if isinstance(e, RunWithdrawn):

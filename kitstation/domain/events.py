@@ -101,13 +101,21 @@ class RunHeld(BenchEvent):
 
 
 @dataclass(frozen=True, slots=True)
+class RunRefused(BenchEvent):
+    """A run was refused before it touched the device (its blueprint failed the preflight)."""
+
+    reason: Text
+    code: str = "preflight_failed"
+
+
+@dataclass(frozen=True, slots=True)
 class RunQueued(BenchEvent):
     """A run waits for a place under its platform's cap (nothing logged yet)."""
 
 
 @dataclass(frozen=True, slots=True)
 class RunWithdrawn(BenchEvent):
-    """A queued run ended before it started (unplugged, cancelled, station stopped): nothing logged."""
+    """A queued run ended before its first step (unplugged, cancelled, station stopped)."""
 
     status: RunStatus
     reason: Text | None = None
@@ -156,6 +164,29 @@ class RunFinished(BenchEvent):
     code: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong with a blueprint, found without a device (``field`` is the blueprint key)."""
+
+    field: str
+    reason: Text
+    code: str
+
+
+@dataclass(frozen=True, slots=True)
+class PreflightResult(BenchEvent):
+    """A blueprint was checked for a platform (``slot`` is empty: it concerns no one device)."""
+
+    platform: Platform
+    blueprint: str
+    blueprint_hash: str
+    problems: tuple[Problem, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
 Event = (
     DeviceAttached
     | DeviceIdentified
@@ -166,8 +197,10 @@ Event = (
     | SlotRemoved
     | SlotRenamed
     | RunHeld
+    | RunRefused
     | RunQueued
     | RunWithdrawn
+    | PreflightResult
     | RunStarted
     | StepStarted
     | StepProgress

@@ -7,7 +7,6 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 from kitstation.cli.main import main
@@ -103,17 +102,14 @@ def test_a_refusing_phone_fails_alone_with_an_actionable_reason(android_sim: And
     assert status == "failed" and code_ == "dpm_accounts" and "account" in reason.lower()
 
 
-def _wait_for(db: Path, sql: str, want: int, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            n = sqlite3.connect(db, timeout=5).execute(sql).fetchone()[0]
-            if n >= want:
-                return
-        except sqlite3.OperationalError:
-            pass
-        time.sleep(0.05)
-    raise AssertionError(f"timed out waiting for {sql} >= {want}")
+def _wait_for_line(proc: subprocess.Popen[str], wanted: tuple[str, ...]) -> None:
+    """Read the station's progress lines until one names a wanted step (it prints each step as it
+    starts, after the log has committed that start): no polling, no timer."""
+    assert proc.stdout is not None
+    for line in proc.stdout:
+        if any(w in line for w in wanted):
+            return
+    raise AssertionError(f"the station ended before printing any of {wanted}")
 
 
 def test_kill_9_mid_batch_then_restart_loses_nothing(android_sim_factory, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -135,12 +131,17 @@ def test_kill_9_mid_batch_then_restart_loses_nothing(android_sim_factory, tmp_pa
         "--all",
     ]
     env = dict(os.environ)
-    first = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, start_new_session=True)
+    first = subprocess.Popen(
+        cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env, start_new_session=True
+    )
     try:
-        _wait_for(db, "select count(*) from step_event where step_id='android.agent.install' and outcome='running'", 1)
+        # The agent install step has started on some device (its start is in the log).
+        _wait_for_line(first, ("Install the MDM agent", "MDM エージェントをインストール"))
     finally:
         os.killpg(first.pid, signal.SIGKILL)
         first.wait()
+        assert first.stdout is not None
+        first.stdout.close()
     con = sqlite3.connect(db)
     assert con.execute("select count(*) from run where status='running'").fetchone()[0] >= 1
     con.close()

@@ -4,18 +4,24 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from kitstation.cli.main import main
 from kitstation.ios.identities import IdentityStore
+from kitstation.simulator.ios import IOSSimulatorThread
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_prepare_then_abm_assignment_then_verify(ios_sim_factory, tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                                 monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+def test_prepare_then_abm_assignment_then_verify(
+    ios_sim_factory: Callable[..., IOSSimulatorThread],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     sim = ios_sim_factory(speed=2000)
     assigned = sim.plug("iPhone17,3")
     not_yet = sim.plug("iPhone15,4")

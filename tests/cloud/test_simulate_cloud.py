@@ -70,5 +70,5 @@ def test_simulate_cloud_serves_another_shell(
         assert all(r["status"] == "UNASSIGNED" for r in rows)
     finally:
         proc.send_signal(signal.SIGTERM)
-        proc.wait(timeout=60)
+        proc.communicate(timeout=60)  # reads and closes both pipes
     assert not key_file.exists()  # the stand-ins' folder goes with them

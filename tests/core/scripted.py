@@ -16,8 +16,9 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 
 from kitstation.blueprints.model import Blueprint
+from kitstation.core.preflight import PreflightContext
 from kitstation.core.protocols import FunctionStep, Step, StepContext
-from kitstation.domain.events import Attached, Changed, Detached, DiscoveryEvent
+from kitstation.domain.events import Attached, Changed, Detached, DiscoveryEvent, Problem
 from kitstation.domain.model import (
     Device,
     DeviceGone,
@@ -149,3 +150,20 @@ class ScriptedAdapter:
 
     async def aclose(self) -> None:
         return None
+
+
+class CheckedAdapter(ScriptedAdapter):
+    """A scripted adapter with a preflight: it reports ``problems`` and counts its checks."""
+
+    def __init__(self, platform: Platform = Platform.ANDROID, steps: tuple[str, ...] = ("one", "two", "three"),
+                 problems: tuple[Problem, ...] = ()) -> None:
+        super().__init__(platform, steps)
+        self.problems = list(problems)
+        self.checks: list[PreflightContext] = []
+        self.gate: asyncio.Event | None = None  # set: the check waits for it
+
+    async def preflight(self, blueprint: Blueprint, ctx: PreflightContext) -> list[Problem]:
+        self.checks.append(ctx)
+        if self.gate is not None:
+            await self.gate.wait()
+        return list(self.problems)
