@@ -112,6 +112,7 @@ async def run_batch(
         platforms=tuple(p for p in blueprints),
     )
     await station.start()
+    station.freeze_startup_objects()  # as kitstation prepare and the GUI do
     # The simulated usbmuxd has no 28-device limit; give every device a place so that the
     # ratio measures the station, not the cap (the cap is tested elsewhere).
     config = BenchConfig(

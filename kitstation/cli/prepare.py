@@ -170,6 +170,7 @@ async def _prepare(args: argparse.Namespace, blueprints: dict[Platform, Blueprin
         problems = [p for bp in blueprints.values() for p in station.blueprint_preflight(bp)]
         if problems:
             raise CliError(Text("\n".join(p.reason.en for p in problems), "\n".join(p.reason.ja for p in problems)))
+        station.freeze_startup_objects()  # a batch's full GC pauses then scan only the batch's objects
         bench = station.bench(config, secrets=cli_secrets())
         tty = sys.stdout.isatty() and not args.json
         if not tty:

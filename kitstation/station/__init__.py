@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 import os
 from collections.abc import Callable, Collection, Sequence
@@ -261,6 +262,17 @@ class Station:
             self.presence = UsbPresence(demo_tree(galaxies=galaxies, iphones=iphones))
         elif self.watch_usb:
             self.presence = UsbPresence(None)
+
+    @staticmethod
+    def freeze_startup_objects() -> None:
+        """For a long-lived station process, once started: keep start-up objects out of the GC's scans.
+
+        Everything imported and built at start-up lives as long as the process; frozen, a full
+        collection during a batch scans only what the batch made (issue 18: full GC pauses during a
+        64-device batch ~55 ms -> ~10 ms). Not for tests, which start many stations in one process.
+        """
+        gc.collect()
+        gc.freeze()
 
     def _set_env(self, name: str, value: str) -> None:
         self._saved_env.setdefault(name, os.environ.get(name))
