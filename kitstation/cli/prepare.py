@@ -165,11 +165,8 @@ async def _prepare(args: argparse.Namespace, blueprints: dict[Platform, Blueprin
         only=only,
     )
     lang = current_language()
-    async with station_for(args, platforms) as station:
-        # Missing or expired API credentials for an [abm]/[kme] hand-off stop the batch before it starts.
-        problems = [p for bp in blueprints.values() for p in station.blueprint_preflight(bp)]
-        if problems:
-            raise CliError(Text("\n".join(p.reason.en for p in problems), "\n".join(p.reason.ja for p in problems)))
+    # Missing or expired API credentials for an [abm]/[kme] hand-off stop the batch before it starts.
+    async with station_for(args, platforms, list(blueprints.values())) as station:
         station.freeze_startup_objects()  # a batch's full GC pauses then scan only the batch's objects
         bench = station.bench(config, secrets=cli_secrets())
         tty = sys.stdout.isatty() and not args.json

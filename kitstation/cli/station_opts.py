@@ -92,11 +92,14 @@ def simulation_from(args: Any) -> SimulationPlan | int:
 
 
 @contextlib.asynccontextmanager
-async def station_for(args: argparse.Namespace, platforms: Sequence[Platform] | None = None) -> AsyncIterator[Station]:
+async def station_for(
+    args: argparse.Namespace, platforms: Sequence[Platform] | None = None, blueprints: Sequence[Any] = ()
+) -> AsyncIterator[Station]:
     """A started station for the command's options, closed on the way out whatever happens.
 
-    A platform whose devices cannot be seen at all (no usbmuxd, no adb, USB permissions) is an
-    environment error (exit 2), never "no devices attached".
+    What stops the ``blueprints`` before any device is touched (missing or expired API credentials)
+    is said first; a platform whose devices cannot be seen at all (no usbmuxd, no adb, USB
+    permissions) is an environment error too (exit 2), never "no devices attached".
     """
     from kitstation.station import Station
 
@@ -109,7 +112,7 @@ async def station_for(args: argparse.Namespace, platforms: Sequence[Platform] | 
     )
     await station.start()  # undoes itself when it fails half-way
     try:
-        problems = station.preflight()
+        problems = [p for bp in blueprints for p in station.blueprint_preflight(bp)] + station.preflight()
         if problems:
             message = Text("", "")
             for n, problem in enumerate(problems):

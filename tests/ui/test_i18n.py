@@ -135,7 +135,7 @@ def test_language_switch_applies_at_once(qtbot: QtBot, qapp: object) -> None:
 
 def test_apples_japanese_terms_for_supervision(qtbot: QtBot, ui_language: Callable[[str], str]) -> None:
     """監視 / 監視対象 / 監視識別情報 as in Apple Configurator's Japanese UI, never 監督."""
-    ts = (Path(__file__).resolve().parents[2] / "resources" / "translations" / "kitstation_ja.ts").read_text("utf-8")
+    ts = (Path(__file__).resolve().parents[2] / "kitstation" / "data" / "translations" / "kitstation_ja.ts").read_text("utf-8")
     assert "監督" not in ts
     assert 'type="unfinished"' not in ts
     ui_language("ja")
