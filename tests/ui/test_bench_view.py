@@ -98,7 +98,8 @@ async def test_bench_view_follows_a_real_bench(
         qtbot.mouseClick(page.tiles.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
         dlg = page.open_dialogs[-1]
         assert isinstance(dlg, TimelineDialog) and dlg.isVisible()
-        assert dlg.table.rowCount() >= 2
+        # The account is found by the Device Owner check, before anything is installed: one step.
+        assert dlg.table.rowCount() >= 1
         outcomes = [dlg.table.item(r, 3).text() for r in range(dlg.table.rowCount())]
         assert "failed" in outcomes
 
