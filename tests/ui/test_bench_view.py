@@ -11,9 +11,9 @@ from pytestqt.qtbot import QtBot
 from kitstation.android import AndroidAdapter
 from kitstation.blueprints.loader import loads_blueprint
 from kitstation.core.bench import Bench, BenchConfig, Counters, SlotState, SlotView
-from kitstation.domain.model import Platform, UserAction
-from kitstation.domain.events import DeviceAttached, Event, StepProgress
 from kitstation.core.pipeline import RetryPolicy
+from kitstation.domain.events import DeviceAttached, Event, StepProgress
+from kitstation.domain.model import Platform, UserAction
 from kitstation.log import KitLog
 from kitstation.simulator.android import AndroidSimulator
 from kitstation.ui.bench_model import SLOT_ROLE, SlotModel, detail_line
