@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kitstation.android.apksig import SDK_V2_REQUIRED, ApkSignatureError, read_signing, signer_certificate
+from kitstation.android.manifest import sdk_levels
 from kitstation.blueprints.android import AgentApk
 from kitstation.blueprints.model import Blueprint
 from kitstation.domain.model import PermanentError, TransientError
@@ -79,13 +80,6 @@ def signature_checksum(apk: bytes) -> str:
     return b64url_nopad(cert.sha256)
 
 
-def apk_sdk_levels(apk: bytes) -> tuple[int, int] | None:
-    """(minSdkVersion, targetSdkVersion) from the APK's binary manifest, or None if unreadable."""
-    from kitstation.android.manifest import sdk_levels
-
-    return sdk_levels(apk)
-
-
 def check_signature(apk: bytes, *, device_sdk: int | None = None, pinned: str = "") -> str:
     """The APK's signature checksum, or a PermanentError saying which way the signature is wrong.
 
@@ -112,7 +106,7 @@ def check_signature(apk: bytes, *, device_sdk: int | None = None, pinned: str = 
             ),
             code="apk_unsigned",
         )
-    levels = apk_sdk_levels(apk)
+    levels = sdk_levels(apk)
     target = levels[1] if levels else 0
     if signing.v1_only and device_sdk is not None and device_sdk >= SDK_V2_REQUIRED and target >= SDK_V2_REQUIRED:
         raise PermanentError(

@@ -121,19 +121,33 @@ def owner_refusal(
     owner: str = "",
     accounts: Sequence[tuple[str, str]] = (),
     users: Sequence[tuple[int, str]] = (),
-    installed: bool = False,
+    agent: str = "none",
 ) -> PermanentError:
     """Why this phone cannot take a Device Owner now, and what the technician can really do about it.
 
     Over adb, AOSP allows ``dpm set-device-owner`` on a phone that finished setup when it has no
     account and no second user (``checkDeviceOwnerProvisioningPreConditionLocked``): removing them
-    is enough, no reset needed. ``installed``: the agent was installed in this run (and removed again).
+    is enough, no reset needed. ``agent``: what became of the agent -- ``none`` (nothing was
+    installed), ``removed`` (installed in this run, uninstalled again), ``kept`` (it was there before
+    the run), ``unknown`` (installed before an interruption, not known whose), ``left`` (installed in
+    this run, removing it failed).
     """
-    tail = (
-        Text("The agent was removed again.", "エージェントは削除しました。")
-        if installed
-        else Text("Nothing was installed.", "何もインストールしていません。")
-    )
+    tail = {
+        "none": Text("Nothing was installed.", "何もインストールしていません。"),
+        "removed": Text("The agent was removed again.", "エージェントは削除しました。"),
+        "kept": Text(
+            "The agent was on the phone before this run and stays installed.",
+            "エージェントはこの実行の前から端末にあり、そのまま残ります。",
+        ),
+        "unknown": Text(
+            "The agent may have been installed by this run: remove it in Settings > Apps if it was not there before.",
+            "エージェントはこの実行でインストールされた可能性があります: 以前から無かった場合は 設定 > アプリ で削除してください。",
+        ),
+        "left": Text(
+            "The agent installed in this run could not be removed: uninstall it in Settings > Apps.",
+            "この実行でインストールしたエージェントを削除できませんでした: 設定 > アプリ でアンインストールしてください。",
+        ),
+    }[agent]
     if kind == "accounts":
         text = Text(
             "Device Owner is not possible yet: the phone has {n} account(s) ({list}). Android refuses while any account"
@@ -184,11 +198,11 @@ _DPM_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
 )
 
 
-def dpm_refusal(output: str, component: str, owner: str = "", *, installed: bool = False) -> PermanentError:
+def dpm_refusal(output: str, component: str, owner: str = "", *, agent: str = "none") -> PermanentError:
     """The bilingual, actionable error for a ``dpm set-device-owner`` refusal (Android's output)."""
     for pattern, kind in _DPM_PATTERNS:
         if pattern.search(output):
-            return owner_refusal(kind, component=component, owner=owner, installed=installed)
+            return owner_refusal(kind, component=component, owner=owner, agent=agent)
     tail = output.strip().splitlines()[:2]
     detail = " ".join(tail)[:300]
     return PermanentError(

@@ -198,15 +198,14 @@ class DeviceOwnerStep(_Base):
                 Text("{c} is already Device Owner", "{c} はすでにデバイスオーナーです").format(c=component),
                 detail={"owner": component, "already": True},
             )
-        installed = self._installed_here(ctx)
         if owners:
-            await self._remove_agent(ctx, installed)
-            raise owner_refusal("owner", component=component, owner=owners[0], installed=installed)
+            left = await self._remove_agent(ctx)
+            raise owner_refusal("owner", component=component, owner=owners[0], agent=left)
         r = await self.rt.io(ctx, lambda d: d.shell(["dpm", "set-device-owner", component]))
         if r.code != 0 or "Success" not in r.out:
             # Something changed since the check (an account added meanwhile): leave no agent behind.
-            await self._remove_agent(ctx, installed)
-            raise dpm_refusal(r.text, component, installed=installed)
+            left = await self._remove_agent(ctx)
+            raise dpm_refusal(r.text, component, agent=left)
         detail: dict[str, Any] = {"owner": component}
         if not _android(ctx).verify:
             # No verify step follows: dpm's own "Success" is what marks the device enrolled.
@@ -221,18 +220,20 @@ class DeviceOwnerStep(_Base):
         owners = await self.rt.io(ctx, lambda d: d.device_owners())
         return any(normalise_component(o) == wanted for o in owners)
 
-    @staticmethod
-    def _installed_here(ctx: StepContext) -> bool:
-        """True when this run's install step put the agent on the phone (it was not there before)."""
+    async def _remove_agent(self, ctx: StepContext) -> str:
+        """Uninstall the agent if this run installed it: ``none`` / ``kept`` / ``removed`` / ``left``."""
         done = ctx.done.get(InstallAgentStep.id)
-        detail = done.detail if done is not None else None
-        return detail is not None and detail.get("was_installed") is False
-
-    async def _remove_agent(self, ctx: StepContext, installed: bool) -> None:
-        if installed:
-            agent = _android(ctx).agent
-            assert agent is not None
-            await self.rt.io(ctx, lambda d: d.uninstall(agent.package))
+        if done is None:
+            return "none"  # no install in this run
+        detail = done.detail
+        if detail is None or "was_installed" not in detail:
+            return "unknown"  # confirmed after an interruption: whether it was ours is not known
+        if detail["was_installed"] is not False:
+            return "kept"  # it was on the phone before: not ours to remove
+        agent = _android(ctx).agent
+        assert agent is not None
+        removed = await self.rt.io(ctx, lambda d: d.uninstall(agent.package))
+        return "removed" if removed else "left"
 
 
 class VerifyOwnerStep(_Base):

@@ -99,3 +99,21 @@ def test_qr_method_needs_a_download_url() -> None:
 
     with pytest.raises(BlueprintError, match="download URL"):
         loads_blueprint('name = "x"\n[android]\nmethod = "qr"\n[android.qr]\nlocale = "ja_JP"\n')
+
+
+def test_apk_signature_problems_are_told_apart_for_the_qr_code() -> None:
+    bp = loads_blueprint(BP)
+    # Signed by another key than the blueprint pins.
+    pinned = loads_blueprint(BP.replace('[android.qr]\n', '[android.qr]\nsignature_checksum = "' + "A" * 43 + '"\n'))
+    with pytest.raises(qr.QrPayloadError, match="another key than the pinned one"):
+        qr.build_payload(pinned, apk=demo_agent_apk())
+    # v1 (JAR) only, targeting API 35: phones on Android 11+ (all QR-provisioned ones today) refuse it.
+    with pytest.raises(qr.QrPayloadError, match=r"v1 \(JAR\) scheme only"):
+        qr.build_payload(bp, apk=build_apk("jp.kitstation.demoagent", ".AdminReceiver", schemes=("v1",)))
+    with pytest.raises(qr.QrPayloadError, match="not signed at all"):
+        qr.build_payload(bp, apk=build_apk("jp.kitstation.demoagent", ".AdminReceiver", unsigned=True))
+    # The demo agent (v2 + v3) with the right pin is fine.
+    right = loads_blueprint(
+        BP.replace('[android.qr]\n', f'[android.qr]\nsignature_checksum = "{signature_checksum(demo_agent_apk())}"\n')
+    )
+    assert qr.build_payload(right, apk=demo_agent_apk())[qr.SIGNATURE_CHECKSUM] == signature_checksum(demo_agent_apk())

@@ -39,7 +39,7 @@ from kitstation.simulator.android.protocol import (
     ProtocolError,
     decode_header,
 )
-from kitstation.simulator.android.sync import serve_sync
+from kitstation.simulator.android.sync import ExactReader, StreamClosed, serve_sync
 
 if TYPE_CHECKING:
     from kitstation.simulator.android.device import SimulatedGalaxy
@@ -50,10 +50,6 @@ FEATURES = "shell_v2,cmd"
 
 # shell v2 packet ids (adb's shell_protocol.h)
 _V2_STDIN, _V2_STDOUT, _V2_STDERR, _V2_EXIT, _V2_CLOSE_STDIN = 0, 1, 2, 3, 4
-
-
-class StreamClosed(Exception):
-    """The host closed the stream (or the whole connection went away)."""
 
 
 class _Stream:
@@ -106,24 +102,6 @@ class _Stream:
             self.closed = True
             self.conn.send(Message(A_CLSE, self.local_id, self.remote_id))
         self.conn.streams.pop(self.local_id, None)
-
-
-class _Reader:
-    """Byte-stream view of a stream's incoming WRTEs (sync and exec install read exact sizes)."""
-
-    def __init__(self, stream: _Stream) -> None:
-        self.stream = stream
-        self.buf = bytearray()
-
-    async def exactly(self, n: int) -> bytes:
-        while len(self.buf) < n:
-            chunk = await self.stream.read()
-            if chunk is None:
-                raise StreamClosed
-            self.buf.extend(chunk)
-        out = bytes(self.buf[:n])
-        del self.buf[:n]
-        return out
 
 
 class _Connection:
@@ -429,7 +407,7 @@ class DeviceServer:
         prompt = f"{self.device.catalog.device}:/ $ ".encode()
         await (stream.write(struct.pack("<BI", _V2_STDOUT, len(prompt)) + prompt) if v2 else stream.write(prompt))
         buf = bytearray()
-        reader = _Reader(stream)
+        reader = ExactReader(stream)
         while True:
             if v2:
                 head = await reader.exactly(5)
@@ -473,7 +451,7 @@ class DeviceServer:
             # Streamed install: adb sends exactly SIZE bytes of APK after our OKAY.
             i = argv.index("-S")
             size = int(argv[i + 1]) if i + 1 < len(argv) and argv[i + 1].isdigit() else 0
-            reader = _Reader(stream)
+            reader = ExactReader(stream)
             half = size // 2
             first = await reader.exactly(half)
             if self.device._take_fault("offline-mid-install") is not None:
@@ -498,4 +476,4 @@ class DeviceServer:
         self.device.reboot()
 
     async def _sync(self, stream: _Stream) -> None:
-        await serve_sync(self.device, _Reader(stream), stream)
+        await serve_sync(self.device, ExactReader(stream), stream)

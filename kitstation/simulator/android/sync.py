@@ -1,4 +1,4 @@
-"""The simulated adbd's ``sync:`` service (STAT, LIST, SEND, RECV, QUIT; v1 only), as adb's file_sync_service.
+"""The simulated adbd's ``sync:`` service (STAT, LIST, SEND, RECV, QUIT; v1 only) and its exact-size stream reader.
 
 Requests are an 8-byte header (4-byte id, little-endian length) and a path; SEND streams DATA
 chunks then DONE with the mtime; RECV answers DATA chunks of at most 64 KiB then DONE; errors are
@@ -14,6 +14,32 @@ if TYPE_CHECKING:
     from kitstation.simulator.android.device import SimulatedGalaxy
 
 SYNC_DATA_MAX = 64 * 1024
+
+
+class StreamClosed(Exception):
+    """The host closed the stream (or the whole connection went away)."""
+
+
+class _Readable(Protocol):
+    async def read(self) -> bytes | None: ...
+
+
+class ExactReader:
+    """Byte-stream view of a stream's incoming WRTEs (sync and exec install read exact sizes)."""
+
+    def __init__(self, stream: _Readable) -> None:
+        self.stream = stream
+        self.buf = bytearray()
+
+    async def exactly(self, n: int) -> bytes:
+        while len(self.buf) < n:
+            chunk = await self.stream.read()
+            if chunk is None:
+                raise StreamClosed
+            self.buf.extend(chunk)
+        out = bytes(self.buf[:n])
+        del self.buf[:n]
+        return out
 
 
 class ByteReader(Protocol):
