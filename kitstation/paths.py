@@ -33,12 +33,44 @@ def log_dir() -> Path:
     return path
 
 
-def write_private(path: Path, data: bytes) -> None:
-    """Write a file readable by its owner only (keys, identities), never world-readable."""
+def write_atomic(path: Path, data: bytes, mode: int = 0o644) -> None:
+    """Replace ``path`` with ``data`` all at once: a crash leaves the old file or the new, never half.
+
+    The bytes go to a temporary file in the same folder (created with ``mode``, so a key is never
+    readable by others even for a moment), are flushed to disk, and the file is renamed over
+    ``path``; the folder is flushed too so the rename survives a power cut.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0), mode)
     try:
-        os.write(fd, data)
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+        os.fsync(fd)
+    except BaseException:
+        os.close(fd)
+        tmp.unlink(missing_ok=True)
+        raise
+    os.close(fd)
+    os.chmod(tmp, mode)  # the umask may have narrowed it; never widen beyond ``mode``
+    os.replace(tmp, path)
+    _fsync_dir(path.parent)
+
+
+def _fsync_dir(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:  # Windows cannot open a folder: the rename is what it offers
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
     finally:
         os.close(fd)
-    os.chmod(path, 0o600)
+
+
+def write_private(path: Path, data: bytes) -> None:
+    """Write a file readable by its owner only (keys, identities), atomically."""
+    write_atomic(path, data, 0o600)
