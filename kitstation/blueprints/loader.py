@@ -18,6 +18,7 @@ from pydantic import ValidationError
 
 from kitstation.blueprints import checks
 from kitstation.blueprints.model import Blueprint
+from kitstation.files import write_atomic
 from kitstation.i18n import Text
 
 _SECRET_WORDS = ("password", "passphrase", "secret", "private_key")
@@ -165,8 +166,7 @@ def dumps_blueprint(bp: Blueprint) -> str:
 
 def save_blueprint(bp: Blueprint, path: str | Path) -> Path:
     p = Path(path)
-    p.parent.mkdir(parents=True, exist_ok=True)
-    p.write_text(dumps_blueprint(bp), encoding="utf-8")
+    write_atomic(p, dumps_blueprint(bp).encode("utf-8"))
     bp._source = p.resolve()
     return p
 

@@ -13,15 +13,14 @@ Secrets are never part of the answers: the blueprint names them (``*_secret``).
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
 from kitstation.blueprints.loader import dumps_blueprint, validate_data
 from kitstation.blueprints.model import Blueprint
+from kitstation.files import write_atomic
 from kitstation.i18n import Text
 
 IOSMethodName = Literal["manual_dep", "dep", "supervise", "direct_profile"]
@@ -186,21 +185,6 @@ def build(answers: WizardAnswers, target: Path) -> Blueprint:
 
 def to_toml(answers: WizardAnswers, target: Path) -> str:
     return dumps_blueprint(build(answers, target))
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` so a reader sees the old file or the new one, never half of it."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def save(answers: WizardAnswers, target: Path) -> Blueprint:

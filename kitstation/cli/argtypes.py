@@ -92,3 +92,15 @@ def usbmux(value: str) -> str:
     except AddressError as exc:
         raise argparse.ArgumentTypeError(str(exc.reason)) from None
     return value.strip()
+
+
+def ssid(value: str) -> str:
+    """A Wi-Fi network name: 1 to 32 bytes of UTF-8 (IEEE 802.11), no NUL or control characters."""
+    text(64)(value)
+    n = len(value.encode("utf-8"))
+    if not 1 <= n <= 32:
+        raise _fail(
+            f"a Wi-Fi SSID is 1-32 bytes; {value!r} is {n} bytes in UTF-8",
+            f"Wi-Fi の SSID は 1〜32 バイトです。{value!r} は UTF-8 で {n} バイトです",
+        )
+    return value

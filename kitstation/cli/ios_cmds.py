@@ -42,7 +42,7 @@ def register(sub: Any) -> None:
     prof = sub.add_parser("profile", help="configuration profiles (iOS)")
     psub = prof.add_subparsers(dest="profile_command", metavar="KIND", required=True)
     wifi = psub.add_parser("wifi", help="write a Wi-Fi .mobileconfig to standard output")
-    wifi.add_argument("--ssid", required=True)
+    wifi.add_argument("--ssid", required=True, type=argtypes.ssid)
     wifi.add_argument("--security", default="WPA2", choices=["None", "WEP", "WPA", "WPA2", "WPA3", "Any"])
     wifi.add_argument("--password-env", metavar="VAR", help="read the password from this environment variable")
     wifi.add_argument("--hidden", action="store_true")

@@ -117,6 +117,11 @@ async def station_for(
             message = Text("", "")
             for n, problem in enumerate(problems):
                 message = message + ("\n" if n else "") + problem.reason
+            if {p.platform for p in problems} != set(station.platforms):
+                message = message + Text(
+                    "\n(--platform chooses the platform that can be reached)",
+                    "\n（--platform で接続できるプラットフォームだけを選べます）",
+                )
             raise CliError(message, EXIT_USAGE)
         yield station
     finally:

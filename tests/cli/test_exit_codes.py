@@ -59,6 +59,7 @@ def test_help_documents_the_exit_codes() -> None:
         ["prepare", "-b", DO_BLUEPRINT, "--speed", "0", "--simulate", "2"],
         ["prepare", "-b", DO_BLUEPRINT, "--simulate", "12345678901234567890"],
         ["identity", "new", "--name", "x", "--org", "O" * 65],
+        ["profile", "wifi", "--ssid", "キッティング用ネットワーク", "--security", "None"],
         ["prepare", "-b", DO_BLUEPRINT, "--technician", "\x1b[31mred"],
     ],
 )
