@@ -400,9 +400,6 @@ class Reads:
         """Every matching row, oldest first, streamed in id-keyed pages (constant memory)."""
         yield from self._pages(history_select(flt or RunFilter()), batch)
 
-    def count(self, flt: RunFilter | None = None) -> int:
-        return self._count(history_select(flt or RunFilter()))
-
     def _pages(self, base: Select[Any], batch: int) -> Iterator[Row]:
         last = 0
         while True:

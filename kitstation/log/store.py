@@ -1,6 +1,7 @@
 """The log's API: what the pipeline, the bench, the CLI, the GUI and the reports read and write.
 
-:class:`KitLog` gathers the reads (:mod:`kitstation.log.queries`), the device rows
+:class:`KitLog` gathers the reads (:mod:`kitstation.log.queries`, the History's in
+:mod:`kitstation.log.history`), the device rows
 (:mod:`kitstation.log.devices`) and the other writes (:mod:`kitstation.log.writes`) behind one
 object; :class:`~kitstation.log.writer.AsyncKitLog` runs the same calls on one writer thread for
 coroutines. Nothing outside :mod:`kitstation.log` builds SQL.
@@ -13,13 +14,14 @@ from sqlalchemy import Engine
 from kitstation.log.db import open_engine
 from kitstation.log.devices import DeviceWrites
 from kitstation.log.filters import HISTORY_COLUMNS, SORT_KEYS, DeviceList, RunFilter, Selection
+from kitstation.log.history import HistoryReads
 from kitstation.log.queries import ResumePoint, history_select
 from kitstation.log.tables import aware, now
 from kitstation.log.writer import AsyncKitLog
 from kitstation.log.writes import Writes
 
 
-class KitLog(DeviceWrites, Writes):
+class KitLog(HistoryReads, DeviceWrites, Writes):
     """Synchronous access to the log. Open with a URL (``None``: the default SQLite file)."""
 
     def __init__(self, url_or_engine: str | Engine | None = None, *, migrate: bool = True) -> None:

@@ -1,8 +1,9 @@
 """History: the kitting log as a paged, sortable, filterable table over the database.
 
 :class:`HistoryModel` never loads the whole table: it asks ``KitLog.count`` for the size and
-fetches pages of ``PAGE`` rows with ``KitLog.history(limit=, offset=)`` through Qt's
-``canFetchMore``/``fetchMore``, so scrolling a million-row log reads only what is shown.
+fetches pages of ``PAGE`` rows with ``KitLog.history_page(after=<last row shown>)`` (keyset
+pages: as fast at the end of a million-row log as at its start) through Qt's
+``canFetchMore``/``fetchMore``, so scrolling reads only what is shown.
 Sorting and filtering go to SQL (``order_by``, :class:`RunFilter`) and start again at page one.
 """
 
@@ -99,8 +100,12 @@ class HistoryModel(QAbstractTableModel):
     def fetchMore(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> None:  # noqa: B008
         if parent.isValid() or self.kitlog is None:
             return
-        page = self.kitlog.history(
-            self.filter, order_by=self.order_by, descending=self.descending, limit=PAGE, offset=len(self.rows)
+        page = self.kitlog.history_page(
+            self.filter,
+            order_by=self.order_by,
+            descending=self.descending,
+            limit=PAGE,
+            after=self.rows[-1] if self.rows else None,
         )
         if not page:
             self.total = len(self.rows)  # rows deleted meanwhile: stop asking
