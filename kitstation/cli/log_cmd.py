@@ -10,9 +10,9 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from kitstation.cli.common import EXIT_OK, add_db_option, print_json
+from kitstation.cli.common import EXIT_OK, CliError, add_db_option, print_json
 from kitstation.i18n import Text, current_language
-from kitstation.log import KitLog
+from kitstation.log import KitLog, LogError
 from kitstation.log.store import RunFilter
 
 _REL = re.compile(r"^(\d+)([mhdw])$")
@@ -80,13 +80,23 @@ def register(sub: Any) -> None:
     p.set_defaults(func=show)
 
 
+def read_log(args: argparse.Namespace) -> KitLog:
+    """The log for a read command: a mistyped ``--db`` path is an error, never a new empty log."""
+    try:
+        return KitLog(getattr(args, "db", None), create=False)
+    except LogError as exc:
+        raise CliError(exc.reason) from exc
+
+
 def show(args: argparse.Namespace) -> int:
-    kitlog = KitLog(getattr(args, "db", None))
+    kitlog = read_log(args)
     try:
         rows = kitlog.history(filter_from_args(args), limit=args.limit or None)
         if args.steps:
             for r in rows:
                 r["steps"] = kitlog.steps(r["run_id"])
+    except LogError as exc:
+        raise CliError(exc.reason) from exc
     finally:
         kitlog.close()
     if args.json:

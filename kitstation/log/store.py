@@ -24,11 +24,20 @@ from kitstation.log.writes import Writes
 class KitLog(HistoryReads, DeviceWrites, Writes):
     """Synchronous access to the log. Open with a URL (``None``: the default SQLite file)."""
 
-    def __init__(self, url_or_engine: str | Engine | None = None, *, migrate: bool = True) -> None:
+    def __init__(
+        self,
+        url_or_engine: str | Engine | None = None,
+        *,
+        migrate: bool = True,
+        create: bool = True,
+        read_only: bool = False,
+    ) -> None:
+        """``create=False`` for read commands: a missing SQLite file is "no log at PATH" (LogError),
+        never a new empty log; an unwritable one (or any, with ``read_only``) is opened read-only."""
         if isinstance(url_or_engine, Engine):
             self.engine = url_or_engine
         else:
-            self.engine = open_engine(url_or_engine, migrate_schema=migrate)
+            self.engine = open_engine(url_or_engine, migrate_schema=migrate, create_log=create, read_only=read_only)
 
     @property
     def url(self) -> str:

@@ -317,8 +317,13 @@ def sidecar_path(path: Path) -> Path:
 def write_sidecar(path: Path, digest: str) -> Path:
     """``FILE.sha256`` in ``sha256sum`` format, so ``sha256sum -c FILE.sha256`` checks it too."""
     side = sidecar_path(path)
-    side.write_text(f"{digest}  {path.name}\n", encoding="utf-8")
+    write_sidecar_as(side, path.name, digest)
     return side
+
+
+def write_sidecar_as(side: Path, name: str, digest: str) -> None:
+    """The ``sha256sum`` line for the file ``name``, written at ``side``."""
+    side.write_text(f"{digest}  {name}\n", encoding="utf-8")
 
 
 def manifest(fmt: ReportFormat, sel: Selection, rows: int, digest: str, zone: tzinfo, language: str) -> dict[str, Any]:

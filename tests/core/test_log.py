@@ -282,3 +282,81 @@ def test_downgrade_to_base_and_up_again(tmp_path: Path) -> None:
     KitLog(url).close()
     names = {r[0] for r in sqlite3.connect(tmp_path / "down.sqlite3").execute("select name from sqlite_master where type='table'")}
     assert "run" in names
+
+
+def test_every_database_failure_is_one_log_error_with_a_reason(tmp_path: Path) -> None:
+    from kitstation.log import LogError
+
+    def reason(url: str, **kw: bool) -> LogError:
+        with pytest.raises(LogError) as info:
+            KitLog(url, **kw)
+        assert "\n" not in info.value.reason.en and info.value.reason.ja
+        return info.value
+
+    assert reason("foodb://x/y").code == "unknown_driver"
+    assert reason(str(tmp_path)).code == "is_folder"
+    junk = tmp_path / "notes.sqlite3"
+    junk.write_bytes(b"this is not a database file at all, just some text" * 100)
+    assert reason(str(junk)).code == "not_a_database"
+    # A mistyped path for a read command: no new empty log appears.
+    missing = tmp_path / "no" / "such.db"
+    assert reason(str(missing), create=False).code == "no_log"
+    assert "No log at" in reason(str(missing), create=False).reason.en
+    assert not missing.parent.exists()
+
+
+def test_postgresql_unreachable_is_a_log_error(tmp_path: Path) -> None:
+    import socket as sk
+
+    from kitstation.log import LogError
+
+    with sk.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]  # nothing listens on it once closed
+    with pytest.raises(LogError) as info:
+        KitLog(f"postgresql://kit@127.0.0.1:{port}/kitlog?connect_timeout=5")
+    assert info.value.code == "unreachable" and str(port) in info.value.reason.en
+
+
+def test_a_lock_held_too_long_is_a_log_error(tmp_path: Path) -> None:
+    from kitstation.log import LogError
+
+    path = tmp_path / "log.sqlite3"
+    log = KitLog(str(path))
+    log.station("bench-1")
+    holder = sqlite3.connect(path, timeout=0)
+    holder.execute("BEGIN IMMEDIATE")  # another program holds the write lock
+    try:
+        log.engine.dispose()
+        # The log waits busy_timeout (30 s) before giving up; a shorter wait keeps the test fast.
+        from sqlalchemy import event
+
+        event.listen(log.engine, "connect", lambda c, _r: c.execute("PRAGMA busy_timeout=100"))
+        with pytest.raises(LogError) as info:
+            log.station("bench-2")
+        assert info.value.code == "locked"
+    finally:
+        holder.rollback()
+        holder.close()
+        log.close()
+
+
+def test_an_archived_log_is_read_without_writing_beside_it(tmp_path: Path) -> None:
+    from kitstation.log import LogError
+
+    path = tmp_path / "archive.sqlite3"
+    log = KitLog(str(path))
+    log.start_run(log.upsert_device(_device(1)), log.blueprint(loads_blueprint(BP)), log.station("s"), "android")
+    log.close()
+    for extra in tmp_path.iterdir():
+        if extra != path:
+            extra.unlink()  # what an archive holds: the file alone
+    ro = KitLog(str(path), create=False, read_only=True)
+    try:
+        assert ro.count() == 1 and ro.history()[0]["serial"] == "R58M0000001"
+        with pytest.raises(LogError) as info:
+            ro.station("another")
+        assert info.value.code == "read_only"
+    finally:
+        ro.close()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["archive.sqlite3"]  # no lock, WAL or index files
