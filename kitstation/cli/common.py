@@ -8,11 +8,9 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import signal
 import sys
 from collections.abc import Coroutine
-from pathlib import Path
 from typing import Any, TypeVar
 
 from kitstation.i18n import Text
@@ -120,33 +118,3 @@ def add_common_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def existing_db(args: argparse.Namespace) -> str | None:
-    """``--db`` (or ``KITSTATION_DB``) for a command that only reads: an SQLite file must exist.
-
-    A mistyped path would otherwise become a new, empty log -- and an empty report with a valid
-    checksum. The station's default log (no ``--db``) may be created: it is the station's own.
-    """
-    value: str | None = getattr(args, "db", None) or os.environ.get("KITSTATION_DB") or None
-    if value is None:
-        return None
-    if "://" in value:
-        if not value.startswith("sqlite:///") or value.endswith(":memory:"):
-            return value  # a server database: connecting says whether it exists
-        path = Path(value[len("sqlite:///") :])
-    else:
-        path = Path(value).expanduser()
-    if path.is_dir():
-        raise CliError(
-            Text(
-                f"--db: {path} is a folder, not a log database",
-                f"--db: {path} はフォルダーです（記録データベースではありません）",
-            )
-        )
-    if not path.is_file():
-        raise CliError(
-            Text(
-                f"--db: no log database at {path} (nothing was created)",
-                f"--db: {path} に記録データベースがありません（新規作成はしていません）",
-            )
-        )
-    return value

@@ -8,10 +8,11 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from kitstation.cli import argtypes
-from kitstation.cli.common import EXIT_OK, add_db_option, existing_db, print_json
+from kitstation.cli.common import EXIT_OK, CliError, add_db_option, print_json
 from kitstation.i18n import Text, current_language
 
 if TYPE_CHECKING:
+    from kitstation.log import KitLog
     from kitstation.log.store import RunFilter
 
 _REL = re.compile(r"^(\d+)([mhdw])$")
@@ -91,15 +92,27 @@ def register(sub: Any) -> None:
     p.set_defaults(func=show)
 
 
-def show(args: argparse.Namespace) -> int:
-    from kitstation.log import KitLog
+def read_log(args: argparse.Namespace) -> KitLog:
+    """The log for a read command: a mistyped ``--db`` path is an error, never a new empty log."""
+    from kitstation.log import KitLog, LogError
 
-    kitlog = KitLog(existing_db(args))
+    try:
+        return KitLog(getattr(args, "db", None), create=False)
+    except LogError as exc:
+        raise CliError(exc.reason) from exc
+
+
+def show(args: argparse.Namespace) -> int:
+    from kitstation.log import LogError
+
+    kitlog = read_log(args)
     try:
         rows = kitlog.history(filter_from_args(args), limit=args.limit or None)
         if args.steps:
             for r in rows:
                 r["steps"] = kitlog.steps(r["run_id"])
+    except LogError as exc:
+        raise CliError(exc.reason) from exc
     finally:
         kitlog.close()
     if args.json:

@@ -8,14 +8,19 @@ Exit codes: 0 written / verified, 1 verification failed, 2 bad input.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import re
+import shutil
+import sys
+import tempfile
+from dataclasses import replace
 from datetime import UTC, timedelta, timezone, tzinfo
 from pathlib import Path
 from typing import Any
 
 from kitstation.cli import argtypes
-from kitstation.cli.common import EXIT_DEVICE_FAILED, EXIT_OK, CliError, add_db_option, existing_db
-from kitstation.cli.log_cmd import add_filter_options, filter_from_args
+from kitstation.cli.common import EXIT_DEVICE_FAILED, EXIT_OK, CliError, add_db_option
+from kitstation.cli.log_cmd import add_filter_options, filter_from_args, read_log
 from kitstation.i18n import Language, Text, current_language
 
 # kitstation.reports.ReportFormat's values, here so that building the parser imports no report code
@@ -64,7 +69,12 @@ def register(sub: Any) -> None:
     )
     add_db_option(p)
     p.add_argument("--format", "-f", choices=FORMATS, help="report format")
-    p.add_argument("--out", "-o", metavar="FILE", help="the report file to write (FILE.sha256 is written next to it)")
+    p.add_argument(
+        "--out",
+        "-o",
+        metavar="FILE",
+        help="the report file to write (FILE.sha256 is written next to it); - for standard output (text formats)",
+    )
     add_filter_options(p)
     p.add_argument("--latest", action="store_true", help="one row per device: its latest run in the selection")
     # dest differs from the global --lang (message language) so neither clobbers the other.
@@ -119,8 +129,9 @@ def export_cmd(args: argparse.Namespace) -> int:
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-    from kitstation.log import KitLog
+    from kitstation.log import LogError
     from kitstation.reports import ReportFormat, ReportOptions, export_report
+    from kitstation.reports.api import OutputError
 
     if not args.format or not args.out:
         raise CliError(
@@ -155,62 +166,87 @@ def export_cmd(args: argparse.Namespace) -> int:
         abm_header=not args.no_header,
         csv_column_ids=args.column_ids,
     )
-    out = Path(args.out)
-    if out.is_dir():
-        raise CliError(Text(f"--out is a folder: {out}", f"--out がフォルダーです: {out}"))
-    err = Console(stderr=True)
-    kitlog = KitLog(existing_db(args))
-    try:
-        with Progress(
-            TextColumn("{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeRemainingColumn(),
-            console=err,
-            transient=True,
-            disable=not err.is_terminal,
-        ) as bar:
-            task = bar.add_task(str(Text("Exporting", "出力中")), total=None, visible=False)
-
-            def progress(done: int, total: int) -> None:
-                bar.update(task, completed=done, total=total, visible=total >= PROGRESS_MIN_ROWS)
-
-            result = export_report(kitlog, fmt, out, flt, options, progress)
-    except ValueError as exc:
-        raise CliError(Text(f"cannot write the report: {exc}", f"報告書を作成できません: {exc}")) from exc
-    except OSError as exc:
+    to_stdout = args.out == "-"
+    if to_stdout and fmt in (ReportFormat.XLSX, ReportFormat.PDF):
         raise CliError(
-            Text(f"cannot write {out}: {exc.strerror or exc}", f"{out} に書き込めません: {exc.strerror or exc}")
-        ) from exc
-    finally:
-        kitlog.close()
+            Text(f"--out - (standard output) is for text formats; give a file for {fmt.value}",
+                 f"--out -（標準出力）はテキスト形式のみです。{fmt.value} はファイル名を指定してください")
+        )
+    kitlog = read_log(args)
+    err = Console(stderr=True)
+    with contextlib.ExitStack() as stack:
+        if to_stdout:
+            # Written to a private temporary folder, then copied out: the same bytes as a file.
+            out = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="kitstation-report-"))) / "report"
+            options = replace(options, write_sidecar=False)
+        else:
+            out = Path(args.out)
+        try:
+            with Progress(
+                TextColumn("{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeRemainingColumn(),
+                console=err,
+                transient=True,
+                disable=not err.is_terminal,
+            ) as bar:
+                task = bar.add_task(str(Text("Exporting", "出力中")), total=None, visible=False)
+
+                def progress(done: int, total: int) -> None:
+                    bar.update(task, completed=done, total=total, visible=total >= PROGRESS_MIN_ROWS)
+
+                result = export_report(kitlog, fmt, out, flt, options, progress)
+        except (OutputError, LogError) as exc:
+            raise CliError(exc.reason) from exc
+        except ValueError as exc:
+            raise CliError(Text(f"cannot write the report: {exc}", f"報告書を作成できません: {exc}")) from exc
+        except OSError as exc:
+            raise CliError(
+                Text(f"cannot write {out}: {exc.strerror or exc}", f"{out} に書き込めません: {exc.strerror or exc}")
+            ) from exc
+        finally:
+            kitlog.close()
+        if to_stdout:
+            with out.open("rb") as fh:
+                shutil.copyfileobj(fh, sys.stdout.buffer)
+            sys.stdout.flush()
+    # With the report on standard output, what is said about it goes to standard error.
+    say = sys.stderr if to_stdout else sys.stdout
     if result.empty:
         print(
             Text(
                 "No runs match this selection: the report written says so.",
                 "この条件に該当する記録はありません（その旨を記載した空の報告書を作成しました）。",
-            )
+            ),
+            file=say,
         )
     for w in result.warnings:
         err.print(str(w), markup=False, highlight=False, soft_wrap=True)
-    print(Text(f"Wrote {result.path} ({result.rows} rows)", f"{result.path} を作成しました（{result.rows} 件）"))
-    print(f"SHA-256 ({result.path.name}): {result.file_sha256}")
-    print(Text(f"Rows digest (SHA-256): {result.rows_sha256}", f"行ダイジェスト (SHA-256): {result.rows_sha256}"))
+    shown = "-" if to_stdout else str(result.path)
+    print(Text(f"Wrote {shown} ({result.rows} rows)", f"{shown} を作成しました（{result.rows} 件）"), file=say)
+    print(f"SHA-256 ({'-' if to_stdout else result.path.name}): {result.file_sha256}", file=say)
+    print(
+        Text(f"Rows digest (SHA-256): {result.rows_sha256}", f"行ダイジェスト (SHA-256): {result.rows_sha256}"),
+        file=say,
+    )
     if result.sidecar is not None:
-        print(Text(f"Checksum file: {result.sidecar}", f"チェックサムファイル: {result.sidecar}"))
+        print(Text(f"Checksum file: {result.sidecar}", f"チェックサムファイル: {result.sidecar}"), file=say)
     return EXIT_OK
 
 
 def verify_cmd(args: argparse.Namespace) -> int:
-    from kitstation.log import KitLog
+    from kitstation.log import LogError
     from kitstation.reports import verify_report
 
     path = Path(args.file)
     if not path.is_file():
         raise CliError(Text(f"no such file: {path}", f"ファイルがありません: {path}"))
-    kitlog = KitLog(existing_db(args))
+    kitlog = read_log(args)
     try:
         result = verify_report(path, kitlog)
+    except LogError as exc:
+        raise CliError(exc.reason) from exc
     except (ValueError, KeyError) as exc:
         raise CliError(Text(f"not a KitStation report: {exc}", f"KitStationの報告書ではありません: {exc}")) from exc
     finally:

@@ -6,9 +6,20 @@ types (:class:`RunFilter`, :class:`Selection`, :class:`DeviceList`).
 """
 
 from kitstation.log.db import open_engine, resolve_url
+from kitstation.log.errors import LogError
 from kitstation.log.filters import DeviceList, RunFilter, Selection
 from kitstation.log.queries import ResumePoint
 from kitstation.log.store import KitLog
 from kitstation.log.writer import AsyncKitLog
 
-__all__ = ["AsyncKitLog", "DeviceList", "KitLog", "ResumePoint", "RunFilter", "Selection", "open_engine", "resolve_url"]
+__all__ = [
+    "AsyncKitLog",
+    "DeviceList",
+    "KitLog",
+    "LogError",
+    "ResumePoint",
+    "RunFilter",
+    "Selection",
+    "open_engine",
+    "resolve_url",
+]

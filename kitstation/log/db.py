@@ -15,9 +15,13 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event, text
-from sqlalchemy.engine import make_url
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event, exc, text
+from sqlalchemy.engine import ExceptionContext, make_url
 
+from kitstation.i18n import Text
+from kitstation.log.errors import LogError, is_folder, no_log, translate, unknown_driver
 from kitstation.paths import data_dir
 
 # Alembic finds the migrations as package resources (importlib.resources), so they are found the
@@ -44,6 +48,12 @@ def resolve_url(url: str | None = None) -> str:
     return value
 
 
+def _sqlite_read_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cur = dbapi_connection.cursor()
+    cur.execute("PRAGMA busy_timeout=30000")
+    cur.close()
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cur = dbapi_connection.cursor()
     cur.execute("PRAGMA journal_mode=WAL")
@@ -53,16 +63,65 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cur.close()
 
 
-def create(url: str) -> Engine:
-    """An engine without migrating (migrations call this too)."""
-    parsed = make_url(url)
+def _where(url: str) -> str:
+    """The log's place for a message: the SQLite file, or the URL without its password."""
+    try:
+        parsed = make_url(url)
+    except exc.ArgumentError:
+        return url
     if parsed.get_backend_name() == "sqlite":
-        if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
-        event.listen(engine, "connect", _sqlite_pragmas)
-        return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
+        return str(parsed.database or ":memory:")
+    return parsed.render_as_string(hide_password=True)
+
+
+def _translating(engine: Engine, where: str) -> Engine:
+    """Driver errors that are the database's own failures are raised as LogError."""
+
+    def handle(context: ExceptionContext) -> None:
+        error = translate(str(context.original_exception), where)
+        if error is not None:
+            raise error from context.original_exception
+
+    event.listen(engine, "handle_error", handle)
+    return engine
+
+
+def create(url: str, *, read_only: bool = False) -> Engine:
+    """An engine without migrating (migrations call this too). ``read_only``: an SQLite file opened
+    for reading only (an archived log on read-only media: no WAL switch, no lock file)."""
+    try:
+        parsed = make_url(url)
+        backend = parsed.get_backend_name()
+    except exc.ArgumentError as error:
+        raise unknown_driver(url) from error
+    where = _where(url)
+    try:
+        if backend == "sqlite":
+            path = parsed.database
+            if read_only and path and path != ":memory:":
+                # An archived log: read-only and immutable, so SQLite writes nothing beside it
+                # (no WAL index, no journal) -- a WAL log on read-only media opens too.
+                engine = create_engine(
+                    f"sqlite:///file:{path}?mode=ro&immutable=1&uri=true",
+                    connect_args={"timeout": 30, "check_same_thread": False},
+                )
+                event.listen(engine, "connect", _sqlite_read_pragmas)
+                return _translating(engine, where)
+            if path and path != ":memory:":
+                Path(path).parent.mkdir(parents=True, exist_ok=True)
+            engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+            event.listen(engine, "connect", _sqlite_pragmas)
+            return _translating(engine, where)
+        engine = create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
+    except (exc.NoSuchModuleError, exc.ArgumentError, ModuleNotFoundError) as error:
+        raise unknown_driver(where) from error
+    except OSError as error:
+        raise LogError(
+            Text(f"Cannot create the log's folder for {where}: {error.strerror}",
+                 f"{where} のフォルダーを作成できません: {error.strerror}"),
+            "cannot_create",
+        ) from error
+    return _translating(engine, where)
 
 
 def alembic_config(url: str) -> Config:
@@ -122,8 +181,60 @@ def migrate(engine: Engine) -> None:
         command.upgrade(cfg, "head")
 
 
-def open_engine(url: str | None = None, *, migrate_schema: bool = True) -> Engine:
-    engine = create(resolve_url(url))
-    if migrate_schema:
-        migrate(engine)
+def _at_head(engine: Engine) -> bool:
+    cfg = alembic_config(engine.url.render_as_string(hide_password=False))
+    head = ScriptDirectory.from_config(cfg).get_current_head()
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision() == head
+
+
+def open_engine(
+    url: str | None = None, *, migrate_schema: bool = True, create_log: bool = True, read_only: bool = False
+) -> Engine:
+    """The log's engine, migrated to head. ``create_log=False`` (read commands): an SQLite file that
+    does not exist raises "no log at PATH" instead of becoming a new empty log; one that cannot be
+    written (or any, with ``read_only``) is opened read-only, and must already be at the current
+    schema.
+
+    Raises :class:`LogError` for every database failure (see :mod:`kitstation.log.errors`).
+    """
+    resolved = resolve_url(url)
+    where = _where(resolved)
+    try:
+        parsed = make_url(resolved)
+    except exc.ArgumentError as error:
+        raise unknown_driver(resolved) from error
+    if parsed.get_backend_name() == "sqlite" and parsed.database and parsed.database != ":memory:":
+        path = Path(parsed.database)
+        if path.is_dir():
+            raise is_folder(where)
+        if not path.exists():
+            if not create_log or read_only:
+                raise no_log(where)
+        elif not create_log and not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)):
+            read_only = True
+    else:
+        read_only = False
+    engine = create(resolved, read_only=read_only)
+    try:
+        if read_only:
+            if not _at_head(engine):
+                raise LogError(
+                    Text(f"The read-only log {where} has an older layout: copy it somewhere writable to open it",
+                         f"読み取り専用の記録 {where} は古い形式です: 書き込み可能な場所にコピーしてから開いてください"),
+                    "read_only_old_schema",
+                )
+        elif migrate_schema:
+            migrate(engine)
+    except LogError:
+        engine.dispose()
+        raise
+    except (exc.DBAPIError, OSError) as error:
+        engine.dispose()
+        found = translate(str(error), where)
+        raise (found or LogError(
+            Text(f"Cannot open the log {where}: {str(error).splitlines()[0]}",
+                 f"記録 {where} を開けません: {str(error).splitlines()[0]}"),
+            "cannot_open",
+        )) from error
     return engine

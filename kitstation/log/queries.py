@@ -400,13 +400,15 @@ class Reads:
         """Every matching row, oldest first, streamed in id-keyed pages (constant memory)."""
         yield from self._pages(history_select(flt or RunFilter()), batch)
 
-    def count(self, flt: RunFilter | None = None) -> int:
-        return self._count(history_select(flt or RunFilter()))
-
     def _pages(self, base: Select[Any], batch: int) -> Iterator[Row]:
         last = 0
         while True:
-            rows = self._rows(base.where(run_t.c.id > last).order_by(run_t.c.id).limit(batch))
+            stmt = base.where(run_t.c.id > last).order_by(run_t.c.id).limit(batch)
+            with self.engine.connect() as conn:
+                result = conn.execute(stmt)
+                keys = tuple(result.keys())
+                # Plain tuples zipped into dicts: a third of the cost of RowMapping copies.
+                rows = [dict(zip(keys, r, strict=True)) for r in result]
             if not rows:
                 return
             yield from rows

@@ -1,7 +1,10 @@
 """``export_report``: the one call the GUI's reports dialog and ``kitstation report`` make.
 
-The file is written under a temporary name in the target folder and renamed into place when
-complete, so a crash or an error never leaves a half-written report that looks like a real one.
+The file and its ``.sha256`` are written under temporary names in the target folder, flushed to
+disk, and renamed into place when both are complete, so a crash, a full disk or an error never
+leaves a half-written report (or a report beside an empty checksum) that looks like a real one.
+A path whose folder is missing, or that holds anything but a regular file, is refused
+(:class:`OutputError`).
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+from kitstation.i18n import Text
 from kitstation.log import DeviceList, KitLog, RunFilter
 from kitstation.reports.base import ExportJob
 from kitstation.reports.model import (
@@ -20,7 +24,8 @@ from kitstation.reports.model import (
     ReportOptions,
     ReportResult,
     file_sha256,
-    write_sidecar,
+    sidecar_path,
+    write_sidecar_as,
 )
 from kitstation.reports.platform_lists import write_abm, write_kme
 from kitstation.reports.summary import Summary
@@ -34,6 +39,46 @@ SUFFIXES = {
     ReportFormat.KME_CSV: ".csv",
     ReportFormat.ABM_CSV: ".csv",
 }
+
+
+class OutputError(Exception):
+    """The report cannot be written at that path; ``reason`` says why in one line."""
+
+    def __init__(self, reason: Text) -> None:
+        self.reason = reason
+        super().__init__(reason.en)
+
+
+def check_output(path: Path) -> None:
+    """Refuse a path whose folder is missing, or where something other than a regular file is
+    (a FIFO, a symlink, a device node, a folder): the report never replaces one."""
+    if not path.parent.is_dir():
+        raise OutputError(
+            Text(f"The folder {path.parent} does not exist", f"フォルダー {path.parent} がありません")
+        )
+    if path.is_symlink() or (path.exists() and not path.is_file()):
+        raise OutputError(
+            Text(
+                f"{path} exists and is not a regular file: not replaced",
+                f"{path} は通常のファイルではありません（置き換えません）",
+            )
+        )
+
+
+def _fsync(path: Path) -> None:
+    with path.open("rb+") as fh:
+        os.fsync(fh.fileno())
+
+
+def _fsync_dir(folder: Path) -> None:
+    """The renames themselves reach the disk (POSIX: fsync the folder; not possible on Windows)."""
+    if os.name != "posix":  # pragma: no cover
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def _writer(fmt: ReportFormat) -> Callable[[ExportJob], Summary]:
@@ -67,7 +112,8 @@ def export_report(
 
     ``progress(done, total)`` is called from the calling thread as rows are written (run it in a
     worker thread from a GUI). An empty selection writes a valid report that says it is empty.
-    Raises ``ValueError`` for an unknown format or an unusable PDF font, ``OSError`` when the file
+    Raises :class:`OutputError` for a path it must not write (see :func:`check_output`),
+    ``ValueError`` for an unknown format or an unusable PDF font, ``OSError`` when the file
     cannot be written.
     """
     fmt = ReportFormat(fmt)
@@ -86,21 +132,37 @@ def export_report(
     total = rows
     if fmt is ReportFormat.PDF:  # the PDF reads its rows twice (summary, then table)
         total += rows if options.pdf_max_rows <= 0 else min(rows, options.pdf_max_rows)
-    out.parent.mkdir(parents=True, exist_ok=True)
+    check_output(out)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".part", dir=out.parent)
     os.close(fd)
     tmp = Path(tmp_name)
+    side_tmp: Path | None = None
     job = ExportJob(kitlog, sel, options, tmp, total=total, rows=rows, progress=progress, kind=kind)
     try:
         summary = _writer(fmt)(job)
+        _fsync(tmp)
+        digest = file_sha256(tmp)
+        sidecar: Path | None = None
+        if options.write_sidecar:
+            # The pair is complete on disk before either takes its name: a full disk or a crash
+            # leaves the previous pair (or nothing), never a report beside an empty checksum.
+            sidecar = sidecar_path(out)
+            side_tmp = tmp.with_name(tmp.name + ".sha256")
+            write_sidecar_as(side_tmp, out.name, digest)
+            _fsync(side_tmp)
+            check_output(sidecar)
+        check_output(out)  # still nothing but a regular file there
         os.replace(tmp, out)
+        if side_tmp is not None and sidecar is not None:
+            os.replace(side_tmp, sidecar)
+        _fsync_dir(out.parent)
     except BaseException:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
+        for leftover in (tmp, side_tmp):
+            if leftover is not None:
+                with contextlib.suppress(OSError):
+                    leftover.unlink()
         raise
     job.finish()
-    digest = file_sha256(out)
-    sidecar = write_sidecar(out, digest) if options.write_sidecar else None
     return ReportResult(
         path=out,
         format=fmt,

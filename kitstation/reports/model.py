@@ -14,6 +14,7 @@ because they legitimately change after delivery (an OS update, ABM assignment do
 from __future__ import annotations
 
 import hashlib
+import operator
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -185,39 +186,55 @@ def utc(value: datetime | None) -> datetime | None:
     """A log timestamp as aware UTC, truncated to seconds (what every format shows)."""
     if value is None:
         return None
+    if value.tzinfo is UTC:  # what the log returns: skip the zone conversion
+        return value.replace(microsecond=0) if value.microsecond else value
     return aware(value).astimezone(UTC).replace(microsecond=0)
+
+
+_STATUS_LABELS: dict[tuple[str, str], str] = {}
+
+
+def _status_label(status: str, language: Language) -> str:
+    key = (status, language)
+    label = _STATUS_LABELS.get(key)
+    if label is None:
+        label = _STATUS_LABELS[key] = STATUS_TEXT.get(status, Text.plain(status)).get(language)
+    return label
 
 
 def display_row(row: dict[str, Any], language: Language) -> dict[str, Any]:
     """A history row as report cells (typed: ints, aware UTC datetimes, strings; None where empty)."""
-    status = row.get("status") or ""
+    get = row.get
+    status = get("status") or ""
+    reason_en = get("reason_en")
+    reason = get("reason_ja") if language == "ja" else reason_en
+    # One literal in COLUMN_IDS order (a dict keeps it): this runs for every row of a 100k export.
     return {
         "run_id": row["run_id"],
-        "started_at": utc(row.get("started_at")),
-        "ended_at": utc(row.get("ended_at")),
+        "started_at": utc(get("started_at")),
+        "ended_at": utc(get("ended_at")),
         "status": status,
-        "status_label": STATUS_TEXT.get(status, Text.plain(status)).get(language),
-        "error_code": row.get("error_code") or "",
-        "reason": scrub(row.get("reason_ja") if language == "ja" else row.get("reason_en"))
-        or scrub(row.get("reason_en")),
-        "platform": row.get("platform") or "",
-        "device_key": row.get("device_key") or "",
-        "serial": row.get("serial") or "",
-        "imei": row.get("imei") or "",
-        "imei2": row.get("imei2") or "",
-        "udid": row.get("udid") or "",
-        "model_id": row.get("model_id") or "",
-        "marketing_name": row.get("marketing_name") or "",
-        "os_version": row.get("os_version") or "",
-        "external_state": row.get("external_state") or "",
-        "blueprint_name": row.get("blueprint_name") or "",
-        "blueprint_hash": row.get("blueprint_hash") or "",
-        "station": row.get("station") or "",
-        "technician": row.get("technician") or "",
-        "slot": row.get("slot") or "",
-        "session_id": row.get("session_id"),
-        "order_ref": row.get("order_ref") or "",
-        "customer": row.get("customer") or "",
+        "status_label": _status_label(status, language),
+        "error_code": get("error_code") or "",
+        "reason": (scrub(reason) or scrub(reason_en)) if (reason or reason_en) else "",
+        "platform": get("platform") or "",
+        "device_key": get("device_key") or "",
+        "serial": get("serial") or "",
+        "imei": get("imei") or "",
+        "imei2": get("imei2") or "",
+        "udid": get("udid") or "",
+        "model_id": get("model_id") or "",
+        "marketing_name": get("marketing_name") or "",
+        "os_version": get("os_version") or "",
+        "external_state": get("external_state") or "",
+        "blueprint_name": get("blueprint_name") or "",
+        "blueprint_hash": get("blueprint_hash") or "",
+        "station": get("station") or "",
+        "technician": get("technician") or "",
+        "slot": get("slot") or "",
+        "session_id": get("session_id"),
+        "order_ref": get("order_ref") or "",
+        "customer": get("customer") or "",
     }
 
 
@@ -240,6 +257,9 @@ def _canon_value(value: Any) -> str:
     return str(value)
 
 
+_CANONICAL_GETTER = operator.itemgetter(*CANONICAL_FIELDS)
+
+
 def canonical_line(row: dict[str, Any]) -> bytes:
     """One row's evidence fields as one canonical line: UTF-8, tab-separated, ``\\n``-terminated.
 
@@ -247,7 +267,11 @@ def canonical_line(row: dict[str, Any]) -> bytes:
     ISO 8601 timestamps in whole seconds); a backslash, tab, CR or LF inside a value is escaped
     as ``\\\\``, ``\\t``, ``\\r``, ``\\n``. Plain joins rather than JSON: this runs for every row.
     """
-    values = [_canon_value(row.get(k)) for k in CANONICAL_FIELDS]
+    try:
+        fields = _CANONICAL_GETTER(row)
+    except KeyError:  # a partial row (read back from a file): missing fields are empty
+        fields = tuple(row.get(k) for k in CANONICAL_FIELDS)
+    values = [v if type(v) is str else _canon_value(v) for v in fields]
     line = "\t".join(values)
     if line.count("\t") != len(values) - 1 or "\n" in line or "\r" in line or "\\" in line:
         line = "\t".join(
@@ -293,8 +317,13 @@ def sidecar_path(path: Path) -> Path:
 def write_sidecar(path: Path, digest: str) -> Path:
     """``FILE.sha256`` in ``sha256sum`` format, so ``sha256sum -c FILE.sha256`` checks it too."""
     side = sidecar_path(path)
-    side.write_text(f"{digest}  {path.name}\n", encoding="utf-8")
+    write_sidecar_as(side, path.name, digest)
     return side
+
+
+def write_sidecar_as(side: Path, name: str, digest: str) -> None:
+    """The ``sha256sum`` line for the file ``name``, written at ``side``."""
+    side.write_text(f"{digest}  {name}\n", encoding="utf-8")
 
 
 def manifest(fmt: ReportFormat, sel: Selection, rows: int, digest: str, zone: tzinfo, language: str) -> dict[str, Any]:

@@ -110,9 +110,17 @@ class _Doc:
         """``s`` shortened with an ellipsis to fit ``width`` points."""
         if stringWidth(s, self.font, size) <= width:
             return s
-        while s and stringWidth(s + "…", self.font, size) > width:
-            s = s[:-1]
-        return s + "…"
+        # The longest prefix that fits with the ellipsis, by binary search over its length (widths
+        # only grow with length): trimming one character at a time measured a 10,560-character
+        # batch line thousands of times (most of a 100k-run PDF's time; issue 18).
+        lo, hi = 0, len(s) - 1  # s[:lo] + "…" fits (or lo is 0); s[:hi + 1] + "…" does not
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            if stringWidth(s[:mid] + "…", self.font, size) <= width:
+                lo = mid
+            else:
+                hi = mid - 1
+        return s[:lo] + "…"
 
     def footer(self) -> None:
         page = self.t(T("page {x} / {y}", "{x} / {y} ページ")).format(x=self.page, y=self.total)

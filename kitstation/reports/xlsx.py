@@ -1,7 +1,9 @@
-"""XLSX report: a summary sheet and a detail sheet, written with openpyxl's write-only mode.
+"""XLSX report: a summary sheet and a detail sheet, openpyxl's write-only workbook around streamed rows.
 
-Write-only mode streams each row to a temporary file (openpyxl 3.1 writes strings inline, with
-no shared-string table growing in memory), so 100,000 rows take no more memory than 1,000.
+The detail rows are written as sheet XML straight to a temporary file, in the form openpyxl's
+write-only mode gives them (inline strings: no shared-string table growing in memory), and spliced
+into the workbook openpyxl writes, so 100,000 rows take no more memory than 1,000 and a tenth of
+the time of a cell object per value.
 Cells are typed: timestamps are Excel dates (in the report's zone, named in the header, since
 Excel has no time zones), ids are numbers, and serials/IMEIs are *text* -- as numbers Excel would
 print a 15-digit IMEI as 3.56938E+14 and drop its leading zeros.
@@ -10,13 +12,18 @@ print a 15-digit IMEI as 3.56938E+14 and drop its leading zeros.
 from __future__ import annotations
 
 import json
+import re
+import zipfile
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
+from xml.sax.saxutils import escape as xml_escape
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.datetime import to_excel
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from kitstation.i18n import Text
@@ -76,21 +83,85 @@ def write_xlsx(job: ExportJob) -> Summary:
     detail.append([_head(detail, header(c, lang, job.zone)) for c in COLUMNS])
 
     summary = Summary()
-    # Plain values, no per-cell style objects: strings are written as inline text cells (so an
-    # IMEI stays text), datetimes get openpyxl's date format, ints are numbers.
+    # The detail rows are streamed as sheet XML into a temporary file (openpyxl builds a cell
+    # object per value: 17 s for 100k rows; this, about a tenth). openpyxl then writes the
+    # workbook around one sample row, whose XML is replaced by the streamed rows (_splice).
     kinds = [(c.id, c.kind == "datetime") for c in COLUMNS]
-    for row in job.display_rows():
-        summary.add(row)
-        values: list[Any] = [
-            _naive(row[cid], job) if is_date else (None if row[cid] == "" else row[cid]) for cid, is_date in kinds
-        ]
-        detail.append(values)
-    last = get_column_letter(len(COLUMNS))
-    detail.auto_filter.ref = f"A1:{last}{summary.rows + 1}"
-
-    _fill_summary(summary_ws, job, summary)
-    wb.save(job.out)
+    letters = [get_column_letter(i) for i in range(1, len(COLUMNS) + 1)]
+    rows_tmp = job.out.with_name(job.out.name + ".rows")
+    try:
+        with rows_tmp.open("w", encoding="utf-8", newline="") as fh:
+            for n, row in enumerate(job.display_rows(), start=2):
+                summary.add(row)
+                fh.write(_row_xml(n, row, kinds, letters, job))
+        # The sample row: a value of each kind, so openpyxl registers the date style it uses.
+        detail.append([datetime(2000, 1, 1) if is_date else None for _, is_date in kinds])
+        last = get_column_letter(len(COLUMNS))
+        detail.auto_filter.ref = f"A1:{last}{summary.rows + 1}"
+        _fill_summary(summary_ws, job, summary)
+        template = job.out.with_name(job.out.name + ".template")
+        try:
+            wb.save(template)
+            _splice(template, job.out, rows_tmp, detail_index=2)
+        finally:
+            template.unlink(missing_ok=True)
+    finally:
+        rows_tmp.unlink(missing_ok=True)
     return summary
+
+
+# Characters XML 1.0 cannot carry (openpyxl refuses them in a cell): dropped from a value.
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_DATE_STYLE = "\x00DATE_STYLE\x00"  # replaced by the date style's index once openpyxl has chosen it
+
+
+def _text_cell(ref: str, value: str) -> str:
+    value = _ILLEGAL.sub("", value)
+    text = xml_escape(value)
+    space = ' xml:space="preserve"' if value != value.strip() else ""
+    return f'<c r="{ref}" t="inlineStr"><is><t{space}>{text}</t></is></c>'
+
+
+def _row_xml(n: int, row: dict[str, Any], kinds: list[tuple[str, bool]], letters: list[str], job: ExportJob) -> str:
+    """One detail row as openpyxl writes it: inline strings, numbers, dates as Excel serials."""
+    parts = [f'<row r="{n}">']
+    for (cid, is_date), letter in zip(kinds, letters, strict=True):
+        value = row[cid]
+        if value is None or value == "":
+            continue  # openpyxl writes no cell for None (a blank cell)
+        ref = f"{letter}{n}"
+        if is_date:
+            parts.append(f'<c r="{ref}" s="{_DATE_STYLE}" t="n"><v>{to_excel(_naive(value, job))}</v></c>')
+        elif type(value) is int:
+            parts.append(f'<c r="{ref}" t="n"><v>{value}</v></c>')
+        else:
+            parts.append(_text_cell(ref, str(value)))
+    parts.append("</row>\n")
+    return "".join(parts)
+
+
+def _splice(template: Path, out: Path, rows: Path, detail_index: int) -> None:
+    """``out``: the template workbook with its detail sheet's sample row replaced by ``rows``."""
+    name = f"xl/worksheets/sheet{detail_index}.xml"
+    with zipfile.ZipFile(template) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            if info.filename != name:
+                dst.writestr(info, src.read(info.filename))
+                continue
+            sheet = src.read(name).decode("utf-8")
+            start = sheet.index('<row r="2"')
+            end = sheet.index("</row>", start) + len("</row>")
+            style = re.search(r'<c r="B2" s="(\d+)"', sheet[start:end])
+            assert style is not None, "the sample row carries the date style"
+            entry = zipfile.ZipInfo(name, date_time=info.date_time)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            with dst.open(entry, "w", force_zip64=True) as fh:
+                fh.write(sheet[:start].encode("utf-8"))
+                with rows.open(encoding="utf-8", newline="") as lines:
+                    # Whole rows per chunk: the placeholder never straddles two chunks.
+                    while chunk := lines.read(1 << 20) + lines.readline():
+                        fh.write(chunk.replace(_DATE_STYLE, style.group(1)).encode("utf-8"))
+                fh.write(sheet[end:].encode("utf-8"))
 
 
 def _fill_summary(ws: WriteOnlyWorksheet, job: ExportJob, s: Summary) -> None:

@@ -1,8 +1,9 @@
 """History: the kitting log as a paged, sortable, filterable table over the database.
 
 :class:`HistoryModel` never loads the whole table: it asks ``KitLog.count`` for the size and
-fetches pages of ``PAGE`` rows with ``KitLog.history(limit=, offset=)`` through Qt's
-``canFetchMore``/``fetchMore``, so scrolling a million-row log reads only what is shown.
+fetches pages of ``PAGE`` rows with ``KitLog.history_page(after=<last row shown>)`` (keyset
+pages: as fast at the end of a million-row log as at its start) through Qt's
+``canFetchMore``/``fetchMore``, so scrolling reads only what is shown.
 Sorting and filtering go to SQL (``order_by``, :class:`RunFilter`) and start again at page one.
 Every query runs through :class:`~kitstation.ui.ops.Op` on the database executor, never on the
 GUI thread (the loop that also drives every device); a result that arrives after a newer
@@ -124,7 +125,7 @@ class HistoryModel(QAbstractTableModel):
 
         def work() -> tuple[int, list[dict[str, Any]]]:
             total = kitlog.count(flt)
-            page = kitlog.history(flt, order_by=order_by, descending=desc, limit=PAGE, offset=0) if total else []
+            page = kitlog.history_page(flt, order_by=order_by, descending=desc, limit=PAGE) if total else []
             return total, page
 
         Op(self, work, database_executor(kitlog)).success(lambda r: self._show(gen, *r)).run()
@@ -150,9 +151,10 @@ class HistoryModel(QAbstractTableModel):
         self._fetching = True
         gen, kitlog, offset = self._generation, self.kitlog, len(self.rows)
         flt, order_by, desc = self.filter, self.order_by, self.descending
+        after = self.rows[-1] if self.rows else None  # keyset paging: the next page starts after this row
         Op(
             self,
-            lambda: kitlog.history(flt, order_by=order_by, descending=desc, limit=PAGE, offset=offset),
+            lambda: kitlog.history_page(flt, order_by=order_by, descending=desc, limit=PAGE, after=after),
             database_executor(kitlog),
         ).success(lambda page: self._append(gen, offset, page)).run()
 

@@ -59,10 +59,11 @@ def test_autogenerate_finds_no_drift_between_models_and_migrations(tmp_path: Pat
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
 
-    from kitstation.log.schema import metadata
+    from kitstation.log.schema import in_models, metadata
 
     with create(url).connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn), metadata)
+        # The trigram index (FTS5 tables) is the migrations' own, outside the models: left out.
+        diff = compare_metadata(MigrationContext.configure(conn, opts={"include_name": in_models}), metadata)
     assert diff == []
 
 
@@ -135,6 +136,99 @@ def test_history_filters_paging_and_streaming(any_url: str) -> None:
     log.close()
 
 
+HISTORY_SORTS = ("run_id", "started_at", "status", "platform", "model_id", "serial", "imei", "blueprint_name",
+                 "technician")
+
+
+def _history_log(url: str) -> KitLog:
+    """Runs with ties and NULLs in every sort column: re-runs of a device, no technician, no IMEI."""
+    log = KitLog(url)
+    st = log.station("bench-1")
+    techs = [log.technician(n) for n in ("Sato", "山田", "Abe")]
+    bps = [log.blueprint(loads_blueprint(BP)), log.blueprint(loads_blueprint(BP.replace("Galaxy DO", "A blueprint")))]
+    for i in range(40):
+        imeis = (f"35693803564{i % 13:04d}",) if i % 4 else ()
+        model = None if i % 9 == 0 else ("SM-A305J", "SM-S911B", "iPhone15,2")[i % 3]
+        serial = None if i % 11 == 0 else f"R58M{i % 17:07d}"
+        dev = log.upsert_device(Device(Platform.ANDROID, f"K{i % 23:03d}", serial=serial, imeis=imeis, model_id=model))
+        run = log.start_run(dev, bps[i % 2], st, "android" if i % 3 else "ios", technician_id=None if i % 5 == 0 else techs[i % 3])
+        log.end_run(run, (RunStatus.OK, RunStatus.FAILED, RunStatus.WAITING_EXTERNAL)[i % 3])
+    return log
+
+
+def _reference(log: KitLog, flt: RunFilter, order_by: str, descending: bool) -> list[int]:
+    """The order History promises, computed in Python: NULLs smallest, then device id, then run id."""
+    rows = list(log.iter_history(flt))
+    device_sort = order_by in ("serial", "imei", "model_id")
+    out = []
+    for r in rows:
+        value = None if order_by == "run_id" else r[order_by]
+        tie = r["device_key"] if device_sort else ""
+        out.append(((value is not None, value if value is not None else ""), tie, r["run_id"]))
+    out.sort(reverse=descending)
+    return [run_id for *_, run_id in out]
+
+
+@pytest.mark.parametrize("flt", [RunFilter(), RunFilter(status=["failed", "ok"]), RunFilter(text="R58M00000"),
+                                 RunFilter(text="35"), RunFilter(technician="Sato"), RunFilter(model="SM-S911B"),
+                                 RunFilter(blueprint="A blueprint")], ids=repr)
+@pytest.mark.parametrize("few", [2000, 1], ids=["in-list", "probe"])
+def test_history_keyset_pages_follow_every_sort(
+    any_url: str, flt: RunFilter, few: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A device filter matching many devices is probed per run instead of listed: both give one order.
+    monkeypatch.setattr("kitstation.log.history._FEW_DEVICES", few)
+    log = _history_log(any_url)
+    for order_by in HISTORY_SORTS:
+        for descending in (False, True):
+            seen: list[int] = []
+            after = None
+            while True:
+                page = log.history_page(flt, order_by=order_by, descending=descending, limit=7, after=after)
+                if not page:
+                    break
+                seen += [r["run_id"] for r in page]
+                after = page[-1]
+            expected = _reference(log, flt, order_by, descending)
+            assert len(seen) == len(set(seen)) == log.count(flt), (order_by, descending)
+            if order_by in ("serial", "imei", "model_id"):
+                # Ties of one value are grouped by device: compare the value sequence and the set.
+                by_id = {r["run_id"]: r for r in log.iter_history(flt)}
+                assert [by_id[i][order_by] for i in seen] == [by_id[i][order_by] for i in expected], order_by
+                assert set(seen) == set(expected)
+            else:
+                assert seen == expected, (order_by, descending)
+    log.close()
+
+
+def _contains(log: KitLog, value: str, *, fold: bool) -> int:
+    cols = ("serial", "imei", "imei2", "device_key", "model_id", "marketing_name")
+
+    def norm(x: object) -> str:
+        return str(x).lower() if fold else str(x)
+
+    return sum(1 for r in log.iter_history() if any(r[c] and norm(value) in norm(r[c]) for c in cols))
+
+
+def test_text_search_index_follows_device_changes(any_url: str) -> None:
+    log = _history_log(any_url)
+    sqlite = any_url.startswith("sqlite")
+    for value in ("R58M000001", "0000012", "SM-S9", "iPhone", "6380356400", "r58m00000"):
+        expected = _contains(log, value, fold=sqlite)  # SQLite's LIKE and trigram ignore ASCII case
+        assert log.count(RunFilter(text=value)) == expected, value
+    assert log.count(RunFilter(text="0000012")) > 0
+    # A device's serial changes (intake re-keys, adb fills it in): the index follows.
+    dev = log.find_android_devices(serial="R58M0000012")[0]
+    runs = log.count(RunFilter(text="R58M0000012"))
+    log.upsert_device(Device(Platform.ANDROID, dev["key"], serial="R58MCHANGED1"))
+    assert log.count(RunFilter(text="R58M0000012")) < runs
+    assert log.count(RunFilter(text="CHANGED")) == _contains(log, "CHANGED", fold=sqlite) > 0
+    # Short text (under 3 characters) matches the start of a serial, IMEI or model.
+    assert log.count(RunFilter(text="R5")) == log.count(RunFilter(text="R58M")) > 0
+    assert log.count(RunFilter(text="58")) == 0
+    log.close()
+
+
 def _writer(url: str, worker: int, n: int) -> None:
     log = KitLog(url)
     st = log.station(f"station-{worker}")
@@ -188,3 +282,81 @@ def test_downgrade_to_base_and_up_again(tmp_path: Path) -> None:
     KitLog(url).close()
     names = {r[0] for r in sqlite3.connect(tmp_path / "down.sqlite3").execute("select name from sqlite_master where type='table'")}
     assert "run" in names
+
+
+def test_every_database_failure_is_one_log_error_with_a_reason(tmp_path: Path) -> None:
+    from kitstation.log import LogError
+
+    def reason(url: str, **kw: bool) -> LogError:
+        with pytest.raises(LogError) as info:
+            KitLog(url, **kw)
+        assert "\n" not in info.value.reason.en and info.value.reason.ja
+        return info.value
+
+    assert reason("foodb://x/y").code == "unknown_driver"
+    assert reason(str(tmp_path)).code == "is_folder"
+    junk = tmp_path / "notes.sqlite3"
+    junk.write_bytes(b"this is not a database file at all, just some text" * 100)
+    assert reason(str(junk)).code == "not_a_database"
+    # A mistyped path for a read command: no new empty log appears.
+    missing = tmp_path / "no" / "such.db"
+    assert reason(str(missing), create=False).code == "no_log"
+    assert "No log at" in reason(str(missing), create=False).reason.en
+    assert not missing.parent.exists()
+
+
+def test_postgresql_unreachable_is_a_log_error(tmp_path: Path) -> None:
+    import socket as sk
+
+    from kitstation.log import LogError
+
+    with sk.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]  # nothing listens on it once closed
+    with pytest.raises(LogError) as info:
+        KitLog(f"postgresql://kit@127.0.0.1:{port}/kitlog?connect_timeout=5")
+    assert info.value.code == "unreachable" and str(port) in info.value.reason.en
+
+
+def test_a_lock_held_too_long_is_a_log_error(tmp_path: Path) -> None:
+    from kitstation.log import LogError
+
+    path = tmp_path / "log.sqlite3"
+    log = KitLog(str(path))
+    log.station("bench-1")
+    holder = sqlite3.connect(path, timeout=0)
+    holder.execute("BEGIN IMMEDIATE")  # another program holds the write lock
+    try:
+        log.engine.dispose()
+        # The log waits busy_timeout (30 s) before giving up; a shorter wait keeps the test fast.
+        from sqlalchemy import event
+
+        event.listen(log.engine, "connect", lambda c, _r: c.execute("PRAGMA busy_timeout=100"))
+        with pytest.raises(LogError) as info:
+            log.station("bench-2")
+        assert info.value.code == "locked"
+    finally:
+        holder.rollback()
+        holder.close()
+        log.close()
+
+
+def test_an_archived_log_is_read_without_writing_beside_it(tmp_path: Path) -> None:
+    from kitstation.log import LogError
+
+    path = tmp_path / "archive.sqlite3"
+    log = KitLog(str(path))
+    log.start_run(log.upsert_device(_device(1)), log.blueprint(loads_blueprint(BP)), log.station("s"), "android")
+    log.close()
+    for extra in tmp_path.iterdir():
+        if extra != path:
+            extra.unlink()  # what an archive holds: the file alone
+    ro = KitLog(str(path), create=False, read_only=True)
+    try:
+        assert ro.count() == 1 and ro.history()[0]["serial"] == "R58M0000001"
+        with pytest.raises(LogError) as info:
+            ro.station("another")
+        assert info.value.code == "read_only"
+    finally:
+        ro.close()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["archive.sqlite3"]  # no lock, WAL or index files

@@ -83,3 +83,41 @@ def test_bad_input_exits_2(db: str, tmp_path: Path, capsys: pytest.CaptureFixtur
     assert main(["report", "verify", str(tmp_path / "missing.pdf"), "--db", db]) == 2
     err = capsys.readouterr().err
     assert "--format" in err and "cannot use" in err
+
+
+def test_out_never_replaces_a_fifo_or_a_symlink(db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import os
+
+    fifo = tmp_path / "pipe.csv"
+    os.mkfifo(fifo)
+    target = tmp_path / "target.txt"
+    target.write_text("keep me", encoding="utf-8")
+    link = tmp_path / "link.csv"
+    link.symlink_to(target)
+    for path in (fifo, link):
+        assert main(["report", "--db", db, "-f", "csv", "-o", str(path)]) == 2
+        assert "not a regular file" in capsys.readouterr().err
+    assert fifo.is_fifo() and link.is_symlink() and target.read_text(encoding="utf-8") == "keep me"
+    assert not (tmp_path / "pipe.csv.sha256").exists() and not (tmp_path / "link.csv.sha256").exists()
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no temp file left
+    # A folder that does not exist is refused, not created.
+    missing = tmp_path / "no" / "such" / "r.csv"
+    assert main(["report", "--db", db, "-f", "csv", "-o", str(missing)]) == 2
+    assert "does not exist" in capsys.readouterr().err and not (tmp_path / "no").exists()
+
+
+def test_out_dash_is_standard_output(db: str, tmp_path: Path, capsysbinary: pytest.CaptureFixture[bytes]) -> None:
+    assert main(["report", "--db", db, "-f", "csv", "-o", "-", "--column-ids"]) == 0
+    captured = capsysbinary.readouterr()
+    assert captured.out.startswith(b"\xef\xbb\xbfrun_id,") and captured.out.count(b"\n") == 13
+    assert b"(12 rows)" in captured.err and b"SHA-256" not in captured.out
+    assert not Path("-").exists() and not (tmp_path / "-").exists()
+    assert main(["report", "--db", db, "-f", "pdf", "-o", "-"]) == 2  # a binary format needs a file
+
+
+def test_a_mistyped_db_path_is_an_error_not_a_new_empty_log(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    missing = tmp_path / "no" / "such" / "x.db"
+    assert main(["log", "--db", str(missing)]) == 2
+    assert "No log at" in capsys.readouterr().err
+    assert main(["report", "--db", str(missing), "-f", "csv", "-o", str(tmp_path / "r.csv")]) == 2
+    assert not missing.parent.exists() and not (tmp_path / "r.csv").exists()

@@ -43,7 +43,7 @@ def peak_of(log: KitLog, fmt: str, out: Path, flt: RunFilter, options: ReportOpt
         tracemalloc.stop()
 
 
-# Rows are read in pages of 2,000 (kitstation.reports.model.iter_rows): from there on the peak is
+# Rows are read in pages of 2,000 (KitLog.iter_selection): from there on the peak is
 # flat, so every comparison starts at or above one page.
 
 

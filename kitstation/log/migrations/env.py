@@ -6,7 +6,7 @@ from alembic import context
 
 from kitstation.log import schema  # noqa: F401  (registers the tables on the metadata)
 from kitstation.log.db import create
-from kitstation.log.schema import metadata
+from kitstation.log.schema import in_models, metadata
 
 config = context.config
 
@@ -16,11 +16,13 @@ def run_migrations() -> None:
     if connection is None:
         engine = create(config.get_main_option("sqlalchemy.url") or "")
         with engine.begin() as conn:
-            context.configure(connection=conn, target_metadata=metadata, render_as_batch=True)
+            context.configure(connection=conn, target_metadata=metadata, render_as_batch=True, include_name=in_models)
             with context.begin_transaction():
                 context.run_migrations()
         return
-    context.configure(connection=connection, target_metadata=metadata, render_as_batch=True)
+    context.configure(
+        connection=connection, target_metadata=metadata, render_as_batch=True, include_name=in_models
+    )
     with context.begin_transaction():
         context.run_migrations()
 

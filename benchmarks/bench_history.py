@@ -1,0 +1,249 @@
+"""Benchmark of the History view at scale: N runs in an SQLite log, every filter and sort timed.
+
+    .venv/bin/python benchmarks/bench_history.py --runs 1000000 [--db FILE [--keep]]
+
+Fills the log with Core bulk inserts (one device per run, batches of 60 per session, five
+technicians, two blueprints, runs 20 s apart ending now), then times what the GUI's History
+asks the log for (``kitstation/ui/history.py``): the row count and the first page of every
+filter (text search on serial / IMEI / model, outcome, platform, date, blueprint, technician,
+model) and of every sort column in both directions, and a page near the end of the table.
+Each figure is the median of ``--repeat`` runs on a warm cache, in milliseconds.
+
+With ``--db FILE`` an existing file is reused (``--keep`` keeps a new one): fill once, then
+time before and after a change (the log is migrated to head when opened).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, insert, select
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from kitstation.blueprints import loads_blueprint  # noqa: E402
+from kitstation.log import KitLog, RunFilter  # noqa: E402
+from kitstation.log.tables import device_t, run_t, session_t  # noqa: E402
+
+IOS_BP = 'name = "Bench iOS"\n[ios]\nmethod = "supervise"\n[ios.mdm_server]\nname = "MDM"\nurl = "https://mdm.example.jp/x/"\n'
+ANDROID_BP = 'name = "Bench KME"\n[android]\nmethod = "kme"\n[android.kme]\nprofile_name = "KME"\n'
+MODELS = {
+    "ios": [("iPhone15,2", "iPhone 14 Pro"), ("iPhone14,5", "iPhone 13"), ("iPad13,18", "iPad (10th generation)")],
+    "android": [("SM-A546E", "Galaxy A54 5G"), ("SM-S911C", "Galaxy S23"), ("SM-A236E", "Galaxy A23 5G")],
+}
+TECHS = ("山田 太郎", "佐藤 花子", "Suzuki", "Tanaka", "Ito")
+CHUNK = 20_000
+PAGE = 200  # kitstation.ui.history.PAGE
+SORTS = ("run_id", "started_at", "status", "platform", "model_id", "serial", "imei", "blueprint_name", "technician")
+
+
+def fill(log: KitLog, n: int, per_session: int = 60) -> None:
+    """``n`` devices with one run each, the newest run now, 20 s apart."""
+    end = datetime.now(UTC).replace(microsecond=0)
+    base = end - timedelta(seconds=20 * n)
+    stations = [log.station(f"bench-{i:02d}") for i in range(1, 4)]
+    techs = [log.technician(name) for name in TECHS]
+    bps = {"ios": log.blueprint(loads_blueprint(IOS_BP)), "android": log.blueprint(loads_blueprint(ANDROID_BP))}
+    sessions = (n + per_session - 1) // per_session
+    with log.engine.begin() as conn:
+        dev0 = int(conn.execute(select(func.coalesce(func.max(device_t.c.id), 0))).scalar_one())
+        conn.execute(
+            insert(session_t),
+            [
+                {
+                    "station_id": stations[s % 3],
+                    "technician_id": techs[s % 5],
+                    "label": f"batch {s}",
+                    "customer": "株式会社ベンチ商事" if s % 2 == 0 else "Bench Corp",
+                    "order_ref": f"PO-{s // 10:05d}",
+                    "started_at": base + timedelta(seconds=20 * per_session * s),
+                }
+                for s in range(sessions)
+            ],
+        )
+        sess0 = int(conn.execute(select(func.min(session_t.c.id))).scalar_one())
+    for lo in range(0, n, CHUNK):
+        devices: list[dict[str, Any]] = []
+        runs: list[dict[str, Any]] = []
+        for i in range(lo, min(n, lo + CHUNK)):
+            platform = "ios" if i % 2 == 0 else "android"
+            model, name = MODELS[platform][i % 3]
+            serial = f"F2L{i:09d}" if platform == "ios" else f"R58M{i:08d}"
+            roll = i % 20
+            status = "failed" if roll == 7 else "waiting_external" if roll == 4 else "interrupted" if roll == 9 else "ok"
+            t0 = base + timedelta(seconds=20 * i)
+            devices.append(
+                {
+                    "platform": platform,
+                    "key": serial if platform == "android" else f"00008110-{i:016X}",
+                    "udid": f"00008110-{i:016X}" if platform == "ios" else None,
+                    "serial": serial,
+                    "imei": f"35{i:013d}" if platform == "android" or i % 3 else None,
+                    "model_id": model,
+                    "marketing_name": name,
+                    "os_version": "17.1" if platform == "ios" else "14",
+                    "external_state": "awaiting_abm" if platform == "ios" else "kme_registered",
+                    "first_seen": t0,
+                    "last_seen": t0,
+                }
+            )
+            runs.append(
+                {
+                    "device_id": dev0 + i + 1,
+                    "blueprint_id": bps[platform],
+                    "session_id": sess0 + i // per_session,
+                    "station_id": stations[(i // per_session) % 3],
+                    # Every 7th run without a technician: the outer join and NULL sorting are exercised.
+                    "technician_id": None if i % 7 == 3 else techs[(i // per_session) % 5],
+                    "platform": platform,
+                    "slot": f"hub{i % 4}-{i % 10}",
+                    "status": status,
+                    "current_step": "verify",
+                    "error_code": "wifi_timeout" if status == "failed" else None,
+                    "reason_en": "Wi-Fi did not connect in time" if status == "failed" else None,
+                    "reason_ja": "Wi-Fiの接続がタイムアウトしました" if status == "failed" else None,
+                    "started_at": t0,
+                    "ended_at": t0 + timedelta(minutes=7),
+                }
+            )
+        with log.engine.begin() as conn:
+            conn.execute(insert(device_t), devices)
+            conn.execute(insert(run_t), runs)
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    flt: RunFilter
+    order_by: str = "run_id"
+    descending: bool = True
+
+
+def cases(n: int) -> list[Case]:
+    today = datetime.now().astimezone().replace(hour=0, minute=0, second=0, microsecond=0)
+    mid = n // 2 + 1  # a device in the middle of the table
+    out = [
+        Case("all", RunFilter()),
+        Case("text serial (full)", RunFilter(text=f"R58M{mid:08d}")),
+        Case("text serial (part)", RunFilter(text=f"{mid:08d}"[:6])),
+        Case("text IMEI (prefix)", RunFilter(text=f"35{mid:013d}"[:12])),
+        Case("text model", RunFilter(text="S23")),
+        Case("text 2 chars", RunFilter(text="F2")),
+        Case("status failed", RunFilter(status=["failed"])),
+        Case("status ok", RunFilter(status=["ok"])),
+        Case("today", RunFilter(since=today)),
+        Case("last 7 days", RunFilter(since=today - timedelta(days=6))),
+        Case("last 30 days", RunFilter(since=today - timedelta(days=29))),
+        Case("blueprint", RunFilter(blueprint="Bench KME")),
+        Case("technician", RunFilter(technician="Suzuki")),
+        Case("model", RunFilter(model="SM-S911C")),
+        Case("platform ios", RunFilter(platform="ios")),
+        Case("failed + last 7 days", RunFilter(status=["failed"], since=today - timedelta(days=6))),
+    ]
+    for key in SORTS:
+        for desc in (False, True):
+            out.append(Case(f"sort {key} {'desc' if desc else 'asc'}", RunFilter(), key, desc))
+    out.append(Case("failed, sort serial", RunFilter(status=["failed"]), "serial", False))
+    return out
+
+
+def _ms(fn: Callable[[], Any], repeat: int) -> float:
+    fn()  # warm the page cache and the statement cache
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - t0) * 1000)
+    return round(statistics.median(times), 1)
+
+
+def measure(log: KitLog, case: Case, repeat: int) -> dict[str, Any]:
+    keyset = hasattr(log, "history_page")
+    total = log.count(case.flt)
+    if keyset:
+
+        def first() -> Any:
+            return log.history_page(case.flt, order_by=case.order_by, descending=case.descending, limit=PAGE)
+
+        # The row before the last page: the first rows of the opposite order end the table.
+        back = log.history_page(case.flt, order_by=case.order_by, descending=not case.descending, limit=PAGE + 1)
+        cursor = back[-1] if len(back) > PAGE else None
+
+        def last() -> Any:
+            return log.history_page(
+                case.flt, order_by=case.order_by, descending=case.descending, limit=PAGE, after=cursor
+            )
+
+    else:
+
+        def first() -> Any:
+            return log.history(case.flt, order_by=case.order_by, descending=case.descending, limit=PAGE)
+
+        def last() -> Any:
+            return log.history(
+                case.flt, order_by=case.order_by, descending=case.descending, limit=PAGE, offset=max(0, total - PAGE)
+            )
+
+    return {
+        "case": case.name,
+        "rows": total,
+        "count_ms": _ms(lambda: log.count(case.flt), repeat),
+        "first_page_ms": _ms(first, repeat),
+        "last_page_ms": _ms(last, repeat),
+    }
+
+
+def main() -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--runs", type=int, default=1_000_000)
+    p.add_argument("--db", help="an SQLite file: reused when it exists, else filled (and kept with --keep)")
+    p.add_argument("--keep", action="store_true")
+    p.add_argument("--repeat", type=int, default=3)
+    p.add_argument("--only", help="comma-separated case names (substring match)")
+    p.add_argument("--json", action="store_true")
+    args = p.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(args.db) if args.db else Path(tmp) / "history.sqlite3"
+        existed = path.exists()
+        t0 = time.perf_counter()
+        log = KitLog(f"sqlite:///{path}")
+        if not existed:
+            fill(log, args.runs)
+            print(f"filled {args.runs} runs in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
+        else:
+            print(f"opened {path} ({log.count()} runs) in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
+        results = []
+        only = [s.strip() for s in args.only.split(",")] if args.only else None
+        for case in cases(log.count()):
+            if only and not any(o in case.name for o in only):
+                continue
+            r = measure(log, case, args.repeat)
+            results.append(r)
+            if not args.json:
+                print(
+                    f"{r['case']:28} {r['rows']:>9} rows  count {r['count_ms']:>7} ms  "
+                    f"first page {r['first_page_ms']:>7} ms  last page {r['last_page_ms']:>7} ms",
+                    flush=True,
+                )
+        log.close()
+        if args.db and not existed and not args.keep:
+            path.unlink()
+        if args.json:
+            print(json.dumps(results, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,329 @@
+"""The History view's reads, fast at a million runs: join-free counts, keyset pages, index-driven sorts.
+
+* **Counts** never join: every filter is a term on ``run`` itself (``device_id IN (...)`` for a
+  device's serial / IMEI / model, ``technician_id IN (...)`` for a name...), which equals the count
+  over the history join because each run has exactly one device, blueprint, station and at most
+  one technician and session.
+* **Pages** are keyset pages: the next page starts after the last row shown (its sort value and
+  run id), never at an ``OFFSET`` the database would have to walk.
+* **Sorts** by a column of another table run from that table's index: by a device column the
+  device rows are walked in index order and their runs fetched by ``(device_id, id)``; by a
+  technician or blueprint name (a handful of rows) each name's runs come from
+  ``(technician_id, id)`` / ``(blueprint_id, id)`` in turn.
+* **Text** (serial, IMEI, model): three characters or more are a substring search through a
+  trigram index (SQLite FTS5 ``device_fts``; PostgreSQL ``pg_trgm`` where installed); shorter
+  text matches the start of a serial, IMEI or model, from their indexes.
+
+NULLs sort as the smallest value on both databases (SQLite's own order), so keyset cursors
+behave the same on SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from sqlalchemy import ColumnElement, Engine, Select, and_, exists, func, literal_column, or_, select, text
+from sqlalchemy.sql.expression import BinaryExpression, UnaryExpression
+
+from kitstation.log.filters import RunFilter
+from kitstation.log.queries import Row, _history_columns
+from kitstation.log.tables import aware, bp_t, device_t, run_t, session_t, station_t, tech_t
+
+# Shorter text cannot use a trigram index: it matches the start of these indexed columns instead.
+TRIGRAM = 3
+_PREFIX_COLUMNS = ("serial", "imei", "model_id", "marketing_name")
+# A device filter matching fewer devices than this is an IN list of their ids; more, a probe per run.
+_FEW_DEVICES = 2000
+# The device columns the trigram index covers (migration 0002 creates it).
+TEXT_COLUMNS = ("serial", "imei", "imei2", "key", "model_id", "marketing_name")
+_MAX_CHAR = "\U0010ffff"  # above every character: the end of a prefix range
+
+
+def _prefix(col: ColumnElement[Any], value: str) -> ColumnElement[bool]:
+    """``col`` starts with ``value``, as a range an index answers (LIKE 'x%' is not, on SQLite)."""
+    return and_(col >= value, col < value + _MAX_CHAR)
+
+
+def _fts_phrase(value: str) -> str:
+    return '"' + value.replace('"', '""') + '"'
+
+
+def device_text_ids(dialect: str, value: str) -> Select[Any]:
+    """The ids of the devices whose serial / IMEI / key / model contains ``value``."""
+    if len(value) >= TRIGRAM and dialect == "sqlite":
+        return select(literal_column("rowid")).select_from(text("device_fts")).where(
+            text("device_fts MATCH :phrase").bindparams(phrase=_fts_phrase(value))
+        )
+    if len(value) >= TRIGRAM:
+        like = f"%{value}%"
+        return select(device_t.c.id).where(or_(*(device_t.c[c].like(like) for c in TEXT_COLUMNS)))
+    variants = {value, value.upper()}
+    return select(device_t.c.id).where(
+        or_(*(_prefix(device_t.c[c], v) for c in _PREFIX_COLUMNS for v in sorted(variants)))
+    )
+
+
+def _device_terms(flt: RunFilter, dialect: str) -> list[ColumnElement[bool]]:
+    """The filter's terms on a device row (text, model), or none."""
+    terms: list[ColumnElement[bool]] = []
+    if flt.text:
+        terms.append(device_t.c.id.in_(device_text_ids(dialect, flt.text)))
+    if flt.model:
+        terms.append(or_(device_t.c.model_id == flt.model, device_t.c.marketing_name == flt.model))
+    return terms
+
+
+def _joined() -> Any:
+    return (
+        run_t.join(device_t, device_t.c.id == run_t.c.device_id)
+        .join(bp_t, bp_t.c.id == run_t.c.blueprint_id)
+        .join(station_t, station_t.c.id == run_t.c.station_id)
+        .outerjoin(tech_t, tech_t.c.id == run_t.c.technician_id)
+        .outerjoin(session_t, session_t.c.id == run_t.c.session_id)
+    )
+
+
+@dataclass(frozen=True)
+class _Order:
+    """A sort: its key columns (most significant first), the row fields holding their values."""
+
+    columns: tuple[ColumnElement[Any], ...]
+    fields: tuple[str, ...]
+
+
+# Run columns sort with the run id as tie-break; device columns with the device id, then the run.
+_RUN_SORTS = {
+    "run_id": (),
+    "started_at": ("started_at",),
+    "ended_at": ("ended_at",),
+    "status": ("status",),
+    "platform": ("platform",),
+}
+_DEVICE_SORTS = {"serial": "serial", "imei": "imei", "model_id": "model_id"}
+# Sorts by a name of a small table: the name's rows walked in name order, their runs by index.
+_GROUP_SORTS = {"technician": (tech_t, run_t.c.technician_id), "blueprint_name": (bp_t, run_t.c.blueprint_id)}
+
+
+def _order(order_by: str) -> _Order:
+    if order_by in _DEVICE_SORTS:
+        col = _DEVICE_SORTS[order_by]
+        return _Order((device_t.c[col], device_t.c.id, run_t.c.id), (col, "_device_id", "run_id"))
+    cols = _RUN_SORTS.get(order_by, ())
+    return _Order((*(run_t.c[c] for c in cols), run_t.c.id), (*cols, "run_id"))
+
+
+def _order_by(order: _Order, descending: bool, dialect: str) -> list[UnaryExpression[Any]]:
+    out = []
+    for col in order.columns:
+        term = col.desc() if descending else col.asc()
+        if dialect != "sqlite":  # SQLite's own NULL order everywhere: smallest
+            term = term.nulls_last() if descending else term.nulls_first()
+        out.append(term)
+    return out
+
+
+class HistoryReads:
+    """History counts and pages (mixed into :class:`kitstation.log.KitLog`)."""
+
+    engine: Engine
+
+    def _hrows(self, stmt: Select[Any]) -> list[Row]:
+        with self.engine.connect() as conn:
+            return [dict(r) for r in conn.execute(stmt).mappings()]
+
+    def _ids(self, table: Any, *conds: ColumnElement[bool]) -> list[int]:
+        with self.engine.connect() as conn:
+            return [int(i) for i in conn.execute(select(table.c.id).where(*conds)).scalars()]
+
+    def _run_terms(self, flt: RunFilter, *, device_side: bool) -> list[ColumnElement[bool]]:
+        """A filter as terms on ``run`` (and on ``device`` when ``device_side``: the caller joins it).
+
+        The small tables (blueprint, technician, station, session) are resolved to ids first: an
+        equality on ``run`` that its ``(column, id)`` index answers in run order. A device filter
+        matching few devices is an ``IN`` list; one matching many is probed per run in run order
+        (the first page stops after a few hundred probes instead of building the whole set).
+        """
+        dialect = self.engine.dialect.name
+        conds: list[ColumnElement[bool]] = []
+        if flt.since is not None:
+            conds.append(run_t.c.started_at >= aware(flt.since))
+        if flt.until is not None:
+            conds.append(run_t.c.started_at < aware(flt.until))
+        if flt.platform:
+            conds.append(run_t.c.platform == flt.platform)
+        if flt.status:
+            conds.append(run_t.c.status.in_(list(flt.status)))
+        if flt.session_id is not None:
+            conds.append(run_t.c.session_id == flt.session_id)
+        if flt.blueprint:
+            ids = self._ids(bp_t, or_(bp_t.c.name == flt.blueprint, bp_t.c.content_hash.like(f"{flt.blueprint}%")))
+            conds.append(run_t.c.blueprint_id.in_(ids))
+        if flt.technician:
+            conds.append(run_t.c.technician_id.in_(self._ids(tech_t, tech_t.c.name == flt.technician)))
+        if flt.station:
+            conds.append(run_t.c.station_id.in_(self._ids(station_t, station_t.c.name == flt.station)))
+        if flt.order_ref or flt.customer:
+            sess = [session_t.c.order_ref == flt.order_ref] if flt.order_ref else []
+            if flt.customer:
+                sess.append(session_t.c.customer == flt.customer)
+            conds.append(run_t.c.session_id.in_(self._ids(session_t, *sess)))
+        if flt.latest_only:
+            latest = select(func.max(run_t.c.id)).group_by(run_t.c.device_id).scalar_subquery()
+            conds.append(run_t.c.id.in_(latest))
+        terms = _device_terms(flt, dialect)
+        if terms and device_side:
+            conds += terms
+        elif terms:
+            conds.append(self._device_condition(flt, terms))
+        return conds
+
+    def _device_condition(self, flt: RunFilter, terms: list[ColumnElement[bool]]) -> ColumnElement[bool]:
+        """Runs of the devices a text / model filter matches: their ids when few, else a probe."""
+        few = select(device_t.c.id).where(and_(*terms)).limit(_FEW_DEVICES)
+        with self.engine.connect() as conn:
+            ids = [int(i) for i in conn.execute(few).scalars()]
+        if len(ids) < _FEW_DEVICES:
+            # A literal list: the planner walks (device_id, id) for each, whatever it guesses.
+            return run_t.c.device_id.in_(ids)
+        probe = [t for t in terms if flt.text is None or t is not terms[0]]
+        if flt.text:
+            probe.append(_text_probe(flt.text))
+        return exists().where(and_(device_t.c.id == run_t.c.device_id, *probe)).correlate(run_t)
+
+    def count(self, flt: RunFilter | None = None) -> int:
+        """How many runs a filter selects, counted on ``run`` alone (no join)."""
+        flt = flt or RunFilter()
+        conds = self._run_terms(replace(flt, text=None, model=None), device_side=False)
+        terms = _device_terms(flt, self.engine.dialect.name)
+        if terms:
+            cond = self._device_condition(flt, terms)
+            if not isinstance(cond, BinaryExpression):  # many devices: a set, not a probe per run
+                cond = run_t.c.device_id.in_(select(device_t.c.id).where(and_(*terms)))
+            conds.append(cond)
+        stmt = select(func.count()).select_from(run_t)
+        if conds:
+            stmt = stmt.where(and_(*conds))
+        with self.engine.connect() as conn:
+            return int(conn.execute(stmt).scalar_one())
+
+    def history_page(
+        self,
+        flt: RunFilter | None = None,
+        *,
+        order_by: str = "run_id",
+        descending: bool = True,
+        limit: int = 100,
+        after: Row | None = None,
+    ) -> list[Row]:
+        """One page of history rows in this order, starting after the row ``after`` (a row of
+        the previous page; ``None``: the first page). Unknown sort keys sort by run id.
+
+        The page's run ids are found first on the sorted table's index, then their rows read.
+        """
+        flt = flt or RunFilter()
+        dialect = self.engine.dialect.name
+        device_sort = order_by in _DEVICE_SORTS
+        if order_by in _GROUP_SORTS:
+            return self._grouped_page(order_by, self._run_terms(flt, device_side=False), descending, limit, after)
+        order = _order(order_by)
+        conds = self._run_terms(flt, device_side=device_sort)
+        if device_sort:
+            # Walk the device index in order; each device's runs by (device_id, id). "+ 0" keeps
+            # the planner from looking devices up from runs (which would sort every run).
+            base = select(*order.columns).select_from(device_t.join(run_t, run_t.c.device_id == device_t.c.id + 0))
+            # And on that index: SQLite without statistics may take another one and sort.
+            base = base.with_hint(device_t, f"INDEXED BY ix_device_{_DEVICE_SORTS[order_by]}", "sqlite")
+        else:
+            base = select(*order.columns).select_from(run_t)
+        keys: list[tuple[Any, ...]] = []
+        for extra in _after_ranges(order, after, descending):
+            stmt = base.where(and_(*conds, *extra)) if conds or extra else base
+            stmt = stmt.order_by(*_order_by(order, descending, dialect)).limit(limit - len(keys))
+            with self.engine.connect() as conn:
+                keys += [tuple(r) for r in conn.execute(stmt)]
+            if len(keys) >= limit:
+                break
+        return self._rows_for(order, keys)
+
+    def _rows_for(self, order: _Order, keys: Sequence[tuple[Any, ...]]) -> list[Row]:
+        """History rows for the keys found, in their order, carrying the keys' fields."""
+        if not keys:
+            return []
+        ids = [int(k[-1]) for k in keys]
+        stmt = select(*_history_columns(), device_t.c.id.label("_device_id")).select_from(_joined())
+        found = {r["run_id"]: r for r in self._hrows(stmt.where(run_t.c.id.in_(ids)))}
+        return [found[i] for i in ids if i in found]
+
+    def _grouped_page(
+        self, order_by: str, conds: Sequence[ColumnElement[bool]], descending: bool, limit: int, after: Row | None
+    ) -> list[Row]:
+        """Sort by a technician's or blueprint's name: each name's runs in turn (NULL first)."""
+        table, fk = _GROUP_SORTS[order_by]
+        with self.engine.connect() as conn:
+            names = conn.execute(select(table.c.id, table.c.name).order_by(table.c.name, table.c.id)).all()
+        groups: list[int | None] = [None, *(int(i) for i, _ in names)]
+        if descending:
+            groups.reverse()
+        start = 0
+        if after is not None:
+            start = groups.index(after.get("_group_id")) if after.get("_group_id") in groups else 0
+        keys: list[tuple[Any, ...]] = []
+        group_of: dict[int, int | None] = {}
+        for index in range(start, len(groups)):
+            gid = groups[index]
+            where = [*conds, fk.is_(None) if gid is None else fk == gid]
+            if after is not None and index == start:
+                where.append(run_t.c.id < after["run_id"] if descending else run_t.c.id > after["run_id"])
+            stmt = (
+                select(run_t.c.id)
+                .where(and_(*where))
+                .order_by(run_t.c.id.desc() if descending else run_t.c.id.asc())
+                .limit(limit - len(keys))
+            )
+            with self.engine.connect() as conn:
+                found = [int(i) for i in conn.execute(stmt).scalars()]
+            keys += [(i,) for i in found]
+            group_of.update(dict.fromkeys(found, gid))
+            if len(keys) >= limit:
+                break
+        rows = self._rows_for(_order("run_id"), keys)
+        for r in rows:
+            r["_group_id"] = group_of[r["run_id"]]
+        return rows
+
+
+def _text_probe(value: str) -> ColumnElement[bool]:
+    """The text condition checked on one device row (LIKE), for a search matching many devices."""
+    if len(value) < TRIGRAM:
+        variants = sorted({value, value.upper()})
+        return or_(*(_prefix(device_t.c[c], v) for c in _PREFIX_COLUMNS for v in variants))
+    like = f"%{value}%"
+    return or_(*(device_t.c[c].like(like) for c in TEXT_COLUMNS))
+
+
+def _after_ranges(order: _Order, after: Row | None, descending: bool) -> list[list[ColumnElement[bool]]]:
+    """The rows after ``after`` as a sequence of index ranges, in order (NULLs smallest).
+
+    For keys (k1, k2, k3) after (v1, v2, v3) ascending: k1 = v1 AND k2 = v2 AND k3 > v3, then
+    k1 = v1 AND k2 > v2, then k1 > v1. One range each: a row-value comparison or an OR would
+    make SQLite scan from the start of the first key.
+    """
+    if after is None:
+        return [[]]
+    values = [after[f] for f in order.fields]
+    out: list[list[ColumnElement[bool]]] = []
+    for i in range(len(order.columns) - 1, -1, -1):
+        prefix: list[ColumnElement[bool]] = [
+            c.is_(None) if v is None else c == v for c, v in zip(order.columns[:i], values[:i], strict=True)
+        ]
+        col, value = order.columns[i], values[i]
+        if value is None:
+            if not descending:
+                out.append([*prefix, col.is_not(None)])
+            continue  # descending: nothing comes after NULL
+        out.append([*prefix, col < value if descending else col > value])
+        if descending and col is not run_t.c.id and col is not device_t.c.id:
+            out.append([*prefix, col.is_(None)])  # NULLs (smallest) come last when descending
+    return out
