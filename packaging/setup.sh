@@ -51,6 +51,8 @@ if [[ -d /etc/udev ]]; then
     # No running udev (a container, CI): the rules apply from the next boot or plug-in.
     $SUDO udevadm control --reload-rules 2>/dev/null && $SUDO udevadm trigger --subsystem-match=usb 2>/dev/null || true
   fi
+else
+  echo "setup: no udev on this machine (a container?): USB rules not installed, real phones need them"
 fi
 who=${SUDO_USER:-$(id -un)}
 if [[ $who != root ]] && getent group plugdev >/dev/null && ! id -nG "$who" | tr ' ' '\n' | grep -qx plugdev; then
