@@ -16,7 +16,7 @@ from kitstation.ui.qt import QApplication, Qt
 from kitstation.ui.settings import Settings
 from kitstation.ui.wizard import PrepareWizard
 
-from .helpers import GuiThreadSql, click, fill_log
+from .helpers import GuiThreadSql, click, fill_log, key, type_keys
 
 
 def test_settings_round_trip_and_damaged_file() -> None:
@@ -71,7 +71,7 @@ def test_reports_dialog_exports_with_progress(qtbot: QtBot, kitlog: KitLog, tmp_
     out = tmp_path / "r.csv"
     dlg.path.setText(str(out))
     with qtbot.waitSignal(dlg.exported, timeout=60_000):
-        qtbot.mouseClick(dlg.export_button, Qt.MouseButton.LeftButton)  # written off the GUI thread
+        click(qtbot, dlg.export_button)  # written off the GUI thread
     assert out.is_file()
     assert dlg.bar.value() == dlg.bar.maximum() and dlg.bar.maximum() >= 1_200
     assert str(out) in dlg.status.text()
@@ -88,8 +88,8 @@ async def test_scanned_box_labels_go_to_the_intake(kitlog: KitLog, qtbot: QtBot)
     async def scan(text: str) -> str:
         """Type a box label and Enter as a scanner does; the sentence shown under the field."""
         page.scan_result.setText("")
-        qtbot.keyClicks(page.scan_field, text)
-        qtbot.keyClick(page.scan_field, "\r")
+        type_keys(qtbot, page.scan_field, text)
+        key(qtbot, page.scan_field, "\r")
         for _ in range(2000):  # the intake runs on the log's writer thread; its answer comes back here
             QApplication.processEvents()
             if page.scan_result.text():
@@ -185,7 +185,7 @@ def test_reports_dialog_says_why_a_folder_cannot_be_made(qtbot: QtBot, kitlog: K
     dlg.format.setCurrentIndex(dlg.format.findData("csv"))
     dlg.path.setText(str(blocker / "sub" / "r.csv"))
     with qtbot.waitSignal(dlg.exported, timeout=60_000) as sig:
-        qtbot.mouseClick(dlg.export_button, Qt.MouseButton.LeftButton)
+        click(qtbot, dlg.export_button)
     assert sig.args[0] is None and sig.args[1]
     assert "could not be written" in dlg.status.text() and str(blocker) in dlg.status.text()
     assert dlg.export_button.isEnabled()
@@ -203,11 +203,11 @@ def test_reports_dialog_puts_customer_order_and_title_in_the_report(
     dlg.format.setCurrentIndex(dlg.format.findData("json"))
     out = tmp_path / "r.json"
     dlg.path.setText(str(out))
-    qtbot.keyClicks(dlg.title, "March batch")
-    qtbot.keyClicks(dlg.customer, "ACME")
-    qtbot.keyClicks(dlg.order_ref, "PO-77")
+    type_keys(qtbot, dlg.title, "March batch")
+    type_keys(qtbot, dlg.customer, "ACME")
+    type_keys(qtbot, dlg.order_ref, "PO-77")
     with qtbot.waitSignal(dlg.exported, timeout=60_000):
-        qtbot.mouseClick(dlg.export_button, Qt.MouseButton.LeftButton)
+        click(qtbot, dlg.export_button)
     report = _json.loads(out.read_text())["report"]
     assert report["customer"] == "ACME" and report["order_ref"] == "PO-77"
     assert dlg.options().title == "March batch"  # the PDF cover's title (JSON has no title)
