@@ -79,6 +79,10 @@ async def run(lang: str, width: int, height: int) -> None:
         page.order.setCurrentIndex(page.order.findData(TileOrder.ATTENTION.value))
         await settle()
         shoot(f"bench64-{size}-attention-{lang}.png")
+        page.compact.setChecked(True)
+        await settle()
+        shoot(f"bench64-{size}-compact-{lang}.png")
+        page.compact.setChecked(False)
         if width < 1600:
             return
         # A selection of three tiles and the action menu over it.

@@ -42,6 +42,8 @@ from kitstation.ui.qt import (
 
 SLOT_ROLE = int(Qt.ItemDataRole.UserRole) + 1
 TILE = QSize(300, 186)
+# Compact tiles for a full bench: half again as many on the screen (model, state, bar, one line).
+COMPACT_TILE = QSize(236, 140)
 
 
 class BenchLike(Protocol):
@@ -257,7 +259,9 @@ class SlotModel(QAbstractListModel):
         if role == int(Qt.ItemDataRole.DisplayRole):
             return view.label
         if role == int(Qt.ItemDataRole.ToolTipRole):
-            return detail_line(view, current_language()) or state_text(view.state)
+            d = view.device
+            ident = " · ".join(x for x in (d.serial, *d.imeis) if x) if d is not None else view.connection_id
+            return "\n".join(x for x in (ident, detail_line(view, current_language()) or state_text(view.state)) if x)
         if role == int(Qt.ItemDataRole.AccessibleTextRole):
             return f"{view.label}: {state_text(view.state)}"
         return None
@@ -304,8 +308,10 @@ def _paint_icon(p: QPainter, state: SlotState, rect: QRect, colour: QColor) -> N
 class TileDelegate(QStyledItemDelegate):
     """Paints one slot tile: readable at arm's length (large model name and state, bold colour)."""
 
+    size = TILE
+
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
-        return TILE
+        return self.size
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> None:
         view = index.data(SLOT_ROLE)
@@ -358,10 +364,11 @@ class TileDelegate(QStyledItemDelegate):
         ident = ""
         if d is not None:
             ident = " · ".join(x for x in (d.serial, d.imei) if x) or d.key
-        p.setPen(QColor("#333333"))
-        p.drawText(QRect(x, y, w, fm.height()), int(Qt.AlignmentFlag.AlignLeft),
-                   fm.elidedText(ident or view.connection_id, Qt.TextElideMode.ElideMiddle, w))
-        y += fm.height() + 2
+        if rect.height() >= 150:  # a compact tile leaves the identity to the tooltip and Copy
+            p.setPen(QColor("#333333"))
+            p.drawText(QRect(x, y, w, fm.height()), int(Qt.AlignmentFlag.AlignLeft),
+                       fm.elidedText(ident or view.connection_id, Qt.TextElideMode.ElideMiddle, w))
+            y += fm.height() + 2
         bold = QFont(small)
         bold.setBold(True)
         p.setFont(bold)

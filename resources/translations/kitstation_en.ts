@@ -125,93 +125,103 @@
         <translation>Which tiles come first</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="122"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="119"/>
+        <source>Compact tiles</source>
+        <translation>Compact tiles</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/bench_view.py" line="120"/>
+        <source>Smaller tiles: more devices on the screen</source>
+        <translation>Smaller tiles: more devices on the screen</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/bench_view.py" line="125"/>
         <source>Scan box label:</source>
         <translation>Scan box label:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="124"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="127"/>
         <source>IMEI or serial number from the box barcode</source>
         <translation>IMEI or serial number from the box barcode</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="133"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="136"/>
         <source>Devices</source>
         <translation>Devices</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="134"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="137"/>
         <source>Identifying</source>
         <translation>Identifying</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="135"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="138"/>
         <source>Ready</source>
         <translation>Ready</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="136"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="139"/>
         <source>Queued</source>
         <translation>Queued</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="142"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="145"/>
         <source>Stopped</source>
         <translation>Stopped</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="143"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="146"/>
         <source>Unplugged</source>
         <translation>Unplugged</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="144"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="147"/>
         <source>Done in the last hour</source>
         <translation>Done in the last hour</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="137"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="140"/>
         <source>Working</source>
         <translation>Working</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="138"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="141"/>
         <source>Your turn</source>
         <translation>Your turn</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="139"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="142"/>
         <source>Done</source>
         <translation>Done</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="140"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="143"/>
         <source>Awaiting ABM/KME</source>
         <translation>Awaiting ABM/KME</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="141"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="144"/>
         <source>Failed</source>
         <translation>Failed</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="165"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="168"/>
         <source>No devices attached. Plug devices into the hubs, or try the simulated bench.</source>
         <translation>No devices attached. Plug devices into the hubs, or try the simulated bench.</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="168"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="171"/>
         <source>Start the simulated bench</source>
         <translation>Start the simulated bench</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="212"/>
-        <location filename="../../kitstation/ui/bench_view.py" line="213"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="223"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="224"/>
         <source>(none)</source>
         <translation>(none)</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="215"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="226"/>
         <source>Blueprint — iOS: %1  |  Android: %2</source>
         <translation>Blueprint — iOS: %1  |  Android: %2</translation>
     </message>
@@ -235,97 +245,97 @@
 <context>
     <name>History</name>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="50"/>
+        <location filename="../../kitstation/ui/history.py" line="52"/>
         <source>Date</source>
         <translation>Date</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="51"/>
+        <location filename="../../kitstation/ui/history.py" line="55"/>
         <source>Duration</source>
         <translation>Duration</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="52"/>
+        <location filename="../../kitstation/ui/history.py" line="53"/>
         <source>Outcome</source>
         <translation>Outcome</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="53"/>
+        <location filename="../../kitstation/ui/history.py" line="56"/>
         <source>Platform</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="54"/>
+        <location filename="../../kitstation/ui/history.py" line="57"/>
         <source>Model</source>
         <translation>Model</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="55"/>
+        <location filename="../../kitstation/ui/history.py" line="58"/>
         <source>Serial</source>
         <translation>Serial</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="56"/>
+        <location filename="../../kitstation/ui/history.py" line="59"/>
         <source>IMEI</source>
         <translation>IMEI</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="57"/>
+        <location filename="../../kitstation/ui/history.py" line="60"/>
         <source>Slot</source>
         <translation>Slot</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="58"/>
+        <location filename="../../kitstation/ui/history.py" line="61"/>
         <source>Station</source>
         <translation>Station</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="59"/>
+        <location filename="../../kitstation/ui/history.py" line="62"/>
         <source>Blueprint</source>
         <translation>Blueprint</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="60"/>
+        <location filename="../../kitstation/ui/history.py" line="63"/>
         <source>Technician</source>
         <translation>Technician</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="61"/>
+        <location filename="../../kitstation/ui/history.py" line="54"/>
         <source>Reason</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="49"/>
+        <location filename="../../kitstation/ui/history.py" line="51"/>
         <source>Run</source>
         <translation>Run</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="82"/>
+        <location filename="../../kitstation/ui/history.py" line="84"/>
         <source>OK</source>
         <translation>OK</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="83"/>
+        <location filename="../../kitstation/ui/history.py" line="85"/>
         <source>Failed</source>
         <translation>Failed</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="84"/>
+        <location filename="../../kitstation/ui/history.py" line="86"/>
         <source>Running</source>
         <translation>Running</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="85"/>
+        <location filename="../../kitstation/ui/history.py" line="87"/>
         <source>Awaiting ABM/KME</source>
         <translation>Awaiting ABM/KME</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="86"/>
+        <location filename="../../kitstation/ui/history.py" line="88"/>
         <source>Interrupted</source>
         <translation>Interrupted</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="87"/>
+        <location filename="../../kitstation/ui/history.py" line="89"/>
         <source>Cancelled</source>
         <translation>Cancelled</translation>
     </message>
@@ -333,67 +343,67 @@
 <context>
     <name>HistoryPage</name>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="226"/>
+        <location filename="../../kitstation/ui/history.py" line="230"/>
         <source>Serial, IMEI or model</source>
         <translation>Serial, IMEI or model</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="228"/>
+        <location filename="../../kitstation/ui/history.py" line="232"/>
         <source>All dates</source>
         <translation>All dates</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="228"/>
+        <location filename="../../kitstation/ui/history.py" line="232"/>
         <source>Today</source>
         <translation>Today</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="228"/>
+        <location filename="../../kitstation/ui/history.py" line="232"/>
         <source>Last 7 days</source>
         <translation>Last 7 days</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="229"/>
+        <location filename="../../kitstation/ui/history.py" line="233"/>
         <source>Last 30 days</source>
         <translation>Last 30 days</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="232"/>
+        <location filename="../../kitstation/ui/history.py" line="236"/>
         <source>All outcomes</source>
         <translation>All outcomes</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="236"/>
+        <location filename="../../kitstation/ui/history.py" line="240"/>
         <source>Blueprint</source>
         <translation>Blueprint</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="238"/>
+        <location filename="../../kitstation/ui/history.py" line="242"/>
         <source>Technician</source>
         <translation>Technician</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="240"/>
+        <location filename="../../kitstation/ui/history.py" line="244"/>
         <source>Model</source>
         <translation>Model</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="241"/>
+        <location filename="../../kitstation/ui/history.py" line="245"/>
         <source>Refresh</source>
         <translation>Refresh</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="243"/>
+        <location filename="../../kitstation/ui/history.py" line="247"/>
         <source>Live</source>
         <translation>Live</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="244"/>
+        <location filename="../../kitstation/ui/history.py" line="248"/>
         <source>Refresh by itself while shown, when new runs are logged</source>
         <translation>Refresh by itself while shown, when new runs are logged</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="351"/>
+        <location filename="../../kitstation/ui/history.py" line="355"/>
         <source>%1 runs match; %2 loaded</source>
         <translation>%1 runs match; %2 loaded</translation>
     </message>
@@ -1339,77 +1349,77 @@
 <context>
     <name>SlotState</name>
     <message>
-        <location filename="../../kitstation/ui/bench_model.py" line="60"/>
+        <location filename="../../kitstation/ui/bench_model.py" line="62"/>
         <source>Attached</source>
         <translation>Attached</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_model.py" line="61"/>
+        <location filename="../../kitstation/ui/bench_model.py" line="63"/>
         <source>Identifying</source>
         <translation>Identifying</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_model.py" line="62"/>
+        <location filename="../../kitstation/ui/bench_model.py" line="64"/>
         <source>Waiting for you</source>
         <translation>Waiting for you</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_model.py" line="63"/>
+        <location filename="../../kitstation/ui/bench_model.py" line="65"/>
         <source>Ready</source>
         <translation>Ready</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_model.py" line="64"/>
+        <location filename="../../kitstation/ui/bench_model.py" line="66"/>
         <source>Queued</source>
         <translation>Queued</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_model.py" line="65"/>
+        <location filename="../../kitstation/ui/bench_model.py" line="67"/>
         <source>Working</source>
         <translation>Working</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_model.py" line="66"/>
+        <location filename="../../kitstation/ui/bench_model.py" line="68"/>
         <source>Done</source>
         <translation>Done</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_model.py" line="67"/>
+        <location filename="../../kitstation/ui/bench_model.py" line="69"/>
         <source>Done here, awaiting ABM/KME</source>
         <translation>Done here, awaiting ABM/KME</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_model.py" line="68"/>
+        <location filename="../../kitstation/ui/bench_model.py" line="70"/>
         <source>Failed</source>
         <translation>Failed</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_model.py" line="69"/>
+        <location filename="../../kitstation/ui/bench_model.py" line="71"/>
         <source>Interrupted</source>
         <translation>Interrupted</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_model.py" line="70"/>
+        <location filename="../../kitstation/ui/bench_model.py" line="72"/>
         <source>Cancelled</source>
         <translation>Cancelled</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_model.py" line="71"/>
+        <location filename="../../kitstation/ui/bench_model.py" line="73"/>
         <source>Unplugged</source>
         <translation>Unplugged</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_model.py" line="110"/>
+        <location filename="../../kitstation/ui/bench_model.py" line="112"/>
         <source>Assign the serial to the MDM server in Apple Business Manager</source>
         <translation>Assign the serial to the MDM server in Apple Business Manager</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_model.py" line="111"/>
+        <location filename="../../kitstation/ui/bench_model.py" line="113"/>
         <source>Approve and assign the device in the KME console</source>
         <translation>Approve and assign the device in the KME console</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_model.py" line="115"/>
+        <location filename="../../kitstation/ui/bench_model.py" line="117"/>
         <source>Not connected: restarting, or unplugged (%1)</source>
         <translation>Not connected: restarting, or unplugged (%1)</translation>
     </message>

@@ -125,93 +125,103 @@
         <translation>先頭に表示するタイル</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="122"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="119"/>
+        <source>Compact tiles</source>
+        <translation>小さいタイル</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/bench_view.py" line="120"/>
+        <source>Smaller tiles: more devices on the screen</source>
+        <translation>タイルを小さくして、より多くのデバイスを画面に表示します</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/bench_view.py" line="125"/>
         <source>Scan box label:</source>
         <translation>箱ラベルをスキャン:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="124"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="127"/>
         <source>IMEI or serial number from the box barcode</source>
         <translation>箱のバーコードの IMEI またはシリアル番号</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="133"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="136"/>
         <source>Devices</source>
         <translation>台数</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="134"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="137"/>
         <source>Identifying</source>
         <translation>識別中</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="135"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="138"/>
         <source>Ready</source>
         <translation>準備完了</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="136"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="139"/>
         <source>Queued</source>
         <translation>待機中</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="142"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="145"/>
         <source>Stopped</source>
         <translation>停止</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="143"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="146"/>
         <source>Unplugged</source>
         <translation>取り外し</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="144"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="147"/>
         <source>Done in the last hour</source>
         <translation>直近1時間の完了</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="137"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="140"/>
         <source>Working</source>
         <translation>処理中</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="138"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="141"/>
         <source>Your turn</source>
         <translation>要操作</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="139"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="142"/>
         <source>Done</source>
         <translation>完了</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="140"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="143"/>
         <source>Awaiting ABM/KME</source>
         <translation>ABM／KME 待ち</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="141"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="144"/>
         <source>Failed</source>
         <translation>失敗</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="165"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="168"/>
         <source>No devices attached. Plug devices into the hubs, or try the simulated bench.</source>
         <translation>デバイスが接続されていません。ハブにデバイスを接続するか、シミュレーションのベンチをお試しください。</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="168"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="171"/>
         <source>Start the simulated bench</source>
         <translation>シミュレーションのベンチを開始</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="212"/>
-        <location filename="../../kitstation/ui/bench_view.py" line="213"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="223"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="224"/>
         <source>(none)</source>
         <translation>（なし）</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="215"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="226"/>
         <source>Blueprint — iOS: %1  |  Android: %2</source>
         <translation>ブループリント — iOS: %1  |  Android: %2</translation>
     </message>
@@ -235,97 +245,97 @@
 <context>
     <name>History</name>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="50"/>
+        <location filename="../../kitstation/ui/history.py" line="52"/>
         <source>Date</source>
         <translation>日時</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="51"/>
+        <location filename="../../kitstation/ui/history.py" line="55"/>
         <source>Duration</source>
         <translation>所要時間</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="52"/>
+        <location filename="../../kitstation/ui/history.py" line="53"/>
         <source>Outcome</source>
         <translation>結果</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="53"/>
+        <location filename="../../kitstation/ui/history.py" line="56"/>
         <source>Platform</source>
         <translation>プラットフォーム</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="54"/>
+        <location filename="../../kitstation/ui/history.py" line="57"/>
         <source>Model</source>
         <translation>機種</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="55"/>
+        <location filename="../../kitstation/ui/history.py" line="58"/>
         <source>Serial</source>
         <translation>シリアル番号</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="56"/>
+        <location filename="../../kitstation/ui/history.py" line="59"/>
         <source>IMEI</source>
         <translation>IMEI</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="57"/>
+        <location filename="../../kitstation/ui/history.py" line="60"/>
         <source>Slot</source>
         <translation>スロット</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="58"/>
+        <location filename="../../kitstation/ui/history.py" line="61"/>
         <source>Station</source>
         <translation>ステーション</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="59"/>
+        <location filename="../../kitstation/ui/history.py" line="62"/>
         <source>Blueprint</source>
         <translation>ブループリント</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="60"/>
+        <location filename="../../kitstation/ui/history.py" line="63"/>
         <source>Technician</source>
         <translation>作業者</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="61"/>
+        <location filename="../../kitstation/ui/history.py" line="54"/>
         <source>Reason</source>
         <translation>理由</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="49"/>
+        <location filename="../../kitstation/ui/history.py" line="51"/>
         <source>Run</source>
         <translation>実行番号</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="82"/>
+        <location filename="../../kitstation/ui/history.py" line="84"/>
         <source>OK</source>
         <translation>成功</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="83"/>
+        <location filename="../../kitstation/ui/history.py" line="85"/>
         <source>Failed</source>
         <translation>失敗</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="84"/>
+        <location filename="../../kitstation/ui/history.py" line="86"/>
         <source>Running</source>
         <translation>実行中</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="85"/>
+        <location filename="../../kitstation/ui/history.py" line="87"/>
         <source>Awaiting ABM/KME</source>
         <translation>ABM／KME 待ち</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="86"/>
+        <location filename="../../kitstation/ui/history.py" line="88"/>
         <source>Interrupted</source>
         <translation>中断</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="87"/>
+        <location filename="../../kitstation/ui/history.py" line="89"/>
         <source>Cancelled</source>
         <translation>キャンセル</translation>
     </message>
@@ -333,67 +343,67 @@
 <context>
     <name>HistoryPage</name>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="226"/>
+        <location filename="../../kitstation/ui/history.py" line="230"/>
         <source>Serial, IMEI or model</source>
         <translation>シリアル番号・IMEI・機種</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="228"/>
+        <location filename="../../kitstation/ui/history.py" line="232"/>
         <source>All dates</source>
         <translation>全期間</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="228"/>
+        <location filename="../../kitstation/ui/history.py" line="232"/>
         <source>Today</source>
         <translation>今日</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="228"/>
+        <location filename="../../kitstation/ui/history.py" line="232"/>
         <source>Last 7 days</source>
         <translation>過去 7 日間</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="229"/>
+        <location filename="../../kitstation/ui/history.py" line="233"/>
         <source>Last 30 days</source>
         <translation>過去 30 日間</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="232"/>
+        <location filename="../../kitstation/ui/history.py" line="236"/>
         <source>All outcomes</source>
         <translation>すべての結果</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="236"/>
+        <location filename="../../kitstation/ui/history.py" line="240"/>
         <source>Blueprint</source>
         <translation>ブループリント</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="238"/>
+        <location filename="../../kitstation/ui/history.py" line="242"/>
         <source>Technician</source>
         <translation>作業者</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="240"/>
+        <location filename="../../kitstation/ui/history.py" line="244"/>
         <source>Model</source>
         <translation>機種</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="241"/>
+        <location filename="../../kitstation/ui/history.py" line="245"/>
         <source>Refresh</source>
         <translation>更新</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="243"/>
+        <location filename="../../kitstation/ui/history.py" line="247"/>
         <source>Live</source>
         <translation>自動更新</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="244"/>
+        <location filename="../../kitstation/ui/history.py" line="248"/>
         <source>Refresh by itself while shown, when new runs are logged</source>
         <translation>表示中は、新しい実行が記録されると自動で更新します</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="351"/>
+        <location filename="../../kitstation/ui/history.py" line="355"/>
         <source>%1 runs match; %2 loaded</source>
         <translation>該当 %1 件（読み込み済み %2 件）</translation>
     </message>
@@ -1339,77 +1349,77 @@
 <context>
     <name>SlotState</name>
     <message>
-        <location filename="../../kitstation/ui/bench_model.py" line="60"/>
+        <location filename="../../kitstation/ui/bench_model.py" line="62"/>
         <source>Attached</source>
         <translation>接続中</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_model.py" line="61"/>
+        <location filename="../../kitstation/ui/bench_model.py" line="63"/>
         <source>Identifying</source>
         <translation>識別中</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_model.py" line="62"/>
+        <location filename="../../kitstation/ui/bench_model.py" line="64"/>
         <source>Waiting for you</source>
         <translation>操作待ち</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_model.py" line="63"/>
+        <location filename="../../kitstation/ui/bench_model.py" line="65"/>
         <source>Ready</source>
         <translation>準備完了</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_model.py" line="64"/>
+        <location filename="../../kitstation/ui/bench_model.py" line="66"/>
         <source>Queued</source>
         <translation>待機中</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_model.py" line="65"/>
+        <location filename="../../kitstation/ui/bench_model.py" line="67"/>
         <source>Working</source>
         <translation>処理中</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_model.py" line="66"/>
+        <location filename="../../kitstation/ui/bench_model.py" line="68"/>
         <source>Done</source>
         <translation>完了</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_model.py" line="67"/>
+        <location filename="../../kitstation/ui/bench_model.py" line="69"/>
         <source>Done here, awaiting ABM/KME</source>
         <translation>ステーション側完了・ABM／KME 待ち</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_model.py" line="68"/>
+        <location filename="../../kitstation/ui/bench_model.py" line="70"/>
         <source>Failed</source>
         <translation>失敗</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_model.py" line="69"/>
+        <location filename="../../kitstation/ui/bench_model.py" line="71"/>
         <source>Interrupted</source>
         <translation>中断</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_model.py" line="70"/>
+        <location filename="../../kitstation/ui/bench_model.py" line="72"/>
         <source>Cancelled</source>
         <translation>キャンセル</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_model.py" line="71"/>
+        <location filename="../../kitstation/ui/bench_model.py" line="73"/>
         <source>Unplugged</source>
         <translation>取り外し済み</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_model.py" line="110"/>
+        <location filename="../../kitstation/ui/bench_model.py" line="112"/>
         <source>Assign the serial to the MDM server in Apple Business Manager</source>
         <translation>Apple Business Manager でシリアル番号を MDM サーバに割り当ててください</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_model.py" line="111"/>
+        <location filename="../../kitstation/ui/bench_model.py" line="113"/>
         <source>Approve and assign the device in the KME console</source>
         <translation>KME コンソールでデバイスを承認し、プロファイルを割り当ててください</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_model.py" line="115"/>
+        <location filename="../../kitstation/ui/bench_model.py" line="117"/>
         <source>Not connected: restarting, or unplugged (%1)</source>
         <translation>接続されていません: 再起動中、または取り外されました（%1）</translation>
     </message>
