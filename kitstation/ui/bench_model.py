@@ -22,6 +22,7 @@ from kitstation.ui.qt import (
     QColor,
     QCoreApplication,
     QFont,
+    QFontMetrics,
     QModelIndex,
     QObject,
     QPainter,
@@ -341,12 +342,15 @@ class TileDelegate(QStyledItemDelegate):
         p.setPen(QColor("white"))
         _paint_icon(p, view.state, QRect(band.left() + 6, band.top() + 4, 26, 26), colour.darker(140))
         state_rect = band.adjusted(38, 0, -8, 0)
-        label = view.label
-        p.drawText(state_rect, int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft), label)
         small = QFont(base)
         small.setPointSizeF(max(base.pointSizeF(), 9.0) * 1.0)
+        elapsed = elapsed_text(view)
+        room = state_rect.width() - (QFontMetrics(small).horizontalAdvance(elapsed) + 10 if elapsed else 0)
+        # The slot name shortened in the middle rather than drawn under the elapsed time.
+        label = p.fontMetrics().elidedText(view.label, Qt.TextElideMode.ElideMiddle, max(room, 20))
+        p.drawText(state_rect, int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft), label)
         p.setFont(small)
-        p.drawText(state_rect, int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight), elapsed_text(view))
+        p.drawText(state_rect, int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight), elapsed)
         # Body: model, identity, state, progress, the one line that says what happens or what to do.
         x, w = rect.left() + 10, rect.width() - 20
         y = band.bottom() + 6
