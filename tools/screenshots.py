@@ -127,7 +127,6 @@ async def history_shot(window: object, lang: str) -> None:
 
 async def run(lang: str) -> None:
     from kitstation.ui.app import build_window
-    from kitstation.ui.controller import ios_available
 
     class Args:
         db = None
@@ -138,7 +137,7 @@ async def run(lang: str) -> None:
     window.resize(1500, 940)
     window.show()
     try:
-        await bench_shot(window, lang, ios_available())
+        await bench_shot(window, lang, True)
         await wizard_shots(window, lang)
         await history_shot(window, lang)
     finally:

@@ -73,7 +73,7 @@ class IOSAnswers:
     identity_file: str = ""  # ... or a .p12 / PEM file
     passphrase_secret: str = ""
     skipped: list[str] = field(default_factory=list)
-    all_panes: int = 0  # how many panes were offered: all of them skipped is written as "all"
+    all_panes: int = 0  # how many panes were offered: all of them skipped is "all" (-1: "all" as loaded)
     wifi: dict[str, Any] | None = None
     wifi_profile: str = ""
 
@@ -157,7 +157,8 @@ def ios_data(a: IOSAnswers, target: Path) -> dict[str, Any]:
             if a.passphrase_secret.strip():
                 identity["passphrase_secret"] = a.passphrase_secret.strip()
         d["supervision_identity"] = identity
-        d["skip_setup"] = "all" if a.all_panes and len(a.skipped) == a.all_panes else list(a.skipped)
+        every = a.all_panes == -1 or (a.all_panes > 0 and len(a.skipped) == a.all_panes)
+        d["skip_setup"] = "all" if every else list(a.skipped)
     if a.method in WITH_NETWORK:
         if a.wifi is not None:
             d["wifi"] = dict(a.wifi)
@@ -405,3 +406,69 @@ def field_problems(problems: list[tuple[str, Text]], prefix: str = "") -> list[T
         else:
             out.append(Text(f"{label.en}: {msg.en}", f"{label.ja}: {msg.ja}"))
     return out
+
+
+# --- a saved blueprint back into answers (the library's "Edit" reopens the wizard) -----------------
+def answers_from(bp: Blueprint) -> WizardAnswers:
+    """The answers that would make ``bp`` (files it names are read: anchors as PEM text)."""
+    a = WizardAnswers(name=bp.name, customer=bp.customer.name, order_ref=bp.customer.order_ref)
+    if bp.ios is not None:
+        i = bp.ios
+        ios = IOSAnswers(
+            method=i.method,
+            erase=i.erase,
+            add_to_dep=i.add_to_dep,
+            activate_and_complete_enrollment=i.activate_and_complete_enrollment,
+            supervise=i.supervise,
+            allow_pairing=i.allow_pairing,
+            shared_ipad=i.shared_ipad,
+            enrollment_profile=str(bp.resolve(i.enrollment_profile)) if i.enrollment_profile else "",
+        )
+        if i.mdm_server is not None:
+            ios.server_name, ios.server_url = i.mdm_server.name, i.mdm_server.url
+            ios.anchors = [bp.resolve(n).read_text(encoding="ascii") for n in i.mdm_server.anchor_certificates]
+        if i.organization is not None:
+            ios.organization = {k: v for k, v in i.organization.model_dump().items() if isinstance(v, str) and v}
+        if i.supervision_identity is not None:
+            sid = i.supervision_identity
+            ios.identity_name = sid.name or ""
+            ios.identity_file = str(bp.resolve(sid.file)) if sid.file else ""
+            ios.passphrase_secret = sid.passphrase_secret or ""
+        ios.skipped = [] if i.skip_setup == "all" else list(i.skip_setup)
+        ios.all_panes = -1 if i.skip_setup == "all" else 0  # -1: every pane the wizard offers
+        if i.wifi is not None:
+            ios.wifi = i.wifi.model_dump(exclude={"proxy"}, exclude_none=True)
+        elif i.wifi_profile:
+            ios.wifi_profile = str(bp.resolve(i.wifi_profile))
+        a.ios = ios
+    if bp.android is not None:
+        an = bp.android
+        ag = an.agent
+        a.android = AndroidAnswers(
+            method=an.method,
+            package=ag.package if ag else "",
+            admin_receiver=ag.admin_receiver if ag else "",
+            apk_url=(ag.url if ag and ag.url else an.kme.agent_apk_url if an.kme else ""),
+            apk_file=str(bp.resolve(ag.file)) if ag and ag.file else "",
+            sha256=ag.sha256 if ag else "",
+            kme_profile_name=an.kme.profile_name if an.kme else "",
+            kme_company_name=an.kme.company_name if an.kme else "",
+            kme_custom_json=an.kme.custom_json if an.kme else "",
+        )
+    return a
+
+
+def duplicate(source: Path, target: Path | None = None) -> Path:
+    """A copy of a blueprint file next to it, named "<name> (copy)" (anchors are shared: same folder)."""
+    from kitstation.blueprints.loader import load_blueprint
+
+    bp = load_blueprint(source, check_files=False)
+    bp.name = f"{bp.name} (copy)"[:200]
+    if target is None:
+        n = 1
+        target = source.with_name(f"{source.stem}-copy.toml")
+        while target.exists():
+            n += 1
+            target = source.with_name(f"{source.stem}-copy{n}.toml")
+    write_atomic(target, dumps_blueprint(bp))
+    return target

@@ -22,6 +22,7 @@ from kitstation.ui.qt import (
     QColor,
     QCoreApplication,
     QFont,
+    QFontMetrics,
     QModelIndex,
     QObject,
     QPainter,
@@ -42,6 +43,8 @@ from kitstation.ui.qt import (
 
 SLOT_ROLE = int(Qt.ItemDataRole.UserRole) + 1
 TILE = QSize(300, 186)
+# Compact tiles for a full bench: half again as many on the screen (model, state, bar, one line).
+COMPACT_TILE = QSize(236, 140)
 
 
 class BenchLike(Protocol):
@@ -257,7 +260,9 @@ class SlotModel(QAbstractListModel):
         if role == int(Qt.ItemDataRole.DisplayRole):
             return view.label
         if role == int(Qt.ItemDataRole.ToolTipRole):
-            return detail_line(view, current_language()) or state_text(view.state)
+            d = view.device
+            ident = " · ".join(x for x in (d.serial, *d.imeis) if x) if d is not None else view.connection_id
+            return "\n".join(x for x in (ident, detail_line(view, current_language()) or state_text(view.state)) if x)
         if role == int(Qt.ItemDataRole.AccessibleTextRole):
             return f"{view.label}: {state_text(view.state)}"
         return None
@@ -304,8 +309,10 @@ def _paint_icon(p: QPainter, state: SlotState, rect: QRect, colour: QColor) -> N
 class TileDelegate(QStyledItemDelegate):
     """Paints one slot tile: readable at arm's length (large model name and state, bold colour)."""
 
+    size = TILE
+
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
-        return TILE
+        return self.size
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> None:
         view = index.data(SLOT_ROLE)
@@ -335,12 +342,15 @@ class TileDelegate(QStyledItemDelegate):
         p.setPen(QColor("white"))
         _paint_icon(p, view.state, QRect(band.left() + 6, band.top() + 4, 26, 26), colour.darker(140))
         state_rect = band.adjusted(38, 0, -8, 0)
-        label = view.label
-        p.drawText(state_rect, int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft), label)
         small = QFont(base)
         small.setPointSizeF(max(base.pointSizeF(), 9.0) * 1.0)
+        elapsed = elapsed_text(view)
+        room = state_rect.width() - (QFontMetrics(small).horizontalAdvance(elapsed) + 10 if elapsed else 0)
+        # The slot name shortened in the middle rather than drawn under the elapsed time.
+        label = p.fontMetrics().elidedText(view.label, Qt.TextElideMode.ElideMiddle, max(room, 20))
+        p.drawText(state_rect, int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft), label)
         p.setFont(small)
-        p.drawText(state_rect, int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight), elapsed_text(view))
+        p.drawText(state_rect, int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight), elapsed)
         # Body: model, identity, state, progress, the one line that says what happens or what to do.
         x, w = rect.left() + 10, rect.width() - 20
         y = band.bottom() + 6
@@ -358,10 +368,11 @@ class TileDelegate(QStyledItemDelegate):
         ident = ""
         if d is not None:
             ident = " · ".join(x for x in (d.serial, d.imei) if x) or d.key
-        p.setPen(QColor("#333333"))
-        p.drawText(QRect(x, y, w, fm.height()), int(Qt.AlignmentFlag.AlignLeft),
-                   fm.elidedText(ident or view.connection_id, Qt.TextElideMode.ElideMiddle, w))
-        y += fm.height() + 2
+        if rect.height() >= 150:  # a compact tile leaves the identity to the tooltip and Copy
+            p.setPen(QColor("#333333"))
+            p.drawText(QRect(x, y, w, fm.height()), int(Qt.AlignmentFlag.AlignLeft),
+                       fm.elidedText(ident or view.connection_id, Qt.TextElideMode.ElideMiddle, w))
+            y += fm.height() + 2
         bold = QFont(small)
         bold.setBold(True)
         p.setFont(bold)

@@ -12,7 +12,7 @@ from collections.abc import Callable, Coroutine
 from typing import Any
 
 from kitstation.core.bench import SlotView
-from kitstation.ui.bench_model import SLOT_ROLE, SlotModel, TileDelegate, tally
+from kitstation.ui.bench_model import COMPACT_TILE, SLOT_ROLE, TILE, SlotModel, TileDelegate, tally
 from kitstation.ui.ops import Op
 from kitstation.ui.qt import (
     QAbstractItemView,
@@ -116,6 +116,9 @@ class BenchPage(QWidget):
             self.order.addItem(order_label(o), o.value)
         self.order.setToolTip(self.tr("Which tiles come first"))
         row.addWidget(self.order)
+        self.compact = QCheckBox(self.tr("Compact tiles"), self)
+        self.compact.setToolTip(self.tr("Smaller tiles: more devices on the screen"))
+        row.addWidget(self.compact)
         row.addStretch(1)
         left.addLayout(row)
         scan_row = QHBoxLayout()
@@ -183,7 +186,8 @@ class BenchPage(QWidget):
         self.tiles.setGridSize(QSize(304, 190))
         self.tiles.setWordWrap(True)
         self.tiles.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.tiles.setItemDelegate(TileDelegate(self.tiles))
+        self.delegate = TileDelegate(self.tiles)
+        self.tiles.setItemDelegate(self.delegate)
         self.tiles.setModel(self.proxy)
         self.tiles.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.tiles.customContextMenuRequested.connect(self._context_menu)
@@ -195,6 +199,7 @@ class BenchPage(QWidget):
         self.tiles.selectionModel().selectionChanged.connect(lambda *_: self.tile_actions.sync())
         self.order.currentIndexChanged.connect(lambda _i: self.proxy.set_order(TileOrder(self.order.currentData())))
         self.menu: Any = None
+        self.compact.toggled.connect(self.set_compact)
         model.countersChanged.connect(self.update_counters)
         model.rowsInserted.connect(self._update_empty)
         model.modelReset.connect(self._update_empty)
@@ -203,6 +208,12 @@ class BenchPage(QWidget):
         self.set_running(False)
         self.set_blueprints({})
         self.tile_actions.sync()
+
+    def set_compact(self, on: bool) -> None:
+        size = COMPACT_TILE if on else TILE
+        self.delegate.size = size
+        self.tiles.setGridSize(QSize(size.width() + 4, size.height() + 4))
+        self.tiles.doItemsLayout()
 
     def set_running(self, running: bool) -> None:
         self.start_button.setEnabled(not running)

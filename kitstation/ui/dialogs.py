@@ -11,8 +11,10 @@ from pathlib import Path
 from typing import Any
 
 from kitstation.blueprints.loader import BlueprintError, load_blueprint
+from kitstation.blueprints.wizard import duplicate
 from kitstation.i18n import current_language
 from kitstation.log.store import KitLog, RunFilter
+from kitstation.ui.confirm import ask
 from kitstation.ui.ops import Op, database_executor
 from kitstation.ui.qt import (
     QCheckBox,
@@ -106,35 +108,50 @@ class SettingsDialog(QDialog):
 
 
 class LibraryDialog(QDialog):
-    """Blueprint files in the data folder's blueprints folder plus the ones opened before."""
+    """Blueprint files in the data folder's blueprints folder plus the ones opened before.
+
+    The ones the bench uses are marked; *Edit* reopens the wizard on a blueprint (``edit(path)``),
+    *Duplicate* copies it next to itself, *Delete* asks first and removes the file.
+    """
 
     chosen = Signal(object)  # a validated Blueprint
+    edit = Signal(str)  # the path of the blueprint to reopen in the wizard
 
     def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.settings = settings
         self.setWindowTitle(self.tr("Blueprint library"))
-        self.resize(720, 420)
+        self.resize(760, 460)
+        self.setSizeGripEnabled(True)
         layout = QVBoxLayout(self)
         self.list = QListWidget(self)
         layout.addWidget(self.list, 1)
         self.problem = QLabel(self)
         self.problem.setWordWrap(True)
         self.problem.setStyleSheet("color:#c62828")
+        self.problem.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.problem)
         row = QHBoxLayout()
         open_button = QPushButton(self.tr("Open file…"), self)
         open_button.clicked.connect(self._open_file)
+        self.edit_button = QPushButton(self.tr("Edit…"), self)
+        self.edit_button.clicked.connect(self._edit)
+        self.duplicate_button = QPushButton(self.tr("Duplicate"), self)
+        self.duplicate_button.clicked.connect(self._duplicate)
+        self.delete_button = QPushButton(self.tr("Delete…"), self)
+        self.delete_button.clicked.connect(self._delete)
         use = QPushButton(self.tr("Use for the bench"), self)
         use.clicked.connect(self._use)
         close = QPushButton(self.tr("Close"), self)
         close.clicked.connect(self.reject)
-        row.addWidget(open_button)
+        for w in (open_button, self.edit_button, self.duplicate_button, self.delete_button):
+            row.addWidget(w)
         row.addStretch(1)
         row.addWidget(use)
         row.addWidget(close)
         layout.addLayout(row)
         self.list.itemDoubleClicked.connect(lambda _i: self._use())
+        self.confirm: Any = None
         self.refresh()
 
     def files(self) -> list[Path]:
@@ -147,8 +164,17 @@ class LibraryDialog(QDialog):
                 seen.setdefault(str(p.resolve()), p)
         return list(seen.values())
 
+    def active(self) -> dict[str, list[str]]:
+        """Resolved path → the platforms the bench uses it for."""
+        out: dict[str, list[str]] = {}
+        for platform, path in (("iOS", self.settings.blueprint_ios), ("Android", self.settings.blueprint_android)):
+            if path:
+                out.setdefault(str(Path(path).resolve()), []).append(platform)
+        return out
+
     def refresh(self) -> None:
         self.list.clear()
+        active = self.active()
         for p in self.files():
             try:
                 bp = load_blueprint(p, check_files=False)
@@ -156,8 +182,19 @@ class LibraryDialog(QDialog):
                 text = f"{bp.name}  [{platforms}]\n{p}"
             except BlueprintError:
                 text = f"{p.name}  ⚠\n{p}"
+            used = active.get(str(p.resolve()))
+            if used:
+                text = "● " + self.tr("In use on the bench (%1)").replace("%1", ", ".join(used)) + " — " + text
             item = QListWidgetItem(text, self.list)
             item.setData(Qt.ItemDataRole.UserRole, str(p))
+            if used:
+                f = item.font()
+                f.setBold(True)
+                item.setFont(f)
+
+    def current_path(self) -> Path | None:
+        item = self.list.currentItem()
+        return None if item is None else Path(str(item.data(Qt.ItemDataRole.UserRole)))
 
     def _open_file(self) -> None:
         dlg = QFileDialog(self, self.tr("Open blueprint"), str(blueprints_dir()), "*.toml")
@@ -170,16 +207,63 @@ class LibraryDialog(QDialog):
         self.refresh()
 
     def _use(self) -> None:
-        item: object = self.list.currentItem()  # None when nothing is selected
-        if not isinstance(item, QListWidgetItem):
+        path = self.current_path()
+        if path is None:
             return
         try:
-            bp = load_blueprint(str(item.data(Qt.ItemDataRole.UserRole)))
+            bp = load_blueprint(path)
         except BlueprintError as exc:
             self.problem.setText(exc.render(current_language()))
             return
         self.chosen.emit(bp)
         self.accept()
+
+    def _edit(self) -> None:
+        path = self.current_path()
+        if path is not None:
+            self.edit.emit(str(path))
+            self.accept()
+
+    def _duplicate(self) -> None:
+        path = self.current_path()
+        if path is None:
+            return
+        try:
+            copy = duplicate(path)
+        except (BlueprintError, OSError) as exc:
+            self.problem.setText(exc.render(current_language()) if isinstance(exc, BlueprintError) else str(exc))
+            return
+        self.settings.remember(copy)
+        self.settings.save()
+        self.refresh()
+        for i in range(self.list.count()):
+            item = self.list.item(i)
+            if item is not None and item.data(Qt.ItemDataRole.UserRole) == str(copy):
+                self.list.setCurrentRow(i)
+
+    def _delete(self) -> None:
+        path = self.current_path()
+        if path is None:
+            return
+        if str(path.resolve()) in self.active():
+            self.problem.setText(self.tr("This blueprint is in use on the bench: choose another one first."))
+            return
+        self.confirm = ask(
+            self, self.tr("Delete this blueprint?"),
+            self.tr("%1 is deleted from the disk. Runs already in the log keep their record of it.").replace(
+                "%1", str(path)),
+            self.tr("Delete"), self.tr("Keep it"), lambda: self._deleted(path),
+        )
+
+    def _deleted(self, path: Path) -> None:
+        try:
+            path.unlink()
+        except OSError as exc:
+            self.problem.setText(str(exc))
+            return
+        self.settings.recent_blueprints = [r for r in self.settings.recent_blueprints if Path(r) != path]
+        self.settings.save()
+        self.refresh()
 
 
 class ReportsDialog(QDialog):

@@ -46,11 +46,14 @@ LIVE_MS = 3000  # how often a shown History checks for new runs
 
 
 def columns() -> list[tuple[str, str]]:
+    # The reason right after the outcome: at 1366 px it is on screen (it was the last, off-screen
+    # column); the technician column stretches at the end.
     return [
         ("run_id", QCoreApplication.translate("History", "Run")),
         ("started_at", QCoreApplication.translate("History", "Date")),
-        ("duration", QCoreApplication.translate("History", "Duration")),
         ("status", QCoreApplication.translate("History", "Outcome")),
+        ("reason", QCoreApplication.translate("History", "Reason")),
+        ("duration", QCoreApplication.translate("History", "Duration")),
         ("platform", QCoreApplication.translate("History", "Platform")),
         ("model_id", QCoreApplication.translate("History", "Model")),
         ("serial", QCoreApplication.translate("History", "Serial")),
@@ -59,15 +62,14 @@ def columns() -> list[tuple[str, str]]:
         ("station", QCoreApplication.translate("History", "Station")),
         ("blueprint_name", QCoreApplication.translate("History", "Blueprint")),
         ("technician", QCoreApplication.translate("History", "Technician")),
-        ("reason", QCoreApplication.translate("History", "Reason")),
     ]
 
 
 # Columns the log cannot sort by (computed here, or free text in two languages).
 UNSORTABLE = frozenset({"reason", "duration", "slot", "station"})
 # Widths that fit a date, a 15-digit IMEI and a serial; at least the header's own width.
-WIDTHS = {"run_id": 70, "started_at": 140, "duration": 80, "status": 150, "platform": 80, "model_id": 150,
-          "serial": 130, "imei": 150, "slot": 110, "station": 100, "blueprint_name": 180, "technician": 100}
+WIDTHS = {"run_id": 60, "started_at": 130, "status": 130, "reason": 260, "duration": 70, "platform": 80,
+          "model_id": 130, "serial": 120, "imei": 140, "slot": 90, "station": 90, "blueprint_name": 150}
 
 
 def duration_text(row: dict[str, Any]) -> str:
@@ -187,6 +189,8 @@ class HistoryModel(QAbstractTableModel):
         return None
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = int(Qt.ItemDataRole.DisplayRole)) -> Any:
+        if index.isValid() and role == int(Qt.ItemDataRole.ToolTipRole):
+            return self.data(index)  # the whole text (a long reason is cut in its column)
         if not index.isValid() or role != int(Qt.ItemDataRole.DisplayRole):
             return None
         row = self.rows[index.row()]
@@ -302,7 +306,7 @@ class HistoryPage(QWidget):
         """Each column at least as wide as its header in the current language (no clipped headers)."""
         header = self.table.horizontalHeader()
         for col, (key, _title) in enumerate(self.model.cols):
-            if key == "reason":
+            if col == len(self.model.cols) - 1:
                 continue  # the last column stretches
             self.table.setColumnWidth(col, max(WIDTHS.get(key, 100), header.sectionSizeHint(col) + 8))
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Coroutine
+from pathlib import Path
 from typing import Any
 
 from kitstation.blueprints.model import Blueprint
 from kitstation.core.bench import SlotState
 from kitstation.domain.model import Platform
+from kitstation.i18n import current_language
 from kitstation.ui import ops
 from kitstation.ui.bench_model import SlotModel
 from kitstation.ui.bench_view import BenchPage
@@ -204,6 +206,21 @@ class MainWindow(QMainWindow):
         self._keep(wiz).open()
         return wiz
 
+    def edit_blueprint(self, path: str) -> None:
+        """Reopen the wizard on a saved blueprint (its files read off the GUI thread)."""
+        from kitstation.blueprints.loader import BlueprintError, load_blueprint
+        from kitstation.blueprints.wizard import answers_from
+
+        def opened(answers: Any) -> None:
+            wiz = self.open_wizard()
+            wiz.set_answers(answers, Path(path))
+
+        def failed(exc: BaseException) -> None:
+            reason = exc.render(current_language()) if isinstance(exc, BlueprintError) else str(exc)
+            self.bench_page.show_banner(self.tr("The blueprint could not be opened: %1").replace("%1", reason))
+
+        Op(self, lambda: answers_from(load_blueprint(path, check_files=False))).success(opened).failure(failed).run()
+
     def _wizard_saved(self, path: str) -> None:
         from kitstation.blueprints.loader import load_blueprint
 
@@ -263,6 +280,7 @@ class MainWindow(QMainWindow):
     def open_library(self) -> LibraryDialog:
         dlg = LibraryDialog(self.settings, self)
         dlg.chosen.connect(self.use_blueprint)
+        dlg.edit.connect(self.edit_blueprint)
         self._keep(dlg).open()
         return dlg
 

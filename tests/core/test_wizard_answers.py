@@ -183,3 +183,25 @@ def test_validator_sentences_become_labelled_bilingual_problems(tmp_path: Path) 
         assert not any(w in t.ja for w in ("must", "give", "url:")), t.ja  # no English inside the Japanese
     assert field_problems([("ssid", err.value.problems[0][1])], "ios.wifi")[0].en.startswith("Network name (SSID): ")
     assert field_problems([("unknown_key", err.value.problems[0][1])])[0].en.startswith("unknown_key: ")
+
+
+def test_a_saved_blueprint_comes_back_as_the_same_answers(tmp_path: Path) -> None:
+    from kitstation.blueprints.wizard import answers_from, duplicate
+
+    target = tmp_path / "acme.toml"
+    wifi = {"ssid": "kitting", "security": "WPA2", "hidden": False, "auto_join": True, "password_secret": "wifi_pw"}
+    answers = WizardAnswers(name="ACME", customer="ACME", order_ref="PO-1",
+                            ios=supervised(anchors=[PEM], wifi=wifi, skipped=["Siri"], all_panes=0),
+                            android=AndroidAnswers(method="qr", package="com.ex.agent", admin_receiver="com.ex.agent/.R",
+                                                   apk_url="https://x.example/a.apk"))
+    saved = save(answers, target)
+    again = answers_from(load_blueprint(target))
+    assert to_data(again, target) == to_data(answers, target)  # edit → save gives the same blueprint
+    assert again.ios is not None and again.ios.anchors == [PEM]
+    every = save(WizardAnswers(name="All", ios=supervised(skipped=["Siri"], all_panes=1)), tmp_path / "all.toml")
+    assert every.ios is not None and every.ios.skip_setup == "all"
+    assert build(answers_from(every), tmp_path / "all.toml").ios.skip_setup == "all"  # type: ignore[union-attr]
+    copy = duplicate(target)
+    assert copy.name == "acme-copy.toml" and load_blueprint(copy).name == "ACME (copy)"
+    assert duplicate(target).name == "acme-copy2.toml"
+    assert saved.name == "ACME"

@@ -9,8 +9,28 @@ os.environ["QT_QPA_PLATFORM"] = "offscreen"
 from collections.abc import Callable, Iterator  # noqa: E402
 
 import pytest  # noqa: E402
+from pytestqt.qtbot import QtBot  # noqa: E402
 
 from kitstation.i18n import set_language  # noqa: E402
+
+# pytest-qt waits 5 s by default; the GUI's work off the GUI thread (the log, a simulated device)
+# may take longer on a loaded machine. Every wait that names no budget gets one that holds there:
+# a wait ends as soon as its condition holds, so a long budget costs nothing when things are quick.
+WAIT_BUDGET_MS = 120_000
+_wait_until = QtBot.waitUntil
+_wait_signal = QtBot.waitSignal
+
+
+def _patient_wait_until(self: QtBot, callback: Callable[[], bool | None], *, timeout: int = WAIT_BUDGET_MS) -> None:
+    _wait_until(self, callback, timeout=max(timeout, WAIT_BUDGET_MS))
+
+
+def _patient_wait_signal(self: QtBot, signal: object, *, timeout: int = WAIT_BUDGET_MS, **kwargs: object) -> object:
+    return _wait_signal(self, signal, timeout=max(timeout, WAIT_BUDGET_MS), **kwargs)  # type: ignore[arg-type]
+
+
+QtBot.waitUntil = _patient_wait_until  # type: ignore[method-assign]
+QtBot.waitSignal = _patient_wait_signal  # type: ignore[method-assign,assignment]
 
 
 @pytest.fixture

@@ -78,8 +78,14 @@ def double_click(qtbot: QtBot, widget: QWidget, pos: QPoint) -> None:
     qtbot.mouseDClick(widget, Qt.MouseButton.LeftButton, pos=pos)  # type: ignore[no-untyped-call]
 
 
-def key(qtbot: QtBot, widget: QWidget, k: Qt.Key, modifier: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier) -> None:
+def key(qtbot: QtBot, widget: QWidget, k: Qt.Key | str,
+        modifier: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier) -> None:
     qtbot.keyClick(widget, k, modifier)  # type: ignore[no-untyped-call]
+
+
+def type_keys(qtbot: QtBot, widget: QWidget, text: str) -> None:
+    """Key presses for each character (ASCII: QTest cannot type other text)."""
+    qtbot.keyClicks(widget, text)  # type: ignore[no-untyped-call]
 
 
 def cell(table: QTableWidget | QTableView, row: int, col: int) -> str:

@@ -15,6 +15,7 @@ from kitstation.domain.model import Device, Platform
 from kitstation.ui.bench_model import SLOT_ROLE, SlotModel, tally
 from kitstation.ui.bench_view import COUNTER_KEYS, BenchPage
 from kitstation.ui.notify import Notifier
+from kitstation.ui.qt import Qt
 from kitstation.ui.settings import Settings
 from kitstation.ui.tile_order import TileOrder, hub_and_port, place_key
 
@@ -132,3 +133,28 @@ def test_hub_and_port_from_usb_locations() -> None:
     assert hub_and_port("3-2") == ("3", 2)
     assert hub_and_port("R58N123ABC") is None
     assert sorted(["1-1.10", "1-1.9", "R5", "1-1.2"], key=place_key) == ["1-1.2", "1-1.9", "1-1.10", "R5"]
+
+
+def test_compact_tiles_fit_more_and_keep_the_identity_in_the_tooltip(qtbot: QtBot) -> None:
+    stub = StubBench()
+    model = SlotModel(interval_ms=10)
+    page = BenchPage(model)
+    qtbot.addWidget(page)
+    page.resize(1600, 1000)
+    page.show()
+    model.attach(stub)
+    for i in range(64):
+        stub.set(f"1-1.{i + 1}", SlotState.WORKING, run_id=i)
+    qtbot.waitUntil(lambda: model.rowCount() == 64)
+
+    def visible() -> int:
+        vp = page.tiles.viewport().rect()
+        return sum(vp.contains(page.tiles.visualRect(page.proxy.index(r, 0))) for r in range(64))
+
+    large = visible()
+    page.compact.setChecked(True)  # as the technician ticks it
+    qtbot.waitUntil(lambda: visible() > large)
+    assert visible() >= large * 1.4, (large, visible())
+    tip = model.data(model.index(0), int(Qt.ItemDataRole.ToolTipRole))
+    assert "1-1.1" in tip  # the serial (the stub's device key) is one hover away
+    model.attach(None)

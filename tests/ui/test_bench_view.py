@@ -18,8 +18,10 @@ from kitstation.log import KitLog
 from kitstation.simulator.android import AndroidSimulator
 from kitstation.ui.bench_model import SLOT_ROLE, SlotModel, detail_line
 from kitstation.ui.bench_view import BenchPage
-from kitstation.ui.qt import QImage, QPainter, QPoint, QStyleOptionViewItem, Qt, QWidget
+from kitstation.ui.qt import QImage, QPainter, QStyleOptionViewItem
 from kitstation.ui.timeline import TimelineDialog
+
+from .helpers import cell, double_click
 
 
 def _blueprint(apk: Path) -> object:
@@ -36,12 +38,6 @@ admin_receiver = "jp.kitstation.demoagent/.AdminReceiver"
     )
 
 
-def double_click(qtbot: QtBot, widget: QWidget, pos: QPoint) -> None:
-    """A person's double-click: press, release, then the double-click event (QTest sends only the last)."""
-    qtbot.mouseClick(widget, Qt.MouseButton.LeftButton, pos=pos)
-    qtbot.mouseDClick(widget, Qt.MouseButton.LeftButton, pos=pos)
-
-
 def _paint_all(page: BenchPage, model: SlotModel) -> None:
     """Paint every tile into an image: the delegate must cope with every state."""
     delegate = page.tiles.itemDelegate()
@@ -50,7 +46,7 @@ def _paint_all(page: BenchPage, model: SlotModel) -> None:
         img.fill(0)
         p = QPainter(img)
         opt = QStyleOptionViewItem()
-        opt.rect = img.rect()  # type: ignore[attr-defined]
+        opt.rect = img.rect()
         delegate.paint(p, opt, model.index(row))
         p.end()
 
@@ -107,9 +103,9 @@ async def test_bench_view_follows_a_real_bench(
         # The account is found by the Device Owner check, before anything is installed: one step.
         # The timeline is read off the GUI thread: wait for its rows.
         qtbot.waitUntil(lambda: dlg.table.rowCount() >= 1, timeout=60_000)
-        outcomes = [dlg.table.item(r, 3).text() for r in range(dlg.table.rowCount())]
+        outcomes = [cell(dlg.table, r, 3) for r in range(dlg.table.rowCount())]
         assert "Failed" in outcomes
-        steps = [dlg.table.item(r, 0).text() for r in range(dlg.table.rowCount())]
+        steps = [cell(dlg.table, r, 0) for r in range(dlg.table.rowCount())]
         assert not any(s.startswith("android.") for s in steps), steps  # titles, not step ids
 
         waiting.accept_usb_debugging()

@@ -95,6 +95,11 @@ def test_view_scrolls_filters_and_opens_the_timeline(kitlog: KitLog, qtbot: QtBo
     header = page.table.horizontalHeader()
     for c in range(model.columnCount() - 1):  # headers are not clipped
         assert page.table.columnWidth(c) >= header.sectionSizeHint(c), model.cols[c]
+    reason = [k for k, _ in model.cols].index("reason")  # on screen at 1366 px, not past the right edge
+    page.table.horizontalScrollBar().setValue(0)
+    right = page.table.columnViewportPosition(reason) + page.table.columnWidth(reason)
+    assert right <= page.table.viewport().width()
+    assert model.data(model.index(0, reason), int(Qt.ItemDataRole.ToolTipRole)) == model.data(model.index(0, reason))
 
 
 def test_live_refresh_shows_new_runs(kitlog: KitLog, qtbot: QtBot) -> None:

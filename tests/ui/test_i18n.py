@@ -65,7 +65,9 @@ def visible_texts(root: QWidget) -> Iterator[tuple[str, str]]:
             for c in range(w.columnCount()):
                 yield name, w.headerItem().text(c)
             for i in range(w.topLevelItemCount()):
-                yield name, w.topLevelItem(i).text(0)
+                item = w.topLevelItem(i)
+                if item is not None:
+                    yield name, item.text(0)
         for a in w.actions():
             yield "QAction", a.text()
 

@@ -23,7 +23,7 @@ from kitstation.ui.settings import Settings
 from kitstation.ui.tile_actions import TileAction
 from kitstation.ui.timeline import TimelineDialog
 from tests.core.scripted import ScriptedAdapter, ScriptedDevice
-from tests.ui.helpers import cell, click, key
+from tests.ui.helpers import GuiThreadSql, cell, click, key
 
 BP = loads_blueprint('name = "Batch A"\n[android]\nmethod = "kme"\n[android.kme]\nprofile_name = "p"\n')
 BP2 = loads_blueprint('name = "Batch B"\n[android]\nmethod = "kme"\n[android.kme]\nprofile_name = "q"\n')
@@ -314,3 +314,27 @@ async def test_port_map_names_slots_in_the_log_and_prints_labels(rig: Any, qtbot
     assert sig.args == [str(out), ""]
     assert out.read_bytes().startswith(b"%PDF")
     dlg2.reject()
+
+
+async def test_no_database_call_on_the_gui_thread_during_a_64_device_batch(rig: Any, qtbot: QtBot,
+                                                                           kitlog: KitLog) -> None:
+    """The GUI thread also drives every device: the whole batch, the History tab and a timeline
+    run their SQL elsewhere (the log's writer thread, the GUI's database executor)."""
+    with GuiThreadSql(kitlog.engine) as guard:
+        devs = devices(64)
+        for d in devs[::9]:
+            d.fail_permanent = {"three"}
+        r = await rig(devs, auto_apply=True)
+        await r.until(lambda b: len(b.slots) == 64 and all(v.state.is_final for v in b.slots.values()), timeout=120)
+        r.win.tabs.setCurrentIndex(1)  # History: count and first page
+        await r.qt_until(lambda: r.win.history_model.total == 64)
+        r.win.tabs.setCurrentIndex(0)
+        r.click_tile(qtbot, devs[0].location)
+        key(qtbot, r.page.tiles, Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier)
+        dlg = r.page.open_dialogs[-1]
+        await r.qt_until(lambda: dlg.table.rowCount() == 3)
+        failed = [v for v in r.bench.slots.values() if v.state == SlotState.FAILED]
+        assert len(failed) == len(devs[::9])
+        assert r.page.counters["failed"].value == str(len(failed))
+        assert r.page.counters["total"].value == "64"
+    guard.check()

@@ -17,7 +17,7 @@ from pytestqt.qtbot import QtBot
 
 from kitstation.blueprints.loader import load_blueprint
 from kitstation.cli.main import main as cli_main
-from kitstation.ui.qt import QAbstractButton, QPoint, Qt, QWizard
+from kitstation.ui.qt import QAbstractButton, QLineEdit, QPoint, Qt, QWizard
 from kitstation.ui.wizard import (
     P_ANDROID,
     P_IDENTITY,
@@ -30,6 +30,7 @@ from kitstation.ui.wizard import (
     P_SUMMARY,
     PrepareWizard,
 )
+from tests.ui.helpers import click, key, type_keys
 
 
 def _cert(tmp: Path) -> tuple[Path, Path, str]:
@@ -88,20 +89,20 @@ def tls_server(tmp_path: Path) -> Iterator[tuple[int, str]]:
 
 
 def click_next(qtbot: QtBot, wiz: PrepareWizard) -> None:
-    qtbot.mouseClick(wiz.button(QWizard.WizardButton.NextButton), Qt.MouseButton.LeftButton)
+    click(qtbot, wiz.button(QWizard.WizardButton.NextButton))
 
 
 def click_box(qtbot: QtBot, box: QAbstractButton) -> None:
     """Click a check box or radio button on its indicator (the widget may be wider than its text)."""
-    qtbot.mouseClick(box, Qt.MouseButton.LeftButton, pos=QPoint(6, box.height() // 2))
+    click(qtbot, box, QPoint(6, box.height() // 2))
 
 
-def type_into(qtbot: QtBot, widget: object, text: str) -> None:
-    widget.clear()  # type: ignore[attr-defined]
+def type_into(qtbot: QtBot, widget: QLineEdit, text: str) -> None:
+    widget.clear()
     if text.isascii():
-        qtbot.keyClicks(widget, text)
+        type_keys(qtbot, widget, text)
     else:  # QTest types ASCII only; Japanese arrives as an input-method commit
-        widget.insert(text)  # type: ignore[attr-defined]
+        widget.insert(text)
 
 
 @pytest.fixture
@@ -133,7 +134,7 @@ def test_wizard_end_to_end_writes_a_blueprint_the_cli_accepts(
     type_into(qtbot, s.name, "CLOMO MDM")
     type_into(qtbot, s.url, f"https://127.0.0.1:{port}/acme/")
     with qtbot.waitSignal(s.fetched, timeout=10_000):
-        qtbot.mouseClick(s.fetch_button, Qt.MouseButton.LeftButton)  # fetched on a worker thread
+        click(qtbot, s.fetch_button)  # fetched on a worker thread
     assert s.certs.count() == 1
     s.certs.item(0).setCheckState(Qt.CheckState.Checked)
     click_next(qtbot, wiz)
@@ -144,11 +145,11 @@ def test_wizard_end_to_end_writes_a_blueprint_the_cli_accepts(
     type_into(qtbot, wiz.identity_page.identity_name, "acme-supervision")
     click_next(qtbot, wiz)
     assert wiz.currentId() == P_SKIP
-    qtbot.mouseClick(wiz.skip_page.findChildren(type(wiz.button(QWizard.WizardButton.NextButton)))[0],
-                     Qt.MouseButton.LeftButton)  # "Show all": nothing skipped
+    click(qtbot, wiz.skip_page.findChildren(type(wiz.button(QWizard.WizardButton.NextButton)))[0])  # "Show all"
     assert wiz.skip_page.skipped() == []
-    wiz.skip_page.tree.topLevelItem(0).setCheckState(0, Qt.CheckState.Checked)
-    wiz.skip_page.tree.topLevelItem(1).setCheckState(0, Qt.CheckState.Checked)
+    first_two = wiz.skip_page.items()[:2]
+    for item in first_two:
+        item.setCheckState(0, Qt.CheckState.Checked)
     click_next(qtbot, wiz)
     assert wiz.currentId() == P_NETWORK
     n = wiz.network_page
@@ -168,14 +169,14 @@ def test_wizard_end_to_end_writes_a_blueprint_the_cli_accepts(
     assert not wiz.summary_page.preview.isVisible()  # a readable summary first; the TOML on request
     assert "CLOMO MDM" in wiz.summary_page.readable.text() and "acme-supervision" in wiz.summary_page.readable.text()
     with qtbot.waitSignal(wiz.saved):
-        qtbot.mouseClick(wiz.button(QWizard.WizardButton.FinishButton), Qt.MouseButton.LeftButton)
+        click(qtbot, wiz.button(QWizard.WizardButton.FinishButton))
     assert out.is_file()
     text = out.read_text()
     assert "password =" not in text and "wifi_password" in text  # a secret's name, never a password
     bp = load_blueprint(out)
     assert bp.ios is not None and bp.android is not None
     assert bp.ios.method == "manual_dep" and bp.ios.add_to_dep and bp.ios.supervise
-    assert bp.ios.skip_setup == [wiz.skip_page.tree.topLevelItem(i).text(1) for i in (0, 1)]
+    assert bp.ios.skip_setup == [item.text(1) for item in first_two]
     assert bp.ios.mdm_server is not None and len(bp.ios.mdm_server.anchor_certificates) == 1
     assert bp.resolve(bp.ios.mdm_server.anchor_certificates[0]).read_text() == pem
     assert bp.android.agent is not None and bp.android.agent.package == "jp.kitstation.demoagent"
@@ -193,15 +194,20 @@ def at_page(wizard: PrepareWizard, qtbot: QtBot) -> Callable[[int], PrepareWizar
 
     def go(target: int) -> PrepareWizard:
         wiz = wizard
-        fills = {
-            P_METHOD: lambda: (type_into(qtbot, wiz.method_page.name, "BP"), wiz.method_page.android.setChecked(True)),
-            P_SERVER: lambda: (type_into(qtbot, wiz.server_page.name, "MDM"),
-                               type_into(qtbot, wiz.server_page.url, "https://mdm.example.com/x/")),
-            P_ORG: lambda: type_into(qtbot, wiz.org_page.fields["name"], "Org"),
-            P_IDENTITY: lambda: type_into(qtbot, wiz.identity_page.identity_name, "sup"),
-        }
+        def fill(page: int) -> None:
+            if page == P_METHOD:
+                type_into(qtbot, wiz.method_page.name, "BP")
+                wiz.method_page.android.setChecked(True)
+            elif page == P_SERVER:
+                type_into(qtbot, wiz.server_page.name, "MDM")
+                type_into(qtbot, wiz.server_page.url, "https://mdm.example.com/x/")
+            elif page == P_ORG:
+                type_into(qtbot, wiz.org_page.fields["name"], "Org")
+            elif page == P_IDENTITY:
+                type_into(qtbot, wiz.identity_page.identity_name, "sup")
+
         while wiz.currentId() != target:
-            fills.get(wiz.currentId(), lambda: None)()
+            fill(wiz.currentId())
             before = wiz.currentId()
             click_next(qtbot, wiz)
             assert wiz.currentId() != before, wiz.currentPage().errors.text()  # type: ignore[attr-defined]
@@ -261,7 +267,7 @@ def test_certificate_fetch_failure_shows_the_whole_reason(
     page = wiz.server_page
     type_into(qtbot, page.url, f"https://127.0.0.1:{port}/")
     with qtbot.waitSignal(page.fetched, timeout=20_000) as sig:
-        qtbot.mouseClick(page.fetch_button, Qt.MouseButton.LeftButton)
+        click(qtbot, page.fetch_button)
     chain, error = sig.args
     assert chain == [] and error
     assert error in page.fetch_status.text() and page.fetch_status.wordWrap()
@@ -271,17 +277,17 @@ def test_certificate_fetch_failure_shows_the_whole_reason(
 
 def test_escape_asks_before_discarding(wizard: PrepareWizard, qtbot: QtBot) -> None:
     type_into(qtbot, wizard.method_page.name, "Half typed")
-    qtbot.keyClick(wizard, Qt.Key.Key_Escape)
+    key(qtbot, wizard, Qt.Key.Key_Escape)
     assert wizard.isVisible() and wizard.confirm is not None and wizard.confirm.isVisible()
-    qtbot.mouseClick(wizard.keep_button, Qt.MouseButton.LeftButton)
+    click(qtbot, wizard.keep_button)
     assert wizard.isVisible() and wizard.method_page.name.text() == "Half typed"
-    qtbot.keyClick(wizard, Qt.Key.Key_Escape)
-    qtbot.mouseClick(wizard.discard_button, Qt.MouseButton.LeftButton)
+    key(qtbot, wizard, Qt.Key.Key_Escape)
+    click(qtbot, wizard.discard_button)
     assert not wizard.isVisible()
 
 
 def test_escape_on_an_untouched_wizard_closes_at_once(wizard: PrepareWizard, qtbot: QtBot) -> None:
-    qtbot.keyClick(wizard, Qt.Key.Key_Escape)
+    key(qtbot, wizard, Qt.Key.Key_Escape)
     assert not wizard.isVisible() and wizard.confirm is None
 
 
@@ -324,7 +330,7 @@ def test_android_page_checks_the_agent_and_previews_a_qr(at_page: Callable[[int]
     type_into(qtbot, a.receiver, "com.example.agent/.AdminReceiver")
     type_into(qtbot, a.apk_url, "https://mdm.example.com/agent.apk")
     type_into(qtbot, a.sha256, "ab" * 32)
-    qtbot.mouseClick(a.preview_button, Qt.MouseButton.LeftButton)
+    click(qtbot, a.preview_button)
     assert a.errors.text() == ""
     assert a.qr.pixmap() is not None and not a.qr.pixmap().isNull()
 

@@ -125,93 +125,103 @@
         <translation>Which tiles come first</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="122"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="119"/>
+        <source>Compact tiles</source>
+        <translation>Compact tiles</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/bench_view.py" line="120"/>
+        <source>Smaller tiles: more devices on the screen</source>
+        <translation>Smaller tiles: more devices on the screen</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/bench_view.py" line="125"/>
         <source>Scan box label:</source>
         <translation>Scan box label:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="124"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="127"/>
         <source>IMEI or serial number from the box barcode</source>
         <translation>IMEI or serial number from the box barcode</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="133"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="136"/>
         <source>Devices</source>
         <translation>Devices</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="134"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="137"/>
         <source>Identifying</source>
         <translation>Identifying</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="135"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="138"/>
         <source>Ready</source>
         <translation>Ready</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="136"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="139"/>
         <source>Queued</source>
         <translation>Queued</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="142"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="145"/>
         <source>Stopped</source>
         <translation>Stopped</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="143"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="146"/>
         <source>Unplugged</source>
         <translation>Unplugged</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="144"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="147"/>
         <source>Done in the last hour</source>
         <translation>Done in the last hour</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="137"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="140"/>
         <source>Working</source>
         <translation>Working</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="138"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="141"/>
         <source>Your turn</source>
         <translation>Your turn</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="139"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="142"/>
         <source>Done</source>
         <translation>Done</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="140"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="143"/>
         <source>Awaiting ABM/KME</source>
         <translation>Awaiting ABM/KME</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="141"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="144"/>
         <source>Failed</source>
         <translation>Failed</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="165"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="168"/>
         <source>No devices attached. Plug devices into the hubs, or try the simulated bench.</source>
         <translation>No devices attached. Plug devices into the hubs, or try the simulated bench.</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="168"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="171"/>
         <source>Start the simulated bench</source>
         <translation>Start the simulated bench</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="212"/>
-        <location filename="../../kitstation/ui/bench_view.py" line="213"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="223"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="224"/>
         <source>(none)</source>
         <translation>(none)</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="215"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="226"/>
         <source>Blueprint — iOS: %1  |  Android: %2</source>
         <translation>Blueprint — iOS: %1  |  Android: %2</translation>
     </message>
@@ -235,97 +245,97 @@
 <context>
     <name>History</name>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="50"/>
+        <location filename="../../kitstation/ui/history.py" line="52"/>
         <source>Date</source>
         <translation>Date</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="51"/>
+        <location filename="../../kitstation/ui/history.py" line="55"/>
         <source>Duration</source>
         <translation>Duration</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="52"/>
+        <location filename="../../kitstation/ui/history.py" line="53"/>
         <source>Outcome</source>
         <translation>Outcome</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="53"/>
+        <location filename="../../kitstation/ui/history.py" line="56"/>
         <source>Platform</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="54"/>
+        <location filename="../../kitstation/ui/history.py" line="57"/>
         <source>Model</source>
         <translation>Model</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="55"/>
+        <location filename="../../kitstation/ui/history.py" line="58"/>
         <source>Serial</source>
         <translation>Serial</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="56"/>
+        <location filename="../../kitstation/ui/history.py" line="59"/>
         <source>IMEI</source>
         <translation>IMEI</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="57"/>
+        <location filename="../../kitstation/ui/history.py" line="60"/>
         <source>Slot</source>
         <translation>Slot</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="58"/>
+        <location filename="../../kitstation/ui/history.py" line="61"/>
         <source>Station</source>
         <translation>Station</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="59"/>
+        <location filename="../../kitstation/ui/history.py" line="62"/>
         <source>Blueprint</source>
         <translation>Blueprint</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="60"/>
+        <location filename="../../kitstation/ui/history.py" line="63"/>
         <source>Technician</source>
         <translation>Technician</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="61"/>
+        <location filename="../../kitstation/ui/history.py" line="54"/>
         <source>Reason</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="49"/>
+        <location filename="../../kitstation/ui/history.py" line="51"/>
         <source>Run</source>
         <translation>Run</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="82"/>
+        <location filename="../../kitstation/ui/history.py" line="84"/>
         <source>OK</source>
         <translation>OK</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="83"/>
+        <location filename="../../kitstation/ui/history.py" line="85"/>
         <source>Failed</source>
         <translation>Failed</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="84"/>
+        <location filename="../../kitstation/ui/history.py" line="86"/>
         <source>Running</source>
         <translation>Running</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="85"/>
+        <location filename="../../kitstation/ui/history.py" line="87"/>
         <source>Awaiting ABM/KME</source>
         <translation>Awaiting ABM/KME</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="86"/>
+        <location filename="../../kitstation/ui/history.py" line="88"/>
         <source>Interrupted</source>
         <translation>Interrupted</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="87"/>
+        <location filename="../../kitstation/ui/history.py" line="89"/>
         <source>Cancelled</source>
         <translation>Cancelled</translation>
     </message>
@@ -333,67 +343,67 @@
 <context>
     <name>HistoryPage</name>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="226"/>
+        <location filename="../../kitstation/ui/history.py" line="230"/>
         <source>Serial, IMEI or model</source>
         <translation>Serial, IMEI or model</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="228"/>
+        <location filename="../../kitstation/ui/history.py" line="232"/>
         <source>All dates</source>
         <translation>All dates</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="228"/>
+        <location filename="../../kitstation/ui/history.py" line="232"/>
         <source>Today</source>
         <translation>Today</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="228"/>
+        <location filename="../../kitstation/ui/history.py" line="232"/>
         <source>Last 7 days</source>
         <translation>Last 7 days</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="229"/>
+        <location filename="../../kitstation/ui/history.py" line="233"/>
         <source>Last 30 days</source>
         <translation>Last 30 days</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="232"/>
+        <location filename="../../kitstation/ui/history.py" line="236"/>
         <source>All outcomes</source>
         <translation>All outcomes</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="236"/>
+        <location filename="../../kitstation/ui/history.py" line="240"/>
         <source>Blueprint</source>
         <translation>Blueprint</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="238"/>
+        <location filename="../../kitstation/ui/history.py" line="242"/>
         <source>Technician</source>
         <translation>Technician</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="240"/>
+        <location filename="../../kitstation/ui/history.py" line="244"/>
         <source>Model</source>
         <translation>Model</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="241"/>
+        <location filename="../../kitstation/ui/history.py" line="245"/>
         <source>Refresh</source>
         <translation>Refresh</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="243"/>
+        <location filename="../../kitstation/ui/history.py" line="247"/>
         <source>Live</source>
         <translation>Live</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="244"/>
+        <location filename="../../kitstation/ui/history.py" line="248"/>
         <source>Refresh by itself while shown, when new runs are logged</source>
         <translation>Refresh by itself while shown, when new runs are logged</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="351"/>
+        <location filename="../../kitstation/ui/history.py" line="355"/>
         <source>%1 runs match; %2 loaded</source>
         <translation>%1 runs match; %2 loaded</translation>
     </message>
@@ -470,169 +480,219 @@
 <context>
     <name>LibraryDialog</name>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="116"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="123"/>
         <source>Blueprint library</source>
         <translation>Blueprint library</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="126"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="135"/>
         <source>Open file…</source>
         <translation>Open file…</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="128"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="137"/>
+        <source>Edit…</source>
+        <translation>Edit…</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/dialogs.py" line="139"/>
+        <source>Duplicate</source>
+        <translation>Duplicate</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/dialogs.py" line="141"/>
+        <source>Delete…</source>
+        <translation>Delete…</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/dialogs.py" line="143"/>
         <source>Use for the bench</source>
         <translation>Use for the bench</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="130"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="145"/>
         <source>Close</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="163"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="187"/>
+        <source>In use on the bench (%1)</source>
+        <translation>In use on the bench (%1)</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/dialogs.py" line="200"/>
         <source>Open blueprint</source>
         <translation>Open blueprint</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/dialogs.py" line="249"/>
+        <source>This blueprint is in use on the bench: choose another one first.</source>
+        <translation>This blueprint is in use on the bench: choose another one first.</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/dialogs.py" line="252"/>
+        <source>Delete this blueprint?</source>
+        <translation>Delete this blueprint?</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/dialogs.py" line="253"/>
+        <source>%1 is deleted from the disk. Runs already in the log keep their record of it.</source>
+        <translation>%1 is deleted from the disk. Runs already in the log keep their record of it.</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/dialogs.py" line="255"/>
+        <source>Delete</source>
+        <translation>Delete</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/dialogs.py" line="255"/>
+        <source>Keep it</source>
+        <translation>Keep it</translation>
     </message>
 </context>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="71"/>
+        <location filename="../../kitstation/ui/main_window.py" line="73"/>
         <source>KitStation — kitting station</source>
         <translation>KitStation — kitting station</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="82"/>
+        <location filename="../../kitstation/ui/main_window.py" line="84"/>
         <source>Bench</source>
         <translation>Bench</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="83"/>
-        <location filename="../../kitstation/ui/main_window.py" line="102"/>
+        <location filename="../../kitstation/ui/main_window.py" line="85"/>
+        <location filename="../../kitstation/ui/main_window.py" line="104"/>
         <source>History</source>
         <translation>History</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="88"/>
+        <location filename="../../kitstation/ui/main_window.py" line="90"/>
         <source>&amp;Station</source>
         <translation>&amp;Station</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="89"/>
+        <location filename="../../kitstation/ui/main_window.py" line="91"/>
         <source>Start the bench</source>
         <translation>Start the bench</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="91"/>
+        <location filename="../../kitstation/ui/main_window.py" line="93"/>
         <source>Start a simulated bench (8 devices)</source>
         <translation>Start a simulated bench (8 devices)</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="93"/>
-        <location filename="../../kitstation/ui/main_window.py" line="257"/>
+        <location filename="../../kitstation/ui/main_window.py" line="95"/>
+        <location filename="../../kitstation/ui/main_window.py" line="274"/>
         <source>Stop the bench</source>
         <translation>Stop the bench</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="95"/>
+        <location filename="../../kitstation/ui/main_window.py" line="97"/>
         <source>Hubs and ports…</source>
         <translation>Hubs and ports…</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="96"/>
+        <location filename="../../kitstation/ui/main_window.py" line="98"/>
         <source>Settings…</source>
         <translation>Settings…</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="97"/>
-        <location filename="../../kitstation/ui/main_window.py" line="323"/>
+        <location filename="../../kitstation/ui/main_window.py" line="99"/>
+        <location filename="../../kitstation/ui/main_window.py" line="341"/>
         <source>Quit</source>
         <translation>Quit</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="98"/>
+        <location filename="../../kitstation/ui/main_window.py" line="100"/>
         <source>&amp;Blueprints</source>
         <translation>&amp;Blueprints</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="99"/>
+        <location filename="../../kitstation/ui/main_window.py" line="101"/>
         <source>New blueprint (Prepare wizard)…</source>
         <translation>New blueprint (Prepare wizard)…</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="100"/>
+        <location filename="../../kitstation/ui/main_window.py" line="102"/>
         <source>Blueprint library…</source>
         <translation>Blueprint library…</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="101"/>
+        <location filename="../../kitstation/ui/main_window.py" line="103"/>
         <source>&amp;Log</source>
         <translation>&amp;Log</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="103"/>
+        <location filename="../../kitstation/ui/main_window.py" line="105"/>
         <source>Export a report…</source>
         <translation>Export a report…</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="144"/>
+        <location filename="../../kitstation/ui/main_window.py" line="146"/>
         <source>Simulated bench: these devices are not real (demo and training).</source>
         <translation>Simulated bench: these devices are not real (demo and training).</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="155"/>
+        <location filename="../../kitstation/ui/main_window.py" line="157"/>
         <source>No devices found. Plug devices into the hubs, or start the simulated bench to see the station work without hardware.</source>
         <translation>No devices found. Plug devices into the hubs, or start the simulated bench to see the station work without hardware.</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="178"/>
+        <location filename="../../kitstation/ui/main_window.py" line="180"/>
         <source>The station could not start: %1. Check the database setting and the USB connections, then press Start again.</source>
         <translation>The station could not start: %1. Check the database setting and the USB connections, then press Start again.</translation>
     </message>
     <message>
         <location filename="../../kitstation/ui/main_window.py" line="220"/>
+        <source>The blueprint could not be opened: %1</source>
+        <translation>The blueprint could not be opened: %1</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/main_window.py" line="237"/>
         <source>The bench is running with the blueprint “%1”. Devices already being prepared finish with it; “%2” is used for the next devices, and Ready devices start with it now (%3 on the bench).</source>
         <translation>The bench is running with the blueprint “%1”. Devices already being prepared finish with it; “%2” is used for the next devices, and Ready devices start with it now (%3 on the bench).</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="224"/>
+        <location filename="../../kitstation/ui/main_window.py" line="241"/>
         <source>Change the blueprint of a running bench?</source>
         <translation>Change the blueprint of a running bench?</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="224"/>
+        <location filename="../../kitstation/ui/main_window.py" line="241"/>
         <source>Change the blueprint</source>
         <translation>Change the blueprint</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="225"/>
+        <location filename="../../kitstation/ui/main_window.py" line="242"/>
         <source>Keep the current one</source>
         <translation>Keep the current one</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="254"/>
+        <location filename="../../kitstation/ui/main_window.py" line="271"/>
         <source>Stop the bench?</source>
         <translation>Stop the bench?</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="255"/>
+        <location filename="../../kitstation/ui/main_window.py" line="272"/>
         <source>%1 devices are being prepared. Stopping ends their runs as interrupted; they resume from the last finished step when the bench starts again.</source>
         <translation>%1 devices are being prepared. Stopping ends their runs as interrupted; they resume from the last finished step when the bench starts again.</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="257"/>
-        <location filename="../../kitstation/ui/main_window.py" line="323"/>
+        <location filename="../../kitstation/ui/main_window.py" line="274"/>
+        <location filename="../../kitstation/ui/main_window.py" line="341"/>
         <source>Keep running</source>
         <translation>Keep running</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="320"/>
+        <location filename="../../kitstation/ui/main_window.py" line="338"/>
         <source>Quit KitStation?</source>
         <translation>Quit KitStation?</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="321"/>
+        <location filename="../../kitstation/ui/main_window.py" line="339"/>
         <source>%1 devices are being prepared. Quitting stops the bench: their runs end as interrupted and resume when the station starts again.</source>
         <translation>%1 devices are being prepared. Quitting stops the bench: their runs end as interrupted and resume when the station starts again.</translation>
     </message>
@@ -850,47 +910,47 @@
         <translation>Browse…</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard/method_pages.py" line="121"/>
+        <location filename="../../kitstation/ui/wizard/method_pages.py" line="122"/>
         <source>MDM enrollment profile</source>
         <translation>MDM enrollment profile</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard/method_pages.py" line="137"/>
+        <location filename="../../kitstation/ui/wizard/method_pages.py" line="151"/>
         <source>The station does the device side exactly as Configurator does. Assigning the serial to your MDM server in Apple Business Manager is done there afterwards: the device is recorded as awaiting ABM assignment.</source>
         <translation>The station does the device side exactly as Configurator does. Assigning the serial to your MDM server in Apple Business Manager is done there afterwards: the device is recorded as awaiting ABM assignment.</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard/method_pages.py" line="141"/>
+        <location filename="../../kitstation/ui/wizard/method_pages.py" line="155"/>
         <source>Nothing is written to the device: the station reads and records its cloud configuration.</source>
         <translation>Nothing is written to the device: the station reads and records its cloud configuration.</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard/method_pages.py" line="142"/>
+        <location filename="../../kitstation/ui/wizard/method_pages.py" line="156"/>
         <source>On the device, the Remote Management pane then applies the configuration.</source>
         <translation>On the device, the Remote Management pane then applies the configuration.</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard/method_pages.py" line="143"/>
+        <location filename="../../kitstation/ui/wizard/method_pages.py" line="157"/>
         <source>The user confirms the profile installation on the device.</source>
         <translation>The user confirms the profile installation on the device.</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard/method_pages.py" line="161"/>
+        <location filename="../../kitstation/ui/wizard/method_pages.py" line="174"/>
         <source>Manual configuration needs “Add to Device Enrollment Program”</source>
         <translation>Manual configuration needs “Add to Device Enrollment Program”</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard/method_pages.py" line="163"/>
+        <location filename="../../kitstation/ui/wizard/method_pages.py" line="176"/>
         <source>Manual configuration needs “Supervise devices”</source>
         <translation>Manual configuration needs “Supervise devices”</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard/method_pages.py" line="167"/>
+        <location filename="../../kitstation/ui/wizard/method_pages.py" line="180"/>
         <source>Direct MDM profile install needs the enrollment profile file</source>
         <translation>Direct MDM profile install needs the enrollment profile file</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard/method_pages.py" line="169"/>
+        <location filename="../../kitstation/ui/wizard/method_pages.py" line="182"/>
         <source>Enrollment profile: file not found</source>
         <translation>Enrollment profile: file not found</translation>
     </message>
@@ -943,7 +1003,7 @@
     <message>
         <location filename="../../kitstation/ui/port_map.py" line="91"/>
         <source>Name each slot as its hub&apos;s sticker says (e.g. “Hub A · 2”); the names are kept in the log for this station and shown on the tiles.</source>
-        <translation>Name each slot as its hub's sticker says (e.g. “Hub A · 2”); the names are kept in the log for this station and shown on the tiles.</translation>
+        <translation>Name each slot as its hub&apos;s sticker says (e.g. “Hub A · 2”); the names are kept in the log for this station and shown on the tiles.</translation>
     </message>
     <message>
         <location filename="../../kitstation/ui/port_map.py" line="97"/>
@@ -1004,27 +1064,32 @@
 <context>
     <name>PrepareWizard</name>
     <message>
-        <location filename="../../kitstation/ui/wizard/summary.py" line="177"/>
+        <location filename="../../kitstation/ui/wizard/summary.py" line="178"/>
         <source>Prepare — new blueprint</source>
         <translation>Prepare — new blueprint</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard/summary.py" line="241"/>
+        <location filename="../../kitstation/ui/wizard/summary.py" line="228"/>
+        <source>Prepare — edit blueprint</source>
+        <translation>Prepare — edit blueprint</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/wizard/summary.py" line="294"/>
         <source>Discard this blueprint?</source>
         <translation>Discard this blueprint?</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard/summary.py" line="242"/>
+        <location filename="../../kitstation/ui/wizard/summary.py" line="295"/>
         <source>The answers typed in the wizard are not saved. Discard them?</source>
         <translation>The answers typed in the wizard are not saved. Discard them?</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard/summary.py" line="246"/>
+        <location filename="../../kitstation/ui/wizard/summary.py" line="299"/>
         <source>Discard</source>
         <translation>Discard</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard/summary.py" line="247"/>
+        <location filename="../../kitstation/ui/wizard/summary.py" line="300"/>
         <source>Keep editing</source>
         <translation>Keep editing</translation>
     </message>
@@ -1032,92 +1097,92 @@
 <context>
     <name>ReportsDialog</name>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="200"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="284"/>
         <source>Export a kitting report</source>
         <translation>Export a kitting report</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="206"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="290"/>
         <source>KME device list (CSV)</source>
         <translation>KME device list (CSV)</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="206"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="290"/>
         <source>ABM serial list (CSV)</source>
         <translation>ABM serial list (CSV)</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="208"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="292"/>
         <source>Format:</source>
         <translation>Format:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="212"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="296"/>
         <source>Browse…</source>
         <translation>Browse…</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="215"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="299"/>
         <source>File:</source>
         <translation>File:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="217"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="301"/>
         <source>Kitting report</source>
         <translation>Kitting report</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="219"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="303"/>
         <source>Title:</source>
         <translation>Title:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="221"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="305"/>
         <source>Default: the customers of the selected runs</source>
         <translation>Default: the customers of the selected runs</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="223"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="307"/>
         <source>Customer:</source>
         <translation>Customer:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="226"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="310"/>
         <source>Order reference:</source>
         <translation>Order reference:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="235"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="319"/>
         <source>Export</source>
         <translation>Export</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="258"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="342"/>
         <source>Save the report as</source>
         <translation>Save the report as</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="272"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="356"/>
         <source>Reports are not available in this installation.</source>
         <translation>Reports are not available in this installation.</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="276"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="360"/>
         <source>File: give the path of the report to write</source>
         <translation>File: give the path of the report to write</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="279"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="363"/>
         <source>Exporting…</source>
         <translation>Exporting…</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="306"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="390"/>
         <source>The report could not be written: %1</source>
         <translation>The report could not be written: %1</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="312"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="396"/>
         <source>Report written: %1</source>
         <translation>Report written: %1</translation>
     </message>
@@ -1178,67 +1243,67 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="49"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="51"/>
         <source>Settings</source>
         <translation>Settings</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="53"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="55"/>
         <source>System language</source>
         <translation>System language</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="57"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="59"/>
         <source>Language:</source>
         <translation>Language:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="59"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="61"/>
         <source>Default: the SQLite file in the data folder</source>
         <translation>Default: the SQLite file in the data folder</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="60"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="62"/>
         <source>Database URL:</source>
         <translation>Database URL:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="62"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="64"/>
         <source>Technician:</source>
         <translation>Technician:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="66"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="68"/>
         <source>Erases at once:</source>
         <translation>Erases at once:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="70"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="72"/>
         <source>APK downloads at once:</source>
         <translation>APK downloads at once:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="74"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="76"/>
         <source>iOS devices worked on at once:</source>
         <translation>iOS devices worked on at once:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="78"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="80"/>
         <source>Android devices worked on at once:</source>
         <translation>Android devices worked on at once:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="79"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="81"/>
         <source>Sound when a device is done, fails or needs you</source>
         <translation>Sound when a device is done, fails or needs you</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="82"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="84"/>
         <source>Desktop notifications for the same</source>
         <translation>Desktop notifications for the same</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="86"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="88"/>
         <source>The language changes at once; the database and limits apply when the bench starts.</source>
         <translation>The language changes at once; the database and limits apply when the bench starts.</translation>
     </message>
@@ -1284,77 +1349,77 @@
 <context>
     <name>SlotState</name>
     <message>
-        <location filename="../../kitstation/ui/bench_model.py" line="60"/>
+        <location filename="../../kitstation/ui/bench_model.py" line="62"/>
         <source>Attached</source>
         <translation>Attached</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_model.py" line="61"/>
+        <location filename="../../kitstation/ui/bench_model.py" line="63"/>
         <source>Identifying</source>
         <translation>Identifying</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_model.py" line="62"/>
+        <location filename="../../kitstation/ui/bench_model.py" line="64"/>
         <source>Waiting for you</source>
         <translation>Waiting for you</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_model.py" line="63"/>
+        <location filename="../../kitstation/ui/bench_model.py" line="65"/>
         <source>Ready</source>
         <translation>Ready</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_model.py" line="64"/>
+        <location filename="../../kitstation/ui/bench_model.py" line="66"/>
         <source>Queued</source>
         <translation>Queued</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_model.py" line="65"/>
+        <location filename="../../kitstation/ui/bench_model.py" line="67"/>
         <source>Working</source>
         <translation>Working</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_model.py" line="66"/>
+        <location filename="../../kitstation/ui/bench_model.py" line="68"/>
         <source>Done</source>
         <translation>Done</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_model.py" line="67"/>
+        <location filename="../../kitstation/ui/bench_model.py" line="69"/>
         <source>Done here, awaiting ABM/KME</source>
         <translation>Done here, awaiting ABM/KME</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_model.py" line="68"/>
+        <location filename="../../kitstation/ui/bench_model.py" line="70"/>
         <source>Failed</source>
         <translation>Failed</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_model.py" line="69"/>
+        <location filename="../../kitstation/ui/bench_model.py" line="71"/>
         <source>Interrupted</source>
         <translation>Interrupted</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_model.py" line="70"/>
+        <location filename="../../kitstation/ui/bench_model.py" line="72"/>
         <source>Cancelled</source>
         <translation>Cancelled</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_model.py" line="71"/>
+        <location filename="../../kitstation/ui/bench_model.py" line="73"/>
         <source>Unplugged</source>
         <translation>Unplugged</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_model.py" line="110"/>
+        <location filename="../../kitstation/ui/bench_model.py" line="112"/>
         <source>Assign the serial to the MDM server in Apple Business Manager</source>
         <translation>Assign the serial to the MDM server in Apple Business Manager</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_model.py" line="111"/>
+        <location filename="../../kitstation/ui/bench_model.py" line="113"/>
         <source>Approve and assign the device in the KME console</source>
         <translation>Approve and assign the device in the KME console</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_model.py" line="115"/>
+        <location filename="../../kitstation/ui/bench_model.py" line="117"/>
         <source>Not connected: restarting, or unplugged (%1)</source>
         <translation>Not connected: restarting, or unplugged (%1)</translation>
     </message>
@@ -1362,37 +1427,37 @@
 <context>
     <name>SummaryPage</name>
     <message>
-        <location filename="../../kitstation/ui/wizard/summary.py" line="74"/>
+        <location filename="../../kitstation/ui/wizard/summary.py" line="75"/>
         <source>Summary</source>
         <translation>Summary</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard/summary.py" line="75"/>
+        <location filename="../../kitstation/ui/wizard/summary.py" line="76"/>
         <source>Check the blueprint, then save it.</source>
         <translation>Check the blueprint, then save it.</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard/summary.py" line="78"/>
+        <location filename="../../kitstation/ui/wizard/summary.py" line="79"/>
         <source>Save as:</source>
         <translation>Save as:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard/summary.py" line="85"/>
+        <location filename="../../kitstation/ui/wizard/summary.py" line="86"/>
         <source>Show the blueprint file (TOML)</source>
         <translation>Show the blueprint file (TOML)</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard/summary.py" line="127"/>
+        <location filename="../../kitstation/ui/wizard/summary.py" line="128"/>
         <source>Save as: give a file name ending in .toml</source>
         <translation>Save as: give a file name ending in .toml</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard/summary.py" line="136"/>
+        <location filename="../../kitstation/ui/wizard/summary.py" line="137"/>
         <source>Saving…</source>
         <translation>Saving…</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard/summary.py" line="158"/>
+        <location filename="../../kitstation/ui/wizard/summary.py" line="159"/>
         <source>Cannot write the file: %1</source>
         <translation>Cannot write the file: %1</translation>
     </message>

@@ -125,93 +125,103 @@
         <translation>先頭に表示するタイル</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="122"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="119"/>
+        <source>Compact tiles</source>
+        <translation>小さいタイル</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/bench_view.py" line="120"/>
+        <source>Smaller tiles: more devices on the screen</source>
+        <translation>タイルを小さくして、より多くのデバイスを画面に表示します</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/bench_view.py" line="125"/>
         <source>Scan box label:</source>
         <translation>箱ラベルをスキャン:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="124"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="127"/>
         <source>IMEI or serial number from the box barcode</source>
         <translation>箱のバーコードの IMEI またはシリアル番号</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="133"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="136"/>
         <source>Devices</source>
         <translation>台数</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="134"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="137"/>
         <source>Identifying</source>
         <translation>識別中</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="135"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="138"/>
         <source>Ready</source>
         <translation>準備完了</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="136"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="139"/>
         <source>Queued</source>
         <translation>待機中</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="142"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="145"/>
         <source>Stopped</source>
         <translation>停止</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="143"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="146"/>
         <source>Unplugged</source>
         <translation>取り外し</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="144"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="147"/>
         <source>Done in the last hour</source>
         <translation>直近1時間の完了</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="137"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="140"/>
         <source>Working</source>
         <translation>処理中</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="138"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="141"/>
         <source>Your turn</source>
         <translation>要操作</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="139"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="142"/>
         <source>Done</source>
         <translation>完了</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="140"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="143"/>
         <source>Awaiting ABM/KME</source>
         <translation>ABM／KME 待ち</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="141"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="144"/>
         <source>Failed</source>
         <translation>失敗</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="165"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="168"/>
         <source>No devices attached. Plug devices into the hubs, or try the simulated bench.</source>
         <translation>デバイスが接続されていません。ハブにデバイスを接続するか、シミュレーションのベンチをお試しください。</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="168"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="171"/>
         <source>Start the simulated bench</source>
         <translation>シミュレーションのベンチを開始</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="212"/>
-        <location filename="../../kitstation/ui/bench_view.py" line="213"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="223"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="224"/>
         <source>(none)</source>
         <translation>（なし）</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_view.py" line="215"/>
+        <location filename="../../kitstation/ui/bench_view.py" line="226"/>
         <source>Blueprint — iOS: %1  |  Android: %2</source>
         <translation>ブループリント — iOS: %1  |  Android: %2</translation>
     </message>
@@ -235,97 +245,97 @@
 <context>
     <name>History</name>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="50"/>
+        <location filename="../../kitstation/ui/history.py" line="52"/>
         <source>Date</source>
         <translation>日時</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="51"/>
+        <location filename="../../kitstation/ui/history.py" line="55"/>
         <source>Duration</source>
         <translation>所要時間</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="52"/>
+        <location filename="../../kitstation/ui/history.py" line="53"/>
         <source>Outcome</source>
         <translation>結果</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="53"/>
+        <location filename="../../kitstation/ui/history.py" line="56"/>
         <source>Platform</source>
         <translation>プラットフォーム</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="54"/>
+        <location filename="../../kitstation/ui/history.py" line="57"/>
         <source>Model</source>
         <translation>機種</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="55"/>
+        <location filename="../../kitstation/ui/history.py" line="58"/>
         <source>Serial</source>
         <translation>シリアル番号</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="56"/>
+        <location filename="../../kitstation/ui/history.py" line="59"/>
         <source>IMEI</source>
         <translation>IMEI</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="57"/>
+        <location filename="../../kitstation/ui/history.py" line="60"/>
         <source>Slot</source>
         <translation>スロット</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="58"/>
+        <location filename="../../kitstation/ui/history.py" line="61"/>
         <source>Station</source>
         <translation>ステーション</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="59"/>
+        <location filename="../../kitstation/ui/history.py" line="62"/>
         <source>Blueprint</source>
         <translation>ブループリント</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="60"/>
+        <location filename="../../kitstation/ui/history.py" line="63"/>
         <source>Technician</source>
         <translation>作業者</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="61"/>
+        <location filename="../../kitstation/ui/history.py" line="54"/>
         <source>Reason</source>
         <translation>理由</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="49"/>
+        <location filename="../../kitstation/ui/history.py" line="51"/>
         <source>Run</source>
         <translation>実行番号</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="82"/>
+        <location filename="../../kitstation/ui/history.py" line="84"/>
         <source>OK</source>
         <translation>成功</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="83"/>
+        <location filename="../../kitstation/ui/history.py" line="85"/>
         <source>Failed</source>
         <translation>失敗</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="84"/>
+        <location filename="../../kitstation/ui/history.py" line="86"/>
         <source>Running</source>
         <translation>実行中</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="85"/>
+        <location filename="../../kitstation/ui/history.py" line="87"/>
         <source>Awaiting ABM/KME</source>
         <translation>ABM／KME 待ち</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="86"/>
+        <location filename="../../kitstation/ui/history.py" line="88"/>
         <source>Interrupted</source>
         <translation>中断</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="87"/>
+        <location filename="../../kitstation/ui/history.py" line="89"/>
         <source>Cancelled</source>
         <translation>キャンセル</translation>
     </message>
@@ -333,67 +343,67 @@
 <context>
     <name>HistoryPage</name>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="226"/>
+        <location filename="../../kitstation/ui/history.py" line="230"/>
         <source>Serial, IMEI or model</source>
         <translation>シリアル番号・IMEI・機種</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="228"/>
+        <location filename="../../kitstation/ui/history.py" line="232"/>
         <source>All dates</source>
         <translation>全期間</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="228"/>
+        <location filename="../../kitstation/ui/history.py" line="232"/>
         <source>Today</source>
         <translation>今日</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="228"/>
+        <location filename="../../kitstation/ui/history.py" line="232"/>
         <source>Last 7 days</source>
         <translation>過去 7 日間</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="229"/>
+        <location filename="../../kitstation/ui/history.py" line="233"/>
         <source>Last 30 days</source>
         <translation>過去 30 日間</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="232"/>
+        <location filename="../../kitstation/ui/history.py" line="236"/>
         <source>All outcomes</source>
         <translation>すべての結果</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="236"/>
+        <location filename="../../kitstation/ui/history.py" line="240"/>
         <source>Blueprint</source>
         <translation>ブループリント</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="238"/>
+        <location filename="../../kitstation/ui/history.py" line="242"/>
         <source>Technician</source>
         <translation>作業者</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="240"/>
+        <location filename="../../kitstation/ui/history.py" line="244"/>
         <source>Model</source>
         <translation>機種</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="241"/>
+        <location filename="../../kitstation/ui/history.py" line="245"/>
         <source>Refresh</source>
         <translation>更新</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="243"/>
+        <location filename="../../kitstation/ui/history.py" line="247"/>
         <source>Live</source>
         <translation>自動更新</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="244"/>
+        <location filename="../../kitstation/ui/history.py" line="248"/>
         <source>Refresh by itself while shown, when new runs are logged</source>
         <translation>表示中は、新しい実行が記録されると自動で更新します</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/history.py" line="351"/>
+        <location filename="../../kitstation/ui/history.py" line="355"/>
         <source>%1 runs match; %2 loaded</source>
         <translation>該当 %1 件（読み込み済み %2 件）</translation>
     </message>
@@ -470,169 +480,219 @@
 <context>
     <name>LibraryDialog</name>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="116"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="123"/>
         <source>Blueprint library</source>
         <translation>ブループリントライブラリ</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="126"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="135"/>
         <source>Open file…</source>
         <translation>ファイルを開く…</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="128"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="137"/>
+        <source>Edit…</source>
+        <translation>編集…</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/dialogs.py" line="139"/>
+        <source>Duplicate</source>
+        <translation>複製</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/dialogs.py" line="141"/>
+        <source>Delete…</source>
+        <translation>削除…</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/dialogs.py" line="143"/>
         <source>Use for the bench</source>
         <translation>ベンチで使用</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="130"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="145"/>
         <source>Close</source>
         <translation>閉じる</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="163"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="187"/>
+        <source>In use on the bench (%1)</source>
+        <translation>ベンチで使用中（%1）</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/dialogs.py" line="200"/>
         <source>Open blueprint</source>
         <translation>ブループリントを開く</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/dialogs.py" line="249"/>
+        <source>This blueprint is in use on the bench: choose another one first.</source>
+        <translation>このブループリントはベンチで使用中です。先に別のブループリントを選んでください。</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/dialogs.py" line="252"/>
+        <source>Delete this blueprint?</source>
+        <translation>このブループリントを削除しますか？</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/dialogs.py" line="253"/>
+        <source>%1 is deleted from the disk. Runs already in the log keep their record of it.</source>
+        <translation>%1 をディスクから削除します。ログにある実行の記録はそのまま残ります。</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/dialogs.py" line="255"/>
+        <source>Delete</source>
+        <translation>削除</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/dialogs.py" line="255"/>
+        <source>Keep it</source>
+        <translation>残す</translation>
     </message>
 </context>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="71"/>
+        <location filename="../../kitstation/ui/main_window.py" line="73"/>
         <source>KitStation — kitting station</source>
         <translation>KitStation — キッティングステーション</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="82"/>
+        <location filename="../../kitstation/ui/main_window.py" line="84"/>
         <source>Bench</source>
         <translation>ベンチ</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="83"/>
-        <location filename="../../kitstation/ui/main_window.py" line="102"/>
+        <location filename="../../kitstation/ui/main_window.py" line="85"/>
+        <location filename="../../kitstation/ui/main_window.py" line="104"/>
         <source>History</source>
         <translation>履歴</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="88"/>
+        <location filename="../../kitstation/ui/main_window.py" line="90"/>
         <source>&amp;Station</source>
         <translation>ステーション(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="89"/>
+        <location filename="../../kitstation/ui/main_window.py" line="91"/>
         <source>Start the bench</source>
         <translation>ベンチを開始</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="91"/>
+        <location filename="../../kitstation/ui/main_window.py" line="93"/>
         <source>Start a simulated bench (8 devices)</source>
         <translation>シミュレーションのベンチを開始（8 台）</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="93"/>
-        <location filename="../../kitstation/ui/main_window.py" line="257"/>
+        <location filename="../../kitstation/ui/main_window.py" line="95"/>
+        <location filename="../../kitstation/ui/main_window.py" line="274"/>
         <source>Stop the bench</source>
         <translation>ベンチを停止</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="95"/>
+        <location filename="../../kitstation/ui/main_window.py" line="97"/>
         <source>Hubs and ports…</source>
         <translation>ハブとポート…</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="96"/>
+        <location filename="../../kitstation/ui/main_window.py" line="98"/>
         <source>Settings…</source>
         <translation>設定…</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="97"/>
-        <location filename="../../kitstation/ui/main_window.py" line="323"/>
+        <location filename="../../kitstation/ui/main_window.py" line="99"/>
+        <location filename="../../kitstation/ui/main_window.py" line="341"/>
         <source>Quit</source>
         <translation>終了</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="98"/>
+        <location filename="../../kitstation/ui/main_window.py" line="100"/>
         <source>&amp;Blueprints</source>
         <translation>ブループリント(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="99"/>
+        <location filename="../../kitstation/ui/main_window.py" line="101"/>
         <source>New blueprint (Prepare wizard)…</source>
         <translation>新規ブループリント（準備アシスタント）…</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="100"/>
+        <location filename="../../kitstation/ui/main_window.py" line="102"/>
         <source>Blueprint library…</source>
         <translation>ブループリントライブラリ…</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="101"/>
+        <location filename="../../kitstation/ui/main_window.py" line="103"/>
         <source>&amp;Log</source>
         <translation>ログ(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="103"/>
+        <location filename="../../kitstation/ui/main_window.py" line="105"/>
         <source>Export a report…</source>
         <translation>レポートを書き出す…</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="144"/>
+        <location filename="../../kitstation/ui/main_window.py" line="146"/>
         <source>Simulated bench: these devices are not real (demo and training).</source>
         <translation>シミュレーションのベンチ: これらは実機ではありません（デモ・研修用）。</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="155"/>
+        <location filename="../../kitstation/ui/main_window.py" line="157"/>
         <source>No devices found. Plug devices into the hubs, or start the simulated bench to see the station work without hardware.</source>
         <translation>デバイスが見つかりません。ハブにデバイスを接続するか、シミュレーションのベンチを開始すると実機なしで動作を確認できます。</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="178"/>
+        <location filename="../../kitstation/ui/main_window.py" line="180"/>
         <source>The station could not start: %1. Check the database setting and the USB connections, then press Start again.</source>
         <translation>ステーションを開始できませんでした: %1。データベースの設定と USB 接続を確認してから、もう一度「開始」を押してください。</translation>
     </message>
     <message>
         <location filename="../../kitstation/ui/main_window.py" line="220"/>
+        <source>The blueprint could not be opened: %1</source>
+        <translation>ブループリントを開けませんでした: %1</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/main_window.py" line="237"/>
         <source>The bench is running with the blueprint “%1”. Devices already being prepared finish with it; “%2” is used for the next devices, and Ready devices start with it now (%3 on the bench).</source>
         <translation>ベンチはブループリント「%1」で動作中です。処理中のデバイスはそのまま「%1」で完了し、次のデバイスから「%2」を使います。準備完了のデバイスは今すぐ「%2」で開始します（対象 %3 台）。</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="224"/>
+        <location filename="../../kitstation/ui/main_window.py" line="241"/>
         <source>Change the blueprint of a running bench?</source>
         <translation>動作中のベンチのブループリントを変更しますか？</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="224"/>
+        <location filename="../../kitstation/ui/main_window.py" line="241"/>
         <source>Change the blueprint</source>
         <translation>ブループリントを変更</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="225"/>
+        <location filename="../../kitstation/ui/main_window.py" line="242"/>
         <source>Keep the current one</source>
         <translation>現在のものを使い続ける</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="254"/>
+        <location filename="../../kitstation/ui/main_window.py" line="271"/>
         <source>Stop the bench?</source>
         <translation>ベンチを停止しますか？</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="255"/>
+        <location filename="../../kitstation/ui/main_window.py" line="272"/>
         <source>%1 devices are being prepared. Stopping ends their runs as interrupted; they resume from the last finished step when the bench starts again.</source>
         <translation>%1 台のデバイスを処理中です。停止すると処理は「中断」となり、次にベンチを開始したときに最後に完了した手順から再開します。</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="257"/>
-        <location filename="../../kitstation/ui/main_window.py" line="323"/>
+        <location filename="../../kitstation/ui/main_window.py" line="274"/>
+        <location filename="../../kitstation/ui/main_window.py" line="341"/>
         <source>Keep running</source>
         <translation>続行する</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="320"/>
+        <location filename="../../kitstation/ui/main_window.py" line="338"/>
         <source>Quit KitStation?</source>
         <translation>KitStation を終了しますか？</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/main_window.py" line="321"/>
+        <location filename="../../kitstation/ui/main_window.py" line="339"/>
         <source>%1 devices are being prepared. Quitting stops the bench: their runs end as interrupted and resume when the station starts again.</source>
         <translation>%1 台のデバイスを処理中です。終了するとベンチが停止し、処理は「中断」となります。ステーションを再び開始すると再開します。</translation>
     </message>
@@ -850,47 +910,47 @@
         <translation>参照…</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard/method_pages.py" line="121"/>
+        <location filename="../../kitstation/ui/wizard/method_pages.py" line="122"/>
         <source>MDM enrollment profile</source>
         <translation>MDM 登録プロファイル</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard/method_pages.py" line="137"/>
+        <location filename="../../kitstation/ui/wizard/method_pages.py" line="151"/>
         <source>The station does the device side exactly as Configurator does. Assigning the serial to your MDM server in Apple Business Manager is done there afterwards: the device is recorded as awaiting ABM assignment.</source>
         <translation>ステーションはデバイス側の作業を Configurator と同じように行います。Apple Business Manager でシリアル番号を MDM サーバに割り当てる作業はその後 ABM で行います。デバイスは「ABM 割り当て待ち」として記録されます。</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard/method_pages.py" line="141"/>
+        <location filename="../../kitstation/ui/wizard/method_pages.py" line="155"/>
         <source>Nothing is written to the device: the station reads and records its cloud configuration.</source>
         <translation>デバイスには何も書き込みません。ステーションはクラウド構成を読み取って記録します。</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard/method_pages.py" line="142"/>
+        <location filename="../../kitstation/ui/wizard/method_pages.py" line="156"/>
         <source>On the device, the Remote Management pane then applies the configuration.</source>
         <translation>その後、デバイスの「リモートマネジメント」画面で構成が適用されます。</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard/method_pages.py" line="143"/>
+        <location filename="../../kitstation/ui/wizard/method_pages.py" line="157"/>
         <source>The user confirms the profile installation on the device.</source>
         <translation>ユーザーがデバイス上でプロファイルのインストールを承認します。</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard/method_pages.py" line="161"/>
+        <location filename="../../kitstation/ui/wizard/method_pages.py" line="174"/>
         <source>Manual configuration needs “Add to Device Enrollment Program”</source>
         <translation>手動構成には「Device Enrollment Program に追加」が必要です</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard/method_pages.py" line="163"/>
+        <location filename="../../kitstation/ui/wizard/method_pages.py" line="176"/>
         <source>Manual configuration needs “Supervise devices”</source>
         <translation>手動構成には「デバイスを監視対象にする」が必要です</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard/method_pages.py" line="167"/>
+        <location filename="../../kitstation/ui/wizard/method_pages.py" line="180"/>
         <source>Direct MDM profile install needs the enrollment profile file</source>
         <translation>MDM プロファイルの直接インストールには登録プロファイルのファイルが必要です</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard/method_pages.py" line="169"/>
+        <location filename="../../kitstation/ui/wizard/method_pages.py" line="182"/>
         <source>Enrollment profile: file not found</source>
         <translation>登録プロファイル: ファイルが見つかりません</translation>
     </message>
@@ -1004,27 +1064,32 @@
 <context>
     <name>PrepareWizard</name>
     <message>
-        <location filename="../../kitstation/ui/wizard/summary.py" line="177"/>
+        <location filename="../../kitstation/ui/wizard/summary.py" line="178"/>
         <source>Prepare — new blueprint</source>
         <translation>準備 — 新規ブループリント</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard/summary.py" line="241"/>
+        <location filename="../../kitstation/ui/wizard/summary.py" line="228"/>
+        <source>Prepare — edit blueprint</source>
+        <translation>準備 — ブループリントを編集</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/wizard/summary.py" line="294"/>
         <source>Discard this blueprint?</source>
         <translation>このブループリントを破棄しますか？</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard/summary.py" line="242"/>
+        <location filename="../../kitstation/ui/wizard/summary.py" line="295"/>
         <source>The answers typed in the wizard are not saved. Discard them?</source>
         <translation>ウィザードに入力した内容は保存されていません。破棄しますか？</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard/summary.py" line="246"/>
+        <location filename="../../kitstation/ui/wizard/summary.py" line="299"/>
         <source>Discard</source>
         <translation>破棄</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard/summary.py" line="247"/>
+        <location filename="../../kitstation/ui/wizard/summary.py" line="300"/>
         <source>Keep editing</source>
         <translation>編集を続ける</translation>
     </message>
@@ -1032,92 +1097,92 @@
 <context>
     <name>ReportsDialog</name>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="200"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="284"/>
         <source>Export a kitting report</source>
         <translation>キッティングレポートを書き出す</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="206"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="290"/>
         <source>KME device list (CSV)</source>
         <translation>KME デバイス一覧（CSV）</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="206"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="290"/>
         <source>ABM serial list (CSV)</source>
         <translation>ABM シリアル番号一覧（CSV）</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="208"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="292"/>
         <source>Format:</source>
         <translation>形式:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="212"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="296"/>
         <source>Browse…</source>
         <translation>参照…</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="215"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="299"/>
         <source>File:</source>
         <translation>ファイル:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="217"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="301"/>
         <source>Kitting report</source>
         <translation>キッティングレポート</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="219"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="303"/>
         <source>Title:</source>
         <translation>タイトル:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="221"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="305"/>
         <source>Default: the customers of the selected runs</source>
         <translation>既定: 選択した実行の顧客</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="223"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="307"/>
         <source>Customer:</source>
         <translation>顧客:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="226"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="310"/>
         <source>Order reference:</source>
         <translation>注文番号:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="235"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="319"/>
         <source>Export</source>
         <translation>書き出す</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="258"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="342"/>
         <source>Save the report as</source>
         <translation>レポートの保存先</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="272"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="356"/>
         <source>Reports are not available in this installation.</source>
         <translation>この環境ではレポート機能を利用できません。</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="276"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="360"/>
         <source>File: give the path of the report to write</source>
         <translation>ファイル: 書き出すレポートのパスを指定してください</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="279"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="363"/>
         <source>Exporting…</source>
         <translation>書き出し中…</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="306"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="390"/>
         <source>The report could not be written: %1</source>
         <translation>レポートを書き出せませんでした: %1</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="312"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="396"/>
         <source>Report written: %1</source>
         <translation>レポートを書き出しました: %1</translation>
     </message>
@@ -1178,67 +1243,67 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="49"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="51"/>
         <source>Settings</source>
         <translation>設定</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="53"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="55"/>
         <source>System language</source>
         <translation>システムの言語</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="57"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="59"/>
         <source>Language:</source>
         <translation>言語:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="59"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="61"/>
         <source>Default: the SQLite file in the data folder</source>
         <translation>既定: データフォルダ内の SQLite ファイル</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="60"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="62"/>
         <source>Database URL:</source>
         <translation>データベース URL:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="62"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="64"/>
         <source>Technician:</source>
         <translation>作業者:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="66"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="68"/>
         <source>Erases at once:</source>
         <translation>同時に消去する台数:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="70"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="72"/>
         <source>APK downloads at once:</source>
         <translation>同時 APK ダウンロード数:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="74"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="76"/>
         <source>iOS devices worked on at once:</source>
         <translation>同時に処理する iOS デバイス数:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="78"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="80"/>
         <source>Android devices worked on at once:</source>
         <translation>同時に処理する Android デバイス数:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="79"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="81"/>
         <source>Sound when a device is done, fails or needs you</source>
         <translation>デバイスの完了・失敗・要操作を音で知らせる</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="82"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="84"/>
         <source>Desktop notifications for the same</source>
         <translation>同じ内容をデスクトップ通知でも知らせる</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/dialogs.py" line="86"/>
+        <location filename="../../kitstation/ui/dialogs.py" line="88"/>
         <source>The language changes at once; the database and limits apply when the bench starts.</source>
         <translation>言語はすぐに切り替わります。データベースと同時処理数はベンチ開始時に適用されます。</translation>
     </message>
@@ -1284,77 +1349,77 @@
 <context>
     <name>SlotState</name>
     <message>
-        <location filename="../../kitstation/ui/bench_model.py" line="60"/>
+        <location filename="../../kitstation/ui/bench_model.py" line="62"/>
         <source>Attached</source>
         <translation>接続中</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_model.py" line="61"/>
+        <location filename="../../kitstation/ui/bench_model.py" line="63"/>
         <source>Identifying</source>
         <translation>識別中</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_model.py" line="62"/>
+        <location filename="../../kitstation/ui/bench_model.py" line="64"/>
         <source>Waiting for you</source>
         <translation>操作待ち</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_model.py" line="63"/>
+        <location filename="../../kitstation/ui/bench_model.py" line="65"/>
         <source>Ready</source>
         <translation>準備完了</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_model.py" line="64"/>
+        <location filename="../../kitstation/ui/bench_model.py" line="66"/>
         <source>Queued</source>
         <translation>待機中</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_model.py" line="65"/>
+        <location filename="../../kitstation/ui/bench_model.py" line="67"/>
         <source>Working</source>
         <translation>処理中</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_model.py" line="66"/>
+        <location filename="../../kitstation/ui/bench_model.py" line="68"/>
         <source>Done</source>
         <translation>完了</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_model.py" line="67"/>
+        <location filename="../../kitstation/ui/bench_model.py" line="69"/>
         <source>Done here, awaiting ABM/KME</source>
         <translation>ステーション側完了・ABM／KME 待ち</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_model.py" line="68"/>
+        <location filename="../../kitstation/ui/bench_model.py" line="70"/>
         <source>Failed</source>
         <translation>失敗</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_model.py" line="69"/>
+        <location filename="../../kitstation/ui/bench_model.py" line="71"/>
         <source>Interrupted</source>
         <translation>中断</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_model.py" line="70"/>
+        <location filename="../../kitstation/ui/bench_model.py" line="72"/>
         <source>Cancelled</source>
         <translation>キャンセル</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_model.py" line="71"/>
+        <location filename="../../kitstation/ui/bench_model.py" line="73"/>
         <source>Unplugged</source>
         <translation>取り外し済み</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_model.py" line="110"/>
+        <location filename="../../kitstation/ui/bench_model.py" line="112"/>
         <source>Assign the serial to the MDM server in Apple Business Manager</source>
         <translation>Apple Business Manager でシリアル番号を MDM サーバに割り当ててください</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_model.py" line="111"/>
+        <location filename="../../kitstation/ui/bench_model.py" line="113"/>
         <source>Approve and assign the device in the KME console</source>
         <translation>KME コンソールでデバイスを承認し、プロファイルを割り当ててください</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/bench_model.py" line="115"/>
+        <location filename="../../kitstation/ui/bench_model.py" line="117"/>
         <source>Not connected: restarting, or unplugged (%1)</source>
         <translation>接続されていません: 再起動中、または取り外されました（%1）</translation>
     </message>
@@ -1362,37 +1427,37 @@
 <context>
     <name>SummaryPage</name>
     <message>
-        <location filename="../../kitstation/ui/wizard/summary.py" line="74"/>
+        <location filename="../../kitstation/ui/wizard/summary.py" line="75"/>
         <source>Summary</source>
         <translation>概要</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard/summary.py" line="75"/>
+        <location filename="../../kitstation/ui/wizard/summary.py" line="76"/>
         <source>Check the blueprint, then save it.</source>
         <translation>ブループリントを確認して保存します。</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard/summary.py" line="78"/>
+        <location filename="../../kitstation/ui/wizard/summary.py" line="79"/>
         <source>Save as:</source>
         <translation>保存先:</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard/summary.py" line="85"/>
+        <location filename="../../kitstation/ui/wizard/summary.py" line="86"/>
         <source>Show the blueprint file (TOML)</source>
         <translation>ブループリントファイル（TOML）を表示</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard/summary.py" line="127"/>
+        <location filename="../../kitstation/ui/wizard/summary.py" line="128"/>
         <source>Save as: give a file name ending in .toml</source>
         <translation>保存先: .toml で終わるファイル名を指定してください</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard/summary.py" line="136"/>
+        <location filename="../../kitstation/ui/wizard/summary.py" line="137"/>
         <source>Saving…</source>
         <translation>保存中…</translation>
     </message>
     <message>
-        <location filename="../../kitstation/ui/wizard/summary.py" line="158"/>
+        <location filename="../../kitstation/ui/wizard/summary.py" line="159"/>
         <source>Cannot write the file: %1</source>
         <translation>ファイルを書き込めません: %1</translation>
     </message>

@@ -116,6 +116,7 @@ class OptionsPage(QWizardPage):
         self.errors = ErrorLabel(self)
         layout.addWidget(self.errors)
         layout.addStretch(1)
+        self.preset: IOSAnswers | None = None  # set by the wizard when editing a saved blueprint
 
     def _browse(self) -> None:
         dlg = QFileDialog(self, self.tr("MDM enrollment profile"), "", "*.mobileconfig")
@@ -124,6 +125,16 @@ class OptionsPage(QWizardPage):
 
     def initializePage(self) -> None:
         method = method_page(self).method()
+        preset, self.preset = self.preset, None
+        if preset is not None and preset.method == method:  # editing a saved blueprint: its options, once
+            for box, on in ((self.add_to_dep, preset.add_to_dep), (self.supervise, preset.supervise),
+                            (self.allow_pairing, preset.allow_pairing), (self.shared_ipad, preset.shared_ipad),
+                            (self.activate, preset.activate_and_complete_enrollment), (self.erase, preset.erase)):
+                box.setChecked(on)
+            self.enrollment_profile.setText(preset.enrollment_profile)
+            self.enrollment_profile.setEnabled(method == "direct_profile")
+            self.note.setText(self._notes()[method])
+            return
         dep = method == "manual_dep"
         self.add_to_dep.setChecked(dep)
         self.supervise.setChecked(method in ("manual_dep", "supervise"))
@@ -132,7 +143,10 @@ class OptionsPage(QWizardPage):
         self.shared_ipad.setChecked(False)
         self.erase.setChecked(method != "direct_profile" and method != "dep")
         self.enrollment_profile.setEnabled(method == "direct_profile")
-        notes = {
+        self.note.setText(self._notes()[method])
+
+    def _notes(self) -> dict[str, str]:
+        return {
             "manual_dep": self.tr(
                 "The station does the device side exactly as Configurator does. Assigning the serial to your MDM "
                 "server in Apple Business Manager is done there afterwards: the device is recorded as awaiting ABM "
@@ -142,7 +156,6 @@ class OptionsPage(QWizardPage):
             "supervise": self.tr("On the device, the Remote Management pane then applies the configuration."),
             "direct_profile": self.tr("The user confirms the profile installation on the device."),
         }
-        self.note.setText(notes[method])
 
     def fill(self, a: IOSAnswers) -> None:
         """Copy the ticked options into the answers."""

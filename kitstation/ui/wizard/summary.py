@@ -25,6 +25,7 @@ from kitstation.ui.qt import (
     QLineEdit,
     QMessageBox,
     QPlainTextEdit,
+    Qt,
     QVBoxLayout,
     QWidget,
     QWizard,
@@ -221,6 +222,58 @@ class PrepareWizard(QWizard):
         if m.android.isChecked():
             a.android = self.android_page.answers()
         return a
+
+    def set_answers(self, a: WizardAnswers, path: Path) -> None:
+        """Fill every page from saved answers (the library's Edit); Finish saves over ``path``."""
+        self.setWindowTitle(self.tr("Prepare — edit blueprint"))
+        m = self.method_page
+        m.name.setText(a.name)
+        m.customer.setText(a.customer)
+        m.order_ref.setText(a.order_ref)
+        m.ios.setChecked(a.ios is not None)
+        m.android.setChecked(a.android is not None)
+        if a.ios is not None:
+            ios = a.ios
+            m.methods[ios.method].setChecked(True)
+            self.options_page.preset = ios
+            self.server_page.name.setText(ios.server_name)
+            self.server_page.url.setText(ios.server_url)
+            self.server_page.set_chain([(f"anchor-{i + 1}.pem", pem) for i, pem in enumerate(ios.anchors)])
+            for i in range(self.server_page.certs.count()):
+                cert = self.server_page.certs.item(i)
+                if cert is not None:
+                    cert.setCheckState(Qt.CheckState.Checked)
+            for key, field in self.org_page.fields.items():
+                field.setText(ios.organization.get(key, ""))
+            ip = self.identity_page
+            (ip.generate if ios.identity_name or not ios.identity_file else ip.existing).setChecked(True)
+            ip.identity_name.setText(ios.identity_name)
+            ip.file.setText(ios.identity_file)
+            if ios.passphrase_secret:
+                ip.secret.setText(ios.passphrase_secret)
+            keys = set(ios.skipped)
+            for item in self.skip_page.items():
+                skip = ios.all_panes == -1 or str(item.data(0, Qt.ItemDataRole.UserRole)) in keys
+                item.setCheckState(0, Qt.CheckState.Checked if skip else Qt.CheckState.Unchecked)
+            n = self.network_page
+            if ios.wifi is not None:
+                n.wifi.setChecked(True)
+                n.ssid.setText(str(ios.wifi.get("ssid", "")))
+                n.security.setCurrentText(str(ios.wifi.get("security", "WPA2")))
+                n.secret.setText(str(ios.wifi.get("password_secret") or ""))
+                n.hidden.setChecked(bool(ios.wifi.get("hidden")))
+                n.auto_join.setChecked(bool(ios.wifi.get("auto_join", True)))
+            elif ios.wifi_profile:
+                n.imported.setChecked(True)
+                n.profile.setText(ios.wifi_profile)
+        if a.android is not None:
+            ap, an = self.android_page, a.android
+            ap.method.setCurrentIndex(max(0, ap.method.findData(an.method)))
+            for w, value in ((ap.package, an.package), (ap.receiver, an.admin_receiver), (ap.apk_url, an.apk_url),
+                             (ap.apk_file, an.apk_file), (ap.sha256, an.sha256), (ap.profile_name, an.kme_profile_name),
+                             (ap.company, an.kme_company_name), (ap.custom_json, an.kme_custom_json)):
+                w.setText(value)
+        self.summary_page.path.setText(str(path))
 
     def build(self, target: Path) -> Blueprint:
         """The validated blueprint (raises BlueprintError); writes nothing."""
