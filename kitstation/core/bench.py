@@ -39,7 +39,8 @@ from kitstation.core.protocols import (
     Secrets,
 )
 from kitstation.core.runlog import RunLog
-from kitstation.core.scheduling import BenchConfig, Limits, SlotWork, matches_only
+from kitstation.core.scheduling import BenchConfig, Limits, SlotWork
+from kitstation.core.selection import matches_only
 from kitstation.core.slots import Counters, SlotBoard, SlotState, SlotView
 from kitstation.domain.events import (
     Attached,
@@ -178,7 +179,7 @@ class Bench:
         return self._preflight.last(platform, blueprint) if blueprint is not None else None
 
     def matches_only(self, connection_id: str, device: Device | None) -> bool:
-        """True when the bench works on this device (``config.only``; see :func:`scheduling.matches_only`)."""
+        """True when the bench works on this device (``config.only``; see :func:`selection.matches_only`)."""
         return matches_only(self.config.only, connection_id, device)
 
     async def wait_until(self, predicate: Callable[[Bench], bool], timeout: float | None = None) -> bool:

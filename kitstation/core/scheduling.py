@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from kitstation.blueprints.model import Blueprint
 from kitstation.core.pipeline import RetryPolicy, RunHandle
 from kitstation.core.protocols import DevicePresence, PlatformAdapter
-from kitstation.domain.model import Device, Platform
+from kitstation.domain.model import Platform
 
 
 @dataclass
@@ -41,20 +41,6 @@ class BenchConfig:
     presence_interval: float = 2.0  # seconds between USB presence polls
     # A passed (or failed) blueprint check is reused this long before a run checks again.
     preflight_max_age: float = 60.0
-
-
-def matches_only(only: frozenset[str] | None, connection_id: str, device: Device | None) -> bool:
-    """True when a device is one of ``only`` (by connection id, key, UDID, serial or an IMEI).
-
-    ``None`` means every device. The CLI filters its summary with the same rule the bench uses to
-    decide whom to start.
-    """
-    if only is None:
-        return True
-    ids = {connection_id}
-    if device is not None:
-        ids |= {x for x in (device.key, device.udid, device.serial, *device.imeis) if x}
-    return bool(ids & only)
 
 
 class Limits:
