@@ -1,8 +1,10 @@
 """The iOS kitting steps: Configurator's *Prepare*, the direct profile install and the DEP hand-off.
 
 Each step has a stable id (stored in the log to resume runs), a bilingual title, and is safe to
-run again after an interruption: the erase is the one step that is not idempotent, and its
-``check_done`` looks at the device (back in Setup Assistant with no configuration = erased).
+run again after an interruption: the erase is the one step that is not idempotent. It is recorded
+done only on evidence from the device (its acknowledgement, logged before the next step relies on
+it; after an interruption, the device having forgotten this station's pairing), never inferred from
+"in Setup Assistant without a configuration", which every new device already is.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from kitstation.blueprints.skipkeys import unknown_keys
 from kitstation.core.protocols import BaseStep, StepContext
 from kitstation.domain.handoff import HANDOFF_KEY, HandoffState
 from kitstation.domain.model import (
+    DeviceGone,
     PermanentError,
     StepResult,
     TransientError,
@@ -164,46 +167,98 @@ class IOSStep(BaseStep):
 # ----- erase ------------------------------------------------------------------------------------
 
 
+async def request_erase(connector: Connector, ctx: StepContext) -> str:
+    """Send EraseDevice and return the device's answer (``Acknowledged``), or raise.
+
+    pymobiledevice3's ``erase_device`` hides a connection the device closed before answering (it
+    cannot tell an erase from a lost request), so the request goes through its service directly:
+    only an ``Acknowledged`` reply counts. A lost answer is a lost link (retried) or, once the device
+    has left the bus, ``DeviceGone``: the run is interrupted and the erase step's ``check_done``
+    looks for proof on the device.
+    """
+    opts = _opts(ctx)
+    udid = _udid(ctx)
+    request: dict[str, str | bool] = {
+        "RequestType": "EraseDevice",
+        "PreserveDataPlan": opts.preserve_data_plan,
+        "DisallowProximitySetup": False,
+    }
+    async with connector.mcinstall(udid) as (_ld, mc):
+        reply = await mc.service.send_recv_plist(request)
+    status = reply.get("Status") if isinstance(reply, dict) else None
+    if status != "Acknowledged":
+        code, text = replies.reason(f"The device rejected the request: {reply!r}")
+        raise PermanentError(text, code=code, detail={"device_answer": str(reply)[:300]})
+    return str(status)
+
+
 async def erase_and_wait(connector: Connector, ctx: StepContext) -> None:
-    """EraseDevice, then wait for the device to leave the bus and come back in Setup Assistant."""
+    """EraseDevice, then wait for the device to leave the bus and come back in Setup Assistant.
+
+    For erases inside another (idempotent) step (``erase_if_configured``); the plan's own erase is
+    :class:`EraseStep` + :class:`SetupAssistantStep`, so the acknowledgement is logged in between.
+    """
     opts = _opts(ctx)
     udid = _udid(ctx)
     async with ctx.limit("erase"):
         with ctx.expecting_detach():
             ctx.progress(0.05, Text("Erasing", "消去しています"))
-            async with connector.mcinstall(udid) as (_ld, mc):
-                await mc.erase_device(opts.preserve_data_plan, disallow_proximity_setup=False)
+            await request_erase(connector, ctx)
             await connector.wait_detached(udid)
             ctx.progress(0.5, Text("Waiting for the device to restart", "デバイスの再起動を待っています"))
             await connector.wait_setup_assistant(udid, opts.erase_timeout_minutes * 60)
     ctx.progress(1.0, None)
 
 
+ERASE_UNPROVEN = Text(
+    "Cannot prove the device was erased or not: check it (Settings > General > About) and redo it",
+    "消去されたかどうかを確認できません。デバイスを確認（設定 > 一般 > 情報）してやり直してください",
+)
+
+
 @dataclass
 class EraseStep(IOSStep):
+    """EraseDevice; done when the device acknowledged it and left the bus (both logged at the step's end).
+
+    Recorded as done only on evidence. In the run: the device's ``Acknowledged`` answer. After an
+    interruption inside the step (``check_done``): the device no longer knows the pairing this
+    station had with it before the request (an erase wipes every pairing; a device sitting in Setup
+    Assistant loses them no other way) and it is in Setup Assistant. A device that still accepts our
+    pairing was never erased (run again: safe). Anything else is unknown: the pipeline stops and
+    asks the technician, it never assumes.
+    """
+
     id: str = "ios.erase"
     title: Text = Text("Erase the device", "デバイスを消去")
     idempotent: bool = False
 
     async def _run(self, ctx: StepContext) -> StepResult:
-        await erase_and_wait(self.connector, ctx)
-        return StepResult.ok(Text("Erased; back in Setup Assistant", "消去しました（設定アシスタント）"))
+        udid = _udid(ctx)
+        # Only what is seen after this point may count as evidence of this erase.
+        self.connector.forgot_pairing.discard(udid)
+        async with ctx.limit("erase"):
+            with ctx.expecting_detach():
+                ctx.progress(0.05, Text("Erasing", "消去しています"))
+                answer = await request_erase(self.connector, ctx)
+                await self.connector.wait_detached(udid)
+        return StepResult.ok(
+            Text("The device acknowledged the erase and restarted", "デバイスが消去を受け付け、再起動しました"),
+            detail={"device_answer": answer, "evidence": "acknowledged"},
+        )
 
     async def check_done(self, ctx: StepContext) -> bool | None:
-        # Interrupted mid-erase: an erased device comes back in Setup Assistant with no
-        # configuration; a device still set up was never erased, so erasing again is safe.
         udid = _udid(ctx)
         try:
-            if not await self.connector.attached(udid):
-                # Still erasing or booting off the bus: wait for it as the step itself would.
-                await self.connector.wait_setup_assistant(udid, _opts(ctx).erase_timeout_minutes * 60)
-            async with self.connector.mcinstall(udid) as (ld, mc):
-                if not await self.connector.in_setup_assistant(ld):
-                    return False
-                return await mc.get_cloud_configuration() is None
-        except PermanentError:
-            return None
-        except (TransientError, UserActionRequired):
+            if not await self.connector.wait_attached(udid, _opts(ctx).erase_timeout_minutes * 60):
+                return None
+            forgotten = await self.connector.pairing_forgotten(udid)
+            if forgotten is None:
+                return None  # no pairing of ours to ask about: no proof either way
+            if not forgotten:
+                return False  # the device still knows this station: the erase never reached it
+            await self.connector.wait_setup_assistant(udid, _opts(ctx).erase_timeout_minutes * 60)
+            return True
+        except (PermanentError, TransientError, UserActionRequired, DeviceGone):
             return None
 
 
@@ -215,7 +270,10 @@ class SetupAssistantStep(IOSStep):
     title: Text = Text("Wait for Setup Assistant", "設定アシスタントを待機")
 
     async def _run(self, ctx: StepContext) -> StepResult:
-        await self.connector.wait_setup_assistant(_udid(ctx), _opts(ctx).erase_timeout_minutes * 60)
+        async with ctx.limit("erase"):
+            with ctx.expecting_detach():  # still booting after the erase: it may come and go
+                ctx.progress(0.5, Text("Waiting for the device to restart", "デバイスの再起動を待っています"))
+                await self.connector.wait_setup_assistant(_udid(ctx), _opts(ctx).erase_timeout_minutes * 60)
         return StepResult.ok()
 
 
@@ -617,5 +675,6 @@ __all__ = [
     "VerifyStep",
     "check_dep_assignment",
     "erase_and_wait",
+    "request_erase",
     "expected_cloud_configuration",
 ]

@@ -279,6 +279,10 @@ class SimulatedIOSDevice:
         """A persistent condition of this device (no network, Activation Lock, a lenient option)."""
         return any(f.kind == kind for f in self.faults)
 
+    def take_fault(self, kind: str, step: str) -> bool:
+        """Spend a one-shot fault of ``kind`` aimed at ``step`` or at the request just counted."""
+        return self._take_fault(kind, step, self.requests) is not None
+
     def _take_fault(self, kind: str, step: str, request_no: int) -> Fault | None:
         for f in self.faults:
             if f.kind == kind and not f.spent and f.matches_step(step, request_no):
