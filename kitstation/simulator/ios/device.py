@@ -210,35 +210,19 @@ class SimulatedIOSDevice:
 
     def tap_trust(self) -> None:
         """The user taps Trust: pending (or refused) pairing now succeeds."""
-
-        def do() -> None:
-            self.trust = "trusted"
-
-        self._control(do)
+        self._control(lambda: setattr(self, "trust", "trusted"))
 
     def refuse_trust(self) -> None:
         """The user taps Don't Trust: Pair answers UserDeniedPairing until tap_trust()."""
-
-        def do() -> None:
-            self.trust = "refused"
-
-        self._control(do)
+        self._control(lambda: setattr(self, "trust", "refused"))
 
     def unlock(self) -> None:
         """The user enters the passcode: Pair stops answering PasswordProtected."""
-
-        def do() -> None:
-            self.passcode_locked = False
-
-        self._control(do)
+        self._control(lambda: setattr(self, "passcode_locked", False))
 
     def lock(self) -> None:
         """The screen locks with a passcode."""
-
-        def do() -> None:
-            self.passcode_locked = True
-
-        self._control(do)
+        self._control(lambda: setattr(self, "passcode_locked", True))
 
     def confirm_profile(self, identifier: str | None = None) -> list[str]:
         """The user installs a downloaded profile in Settings (all of them when ``identifier`` is None).
