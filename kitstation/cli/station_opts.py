@@ -112,12 +112,14 @@ async def station_for(
     )
     await station.start()  # undoes itself when it fails half-way
     try:
-        problems = [p for bp in blueprints for p in station.blueprint_preflight(bp)] + station.preflight()
+        stops = [p for bp in blueprints for p in station.blueprint_preflight(bp)]
+        unreachable = station.preflight()
+        problems = [*stops, *unreachable]
         if problems:
             message = Text("", "")
             for n, problem in enumerate(problems):
                 message = message + ("\n" if n else "") + problem.reason
-            if {p.platform for p in problems} != set(station.platforms):
+            if unreachable and {p.platform for p in unreachable} != set(station.platforms):
                 message = message + Text(
                     "\n(--platform chooses the platform that can be reached)",
                     "\n（--platform で接続できるプラットフォームだけを選べます）",

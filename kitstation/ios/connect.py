@@ -108,6 +108,10 @@ class Connector:
         self._listening = False
         self._changed = asyncio.Event()  # set (and replaced) on every attach/detach
         self._buid: str | None = None
+        # UDIDs whose device rejected a pair record it had accepted (InvalidHostID): it forgot every
+        # pairing, which in Setup Assistant only an erase does. Seen here, just before re-pairing
+        # hides it; the erase step's check reads (and its run clears) it.
+        self.forgot_pairing: set[str] = set()
 
     # ----- what the Listen stream tells -------------------------------------------------------
 
@@ -205,7 +209,13 @@ class Connector:
 
     async def lockdown(self, udid: str, *, autopair: bool = True) -> StationLockdownClient:
         """A lockdown client, paired with the station's host identity when it was not yet."""
-        return await self._connect(udid, autopair=autopair)
+        ld = await self._connect(udid, autopair=False)
+        if ld.paired or not autopair:
+            return ld
+        if (self.pairing_dir / f"{udid}.plist").exists():
+            self.forgot_pairing.add(udid)  # we had a record; the device no longer knows it
+        await ld.close()
+        return await self._connect(udid, autopair=True)
 
     async def session(
         self,
@@ -313,6 +323,32 @@ class Connector:
             finally:
                 with contextlib.suppress(Exception):
                     await ld.close()
+
+    async def pairing_forgotten(self, udid: str) -> bool | None:
+        """Does the device reject the pair record it accepted before? None: no record here to ask with.
+
+        Asked without re-pairing (which would hide the answer): a session on our record either
+        starts (the device still knows this host) or ends in InvalidHostID (it forgot it).
+        """
+        if udid in self.forgot_pairing:
+            return True
+        if not (self.pairing_dir / f"{udid}.plist").exists():
+            return None
+        async with self.guard(udid):
+            ld = await self._connect(udid, autopair=False)
+            try:
+                return not ld.paired
+            finally:
+                await ld.close()
+
+    async def wait_attached(self, udid: str, timeout: float) -> bool:
+        """Wait (polling usbmuxd, no lockdown) until the device is on the bus; False after ``timeout``."""
+        deadline = time.monotonic() + timeout
+        while not await self.attached(udid):
+            if time.monotonic() > deadline:
+                return False
+            await asyncio.sleep(self.timing.poll_interval)
+        return True
 
     async def wait_detached(self, udid: str) -> None:
         deadline = time.monotonic() + self.timing.detach_timeout

@@ -1,8 +1,9 @@
 """The iOS kitting steps: Configurator's *Prepare*, the direct profile install and the DEP hand-off.
 
 Each step has a stable id (stored in the log to resume runs), a bilingual title, and is safe to
-run again after an interruption: the erase is the one step that is not idempotent, and its
-``check_done`` looks at the device (back in Setup Assistant with no configuration = erased).
+run again after an interruption, except the erase (device_steps.py: erase, Setup Assistant,
+activation, language; stepbase.py: what all steps share). This module holds the cloud
+configuration, supervision, profiles, verification and the DEP steps, and names every step.
 """
 
 from __future__ import annotations
@@ -10,14 +11,11 @@ from __future__ import annotations
 import asyncio
 import time
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from cryptography.hazmat.primitives import serialization
 from pymobiledevice3.exceptions import CloudConfigurationAlreadyPresentError, ProfileError
 
-from kitstation.blueprints.skipkeys import unknown_keys
-from kitstation.core.protocols import BaseStep, StepContext
+from kitstation.core.protocols import StepContext
 from kitstation.domain.handoff import HANDOFF_KEY, HandoffState
 from kitstation.domain.model import (
     PermanentError,
@@ -28,273 +26,28 @@ from kitstation.domain.model import (
 )
 from kitstation.i18n import Text
 from kitstation.ios import cloudconfig, replies
-from kitstation.ios.activation import ACTIVATED, ActivationEndpoint, activate, activation_state
-from kitstation.ios.certs import load_certificates
-from kitstation.ios.identities import IdentityStore, load_identity_files
 from kitstation.ios.profiles import ProfileInfo, read_profile, validate_profile, wifi_profile
 
 if TYPE_CHECKING:
-    from kitstation.blueprints.ios import IOSOptions
     from kitstation.ios.connect import Connector
 
-DEFAULT_IDENTITY = "station-default"
-
-
-def _udid(ctx: StepContext) -> str:
-    return ctx.device.udid or ctx.device.connection_id or ctx.device.key
-
-
-def _opts(ctx: StepContext) -> IOSOptions:
-    assert ctx.blueprint.ios is not None
-    return ctx.blueprint.ios
-
-
-async def _supervisor(ctx: StepContext, store: IdentityStore) -> tuple[Path, bytes]:
-    """(keybag path, certificate DER) of the blueprint's supervision identity; cached per run."""
-    cached = ctx.scratch.get("ios.keybag")
-    if isinstance(cached, tuple):
-        keybag_path, der = cached
-        return Path(keybag_path), bytes(der)
-    opts = _opts(ctx)
-    spec = opts.supervision_identity
-    if spec is not None and spec.file:
-        path = ctx.blueprint.resolve(spec.file)
-        passphrase = None
-        if spec.passphrase_secret:
-            passphrase = await ctx.secrets.get(
-                spec.passphrase_secret,
-                Text("Passphrase of the supervision identity {f}", "監視ID {f} のパスフレーズ").format(f=path.name),
-            )
-        # File reads and key parsing off the event loop: many devices run at once.
-        cert, key = await asyncio.to_thread(load_identity_files, path, None, passphrase)
-        keybag = await asyncio.to_thread(store.materialize, cert, key)
-        ident_der = cert.public_bytes(serialization.Encoding.DER)
-    else:
-        name = spec.name if spec is not None and spec.name else DEFAULT_IDENTITY
-        try:
-            identity = store.get(name)
-        except PermanentError:
-            if spec is not None:
-                raise
-            # No identity named: like Configurator, the station makes its own on first use.
-            org = opts.organization.name if opts.organization is not None else "KitStation"
-            try:
-                identity = await asyncio.to_thread(store.generate, DEFAULT_IDENTITY, org)
-            except PermanentError as exc:
-                if exc.code != "identity_exists":
-                    raise
-                identity = store.get(DEFAULT_IDENTITY)  # another device's run made it just now
-        keybag, ident_der = identity.keybag, identity.certificate_der
-    ctx.scratch["ios.keybag"] = (keybag, ident_der)
-    return keybag, ident_der
-
-
-def _anchors(ctx: StepContext) -> list[bytes]:
-    opts = _opts(ctx)
-    if opts.mdm_server is None:
-        return []
-    ders: list[bytes] = []
-    for name in opts.mdm_server.anchor_certificates:
-        ders += [c.der for c in load_certificates(ctx.blueprint.resolve(name))]
-    return ders
-
-
-async def expected_cloud_configuration(ctx: StepContext, store: IdentityStore) -> dict[str, Any]:
-    opts = _opts(ctx)
-    bad = unknown_keys([] if opts.skip_setup == "all" else list(opts.skip_setup))
-    if bad:
-        raise PermanentError(
-            Text(
-                "Not iOS Setup Assistant skip keys: {k}",
-                "iOSの設定アシスタントのスキップキーではありません: {k}",
-            ).format(k=", ".join(bad)),
-            code="unknown_skip_key",
-        )
-    supervisors = [(await _supervisor(ctx, store))[1]] if opts.supervise else []
-    return cloudconfig.build_cloud_configuration(
-        opts,
-        ios_version=ctx.device.os_version,
-        supervisor_certificates=supervisors,
-        anchor_certificates=_anchors(ctx),
-    )
-
-
-async def expected_kept(ctx: StepContext, store: IdentityStore) -> dict[str, Any]:
-    """What the device keeps of the configuration this blueprint sends (cloudconfig.device_keeps)."""
-    return cloudconfig.device_keeps(
-        await expected_cloud_configuration(ctx, store),
-        device_class=ctx.device.facts.get("device_class"),
-        ios_version=ctx.device.os_version,
-    )
-
-
-def _as_step_error(exc: UserActionRequired, ctx: StepContext) -> TransientError:
-    # Inside a run a prompt on the device is waited out by the pipeline's retries.
-    ctx.waiting_for_user(exc.action, exc.reason)
-    return TransientError(exc.reason, code=exc.action.value)
-
-
-@dataclass
-class IOSStep(BaseStep):
-    """Common shape of the iOS steps: a :class:`BaseStep` with the device connector and identities.
-
-    ``run`` turns a prompt on the device (``UserActionRequired``) into a retried wait; subclasses
-    implement ``_run``. ``check_done`` is ``BaseStep``'s (``None``: unknown) unless a step can
-    look at the device.
-    """
-
-    connector: Connector
-    store: IdentityStore
-    # Where activation requests go instead of Apple (the simulator's stand-in); None: Apple.
-    activation: ActivationEndpoint | None = None
-    id: str = ""
-    title: Text = Text("", "")
-    idempotent: bool = True
-
-    async def run(self, ctx: StepContext) -> StepResult:
-        try:
-            return await self._run(ctx)
-        except UserActionRequired as exc:
-            raise _as_step_error(exc, ctx) from None
-
-    async def _run(self, ctx: StepContext) -> StepResult:
-        raise NotImplementedError
-
-
-# ----- erase ------------------------------------------------------------------------------------
-
-
-async def erase_and_wait(connector: Connector, ctx: StepContext) -> None:
-    """EraseDevice, then wait for the device to leave the bus and come back in Setup Assistant."""
-    opts = _opts(ctx)
-    udid = _udid(ctx)
-    async with ctx.limit("erase"):
-        with ctx.expecting_detach():
-            ctx.progress(0.05, Text("Erasing", "消去しています"))
-            async with connector.mcinstall(udid) as (_ld, mc):
-                await mc.erase_device(opts.preserve_data_plan, disallow_proximity_setup=False)
-            await connector.wait_detached(udid)
-            ctx.progress(0.5, Text("Waiting for the device to restart", "デバイスの再起動を待っています"))
-            await connector.wait_setup_assistant(udid, opts.erase_timeout_minutes * 60)
-    ctx.progress(1.0, None)
-
-
-@dataclass
-class EraseStep(IOSStep):
-    id: str = "ios.erase"
-    title: Text = Text("Erase the device", "デバイスを消去")
-    idempotent: bool = False
-
-    async def _run(self, ctx: StepContext) -> StepResult:
-        await erase_and_wait(self.connector, ctx)
-        return StepResult.ok(Text("Erased; back in Setup Assistant", "消去しました（設定アシスタント）"))
-
-    async def check_done(self, ctx: StepContext) -> bool | None:
-        # Interrupted mid-erase: an erased device comes back in Setup Assistant with no
-        # configuration; a device still set up was never erased, so erasing again is safe.
-        udid = _udid(ctx)
-        try:
-            if not await self.connector.attached(udid):
-                # Still erasing or booting off the bus: wait for it as the step itself would.
-                await self.connector.wait_setup_assistant(udid, _opts(ctx).erase_timeout_minutes * 60)
-            async with self.connector.mcinstall(udid) as (ld, mc):
-                if not await self.connector.in_setup_assistant(ld):
-                    return False
-                return await mc.get_cloud_configuration() is None
-        except PermanentError:
-            return None
-        except (TransientError, UserActionRequired):
-            return None
-
-
-@dataclass
-class SetupAssistantStep(IOSStep):
-    """The device is on the bus in Setup Assistant (after an erase, or as it came out of the box)."""
-
-    id: str = "ios.setup_assistant"
-    title: Text = Text("Wait for Setup Assistant", "設定アシスタントを待機")
-
-    async def _run(self, ctx: StepContext) -> StepResult:
-        await self.connector.wait_setup_assistant(_udid(ctx), _opts(ctx).erase_timeout_minutes * 60)
-        return StepResult.ok()
-
-
-# ----- activation -------------------------------------------------------------------------------
-
-
-async def ensure_activated(step: IOSStep, ctx: StepContext) -> bool:
-    """Activate the device unless it already is; True when this call activated it."""
-    udid = _udid(ctx)
-    if await activation_state(step.connector, udid) == ACTIVATED:
-        return False
-    ctx.progress(None, Text("Activating with Apple", "Appleでアクティベートしています"))
-    await activate(step.connector, udid, step.activation)
-    return True
-
-
-@dataclass
-class ActivateStep(IOSStep):
-    """Activation through Apple's server: a real device refuses a cloud configuration before it."""
-
-    id: str = "ios.activate"
-    title: Text = Text("Activate the device", "デバイスをアクティベート")
-
-    async def _run(self, ctx: StepContext) -> StepResult:
-        if await ensure_activated(self, ctx):
-            return StepResult.ok(Text("Activated", "アクティベートしました"), detail={"activation_state": ACTIVATED})
-        return StepResult.ok(
-            Text("Already activated", "アクティベート済みです"), detail={"activation_state": ACTIVATED}
-        )
-
-    async def check_done(self, ctx: StepContext) -> bool | None:
-        try:
-            return await activation_state(self.connector, _udid(ctx)) == ACTIVATED
-        except (PermanentError, TransientError, UserActionRequired):
-            return None
-
-
-def _locale(opts: IOSOptions) -> tuple[str | None, str | None]:
-    """(Language, Locale) for lockdown's ``com.apple.international`` domain, as go-ios/cfgutil set them."""
-    language = opts.language
-    locale = f"{(language or 'en').split('-')[0]}_{opts.region}" if opts.region else None
-    return language, locale
-
-
-@dataclass
-class LanguageStep(IOSStep):
-    """Language and region through lockdown (``com.apple.international``), where the device takes them."""
-
-    id: str = "ios.language"
-    title: Text = Text("Set language and region", "言語と地域を設定")
-
-    async def _run(self, ctx: StepContext) -> StepResult:
-        language, locale = _locale(_opts(ctx))
-        udid = _udid(ctx)
-        async with self.connector.guard(udid):
-            ld = await self.connector.lockdown(udid)
-            try:
-                if language:
-                    await ld.set_language(language)
-                if locale:
-                    await ld.set_locale(locale)
-            finally:
-                await ld.close()
-        return StepResult.ok(detail={"language": language, "locale": locale})
-
-    async def check_done(self, ctx: StepContext) -> bool | None:
-        language, locale = _locale(_opts(ctx))
-        udid = _udid(ctx)
-        try:
-            async with self.connector.guard(udid):
-                ld = await self.connector.lockdown(udid)
-                try:
-                    ok = not language or await ld.get_language() == language
-                    return ok and (not locale or await ld.get_locale() == locale)
-                finally:
-                    await ld.close()
-        except (PermanentError, TransientError, UserActionRequired):
-            return None
-
+from kitstation.ios.device_steps import (
+    ActivateStep,
+    EraseStep,
+    LanguageStep,
+    SetupAssistantStep,
+    ensure_activated,
+    erase_and_wait,
+    request_erase,
+)
+from kitstation.ios.stepbase import (
+    IOSStep,
+    _opts,
+    _supervisor,
+    _udid,
+    expected_cloud_configuration,
+    expected_kept,
+)
 
 # ----- cloud configuration ----------------------------------------------------------------------
 
@@ -602,19 +355,20 @@ class DEPVerifyStep(IOSStep):
 __all__ = [
     "ABMHandoffStep",
     "ActivateStep",
-    "LanguageStep",
-    "ensure_activated",
-    "expected_kept",
     "CloudConfigStep",
     "DEPVerifyStep",
     "EraseStep",
     "IOSStep",
     "InstallProfileStep",
+    "LanguageStep",
     "ProfileSource",
     "SetupAssistantStep",
     "SuperviseStep",
     "VerifyStep",
     "check_dep_assignment",
+    "ensure_activated",
     "erase_and_wait",
     "expected_cloud_configuration",
+    "expected_kept",
+    "request_erase",
 ]

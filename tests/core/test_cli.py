@@ -65,7 +65,7 @@ def test_log_json_on_an_empty_and_a_filled_log(tmp_path: Path, capsys: pytest.Ca
     db = tmp_path / "k.sqlite3"
     # A read command never creates a log: a mistyped --db is a clear error, not an empty log.
     assert main(["log", "--db", str(db), "--json"]) == 2
-    assert "no log database" in capsys.readouterr().err and not db.exists()
+    assert "no log at" in capsys.readouterr().err.lower() and not db.exists()
     log = KitLog(str(db))
     log.close()
     assert main(["log", "--db", str(db), "--json"]) == 0

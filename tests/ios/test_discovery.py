@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncGenerator
 
 from kitstation.domain.events import Attached, Detached
 from kitstation.domain.model import Platform
@@ -29,7 +30,8 @@ async def test_discover_reports_present_then_hot_plug(ios_sim: IOSSimulatorThrea
         assert isinstance(ev, Attached) and ev.connection_id == first.udid
     finally:
         await adapter.aclose()
-        await stream.aclose()
+        if isinstance(stream, AsyncGenerator):  # discover() is an async generator
+            await stream.aclose()
 
 
 async def test_identify_reads_the_device(ios_sim: IOSSimulatorThread, adapter: IOSAdapter) -> None:

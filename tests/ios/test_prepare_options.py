@@ -156,3 +156,12 @@ def test_unknown_skip_key_is_a_blueprint_error() -> None:
             '[ios.mdm_server]\nname = "m"\nurl = "https://mdm.example.jp/"\n'
         )
     assert "Sirri" in info.value.render("en") and "Sirri" in info.value.render("ja")
+
+
+def test_activate_and_complete_enrollment_true_is_refused_with_the_reason() -> None:
+    with pytest.raises(BlueprintError) as info:
+        loads_blueprint(
+            'name = "x"\n[ios]\nmethod = "supervise"\nactivate_and_complete_enrollment = true\n'
+            '[ios.mdm_server]\nname = "m"\nurl = "https://mdm.example.jp/"\n'
+        )
+    assert "always activates" in info.value.render("en")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pymobiledevice3 import usbmux
@@ -17,8 +18,9 @@ from pymobiledevice3.exceptions import (
 )
 from pymobiledevice3.services.mobile_config import MobileConfigService
 
+from kitstation.core.barcode import luhn_check_digit
 from kitstation.simulator.ios import MODELS, FaultSpecError, IOSSimulatorThread, luhn_valid, parse_fault, parse_faults
-from kitstation.simulator.ios.catalogue import luhn_check_digit, make_identity, releases_for
+from kitstation.simulator.ios.catalogue import make_identity, releases_for
 from kitstation.simulator.ios.cli import add_ios_arguments, describe, run_ios, simulator_kwargs, usbmux_kwargs
 from kitstation.simulator.ios.faults import Timing
 from tests.sim_ios.conftest import connect, make_profile, wait_until
@@ -208,7 +210,9 @@ async def test_fault_error_chain(ios_sim_factory) -> None:  # type: ignore[no-un
     lockdown = await connect(b.udid)
     mc = MobileConfigService(lockdown)
     try:
-        response = await mc.service.send_recv_plist({"RequestType": "InstallProfile", "Payload": make_profile("x.y")})
+        response: Any = await mc.service.send_recv_plist(
+            {"RequestType": "InstallProfile", "Payload": make_profile("x.y")}
+        )
         assert response["ErrorChain"][0]["ErrorCode"] == 4001
     finally:
         await mc.close()

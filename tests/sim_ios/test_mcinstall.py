@@ -186,7 +186,7 @@ async def test_malformed_profile_is_rejected_with_error_chain(ios_sim: IOSSimula
     dev = ios_sim.plug()
     lockdown, mc = await _mc(dev.udid)
     try:
-        response = await mc.service.send_recv_plist({"RequestType": "InstallProfile", "Payload": payload})
+        response: Any = await mc.service.send_recv_plist({"RequestType": "InstallProfile", "Payload": payload})
         assert response["Status"] == "Error"
         (error,) = response["ErrorChain"]
         assert error["ErrorDomain"] == "MCProfileErrorDomain" and isinstance(error["ErrorCode"], int)
@@ -205,8 +205,10 @@ async def test_signed_profile_is_read(ios_sim: IOSSimulatorThread, keybag: Path)
         PKCS7SignatureBuilder()
         .set_data(make_profile("com.example.signed"))
         .add_signer(
-            x509.load_pem_x509_certificate(data), serialization.load_pem_private_key(data, None), hashes.SHA256()
-        )  # type: ignore[arg-type]
+            x509.load_pem_x509_certificate(data),
+            serialization.load_pem_private_key(data, None),  # type: ignore[arg-type]
+            hashes.SHA256(),
+        )
         .sign(Encoding.DER, [PKCS7Options.Binary])
     )
     lockdown, mc = await _mc(dev.udid)

@@ -210,35 +210,19 @@ class SimulatedIOSDevice:
 
     def tap_trust(self) -> None:
         """The user taps Trust: pending (or refused) pairing now succeeds."""
-
-        def do() -> None:
-            self.trust = "trusted"
-
-        self._control(do)
+        self._control(lambda: setattr(self, "trust", "trusted"))
 
     def refuse_trust(self) -> None:
         """The user taps Don't Trust: Pair answers UserDeniedPairing until tap_trust()."""
-
-        def do() -> None:
-            self.trust = "refused"
-
-        self._control(do)
+        self._control(lambda: setattr(self, "trust", "refused"))
 
     def unlock(self) -> None:
         """The user enters the passcode: Pair stops answering PasswordProtected."""
-
-        def do() -> None:
-            self.passcode_locked = False
-
-        self._control(do)
+        self._control(lambda: setattr(self, "passcode_locked", False))
 
     def lock(self) -> None:
         """The screen locks with a passcode."""
-
-        def do() -> None:
-            self.passcode_locked = True
-
-        self._control(do)
+        self._control(lambda: setattr(self, "passcode_locked", True))
 
     def confirm_profile(self, identifier: str | None = None) -> list[str]:
         """The user installs a downloaded profile in Settings (all of them when ``identifier`` is None).
@@ -278,6 +262,10 @@ class SimulatedIOSDevice:
     def has_fault(self, kind: str) -> bool:
         """A persistent condition of this device (no network, Activation Lock, a lenient option)."""
         return any(f.kind == kind for f in self.faults)
+
+    def take_fault(self, kind: str, step: str) -> bool:
+        """Spend a one-shot fault of ``kind`` aimed at ``step`` or at the request just counted."""
+        return self._take_fault(kind, step, self.requests) is not None
 
     def _take_fault(self, kind: str, step: str, request_no: int) -> Fault | None:
         for f in self.faults:

@@ -6,6 +6,7 @@ Grammar (one spec per ``--fault``; see docs/simulator-ios.md)::
     DEVICE := index (0-based, in plug order) | UDID | serial | "*"
     KIND   := unplug-at=STEP|N   pull the cable when STEP starts (or at the device's Nth request)
             | drop=STEP|N        close the connection without answering, once
+            | lose-answer=STEP|N the MCInstall request is carried out but its answer is lost, once
             | error=STEP[/CODE]  answer an MCInstall ErrorChain with CODE (default 4001), once
             | trust=pending|refused   (also trust-pending, trust-refused)
             | passcode-locked    (also locked)
@@ -60,6 +61,7 @@ MC_STEPS: frozenset[str] = frozenset(STEPS) - {"get-value", "pair", "session", "
 KINDS: tuple[str, ...] = (
     "unplug-at",
     "drop",
+    "lose-answer",
     "error",
     "trust",
     "passcode-locked",
@@ -133,7 +135,7 @@ def parse_fault(spec: str) -> Fault:
         arg = arg or alias_arg
     if kind not in KINDS:
         raise FaultSpecError(f"{spec!r}: unknown fault {kind!r} (kinds: {', '.join(KINDS)})")
-    if kind in ("unplug-at", "drop", "error"):
+    if kind in ("unplug-at", "drop", "lose-answer", "error"):
         _validate_step(kind, arg, spec)
     elif kind == "trust":
         if arg not in ("pending", "refused"):

@@ -42,7 +42,7 @@ from typing import Any
 from cryptography import x509
 
 from kitstation.simulator.ios.cms import CMSError, parse_signed_data, verify_signed_data
-from kitstation.simulator.ios.device import SimulatedIOSDevice
+from kitstation.simulator.ios.device import DropConnection, SimulatedIOSDevice
 from kitstation.simulator.ios.wire import read_plist, write_plist
 
 CLOUD_DOMAIN = "MCCloudConfigurationErrorDomain"
@@ -148,10 +148,14 @@ async def serve_mcinstall(
             reply = exc.chain()
         except MCStatus as exc:
             reply = {"Status": exc.status}
-        await write_plist(writer, reply)
+        lost = dev.take_fault("lose-answer", step)
+        if not lost:
+            await write_plist(writer, reply)
         if request == "EraseDevice" and reply.get("Status") == "Acknowledged":
-            dev.begin_erase()
+            dev.begin_erase()  # done, answered or not: the host cannot tell from a lost answer
             return
+        if lost:
+            raise DropConnection(step)
 
 
 def _ack(**extra: Any) -> dict[str, Any]:
