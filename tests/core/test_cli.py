@@ -59,11 +59,16 @@ def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_log_json_on_an_empty_and_a_filled_log(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     db = tmp_path / "k.sqlite3"
-    assert main(["log", "--db", str(db), "--json"]) == 0
-    assert json.loads(capsys.readouterr().out) == []
+    # No log there: a read command says so (exit 2) instead of creating an empty one.
+    assert main(["log", "--db", str(db), "--json"]) == 2
+    assert "No log at" in capsys.readouterr().err and not db.exists()
     from kitstation.blueprints import loads_blueprint
     from kitstation.domain.model import Device, Platform, RunStatus
     from kitstation.log import KitLog
+
+    KitLog(str(db)).close()
+    assert main(["log", "--db", str(db), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == []
 
     log = KitLog(str(db))
     run = log.start_run(log.upsert_device(Device(Platform.IOS, "U1", serial="F17X")), log.blueprint(loads_blueprint(GOOD)),
