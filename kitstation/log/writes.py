@@ -9,7 +9,7 @@ import json
 import socket
 from typing import Any
 
-from sqlalchemy import Engine, Table, and_, insert, select, update
+from sqlalchemy import Connection, Engine, Table, and_, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from kitstation.blueprints.loader import content_hash, snapshot
@@ -31,6 +31,27 @@ from kitstation.log.tables import (
     tech_t,
     to_json,
 )
+
+
+def _customer_from_blueprint(conn: Connection, session_id: int, blueprint_id: int) -> None:
+    """Fill a batch's empty customer / order reference from the blueprint's ``[customer]``."""
+    sess = conn.execute(
+        select(session_t.c.customer, session_t.c.order_ref).where(session_t.c.id == session_id)
+    ).first()
+    if sess is None or (sess.customer and sess.order_ref):
+        return
+    snap = conn.execute(select(bp_t.c.snapshot).where(bp_t.c.id == blueprint_id)).scalar()
+    try:
+        customer = json.loads(snap or "{}").get("blueprint", {}).get("customer") or {}
+    except (ValueError, AttributeError):
+        return
+    values = {}
+    if not sess.customer and isinstance(customer.get("name"), str) and customer["name"]:
+        values["customer"] = customer["name"][:200]
+    if not sess.order_ref and isinstance(customer.get("order_ref"), str) and customer["order_ref"]:
+        values["order_ref"] = customer["order_ref"][:200]
+    if values:
+        conn.execute(update(session_t).where(session_t.c.id == session_id).values(**values))
 
 
 class Writes:
@@ -107,7 +128,11 @@ class Writes:
         technician_id: int | None = None,
         slot: str = "",
     ) -> int:
+        """A new run, committed at once. Its batch takes the blueprint's ``[customer]`` (name,
+        order) where the batch itself named none, so every report of the run shows them."""
         with self.engine.begin() as conn:
+            if session_id is not None:
+                _customer_from_blueprint(conn, session_id, blueprint_id)
             res = conn.execute(
                 insert(run_t).values(
                     device_id=device_id,

@@ -94,7 +94,7 @@ async def test_android10_device_gets_imei_from_intake(android_sim: AndroidSimula
         device = await adapter.identify(galaxy.adb_serial)
     finally:
         await adapter.aclose()
-    assert device.imeis == ()  # Android 10+: adb does not give it
+    assert not device.imeis  # Android 10+: adb does not give it
     assert kitlog.reconcile_device(device) == scanned.device_id
     assert device.imeis == (galaxy.imeis[0],)
     assert kitlog.upsert_device(device) == scanned.device_id

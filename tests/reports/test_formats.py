@@ -237,3 +237,27 @@ def test_abm_list_holds_ios_serials_awaiting_assignment(kitlog: KitLog, filled: 
     assert res.rows == 5
     export_report(kitlog, "abm-csv", out, options=ReportOptions(abm_header=False))
     assert out.read_text(encoding="utf-8").split() == filled.ios_serials
+
+
+def test_the_blueprints_customer_reaches_the_batch_and_every_report(kitlog: KitLog, tmp_path: Path) -> None:
+    # A batch started without a customer (the GUI's default): the blueprint's [customer] fills it.
+    from kitstation.blueprints import loads_blueprint
+    from kitstation.domain.model import Device, Platform, RunStatus
+    from tests.reports.data import CUSTOMER, IOS_BP
+
+    st = kitlog.station("bench-9")
+    session = kitlog.start_session(st, label="no customer given")
+    bp = kitlog.blueprint(loads_blueprint(IOS_BP.replace('name = "株式会社サンプル商事"',
+                                                         'name = "株式会社サンプル商事"\norder_ref = "PO-BP-7"')))
+    dev = kitlog.upsert_device(Device(Platform.IOS, "00008110-000B0001", serial="F2LBP0001"))
+    kitlog.end_run(kitlog.start_run(dev, bp, st, "ios", session_id=session), RunStatus.OK)
+    # A batch that named its own customer keeps it.
+    other = kitlog.start_session(st, customer="Given Corp", order_ref="PO-GIVEN")
+    kitlog.end_run(kitlog.start_run(dev, bp, st, "ios", session_id=other), RunStatus.OK)
+    rows = {r["session_id"]: r for r in kitlog.history()}
+    assert (rows[session]["customer"], rows[session]["order_ref"]) == (CUSTOMER, "PO-BP-7")
+    assert (rows[other]["customer"], rows[other]["order_ref"]) == ("Given Corp", "PO-GIVEN")
+    for fmt in ("csv", "json"):
+        out = tmp_path / f"r.{fmt}"
+        export_report(kitlog, fmt, out, RunFilter(session_id=session))
+        assert CUSTOMER in out.read_text(encoding="utf-8-sig") and "PO-BP-7" in out.read_text(encoding="utf-8-sig")

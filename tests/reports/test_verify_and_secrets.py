@@ -119,7 +119,7 @@ def test_no_secret_reaches_any_report(kitlog: KitLog, filled: Filled, tmp_path: 
     for fmt, name in FORMATS.items():
         for lang in ("en", "ja"):
             out = tmp_path / f"{lang}-{name}"
-            export_report(kitlog, fmt, out, options=ReportOptions(language=lang, kme_all_android=True))  # type: ignore[arg-type]
+            export_report(kitlog, fmt, out, options=ReportOptions(language=lang, kme_all_android=True))
             raw = out.read_bytes()
             blobs = [raw]
             if fmt == "xlsx":  # look inside the zip's XML, not at compressed bytes
