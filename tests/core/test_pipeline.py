@@ -19,7 +19,7 @@ BP = loads_blueprint('name = "t"\n[android]\nmethod = "kme"\n[android.kme]\nprof
 
 async def _run(kitlog: KitLog, adapter: ScriptedAdapter, dev: ScriptedDevice, events: list[Event] | None = None,
                force: bool = False, handle: RunHandle | None = None,
-               started: tuple[str, asyncio.Event] | None = None) -> RunStatus:
+               started: tuple[str, asyncio.Event] | None = None, alog: AsyncKitLog | None = None) -> RunStatus:
     """One run; ``started`` = (step id, event) sets the event when that step starts."""
 
     def emit(e: Event) -> None:
@@ -28,7 +28,7 @@ async def _run(kitlog: KitLog, adapter: ScriptedAdapter, dev: ScriptedDevice, ev
         if started is not None and isinstance(e, StepStarted) and e.step_id == started[0]:
             started[1].set()
 
-    pipe = Pipeline(AsyncKitLog(kitlog), emit, RetryPolicy(attempts=3, backoff=0.001))
+    pipe = Pipeline(alog or AsyncKitLog(kitlog), emit, RetryPolicy(attempts=3, backoff=0.001))
     device = await adapter.identify(dev.serial)
     st = kitlog.station("s")
     req = RunRequest(device, BP, adapter.plan(BP, device), st, force=force)
@@ -114,12 +114,16 @@ async def test_a_killed_station_leaves_a_running_step_that_a_restart_resumes(kit
     dev = ScriptedDevice("S1", "1-1", hang_in={"two"})
     a.plug(dev)
     in_two = asyncio.Event()
-    task = asyncio.create_task(_run(kitlog, a, dev, started=("t.two", in_two)))
+    alog = AsyncKitLog(kitlog)
+    task = asyncio.create_task(_run(kitlog, a, dev, started=("t.two", in_two), alog=alog))
     await in_two.wait()
     # Simulate kill -9: the run's end is never written. Rewind the log to the moment of the kill.
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
         await task
+    # A write the cancelled run had handed to the log's writer thread may still be landing:
+    # wait for it (close drains the writer), or it could overwrite the rewind below.
+    alog.close()
     with kitlog.engine.begin() as conn:
         conn.exec_driver_sql("update run set status='running', ended_at=NULL")
         conn.exec_driver_sql("update step_event set outcome='running', ended_at=NULL where step_id='t.two'")
