@@ -9,6 +9,9 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 REPO=$PWD
 PY=${PY:-.venv/bin/python}
+# Absolute: the smoke test runs from an empty folder elsewhere.
+PY=$(command -v "$PY" 2>/dev/null || echo "$PY")
+[[ $PY == /* ]] || PY=$REPO/$PY
 OUT=${OUT:-$(mktemp -d /tmp/kitstation-bundle.XXXXXX)}
 mkdir -p "$OUT"
 GUI_PID=
@@ -49,7 +52,7 @@ try:
     rows = json.load(sys.stdin)
 except ValueError:
     rows = []
-print(sum(1 for r in rows if r.get("status") in ("ok", "waiting_external")))' || echo 0)
+print(sum(1 for r in rows if r.get("status") in ("ok", "waiting_external")))')
   (( done_runs >= 4 )) && break
   sleep 0.5
 done
