@@ -165,11 +165,9 @@ async def _prepare(args: argparse.Namespace, blueprints: dict[Platform, Blueprin
         only=only,
     )
     lang = current_language()
-    async with station_for(args, platforms) as station:
-        # Missing or expired API credentials for an [abm]/[kme] hand-off stop the batch before it starts.
-        problems = [p for bp in blueprints.values() for p in station.blueprint_preflight(bp)]
-        if problems:
-            raise CliError(Text("\n".join(p.reason.en for p in problems), "\n".join(p.reason.ja for p in problems)))
+    # Missing or expired API credentials for an [abm]/[kme] hand-off stop the batch before it starts
+    # (station_for runs the checks the bench would run before each first step).
+    async with station_for(args, platforms, [blueprints[p] for p in platforms]) as station:
         bench = station.bench(config, secrets=cli_secrets())
         tty = sys.stdout.isatty() and not args.json
         if not tty:

@@ -15,6 +15,7 @@ from kitstation.cli.common import EXIT_USAGE, CliError
 from kitstation.i18n import Text
 
 if TYPE_CHECKING:
+    from kitstation.blueprints.model import Blueprint
     from kitstation.domain.model import Platform
     from kitstation.station import SimulationPlan, Station
 
@@ -92,11 +93,15 @@ def simulation_from(args: Any) -> SimulationPlan | int:
 
 
 @contextlib.asynccontextmanager
-async def station_for(args: argparse.Namespace, platforms: Sequence[Platform] | None = None) -> AsyncIterator[Station]:
+async def station_for(
+    args: argparse.Namespace, platforms: Sequence[Platform] | None = None, blueprints: Sequence[Blueprint] = ()
+) -> AsyncIterator[Station]:
     """A started station for the command's options, closed on the way out whatever happens.
 
     A platform whose devices cannot be seen at all (no usbmuxd, no adb, USB permissions) is an
-    environment error (exit 2), never "no devices attached".
+    environment error (exit 2), never "no devices attached". Before that, ``blueprints`` get the
+    checks the bench would run before their first device (missing or expired API credentials of
+    an ``[abm]``/``[kme]`` hand-off): the more specific reason, and nothing to plug in to fix it.
     """
     from kitstation.station import Station
 
@@ -109,6 +114,9 @@ async def station_for(args: argparse.Namespace, platforms: Sequence[Platform] | 
     )
     await station.start()  # undoes itself when it fails half-way
     try:
+        refused = [p for bp in blueprints for p in await station.blueprint_preflight(bp)]
+        if refused:
+            raise CliError(Text("\n".join(p.reason.en for p in refused), "\n".join(p.reason.ja for p in refused)))
         problems = station.preflight()
         if problems:
             message = Text("", "")
