@@ -20,17 +20,16 @@ API call drops the cached token and tries once more with a fresh one.
 
 from __future__ import annotations
 
-import asyncio
 import os
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, Unpack
 
 import httpx
 
 from kitstation.abm.jwt import AssertionError_, make_assertion
-from kitstation.cloudapi.http import ApiSession, CloudError, json_body, pick_named, retry_after_seconds
+from kitstation.cloudapi.http import ApiSession, CloudError, SessionOptions, json_body, pick_named, retry_after_seconds
 from kitstation.i18n import Text
 
 __all__ = [
@@ -224,24 +223,13 @@ class AbmClient(ApiSession):
         credentials: AbmCredentials,
         endpoints: AbmEndpoints | None = None,
         *,
-        max_retries: int = 5,
-        backoff: float = 1.0,
-        max_backoff: float = 60.0,
         page_limit: int = 100,
-        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
-        transport: httpx.AsyncBaseTransport | None = None,
+        **options: Unpack[SessionOptions],
     ) -> None:
         self.credentials = credentials
         self.endpoints = endpoints or AbmEndpoints.for_service()
         self.page_limit = page_limit
-        super().__init__(
-            ca_file=self.endpoints.ca_file,
-            max_retries=max_retries,
-            backoff=backoff,
-            max_backoff=max_backoff,
-            sleep=sleep,
-            transport=transport,
-        )
+        super().__init__(ca_file=self.endpoints.ca_file, **options)
 
     async def _new_token(self) -> tuple[str, float]:
         """A fresh client assertion buys a fresh token (Apple gives no refresh token)."""

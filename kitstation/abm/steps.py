@@ -22,7 +22,6 @@ from typing import TYPE_CHECKING, Literal
 from kitstation.abm.client import AbmClient, AbmEndpoints, AbmError, MdmServer
 from kitstation.abm.credentials import AbmCredentialStore, CredentialError, StoredAbmAccount
 from kitstation.cloudapi.assign import BatchAssigner, CloudHandoff
-from kitstation.core.preflight import Problem
 from kitstation.core.protocols import BaseStep, Step, StepContext
 from kitstation.domain.handoff import HANDOFF_KEY, HandoffState
 from kitstation.domain.model import Device, PermanentError, Platform, StepResult, TransientError
@@ -228,6 +227,8 @@ class AbmHandoff(CloudHandoff):
 
     platform = Platform.IOS
     section_name = "abm"
+    target_field = "abm.mdm_server"
+    target_word = "server"
     handoff_step = "ios.abm_handoff"
     no_customer = Text(
         "[abm] needs a customer (abm.customer or [customer].name) to pick the API account",
@@ -297,16 +298,7 @@ class AbmHandoff(CloudHandoff):
             return []
         return [AbmAssignStep(self.assigner(blueprint))]
 
-    async def preflight_online(self, blueprint: Blueprint) -> list[Problem]:
-        """The offline checks, then a real token request and a look for the named MDM server."""
-        problems = self.credential_problems(blueprint)
-        if problems or blueprint.abm is None:
-            return problems
+    async def reach(self, blueprint: Blueprint) -> None:
         assigner = self.assigner(blueprint)
-        try:
-            client = await assigner.client()
-            await client.token()
-            await assigner.server()
-        except AbmError as exc:
-            return [Problem("abm.mdm_server" if exc.code.endswith("server") else "abm.customer", exc.reason, exc.code)]
-        return []
+        await (await assigner.client()).token()
+        await assigner.server()

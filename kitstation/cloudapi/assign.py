@@ -175,6 +175,25 @@ class CloudHandoff:
         """What the platform's hand-off step says when this hand-off assigns the device next."""
         raise NotImplementedError
 
+    async def reach(self, blueprint: Blueprint) -> None:
+        """Ask the service for a token and look for the blueprint's target (server, profile)."""
+        raise NotImplementedError
+
+    target_field = ""  # the blueprint key of the target ("abm.mdm_server"); its error codes name it
+    target_word = ""  # what the target's error codes contain ("server", "profile")
+
+    async def preflight_online(self, blueprint: Blueprint) -> list[Problem]:
+        """The offline checks, then a real token request and a look for the target."""
+        problems = self.credential_problems(blueprint)
+        if problems or self.section(blueprint) is None:
+            return problems
+        try:
+            await self.reach(blueprint)
+        except CloudError as exc:
+            where = self.target_field if self.target_word in exc.code else f"{self.section_name}.customer"
+            return [Problem(where, exc.reason, exc.code)]
+        return []
+
     def credential_problems(self, blueprint: Blueprint) -> list[Problem]:
         """Offline: a customer is named and has a stored, readable, unexpired credential (nothing is sent)."""
         section = self.section(blueprint)

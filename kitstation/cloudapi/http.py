@@ -15,7 +15,7 @@ import logging
 import ssl
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
-from typing import Any, Self, TypeVar
+from typing import Any, Self, TypedDict, TypeVar
 
 import httpx
 
@@ -62,6 +62,16 @@ def pick_named(items: Sequence[T], ref: str, id_of: Callable[[T], str], name_of:
     if by_id:
         return by_id[:1]
     return [i for i in items if name_of(i) == ref] or [i for i in items if name_of(i).casefold() == ref.casefold()]
+
+
+class SessionOptions(TypedDict, total=False):
+    """The retry policy and transport of a session (tests shorten the backoff and record the sleeps)."""
+
+    max_retries: int
+    backoff: float
+    max_backoff: float
+    sleep: Callable[[float], Awaitable[None]]
+    transport: httpx.AsyncBaseTransport | None
 
 
 class ApiSession:

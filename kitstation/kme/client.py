@@ -18,15 +18,13 @@ the v1/v2 naming the release notes use; the stand-in implements the same default
 
 from __future__ import annotations
 
-import asyncio
 import os
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Unpack
 
 import httpx
 
-from kitstation.cloudapi.http import ApiSession, CloudError, json_body, pick_named
+from kitstation.cloudapi.http import ApiSession, CloudError, SessionOptions, json_body, pick_named
 from kitstation.i18n import Text
 
 DEFAULT_TOKEN_URL = "https://api.samsungknox.com/ams/v1/oauth2/token"
@@ -193,24 +191,13 @@ class KmeClient(ApiSession):
         credentials: KmeCredentials,
         endpoints: KmeEndpoints | None = None,
         *,
-        max_retries: int = 5,
-        backoff: float = 1.0,
-        max_backoff: float = 60.0,
         page_size: int = 100,
-        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
-        transport: httpx.AsyncBaseTransport | None = None,
+        **options: Unpack[SessionOptions],
     ) -> None:
         self.credentials = credentials
         self.endpoints = endpoints or KmeEndpoints.from_env()
         self.page_size = page_size
-        super().__init__(
-            ca_file=self.endpoints.ca_file,
-            max_retries=max_retries,
-            backoff=backoff,
-            max_backoff=max_backoff,
-            sleep=sleep,
-            transport=transport,
-        )
+        super().__init__(ca_file=self.endpoints.ca_file, **options)
 
     async def _new_token(self) -> tuple[str, float]:
         form = {

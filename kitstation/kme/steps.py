@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from kitstation.cloudapi.assign import BatchAssigner, CloudHandoff
-from kitstation.core.preflight import Problem
 from kitstation.core.protocols import BaseStep, Step, StepContext
 from kitstation.domain.handoff import HANDOFF_KEY, HandoffState
 from kitstation.domain.model import Device, PermanentError, Platform, StepResult, TransientError
@@ -227,6 +226,8 @@ class KmeHandoff(CloudHandoff):
 
     platform = Platform.ANDROID
     section_name = "kme"
+    target_field = "kme.profile"
+    target_word = "profile"
     handoff_step = "android.kme.record"
     no_customer = Text(
         "[kme] needs a customer (kme.customer or [customer].name) to pick the Knox API client",
@@ -293,15 +294,7 @@ class KmeHandoff(CloudHandoff):
             return []
         return [KmeAssignStep(self.assigner(blueprint), blueprint.kme.identify_by)]
 
-    async def preflight_online(self, blueprint: Blueprint) -> list[Problem]:
-        problems = self.credential_problems(blueprint)
-        if problems or blueprint.kme is None:
-            return problems
+    async def reach(self, blueprint: Blueprint) -> None:
         assigner = self.assigner(blueprint)
-        try:
-            client = await assigner.client()
-            await client.token()
-            await assigner.profile()
-        except KmeError as exc:
-            return [Problem("kme.profile" if "profile" in exc.code else "kme.customer", exc.reason, exc.code)]
-        return []
+        await (await assigner.client()).token()
+        await assigner.profile()
