@@ -229,7 +229,11 @@ class AbmHandoff(CloudHandoff):
     section_name = "abm"
     target_field = "abm.mdm_server"
     target_word = "server"
-    handoff_step = "ios.abm_handoff"
+    # Methods 2/3 end with "hand off to ABM"; method 1 checks the device's assignment first.
+    follows_steps = {
+        "ios.abm_handoff": frozenset({"abm_assignment"}),
+        "ios.dep_verify": frozenset({"abm_not_assigned"}),
+    }
     no_customer = Text(
         "[abm] needs a customer (abm.customer or [customer].name) to pick the API account",
         "[abm] には API アカウントを選ぶ顧客名（abm.customer または [customer].name）が必要です",
@@ -261,9 +265,14 @@ class AbmHandoff(CloudHandoff):
     def credential(self, customer: str) -> StoredAbmAccount:
         return self.account(customer)
 
-    def follows(self, blueprint: Blueprint, result: StepResult) -> Text:
-        serial = str((result.detail or {}).get("serial") or "")
+    def follows(self, blueprint: Blueprint, ctx: StepContext, result: StepResult) -> Text:
+        serial = ctx.device.serial or str((result.detail or {}).get("serial") or "")
         server = blueprint.abm.mdm_server if blueprint.abm is not None else ""
+        if result.code == "abm_not_assigned":
+            return Text(
+                "Apple has no assignment for this device yet; the station now assigns serial {s} to '{m}' in Apple Business",
+                "このデバイスはまだ割り当てられていません。続いてステーションが Apple Business でシリアル番号 {s} を「{m}」に割り当てます",
+            ).format(s=serial, m=server)
         return Text(
             "Prepared on the device; the station now assigns serial {s} to '{m}' in Apple Business",
             "デバイス側の準備は完了しました。続いてステーションが Apple Business でシリアル番号 {s} を「{m}」に割り当てます",

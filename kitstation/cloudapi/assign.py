@@ -125,16 +125,17 @@ class BatchAssigner(Generic[S, P, R]):
 
 
 class AssignmentFollows(BaseStep):
-    """The platform's hand-off step, when the station itself assigns the device next.
+    """A platform step that waits for the assignment, when the station itself assigns the device next.
 
-    The wrapped step's *waiting for someone else* becomes ok with ``reason``: the device side is
-    done and the next step does the assignment, whose own result decides how the run ends. The
-    wrapped step's detail (its hand-off state, the identifier) is kept; every other outcome
-    (the device already enrolled, an error) is the wrapped step's own.
+    The wrapped step's *waiting for someone else* with one of ``codes`` (the assignment is not
+    done yet) becomes ok with ``reason``: the next step does the assignment, and its own result
+    decides how the run ends. The wrapped step's detail (its hand-off state, the identifier) is
+    kept; every other outcome (the device already enrolled, an error) is the wrapped step's own.
     """
 
-    def __init__(self, inner: Step, reason: Callable[[StepResult], Text]) -> None:
+    def __init__(self, inner: Step, codes: frozenset[str], reason: Callable[[StepContext, StepResult], Text]) -> None:
         self.inner = inner
+        self.codes = codes
         self._reason = reason
         self.id = inner.id
         self.title = inner.title
@@ -142,9 +143,10 @@ class AssignmentFollows(BaseStep):
 
     async def run(self, ctx: StepContext) -> StepResult:
         result = await self.inner.run(ctx)
-        if result.outcome != Outcome.WAITING_EXTERNAL:
+        if result.outcome != Outcome.WAITING_EXTERNAL or result.code not in self.codes:
             return result
-        return StepResult.ok(self._reason(result), detail={**(result.detail or {}), "assignment_follows": True})
+        detail = {**(result.detail or {}), "assignment_follows": True, "waited_for": result.code}
+        return StepResult.ok(self._reason(ctx, result), detail=detail)
 
     async def check_done(self, ctx: StepContext) -> bool | None:
         return await self.inner.check_done(ctx)
@@ -155,7 +157,9 @@ class CloudHandoff:
 
     platform: Platform = Platform.IOS
     section_name = ""  # "abm" / "kme": the blueprint section and the problems' field prefix
-    handoff_step = ""  # the platform step the assignment follows (wrapped in AssignmentFollows)
+    # The platform steps that wait for the assignment (step id -> the waiting codes it answers),
+    # wrapped in AssignmentFollows when the blueprint has this hand-off's section.
+    follows_steps: dict[str, frozenset[str]] = {}
     no_customer = Text("", "")
     expired_text = Text("", "")  # {c}: the customer, {d}: the expiry date
     # One assigner (and API session) per customer and target; subclasses fill it.
@@ -171,7 +175,7 @@ class CloudHandoff:
     def steps(self, blueprint: Blueprint, device: Any) -> list[Step]:
         raise NotImplementedError
 
-    def follows(self, blueprint: Blueprint, result: StepResult) -> Text:
+    def follows(self, blueprint: Blueprint, ctx: StepContext, result: StepResult) -> Text:
         """What the platform's hand-off step says when this hand-off assigns the device next."""
         raise NotImplementedError
 
@@ -228,7 +232,10 @@ class CloudHandoff:
         if self.section(blueprint) is None:
             return plan
         return [
-            AssignmentFollows(s, lambda r: self.follows(blueprint, r)) if s.id == self.handoff_step else s for s in plan
+            AssignmentFollows(s, self.follows_steps[s.id], lambda c, r: self.follows(blueprint, c, r))
+            if s.id in self.follows_steps
+            else s
+            for s in plan
         ]
 
     async def aclose(self) -> None:

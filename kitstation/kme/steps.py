@@ -228,7 +228,7 @@ class KmeHandoff(CloudHandoff):
     section_name = "kme"
     target_field = "kme.profile"
     target_word = "profile"
-    handoff_step = "android.kme.record"
+    follows_steps = {"android.kme.record": frozenset({"kme_console"})}
     no_customer = Text(
         "[kme] needs a customer (kme.customer or [customer].name) to pick the Knox API client",
         "[kme] には Knox API クライアントを選ぶ顧客名（kme.customer または [customer].name）が必要です",
@@ -258,7 +258,7 @@ class KmeHandoff(CloudHandoff):
     def credential(self, customer: str) -> StoredKmeClient:
         return self.stored(customer)
 
-    def follows(self, blueprint: Blueprint, result: StepResult) -> Text:
+    def follows(self, blueprint: Blueprint, ctx: StepContext, result: StepResult) -> Text:
         identifier = str((result.detail or {}).get("identifier") or "")
         profile = blueprint.kme.profile if blueprint.kme is not None else ""
         return Text(
