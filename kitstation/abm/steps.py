@@ -19,7 +19,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from kitstation.abm.client import AbmClient, AbmEndpoints, AbmError, MdmServer
+from kitstation.abm.client import AbmClient, AbmEndpoints, AbmError, MdmServer, Service
 from kitstation.abm.credentials import AbmCredentialStore, CredentialError, StoredAbmAccount
 from kitstation.cloudapi.assign import BatchAssigner, CloudHandoff
 from kitstation.core.protocols import BaseStep, Step, StepContext
@@ -277,6 +277,13 @@ class AbmHandoff(CloudHandoff):
             "Prepared on the device; the station now assigns serial {s} to '{m}' in Apple Business",
             "デバイス側の準備は完了しました。続いてステーションが Apple Business でシリアル番号 {s} を「{m}」に割り当てます",
         ).format(s=serial, m=server)
+
+    def client(self, customer: str, service: Service = "business") -> AbmClient:
+        """A new session with the customer's API account (raises :class:`CredentialError`)."""
+        account = self.account(customer)
+        if account.expired():
+            raise CredentialError(self.expired_text.format(c=customer, d=account.expires), "abm_credentials_expired")
+        return AbmClient(account.credentials, self._endpoints(service))
 
     def assigner(self, blueprint: Blueprint) -> AbmAssigner:
         section = blueprint.abm

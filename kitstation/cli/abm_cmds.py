@@ -17,6 +17,7 @@ from typing import Any
 
 from kitstation.abm.client import AbmClient, AbmEndpoints
 from kitstation.abm.credentials import AbmCredentialStore, StoredAbmAccount
+from kitstation.abm.status import serial_status
 from kitstation.cli.cloud_common import (
     add_credentials_commands,
     ask,
@@ -207,34 +208,7 @@ def run_status(args: argparse.Namespace) -> int:
                     "created": act.created,
                     "completed": act.completed or None,
                 }
-            names = {s.id: s.name for s in await abm.servers()}
-            serials = list(args.serials) or [d.serial async for d in abm.devices()]
-            rows = []
-            for serial in serials:
-                device = await abm.device(serial)
-                if device is None:
-                    rows.append(
-                        {
-                            "serial": serial,
-                            "in_organization": False,
-                            "status": None,
-                            "assigned_server_id": None,
-                            "assigned_server": None,
-                        }
-                    )
-                    continue
-                sid = await abm.assigned_server_id(serial) if device.status == "ASSIGNED" else None
-                rows.append(
-                    {
-                        "serial": serial,
-                        "in_organization": True,
-                        "status": device.status,
-                        "product_type": device.product_type,
-                        "assigned_server_id": sid,
-                        "assigned_server": names.get(sid or ""),
-                    }
-                )
-            return rows
+            return await serial_status(abm, list(args.serials))
 
     result = _run(go())
     if args.json:

@@ -9,16 +9,20 @@ bench and the CLI's ``prepare`` refuse a batch with a missing or expired credent
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import asyncio
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from kitstation.cloudapi.assign import CloudHandoff
 from kitstation.core.preflight import PreflightContext, Problem
-from kitstation.core.protocols import PlatformAdapter, Step
-from kitstation.domain.model import Device, Platform
+from kitstation.core.protocols import NoSecrets, PlatformAdapter, Step, StepContext
+from kitstation.domain.model import Device, Outcome, Platform, StepError, StepResult
+from kitstation.i18n import Text
 
 if TYPE_CHECKING:
     from kitstation.blueprints.model import Blueprint
+    from kitstation.log.store import AsyncKitLog
 
 
 class HandoffAdapter:
@@ -83,3 +87,75 @@ async def blueprint_problems(handoffs: Sequence[CloudHandoff], blueprint: Bluepr
         for handoff in handoffs:
             problems += await handoff.preflight(blueprint, PreflightContext(platform))
     return problems
+
+
+async def ask_apple_business(handoffs: Sequence[CloudHandoff], customer: str, serials: list[str]) -> dict[str, Any]:
+    """What Apple Business says about ``serials`` with the customer's API account (no device is touched).
+
+    ``{"asked": False, "reason": ...}`` when the customer has no usable account (the device's own
+    answer then stands alone), ``{"asked": False, "error": ...}`` when the service refused.
+    """
+    from kitstation.abm.status import serial_status
+    from kitstation.abm.steps import AbmHandoff
+    from kitstation.cloudapi.credentials import CredentialError
+    from kitstation.cloudapi.http import CloudError
+
+    abm = next((h for h in handoffs if isinstance(h, AbmHandoff)), None)
+    if abm is None or not customer:
+        return {"asked": False, "customer": customer or None, "reason": None, "devices": []}
+    try:
+        client = abm.client(customer)
+    except CredentialError as exc:
+        return {"asked": False, "customer": customer, "code": exc.code, "reason": exc.reason, "devices": []}
+    try:
+        async with client:
+            rows = await serial_status(client, serials) if serials else []
+    except CloudError as exc:
+        return {"asked": False, "customer": customer, "code": exc.code, "reason": exc.reason, "devices": []}
+    return {"asked": True, "customer": customer, "code": None, "reason": None, "devices": rows}
+
+
+@dataclass(frozen=True, slots=True)
+class LaterAssignment:
+    """One device's answer to a batch-level "assign N devices" (logged under its latest run)."""
+
+    device: Device
+    step_id: str
+    outcome: Outcome
+    code: str | None
+    reason: Text | None
+
+
+async def assign_devices(
+    alog: AsyncKitLog,
+    handoffs: Sequence[CloudHandoff],
+    blueprints: Mapping[Platform, Blueprint],
+    devices: Sequence[Device],
+) -> list[LaterAssignment]:
+    """Assign finished devices in the cloud now (one batch per customer and target), without the device.
+
+    For devices whose run ended waiting (a serial the organization did not know yet, a KME upload
+    not there yet) or whose assignment failed: each device's blueprint's hand-off step runs again,
+    the devices of one blueprint together in one batch, and each answer is recorded as a check
+    under the device's latest run (an ok one closes a waiting run as ok).
+    """
+
+    async def one(device: Device) -> LaterAssignment | None:
+        blueprint = blueprints.get(device.platform)
+        if blueprint is None:
+            return None
+        steps = [s for h in handoffs for s in h.steps(blueprint, device)]
+        if not steps:
+            return None
+        step = steps[0]
+        ctx = StepContext(device=device, blueprint=blueprint, secrets=NoSecrets(), run_id=0)
+        try:
+            result = await step.run(ctx)
+        except StepError as exc:
+            result = StepResult(Outcome.FAILED, exc.reason, exc.code, detail=exc.detail)
+        device_id = await alog.upsert_device(device)
+        await alog.record_check(device_id, step.id, result.outcome, result.code, result.reason, result.detail)
+        return LaterAssignment(device, step.id, result.outcome, result.code, result.reason)
+
+    answers = await asyncio.gather(*(one(d) for d in devices))
+    return [a for a in answers if a is not None]

@@ -13,6 +13,7 @@ from typing import Any
 
 from kitstation.core.bench import SlotView
 from kitstation.ui.bench_model import SLOT_ROLE, SlotModel, TileDelegate, tally
+from kitstation.ui.handoff import install as install_handoff
 from kitstation.ui.ops import Op
 from kitstation.ui.qt import (
     QAbstractItemView,
@@ -116,6 +117,8 @@ class BenchPage(QWidget):
             self.order.addItem(order_label(o), o.value)
         self.order.setToolTip(self.tr("Which tiles come first"))
         row.addWidget(self.order)
+        self.handoff_row = row
+        self.handoff = install_handoff(self, model)
         row.addStretch(1)
         left.addLayout(row)
         scan_row = QHBoxLayout()

@@ -45,7 +45,9 @@ def test_ios_dep_example_ends_assigned_in_apple_business(tmp_path: Path, capsys:
     assert _run_statuses(db) == {"ok"}  # assigned: nothing left for anyone else to do
     out = tmp_path / "report.csv"
     assert main(["report", "--db", str(db), "--format", "csv", "--out", str(out)]) == 0
-    assert out.read_text(encoding="utf-8").count("abm_assigned") == 3
+    (activity_id,) = activity_ids
+    # The hand-off column: assigned, with the activity that did it.
+    assert out.read_text(encoding="utf-8").count(f"abm_assigned (activity {activity_id})") == 3
 
 
 @pytest.mark.slow
@@ -77,6 +79,10 @@ def test_android_kme_example_ends_with_the_profile_assigned(tmp_path: Path, caps
     assert {st for _, st, _ in rows} == {"kme_assigned"}
     assert all(d["kme_request_id"] and d["kme_profile"] == "SMSM Agent" for _, _, d in rows)
     assert _run_statuses(db) == {"ok"}
+    out = tmp_path / "report.json"
+    assert main(["report", "--db", str(db), "--format", "json", "--out", str(out)]) == 0
+    (request_id,) = {d["kme_request_id"] for _, _, d in rows}
+    assert out.read_text(encoding="utf-8").count(f"kme_assigned (request {request_id})") == 2
 
 
 def test_missing_credentials_stop_the_batch_before_it_starts(
