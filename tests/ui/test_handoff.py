@@ -84,3 +84,14 @@ async def test_tiles_show_the_hand_off_and_the_button_assigns_the_late_device(qt
             (late, "abm_assigned", "ok"),
             (on_time, "abm_assigned", "ok"),
         }
+
+
+def test_the_button_speaks_japanese(qtbot: QtBot, ui_language: Callable[[str], str]) -> None:
+    from kitstation.ui.qt import QPushButton
+
+    ui_language("ja")
+    button = QPushButton()
+    qtbot.addWidget(button)
+    panel = HandoffPanel(button)
+    assert button.text() == "0 台を割り当て" and "Knox Mobile Enrollment" in button.toolTip()
+    assert not button.isEnabled() and panel.candidates() == []
