@@ -12,11 +12,12 @@ from collections.abc import Generator, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import ColumnElement, Engine, Select, and_, case, exists, false, func, literal, null, or_, select
+from sqlalchemy import ColumnElement, Engine, Select, and_, exists, false, func, literal, null, or_, select
 
 from kitstation.domain.handoff import HandoffState
 from kitstation.domain.model import Outcome, Platform, RunStatus
 from kitstation.log.filters import DeviceList, RunFilter, Selection
+from kitstation.log.handoff_reads import assignment_detail
 from kitstation.log.tables import (
     aware,
     bp_t,
@@ -57,23 +58,6 @@ SORTABLE: dict[str, ColumnElement[Any]] = {
 }
 
 
-# The steps that record a cloud assignment, with its activity / request id in their detail.
-ASSIGN_STEPS = ("abm.assign", "kme.assign")
-_ASSIGNED = (HandoffState.ABM_ASSIGNED.value, HandoffState.KME_ASSIGNED.value)
-
-
-def _assignment_detail() -> ColumnElement[Any]:
-    """The detail of the run's last successful cloud assignment (looked up only for assigned devices)."""
-    latest = (
-        select(step_t.c.detail)
-        .where(step_t.c.run_id == run_t.c.id, step_t.c.step_id.in_(ASSIGN_STEPS), step_t.c.outcome == Outcome.OK.value)
-        .order_by(step_t.c.id.desc())
-        .limit(1)
-        .scalar_subquery()
-    )
-    return case((device_t.c.external_state.in_(_ASSIGNED), latest), else_=null())
-
-
 def _history_columns() -> list[Any]:
     return [
         run_t.c.id.label("run_id"),
@@ -102,7 +86,7 @@ def _history_columns() -> list[Any]:
         run_t.c.session_id,
         session_t.c.order_ref,
         session_t.c.customer,
-        _assignment_detail().label("assignment_detail"),
+        assignment_detail().label("assignment_detail"),
     ]
 
 

@@ -67,7 +67,7 @@ async def test_tiles_show_the_hand_off_and_the_button_assigns_the_late_device(qt
             assert panel.button.isEnabled() and panel.button.text() == "Assign 1 devices"
 
             station.cloud_sim.abm.devices[late] = record  # now it is in the organization
-            qtbot.mouseClick(panel.button, Qt.MouseButton.LeftButton)
+            qtbot.mouseClick(panel.button, Qt.MouseButton.LeftButton)  # type: ignore[no-untyped-call]
             await _until(panel, lambda: bool(panel.last))
         finally:
             await bench.stop()
