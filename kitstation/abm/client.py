@@ -20,21 +20,28 @@ API call drops the cached token and tries once more with a fresh one.
 
 from __future__ import annotations
 
-import asyncio
-import logging
 import os
-import ssl
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, Unpack
 
 import httpx
 
 from kitstation.abm.jwt import AssertionError_, make_assertion
+from kitstation.cloudapi.http import ApiSession, CloudError, SessionOptions, json_body, pick_named, retry_after_seconds
 from kitstation.i18n import Text
 
-log = logging.getLogger(__name__)
+__all__ = [
+    "AbmClient",
+    "AbmCredentials",
+    "AbmEndpoints",
+    "AbmError",
+    "Activity",
+    "MdmServer",
+    "OrgDevice",
+    "retry_after_seconds",
+]
 
 ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 Service = Literal["business", "school"]
@@ -76,15 +83,8 @@ class AbmCredentials:
         return "business.api" if self.client_id.upper().startswith("BUSINESSAPI.") else "school.api"
 
 
-class AbmError(Exception):
+class AbmError(CloudError):
     """A request Apple's service refused or could not answer; ``reason`` is bilingual."""
-
-    def __init__(self, reason: Text, code: str, status: int = 0, *, transient: bool = False) -> None:
-        super().__init__(reason.en)
-        self.reason = reason
-        self.code = code
-        self.status = status
-        self.transient = transient
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,172 +213,80 @@ def error_for(status: int, body: Any, *, token: bool = False) -> AbmError:
     )
 
 
-def retry_after_seconds(value: str | None, default: float) -> float:
-    """``Retry-After`` as seconds (delta-seconds form; an HTTP date or garbage falls back to ``default``)."""
-    if value is None:
-        return default
-    try:
-        return max(0.0, float(value.strip()))
-    except ValueError:
-        return default
-
-
-class AbmClient:
+class AbmClient(ApiSession):
     """One API account's session. ``async with AbmClient(creds) as abm: await abm.servers()``."""
+
+    service = "ABM"
 
     def __init__(
         self,
         credentials: AbmCredentials,
         endpoints: AbmEndpoints | None = None,
         *,
-        max_retries: int = 5,
-        backoff: float = 1.0,
-        max_backoff: float = 60.0,
         page_limit: int = 100,
-        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
-        transport: httpx.AsyncBaseTransport | None = None,
+        **options: Unpack[SessionOptions],
     ) -> None:
         self.credentials = credentials
         self.endpoints = endpoints or AbmEndpoints.for_service()
-        self.max_retries = max_retries
-        self.backoff = backoff
-        self.max_backoff = max_backoff
         self.page_limit = page_limit
-        self._sleep = sleep
-        verify: ssl.SSLContext | bool = True
-        if self.endpoints.ca_file:
-            verify = ssl.create_default_context(cafile=self.endpoints.ca_file)
-        self._http = httpx.AsyncClient(verify=verify, timeout=30.0, transport=transport)
-        self._token: str | None = None
-        self._token_expires = 0.0
-        self._token_lock = asyncio.Lock()
-        self.requests = 0  # for tests and diagnostics: how many HTTP requests were sent
-        self.retries = 0
+        super().__init__(ca_file=self.endpoints.ca_file, **options)
 
-    async def __aenter__(self) -> AbmClient:
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        await self.aclose()
-
-    async def aclose(self) -> None:
-        await self._http.aclose()
-
-    # -- token --------------------------------------------------------------------------------
-
-    async def token(self) -> str:
-        """A valid access token: the cached one until a minute before it expires, else a new one."""
-        async with self._token_lock:
-            if self._token is not None and time.time() < self._token_expires - 60:
-                return self._token
-            try:
-                assertion = make_assertion(
-                    self.credentials.private_key_pem,
-                    client_id=self.credentials.client_id,
-                    key_id=self.credentials.key_id,
-                    audience=self.endpoints.audience,
-                )
-            except AssertionError_ as exc:
-                raise AbmError(
-                    Text(
-                        "The API account's private key cannot be used: {e}",
-                        "API アカウントの秘密鍵を使用できません: {e}",
-                    ).format(e=str(exc)),
-                    "abm_bad_key",
-                ) from exc
-            form = {
-                "grant_type": "client_credentials",
-                "client_id": self.credentials.client_id,
-                "client_assertion_type": ASSERTION_TYPE,
-                "client_assertion": assertion,
-                "scope": self.credentials.scope,
-            }
-            response = await self._send("POST", self.endpoints.token_url, data=form, token_request=True)
-            body = self._json(response)
-            token = body.get("access_token") if isinstance(body, dict) else None
-            if not isinstance(token, str) or not token:
-                raise AbmError(
-                    Text(
-                        "Apple's token endpoint answered without an access token",
-                        "Apple のトークンエンドポイントがアクセストークンを返しませんでした",
-                    ),
-                    "abm_bad_token_response",
-                    response.status_code,
-                )
-            lifetime = body.get("expires_in", 3600)
-            self._token = token
-            self._token_expires = time.time() + (float(lifetime) if isinstance(lifetime, int | float) else 3600.0)
-            return token
-
-    def forget_token(self) -> None:
-        self._token = None
-        self._token_expires = 0.0
-
-    # -- transport ----------------------------------------------------------------------------
-
-    @staticmethod
-    def _json(response: httpx.Response) -> Any:
+    async def _new_token(self) -> tuple[str, float]:
+        """A fresh client assertion buys a fresh token (Apple gives no refresh token)."""
         try:
-            return response.json()
-        except ValueError:
-            return None
+            assertion = make_assertion(
+                self.credentials.private_key_pem,
+                client_id=self.credentials.client_id,
+                key_id=self.credentials.key_id,
+                audience=self.endpoints.audience,
+            )
+        except AssertionError_ as exc:
+            raise AbmError(
+                Text(
+                    "The API account's private key cannot be used: {e}",
+                    "API アカウントの秘密鍵を使用できません: {e}",
+                ).format(e=str(exc)),
+                "abm_bad_key",
+            ) from exc
+        form = {
+            "grant_type": "client_credentials",
+            "client_id": self.credentials.client_id,
+            "client_assertion_type": ASSERTION_TYPE,
+            "client_assertion": assertion,
+            "scope": self.credentials.scope,
+        }
+        response = await self.send("POST", self.endpoints.token_url, data=form, token_request=True)
+        body = json_body(response)
+        token = body.get("access_token") if isinstance(body, dict) else None
+        if not isinstance(token, str) or not token:
+            raise AbmError(
+                Text(
+                    "Apple's token endpoint answered without an access token",
+                    "Apple のトークンエンドポイントがアクセストークンを返しませんでした",
+                ),
+                "abm_bad_token_response",
+                response.status_code,
+            )
+        return token, self.lifetime(body, 3600.0)
 
-    async def _send(self, method: str, url: str, *, token_request: bool = False, **kwargs: Any) -> httpx.Response:
-        """One request with the retry policy; returns a 2xx response or raises :class:`AbmError`."""
-        attempt = 0
-        refreshed = False
-        while True:
-            headers: dict[str, str] = {}
-            if not token_request:
-                headers["Authorization"] = f"Bearer {await self.token()}"
-            self.requests += 1
-            response: httpx.Response | None
-            try:
-                response = await self._http.request(method, url, headers=headers, **kwargs)
-            except httpx.HTTPError as exc:
-                response = None
-                failure: AbmError = AbmError(
-                    Text("Cannot reach Apple Business: {e}", "Apple Business に接続できません: {e}").format(
-                        e=type(exc).__name__
-                    ),
-                    "abm_unreachable",
-                    transient=True,
-                )
-            else:
-                if response.is_success:
-                    return response
-                if response.status_code == 401 and not token_request and not refreshed:
-                    # An expired or revoked token: one fresh token, then the error stands.
-                    refreshed = True
-                    self.forget_token()
-                    continue
-                failure = error_for(response.status_code, self._json(response), token=token_request)
-            if not failure.transient or attempt >= self.max_retries:
-                raise failure
-            delay = min(self.max_backoff, self.backoff * (2**attempt))
-            if response is not None and response.status_code in (429, 503):
-                delay = max(delay, retry_after_seconds(response.headers.get("Retry-After"), delay))
-            attempt += 1
-            self.retries += 1
-            log.info("ABM %s %s: %s; retry %d in %.1fs", method, url, failure.code, attempt, delay)
-            await self._sleep(delay)
+    def _error_for(self, status: int, body: Any, *, token: bool) -> CloudError:
+        return error_for(status, body, token=token)
+
+    def _unreachable(self, exc: httpx.HTTPError) -> CloudError:
+        return AbmError(
+            Text("Cannot reach Apple Business: {e}", "Apple Business に接続できません: {e}").format(
+                e=type(exc).__name__
+            ),
+            "abm_unreachable",
+            transient=True,
+        )
 
     async def _get(self, path_or_url: str, params: dict[str, Any] | None = None) -> Any:
         url = path_or_url if path_or_url.startswith("https://") else self.endpoints.api_url + path_or_url
-        return self._json(await self._send("GET", url, params=params))
+        return await self.get_json(url, params)
 
-    async def _paged(self, path: str) -> AsyncIterator[dict[str, Any]]:
-        """Every resource of a collection, following ``links.next`` page after page."""
-        url: str | None = self.endpoints.api_url + path
-        params: dict[str, Any] | None = {"limit": self.page_limit}
-        while url:
-            body = await self._get(url, params)
-            params = None  # the next link carries its own cursor and limit
-            for item in (body or {}).get("data") or []:
-                if isinstance(item, dict):
-                    yield item
-            nxt = ((body or {}).get("links") or {}).get("next")
-            url = nxt if isinstance(nxt, str) and nxt else None
+    def _paged(self, path: str) -> AsyncIterator[dict[str, Any]]:
+        return self.follow_next(self.endpoints.api_url + path, self.page_limit)
 
     # -- resources ----------------------------------------------------------------------------
 
@@ -395,12 +303,7 @@ class AbmClient:
     async def find_server(self, name_or_id: str) -> MdmServer:
         """The server the blueprint names (by its name as Apple Business shows it, or its id)."""
         servers = await self.servers()
-        for s in servers:
-            if s.id == name_or_id:
-                return s
-        matches = [s for s in servers if s.name == name_or_id] or [
-            s for s in servers if s.name.casefold() == name_or_id.casefold()
-        ]
+        matches = pick_named(servers, name_or_id, lambda s: s.id, lambda s: s.name)
         if len(matches) == 1:
             return matches[0]
         names = ", ".join(s.name for s in servers) or "-"
@@ -453,8 +356,8 @@ class AbmClient:
                 },
             }
         }
-        response = await self._send("POST", self.endpoints.api_url + "/orgDeviceActivities", json=payload)
-        return _activity((self._json(response) or {}).get("data"))
+        response = await self.send("POST", self.endpoints.api_url + "/orgDeviceActivities", json=payload)
+        return _activity((json_body(response) or {}).get("data"))
 
     async def assign(self, server_id: str, serials: list[str]) -> Activity:
         return await self.create_activity("ASSIGN_DEVICES", server_id, serials)

@@ -1,10 +1,11 @@
 """The hand-off after an iPhone's Prepare: assign its serial to the customer's MDM server in Apple Business.
 
 Devices finish Prepare one by one, but Apple Business takes many serials in one activity, so
-:class:`AbmAssigner` collects serials for a short window (``batch_window_seconds``) and sends one
-``ASSIGN_DEVICES`` activity for all of them, waits for it, then reads back each serial's assigned
-server -- the activity's status alone does not say which serials of a partly failed activity
-took. Each device's :class:`AbmAssignStep` waits for its own serial's answer.
+:class:`AbmAssigner` (a :class:`~kitstation.cloudapi.assign.BatchAssigner`) collects serials for a
+short window (``batch_window_seconds``) and sends one ``ASSIGN_DEVICES`` activity for all of them,
+waits for it, then reads back each serial's assigned server -- the activity's status alone does
+not say which serials of a partly failed activity took. Each device's :class:`AbmAssignStep`
+waits for its own serial's answer.
 
 The honest boundary: Apple Business only knows devices bought from Apple or an authorized
 reseller (or added with Apple Configurator). A serial not in the organization is not assigned;
@@ -13,15 +14,14 @@ the step says so and leaves the device *awaiting ABM*.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from kitstation.abm.client import AbmClient, AbmEndpoints, AbmError, MdmServer
+from kitstation.abm.client import AbmClient, AbmEndpoints, AbmError, MdmServer, Service
 from kitstation.abm.credentials import AbmCredentialStore, CredentialError, StoredAbmAccount
-from kitstation.blueprints.cloud import Problem
+from kitstation.cloudapi.assign import BatchAssigner, CloudHandoff
 from kitstation.core.protocols import BaseStep, Step, StepContext
 from kitstation.domain.handoff import HANDOFF_KEY, HandoffState
 from kitstation.domain.model import Device, PermanentError, Platform, StepResult, TransientError
@@ -54,8 +54,12 @@ class AssignResult:
     transient: bool = False
 
 
-class AbmAssigner:
+class AbmAssigner(BatchAssigner[AbmClient, str, AssignResult]):
     """Batches the serials of one customer's devices for one MDM server."""
+
+    task_name = "abm-assign-batch"
+    crashed = Text("Apple Business assignment failed: {e}", "Apple Business の割り当てに失敗しました: {e}")
+    crashed_code = "abm_error"
 
     def __init__(
         self,
@@ -67,23 +71,11 @@ class AbmAssigner:
         timeout: float = 1800.0,
         poll: float = 2.0,
     ) -> None:
-        self._client_factory = client
-        self._client: AbmClient | None = None
+        super().__init__(client, window=window, max_batch=max_batch)
         self.server_ref = server
-        self.window = window
-        self.max_batch = max_batch
         self.timeout = timeout
         self.poll = poll
         self._server: MdmServer | None = None
-        self._pending: dict[str, asyncio.Future[AssignResult]] = {}
-        self._flush_task: asyncio.Task[None] | None = None
-        self._busy = asyncio.Lock()
-        self.batches: list[list[str]] = []  # the serials of every activity sent (for tests and logs)
-
-    async def client(self) -> AbmClient:
-        if self._client is None:
-            self._client = await self._client_factory()
-        return self._client
 
     async def server(self) -> MdmServer:
         if self._server is None:
@@ -92,48 +84,13 @@ class AbmAssigner:
 
     async def assign(self, serial: str) -> AssignResult:
         """Queue a serial and wait for its batch's answer."""
-        fut = self._pending.get(serial)
-        if fut is None:
-            fut = asyncio.get_running_loop().create_future()
-            self._pending[serial] = fut
-            if len(self._pending) >= self.max_batch:
-                self._start_flush(0.0)
-            elif self._flush_task is None or self._flush_task.done():
-                self._start_flush(self.window)
-        return await asyncio.shield(fut)
+        return await self.submit(serial, serial)
 
-    def _start_flush(self, delay: float) -> None:
-        if self._flush_task is not None and not self._flush_task.done() and delay > 0:
-            return
-        self._flush_task = asyncio.create_task(self._flush_after(delay), name="abm-assign-batch")
+    def failed(self, key: str, reason: Text, code: str, transient: bool) -> AssignResult:
+        return AssignResult(key, "failed", reason=reason, code=code, transient=transient)
 
-    async def _flush_after(self, delay: float) -> None:
-        if delay > 0:
-            await asyncio.sleep(delay)
-        async with self._busy:
-            batch, self._pending = self._pending, {}
-            if not batch:
-                return
-            try:
-                results = await self._process(list(batch))
-            except AbmError as exc:
-                results = {
-                    s: AssignResult(s, "failed", reason=exc.reason, code=exc.code, transient=exc.transient)
-                    for s in batch
-                }
-            except Exception as exc:  # never leave a device waiting forever on a station bug
-                log.exception("ABM batch failed")
-                reason = Text(
-                    "Apple Business assignment failed: {e}", "Apple Business の割り当てに失敗しました: {e}"
-                ).format(e=type(exc).__name__)
-                results = {s: AssignResult(s, "failed", reason=reason, code="abm_error", transient=True) for s in batch}
-            for serial, fut in batch.items():
-                if not fut.done():
-                    fut.set_result(results[serial])
-        if self._pending and self._flush_task is asyncio.current_task():
-            # Serials that arrived while this batch was in flight: the next batch.
-            self._flush_task = None
-            self._start_flush(self.window)
+    async def process(self, batch: dict[str, str]) -> dict[str, AssignResult]:
+        return await self._process(list(batch.values()))
 
     async def _process(self, serials: list[str]) -> dict[str, AssignResult]:
         client = await self.client()
@@ -185,16 +142,6 @@ class AbmAssigner:
                     "abm_assign_failed",
                 )
         return results
-
-    async def aclose(self) -> None:
-        if self._flush_task is not None and not self._flush_task.done():
-            self._flush_task.cancel()
-        for fut in self._pending.values():
-            if not fut.done():
-                fut.cancel()
-        if self._client is not None:
-            await self._client.aclose()
-            self._client = None
 
 
 class AbmAssignStep(BaseStep):
@@ -269,13 +216,32 @@ class AbmAssignStep(BaseStep):
 AccountSource = Callable[[str], StoredAbmAccount]
 
 
-class AbmHandoff:
+class AbmHandoff(CloudHandoff):
     """What the station plugs into every iOS plan: the assign step of blueprints with an ``[abm]`` section.
 
     One per station; it keeps one :class:`AbmAssigner` (and API session) per customer and server.
     ``accounts`` gives a customer's stored API account (the credential store by default; the
-    simulated bench passes the stand-ins' demo account).
+    simulated bench passes the stand-ins' demo account). The bench runs :meth:`preflight` before
+    a batch's first device is touched.
     """
+
+    platform = Platform.IOS
+    section_name = "abm"
+    target_field = "abm.mdm_server"
+    target_word = "server"
+    # Methods 2/3 end with "hand off to ABM"; method 1 checks the device's assignment first.
+    follows_steps = {
+        "ios.abm_handoff": frozenset({"abm_assignment"}),
+        "ios.dep_verify": frozenset({"abm_not_assigned"}),
+    }
+    no_customer = Text(
+        "[abm] needs a customer (abm.customer or [customer].name) to pick the API account",
+        "[abm] には API アカウントを選ぶ顧客名（abm.customer または [customer].name）が必要です",
+    )
+    expired_text = Text(
+        "The Apple Business API account of '{c}' expired on {d}: import a new key",
+        "「{c}」の Apple Business API アカウントは {d} に期限切れです: 新しい鍵をインポートしてください",
+    )
 
     def __init__(
         self,
@@ -295,6 +261,29 @@ class AbmHandoff:
 
     def account(self, customer: str) -> StoredAbmAccount:
         return self._accounts(customer)
+
+    def credential(self, customer: str) -> StoredAbmAccount:
+        return self.account(customer)
+
+    def follows(self, blueprint: Blueprint, ctx: StepContext, result: StepResult) -> Text:
+        serial = ctx.device.serial or str((result.detail or {}).get("serial") or "")
+        server = blueprint.abm.mdm_server if blueprint.abm is not None else ""
+        if result.code == "abm_not_assigned":
+            return Text(
+                "Apple has no assignment for this device yet; the station now assigns serial {s} to '{m}' in Apple Business",
+                "このデバイスはまだ割り当てられていません。続いてステーションが Apple Business でシリアル番号 {s} を「{m}」に割り当てます",
+            ).format(s=serial, m=server)
+        return Text(
+            "Prepared on the device; the station now assigns serial {s} to '{m}' in Apple Business",
+            "デバイス側の準備は完了しました。続いてステーションが Apple Business でシリアル番号 {s} を「{m}」に割り当てます",
+        ).format(s=serial, m=server)
+
+    def client(self, customer: str, service: Service = "business") -> AbmClient:
+        """A new session with the customer's API account (raises :class:`CredentialError`)."""
+        account = self.account(customer)
+        if account.expired():
+            raise CredentialError(self.expired_text.format(c=customer, d=account.expires), "abm_credentials_expired")
+        return AbmClient(account.credentials, self._endpoints(service))
 
     def assigner(self, blueprint: Blueprint) -> AbmAssigner:
         section = blueprint.abm
@@ -325,55 +314,7 @@ class AbmHandoff:
             return []
         return [AbmAssignStep(self.assigner(blueprint))]
 
-    def preflight(self, blueprint: Blueprint) -> list[Problem]:
-        """Offline checks before a batch: the customer is named and has a usable, unexpired API account."""
-        section = blueprint.abm
-        if section is None:
-            return []
-        customer = blueprint.cloud_customer(section)
-        if not customer:
-            return [
-                Problem(
-                    "abm.customer",
-                    Text(
-                        "[abm] needs a customer (abm.customer or [customer].name) to pick the API account",
-                        "[abm] には API アカウントを選ぶ顧客名（abm.customer または [customer].name）が必要です",
-                    ),
-                    "abm_no_customer",
-                )
-            ]
-        try:
-            account = self.account(customer)
-        except CredentialError as exc:
-            return [Problem("abm.customer", exc.reason, exc.code)]
-        if account.expired():
-            return [
-                Problem(
-                    "abm.customer",
-                    Text(
-                        "The Apple Business API account of '{c}' expired on {d}: import a new key",
-                        "「{c}」の Apple Business API アカウントは {d} に期限切れです: 新しい鍵をインポートしてください",
-                    ).format(c=customer, d=account.expires),
-                    "abm_credentials_expired",
-                )
-            ]
-        return []
-
-    async def preflight_online(self, blueprint: Blueprint) -> list[Problem]:
-        """The offline checks, then a real token request and a look for the named MDM server."""
-        problems = self.preflight(blueprint)
-        if problems or blueprint.abm is None:
-            return problems
+    async def reach(self, blueprint: Blueprint) -> None:
         assigner = self.assigner(blueprint)
-        try:
-            client = await assigner.client()
-            await client.token()
-            await assigner.server()
-        except AbmError as exc:
-            return [Problem("abm.mdm_server" if exc.code.endswith("server") else "abm.customer", exc.reason, exc.code)]
-        return []
-
-    async def aclose(self) -> None:
-        for a in self._assigners.values():
-            await a.aclose()
-        self._assigners.clear()
+        await (await assigner.client()).token()
+        await assigner.server()

@@ -8,13 +8,11 @@ each Galaxy phone to. Both name the customer whose API credentials to use (impor
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Literal
 
 from pydantic import Field
 
 from kitstation.blueprints.base import Section
-from kitstation.i18n import Text
 
 
 class AbmAssignment(Section):
@@ -38,12 +36,3 @@ class KmeAssignment(Section):
     identify_by: Literal["imei", "serial", "imei_or_serial"] = "imei_or_serial"
     batch_window_seconds: float = Field(default=5.0, ge=0.0, le=600.0)
     max_batch: int = Field(default=100, ge=1, le=1000)
-
-
-@dataclass(frozen=True, slots=True)
-class Problem:
-    """Something that stops a batch before it starts (preflight): where, why, and a stable code."""
-
-    where: str
-    reason: Text
-    code: str

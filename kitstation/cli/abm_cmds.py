@@ -13,25 +13,33 @@ key id and dates.
 from __future__ import annotations
 
 import argparse
-import asyncio
-import sys
-from pathlib import Path
 from typing import Any
 
-from kitstation.abm.client import AbmClient, AbmEndpoints, AbmError
-from kitstation.abm.credentials import AbmCredentialStore, CredentialError, StoredAbmAccount
+from kitstation.abm.client import AbmClient, AbmEndpoints
+from kitstation.abm.credentials import AbmCredentialStore, StoredAbmAccount
+from kitstation.abm.status import serial_status
+from kitstation.cli.cloud_common import (
+    add_credentials_commands,
+    ask,
+    imported,
+    list_stored,
+    read_secret,
+    remove_stored,
+    usable,
+)
 from kitstation.cli.common import EXIT_DEVICE_FAILED, EXIT_OK, CliError, print_json
 from kitstation.i18n import Text
+
+_run = ask
 
 
 def register(sub: Any) -> None:
     p = sub.add_parser("abm", help="Apple Business / Apple School Manager API: MDM servers and device assignment")
     abm = p.add_subparsers(dest="abm_command", metavar="ACTION", required=True)
 
-    cred = abm.add_parser("credentials", help="the customers' API accounts (imported once, kept owner-only)")
-    cs = cred.add_subparsers(dest="cred_command", metavar="ACTION", required=True)
-    imp = cs.add_parser("import", help="store a customer's API account (private key from a file or stdin)")
-    imp.add_argument("--customer", required=True)
+    imp = add_credentials_commands(
+        abm, what="API account", run_import=run_import, run_list=run_list, run_remove=run_remove
+    )
     imp.add_argument("--client-id", required=True, help="as Apple Business shows it (BUSINESSAPI.…)")
     imp.add_argument("--key-id", required=True, help="the key's id, as Apple Business shows it")
     imp.add_argument("--service", choices=["business", "school"], default="business")
@@ -39,14 +47,6 @@ def register(sub: Any) -> None:
         "--expires", default="", metavar="YYYY-MM-DD", help="when the customer retires this key (optional)"
     )
     imp.add_argument("keyfile", metavar="KEYFILE", help="the .pem Apple Business generated, or - for stdin")
-    imp.add_argument("--json", action="store_true")
-    imp.set_defaults(func=run_import)
-    ls = cs.add_parser("list", help="the stored API accounts (never their keys)")
-    ls.add_argument("--json", action="store_true")
-    ls.set_defaults(func=run_list)
-    rm = cs.add_parser("remove", help="forget a customer's API account")
-    rm.add_argument("--customer", required=True)
-    rm.set_defaults(func=run_remove)
 
     servers = abm.add_parser("servers", help="the organization's MDM servers")
     servers.add_argument("--customer", required=True)
@@ -71,50 +71,32 @@ def register(sub: Any) -> None:
     status.set_defaults(func=run_status)
 
 
+EXPIRED = Text(
+    "The API account of '{c}' expired on {d}: import a new key",
+    "「{c}」の API アカウントは {d} に期限切れです: 新しい鍵をインポートしてください",
+)
+
+
 def _store() -> AbmCredentialStore:
     return AbmCredentialStore()
 
 
 def _account(customer: str) -> StoredAbmAccount:
-    try:
-        account = _store().load(customer)
-    except CredentialError as exc:
-        raise CliError(exc.reason) from exc
-    if account.expired():
-        raise CliError(
-            Text(
-                "The API account of '{c}' expired on {d}: import a new key",
-                "「{c}」の API アカウントは {d} に期限切れです: 新しい鍵をインポートしてください",
-            ).format(c=customer, d=account.expires)
-        )
-    return account
-
-
-def _read_key(name: str) -> bytes:
-    if name == "-":
-        return sys.stdin.buffer.read()
-    try:
-        return Path(name).expanduser().read_bytes()
-    except OSError as exc:
-        raise CliError(
-            Text("Cannot read the key file {f}: {e}", "鍵ファイル {f} を読めません: {e}").format(
-                f=name, e=exc.strerror or exc
-            )
-        ) from exc
+    return usable(_store(), customer, EXPIRED)
 
 
 def run_import(args: argparse.Namespace) -> int:
-    try:
-        account = _store().import_account(
+    key = read_secret(args.keyfile, Text("Cannot read the key file {f}", "鍵ファイル {f} を読めません"))
+    account = imported(
+        lambda: _store().import_account(
             args.customer,
             client_id=args.client_id,
             key_id=args.key_id,
-            private_key_pem=_read_key(args.keyfile),
+            private_key_pem=key,
             service=args.service,
             expires=args.expires,
         )
-    except CredentialError as exc:
-        raise CliError(exc.reason) from exc
+    )
     if args.json:
         print_json(account.public())
     else:
@@ -128,42 +110,26 @@ def run_import(args: argparse.Namespace) -> int:
 
 
 def run_list(args: argparse.Namespace) -> int:
-    accounts = [a.public() for a in _store().list()]
-    if args.json:
-        print_json(accounts)
-    else:
-        for a in accounts:
-            line = Text(
-                "{c}: client id {i}, key id {k} ({s}), imported {t}",
-                "{c}: クライアント ID {i}、キー ID {k}（{s}）、インポート {t}",
-            ).format(c=a["customer"], i=a["client_id"], k=a["key_id"], s=a["service"], t=a["imported_at"])
-            if a["expires"]:
-                line = line + Text(", expires {e}", "、有効期限 {e}").format(e=a["expires"])
-            print(line)
-    return EXIT_OK
+    return list_stored(
+        args,
+        _store(),
+        lambda a: Text(
+            "{c}: client id {i}, key id {k} ({s}), imported {t}",
+            "{c}: クライアント ID {i}、キー ID {k}（{s}）、インポート {t}",
+        ).format(c=a["customer"], i=a["client_id"], k=a["key_id"], s=a["service"], t=a["imported_at"]),
+    )
 
 
 def run_remove(args: argparse.Namespace) -> int:
-    if not _store().remove(args.customer):
-        raise CliError(
-            Text("No API account stored for '{c}'", "「{c}」の API アカウントは保存されていません").format(
-                c=args.customer
-            )
-        )
-    return EXIT_OK
+    return remove_stored(
+        _store(), args.customer, Text("No API account stored for '{c}'", "「{c}」の API アカウントは保存されていません")
+    )
 
 
 def _client(account: StoredAbmAccount) -> AbmClient:
     return AbmClient(
         account.credentials, AbmEndpoints.for_service("school" if account.service == "school" else "business")
     )
-
-
-def _run(coro: Any) -> Any:
-    try:
-        return asyncio.run(coro)
-    except AbmError as exc:
-        raise CliError(exc.reason, EXIT_DEVICE_FAILED if exc.transient else 2) from exc
 
 
 def run_servers(args: argparse.Namespace) -> int:
@@ -242,34 +208,7 @@ def run_status(args: argparse.Namespace) -> int:
                     "created": act.created,
                     "completed": act.completed or None,
                 }
-            names = {s.id: s.name for s in await abm.servers()}
-            serials = list(args.serials) or [d.serial async for d in abm.devices()]
-            rows = []
-            for serial in serials:
-                device = await abm.device(serial)
-                if device is None:
-                    rows.append(
-                        {
-                            "serial": serial,
-                            "in_organization": False,
-                            "status": None,
-                            "assigned_server_id": None,
-                            "assigned_server": None,
-                        }
-                    )
-                    continue
-                sid = await abm.assigned_server_id(serial) if device.status == "ASSIGNED" else None
-                rows.append(
-                    {
-                        "serial": serial,
-                        "in_organization": True,
-                        "status": device.status,
-                        "product_type": device.product_type,
-                        "assigned_server_id": sid,
-                        "assigned_server": names.get(sid or ""),
-                    }
-                )
-            return rows
+            return await serial_status(abm, list(args.serials))
 
     result = _run(go())
     if args.json:

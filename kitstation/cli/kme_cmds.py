@@ -12,37 +12,36 @@ All take ``--json``. The client secret is never printed.
 from __future__ import annotations
 
 import argparse
-import asyncio
-import sys
-from pathlib import Path
 from typing import Any
 
+from kitstation.cli.cloud_common import (
+    add_credentials_commands,
+    ask,
+    imported,
+    list_stored,
+    read_secret,
+    remove_stored,
+    usable,
+)
 from kitstation.cli.common import EXIT_DEVICE_FAILED, EXIT_OK, CliError, print_json
 from kitstation.i18n import Text
-from kitstation.kme.client import KmeClient, KmeEndpoints, KmeError
-from kitstation.kme.credentials import CredentialError, KmeCredentialStore, StoredKmeClient
+from kitstation.kme.client import KmeClient, KmeEndpoints
+from kitstation.kme.credentials import KmeCredentialStore, StoredKmeClient
+
+_run = ask
 
 
 def register(sub: Any) -> None:
     p = sub.add_parser("kme", help="Knox Mobile Enrollment API: profiles, approval and profile assignment")
     kme = p.add_subparsers(dest="kme_command", metavar="ACTION", required=True)
 
-    cred = kme.add_parser("credentials", help="the customers' Knox API clients (imported once, kept owner-only)")
-    cs = cred.add_subparsers(dest="cred_command", metavar="ACTION", required=True)
-    imp = cs.add_parser("import", help="store a customer's Knox API client (secret from a file or stdin)")
-    imp.add_argument("--customer", required=True)
+    imp = add_credentials_commands(
+        kme, what="Knox API client", run_import=run_import, run_list=run_list, run_remove=run_remove
+    )
     imp.add_argument("--client-id", required=True, help="the cloud app's client id (Knox Admin Portal)")
     imp.add_argument("--api-url", default="", help="the customer's regional Knox API URL (default: Samsung's)")
     imp.add_argument("--expires", default="", metavar="YYYY-MM-DD", help="the client secret's expiry date (optional)")
     imp.add_argument("secretfile", metavar="SECRETFILE", help="a file holding the client secret, or - for stdin")
-    imp.add_argument("--json", action="store_true")
-    imp.set_defaults(func=run_import)
-    ls = cs.add_parser("list", help="the stored Knox API clients (never their secrets)")
-    ls.add_argument("--json", action="store_true")
-    ls.set_defaults(func=run_list)
-    rm = cs.add_parser("remove", help="forget a customer's Knox API client")
-    rm.add_argument("--customer", required=True)
-    rm.set_defaults(func=run_remove)
 
     profiles = kme.add_parser("profiles", help="the customer's KME profiles")
     profiles.add_argument("--customer", required=True)
@@ -66,46 +65,36 @@ def register(sub: Any) -> None:
     status.set_defaults(func=run_status)
 
 
+EXPIRED = Text(
+    "The Knox API client secret of '{c}' expired on {d}: import a new one",
+    "「{c}」の Knox クライアントシークレットは {d} に期限切れです: 新しいものをインポートしてください",
+)
+UNREADABLE = Text("Cannot read the secret file {f}", "シークレットファイル {f} を読めません")
+
+
 def _store() -> KmeCredentialStore:
     return KmeCredentialStore()
 
 
 def _stored(customer: str) -> StoredKmeClient:
-    try:
-        stored = _store().load(customer)
-    except CredentialError as exc:
-        raise CliError(exc.reason) from exc
-    if stored.expired():
-        raise CliError(
-            Text(
-                "The Knox API client secret of '{c}' expired on {d}: import a new one",
-                "「{c}」の Knox クライアントシークレットは {d} に期限切れです: 新しいものをインポートしてください",
-            ).format(c=customer, d=stored.expires)
-        )
-    return stored
+    return usable(_store(), customer, EXPIRED)
 
 
 def _read_secret(name: str) -> str:
+    raw = read_secret(name, UNREADABLE)
     try:
-        raw = sys.stdin.read() if name == "-" else Path(name).expanduser().read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise CliError(
-            Text("Cannot read the secret file {f}", "シークレットファイル {f} を読めません").format(f=name)
-        ) from exc
-    return raw.strip()
+        return raw.decode("utf-8").strip()
+    except UnicodeDecodeError as exc:
+        raise CliError(UNREADABLE.format(f=name)) from exc
 
 
 def run_import(args: argparse.Namespace) -> int:
-    try:
-        stored = _store().import_client(
-            args.customer,
-            client_id=args.client_id,
-            client_secret=_read_secret(args.secretfile),
-            api_url=args.api_url,
-            expires=args.expires,
+    secret = _read_secret(args.secretfile)
+    stored = imported(
+        lambda: _store().import_client(
+            args.customer, client_id=args.client_id, client_secret=secret, api_url=args.api_url, expires=args.expires
         )
-    except CredentialError as exc:
-        raise CliError(exc.reason) from exc
+    )
     if args.json:
         print_json(stored.public())
     else:
@@ -119,39 +108,25 @@ def run_import(args: argparse.Namespace) -> int:
 
 
 def run_list(args: argparse.Namespace) -> int:
-    clients = [c.public() for c in _store().list()]
-    if args.json:
-        print_json(clients)
-    else:
-        for c in clients:
-            line = Text("{c}: client id {i}, imported {t}", "{c}: クライアント ID {i}、インポート {t}").format(
-                c=c["customer"], i=c["client_id"], t=c["imported_at"]
-            )
-            if c["expires"]:
-                line = line + Text(", expires {e}", "、有効期限 {e}").format(e=c["expires"])
-            print(line)
-    return EXIT_OK
+    return list_stored(
+        args,
+        _store(),
+        lambda c: Text("{c}: client id {i}, imported {t}", "{c}: クライアント ID {i}、インポート {t}").format(
+            c=c["customer"], i=c["client_id"], t=c["imported_at"]
+        ),
+    )
 
 
 def run_remove(args: argparse.Namespace) -> int:
-    if not _store().remove(args.customer):
-        raise CliError(
-            Text("No Knox API client stored for '{c}'", "「{c}」の Knox API クライアントは保存されていません").format(
-                c=args.customer
-            )
-        )
-    return EXIT_OK
+    return remove_stored(
+        _store(),
+        args.customer,
+        Text("No Knox API client stored for '{c}'", "「{c}」の Knox API クライアントは保存されていません"),
+    )
 
 
 def _client(stored: StoredKmeClient) -> KmeClient:
     return KmeClient(stored.credentials, KmeEndpoints.from_env(stored.api_url or None))
-
-
-def _run(coro: Any) -> Any:
-    try:
-        return asyncio.run(coro)
-    except KmeError as exc:
-        raise CliError(exc.reason, EXIT_DEVICE_FAILED if exc.transient else 2) from exc
 
 
 def run_profiles(args: argparse.Namespace) -> int:

@@ -165,8 +165,9 @@ async def _prepare(args: argparse.Namespace, blueprints: dict[Platform, Blueprin
         only=only,
     )
     lang = current_language()
-    # Missing or expired API credentials for an [abm]/[kme] hand-off stop the batch before it starts.
-    async with station_for(args, platforms, list(blueprints.values())) as station:
+    # Missing or expired API credentials for an [abm]/[kme] hand-off stop the batch before it starts
+    # (station_for runs the checks the bench would run before each first step).
+    async with station_for(args, platforms, [blueprints[p] for p in platforms]) as station:
         station.freeze_startup_objects()  # a batch's full GC pauses then scan only the batch's objects
         bench = station.bench(config, secrets=cli_secrets())
         tty = sys.stdout.isatty() and not args.json

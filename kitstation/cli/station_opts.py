@@ -15,6 +15,7 @@ from kitstation.cli.common import EXIT_USAGE, CliError
 from kitstation.i18n import Text
 
 if TYPE_CHECKING:
+    from kitstation.blueprints.model import Blueprint
     from kitstation.domain.model import Platform
     from kitstation.station import SimulationPlan, Station
 
@@ -93,13 +94,14 @@ def simulation_from(args: Any) -> SimulationPlan | int:
 
 @contextlib.asynccontextmanager
 async def station_for(
-    args: argparse.Namespace, platforms: Sequence[Platform] | None = None, blueprints: Sequence[Any] = ()
+    args: argparse.Namespace, platforms: Sequence[Platform] | None = None, blueprints: Sequence[Blueprint] = ()
 ) -> AsyncIterator[Station]:
     """A started station for the command's options, closed on the way out whatever happens.
 
-    What stops the ``blueprints`` before any device is touched (missing or expired API credentials)
-    is said first; a platform whose devices cannot be seen at all (no usbmuxd, no adb, USB
-    permissions) is an environment error too (exit 2), never "no devices attached".
+    A platform whose devices cannot be seen at all (no usbmuxd, no adb, USB permissions) is an
+    environment error (exit 2), never "no devices attached". Before that, ``blueprints`` get the
+    checks the bench would run before their first device (missing or expired API credentials of
+    an ``[abm]``/``[kme]`` hand-off): the more specific reason, and nothing to plug in to fix it.
     """
     from kitstation.station import Station
 
@@ -112,14 +114,15 @@ async def station_for(
     )
     await station.start()  # undoes itself when it fails half-way
     try:
-        stops = [p for bp in blueprints for p in station.blueprint_preflight(bp)]
-        unreachable = station.preflight()
-        problems = [*stops, *unreachable]
+        refused = [p for bp in blueprints for p in await station.blueprint_preflight(bp)]
+        if refused:
+            raise CliError(Text("\n".join(p.reason.en for p in refused), "\n".join(p.reason.ja for p in refused)))
+        problems = station.preflight()
         if problems:
             message = Text("", "")
             for n, problem in enumerate(problems):
                 message = message + ("\n" if n else "") + problem.reason
-            if unreachable and {p.platform for p in unreachable} != set(station.platforms):
+            if {p.platform for p in problems} != set(station.platforms):
                 message = message + Text(
                     "\n(--platform chooses the platform that can be reached)",
                     "\n（--platform で接続できるプラットフォームだけを選べます）",

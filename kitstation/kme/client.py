@@ -18,20 +18,14 @@ the v1/v2 naming the release notes use; the stand-in implements the same default
 
 from __future__ import annotations
 
-import asyncio
-import logging
 import os
-import ssl
-import time
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Unpack
 
 import httpx
 
+from kitstation.cloudapi.http import ApiSession, CloudError, SessionOptions, json_body, pick_named
 from kitstation.i18n import Text
-
-log = logging.getLogger(__name__)
 
 DEFAULT_TOKEN_URL = "https://api.samsungknox.com/ams/v1/oauth2/token"
 DEFAULT_API_URL = "https://api.samsungknox.com"
@@ -65,13 +59,8 @@ class KmeCredentials:
     client_secret: str = field(repr=False)
 
 
-class KmeError(Exception):
-    def __init__(self, reason: Text, code: str, status: int = 0, *, transient: bool = False) -> None:
-        super().__init__(reason.en)
-        self.reason = reason
-        self.code = code
-        self.status = status
-        self.transient = transient
+class KmeError(CloudError):
+    """A request Knox refused or could not answer; ``reason`` is bilingual."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,15 +168,6 @@ def error_for(status: int, body: Any, *, token: bool = False) -> KmeError:
     )
 
 
-def _retry_after(value: str | None, default: float) -> float:
-    if value is None:
-        return default
-    try:
-        return max(0.0, float(value.strip()))
-    except ValueError:
-        return default
-
-
 def _ids(value: Any) -> tuple[str, ...]:
     if not isinstance(value, list):
         return ()
@@ -200,137 +180,67 @@ def _ids(value: Any) -> tuple[str, ...]:
     return tuple(out)
 
 
-class KmeClient:
+class KmeClient(ApiSession):
+    """One Knox API client's session. ``async with KmeClient(creds) as kme: await kme.profiles()``."""
+
+    service = "KME"
+    token_margin = 30.0  # Knox tokens live ten minutes
+
     def __init__(
         self,
         credentials: KmeCredentials,
         endpoints: KmeEndpoints | None = None,
         *,
-        max_retries: int = 5,
-        backoff: float = 1.0,
-        max_backoff: float = 60.0,
         page_size: int = 100,
-        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        **options: Unpack[SessionOptions],
     ) -> None:
         self.credentials = credentials
         self.endpoints = endpoints or KmeEndpoints.from_env()
-        self.max_retries = max_retries
-        self.backoff = backoff
-        self.max_backoff = max_backoff
         self.page_size = page_size
-        self._sleep = sleep
-        verify: ssl.SSLContext | bool = True
-        if self.endpoints.ca_file:
-            verify = ssl.create_default_context(cafile=self.endpoints.ca_file)
-        self._http = httpx.AsyncClient(verify=verify, timeout=30.0)
-        self._token: str | None = None
-        self._token_expires = 0.0
-        self._token_lock = asyncio.Lock()
-        self.requests = 0
-        self.retries = 0
+        super().__init__(ca_file=self.endpoints.ca_file, **options)
 
-    async def __aenter__(self) -> KmeClient:
-        return self
+    async def _new_token(self) -> tuple[str, float]:
+        form = {
+            "grant_type": "client_credentials",
+            "client_id": self.credentials.client_id,
+            "client_secret": self.credentials.client_secret,
+            "scope": self.endpoints.scope,
+        }
+        response = await self.send("POST", self.endpoints.token_url, data=form, token_request=True)
+        body = json_body(response)
+        token = body.get("access_token") if isinstance(body, dict) else None
+        if not isinstance(token, str) or not token:
+            raise KmeError(
+                Text(
+                    "Knox's token endpoint answered without an access token",
+                    "Knox のトークンエンドポイントがアクセストークンを返しませんでした",
+                ),
+                "kme_bad_token_response",
+            )
+        return token, self.lifetime(body, 599.0)
 
-    async def __aexit__(self, *exc: object) -> None:
-        await self.aclose()
+    def _error_for(self, status: int, body: Any, *, token: bool) -> CloudError:
+        return error_for(status, body, token=token)
 
-    async def aclose(self) -> None:
-        await self._http.aclose()
-
-    async def token(self) -> str:
-        async with self._token_lock:
-            if self._token is not None and time.time() < self._token_expires - 30:
-                return self._token
-            form = {
-                "grant_type": "client_credentials",
-                "client_id": self.credentials.client_id,
-                "client_secret": self.credentials.client_secret,
-                "scope": self.endpoints.scope,
-            }
-            response = await self._send("POST", self.endpoints.token_url, data=form, token_request=True)
-            body = _json(response)
-            token = body.get("access_token") if isinstance(body, dict) else None
-            if not isinstance(token, str) or not token:
-                raise KmeError(
-                    Text(
-                        "Knox's token endpoint answered without an access token",
-                        "Knox のトークンエンドポイントがアクセストークンを返しませんでした",
-                    ),
-                    "kme_bad_token_response",
-                )
-            lifetime = body.get("expires_in", 599)
-            self._token = token
-            self._token_expires = time.time() + (float(lifetime) if isinstance(lifetime, int | float) else 599.0)
-            return token
-
-    def forget_token(self) -> None:
-        self._token = None
-        self._token_expires = 0.0
-
-    async def _send(self, method: str, url: str, *, token_request: bool = False, **kwargs: Any) -> httpx.Response:
-        attempt = 0
-        refreshed = False
-        while True:
-            headers: dict[str, str] = {}
-            if not token_request:
-                headers["Authorization"] = f"Bearer {await self.token()}"
-            self.requests += 1
-            response: httpx.Response | None
-            try:
-                response = await self._http.request(method, url, headers=headers, **kwargs)
-            except httpx.HTTPError as exc:
-                response = None
-                failure = KmeError(
-                    Text("Cannot reach Knox: {e}", "Knox に接続できません: {e}").format(e=type(exc).__name__),
-                    "kme_unreachable",
-                    transient=True,
-                )
-            else:
-                if response.is_success:
-                    return response
-                if response.status_code == 401 and not token_request and not refreshed:
-                    refreshed = True
-                    self.forget_token()
-                    continue
-                failure = error_for(response.status_code, _json(response), token=token_request)
-            if not failure.transient or attempt >= self.max_retries:
-                raise failure
-            delay = min(self.max_backoff, self.backoff * (2**attempt))
-            if response is not None and response.status_code in (429, 503):
-                delay = max(delay, _retry_after(response.headers.get("Retry-After"), delay))
-            attempt += 1
-            self.retries += 1
-            log.info("KME %s %s: %s; retry %d in %.1fs", method, url, failure.code, attempt, delay)
-            await self._sleep(delay)
+    def _unreachable(self, exc: httpx.HTTPError) -> CloudError:
+        return KmeError(
+            Text("Cannot reach Knox: {e}", "Knox に接続できません: {e}").format(e=type(exc).__name__),
+            "kme_unreachable",
+            transient=True,
+        )
 
     def _url(self, path: str) -> str:
         return self.endpoints.api_url + path
 
     async def profiles(self) -> list[KmeProfile]:
-        out: list[KmeProfile] = []
-        page = 0
-        while True:
-            body = _json(
-                await self._send(
-                    "GET", self._url(self.endpoints.profiles_path), params={"pageNum": page, "pageSize": self.page_size}
-                )
-            )
-            items = (body or {}).get("profileList") or (body or {}).get("profiles") or []
-            for p in items:
-                if isinstance(p, dict):
-                    out.append(KmeProfile(str(p.get("id", "")), str(p.get("name") or p.get("profileName") or "")))
-            total = (body or {}).get("totalCount")
-            page += 1
-            if not items or not isinstance(total, int) or len(out) >= total:
-                return out
+        items = await self.numbered_pages(
+            self._url(self.endpoints.profiles_path), ("profileList", "profiles"), self.page_size
+        )
+        return [KmeProfile(str(p.get("id", "")), str(p.get("name") or p.get("profileName") or "")) for p in items]
 
     async def find_profile(self, name_or_id: str) -> KmeProfile:
         profiles = await self.profiles()
-        for p in profiles:
-            if p.id == name_or_id:
-                return p
-        matches = [p for p in profiles if p.name == name_or_id]
+        matches = pick_named(profiles, name_or_id, lambda p: p.id, lambda p: p.name)
         if len(matches) == 1:
             return matches[0]
         names = ", ".join(p.name for p in profiles) or "-"
@@ -352,33 +262,24 @@ class KmeClient:
 
     async def devices(self, changed_after: str | None = None) -> list[KmeDevice]:
         """Every device on the customer's KME list (``changed_after``: only those changed since then)."""
-        out: list[KmeDevice] = []
-        page = 0
-        while True:
-            params: dict[str, Any] = {"pageNum": page, "pageSize": self.page_size}
-            if changed_after:
-                params["changedAfter"] = changed_after
-            body = _json(await self._send("GET", self._url(self.endpoints.devices_path), params=params))
-            items = (body or {}).get("deviceList") or []
-            for d in items:
-                if isinstance(d, dict):
-                    out.append(
-                        KmeDevice(
-                            id=str(d.get("id", "")),
-                            imei=str(d.get("imei") or d.get("meid") or ""),
-                            serial=str(d.get("serialNumber") or d.get("serial") or ""),
-                            status=str(d.get("status", "")),
-                            profile_id=str(d.get("profileId") or ""),
-                            profile_name=str(d.get("profileName") or ""),
-                        )
-                    )
-            total = (body or {}).get("totalCount")
-            page += 1
-            if not items or not isinstance(total, int) or len(out) >= total:
-                return out
+        extra = {"changedAfter": changed_after} if changed_after else None
+        items = await self.numbered_pages(
+            self._url(self.endpoints.devices_path), ("deviceList",), self.page_size, extra
+        )
+        return [
+            KmeDevice(
+                id=str(d.get("id", "")),
+                imei=str(d.get("imei") or d.get("meid") or ""),
+                serial=str(d.get("serialNumber") or d.get("serial") or ""),
+                status=str(d.get("status", "")),
+                profile_id=str(d.get("profileId") or ""),
+                profile_name=str(d.get("profileName") or ""),
+            )
+            for d in items
+        ]
 
     async def _bulk(self, method: str, path: str, payload: dict[str, Any]) -> BulkResult:
-        body = _json(await self._send(method, self._url(path), json=payload)) or {}
+        body = json_body(await self.send(method, self._url(path), json=payload)) or {}
         return BulkResult(
             valid=_ids(body.get("validDevices") or body.get("successDeviceList")),
             not_found=_ids(body.get("devicesNotFound") or body.get("notFoundDeviceList")),
@@ -395,10 +296,3 @@ class KmeClient:
 
     async def unassign_profile(self, device_ids: list[str]) -> BulkResult:
         return await self._bulk("POST", self.endpoints.unassign_path, {"deviceIds": device_ids})
-
-
-def _json(response: httpx.Response) -> Any:
-    try:
-        return response.json()
-    except ValueError:
-        return None

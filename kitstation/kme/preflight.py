@@ -1,10 +1,14 @@
-"""Before a batch starts: is the customer's Knox API client there and usable?"""
+"""Before a batch starts: is the customer's Knox API client there and usable?
+
+The bench runs the same offline check (:meth:`KmeHandoff.preflight`) through the core's
+preflight; :func:`preflight_online` is for ``kitstation kme`` scripting and tests.
+"""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from kitstation.blueprints.cloud import Problem
+from kitstation.core.preflight import Problem
 from kitstation.kme.credentials import KmeCredentialStore
 from kitstation.kme.steps import KmeHandoff
 
@@ -14,7 +18,7 @@ if TYPE_CHECKING:
 
 def preflight(blueprint: Blueprint, store: KmeCredentialStore | None = None) -> list[Problem]:
     """Offline: a customer is named and has a stored, unexpired Knox API client (nothing is sent)."""
-    return KmeHandoff(store).preflight(blueprint)
+    return KmeHandoff(store).credential_problems(blueprint)
 
 
 async def preflight_online(blueprint: Blueprint, store: KmeCredentialStore | None = None) -> list[Problem]:

@@ -1,6 +1,6 @@
 """The hand-off after a Galaxy phone's Prepare: approve its KME upload and assign the customer's profile.
 
-:class:`KmeAssigner` collects devices for a short window, then, for the whole batch: reads the
+:class:`KmeAssigner` (a :class:`~kitstation.cloudapi.assign.BatchAssigner`) collects devices for a short window, then, for the whole batch: reads the
 customer's KME device list once, approves the reseller's pending uploads (if the blueprint says
 so), assigns the profile to every approved device in one request, and reads the list back to
 confirm each device shows the profile. A device not on the list has not been uploaded by the
@@ -9,13 +9,12 @@ reseller (or was bought elsewhere): KME cannot take it from the station, and the
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from kitstation.blueprints.cloud import KmeAssignment, Problem
+from kitstation.cloudapi.assign import BatchAssigner, CloudHandoff
 from kitstation.core.protocols import BaseStep, Step, StepContext
 from kitstation.domain.handoff import HANDOFF_KEY, HandoffState
 from kitstation.domain.model import Device, PermanentError, Platform, StepResult, TransientError
@@ -57,7 +56,13 @@ def identifiers(device: Device, identify_by: str) -> list[str]:
     return [*device.imeis, *([device.serial] if device.serial else [])]
 
 
-class KmeAssigner:
+class KmeAssigner(BatchAssigner[KmeClient, list[str], KmeResult]):
+    """Batches one customer's devices (each with the identifiers KME may know it by) for one profile."""
+
+    task_name = "kme-assign-batch"
+    crashed = Text("KME assignment failed: {e}", "KME の割り当てに失敗しました: {e}")
+    crashed_code = "kme_error"
+
     def __init__(
         self,
         client: Callable[[], Awaitable[KmeClient]],
@@ -67,22 +72,10 @@ class KmeAssigner:
         window: float = 5.0,
         max_batch: int = 100,
     ) -> None:
-        self._client_factory = client
-        self._client: KmeClient | None = None
+        super().__init__(client, window=window, max_batch=max_batch)
         self.profile_ref = profile
         self.approve = approve
-        self.window = window
-        self.max_batch = max_batch
         self._profile: KmeProfile | None = None
-        self._pending: dict[str, tuple[list[str], asyncio.Future[KmeResult]]] = {}
-        self._flush_task: asyncio.Task[None] | None = None
-        self._busy = asyncio.Lock()
-        self.batches: list[list[str]] = []
-
-    async def client(self) -> KmeClient:
-        if self._client is None:
-            self._client = await self._client_factory()
-        return self._client
 
     async def profile(self) -> KmeProfile:
         if self._profile is None:
@@ -90,46 +83,13 @@ class KmeAssigner:
         return self._profile
 
     async def assign(self, key: str, ids: list[str]) -> KmeResult:
-        entry = self._pending.get(key)
-        if entry is None:
-            entry = (ids, asyncio.get_running_loop().create_future())
-            self._pending[key] = entry
-            if len(self._pending) >= self.max_batch:
-                self._start_flush(0.0)
-            elif self._flush_task is None or self._flush_task.done():
-                self._start_flush(self.window)
-        return await asyncio.shield(entry[1])
+        return await self.submit(key, ids)
 
-    def _start_flush(self, delay: float) -> None:
-        if self._flush_task is not None and not self._flush_task.done() and delay > 0:
-            return
-        self._flush_task = asyncio.create_task(self._flush_after(delay), name="kme-assign-batch")
+    def failed(self, key: str, reason: Text, code: str, transient: bool) -> KmeResult:
+        return KmeResult(key, "failed", reason=reason, code=code, transient=transient)
 
-    async def _flush_after(self, delay: float) -> None:
-        if delay > 0:
-            await asyncio.sleep(delay)
-        async with self._busy:
-            batch, self._pending = self._pending, {}
-            if not batch:
-                return
-            try:
-                results = await self._process({k: v[0] for k, v in batch.items()})
-            except KmeError as exc:
-                results = {
-                    k: KmeResult(k, "failed", reason=exc.reason, code=exc.code, transient=exc.transient) for k in batch
-                }
-            except Exception as exc:
-                log.exception("KME batch failed")
-                reason = Text("KME assignment failed: {e}", "KME の割り当てに失敗しました: {e}").format(
-                    e=type(exc).__name__
-                )
-                results = {k: KmeResult(k, "failed", reason=reason, code="kme_error", transient=True) for k in batch}
-            for key, (_, fut) in batch.items():
-                if not fut.done():
-                    fut.set_result(results[key])
-        if self._pending and self._flush_task is asyncio.current_task():
-            self._flush_task = None
-            self._start_flush(self.window)
+    async def process(self, batch: dict[str, list[str]]) -> dict[str, KmeResult]:
+        return await self._process(batch)
 
     async def _process(self, batch: dict[str, list[str]]) -> dict[str, KmeResult]:
         client = await self.client()
@@ -197,16 +157,6 @@ class KmeAssigner:
                 )
         return results
 
-    async def aclose(self) -> None:
-        if self._flush_task is not None and not self._flush_task.done():
-            self._flush_task.cancel()
-        for _, fut in self._pending.values():
-            if not fut.done():
-                fut.cancel()
-        if self._client is not None:
-            await self._client.aclose()
-            self._client = None
-
 
 class KmeAssignStep(BaseStep):
     id = "kme.assign"
@@ -267,8 +217,26 @@ class KmeAssignStep(BaseStep):
 ClientSource = Callable[[str], StoredKmeClient]
 
 
-class KmeHandoff:
-    """What the station plugs into every Android plan: the KME assign step of blueprints with ``[kme]``."""
+class KmeHandoff(CloudHandoff):
+    """What the station plugs into every Android plan: the KME assign step of blueprints with ``[kme]``.
+
+    The bench runs :meth:`preflight` (the customer's Knox API client is there and unexpired)
+    before a batch's first device is touched.
+    """
+
+    platform = Platform.ANDROID
+    section_name = "kme"
+    target_field = "kme.profile"
+    target_word = "profile"
+    follows_steps = {"android.kme.record": frozenset({"kme_console"})}
+    no_customer = Text(
+        "[kme] needs a customer (kme.customer or [customer].name) to pick the Knox API client",
+        "[kme] には Knox API クライアントを選ぶ顧客名（kme.customer または [customer].name）が必要です",
+    )
+    expired_text = Text(
+        "The Knox API client secret of '{c}' expired on {d}: create a new one and import it",
+        "「{c}」の Knox API クライアントシークレットは {d} に期限切れです: 新しく作成してインポートしてください",
+    )
 
     def __init__(
         self,
@@ -286,6 +254,17 @@ class KmeHandoff:
 
     def stored(self, customer: str) -> StoredKmeClient:
         return self._clients(customer)
+
+    def credential(self, customer: str) -> StoredKmeClient:
+        return self.stored(customer)
+
+    def follows(self, blueprint: Blueprint, ctx: StepContext, result: StepResult) -> Text:
+        identifier = str((result.detail or {}).get("identifier") or "")
+        profile = blueprint.kme.profile if blueprint.kme is not None else ""
+        return Text(
+            "Recorded for KME ({id}); the station now assigns KME profile '{p}' through the Knox API",
+            "KME 用に記録しました（{id}）。続いてステーションが Knox API で KME プロファイル「{p}」を割り当てます",
+        ).format(id=identifier, p=profile)
 
     def assigner(self, blueprint: Blueprint) -> KmeAssigner:
         section = blueprint.kme
@@ -315,53 +294,7 @@ class KmeHandoff:
             return []
         return [KmeAssignStep(self.assigner(blueprint), blueprint.kme.identify_by)]
 
-    def preflight(self, blueprint: Blueprint) -> list[Problem]:
-        section: KmeAssignment | None = blueprint.kme
-        if section is None:
-            return []
-        customer = blueprint.cloud_customer(section)
-        if not customer:
-            return [
-                Problem(
-                    "kme.customer",
-                    Text(
-                        "[kme] needs a customer (kme.customer or [customer].name) to pick the Knox API client",
-                        "[kme] には Knox API クライアントを選ぶ顧客名（kme.customer または [customer].name）が必要です",
-                    ),
-                    "kme_no_customer",
-                )
-            ]
-        try:
-            stored = self.stored(customer)
-        except CredentialError as exc:
-            return [Problem("kme.customer", exc.reason, exc.code)]
-        if stored.expired():
-            return [
-                Problem(
-                    "kme.customer",
-                    Text(
-                        "The Knox API client secret of '{c}' expired on {d}: create a new one and import it",
-                        "「{c}」の Knox API クライアントシークレットは {d} に期限切れです: 新しく作成してインポートしてください",
-                    ).format(c=customer, d=stored.expires),
-                    "kme_credentials_expired",
-                )
-            ]
-        return []
-
-    async def preflight_online(self, blueprint: Blueprint) -> list[Problem]:
-        problems = self.preflight(blueprint)
-        if problems or blueprint.kme is None:
-            return problems
+    async def reach(self, blueprint: Blueprint) -> None:
         assigner = self.assigner(blueprint)
-        try:
-            client = await assigner.client()
-            await client.token()
-            await assigner.profile()
-        except KmeError as exc:
-            return [Problem("kme.profile" if "profile" in exc.code else "kme.customer", exc.reason, exc.code)]
-        return []
-
-    async def aclose(self) -> None:
-        for a in self._assigners.values():
-            await a.aclose()
-        self._assigners.clear()
+        await (await assigner.client()).token()
+        await assigner.profile()

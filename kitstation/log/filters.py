@@ -61,6 +61,7 @@ HISTORY_COLUMNS = (
     "session_id",
     "order_ref",
     "customer",
+    "assignment_detail",  # JSON of the run's cloud assignment step (its activity / request id), or None
 )
 
 # The history's sort keys (a column id of HISTORY_COLUMNS each).

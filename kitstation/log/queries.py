@@ -17,6 +17,7 @@ from sqlalchemy import ColumnElement, Engine, Select, and_, exists, false, func,
 from kitstation.domain.handoff import HandoffState
 from kitstation.domain.model import Outcome, Platform, RunStatus
 from kitstation.log.filters import DeviceList, RunFilter, Selection
+from kitstation.log.handoff_reads import assignment_detail
 from kitstation.log.tables import (
     aware,
     bp_t,
@@ -85,6 +86,7 @@ def _history_columns() -> list[Any]:
         run_t.c.session_id,
         session_t.c.order_ref,
         session_t.c.customer,
+        assignment_detail().label("assignment_detail"),
     ]
 
 

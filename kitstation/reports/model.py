@@ -14,6 +14,7 @@ because they legitimately change after delivery (an OS update, ABM assignment do
 from __future__ import annotations
 
 import hashlib
+import json
 import operator
 import re
 from collections.abc import Callable, Iterable
@@ -202,6 +203,25 @@ def _status_label(status: str, language: Language) -> str:
     return label
 
 
+def handoff_cell(row: dict[str, Any]) -> str:
+    """The hand-off state; for a cloud assignment, with its activity / request id ("abm_assigned (activity X)")."""
+    state = str(row.get("external_state") or "")
+    raw = row.get("assignment_detail")
+    if not raw:
+        return state
+    try:
+        detail = json.loads(raw)
+    except ValueError:
+        return state
+    if not isinstance(detail, dict):
+        return state
+    if detail.get("abm_activity_id"):
+        return f"{state} (activity {detail['abm_activity_id']})"
+    if detail.get("kme_request_id"):
+        return f"{state} (request {detail['kme_request_id']})"
+    return state
+
+
 def display_row(row: dict[str, Any], language: Language) -> dict[str, Any]:
     """A history row as report cells (typed: ints, aware UTC datetimes, strings; None where empty)."""
     get = row.get
@@ -226,7 +246,7 @@ def display_row(row: dict[str, Any], language: Language) -> dict[str, Any]:
         "model_id": get("model_id") or "",
         "marketing_name": get("marketing_name") or "",
         "os_version": get("os_version") or "",
-        "external_state": get("external_state") or "",
+        "external_state": handoff_cell(row),
         "blueprint_name": get("blueprint_name") or "",
         "blueprint_hash": get("blueprint_hash") or "",
         "station": get("station") or "",

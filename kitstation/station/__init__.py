@@ -20,8 +20,10 @@ from typing import Any
 
 from kitstation.blueprints.ios import IOSOptions
 from kitstation.blueprints.model import Blueprint
+from kitstation.cloudapi.assign import CloudHandoff
 from kitstation.core.bench import Bench, BenchConfig
 from kitstation.core.pipeline import Pipeline, RunRequest
+from kitstation.core.preflight import Problem
 from kitstation.core.protocols import (
     KnownDevices,
     NoSecrets,
@@ -29,7 +31,6 @@ from kitstation.core.protocols import (
     PresenceNotice,
     PresenceSource,
     Secrets,
-    Step,
 )
 from kitstation.core.selection import matches_only
 from kitstation.domain.events import Attached, Detached, Event, RunFinished, StepFinished
@@ -39,6 +40,7 @@ from kitstation.log import KitLog
 from kitstation.log.db import resolve_url
 from kitstation.log.store import AsyncKitLog, RunFilter
 from kitstation.station.environment import Unreachable, check_adb, check_usb_permissions, check_usbmux
+from kitstation.station.handoffs import HandoffAdapter, blueprint_problems, make_handoffs
 
 log = logging.getLogger(__name__)
 
@@ -155,41 +157,6 @@ async def collect_attached(adapter: PlatformAdapter, settle: float) -> list[str]
     return list(present)
 
 
-class HandoffAdapter:
-    """A platform adapter whose plans end with the cloud hand-off steps (Apple Business, KME).
-
-    The hand-offs (``kitstation.abm.steps.AbmHandoff``, ``kitstation.kme.steps.KmeHandoff``) add
-    steps only for blueprints with an ``[abm]`` / ``[kme]`` section; everything else is the
-    wrapped adapter's.
-    """
-
-    def __init__(self, inner: PlatformAdapter, handoffs: Sequence[Any]) -> None:
-        self.inner = inner
-        self.handoffs = list(handoffs)
-
-    @property
-    def platform(self) -> Platform:
-        return self.inner.platform
-
-    def discover(self) -> Any:
-        return self.inner.discover()
-
-    async def identify(self, connection_id: str) -> Device:
-        return await self.inner.identify(connection_id)
-
-    def plan(self, blueprint: Any, device: Device) -> list[Step]:
-        steps = list(self.inner.plan(blueprint, device))
-        for handoff in self.handoffs:
-            steps += handoff.steps(blueprint, device)
-        return steps
-
-    async def aclose(self) -> None:
-        await self.inner.aclose()
-
-    def __getattr__(self, name: str) -> Any:  # plan_dep_verify, verify_dep_assignment, ...
-        return getattr(self.inner, name)
-
-
 class Station:
     def __init__(
         self,
@@ -221,7 +188,7 @@ class Station:
         self.ios_sim: Any = None
         self.android_sim: Any = None
         self.cloud_sim: Any = None
-        self.handoffs: list[Any] = []
+        self.handoffs: list[CloudHandoff] = []
         self._saved_env: dict[str, str | None] = {}
 
     @property
@@ -340,28 +307,15 @@ class Station:
         for k, v in cloud.env().items():
             self._set_env(k, v)
 
-    def _make_handoffs(self) -> list[Any]:
-        from kitstation.abm.steps import AbmHandoff
-        from kitstation.kme.steps import KmeHandoff
+    def _make_handoffs(self) -> list[CloudHandoff]:
+        return make_handoffs(self.cloud_sim.demo if self.cloud_sim is not None else None)
 
-        if self.cloud_sim is None:
-            return [AbmHandoff(), KmeHandoff()]
-        # The simulated organization takes its own demo credentials for whichever customer a
-        # blueprint names: nothing is written to the station's credential store.
-        from kitstation.abm.credentials import StoredAbmAccount
-        from kitstation.kme.credentials import StoredKmeClient
+    async def blueprint_preflight(self, blueprint: Blueprint) -> list[Problem]:
+        """What stops a batch with this blueprint before it starts (missing or expired API credentials).
 
-        demo = self.cloud_sim.demo
-        return [
-            AbmHandoff(
-                accounts=lambda c: StoredAbmAccount(c, demo.abm_client_id, demo.abm_key_id, demo.abm_private_key_pem)
-            ),
-            KmeHandoff(clients=lambda c: StoredKmeClient(c, demo.kme_client_id, demo.kme_client_secret)),
-        ]
-
-    def blueprint_preflight(self, blueprint: Any) -> list[Any]:
-        """What stops a batch with this blueprint before it starts (missing or expired API credentials)."""
-        return [p for h in self.handoffs for p in h.preflight(blueprint)]
+        The same checks the bench runs (:meth:`bench` passes the hand-offs as its ``checks``).
+        """
+        return await blueprint_problems(self.handoffs, blueprint)
 
     def _make_adapters(self) -> list[PlatformAdapter]:
         adapters: list[PlatformAdapter] = []
@@ -485,7 +439,8 @@ class Station:
 
     def bench(self, config: BenchConfig | None = None, secrets: Secrets | None = None) -> Bench:
         assert self.kitlog is not None, "start() the station first"
-        return Bench(self.kitlog, self.adapters, config, secrets=secrets, presence=self.presence)
+        # The hand-offs' credential checks run with the adapters' own before any device is touched.
+        return Bench(self.kitlog, self.adapters, config, secrets=secrets, presence=self.presence, checks=self.handoffs)
 
     async def aclose(self) -> None:
         for adapter in self.adapters:

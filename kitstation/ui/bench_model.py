@@ -42,6 +42,7 @@ from kitstation.ui.qt import (
 )
 
 SLOT_ROLE = int(Qt.ItemDataRole.UserRole) + 1
+HANDOFF_ROLE = SLOT_ROLE + 1  # the slot's cloud hand-off state, as the tile shows it
 TILE = QSize(300, 186)
 # Compact tiles for a full bench: half again as many on the screen (model, state, bar, one line).
 COMPACT_TILE = QSize(236, 140)
@@ -166,6 +167,7 @@ class SlotModel(QAbstractListModel):
         self._dirty = False
         self.counters = Counters()
         self._finished: deque[float] = deque()  # when each run of this bench reached done/awaiting
+        self.handoff: Callable[[SlotView], str] | None = None  # the tile's hand-off line (ui/handoff.py)
         self._timer = QTimer(self)
         self._timer.setInterval(interval_ms)
         self._timer.timeout.connect(self._on_timer)
@@ -257,6 +259,8 @@ class SlotModel(QAbstractListModel):
         view = self._views[self._order[index.row()]]
         if role == SLOT_ROLE:
             return view
+        if role == HANDOFF_ROLE:
+            return self.handoff(view) if self.handoff is not None else ""
         if role == int(Qt.ItemDataRole.DisplayRole):
             return view.label
         if role == int(Qt.ItemDataRole.ToolTipRole):
@@ -266,6 +270,10 @@ class SlotModel(QAbstractListModel):
         if role == int(Qt.ItemDataRole.AccessibleTextRole):
             return f"{view.label}: {state_text(view.state)}"
         return None
+
+    def repaint_all(self) -> None:
+        if self._order:
+            self.dataChanged.emit(self.index(0), self.index(len(self._order) - 1), [SLOT_ROLE])
 
     def view_at(self, row: int) -> SlotView:
         return self._views[self._order[row]]
@@ -378,7 +386,8 @@ class TileDelegate(QStyledItemDelegate):
         p.setFont(bold)
         p.setPen(colour.darker(115))
         p.drawText(QRect(x, y, w, fm.height()), int(Qt.AlignmentFlag.AlignLeft),
-                   fm.elidedText(state_text(view.state), Qt.TextElideMode.ElideRight, w))
+                   fm.elidedText(" · ".join(t for t in (state_text(view.state), index.data(HANDOFF_ROLE)) if t),
+                                 Qt.TextElideMode.ElideRight, w))
         y += fm.height() + 4
         # Progress: steps done plus the running step's fraction.
         frac = 0.0

@@ -13,6 +13,7 @@ from typing import Any
 
 from kitstation.core.bench import SlotView
 from kitstation.ui.bench_model import COMPACT_TILE, SLOT_ROLE, TILE, SlotModel, TileDelegate, tally
+from kitstation.ui.handoff import install as install_handoff
 from kitstation.ui.ops import Op
 from kitstation.ui.qt import (
     QAbstractItemView,
@@ -119,6 +120,8 @@ class BenchPage(QWidget):
         self.compact = QCheckBox(self.tr("Compact tiles"), self)
         self.compact.setToolTip(self.tr("Smaller tiles: more devices on the screen"))
         row.addWidget(self.compact)
+        self.handoff_row = row
+        self.handoff = install_handoff(self, model)
         row.addStretch(1)
         left.addLayout(row)
         scan_row = QHBoxLayout()

@@ -112,10 +112,13 @@ class BenchController(QObject):
         """
         if self.bench is not None:
             return self.bench
-        from kitstation.station import Station
+        from kitstation.station import SimulationPlan, Station
 
         platforms = [Platform.IOS, Platform.ANDROID]
-        plan: Any = simulate
+        # A simulated bench has Apple Business and KME stand-ins: [abm]/[kme] blueprints assign there.
+        plan: Any = SimulationPlan.split(simulate) if isinstance(simulate, int) and simulate else simulate
+        if isinstance(plan, SimulationPlan) and isinstance(simulate, int):
+            plan.cloud = True
         count = simulate if isinstance(simulate, int) else simulate.ios + simulate.android
         self.simulated = count
         if count:

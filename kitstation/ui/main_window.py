@@ -121,6 +121,8 @@ class MainWindow(QMainWindow):
         self.history_model.cols = columns()
         self.history_model.reload()
         self.bench_page.kitlog = self.controller.bench.kitlog if self.controller.bench is not None else None
+        if self.controller.bench is not None:
+            self.bench_page.handoff.attach(self.controller.bench, self.controller.station, self.controller.blueprints)
         self.bench_page.update_counters()
         old.deleteLater()
         if self.errors is not None:
@@ -164,6 +166,7 @@ class MainWindow(QMainWindow):
         self.slot_model.clear()
         self.slot_model.attach(bench)
         self.bench_page.kitlog = bench.kitlog
+        self.bench_page.handoff.attach(bench, self.controller.station, self.controller.blueprints)
         self.history_model.set_log(bench.kitlog)
         self._sync_running()
         self._show_blueprints()
@@ -173,6 +176,7 @@ class MainWindow(QMainWindow):
         # so instead of freezing as "Working".
         self.slot_model.refresh()
         self.slot_model.attach(None)
+        self.bench_page.handoff.attach(None, None, {})
         self._sync_running()
 
     def _on_failed(self, error: str) -> None:

@@ -86,7 +86,7 @@ async def test_online_preflight_asks_the_service(cloud: CloudStandIns) -> None:
     )
     (problem,) = await abm_preflight_online(wrong)
     assert (
-        problem.code == "abm_no_such_server" and problem.where == "abm.mdm_server" and "CLOMO MDM" in problem.reason.en
+        problem.code == "abm_no_such_server" and problem.field == "abm.mdm_server" and "CLOMO MDM" in problem.reason.en
     )
     KmeCredentialStore().import_client("KDDI", client_id=d.kme_client_id, client_secret="revoked-or-wrong")
     (kme_problem,) = await kme_preflight_online(KME_BP)

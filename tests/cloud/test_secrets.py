@@ -82,7 +82,7 @@ async def test_credentials_stay_in_the_credential_store(cloud: CloudStandIns, tm
             Platform.IOS: load_blueprint(ROOT / "examples/ios-dep-abm.toml"),
             Platform.ANDROID: load_blueprint(ROOT / "examples/android-kme-assign.toml"),
         }
-        assert [p for bp in blueprints.values() for p in station.blueprint_preflight(bp)] == []
+        assert [p for bp in blueprints.values() for p in await station.blueprint_preflight(bp)] == []
         bench = station.bench(BenchConfig(blueprints=blueprints))
         await bench.start()
         argv_during_run: list[bytes] = []

@@ -23,6 +23,11 @@ def _steps(db: Path, step_id: str) -> list[tuple[str, str, dict[str, object]]]:
     return [(k, st, json.loads(detail)) for k, st, detail in rows]
 
 
+def _run_statuses(db: Path) -> set[str]:
+    with sqlite3.connect(db) as c:
+        return {r[0] for r in c.execute("select status from run")}
+
+
 @pytest.mark.slow
 def test_ios_dep_example_ends_assigned_in_apple_business(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     db = tmp_path / "log.sqlite3"
@@ -37,9 +42,12 @@ def test_ios_dep_example_ends_assigned_in_apple_business(tmp_path: Path, capsys:
     assert len(activity_ids) == 1 and all(activity_ids)  # the three serials went in one activity
     assert {st for _, st, _ in rows} == {"abm_assigned"}
     assert {d["abm_server"] for _, _, d in rows} == {"CLOMO MDM"}
+    assert _run_statuses(db) == {"ok"}  # assigned: nothing left for anyone else to do
     out = tmp_path / "report.csv"
     assert main(["report", "--db", str(db), "--format", "csv", "--out", str(out)]) == 0
-    assert out.read_text(encoding="utf-8").count("abm_assigned") == 3
+    (activity_id,) = activity_ids
+    # The hand-off column: assigned, with the activity that did it.
+    assert out.read_text(encoding="utf-8").count(f"abm_assigned (activity {activity_id})") == 3
 
 
 @pytest.mark.slow
@@ -52,6 +60,7 @@ def test_ios_manual_dep_example_prepares_then_assigns(tmp_path: Path) -> None:
     assert code == 0
     rows = _steps(db, "abm.assign")
     assert len(rows) == 2 and {st for _, st, _ in rows} == {"abm_assigned"}
+    assert _run_statuses(db) == {"ok"}
     with sqlite3.connect(db) as c:
         order = [r[0] for r in c.execute("select step_id from step_event where run_id = 1 order by id")]
     assert order[0] == "ios.erase" and order[-1] == "abm.assign"  # after the device side of Prepare
@@ -69,6 +78,11 @@ def test_android_kme_example_ends_with_the_profile_assigned(tmp_path: Path, caps
     assert len(rows) == 2
     assert {st for _, st, _ in rows} == {"kme_assigned"}
     assert all(d["kme_request_id"] and d["kme_profile"] == "SMSM Agent" for _, _, d in rows)
+    assert _run_statuses(db) == {"ok"}
+    out = tmp_path / "report.json"
+    assert main(["report", "--db", str(db), "--format", "json", "--out", str(out)]) == 0
+    (request_id,) = {d["kme_request_id"] for _, _, d in rows}
+    assert out.read_text(encoding="utf-8").count(f"kme_assigned (request {request_id})") == 2
 
 
 def test_missing_credentials_stop_the_batch_before_it_starts(

@@ -243,6 +243,19 @@
     </message>
 </context>
 <context>
+    <name>Handoff</name>
+    <message>
+        <location filename="../../kitstation/ui/handoff.py" line="136"/>
+        <source>Assign %1 devices</source>
+        <translation>Assign %1 devices</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/handoff.py" line="139"/>
+        <source>Assign the finished devices the cloud has not taken yet: to the MDM server in Apple Business, or the KME profile in Knox Mobile Enrollment (one batch per blueprint)</source>
+        <translation>Assign the finished devices the cloud has not taken yet: to the MDM server in Apple Business, or the KME profile in Knox Mobile Enrollment (one batch per blueprint)</translation>
+    </message>
+</context>
+<context>
     <name>History</name>
     <message>
         <location filename="../../kitstation/ui/history.py" line="52"/>
