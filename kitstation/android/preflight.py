@@ -7,7 +7,7 @@ pinned signature checksum, and it must not be signed with v1 only while targetin
 every Android 11+ phone refuses. The admin receiver named by the blueprint must be declared in the
 APK's manifest as a device-admin receiver (what ``dpm set-device-owner`` needs). Named secrets
 (the QR code's Wi-Fi password) must be available, and a [android.kme] profile must have the
-fields the KME console asks for.
+name the station records devices under.
 
 Every problem names the blueprint key and starts with the wizard's label for it, bilingual.
 """
@@ -32,7 +32,7 @@ LABEL_URL = Text("Agent APK URL", "エージェント APK の URL")
 LABEL_FILE = Text("or agent APK file", "またはエージェント APK ファイル")
 LABEL_SHA = Text("APK SHA-256", "APK の SHA-256")
 LABEL_ADMIN = Text("Admin receiver", "管理レシーバー")
-LABEL_KME = Text("KME profile", "KME プロファイル")
+LABEL_KME = Text("KME profile name", "KME プロファイル名")
 LABEL_WIFI_SECRET = Text("Password secret name", "パスワードのシークレット名")
 
 NOT_IN_MANIFEST = Text(
@@ -47,8 +47,8 @@ WRONG_PACKAGE = Text(
 )
 MANIFEST_UNREADABLE = Text("the APK's manifest cannot be read ({e})", "APK のマニフェストを読み込めません（{e}）")
 KME_MISSING = Text(
-    "{k} is empty: the KME console needs it for a Device Owner profile",
-    "{k} が空です: KME コンソールのデバイスオーナープロファイルに必要です",
+    "{k} is empty: devices are recorded for the KME console's profile by this name",
+    "{k} が空です: デバイスはこの名前の KME コンソールのプロファイルに登録されます",
 )
 WIFI_PROMPT = Text("Wi-Fi password for {s}", "{s} のWi-Fiパスワード")
 
@@ -102,13 +102,11 @@ def _kme(blueprint: Blueprint) -> list[Problem]:
     kme = opts.kme
     if kme is None:
         return []
-    agent = opts.agent
-    # With the MDM "Other", the console's profile needs the agent's download URL (named MDMs fill
-    # it in themselves); [android.agent] may supply it.
-    url = kme.agent_apk_url or (agent.url if agent is not None else "")
-    if kme.mdm == "Other" and not url.strip():
-        key = "android.kme.agent_apk_url"
-        return [_problem(LABEL_KME, key, KME_MISSING.format(k="agent_apk_url"), "kme_field_missing")]
+    # The station records each device against the console's profile by its name (the rest of the
+    # profile lives in the KME console, where the station cannot check it).
+    if not kme.profile_name.strip():
+        key = "android.kme.profile_name"
+        return [_problem(LABEL_KME, key, KME_MISSING.format(k="profile_name"), "kme_field_missing")]
     return []
 
 

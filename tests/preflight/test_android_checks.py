@@ -156,7 +156,7 @@ def test_qr_wifi_secret_and_kme_agent_url(tmp_path: Path) -> None:
         ("android.qr.wifi.password_secret", "secret_missing")
     ]
     assert _codes(_run(_bp(tmp_path, qr), tmp_path / "cache", DictSecrets({"wifi": "pw"}))) == []
-    kme = 'method = "kme"\n[android.kme]\nprofile_name = "ACME"\n'
-    assert _codes(_run(_bp(tmp_path, kme), tmp_path / "cache")) == [("android.kme.agent_apk_url", "kme_field_missing")]
-    named = 'method = "kme"\n[android.kme]\nprofile_name = "ACME"\nmdm = "VMware Workspace ONE"\n'
+    kme = 'method = "kme"\n[android.kme]\nprofile_name = "  "\n'
+    assert _codes(_run(_bp(tmp_path, kme), tmp_path / "cache")) == [("android.kme.profile_name", "kme_field_missing")]
+    named = 'method = "kme"\n[android.kme]\nprofile_name = "ACME"\n'
     assert _codes(_run(_bp(tmp_path, named), tmp_path / "cache")) == []
