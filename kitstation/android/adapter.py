@@ -54,7 +54,11 @@ from kitstation.i18n import Text
 from kitstation.paths import data_dir
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from kitstation.blueprints.model import Blueprint
+    from kitstation.core.preflight import PreflightContext
+    from kitstation.domain.events import Problem
 
 log = logging.getLogger(__name__)
 
@@ -314,6 +318,12 @@ class AndroidAdapter:
         return cast(Device, await self._run(self._identify_blocking, connection_id))
 
     # --- plan and close ------------------------------------------------------------------------------
+    async def preflight(self, blueprint: Blueprint, ctx: PreflightContext) -> Sequence[Problem]:
+        """The blueprint's problems seen without a device (agent fetched once into the APK cache)."""
+        from kitstation.android.preflight import android_preflight
+
+        return await android_preflight(blueprint, ctx, self.apk_cache, self._run)
+
     def plan(self, blueprint: Blueprint, device: Device) -> Plan:
         if blueprint.android is None:
             return []

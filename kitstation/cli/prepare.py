@@ -4,8 +4,9 @@ Without ``--wait`` it prepares the devices attached when it starts and returns w
 done; ``--wait N`` keeps the bench open until N devices have finished (plug them in as you go; a
 device unplugged mid-step is waited for: plugged back, it resumes). Exit code 0 when every device
 is prepared or waits only on ABM / the KME console, 1 when any failed or was interrupted, 2 on bad
-input or when usbmuxd / adb cannot be reached, 130/143 on Ctrl-C / SIGTERM (runs logged as
-interrupted). With ``--json`` stdout carries only the JSON result; progress goes to stderr.
+input, a blueprint that fails its preflight (nothing is done to any device), or when usbmuxd / adb
+cannot be reached, 130/143 on Ctrl-C / SIGTERM (runs logged as interrupted). With ``--json`` stdout
+carries only the JSON result; progress goes to stderr.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from kitstation.cli import argtypes
 from kitstation.cli.common import (
     EXIT_DEVICE_FAILED,
     EXIT_OK,
+    EXIT_USAGE,
     CliError,
     add_db_option,
     eprint,
@@ -182,6 +184,8 @@ async def _prepare(args: argparse.Namespace, blueprints: dict[Platform, Blueprin
             bench.subscribe(show)
         await bench.start()
         try:
+            # start() checked each blueprint: one that fails its preflight starts nothing.
+            refused(bench, platforms)
             deadline = time.monotonic() + args.timeout
 
             def relevant() -> list[SlotView]:
@@ -215,6 +219,25 @@ async def _prepare(args: argparse.Namespace, blueprints: dict[Platform, Blueprin
             return relevant()
         finally:
             await bench.stop()
+
+
+def refused(bench: Bench, platforms: tuple[Platform, ...]) -> None:
+    """CliError (exit 2) listing each problem of a blueprint that failed its preflight, one a line."""
+    message: Text | None = None
+    for platform in platforms:
+        result = bench.preflight(platform)
+        if result is None:
+            continue
+        for problem in result.problems:
+            line = Text(f"{platform.value} {result.blueprint!r}: ", f"{platform.value} {result.blueprint!r}: ")
+            line = line + problem.reason
+            message = line if message is None else message + "\n" + line
+    if message is not None:
+        head = Text(
+            "The blueprint failed its check; no device was touched:\n",
+            "ブループリントの事前チェックに失敗しました（デバイスには何もしていません）:\n",
+        )
+        raise CliError(head + message, EXIT_USAGE)
 
 
 def _json_row(v: SlotView) -> dict[str, Any]:

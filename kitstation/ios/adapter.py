@@ -57,7 +57,11 @@ from kitstation.ios.steps import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from kitstation.blueprints.model import Blueprint
+    from kitstation.core.preflight import PreflightContext
+    from kitstation.domain.events import Problem
     from kitstation.domain.model import StepResult
 
 log = logging.getLogger(__name__)
@@ -257,6 +261,12 @@ class IOSAdapter:
 
     def _step(self, cls: type[S], **kwargs: Any) -> S:
         return cls(connector=self.connector, store=self.identities, activation=self.activation, **kwargs)
+
+    async def preflight(self, blueprint: Blueprint, ctx: PreflightContext) -> Sequence[Problem]:
+        """The blueprint's problems seen without a device (identity, anchors, secrets, profiles, URL)."""
+        from kitstation.ios.preflight import ios_preflight
+
+        return await ios_preflight(blueprint, ctx, self.identities)
 
     def plan(self, blueprint: Blueprint, device: Device) -> Plan:
         """The steps of the blueprint's iOS method, in order (see docs/ios.md for each method)."""

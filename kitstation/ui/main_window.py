@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any
 
 from kitstation.blueprints.model import Blueprint
 from kitstation.core.bench import SlotState
+from kitstation.domain.events import Event, PreflightResult
 from kitstation.domain.model import Platform
 from kitstation.i18n import current_language
 from kitstation.ui import ops
@@ -52,6 +53,7 @@ class MainWindow(QMainWindow):
         self.pending_confirm: Confirmation | None = None
         self.force_quit = False
         self.stopping = False
+        self._unsubscribe_preflight: Callable[[], None] | None = None
         # A size that fits the screen (1366×768 laptops too); the window stays resizable.
         screen = self.screen().availableGeometry()
         self.resize(min(1400, screen.width()), min(900, screen.height()))
@@ -170,6 +172,10 @@ class MainWindow(QMainWindow):
         self.history_model.set_log(bench.kitlog)
         self._sync_running()
         self._show_blueprints()
+        # The bench checked its blueprints while starting (before this): show those results now,
+        # then each new one (a blueprint chosen, a check again before a run).
+        self._unsubscribe_preflight = bench.subscribe(self._on_bench_event)
+        self._show_preflight()
 
     def _on_stopped(self) -> None:
         # One last copy of the stopped bench's views: runs ended as interrupted, and the tiles say
@@ -177,6 +183,9 @@ class MainWindow(QMainWindow):
         self.slot_model.refresh()
         self.slot_model.attach(None)
         self.bench_page.handoff.attach(None, None, {})
+        if self._unsubscribe_preflight is not None:
+            self._unsubscribe_preflight()
+            self._unsubscribe_preflight = None
         self._sync_running()
 
     def _on_failed(self, error: str) -> None:
@@ -194,6 +203,30 @@ class MainWindow(QMainWindow):
 
     def _show_blueprints(self) -> None:
         self.bench_page.set_blueprints(self.controller.names())
+
+    def _on_bench_event(self, event: Event) -> None:
+        if isinstance(event, PreflightResult):
+            self._show_preflight()
+
+    def _show_preflight(self) -> None:
+        """Each platform's latest blueprint check under the blueprint names: passed, or every problem."""
+        bench = self.controller.bench
+        lines: list[str] = []
+        ok = True
+        lang = current_language()
+        for platform, name in ((Platform.IOS, "iOS"), (Platform.ANDROID, "Android")):
+            result = bench.preflight(platform) if bench is not None else None
+            if result is None:
+                continue
+            if result.ok:
+                lines.append(self.tr("%1: the blueprint passed its check").replace("%1", name))
+                continue
+            ok = False
+            lines.append(
+                self.tr("%1: the blueprint failed its check, no device will be touched:").replace("%1", name)
+            )
+            lines += [f"  • {problem.reason.get(lang)}" for problem in result.problems]
+        self.bench_page.show_preflight("\n".join(lines), ok)
 
     def _tab_changed(self, index: int) -> None:
         if index == 1:

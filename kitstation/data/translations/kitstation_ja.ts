@@ -709,6 +709,16 @@
         <source>%1 devices are being prepared. Quitting stops the bench: their runs end as interrupted and resume when the station starts again.</source>
         <translation>%1 台のデバイスを処理中です。終了するとベンチが停止し、処理は「中断」となります。ステーションを再び開始すると再開します。</translation>
     </message>
+    <message>
+        <location filename="../../kitstation/ui/main_window.py" line="218"/>
+        <source>%1: the blueprint passed its check</source>
+        <translation>%1: ブループリントは事前チェックに合格しました</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/main_window.py" line="222"/>
+        <source>%1: the blueprint failed its check, no device will be touched:</source>
+        <translation>%1: ブループリントが事前チェックに失敗しました（デバイスには何もしません）:</translation>
+    </message>
 </context>
 <context>
     <name>MethodPage</name>
