@@ -45,9 +45,9 @@ def _events(url: str) -> int:
     return int(scalar(url, "select count(*) + count(ended_at) from step_event") or 0)
 
 
-def _trial(url: str, sim: IOSSimulatorThread, rng: random.Random) -> dict[str, Any]:
+def _trial(url: str, sim: IOSSimulatorThread, rng: random.Random, k: int | None = None) -> dict[str, Any]:
     devices = [sim.plug() for _ in range(2)]
-    k = rng.randint(1, MAX_EVENT)
+    k = rng.randint(1, MAX_EVENT) if k is None else k
     proc = subprocess.Popen(
         _prepare(url, sim),
         env=_env(),
@@ -118,3 +118,22 @@ def test_kill9_postgres(ios_sim_factory: Callable[..., IOSSimulatorThread], pg_c
         print(
             "kill9 postgres", _trial(pg_cluster.new_database(), ios_sim_factory(), random.Random(SEED + 1000 + trial))
         )
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(
+    strict=False,
+    reason="issue 16, kitstation/ios/steps.py (the erase proof, being rewritten): killed after the erase "
+    "step's start is committed but before EraseDevice reaches the phone, the restart's check_done sees "
+    "Setup Assistant without a cloud configuration and records the erase done although the device was "
+    "never erased (found by test_kill9_postgres with KITSTATION_RELIABILITY_TRIALS=8, k=2)",
+)
+def test_kill9_between_the_erase_start_and_the_erase(
+    ios_sim_factory: Callable[..., IOSSimulatorThread], tmp_path: Path
+) -> None:
+    IdentityStore().generate("acme-kitting", "ACME Corporation")
+    # k=2: both devices' erase steps have started (committed); whether EraseDevice reached the
+    # phones when the kill lands is a race, so this may pass: not strict.
+    for trial in range(trials()):
+        url = f"sqlite:///{tmp_path / f'erase-{trial}.sqlite3'}"
+        _trial(url, ios_sim_factory(), random.Random(SEED), k=2)
