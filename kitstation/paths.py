@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from importlib.resources import files
 from pathlib import Path
 
@@ -68,3 +69,31 @@ def write_private_atomic(path: Path, data: bytes) -> None:
 def credentials_dir() -> Path:
     """Where per-customer API credentials are kept: an owner-only folder in the data dir, outside the log."""
     return private_dir(data_dir() / "credentials")
+
+
+def repair_owner_only(root: Path | None = None) -> list[Path]:
+    """Make every file under ``root`` (default: the data directory) 0600 and every folder 0700.
+
+    The data directory holds pair records, supervision keys and credentials; a copy restored from a
+    backup, an older version or a hand-made folder may have left them readable by others. Returns
+    the paths whose mode was tightened (the caller warns about them); symlinks are not followed.
+    """
+    top = root if root is not None else data_dir()
+    repaired: list[Path] = []
+    if not top.is_dir():
+        return repaired
+    for folder, dirs, names in os.walk(top):
+        for name, want in [(d, 0o700) for d in dirs] + [(n, 0o600) for n in names] + [("", 0o700)]:
+            path = Path(folder) / name if name else Path(folder)
+            try:
+                st = path.lstat()
+            except OSError:
+                continue
+            if path.is_symlink() or st.st_mode & 0o077 == 0:
+                continue
+            try:
+                os.chmod(path, (stat.S_IMODE(st.st_mode) & 0o700) | want)
+            except OSError:
+                continue
+            repaired.append(path)
+    return sorted(set(repaired))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
+import os
 import signal
 import sys
 from collections.abc import Sequence
@@ -119,6 +120,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         from kitstation.cli.gui import run_gui
 
+        _repair_private_files()
+        os.umask(0o077)  # the GUI process, for its lifetime (see below)
         return run_gui(args)  # the GUI has its own error boundary and signal handling
     previous = signal.getsignal(signal.SIGTERM)
     try:
@@ -126,7 +129,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         signal.signal(signal.SIGTERM, _terminate)
     except ValueError:  # not the main thread (an embedding application)
         previous = None
+    # What the station creates (the log database, pair records, keys, reports) is its user's alone.
+    umask = os.umask(0o077)
     try:
+        _repair_private_files()
         return int(args.func(args))
     except KeyboardInterrupt:
         eprint(Text("Interrupted", "中断しました"))
@@ -139,8 +145,28 @@ def main(argv: Sequence[str] | None = None) -> int:
         eprint(message)
         return code
     finally:
+        os.umask(umask)
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
+
+
+def _repair_private_files() -> None:
+    """Files in the data directory readable by others (an old version, a restored backup): fix, warn."""
+    from kitstation.paths import repair_owner_only
+
+    try:
+        fixed = repair_owner_only()
+    except OSError:
+        return  # an unusable data directory is reported by the command that needs it
+    if fixed:
+        eprint(
+            Text(
+                f"Warning: {len(fixed)} file(s) in the station's data folder were readable by other users "
+                f"(e.g. {fixed[0]}); made owner-only (0600 files, 0700 folders)",
+                f"警告: ステーションのデータフォルダ内の {len(fixed)} 個のファイルが他のユーザーから読み取り可能でした"
+                f"（例: {fixed[0]}）。所有者のみに制限しました（ファイル 0600、フォルダ 0700）",
+            )
+        )
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -247,6 +247,8 @@ class IOSAdapter:
     async def _pair_as_supervisor(self, udid: str) -> StationLockdownClient | None:
         """Try each supervision identity of the store; a lockdown session on success, else None."""
         for identity in self.identities.list():
+            if identity.locked:
+                continue  # encrypted at rest and its passphrase not given in this process yet
             try:
                 await self.connector.session(
                     udid, functools.partial(_pair_supervised, keybag=identity.keybag), autopair=False

@@ -2,9 +2,14 @@
 
 An identity is generated here (RSA key and a self-signed certificate naming the organisation, as
 Configurator does) or imported (.p12 with its passphrase, or a PEM/DER certificate + key pair).
-The store keeps each identity as one PEM "keybag" (certificate + unencrypted key), the form
-pymobiledevice3's ``pair_supervised``/``escalate`` read, written owner-only; a .p12 passphrase is
-used once to open the file and never stored.
+The store keeps each identity as one PEM "keybag" (certificate + key), written owner-only (0600 in
+a 0700 folder). A generated identity's key is unencrypted (nobody gave a passphrase); an identity
+imported with a passphrase keeps its key encrypted at rest with that same passphrase (PKCS#8,
+the strongest encryption cryptography offers): after import the key cannot be read without it.
+Such an identity is unlocked in memory (:meth:`IdentityStore.unlock`, the passphrase from the
+secrets chain) and handed to the station's lockdown code (``lockdown.remember_supervisor``); a
+blueprint's own .p12 is opened the same way (:meth:`IdentityStore.materialize`) and never
+written out decrypted. The passphrase itself is never stored.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ from cryptography.x509.oid import NameOID
 from kitstation import paths
 from kitstation.domain.model import PermanentError
 from kitstation.i18n import Text
+from kitstation.ios.lockdown import remember_supervisor, supervisor_unlocked
 
 PrivateKey = rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey
 _WRITE_LOCK = threading.Lock()
@@ -44,7 +50,18 @@ class Identity:
     subject: str
     not_after: dt.datetime
     sha256: str  # of the certificate's DER, upper-case hex
-    keybag: Path  # PEM: certificate + private key, mode 0600
+    keybag: Path  # PEM: certificate + private key (encrypted when imported with a passphrase), mode 0600
+    encrypted: bool = False  # the key needs its passphrase (IdentityStore.unlock)
+
+    @property
+    def locked(self) -> bool:
+        """Encrypted at rest and not unlocked in this process: it cannot sign yet."""
+        return self.encrypted and not supervisor_unlocked(self.keybag)
+
+    @property
+    def passphrase_secret(self) -> str:
+        """The secrets-chain name its passphrase is asked under (``KITSTATION_SECRET_IDENTITY_<NAME>``)."""
+        return "identity_" + _slug(self.name).lower()
 
     @property
     def certificate_der(self) -> bytes:
@@ -91,10 +108,13 @@ def generate_identity(organization: str, common_name: str | None = None) -> tupl
     return cert, key
 
 
-def keybag_pem(cert: x509.Certificate, key: PrivateKey) -> bytes:
-    """Certificate + unencrypted private key in one PEM (what pymobiledevice3 takes)."""
+def keybag_pem(cert: x509.Certificate, key: PrivateKey, passphrase: str | None = None) -> bytes:
+    """Certificate + private key in one PEM; the key encrypted (PKCS#8) when a passphrase is given."""
+    encryption: serialization.KeySerializationEncryption = (
+        serialization.BestAvailableEncryption(passphrase.encode()) if passphrase else serialization.NoEncryption()
+    )
     return cert.public_bytes(serialization.Encoding.PEM) + key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, encryption
     )
 
 
@@ -200,13 +220,24 @@ class IdentityStore:
         slug = _slug(name)
         return self.root / f"{slug}.pem", self.root / f"{slug}.json"
 
-    def add(self, name: str, cert: x509.Certificate, key: PrivateKey, *, replace: bool = False) -> Identity:
+    def add(
+        self,
+        name: str,
+        cert: x509.Certificate,
+        key: PrivateKey,
+        *,
+        replace: bool = False,
+        passphrase: str | None = None,
+    ) -> Identity:
+        """Store an identity; with ``passphrase`` its key stays encrypted at rest with it."""
         # One writer at a time: runs of several devices may create the default identity at once,
         # and two different keys under one name would leave devices supervised by a lost key.
         with _WRITE_LOCK:
-            return self._add(name, cert, key, replace=replace)
+            return self._add(name, cert, key, replace=replace, passphrase=passphrase)
 
-    def _add(self, name: str, cert: x509.Certificate, key: PrivateKey, *, replace: bool) -> Identity:
+    def _add(
+        self, name: str, cert: x509.Certificate, key: PrivateKey, *, replace: bool, passphrase: str | None
+    ) -> Identity:
         pem, meta = self._paths(name)
         # The folder holds private keys: owner-only, like the files in it.
         self.root.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -218,10 +249,12 @@ class IdentityStore:
             )
         orgs = cert.subject.get_attributes_for_oid(NameOID.ORGANIZATION_NAME)
         organization = str(orgs[0].value) if orgs else ""
-        paths.write_private(pem, keybag_pem(cert, key))
-        info = {"name": name, "organization": organization}
+        paths.write_private(pem, keybag_pem(cert, key, passphrase))
+        info = {"name": name, "organization": organization, "encrypted": bool(passphrase)}
         paths.write_private(meta, json.dumps(info, ensure_ascii=False).encode())
-        return self._identity(name, organization, pem, cert)
+        if passphrase:
+            remember_supervisor(pem, key, cert)  # this process has it in memory already
+        return self._identity(name, organization, pem, cert, bool(passphrase))
 
     def generate(self, name: str, organization: str) -> Identity:
         cert, key = generate_identity(organization)
@@ -231,10 +264,23 @@ class IdentityStore:
         self, path: Path, *, name: str | None = None, passphrase: str | None = None, key_path: Path | None = None
     ) -> Identity:
         cert, key = load_identity_files(path, key_path, passphrase)
-        return self.add(name or path.stem, cert, key)
+        # Encrypted in the file, encrypted in the store: the same passphrase opens both.
+        return self.add(name or path.stem, cert, key, passphrase=passphrase or None)
+
+    def unlock(self, identity: Identity, passphrase: str) -> Path:
+        """Decrypt an encrypted identity's key in memory for this process; its keybag path to sign with."""
+        if not identity.encrypted:
+            return identity.keybag
+        try:
+            data = identity.keybag.read_bytes()
+        except OSError as exc:
+            raise _bad_file(str(identity.keybag), exc.strerror or str(exc)) from None
+        key = _load_key(data, passphrase, identity.keybag.name)
+        remember_supervisor(identity.keybag, key, x509.load_pem_x509_certificate(data))
+        return identity.keybag
 
     @staticmethod
-    def _identity(name: str, organization: str, pem: Path, cert: x509.Certificate) -> Identity:
+    def _identity(name: str, organization: str, pem: Path, cert: x509.Certificate, encrypted: bool = False) -> Identity:
         der = cert.public_bytes(serialization.Encoding.DER)
         return Identity(
             name=name,
@@ -243,6 +289,7 @@ class IdentityStore:
             not_after=cert.not_valid_after_utc,
             sha256=hashlib.sha256(der).hexdigest().upper(),
             keybag=pem,
+            encrypted=encrypted,
         )
 
     def get(self, name: str) -> Identity:
@@ -256,7 +303,10 @@ class IdentityStore:
                 code="identity_missing",
             )
         info = json.loads(meta.read_text()) if meta.exists() else {"name": name, "organization": ""}
-        return self._identity(str(info["name"]), str(info["organization"]), pem, load_keybag_certificate(pem))
+        encrypted = bool(info.get("encrypted")) or b"ENCRYPTED PRIVATE KEY" in pem.read_bytes()
+        return self._identity(
+            str(info["name"]), str(info["organization"]), pem, load_keybag_certificate(pem), encrypted
+        )
 
     def list(self) -> list[Identity]:
         if not self.root.is_dir():
@@ -268,9 +318,12 @@ class IdentityStore:
         return out
 
     def materialize(self, cert: x509.Certificate, key: PrivateKey) -> Path:
-        """A keybag for an identity the blueprint names by file (not kept under a name): 0600."""
+        """A keybag path for an identity the blueprint names by file (not kept under a name).
+
+        Nothing is written: the blueprint's file (a .p12 opened with its passphrase) stays the only
+        copy on disk, and the decrypted key lives in this process's memory under the returned path.
+        """
         der = cert.public_bytes(serialization.Encoding.DER)
         pem = self.root / ".files" / f"{hashlib.sha256(der).hexdigest()[:16]}.pem"
-        if not pem.exists():
-            paths.write_private(pem, keybag_pem(cert, key))
+        remember_supervisor(pem, key, cert)
         return pem

@@ -86,8 +86,30 @@ _supervisors: dict[tuple[str, int, int], SupervisorKey] = {}
 _supervisors_lock = threading.Lock()
 
 
+# Identities whose key is encrypted at rest (an imported .p12 with its passphrase): decrypted in
+# memory by kitstation.ios.identities and registered here under their keybag path, never written.
+_unlocked: dict[str, SupervisorKey] = {}
+
+
+def remember_supervisor(keybag: Path, private_key: SupervisorPrivateKey, certificate: x509.Certificate) -> None:
+    """Make ``supervisor_key(keybag)`` return this in-memory key (the file holds it encrypted, or nothing)."""
+    parsed = SupervisorKey(private_key, certificate, certificate.public_bytes(Encoding.DER))
+    with _supervisors_lock:
+        _unlocked[str(keybag)] = parsed
+
+
+def supervisor_unlocked(keybag: Path) -> bool:
+    """True when ``keybag``'s key was given in memory (:func:`remember_supervisor`)."""
+    with _supervisors_lock:
+        return str(keybag) in _unlocked
+
+
 def supervisor_key(keybag: Path) -> SupervisorKey:
     """The parsed identity in ``keybag``, cached by path, size and modification time."""
+    with _supervisors_lock:
+        in_memory = _unlocked.get(str(keybag))
+    if in_memory is not None:
+        return in_memory
     st = keybag.stat()
     cache_key = (str(keybag.resolve()), st.st_size, st.st_mtime_ns)
     with _supervisors_lock:
@@ -95,9 +117,13 @@ def supervisor_key(keybag: Path) -> SupervisorKey:
     if found is not None:
         return found
     data = keybag.read_bytes()
+    if b"ENCRYPTED PRIVATE KEY" in data:
+        raise ProfileError(f"The supervision key in {keybag.name} is encrypted and its passphrase was not given")
     private_key = serialization.load_pem_private_key(data, password=None)
     if not isinstance(private_key, (rsa.RSAPrivateKey, ec.EllipticCurvePrivateKey)):
-        raise ProfileError(f"The supervision keybag must hold an RSA or EC private key, not {type(private_key).__name__}")
+        raise ProfileError(
+            f"The supervision keybag must hold an RSA or EC private key, not {type(private_key).__name__}"
+        )
     cert = x509.load_pem_x509_certificate(data)
     parsed = SupervisorKey(private_key, cert, cert.public_bytes(Encoding.DER))
     with _supervisors_lock:
@@ -190,7 +216,9 @@ class StationLockdownClient(PlistUsbmuxLockdownClient):
         if device is None:
             return await super().create_service_connection(port, ssl_context=ssl_context, strip_ssl=strip_ssl)
         sock = await device.connect(port, usbmux_address=self.usbmux_address)
-        return await ServiceConnection.from_socket(sock, ssl_context=ssl_context, strip_ssl=strip_ssl, mux_device=device)
+        return await ServiceConnection.from_socket(
+            sock, ssl_context=ssl_context, strip_ssl=strip_ssl, mux_device=device
+        )
 
     async def save_pair_record(self) -> None:
         assert self.pairing_records_cache_folder is not None and self.pair_record is not None

@@ -77,6 +77,16 @@ async def _supervisor(ctx: StepContext, store: IdentityStore) -> tuple[Path, byt
                     raise
                 identity = store.get(DEFAULT_IDENTITY)  # another device's run made it just now
         keybag, ident_der = identity.keybag, identity.certificate_der
+        if identity.locked:
+            # Imported with a passphrase: the key is encrypted at rest; decrypt it in memory only.
+            secret = (
+                spec.passphrase_secret if spec is not None and spec.passphrase_secret else identity.passphrase_secret
+            )
+            passphrase = await ctx.secrets.get(
+                secret,
+                Text("Passphrase of the supervision identity {n}", "監視ID {n} のパスフレーズ").format(n=identity.name),
+            )
+            keybag = await asyncio.to_thread(store.unlock, identity, passphrase)
     ctx.scratch["ios.keybag"] = (keybag, ident_der)
     return keybag, ident_der
 

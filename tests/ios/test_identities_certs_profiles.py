@@ -56,7 +56,8 @@ def test_p12_import_right_and_wrong_passphrase(tmp_path: Path) -> None:
     ident = store.import_file(path, passphrase="correct horse", name="acme")
     assert ident.certificate_der == cert.public_bytes(serialization.Encoding.DER)
     stored = ident.keybag.read_bytes()
-    assert b"correct horse" not in stored and b"ENCRYPTED" not in stored
+    # Encrypted at rest with the same passphrase (issue 16); the passphrase itself is not stored.
+    assert b"correct horse" not in stored and b"ENCRYPTED PRIVATE KEY" in stored and ident.encrypted
     assert all(b"correct horse" not in p.read_bytes() for p in (tmp_path / "ids").iterdir() if p.is_file())
 
 
