@@ -184,9 +184,9 @@ class BenchWifi(Section):
 class AndroidSetup(Section):
     """``[android.setup]``: settings the station applies over adb and reads back (after the Device Owner).
 
-    ``locale`` is a key only so that asking for it gets the reason: the shell cannot change the
-    system locale on current Android (it needs CHANGE_CONFIGURATION, which only privileged apps
-    hold); the QR code's locale or the MDM's policy can.
+    ``locale`` is a key only so that asking for it gets the reason: Android has no adb shell command
+    for the system locale (it changes through ``ActivityManager.updateConfiguration``, which needs
+    CHANGE_CONFIGURATION, given to system apps); the QR code's locale or the MDM's policy can.
     """
 
     wifi: BenchWifi | None = None
@@ -209,9 +209,9 @@ class AndroidSetup(Section):
     def _locale(cls, value: str) -> str:
         if value:
             raise ValueError(
-                "the locale cannot be set over adb: Android lets only privileged apps change the system locale"
-                " (CHANGE_CONFIGURATION), not the shell. Put it in the QR code ([android.qr] locale) or set it"
-                " from the MDM, or on the phone in Settings > General management > Language"
+                "the locale cannot be set over adb: Android has no shell command for the system locale (only an app"
+                " holding CHANGE_CONFIGURATION, a system app, can change it). Put it in the QR code ([android.qr]"
+                " locale), set it from the MDM, or on the phone in Settings > General management > Language"
             )
         return value
 

@@ -91,7 +91,7 @@ def test_parsers() -> None:
 @pytest.mark.parametrize(
     ("setup", "why"),
     [
-        ('[android.setup]\nlocale = "ja-JP"', "privileged apps"),
+        ('[android.setup]\nlocale = "ja-JP"', "no shell command for the system locale"),
         (f'[android.setup.wifi]\nssid = "{SSID}"\nsecurity = "wpa2"', "password_secret"),
         ('[android.setup]\ntime_zone = "Tokyo"', "IANA"),
     ],
