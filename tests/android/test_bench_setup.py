@@ -63,14 +63,26 @@ password_secret = "bench_wifi"
 
 
 async def _run(
-    sim_port: int, galaxy: SimulatedGalaxy, bp: Blueprint, make: Callable[[Any], Any], notes: list[Text] | None = None
+    sim_port: int,
+    galaxy: SimulatedGalaxy,
+    bp: Blueprint,
+    make: Callable[[Any], Any],
+    notes: list[Text] | None = None,
+    on_first_note: Callable[[], None] | None = None,
 ) -> StepResult:
     adapter = AndroidAdapter(adb_port=sim_port)
     try:
         device = await adapter.identify(galaxy.adb_serial)
         ctx = StepContext(device=device, blueprint=bp, secrets=DictSecrets({"bench_wifi": PASSWORD}), run_id=1)
         if notes is not None:
-            ctx._progress = lambda _f, note: notes.append(note) if note is not None else None
+
+            def progress(_f: float | None, note: Text | None) -> None:
+                if note is not None:
+                    if not notes and on_first_note is not None:
+                        on_first_note()
+                    notes.append(note)
+
+            ctx._progress = progress
         step = make(adapter.runtime)
         result = await step.run(ctx)
         assert isinstance(result, StepResult)
@@ -163,15 +175,20 @@ def test_battery_gate_waits_while_charging_then_passes(
 ) -> None:
     sim = android_sim_factory(speed=3000.0)  # about 33 % per second on the simulated cable
     galaxy = sim.plug("SM-S911B")
-    galaxy.set_battery(34)
+    galaxy.set_battery(34, charging=False)
     notes: list[Text] = []
     bp = _blueprint(battery="min_battery_percent = 50")
-    result = asyncio.run(_run(sim.adb_port, galaxy, bp, lambda rt: BatteryStep(rt, poll_seconds=0.05), notes))
+
+    def plug_in_power() -> None:
+        # Charging starts once the slot shows the wait: the first reading is 34 % however slow the host.
+        galaxy.set_battery(34, charging=True)
+
+    step = lambda rt: BatteryStep(rt, poll_seconds=0.05)  # noqa: E731
+    result = asyncio.run(_run(sim.adb_port, galaxy, bp, step, notes, plug_in_power))
     assert result.detail is not None
     assert result.detail["battery_percent"] >= 50 and result.detail["waited"] is True
     assert result.detail["battery_percent_at_start"] < 50
-    assert notes and notes[0].en.startswith("charging: ") and notes[0].en.endswith(" % of 50 %")
-    assert "充電中" in notes[0].ja
+    assert notes[0].en == "charging: 34 % of 50 %" and notes[0].ja == "充電中: 34 %（必要 50 %）"
 
 
 def test_battery_gate_fails_with_the_level_reached_when_not_charging(android_sim: AndroidSimulator) -> None:
