@@ -37,6 +37,7 @@ import adbutils
 from adbutils.errors import AdbError
 
 from kitstation.android.models import knox_version, marketing_name, one_ui_version
+from kitstation.android.setup import plan_setup
 from kitstation.android.shell import AdbDeviceIO, adb_errors
 from kitstation.android.steps import AndroidRuntime, plan_steps
 from kitstation.core.boxmatch import SERIAL_PROPERTIES
@@ -327,7 +328,12 @@ class AndroidAdapter:
     def plan(self, blueprint: Blueprint, device: Device) -> Plan:
         if blueprint.android is None:
             return []
-        return plan_steps(self.runtime, blueprint.android)
+        android = blueprint.android
+        steps = plan_steps(self.runtime, android)
+        if android.method == "device_owner":
+            # After the Device Owner and its settings: Wi-Fi, time zone, display, then the battery gate last.
+            steps += plan_setup(self.runtime, android.setup, android.min_battery_percent)
+        return steps
 
     async def aclose(self) -> None:
         self._closing.set()

@@ -162,6 +162,60 @@ class QrOptions(Section):
     _url = field_validator("download_url")(_http_url)
 
 
+class BenchWifi(Section):
+    """A Wi-Fi network the phone joins over adb; the password is a secret's name, never the password."""
+
+    ssid: str = Field(min_length=1, max_length=32)
+    security: Literal["open", "owe", "wpa2", "wpa3"] = "wpa2"
+    password_secret: str | None = None
+
+    @model_validator(mode="after")
+    def _password(self) -> BenchWifi:
+        if self.security in ("wpa2", "wpa3") and not self.password_secret:
+            raise ValueError(
+                f"a {self.security} network needs password_secret (the name of the secret holding the password;"
+                " the password itself never goes into a blueprint)"
+            )
+        if self.security in ("open", "owe") and self.password_secret:
+            raise ValueError(f"an {self.security} network has no password: drop password_secret")
+        return self
+
+
+class AndroidSetup(Section):
+    """``[android.setup]``: settings the station applies over adb and reads back (after the Device Owner).
+
+    ``locale`` is a key only so that asking for it gets the reason: Android has no adb shell command
+    for the system locale (it changes through ``ActivityManager.updateConfiguration``, which needs
+    CHANGE_CONFIGURATION, given to system apps); the QR code's locale or the MDM's policy can.
+    """
+
+    wifi: BenchWifi | None = None
+    time_zone: str = ""
+    locale: str = ""
+    screen_off_timeout_seconds: int | None = Field(default=None, ge=15, le=86400)
+    stay_awake_while_charging: bool | None = None
+
+    @field_validator("time_zone")
+    @classmethod
+    def _zone(cls, value: str) -> str:
+        import zoneinfo
+
+        if value and value not in zoneinfo.available_timezones():
+            raise ValueError(f"{value!r} is not an IANA time zone (e.g. 'Asia/Tokyo')")
+        return value
+
+    @field_validator("locale")
+    @classmethod
+    def _locale(cls, value: str) -> str:
+        if value:
+            raise ValueError(
+                "the locale cannot be set over adb: Android has no shell command for the system locale (only an app"
+                " holding CHANGE_CONFIGURATION, a system app, can change it). Put it in the QR code ([android.qr]"
+                " locale), set it from the MDM, or on the phone in Settings > General management > Language"
+            )
+        return value
+
+
 class KmeExport(Section):
     """Column layout of the KME bulk device list (configurable: the official one is not confirmed)."""
 
@@ -180,6 +234,10 @@ class AndroidOptions(Section):
     qr: QrOptions | None = None
     kme_export: KmeExport = Field(default_factory=KmeExport)
     verify: bool = True
+    setup: AndroidSetup | None = None
+    # The battery gate: the run waits on the cable until the charge reaches this (None: no gate).
+    min_battery_percent: int | None = Field(default=None, ge=1, le=100)
+    battery_wait_minutes: int = Field(default=120, ge=1, le=1440)
     # There is no Galaxy erase the station could run: kept as a key so that asking for one gets
     # the reason and what to do instead (not a generic "unknown key").
     erase: bool = False
@@ -229,6 +287,11 @@ class AndroidOptions(Section):
             raise ValueError("method 'device_owner' needs an [android.agent]")
         if self.agent is not None and not self.agent.admin_receiver.startswith(self.agent.package + "/"):
             raise ValueError("agent.admin_receiver must start with the agent's package ('package/.Receiver')")
+        if self.method != "device_owner" and (self.setup is not None or self.min_battery_percent is not None):
+            raise ValueError(
+                "[android.setup] and min_battery_percent need method 'device_owner' (the station reaches the phone"
+                " over adb only then)"
+            )
         if self.method == "qr":
             if self.qr is None:
                 raise ValueError("method 'qr' needs an [android.qr] section")

@@ -106,6 +106,9 @@ class IOSOptions(Section):
     profiles: list[str] = Field(default_factory=list)  # extra .mobileconfig files
     enrollment_profile: str | None = None  # method 4: MDM enrollment .mobileconfig
     verify: bool = True
+    # The battery gate: the run waits on the cable until the charge reaches this (None: no gate).
+    min_battery_percent: int | None = Field(default=None, ge=1, le=100)
+    battery_wait_minutes: int = Field(default=120, ge=1, le=1440)
 
     @field_validator("skip_setup")
     @classmethod

@@ -36,6 +36,7 @@ from kitstation.domain.events import Attached, Detached, DiscoveryEvent
 from kitstation.domain.model import Device, PermanentError, Platform
 from kitstation.i18n import Text
 from kitstation.ios.activation import ACTIVATED, ActivationEndpoint, activate, activation_state
+from kitstation.ios.battery import BatteryStep
 from kitstation.ios.connect import Connector, IOSTiming
 from kitstation.ios.identities import IdentityStore
 from kitstation.ios.lockdown import StationKeys, StationLockdownClient
@@ -271,6 +272,13 @@ class IOSAdapter:
         return await ios_preflight(blueprint, ctx, self.identities)
 
     def plan(self, blueprint: Blueprint, device: Device) -> Plan:
+        """The steps of the blueprint's iOS method, then the battery gate when the blueprint asks for one."""
+        steps = self._plan_method(blueprint, device)
+        if blueprint.ios is not None and blueprint.ios.min_battery_percent is not None:
+            steps.append(self._step(BatteryStep))  # last: the level recorded is the one at hand-over
+        return steps
+
+    def _plan_method(self, blueprint: Blueprint, device: Device) -> Plan:
         """The steps of the blueprint's iOS method, in order (see docs/ios.md for each method)."""
         opts = blueprint.ios
         if opts is None:

@@ -31,6 +31,10 @@ from kitstation.simulator.android.shell.result import ConnectionDrop, ShellResul
 if TYPE_CHECKING:
     from kitstation.simulator.android.adbd import DeviceServer
 
+# A phone on a bench USB port (about 0.5 A) gains roughly 1 % in 90 s; divided by nothing, multiplied by speed.
+CHARGE_PERCENT_PER_SECOND = 1 / 90
+DEFAULT_BATTERY_PERCENT = 80
+
 # Real-device durations in seconds, divided by the simulator's speed.
 BOOT_SECONDS = 25.0
 INSTALL_SECONDS = 1.5
@@ -119,6 +123,13 @@ class SimulatedGalaxy:
         self.server: DeviceServer | None = None
         self.android_id = f"{rng.getrandbits(64):016x}"
         self.chip_id = make_chip_id(rng)  # ro.serialno of models whose adb serial is not the box S/N
+        # The bench's Wi-Fi (SSID -> passphrase, "" for an open network): the room, not the phone,
+        # so a wipe keeps it. Empty by default: no network joins unless a test or fault adds one.
+        self.access_points: dict[str, str] = {}
+        # Charge level when the unit reached the bench, rising while it sits on the cable.
+        self._battery_start = float(DEFAULT_BATTERY_PERCENT)
+        self._battery_since = time.monotonic()
+        self.charging = True  # False: a port or cable that gives no power (fault no-charge)
         self._fresh_state()
         for f in self.faults:
             self._apply_static_fault(f)
@@ -201,6 +212,8 @@ class SimulatedGalaxy:
                 "/system/app",
                 "/system/priv-app",
             }
+            self.wifi_networks: list[tuple[str, str]] = []  # (SSID, security) as cmd wifi saved them
+            self.wifi_connected: str | None = None
             self.wm_size: str | None = None
             self.wm_density: int | None = None
             self._next_uid = 10200
@@ -215,6 +228,13 @@ class SimulatedGalaxy:
                 self.add_user()
         elif f.kind == "setup-wizard":
             self.set_provisioned(False)
+        elif f.kind == "battery":
+            self.set_battery(float(f.arg or DEFAULT_BATTERY_PERCENT))
+        elif f.kind == "no-charge":
+            self.charging = False
+        elif f.kind == "wifi-ap":
+            ssid, _, passphrase = (f.arg or "").partition("/")
+            self.access_points[ssid] = passphrase
 
     def _take_fault(self, kind: str) -> Fault | None:
         """Consume a one-shot fault of ``kind`` (the first queued for this device)."""
@@ -228,6 +248,20 @@ class SimulatedGalaxy:
     def _shell_delay(self) -> float:
         with self._lock:
             return sum(float(f.arg or 0) for f in self.faults if f.kind == "slow-shell") / self.speed
+
+    def set_battery(self, percent: float, *, charging: bool | None = None) -> None:
+        """Set the charge level now; it rises from here while the phone is on the bench (and charging)."""
+        with self._lock:
+            if charging is not None:
+                self.charging = charging
+            self._battery_start = max(0.0, min(100.0, percent))
+            self._battery_since = time.monotonic()
+
+    def battery_level(self) -> int:
+        """The level ``dumpsys battery`` reports: CHARGE_PERCENT_PER_SECOND × speed since it was set."""
+        with self._lock:
+            elapsed = time.monotonic() - self._battery_since if self.charging else 0.0
+            return int(min(100.0, self._battery_start + elapsed * CHARGE_PERCENT_PER_SECOND * self.speed))
 
     @property
     def provisioned(self) -> bool:

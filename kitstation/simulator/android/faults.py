@@ -18,6 +18,11 @@ Kinds (one-shot kinds fire once per spec: give the spec twice to fail twice):
 - ``users=N`` — N users on the device (N > 1: dpm refuses; Secure Folder counts as a user).
 - ``setup-wizard`` — the setup wizard has not been finished although USB debugging is on (not
   possible on a retail phone; some engineering units): adb's dpm then ignores accounts and users.
+- ``battery=PERCENT`` — the phone reaches the bench at PERCENT charge (default 80); it rises while
+  plugged, faster with ``--speed``.
+- ``no-charge`` — the port or cable gives no power: the level stays where it is (``status: 3``).
+- ``wifi-ap=SSID/PASSPHRASE`` — a Wi-Fi network in range of the phone (``SSID/`` for an open one);
+  without one, ``cmd wifi connect-network`` saves the network but the phone never joins it.
 
 The same ``--fault`` list also reaches the iOS simulator, so ``AndroidSimulator`` skips kinds it does
 not know; ``parse_faults(specs, strict=True)`` rejects them (for an Android-only check).
@@ -29,9 +34,9 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-KINDS_WITH_ARG = {"install-fail", "slow-shell", "users", "unplug-after", "replug-after"}
+KINDS_WITH_ARG = {"install-fail", "slow-shell", "users", "unplug-after", "replug-after", "battery", "wifi-ap"}
 KINDS_OPTIONAL_ARG = {"account"}
-KINDS_NO_ARG = {"unauthorized", "offline-mid-install", "setup-wizard"}
+KINDS_NO_ARG = {"unauthorized", "offline-mid-install", "setup-wizard", "no-charge"}
 ANDROID_KINDS = KINDS_WITH_ARG | KINDS_OPTIONAL_ARG | KINDS_NO_ARG
 
 _SPEC = re.compile(r"^(?P<device>\*|[^:\s]+(?::\d+)?):(?P<kind>[a-z][a-z0-9-]*)(?:=(?P<arg>.+))?$")
@@ -72,6 +77,10 @@ def parse_fault(spec: str) -> Fault:
                     raise ValueError
             except ValueError:
                 raise FaultError(f"{kind} needs seconds >= 0: {spec!r}") from None
+        if kind == "battery" and not ((arg or "").isdigit() and 0 <= int(arg or "0") <= 100):
+            raise FaultError(f"battery needs a percentage 0-100: {spec!r}")
+        if kind == "wifi-ap" and "/" not in (arg or ""):
+            raise FaultError(f"wifi-ap needs SSID/PASSPHRASE (SSID/ for an open network): {spec!r}")
         if kind == "users" and not (arg or "").isdigit():
             raise FaultError(f"users needs a count: {spec!r}")
         if kind == "install-fail" and not re.fullmatch(r"[A-Z0-9_]+", arg or ""):

@@ -20,6 +20,7 @@ import random
 import ssl
 import tempfile
 import threading
+import time
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
@@ -35,6 +36,8 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 TrustState = Literal["auto", "pending", "refused", "trusted"]
 LOCKDOWN_PORT = 62078
+# An iPhone on a bench USB port gains roughly 1 % a minute (the level lockdown reports).
+IOS_CHARGE_PERCENT_PER_SECOND = 1 / 60
 MCINSTALL_SERVICE = "com.apple.mobile.MCInstall"
 MOBILEACTIVATION_SERVICE = "com.apple.mobileactivationd"
 # What a device that went through Setup Assistant by hand holds: a configuration marked complete
@@ -107,6 +110,10 @@ class SimulatedIOSDevice:
             if f.kind == "slow":
                 slow *= float(f.arg) if f.arg else DEFAULT_SLOW_FACTOR
         self.timing = Timing(sim.speed, rng, slow)
+        # The battery domain's level: set on arrival, rising while on the cable (× --speed).
+        self.battery_start = 80.0
+        self.battery_since = time.monotonic()
+        self.battery_charging = True
         self._rng = rng
         self._key = _device_key(self.udid)
         self.public_key_pem = self._key.public_key().public_bytes(
@@ -464,6 +471,14 @@ class SimulatedIOSDevice:
         # plists cannot hold None: a Wi-Fi iPad simply has no IMEI key
         return {k: val for k, val in v.items() if val is not None}
 
+    def set_battery(self, percent: float, *, charging: bool = True) -> None:
+        """Set the charge now; it rises by IOS_CHARGE_PERCENT_PER_SECOND × speed while charging."""
+        self.battery_start, self.battery_since, self.battery_charging = percent, time.monotonic(), charging
+
+    def battery_level(self) -> int:
+        elapsed = time.monotonic() - self.battery_since if self.battery_charging else 0.0
+        return int(min(100.0, self.battery_start + elapsed * IOS_CHARGE_PERCENT_PER_SECOND * self.timing.speed))
+
     def domain_values(self, domain: str) -> dict[str, Any] | None:
         """Values of a lockdown domain, or None for a domain this device does not have."""
         domains: dict[str, dict[str, Any]] = {
@@ -472,8 +487,8 @@ class SimulatedIOSDevice:
                 "SetupFinishedAllSteps": not self.setup_assistant,
             },
             "com.apple.mobile.battery": {
-                "BatteryCurrentCapacity": 80,
-                "BatteryIsCharging": True,
+                "BatteryCurrentCapacity": self.battery_level(),
+                "BatteryIsCharging": self.battery_charging and self.battery_level() < 100,
                 "ExternalConnected": True,
             },
             "com.apple.disk_usage": {"TotalDiskCapacity": 128_000_000_000, "TotalDataAvailable": 110_000_000_000},

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from kitstation.simulator.android.shell import am, basics, dpm, pm, props, services
+from kitstation.simulator.android.shell import am, basics, bench, dpm, pm, props, services
 from kitstation.simulator.android.shell.result import ShellResult
 
 if TYPE_CHECKING:
@@ -95,6 +95,7 @@ async def run_shell(d: SimulatedGalaxy, command: str, stdin: bytes = b"") -> She
     result.merged = bytes(merged)
     return result
 
+
 async def _command(d: SimulatedGalaxy, argv: list[str], stdin: bytes) -> ShellResult:
     if not argv:
         return ShellResult()
@@ -102,6 +103,7 @@ async def _command(d: SimulatedGalaxy, argv: list[str], stdin: bytes) -> ShellRe
     handler = _COMMANDS.get(posixpath.basename(name))
     if name == "cmd" and args:
         sub = {"package": "pm", "device_policy": "dpm", "settings": "settings", "activity": "am", "window": "wm"}
+        sub |= {"wifi": "cmd-wifi", "time_zone_detector": "cmd-time_zone_detector"}
         target = sub.get(args[0])
         if target is None:
             return ShellResult(stderr=f"cmd: Can't find service: {args[0]}\n".encode(), code=20)
@@ -113,7 +115,6 @@ async def _command(d: SimulatedGalaxy, argv: list[str], stdin: bytes) -> ShellRe
         r = await r
     assert isinstance(r, ShellResult)
     return r
-
 
 
 def _tokenize(command: str) -> list[str]:
@@ -189,5 +190,7 @@ _COMMANDS: dict[str, Callable[[SimulatedGalaxy, list[str], bytes], Any]] = {
     "wm": am.wm_command,
     "reboot": am.reboot_command,
     "input": am.input_command,
+    # Only through `cmd`: there is no /system/bin/wifi binary.
+    "cmd-wifi": bench.wifi_command,
+    "cmd-time_zone_detector": bench.time_zone_detector_command,
 }
-

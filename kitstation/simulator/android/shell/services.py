@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from kitstation.simulator.android.shell.bench import dumpsys_battery
 from kitstation.simulator.android.shell.dpm import dumpsys_device_policy
 from kitstation.simulator.android.shell.pm import dumpsys_package
 from kitstation.simulator.android.shell.result import ShellResult, err, ok
@@ -45,7 +46,6 @@ def format_parcel(words: list[int]) -> str:
     return "Result: Parcel(\n" + "\n".join(lines) + ")\n"
 
 
-
 def dumpsys_command(d: SimulatedGalaxy, args: list[str], stdin: bytes) -> ShellResult:
     if not args:
         return ok("Currently running services:\n  account\n  device_policy\n  iphonesubinfo\n  package\n  window\n")
@@ -60,12 +60,13 @@ def dumpsys_command(d: SimulatedGalaxy, args: list[str], stdin: bytes) -> ShellR
                 f"User UserInfo{{0:Owner:c13}}:\n  Accounts: {len(d.accounts)}\n"
                 + "".join(f"    Account {{name={n}, type={t}}}\n" for n, t in d.accounts)
             )
+        if svc == "battery":
+            return ok(dumpsys_battery(d))
         if svc == "iphonesubinfo":
             # Since Android 5 PhoneSubInfoController has no dump(): nothing is printed (only
             # KitKat's PhoneSubInfo printed "Device ID = ..."). The shell holds DUMP, so no denial.
             return ok("")
     return ok(f"Can't find service: {svc}\n")
-
 
 
 def service_command(d: SimulatedGalaxy, args: list[str], stdin: bytes) -> ShellResult:
