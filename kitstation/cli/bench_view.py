@@ -12,6 +12,7 @@ from rich.table import Table
 
 from kitstation.core.bench import Bench, SlotState, SlotView
 from kitstation.domain.events import (
+    BoxUnmatched,
     DeviceIdentified,
     Event,
     IdentifyFailed,
@@ -90,4 +91,6 @@ def progress_line(bench: Bench, e: Event, lang: Language) -> str | None:
         return f"[{label}] => {e.status.value} {e.reason.get(lang) if e.reason else ''}".rstrip()
     if isinstance(e, IdentifyFailed):
         return f"[{label}] => failed {e.reason.get(lang)}"
+    if isinstance(e, BoxUnmatched):
+        return f"[{label}] {e.reason.get(lang)}"
     return None

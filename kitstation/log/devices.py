@@ -143,3 +143,21 @@ class DeviceWrites(Reads):
         device.imeis = merged_imeis(rows, device.imeis)
         self._unify(rows, device.key)
         return self.upsert_device(device)
+
+    def join_box(self, device: Device, box_id: int) -> int:
+        """Make the scanned box row ``box_id`` this adb-identified phone's row (with its own, if any).
+
+        The box's scans and runs stay with the phone; its IMEIs complete the phone's (Android 10+
+        hides them from adb). Returns the phone's row id.
+        """
+        rows = self._rows(
+            select(device_t).where(
+                and_(
+                    device_t.c.platform == Platform.ANDROID.value,
+                    (device_t.c.id == box_id) | (device_t.c.key == device.key),
+                )
+            )
+        )
+        device.imeis = merged_imeis(rows, device.imeis)
+        self._unify(rows, device.key)
+        return self.upsert_device(device)
