@@ -41,10 +41,6 @@ class RunLog(Protocol):
 
     async def set_slot_name(self, station_id: int, location: str, label: str) -> None: ...
 
-    async def reconcile_device(self, device: Device) -> int | None:
-        """Join an identified Android device with its intake scans; its row id, or None."""
-        ...
-
     async def intake_boxes(
         self, keys: Sequence[str], imeis: Sequence[str] = ()
     ) -> tuple[list[dict[str, Any]], bool]:

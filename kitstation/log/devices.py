@@ -2,8 +2,10 @@
 
 A box label scanned at intake files the device under its serial when the label gave one, else
 its (first) IMEI. Once adb identifies the phone (serial known, IMEI read where Android allows it),
-:meth:`DeviceWrites.reconcile_device` re-keys that row to the serial, or merges it into the
-serial's row when both exist, so the log keeps one device with its scans and runs.
+:meth:`DeviceWrites.join_box` (the box chosen by ``kitstation.core.boxmatch`` among the rows
+:meth:`Reads.intake_boxes` offers; the bench's way) or :meth:`DeviceWrites.reconcile_device` (by
+key, box serial or IMEI alone) re-keys that row to the phone's key, or merges it into the phone's
+row when both exist, so the log keeps one device with its scans and runs.
 """
 
 from __future__ import annotations

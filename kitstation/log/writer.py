@@ -66,9 +66,6 @@ class AsyncKitLog:
     async def set_slot_name(self, station_id: int, location: str, label: str) -> None:
         await self.call(self.sync.set_slot_name, station_id, location, label)
 
-    async def reconcile_device(self, device: Device) -> int | None:
-        return await self.call(self.sync.reconcile_device, device)
-
     async def intake_boxes(self, keys: Sequence[str], imeis: Sequence[str] = ()) -> tuple[list[Row], bool]:
         return await self.call(self.sync.intake_boxes, keys, imeis)
 
