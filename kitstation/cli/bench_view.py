@@ -35,6 +35,8 @@ def slot_row(v: SlotView, lang: Language) -> tuple[str, ...]:
     if v.step_total and v.state == SlotState.WORKING:
         step = f"{v.step_index + 1}/{v.step_total} {step}"
     reason = v.reason.get(lang) if v.reason else ""
+    if v.box_note is not None and not reason:
+        reason = v.box_note.get(lang)  # no scanned box matches: what the technician scans
     return (v.label, model, ident, v.state.value, step, reason)
 
 

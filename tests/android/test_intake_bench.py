@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from kitstation.android import AndroidAdapter
 from kitstation.blueprints.loader import loads_blueprint
-from kitstation.cli.bench_view import progress_line
+from kitstation.cli.bench_view import progress_line, slot_row
 from kitstation.core.bench import Bench, BenchConfig
 from kitstation.core.intake import IntakeSession
 from kitstation.domain.events import BoxUnmatched, Event
@@ -88,6 +88,7 @@ async def test_unmatched_phone_says_scan_its_imei(android_sim: AndroidSimulator,
     line = progress_line(bench, unmatched[0], "en")
     assert line is not None and "Scan its IMEI from the box label, or dial *#06#" in line
     assert "*#06#" in (progress_line(bench, unmatched[0], "ja") or "")
+    assert "*#06#" in slot_row(view, "en")[-1] and "*#06#" in slot_row(view, "ja")[-1]  # the live table
     # The box was not joined by a guess: it still waits, keyed by its IMEI.
     assert (kitlog.device_row(box)["key"], kitlog.device_row(box)["model_id"]) == (s23.imeis[0], None)
 
