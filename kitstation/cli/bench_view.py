@@ -12,6 +12,7 @@ from rich.table import Table
 
 from kitstation.core.bench import Bench, SlotState, SlotView
 from kitstation.domain.events import (
+    BoxUnmatched,
     DeviceIdentified,
     Event,
     IdentifyFailed,
@@ -34,6 +35,8 @@ def slot_row(v: SlotView, lang: Language) -> tuple[str, ...]:
     if v.step_total and v.state == SlotState.WORKING:
         step = f"{v.step_index + 1}/{v.step_total} {step}"
     reason = v.reason.get(lang) if v.reason else ""
+    if v.box_note is not None and not reason:
+        reason = v.box_note.get(lang)  # no scanned box matches: what the technician scans
     return (v.label, model, ident, v.state.value, step, reason)
 
 
@@ -90,4 +93,6 @@ def progress_line(bench: Bench, e: Event, lang: Language) -> str | None:
         return f"[{label}] => {e.status.value} {e.reason.get(lang) if e.reason else ''}".rstrip()
     if isinstance(e, IdentifyFailed):
         return f"[{label}] => failed {e.reason.get(lang)}"
+    if isinstance(e, BoxUnmatched):
+        return f"[{label}] {e.reason.get(lang)}"
     return None

@@ -27,6 +27,7 @@ from collections.abc import Callable, Coroutine, Mapping, Sequence
 from typing import Any
 
 from kitstation.blueprints.model import Blueprint
+from kitstation.core.boxmatch import BoxMatch, join_scanned_box
 from kitstation.core.pipeline import Pipeline, RunHandle, RunRequest
 from kitstation.core.preflight import Preflight, PreflightCheck, refusal
 from kitstation.core.presence import PresenceWatcher, is_notice, known_devices
@@ -44,6 +45,7 @@ from kitstation.core.selection import matches_only
 from kitstation.core.slots import Counters, SlotBoard, SlotState, SlotView
 from kitstation.domain.events import (
     Attached,
+    BoxUnmatched,
     Detached,
     DeviceAttached,
     DeviceDetached,
@@ -350,6 +352,7 @@ class Bench:
             # log): identify only once that run is over, so the two never overlap.
             await asyncio.wait({previous})
         failures = 0
+        box: BoxMatch | None = None
         self._emit(IdentifyStarted(slot))
         while True:
             view = self.board.get(slot)
@@ -357,8 +360,9 @@ class Bench:
             try:
                 device = await live.adapter.identify(view.connection_id)
                 if device.platform is Platform.ANDROID:
-                    # Box scans filed under the IMEI become this device's, on the log's writer.
-                    await self.log.reconcile_device(device)
+                    # The scanned box of this phone (by IMEI, else any serial property) becomes
+                    # this device's row, on the log's writer.
+                    box = await join_scanned_box(self.log, device)
                 break
             except UserActionRequired as exc:
                 if view.action != exc.action:
@@ -382,6 +386,9 @@ class Bench:
                 await asyncio.wait_for(live.identify_wake.wait(), self.config.identify_retry)
         device.usb_location = device.usb_location or slot
         self._emit(DeviceIdentified(slot, device=device))
+        if box is not None and box.box is None:
+            # Said on the slot, not blocking the run: the technician scans the IMEI (box or *#06#).
+            self._emit(BoxUnmatched(slot, reason=box.reason, code=box.code))
         if self.config.auto_apply:
             self._start_run(slot)
 

@@ -18,11 +18,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from kitstation.core.barcode import ParsedScan, ScanKind
 from kitstation.domain.model import Device
 from kitstation.i18n import Text
+
+if TYPE_CHECKING:
+    from kitstation.core.runlog import RunLog
 
 # The system properties that may hold a Galaxy's serial number, in the order Samsung's tools use.
 SERIAL_PROPERTIES = ("ril.serialnumber", "ro.serialno", "ro.boot.serialno", "sys.serialnumber")
@@ -146,3 +149,29 @@ def match_box(phone: PhoneIds, boxes: Sequence[BoxLabel]) -> BoxMatch:
 def _ambiguous(found: list[BoxLabel]) -> BoxMatch:
     boxes = ", ".join(b.serial or (b.imeis[0] if b.imeis else "?") for b in found)
     return BoxMatch(None, None, "ambiguous", _AMBIGUOUS.format(boxes=boxes))
+
+
+async def join_scanned_box(log: RunLog, device: Device) -> BoxMatch | None:
+    """Join an adb-identified phone with its scanned box in the log, chosen by :func:`match_box`.
+
+    The log offers the box rows that share an IMEI or a serial with the phone; the match picks
+    one (IMEI first, else any serial property) and the log makes it the phone's row. Returns the
+    match, or ``None`` when no box concerns this phone and no scanned box waits for a phone (a
+    bench used without intake: nothing to tell the technician).
+    """
+    phone = PhoneIds.of(device)
+    keys = list(dict.fromkeys([device.key, *([device.serial] if device.serial else []), *phone.serials.values()]))
+    rows, open_box = await log.intake_boxes(keys, device.imeis)
+    boxes = [
+        BoxLabel(r.get("serial"), tuple(v for v in (r.get("imei"), r.get("imei2")) if v), int(r["id"]))
+        for r in rows
+        if r.get("scanned")
+    ]
+    if not boxes:
+        if rows:  # only the phone's own row, from an earlier identification: nothing to join
+            return None
+        return match_box(phone, boxes) if open_box else None
+    found = match_box(phone, boxes)
+    if found.box is not None and found.box.ref is not None:
+        await log.join_box(device, found.box.ref)
+    return found

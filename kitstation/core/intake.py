@@ -6,10 +6,12 @@ gave one, else its (first) IMEI -- the same key the adb adapter uses (``ro.seria
 scanned with its S/N and later plugged in with USB debugging on is one device.
 
 When only IMEIs were scanned, the device's row is keyed by IMEI. Once adb identifies it, the
-bench asks the log to reconcile the device (``KitLog.reconcile_device``): that row is re-keyed to
-the serial, or merged into the serial's row when both exist, so the log keeps one device with its
-scans and runs. Every lookup and merge is the log's (``KitLog.register_box_device``); this module
-only decides what a scanned line means.
+bench joins the phone with its box (:func:`kitstation.core.boxmatch.join_scanned_box`: by IMEI
+where adb read one, else by any serial property the phone shows): that row is re-keyed to the
+phone's ``ro.serialno``, or merged into the phone's row when both exist, so the log keeps one
+device with its scans and runs; a phone no box matches is told on its slot (scan its IMEI from the
+box or ``*#06#``). Every lookup and merge is the log's (``KitLog.register_box_device``,
+``intake_boxes``, ``join_box``); this module only decides what a scanned line means.
 
 Two ways to group scans into devices:
 

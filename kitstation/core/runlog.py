@@ -7,6 +7,7 @@ core makes checked by mypy (a misspelled method or a wrong argument is an error)
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, Protocol
 
 from kitstation.blueprints.model import Blueprint
@@ -40,8 +41,14 @@ class RunLog(Protocol):
 
     async def set_slot_name(self, station_id: int, location: str, label: str) -> None: ...
 
-    async def reconcile_device(self, device: Device) -> int | None:
-        """Join an identified Android device with its intake scans; its row id, or None."""
+    async def intake_boxes(
+        self, keys: Sequence[str], imeis: Sequence[str] = ()
+    ) -> tuple[list[dict[str, Any]], bool]:
+        """Scanned box rows a phone may belong to (by serial or IMEI), and whether any box waits."""
+        ...
+
+    async def join_box(self, device: Device, box_id: int) -> int:
+        """Make the scanned box row this identified phone's; the phone's row id."""
         ...
 
     # --- the pipeline: one run's rows ---------------------------------------------------------------

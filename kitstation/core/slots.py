@@ -19,6 +19,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 
 from kitstation.domain.events import (
+    BoxUnmatched,
     DeviceAttached,
     DeviceDetached,
     DeviceIdentified,
@@ -99,6 +100,7 @@ class SlotView:
     finished_at: float | None = None
     attached: bool = True
     code: str | None = None  # the machine-readable twin of ``reason`` (e.g. "preflight_failed")
+    box_note: Text | None = None  # an Android phone no scanned box matches: what to scan (*#06#)
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,7 +139,9 @@ def apply_event(v: SlotView | None, e: Event) -> SlotView | None:
         return replace(v, state=SlotState.IDENTIFYING)
     if isinstance(e, DeviceIdentified):
         state = v.state if v.state in _RUN_OWNS else SlotState.READY
-        return replace(v, device=e.device, state=state, action=None, reason=None, code=None)
+        return replace(v, device=e.device, state=state, action=None, reason=None, code=None, box_note=None)
+    if isinstance(e, BoxUnmatched):
+        return replace(v, box_note=e.reason)
     if isinstance(e, WaitingForUser):
         return replace(v, state=SlotState.WAITING_USER, action=e.action, reason=e.reason)
     if isinstance(e, IdentifyFailed):

@@ -83,6 +83,14 @@ class IdentifyFailed(BenchEvent):
 
 
 @dataclass(frozen=True, slots=True)
+class BoxUnmatched(BenchEvent):
+    """An identified Android phone matches no scanned box (or several): what the technician scans."""
+
+    reason: Text
+    code: str = "no_box"
+
+
+@dataclass(frozen=True, slots=True)
 class SlotRemoved(BenchEvent):
     """The slot is gone from the bench (a USB notice whose phone left before any adapter saw it)."""
 
@@ -194,6 +202,7 @@ Event = (
     | IdentifyStarted
     | WaitingForUser
     | IdentifyFailed
+    | BoxUnmatched
     | SlotRemoved
     | SlotRenamed
     | RunHeld

@@ -2,8 +2,10 @@
 
 A box label scanned at intake files the device under its serial when the label gave one, else
 its (first) IMEI. Once adb identifies the phone (serial known, IMEI read where Android allows it),
-:meth:`DeviceWrites.reconcile_device` re-keys that row to the serial, or merges it into the
-serial's row when both exist, so the log keeps one device with its scans and runs.
+:meth:`DeviceWrites.join_box` (the box chosen by ``kitstation.core.boxmatch`` among the rows
+:meth:`Reads.intake_boxes` offers; the bench's way) or :meth:`DeviceWrites.reconcile_device` (by
+key, box serial or IMEI alone) re-keys that row to the phone's key, or merges it into the phone's
+row when both exist, so the log keeps one device with its scans and runs.
 """
 
 from __future__ import annotations
@@ -140,6 +142,24 @@ class DeviceWrites(Reads):
             rows += [r for r in self.find_android_devices(serial=device.serial) if r["id"] not in seen]
         if not rows:
             return None
+        device.imeis = merged_imeis(rows, device.imeis)
+        self._unify(rows, device.key)
+        return self.upsert_device(device)
+
+    def join_box(self, device: Device, box_id: int) -> int:
+        """Make the scanned box row ``box_id`` this adb-identified phone's row (with its own, if any).
+
+        The box's scans and runs stay with the phone; its IMEIs complete the phone's (Android 10+
+        hides them from adb). Returns the phone's row id.
+        """
+        rows = self._rows(
+            select(device_t).where(
+                and_(
+                    device_t.c.platform == Platform.ANDROID.value,
+                    (device_t.c.id == box_id) | (device_t.c.key == device.key),
+                )
+            )
+        )
         device.imeis = merged_imeis(rows, device.imeis)
         self._unify(rows, device.key)
         return self.upsert_device(device)

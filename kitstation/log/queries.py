@@ -476,14 +476,49 @@ class Reads:
         return known & set(values)
 
     # --- intake lookups ----------------------------------------------------------------------------
-    def find_android_devices(self, *, serial: str | None = None, imeis: Sequence[str] = ()) -> list[Row]:
+    def find_android_devices(
+        self, *, serial: str | None = None, imeis: Sequence[str] = (), serials: Sequence[str] = ()
+    ) -> list[Row]:
         """Android device rows matching a serial (key or serial column) or any of the IMEIs."""
         conds: list[ColumnElement[bool]] = []
-        if serial:
-            conds += [device_t.c.key == serial, device_t.c.serial == serial]
+        for value in dict.fromkeys([*([serial] if serial else []), *(s for s in serials if s)]):
+            conds += [device_t.c.key == value, device_t.c.serial == value]
         for imei in imeis:
             conds += [device_t.c.key == imei, device_t.c.imei == imei, device_t.c.imei2 == imei]
         cond = or_(*conds) if conds else false()
         return self._rows(
             select(device_t).where(and_(device_t.c.platform == Platform.ANDROID.value, cond)).order_by(device_t.c.id)
         )
+
+
+    def intake_boxes(self, keys: Sequence[str], imeis: Sequence[str] = ()) -> tuple[list[Row], bool]:
+        """Box rows a phone may belong to, and whether any box still waits for its phone.
+
+        The rows: Android devices with intake scans whose key or serial is one of ``keys`` (every
+        serial property the phone shows) or whose IMEI is one of ``imeis``; each carries
+        ``scanned`` (it has box scans). The flag: some scanned box has no phone identified by adb
+        yet (no model), so a phone matching none of them is worth telling the technician about.
+        """
+        rows = self.find_android_devices(serials=keys, imeis=imeis)
+        scanned: set[int] = set()
+        if rows:
+            ids = [int(r["id"]) for r in rows]
+            with self.engine.connect() as conn:
+                stmt = select(scan_t.c.device_id).where(scan_t.c.device_id.in_(ids)).distinct()
+                scanned = {int(v) for v in conn.execute(stmt).scalars() if v is not None}
+        for r in rows:
+            r["scanned"] = int(r["id"]) in scanned
+        waiting = (
+            select(device_t.c.id)
+            .where(
+                and_(
+                    device_t.c.platform == Platform.ANDROID.value,
+                    device_t.c.model_id.is_(None),
+                    exists().where(scan_t.c.device_id == device_t.c.id),
+                )
+            )
+            .limit(1)
+        )
+        with self.engine.connect() as conn:
+            open_box = conn.execute(waiting).first() is not None
+        return rows, open_box

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import asyncio
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 from kitstation.blueprints.model import Blueprint
 from kitstation.domain.model import Device, Outcome, RunStatus
 from kitstation.i18n import Text
-from kitstation.log.queries import ResumePoint
+from kitstation.log.queries import ResumePoint, Row
 
 if TYPE_CHECKING:
     from kitstation.log.store import KitLog
@@ -66,8 +66,11 @@ class AsyncKitLog:
     async def set_slot_name(self, station_id: int, location: str, label: str) -> None:
         await self.call(self.sync.set_slot_name, station_id, location, label)
 
-    async def reconcile_device(self, device: Device) -> int | None:
-        return await self.call(self.sync.reconcile_device, device)
+    async def intake_boxes(self, keys: Sequence[str], imeis: Sequence[str] = ()) -> tuple[list[Row], bool]:
+        return await self.call(self.sync.intake_boxes, keys, imeis)
+
+    async def join_box(self, device: Device, box_id: int) -> int:
+        return await self.call(self.sync.join_box, device, box_id)
 
     # --- the pipeline ------------------------------------------------------------------------------
     async def upsert_device(self, device: Device) -> int:

@@ -108,6 +108,9 @@ def detail_line(view: SlotView, lang: Language) -> str:
                                                   SlotState.INTERRUPTED, SlotState.WAITING_EXTERNAL,
                                                   SlotState.DETACHED):
         return view.reason.get(lang)
+    if view.box_note is not None and view.state not in (SlotState.WORKING, SlotState.DETACHED):
+        # No scanned box matches this phone: the technician scans its IMEI (box label or *#06#).
+        return view.box_note.get(lang)
     if view.state == SlotState.WAITING_EXTERNAL:
         # Say plainly what the station did not do and who must act (ABM / the KME console).
         if view.platform == Platform.IOS:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from kitstation.android import AndroidAdapter
 from kitstation.blueprints.loader import loads_blueprint
+from kitstation.core.boxmatch import join_scanned_box
 from kitstation.core.intake import IntakeSession
 from kitstation.core.pipeline import Pipeline, RunRequest
 from kitstation.domain.model import RunStatus
@@ -31,7 +32,7 @@ async def _run(adapter: AndroidAdapter, kitlog: KitLog, serial: str, bp: object)
     device = await adapter.identify(serial)
     alog = AsyncKitLog(kitlog)
     try:
-        await alog.reconcile_device(device)  # what the bench does after identifying an Android device
+        await join_scanned_box(alog, device)  # what the bench does after identifying an Android device
         station = await alog.station("t")
         status = await Pipeline(alog).run(RunRequest(device, bp, adapter.plan(bp, device), station))  # type: ignore[arg-type]
         return status, await alog.upsert_device(device)

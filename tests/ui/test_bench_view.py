@@ -11,9 +11,11 @@ from pytestqt.qtbot import QtBot
 from kitstation.android import AndroidAdapter
 from kitstation.blueprints.loader import loads_blueprint
 from kitstation.core.bench import Bench, BenchConfig, Counters, SlotState, SlotView
+from kitstation.core.boxmatch import PhoneIds, match_box
 from kitstation.core.pipeline import RetryPolicy
-from kitstation.domain.events import DeviceAttached, Event, StepProgress
-from kitstation.domain.model import Platform, UserAction
+from kitstation.core.slots import apply_event
+from kitstation.domain.events import BoxUnmatched, DeviceAttached, DeviceIdentified, Event, StepProgress
+from kitstation.domain.model import Device, Platform, UserAction
 from kitstation.log import KitLog
 from kitstation.simulator.android import AndroidSimulator
 from kitstation.ui.bench_model import SLOT_ROLE, SlotModel, detail_line
@@ -166,3 +168,16 @@ def test_updates_are_coalesced(qtbot: QtBot) -> None:
     assert len(changes) <= 2  # one repaint (or two at a tick boundary), not 1200
     assert model.index(59).data(SLOT_ROLE).fraction == 19 / 20
     model.attach(None)
+
+
+def test_tile_says_what_to_scan_when_no_box_matches() -> None:
+    device = Device(Platform.ANDROID, key="R5CW1234567", serial="R5CW1234567", facts={"imei_source": "hidden"})
+    found = match_box(PhoneIds.of(device), [])
+    view = apply_event(None, DeviceAttached("1-1", platform=Platform.ANDROID, connection_id="R5CW1234567"))
+    view = apply_event(view, DeviceIdentified("1-1", device=device))
+    view = apply_event(view, BoxUnmatched("1-1", reason=found.reason, code=found.code))
+    assert view is not None and view.state == SlotState.READY
+    assert "*#06#" in detail_line(view, "en") and "IMEI" in detail_line(view, "ja")
+    # Identified again (re-plugged after the IMEI was scanned): the note goes until re-emitted.
+    view = apply_event(view, DeviceIdentified("1-1", device=device))
+    assert view is not None and view.box_note is None and detail_line(view, "en") == ""
