@@ -14,7 +14,7 @@ from kitstation.core.battery import BatteryReading, battery_gate
 from kitstation.core.protocols import StepContext
 from kitstation.domain.model import PermanentError, StepResult
 from kitstation.i18n import Text
-from kitstation.ios.steps import IOSStep, _opts, _udid
+from kitstation.ios.stepbase import IOSStep, _opts, _udid
 
 BATTERY_DOMAIN = "com.apple.mobile.battery"
 
