@@ -17,6 +17,7 @@ from kitstation.core.bench import Counters, SlotState, SlotView
 from kitstation.domain.events import Event
 from kitstation.domain.model import Platform
 from kitstation.i18n import Language, current_language
+from kitstation.ui.places import display_name
 from kitstation.ui.qt import (
     QAbstractListModel,
     QColor,
@@ -258,13 +259,16 @@ class SlotModel(QAbstractListModel):
         if role == SLOT_ROLE:
             return view
         if role == int(Qt.ItemDataRole.DisplayRole):
-            return view.label
+            return display_name(view.slot, view.label)
         if role == int(Qt.ItemDataRole.ToolTipRole):
             d = view.device
             ident = " · ".join(x for x in (d.serial, *d.imeis) if x) if d is not None else view.connection_id
-            return "\n".join(x for x in (ident, detail_line(view, current_language()) or state_text(view.state)) if x)
+            # The raw slot id (LocationID / adb serial or devpath) stays reachable for support.
+            slot = QCoreApplication.translate("SlotState", "Slot: %1").replace("%1", view.slot)
+            lines = (ident, detail_line(view, current_language()) or state_text(view.state), slot)
+            return "\n".join(x for x in lines if x)
         if role == int(Qt.ItemDataRole.AccessibleTextRole):
-            return f"{view.label}: {state_text(view.state)}"
+            return f"{display_name(view.slot, view.label)}: {state_text(view.state)}"
         return None
 
     def view_at(self, row: int) -> SlotView:
@@ -347,7 +351,7 @@ class TileDelegate(QStyledItemDelegate):
         elapsed = elapsed_text(view)
         room = state_rect.width() - (QFontMetrics(small).horizontalAdvance(elapsed) + 10 if elapsed else 0)
         # The slot name shortened in the middle rather than drawn under the elapsed time.
-        label = p.fontMetrics().elidedText(view.label, Qt.TextElideMode.ElideMiddle, max(room, 20))
+        label = p.fontMetrics().elidedText(display_name(view.slot, view.label), Qt.TextElideMode.ElideMiddle, max(room, 20))
         p.drawText(state_rect, int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft), label)
         p.setFont(small)
         p.drawText(state_rect, int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight), elapsed)

@@ -1349,6 +1349,11 @@
 <context>
     <name>SlotState</name>
     <message>
+        <location filename="../../kitstation/ui/bench_model.py" line="265"/>
+        <source>Slot: %1</source>
+        <translation>Slot: %1</translation>
+    </message>
+    <message>
         <location filename="../../kitstation/ui/bench_model.py" line="62"/>
         <source>Attached</source>
         <translation>Attached</translation>
@@ -1597,6 +1602,14 @@
         <location filename="../../kitstation/ui/timeline.py" line="132"/>
         <source>No steps recorded for this device yet.</source>
         <translation>No steps recorded for this device yet.</translation>
+    </message>
+</context>
+<context>
+    <name>Places</name>
+    <message>
+        <location filename="../../kitstation/ui/places.py" line="50"/>
+        <source>Hub %1 · Port %2</source>
+        <translation>Hub %1 · Port %2</translation>
     </message>
 </context>
 </TS>
