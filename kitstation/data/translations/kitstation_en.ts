@@ -1349,6 +1349,11 @@
 <context>
     <name>SlotState</name>
     <message>
+        <location filename="../../kitstation/ui/bench_model.py" line="66"/>
+        <source>about %1 left</source>
+        <translation>about %1 left</translation>
+    </message>
+    <message>
         <location filename="../../kitstation/ui/bench_model.py" line="265"/>
         <source>Slot: %1</source>
         <translation>Slot: %1</translation>
