@@ -8,6 +8,7 @@ id-keyed pages, never per-row ORM loads. Rows come back as plain dicts keyed by
 from __future__ import annotations
 
 import json
+import statistics
 from collections.abc import Generator, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -326,6 +327,29 @@ class Reads:
                     select(slot_t.c.location, slot_t.c.label).where(slot_t.c.station_id == station_id)
                 )
             }
+
+    def step_medians(self, model_id: str, limit: int = 400) -> dict[str, float]:
+        """Median seconds of each step that ended ``ok`` on this model, over its latest ``limit`` runs.
+
+        The bench shows it as the ETA of a running step (an erase and restart takes minutes on a
+        real phone): measured on this station's own devices, not a guess. Steps never seen: absent.
+        """
+        stmt = (
+            select(step_t.c.step_id, step_t.c.started_at, step_t.c.ended_at)
+            .join(run_t, run_t.c.id == step_t.c.run_id)
+            .join(device_t, device_t.c.id == run_t.c.device_id)
+            .where(device_t.c.model_id == model_id, step_t.c.outcome == Outcome.OK.value,
+                   step_t.c.ended_at.is_not(None))
+            .order_by(step_t.c.id.desc())
+            .limit(limit * 16)
+        )
+        spans: dict[str, list[float]] = {}
+        with self.engine.connect() as conn:
+            for r in conn.execute(stmt):
+                samples = spans.setdefault(r.step_id, [])
+                if len(samples) < limit:
+                    samples.append(max(0.0, (aware(r.ended_at) - aware(r.started_at)).total_seconds()))
+        return {step: statistics.median(v) for step, v in spans.items() if v}
 
     # --- runs in progress --------------------------------------------------------------------------
     def resume_point(self, device_id: int, blueprint_id: int) -> ResumePoint | None:

@@ -11,12 +11,16 @@ from __future__ import annotations
 import time
 from collections import deque
 from collections.abc import Callable, Mapping
+from concurrent.futures import Executor
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from kitstation.core.bench import Counters, SlotState, SlotView
-from kitstation.domain.events import Event
+from kitstation.domain.events import Event, RunFinished, StepFinished, StepProgress, StepStarted
 from kitstation.domain.model import Platform
-from kitstation.i18n import Language, current_language
+from kitstation.i18n import Language, Text, current_language
+from kitstation.ui.ops import Op
+from kitstation.ui.places import display_name
 from kitstation.ui.qt import (
     QAbstractListModel,
     QColor,
@@ -43,6 +47,24 @@ from kitstation.ui.qt import (
 
 SLOT_ROLE = int(Qt.ItemDataRole.UserRole) + 1
 HANDOFF_ROLE = SLOT_ROLE + 1  # the slot's cloud hand-off state, as the tile shows it
+PHASE_ROLE = HANDOFF_ROLE + 1  # the running step's phase and ETA (Phase)
+
+
+@dataclass(frozen=True, slots=True)
+class Phase:
+    """The running step's phase as its last progress note said ("Erasing", "Waiting for the device to restart").
+
+    ``eta`` is the seconds left by this model's median for the step in the log (``None``: no
+    history yet, or already past the median, where a countdown would lie).
+    """
+
+    note: Text | None
+    eta: float | None
+
+
+def eta_text(seconds: float) -> str:
+    secs = max(1, int(round(seconds)))
+    return QCoreApplication.translate("SlotState", "about %1 left").replace("%1", f"{secs // 60}:{secs % 60:02d}")
 TILE = QSize(300, 186)
 # Compact tiles for a full bench: half again as many on the screen (model, state, bar, one line).
 COMPACT_TILE = QSize(236, 140)
@@ -102,8 +124,8 @@ def elapsed_text(view: SlotView, now: float | None = None) -> str:
     return f"{secs // 60}:{secs % 60:02d}"
 
 
-def detail_line(view: SlotView, lang: Language) -> str:
-    """The short line under the progress bar: what to do, why it failed, or the current step."""
+def detail_line(view: SlotView, lang: Language, phase: Phase | None = None) -> str:
+    """The short line under the progress bar: what to do, why it failed, or the current step and phase."""
     if view.reason is not None and view.state in (SlotState.WAITING_USER, SlotState.FAILED, SlotState.READY,
                                                   SlotState.INTERRUPTED, SlotState.WAITING_EXTERNAL,
                                                   SlotState.DETACHED):
@@ -123,7 +145,12 @@ def detail_line(view: SlotView, lang: Language) -> str:
             "%1", view.step_title.get(lang) if view.step_title is not None else ""
         )
     if view.step_title is not None and view.state == SlotState.WORKING:
-        return f"{view.step_index + 1}/{view.step_total}  {view.step_title.get(lang)}"
+        line = f"{view.step_index + 1}/{view.step_total}  {view.step_title.get(lang)}"
+        if phase is not None and phase.note is not None:
+            line += f" · {phase.note.get(lang)}"  # erase, then restart: each its own phase
+        if phase is not None and phase.eta is not None:
+            line += f" · {eta_text(phase.eta)}"
+        return line
     return ""
 
 
@@ -171,6 +198,14 @@ class SlotModel(QAbstractListModel):
         self.counters = Counters()
         self._finished: deque[float] = deque()  # when each run of this bench reached done/awaiting
         self.handoff: Callable[[SlotView], str] | None = None  # the tile's hand-off line (ui/handoff.py)
+        # Phase of each running step (from StepProgress notes) and when the step started.
+        self._notes: dict[str, Text] = {}
+        self._step_started: dict[str, tuple[str, float]] = {}
+        # model id -> {step id: median seconds}, read from the log off the GUI thread.
+        self._history: Callable[[str], dict[str, float]] | None = None
+        self._history_executor: Executor | None = None
+        self.medians: dict[str, dict[str, float]] = {}
+        self._asked: set[str] = set()
         self._timer = QTimer(self)
         self._timer.setInterval(interval_ms)
         self._timer.timeout.connect(self._on_timer)
@@ -201,8 +236,56 @@ class SlotModel(QAbstractListModel):
         self._views.clear()
         self.endResetModel()
 
-    def _on_event(self, _event: Event) -> None:
+    def set_history(self, fetch: Callable[[str], dict[str, float]] | None, executor: Executor | None = None) -> None:
+        """Where step medians per model come from (``KitLog.step_medians`` on the database executor)."""
+        self._history, self._history_executor = fetch, executor
+        self.medians.clear()
+        self._asked.clear()
+
+    def _on_event(self, event: Event) -> None:
+        if isinstance(event, StepStarted):
+            self._notes.pop(event.slot, None)
+            self._step_started[event.slot] = (event.step_id, event.at)
+        elif isinstance(event, StepProgress):
+            if event.note is not None:
+                self._notes[event.slot] = event.note
+        elif isinstance(event, StepFinished | RunFinished):
+            self._notes.pop(event.slot, None)
+            self._step_started.pop(event.slot, None)
         self._dirty = True  # coalesced: the timer repaints
+
+    def phase(self, view: SlotView, now: float | None = None) -> Phase:
+        note = self._notes.get(view.slot) if view.state == SlotState.WORKING else None
+        eta = None
+        started = self._step_started.get(view.slot)
+        model = view.device.model_id if view.device is not None else None
+        if view.state == SlotState.WORKING and started is not None and model:
+            median = self.medians.get(model, {}).get(started[0])
+            if median is not None:
+                left = median - ((time.time() if now is None else now) - started[1])
+                eta = left if left >= 1 else None
+        return Phase(note, eta)
+
+    def _ask_history(self, views: Mapping[str, SlotView]) -> None:
+        if self._history is None:
+            return
+        fetch = self._history
+        for v in views.values():
+            model = v.device.model_id if v.device is not None else None
+            if not model or model in self._asked or v.state != SlotState.WORKING:
+                continue
+            self._asked.add(model)
+            self._fetch_history(fetch, model)
+
+    def _fetch_history(self, fetch: Callable[[str], dict[str, float]], model: str) -> None:
+        # No history (a failed read) only means no ETA: ask again on a later refresh.
+        Op(self, lambda: fetch(model), self._history_executor).success(
+            lambda medians: self._got_history(model, medians)
+        ).failure(lambda _exc: self._asked.discard(model)).run()
+
+    def _got_history(self, model: str, medians: dict[str, float]) -> None:
+        self.medians[model] = medians
+        self._dirty = True
 
     def _on_timer(self) -> None:
         if self._dirty:
@@ -219,6 +302,7 @@ class SlotModel(QAbstractListModel):
         if self._bench is None:
             return
         self.set_views(self._bench.slots)
+        self._ask_history(self._bench.slots)
         self.counters = self._bench.counters()
         self.countersChanged.emit()
 
@@ -264,14 +348,19 @@ class SlotModel(QAbstractListModel):
             return view
         if role == HANDOFF_ROLE:
             return self.handoff(view) if self.handoff is not None else ""
+        if role == PHASE_ROLE:
+            return self.phase(view)
         if role == int(Qt.ItemDataRole.DisplayRole):
-            return view.label
+            return display_name(view.slot, view.label)
         if role == int(Qt.ItemDataRole.ToolTipRole):
             d = view.device
             ident = " · ".join(x for x in (d.serial, *d.imeis) if x) if d is not None else view.connection_id
-            return "\n".join(x for x in (ident, detail_line(view, current_language()) or state_text(view.state)) if x)
+            # The raw slot id (LocationID / adb serial or devpath) stays reachable for support.
+            slot = QCoreApplication.translate("SlotState", "Slot: %1").replace("%1", view.slot)
+            lines = (ident, detail_line(view, current_language(), self.phase(view)) or state_text(view.state), slot)
+            return "\n".join(x for x in lines if x)
         if role == int(Qt.ItemDataRole.AccessibleTextRole):
-            return f"{view.label}: {state_text(view.state)}"
+            return f"{display_name(view.slot, view.label)}: {state_text(view.state)}"
         return None
 
     def repaint_all(self) -> None:
@@ -358,7 +447,7 @@ class TileDelegate(QStyledItemDelegate):
         elapsed = elapsed_text(view)
         room = state_rect.width() - (QFontMetrics(small).horizontalAdvance(elapsed) + 10 if elapsed else 0)
         # The slot name shortened in the middle rather than drawn under the elapsed time.
-        label = p.fontMetrics().elidedText(view.label, Qt.TextElideMode.ElideMiddle, max(room, 20))
+        label = p.fontMetrics().elidedText(display_name(view.slot, view.label), Qt.TextElideMode.ElideMiddle, max(room, 20))
         p.drawText(state_rect, int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft), label)
         p.setFont(small)
         p.drawText(state_rect, int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight), elapsed)
@@ -409,7 +498,8 @@ class TileDelegate(QStyledItemDelegate):
         p.setFont(small)
         fm = p.fontMetrics()
         p.setPen(QColor("#c62828") if view.state == SlotState.FAILED else QColor("#222222"))
-        line = detail_line(view, lang)
+        phase = index.data(PHASE_ROLE)
+        line = detail_line(view, lang, phase if isinstance(phase, Phase) else None)
         # Only whole lines: shorten the reason to what fits (the tooltip and the timeline have it all).
         lines = max(1, (rect.bottom() - y - 2) // fm.lineSpacing())
         line = fm.elidedText(line, Qt.TextElideMode.ElideRight, int(w * lines * 0.92))

@@ -70,6 +70,16 @@ COUNTER_KEYS = (
 )  # fmt: skip
 
 
+def _without_platform(name: str, platform: str) -> str:
+    """A blueprint name without a leading "iOS:" the header already says ("iOS: iOS: manual DEP")."""
+    head = name.strip()
+    if head.lower().startswith(platform.lower()):
+        rest = head[len(platform):].lstrip()
+        if rest[:1] in (":", "-", "—", "·"):
+            return rest[1:].strip() or head
+    return head
+
+
 class BenchPage(QWidget):
     startRequested = Signal()
     stopRequested = Signal()
@@ -223,8 +233,8 @@ class BenchPage(QWidget):
         self.stop_button.setEnabled(running)
 
     def set_blueprints(self, names: dict[str, str]) -> None:
-        ios = names.get("ios") or self.tr("(none)")
-        android = names.get("android") or self.tr("(none)")
+        ios = _without_platform(names.get("ios", ""), "iOS") or self.tr("(none)")
+        android = _without_platform(names.get("android", ""), "Android") or self.tr("(none)")
         self.blueprints_label.setText(
             self.tr("Blueprint — iOS: %1  |  Android: %2").replace("%1", ios).replace("%2", android)
         )

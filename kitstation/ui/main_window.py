@@ -21,7 +21,7 @@ from kitstation.ui.dialogs import LibraryDialog, ReportsDialog, SettingsDialog
 from kitstation.ui.errors import ErrorReporter
 from kitstation.ui.history import HistoryModel, HistoryPage, columns
 from kitstation.ui.notify import Notifier
-from kitstation.ui.ops import Op
+from kitstation.ui.ops import Op, database_executor
 from kitstation.ui.port_map import PortMapDialog
 from kitstation.ui.qt import QAction, QCloseEvent, QDialog, QMainWindow, QTabWidget, QWidget, Signal
 from kitstation.ui.settings import Settings
@@ -166,6 +166,9 @@ class MainWindow(QMainWindow):
         bench = self.controller.bench
         assert bench is not None
         self.slot_model.clear()
+        # ETAs: each model's median step durations from the log, read on the log's executor.
+        medians = getattr(bench.kitlog, "step_medians", None)
+        self.slot_model.set_history(medians, database_executor(bench.kitlog) if medians is not None else None)
         self.slot_model.attach(bench)
         self.bench_page.kitlog = bench.kitlog
         self.bench_page.handoff.attach(bench, self.controller.station, self.controller.blueprints)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import enum
 
 from kitstation.core.bench import SlotState, SlotView
+from kitstation.ui.places import display_name
 from kitstation.ui.qt import QApplication, QCoreApplication, QObject, QSystemTrayIcon, QTimer, Signal
 from kitstation.ui.settings import Settings
 
@@ -68,7 +69,7 @@ class Notifier(QObject):
             if self.tray is None:
                 self.tray = QSystemTrayIcon(QApplication.windowIcon(), self)
                 self.tray.show()
-            self.tray.showMessage("KitStation", self._text(kind, new.label))
+            self.tray.showMessage("KitStation", self._text(kind, display_name(new.slot, new.label)))
             self.messages_shown += 1
 
     def _text(self, kind: Kind, label: str) -> str:

@@ -15,6 +15,7 @@ from typing import Any
 
 from kitstation.core.bench import SlotView
 from kitstation.ui.ops import Op, background_executor, database_executor
+from kitstation.ui.places import hub_and_port, place_key
 from kitstation.ui.qt import (
     QAbstractItemView,
     QDialog,
@@ -35,7 +36,6 @@ from kitstation.ui.qt import (
     QWidget,
     Signal,
 )
-from kitstation.ui.tile_order import hub_and_port, place_key
 
 COL_LOCATION, COL_HUB, COL_PORT, COL_NAME, COL_DEVICE = range(5)
 

@@ -9,10 +9,10 @@ them. The default order is the physical one: hub, then port, read from the slot'
 from __future__ import annotations
 
 import enum
-import re
 
 from kitstation.core.bench import SlotState, SlotView
 from kitstation.ui.bench_model import SLOT_ROLE
+from kitstation.ui.places import place_key
 from kitstation.ui.qt import (
     QCoreApplication,
     QModelIndex,
@@ -47,30 +47,6 @@ ATTENTION_RANK: dict[SlotState, int] = {
 
 def needs_attention(view: SlotView) -> bool:
     return view.state in ATTENTION_RANK and (view.state != SlotState.DETACHED or view.run_id is not None)
-
-
-_LOCATION = re.compile(r"^(?:(\d+)-)?(\d+(?:\.\d+)*)$")
-
-
-def hub_and_port(slot: str) -> tuple[str, int] | None:
-    """(hub, port) from a USB location ``bus-p1.p2…pn``: the hub is all but the last port."""
-    m = _LOCATION.match(slot)
-    if not m:
-        return None
-    ports = m.group(2).split(".")
-    bus = m.group(1)
-    hub = ".".join(ports[:-1])
-    hub = f"{bus}-{hub}" if bus and hub else (bus or hub or "")
-    return hub, int(ports[-1])
-
-
-def place_key(slot: str) -> tuple[int, tuple[int, ...], str]:
-    """Sort key in physical order: USB locations numerically (port 10 after port 9), then the rest."""
-    m = _LOCATION.match(slot)
-    if m:
-        nums = ((int(m.group(1)) if m.group(1) else 0), *(int(p) for p in m.group(2).split(".")))
-        return 0, nums, ""
-    return 1, (), slot
 
 
 class TileOrderProxy(QSortFilterProxyModel):

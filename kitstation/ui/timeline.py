@@ -17,6 +17,7 @@ from kitstation.core.bench import SlotView
 from kitstation.i18n import Text, current_language
 from kitstation.ui.bench_model import detail_line, state_text
 from kitstation.ui.ops import Op, database_executor
+from kitstation.ui.places import display_name
 from kitstation.ui.qt import (
     QAbstractItemView,
     QCoreApplication,
@@ -120,7 +121,7 @@ class TimelineDialog(QDialog):
     def for_slot(cls, view: SlotView, kitlog: Any | None, parent: QWidget | None = None) -> TimelineDialog:
         """The timeline of a tile's current (or last) run."""
         title = view.device.label if view.device else view.label
-        head = f"<b>{view.label}</b> — {state_text(view.state)}<br>{detail_line(view, current_language())}"
+        head = f"<b>{display_name(view.slot, view.label)}</b> — {state_text(view.state)}<br>{detail_line(view, current_language())}"
         return cls(kitlog, view.run_id, title, head, parent)
 
     def _failed(self, exc: BaseException) -> None:

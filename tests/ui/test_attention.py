@@ -15,9 +15,10 @@ from kitstation.domain.model import Device, Platform
 from kitstation.ui.bench_model import SLOT_ROLE, SlotModel, tally
 from kitstation.ui.bench_view import COUNTER_KEYS, BenchPage
 from kitstation.ui.notify import Notifier
+from kitstation.ui.places import display_name, hub_and_port, place_key, usb_path
 from kitstation.ui.qt import Qt
 from kitstation.ui.settings import Settings
-from kitstation.ui.tile_order import TileOrder, hub_and_port, place_key
+from kitstation.ui.tile_order import TileOrder
 
 
 class StubBench:
@@ -158,3 +159,27 @@ def test_compact_tiles_fit_more_and_keep_the_identity_in_the_tooltip(qtbot: QtBo
     tip = model.data(model.index(0), int(Qt.ItemDataRole.ToolTipRole))
     assert "1-1.1" in tip  # the serial (the stub's device key) is one hover away
     model.attach(None)
+
+
+def test_slots_head_with_their_place_not_the_raw_id(qtbot: QtBot) -> None:
+
+    # usbmuxd's LocationID: bus byte, then one nibble per port from the root hub down.
+    assert usb_path("0x01120000") == "1-1.2"
+    assert usb_path("0x02134000") == "2-1.3.4"
+    assert hub_and_port("0x01120000") == ("1-1", 2)
+    assert usb_path("127.0.0.1:40129") is None
+    assert display_name("0x01120000", "0x01120000") == "Hub 1-1 · Port 2"
+    assert display_name("1-2.3", "1-2.3") == "Hub 1-2 · Port 3"
+    assert display_name("1-2.3", "Hub A · 3") == "Hub A · 3"  # the port map's name wins
+    assert display_name("127.0.0.1:40129", "127.0.0.1:40129") == "127.0.0.1:40129"  # no place known
+    assert sorted(["0x01130000", "0x01120000", "0x011a0000"], key=place_key) == ["0x01120000", "0x01130000", "0x011a0000"]
+    model = SlotModel()
+    model.set_views({"0x01120000": SlotView("0x01120000", "0x01120000", Platform.IOS, "7")})
+    index = model.index(0)
+    assert index.data(int(Qt.ItemDataRole.DisplayRole)) == "Hub 1-1 · Port 2"
+    assert "0x01120000" in index.data(int(Qt.ItemDataRole.ToolTipRole))  # the raw id stays reachable
+    page = BenchPage(model)
+    qtbot.addWidget(page)
+    page.set_blueprints({"ios": "iOS: manual DEP", "android": "Android — KME"})
+    assert page.blueprints_label.text().count("iOS") == 1
+    assert "manual DEP" in page.blueprints_label.text() and page.blueprints_label.text().count("Android") == 1

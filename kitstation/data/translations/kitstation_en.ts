@@ -1372,6 +1372,16 @@
 <context>
     <name>SlotState</name>
     <message>
+        <location filename="../../kitstation/ui/bench_model.py" line="66"/>
+        <source>about %1 left</source>
+        <translation>about %1 left</translation>
+    </message>
+    <message>
+        <location filename="../../kitstation/ui/bench_model.py" line="265"/>
+        <source>Slot: %1</source>
+        <translation>Slot: %1</translation>
+    </message>
+    <message>
         <location filename="../../kitstation/ui/bench_model.py" line="62"/>
         <source>Attached</source>
         <translation>Attached</translation>
@@ -1620,6 +1630,14 @@
         <location filename="../../kitstation/ui/timeline.py" line="132"/>
         <source>No steps recorded for this device yet.</source>
         <translation>No steps recorded for this device yet.</translation>
+    </message>
+</context>
+<context>
+    <name>Places</name>
+    <message>
+        <location filename="../../kitstation/ui/places.py" line="50"/>
+        <source>Hub %1 · Port %2</source>
+        <translation>Hub %1 · Port %2</translation>
     </message>
 </context>
 </TS>
