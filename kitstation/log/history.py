@@ -28,7 +28,8 @@ from sqlalchemy import ColumnElement, Engine, Select, and_, exists, func, litera
 from sqlalchemy.sql.expression import BinaryExpression, UnaryExpression
 
 from kitstation.log.filters import RunFilter
-from kitstation.log.queries import Row, _history_columns
+from kitstation.log.queries import Row
+from kitstation.log.selections import _history_columns
 from kitstation.log.tables import aware, bp_t, device_t, run_t, session_t, station_t, tech_t
 
 # Shorter text cannot use a trigram index: it matches the start of these indexed columns instead.

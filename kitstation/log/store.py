@@ -15,7 +15,8 @@ from kitstation.log.db import open_engine
 from kitstation.log.devices import DeviceWrites
 from kitstation.log.filters import HISTORY_COLUMNS, SORT_KEYS, DeviceList, RunFilter, Selection
 from kitstation.log.history import HistoryReads
-from kitstation.log.queries import ResumePoint, history_select
+from kitstation.log.queries import ResumePoint
+from kitstation.log.selections import history_select
 from kitstation.log.tables import aware, now
 from kitstation.log.writer import AsyncKitLog
 from kitstation.log.writes import Writes

@@ -12,7 +12,7 @@ from collections.abc import Callable, Coroutine
 from typing import Any
 
 from kitstation.core.bench import SlotView
-from kitstation.ui.bench_model import COMPACT_TILE, SLOT_ROLE, TILE, SlotModel, TileDelegate, tally
+from kitstation.ui.bench_model import COMPACT_TILE, SLOT_ROLE, TILE, SlotModel, tally
 from kitstation.ui.handoff import install as install_handoff
 from kitstation.ui.ops import Op
 from kitstation.ui.qt import (
@@ -37,6 +37,7 @@ from kitstation.ui.qt import (
     Signal,
 )
 from kitstation.ui.tile_actions import TileAction, TileActions
+from kitstation.ui.tile_delegate import TileDelegate
 from kitstation.ui.tile_order import TileOrder, TileOrderProxy, order_label
 from kitstation.ui.timeline import TimelineDialog
 

@@ -16,8 +16,9 @@ import pytest
 from kitstation.core.bench import SlotState, SlotView
 from kitstation.domain.model import Platform
 from kitstation.i18n import Text
-from kitstation.ui.bench_model import SlotModel, TileDelegate
+from kitstation.ui.bench_model import SlotModel
 from kitstation.ui.qt import QColor, QImage, QPainter, QStyleOptionViewItem
+from kitstation.ui.tile_delegate import TileDelegate
 
 pytestmark = pytest.mark.skipif(
     sys.version_info >= (3, 12), reason="None is immortal from Python 3.12 (PEP 683): its refcount never changes"

@@ -19,15 +19,14 @@ import os
 import random
 import ssl
 import tempfile
-import threading
 import time
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
 
 from kitstation.simulator.ios.catalogue import Identity, Model
+from kitstation.simulator.ios.devkeys import device_key
 from kitstation.simulator.ios.faults import DEFAULT_ERROR_CODE, DEFAULT_SLOW_FACTOR, Fault, Timing
 
 if TYPE_CHECKING:
@@ -45,16 +44,6 @@ MOBILEACTIVATION_SERVICE = "com.apple.mobileactivationd"
 COMPLETED_CONFIGURATION: dict[str, Any] = {"CloudConfigurationUIComplete": True, "IsSupervised": False}
 PortHandler = Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]]
 
-# Device keys are costly to make and are part of the identity: one per UDID per process.
-_KEYS: dict[str, rsa.RSAPrivateKey] = {}
-_KEYS_LOCK = threading.Lock()
-
-
-def _device_key(udid: str) -> rsa.RSAPrivateKey:
-    with _KEYS_LOCK:
-        if udid not in _KEYS:
-            _KEYS[udid] = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-        return _KEYS[udid]
 
 
 class DeviceGone(Exception):
@@ -115,7 +104,7 @@ class SimulatedIOSDevice:
         self.battery_since = time.monotonic()
         self.battery_charging = True
         self._rng = rng
-        self._key = _device_key(self.udid)
+        self._key = device_key(self.udid)
         self.public_key_pem = self._key.public_key().public_bytes(
             serialization.Encoding.PEM, serialization.PublicFormat.PKCS1
         )
