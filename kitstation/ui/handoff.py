@@ -22,6 +22,7 @@ from kitstation.domain.events import Event, RunFinished
 from kitstation.domain.handoff import HANDOFF_TEXT, HandoffState
 from kitstation.domain.model import Outcome, Platform
 from kitstation.i18n import Language, current_language
+from kitstation.ui.ops import Op, database_executor
 from kitstation.ui.qt import QCoreApplication, QObject, QPushButton, QWidget, Signal
 
 log = logging.getLogger(__name__)
@@ -97,11 +98,13 @@ class HandoffPanel(QObject):
         bench = self.bench
         if bench is None:
             return
-        try:
-            rows = list(bench.kitlog.runs_by_id([run_id]))
-        except Exception:  # a closed log (the bench stopped meanwhile): nothing to show
-            log.exception("reading the hand-off state of run %s", run_id)
-            return
+        kitlog = bench.kitlog
+        # The log is read off the GUI thread (ui/ops.py): the tile's text arrives when it is read.
+        Op(self, lambda: list(kitlog.runs_by_id([run_id])), database_executor(kitlog)).success(
+            lambda rows: self._show(slot, rows)
+        ).failure(lambda exc: log.warning("reading the hand-off state of run %s: %s", run_id, exc)).run()
+
+    def _show(self, slot: str, rows: list[dict[str, Any]]) -> None:
         if rows:
             row = rows[0]
             self.states[slot] = handoff_text(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
@@ -16,20 +17,26 @@ from kitstation.station import SimulationPlan, Station
 from kitstation.ui.bench_model import HANDOFF_ROLE, SlotModel
 from kitstation.ui.bench_view import BenchPage
 from kitstation.ui.handoff import HandoffPanel
-from kitstation.ui.qt import Qt
+from kitstation.ui.qt import QCoreApplication, Qt
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 async def _until(panel: HandoffPanel, predicate: Callable[[], bool], timeout: float = 120) -> None:
-    """Wait for the panel to change until ``predicate`` holds (no fixed sleep)."""
+    """Wait for the panel to change until ``predicate`` holds (no fixed sleep).
+
+    The panel reads the log off the GUI thread and hears back through a queued Qt signal: this
+    asyncio loop is not Qt's, so Qt's events are let through while waiting.
+    """
     changed = asyncio.Event()
     panel.changed.connect(changed.set)
     try:
         async with asyncio.timeout(timeout):
             while not predicate():
                 changed.clear()
-                await changed.wait()
+                QCoreApplication.processEvents()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(changed.wait(), 0.05)
     finally:
         panel.changed.disconnect(changed.set)
 
