@@ -13,11 +13,8 @@ key id and dates.
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from kitstation.abm.client import AbmClient, AbmEndpoints
-from kitstation.abm.credentials import AbmCredentialStore, StoredAbmAccount
-from kitstation.abm.status import serial_status
 from kitstation.cli.cloud_common import (
     add_credentials_commands,
     ask,
@@ -29,6 +26,10 @@ from kitstation.cli.cloud_common import (
 )
 from kitstation.cli.common import EXIT_DEVICE_FAILED, EXIT_OK, CliError, print_json
 from kitstation.i18n import Text
+
+if TYPE_CHECKING:  # the client imports httpx: only when a command runs (kitstation --help stays fast)
+    from kitstation.abm.client import AbmClient
+    from kitstation.abm.credentials import AbmCredentialStore, StoredAbmAccount
 
 _run = ask
 
@@ -78,6 +79,8 @@ EXPIRED = Text(
 
 
 def _store() -> AbmCredentialStore:
+    from kitstation.abm.credentials import AbmCredentialStore
+
     return AbmCredentialStore()
 
 
@@ -127,6 +130,8 @@ def run_remove(args: argparse.Namespace) -> int:
 
 
 def _client(account: StoredAbmAccount) -> AbmClient:
+    from kitstation.abm.client import AbmClient, AbmEndpoints
+
     return AbmClient(
         account.credentials, AbmEndpoints.for_service("school" if account.service == "school" else "business")
     )
@@ -195,6 +200,8 @@ def run_assign(args: argparse.Namespace) -> int:
 
 
 def run_status(args: argparse.Namespace) -> int:
+    from kitstation.abm.status import serial_status
+
     account = _account(args.customer)
 
     async def go() -> Any:

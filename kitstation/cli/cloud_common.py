@@ -9,19 +9,19 @@ a service's refusal into a one-line error: exit 1 when it is worth trying again,
 from __future__ import annotations
 
 import argparse
-import asyncio
 import sys
 from collections.abc import Callable, Coroutine
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from kitstation.cli.common import EXIT_DEVICE_FAILED, EXIT_OK, EXIT_USAGE, CliError, print_json
-from kitstation.cloudapi.credentials import CredentialError, CredentialStore, StoredCredential
-from kitstation.cloudapi.http import CloudError
+
+if TYPE_CHECKING:  # the cloud clients import httpx: only when a command runs (kitstation --help stays fast)
+    from kitstation.cloudapi.credentials import CredentialStore, StoredCredential
 from kitstation.i18n import Text
 
 T = TypeVar("T")
-C = TypeVar("C", bound=StoredCredential)
+C = TypeVar("C", bound="StoredCredential")
 
 IMPORTED_LIST_TAIL = Text(", expires {e}", "、有効期限 {e}")
 
@@ -54,6 +54,8 @@ def add_credentials_commands(
 
 def usable(store: CredentialStore[C], customer: str, expired: Text) -> C:
     """The customer's stored credential, or a one-line error (missing, unreadable, ``expired``: {c}, {d})."""
+    from kitstation.cloudapi.credentials import CredentialError
+
     try:
         stored = store.load(customer)
     except CredentialError as exc:
@@ -73,6 +75,8 @@ def read_secret(name: str, what: Text) -> bytes:
 
 def imported(action: Callable[[], C]) -> C:
     """Run an import, a refused one as a one-line error."""
+    from kitstation.cloudapi.credentials import CredentialError
+
     try:
         return action()
     except CredentialError as exc:
@@ -98,6 +102,10 @@ def remove_stored(store: CredentialStore[Any], customer: str, missing: Text) -> 
 
 def ask(coro: Coroutine[Any, Any, T]) -> T:
     """Run a request to the service; its refusal is a one-line error (exit 1 when worth a retry)."""
+    import asyncio
+
+    from kitstation.cloudapi.http import CloudError
+
     try:
         return asyncio.run(coro)
     except CloudError as exc:

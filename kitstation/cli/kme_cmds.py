@@ -12,7 +12,7 @@ All take ``--json``. The client secret is never printed.
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kitstation.cli.cloud_common import (
     add_credentials_commands,
@@ -25,8 +25,10 @@ from kitstation.cli.cloud_common import (
 )
 from kitstation.cli.common import EXIT_DEVICE_FAILED, EXIT_OK, CliError, print_json
 from kitstation.i18n import Text
-from kitstation.kme.client import KmeClient, KmeEndpoints
-from kitstation.kme.credentials import KmeCredentialStore, StoredKmeClient
+
+if TYPE_CHECKING:  # the client imports httpx: only when a command runs (kitstation --help stays fast)
+    from kitstation.kme.client import KmeClient
+    from kitstation.kme.credentials import KmeCredentialStore, StoredKmeClient
 
 _run = ask
 
@@ -73,6 +75,8 @@ UNREADABLE = Text("Cannot read the secret file {f}", "シークレットファ�
 
 
 def _store() -> KmeCredentialStore:
+    from kitstation.kme.credentials import KmeCredentialStore
+
     return KmeCredentialStore()
 
 
@@ -126,6 +130,8 @@ def run_remove(args: argparse.Namespace) -> int:
 
 
 def _client(stored: StoredKmeClient) -> KmeClient:
+    from kitstation.kme.client import KmeClient, KmeEndpoints
+
     return KmeClient(stored.credentials, KmeEndpoints.from_env(stored.api_url or None))
 
 

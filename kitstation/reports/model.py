@@ -290,7 +290,7 @@ def display_cells(row: dict[str, Any], language: Language) -> list[Any]:
         model_id or "",
         marketing or "",
         os_version or "",
-        external or "",
+        handoff_cell(row) if row.get("assignment_detail") else (external or ""),
         bp_name or "",
         bp_hash or "",
         station or "",
