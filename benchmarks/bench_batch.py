@@ -64,6 +64,8 @@ class Simulators:
         self.env: dict[str, str] = {}
         self.lines: list[str] = []
         want = {k for k, n in (("USBMUXD_SOCKET_ADDRESS", ios), ("ANDROID_ADB_SERVER_PORT", android)) if n}
+        if ios:
+            want |= {"KITSTATION_ACTIVATION_URL", "KITSTATION_ACTIVATION_CA"}
         assert self.proc.stdout is not None
         deadline = time.monotonic() + 300
         while want - set(self.env):
@@ -71,7 +73,8 @@ class Simulators:
             if not line:
                 raise RuntimeError("simulator exited:\n" + "".join(self.lines))
             self.lines.append(line)
-            m = re.match(r"^(USBMUXD_SOCKET_ADDRESS|ANDROID_ADB_SERVER_PORT)=(.+)$", line.strip())
+            # Every variable another shell needs: usbmuxd, adb, the activation stand-in (URL, CA).
+            m = re.match(r"^(USBMUXD_SOCKET_ADDRESS|ANDROID_ADB_SERVER_PORT|KITSTATION_ACTIVATION_\w+)=(.+)$", line.strip())
             if m:
                 self.env[m.group(1)] = m.group(2)
             if time.monotonic() > deadline:
@@ -133,14 +136,19 @@ async def run_batch(
     stop.set()
     await probe
     states: dict[str, int] = {}
+    failures: dict[str, int] = {}  # why devices failed, by code: a benchmark of failures measures nothing
     for v in bench.slots.values():
         states[v.state.value] = states.get(v.state.value, 0) + 1
+        if v.state.value == "failed":
+            key = f"{v.platform.value}:{v.code or ''}:{(v.reason.en if v.reason else '')[:80]}"
+            failures[key] = failures.get(key, 0) + 1
     await bench.stop()
     await station.aclose()
     return {
         "devices": n,
         "finished": ok,
         "states": states,
+        "failures": failures,
         "wall_s": round(wall, 3),
         "cpu_s": round(cpu, 3),
         "cpu_ms_per_device": round(1000 * cpu / max(n, 1), 1),
