@@ -61,10 +61,6 @@ def private_dir(path: Path) -> Path:
     return path
 
 
-def write_private_atomic(path: Path, data: bytes) -> None:
-    """Write an owner-only (0600) file atomically (see :func:`kitstation.files.write_atomic`)."""
-    write_atomic(path, data, mode=0o600)
-
 
 def credentials_dir() -> Path:
     """Where per-customer API credentials are kept: an owner-only folder in the data dir, outside the log."""

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from kitstation.i18n import Text
-from kitstation.paths import credentials_dir, write_private_atomic
+from kitstation.paths import credentials_dir, write_private
 
 
 class CredentialError(Exception):
@@ -93,7 +93,7 @@ class CredentialStore(Generic[C]):
     def save(self, customer: str, public: dict[str, Any], secret: dict[str, str]) -> None:
         """Write the customer's file (replacing the previous one): owner-only, atomically."""
         data = public | {"kind": self.kind} | secret
-        write_private_atomic(self.path(customer), json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8"))
+        write_private(self.path(customer), json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8"))
 
     def read(self, customer: str) -> dict[str, Any]:
         path = self.path(customer)

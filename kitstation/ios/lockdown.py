@@ -235,12 +235,16 @@ class StationLockdownClient(PlistUsbmuxLockdownClient):
             if isinstance(client, usbmux.PlistMuxConnection):
                 await client.save_pair_record(self.identifier, device.devid, data)
 
-    def _record(self, keys: StationKeys) -> dict[str, Any]:
+    async def _new_record(self) -> tuple[StationKeys, dict[str, Any]]:
+        """The station's keys and a pair record for this device (its public key read from lockdown)."""
+        self.device_public_key = await self.get_value("", "DevicePublicKey")
         if not self.device_public_key:
+            await self.service.close()
             raise PairingError()
+        keys = StationKeys.get()
         record: dict[str, Any] = dict(keys.pair_record(self.device_public_key))
         record.update(HostID=self.host_id, WiFiMACAddress=self.wifi_mac_address, SystemBUID=self.system_buid)
-        return record
+        return keys, record
 
     async def _finish_pairing(self, record: dict[str, Any], reply: dict[str, Any], keys: StationKeys) -> None:
         record["HostPrivateKey"] = keys.host_key_pem
@@ -252,12 +256,7 @@ class StationLockdownClient(PlistUsbmuxLockdownClient):
 
     async def pair(self, timeout: float | None = None, private_key: Any = None) -> None:
         """``Pair`` as pymobiledevice3 does, with the station's root and host identity."""
-        self.device_public_key = await self.get_value("", "DevicePublicKey")
-        if not self.device_public_key:
-            await self.service.close()
-            raise PairingError()
-        keys = StationKeys.get()
-        record = self._record(keys)
+        keys, record = await self._new_record()
         options: dict[str, Any] = {
             "HostName": socket.gethostname(),
             "PairRecord": record,
@@ -270,12 +269,7 @@ class StationLockdownClient(PlistUsbmuxLockdownClient):
     async def pair_supervised(self, keybag_file: Path, timeout: float | None = None) -> None:
         """Supervised pairing (the supervisor's certificate, then the signed challenge)."""
         supervisor = supervisor_key(Path(keybag_file))
-        self.device_public_key = await self.get_value("", "DevicePublicKey")
-        if not self.device_public_key:
-            await self.service.close()
-            raise PairingError()
-        keys = StationKeys.get()
-        record = self._record(keys)
+        keys, record = await self._new_record()
         options: dict[str, Any] = {
             "PairRecord": record,
             "ProtocolVersion": "2",

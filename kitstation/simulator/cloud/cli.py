@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from kitstation.paths import write_private_atomic
+from kitstation.paths import write_private
 from kitstation.simulator.cloud import CloudStandIns
 from kitstation.simulator.cloud.abm import AbmFaults
 from kitstation.simulator.cloud.kme import KmeFaults
@@ -70,8 +70,8 @@ def start_cloud(
         ios_serials=[s for s in ios_serials if s not in f.not_in_org],
         android=[(i, s) for i, s in android if i not in f.not_uploaded and s not in f.not_uploaded],
     )
-    write_private_atomic(cloud.folder / "demo-abm-key.pem", demo.abm_private_key_pem)
-    write_private_atomic(cloud.folder / "demo-kme-secret.txt", demo.kme_client_secret.encode("ascii"))
+    write_private(cloud.folder / "demo-abm-key.pem", demo.abm_private_key_pem)
+    write_private(cloud.folder / "demo-kme-secret.txt", demo.kme_client_secret.encode("ascii"))
     return cloud
 
 

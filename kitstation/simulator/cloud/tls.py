@@ -16,7 +16,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from kitstation.paths import write_private_atomic
+from kitstation.paths import write_private
 
 
 @dataclass(frozen=True)
@@ -74,7 +74,7 @@ def make_tls(folder: Path) -> TlsFiles:
     files = TlsFiles(folder / "cloud-ca.pem", folder / "cloud-server.pem", folder / "cloud-server.key")
     files.ca_cert.write_bytes(ca.public_bytes(serialization.Encoding.PEM))
     files.server_cert.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    write_private_atomic(
+    write_private(
         files.server_key,
         key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()),
     )
