@@ -21,6 +21,7 @@ from typing import Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
+from kitstation.blueprints.apps import AndroidApps
 from kitstation.blueprints.base import Section
 
 AndroidMethod = Literal["kme", "device_owner", "qr"]
@@ -238,6 +239,8 @@ class AndroidOptions(Section):
     # The battery gate: the run waits on the cable until the charge reaches this (None: no gate).
     min_battery_percent: int | None = Field(default=None, ge=1, le=100)
     battery_wait_minutes: int = Field(default=120, ge=1, le=1440)
+    # Apps installed over adb after the Device Owner (blueprints/apps.py).
+    apps: AndroidApps | None = None
     # There is no Galaxy erase the station could run: kept as a key so that asking for one gets
     # the reason and what to do instead (not a generic "unknown key").
     erase: bool = False
@@ -287,10 +290,12 @@ class AndroidOptions(Section):
             raise ValueError("method 'device_owner' needs an [android.agent]")
         if self.agent is not None and not self.agent.admin_receiver.startswith(self.agent.package + "/"):
             raise ValueError("agent.admin_receiver must start with the agent's package ('package/.Receiver')")
-        if self.method != "device_owner" and (self.setup is not None or self.min_battery_percent is not None):
+        if self.method != "device_owner" and (
+            self.setup is not None or self.min_battery_percent is not None or self.apps is not None
+        ):
             raise ValueError(
-                "[android.setup] and min_battery_percent need method 'device_owner' (the station reaches the phone"
-                " over adb only then)"
+                "[android.setup], [android.apps] and min_battery_percent need method 'device_owner' (the station"
+                " reaches the phone over adb only then)"
             )
         if self.method == "qr":
             if self.qr is None:

@@ -6,6 +6,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
+from kitstation.blueprints.apps import IOSApps
 from kitstation.blueprints.base import Section
 from kitstation.blueprints.skipkeys import unknown_keys
 
@@ -109,6 +110,8 @@ class IOSOptions(Section):
     # The battery gate: the run waits on the cable until the charge reaches this (None: no gate).
     min_battery_percent: int | None = Field(default=None, ge=1, le=100)
     battery_wait_minutes: int = Field(default=120, ge=1, le=1440)
+    # Apps installed (and removed) after Prepare, through the installation proxy (blueprints/apps.py).
+    apps: IOSApps | None = None
 
     @field_validator("skip_setup")
     @classmethod

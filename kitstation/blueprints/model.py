@@ -10,6 +10,7 @@ from kitstation.blueprints.android import AndroidOptions
 from kitstation.blueprints.base import Section
 from kitstation.blueprints.cloud import AbmAssignment, KmeAssignment
 from kitstation.blueprints.ios import IOSOptions
+from kitstation.blueprints.naming import Naming
 
 SCHEMA_VERSION = 1
 
@@ -29,6 +30,8 @@ class Blueprint(Section):
     # Cloud hand-offs the station does itself after Prepare (kitstation.blueprints.cloud).
     abm: AbmAssignment | None = None
     kme: KmeAssignment | None = None
+    # Each device renamed from a pattern (kitstation.blueprints.naming).
+    naming: Naming | None = None
 
     # Where the blueprint was loaded from: relative file references resolve against its folder.
     _source: Path | None = PrivateAttr(default=None)
@@ -59,7 +62,7 @@ class Blueprint(Section):
         return self._source.parent / path
 
     def referenced_files(self) -> list[str]:
-        """Every file the blueprint names (anchors, profiles, identity, APK), as written."""
+        """Every file the blueprint names (anchors, profiles, identity, APKs, apps, naming CSV), as written."""
         files: list[str] = []
         if self.ios is not None:
             i = self.ios
@@ -72,6 +75,12 @@ class Blueprint(Section):
             files += i.profiles
             if i.enrollment_profile:
                 files.append(i.enrollment_profile)
+            if i.apps is not None:
+                files += [a.file for a in i.apps.install if a.file]
         if self.android is not None and self.android.agent is not None and self.android.agent.file:
             files.append(self.android.agent.file)
+        if self.android is not None and self.android.apps is not None:
+            files += [apk.file for app in self.android.apps.install for apk in app.apks if apk.file]
+        if self.naming is not None and self.naming.csv:
+            files.append(self.naming.csv)
         return files

@@ -45,6 +45,8 @@ step "ok   examples --out, blueprint validate ($(ls blueprints/*.toml | wc -l) b
 LANG=ja_JP.UTF-8 "$BIN" --simulate 4 >"$OUT/gui.log" 2>&1 &
 GUI_PID=$!
 done_runs=0
+# `log --json` exits 2 until the GUI has created the log (a loaded machine takes a while); with
+# pipefail that would end this script, so a failed poll counts as nothing logged yet.
 for _ in $(seq 1 900); do
   kill -0 "$GUI_PID" 2>/dev/null || break
   done_runs=$("$BIN" log --json 2>/dev/null | "$PY" -c 'import json,sys
@@ -52,7 +54,7 @@ try:
     rows = json.load(sys.stdin)
 except ValueError:
     rows = []
-print(sum(1 for r in rows if r.get("status") in ("ok", "waiting_external")))')
+print(sum(1 for r in rows if r.get("status") in ("ok", "waiting_external")))') || done_runs=0
   (( done_runs >= 4 )) && break
   sleep 0.5
 done
