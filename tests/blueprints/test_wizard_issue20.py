@@ -192,11 +192,14 @@ def test_names_preview_and_csv(tmp_path: Path) -> None:
     table = read_csv(csv)
     assert table.headers == ["serial", "asset_tag"] and table.rows[0] == {"serial": "A", "asset_tag": "T1"}
     assert preview_name("{asset_tag}-{n}", 1, table.rows[0]) == "T1-1"
-    problems = [p.en for p in naming_problems(NamingAnswers("{asset_tag}-{room}", csv_key="serial"), table)]
-    assert problems == ["unknown variable {room} (not a column of the CSV)", "1 row(s) have no serial",
-                        "repeated serial: A"]
-    assert [p.en for p in naming_problems(NamingAnswers("{n}", csv_key="imei"), table)] == [
-        "the CSV has no column 'imei'"]
+    problems = [p.en for p in field_problems(naming_problems(NamingAnswers("{asset_tag}-{room}", csv_key="serial"),
+                                                              table))]
+    assert problems == ["Name pattern: unknown variable {room} (not a column of the CSV)",
+                        "Key column: 1 row(s) have no serial", "Key column: repeated serial: A"]
+    assert [p.ja for p in field_problems(naming_problems(NamingAnswers("{n}", csv_key="imei"), table))] == [
+        "キー列: CSV に列 'imei' がありません"]
+    assert [p.en for _f, p in naming_problems(NamingAnswers("{asset_tag}"), None)] == [
+        "unknown variable {asset_tag} (import a CSV with that column)"]
     csv.write_text("serial,slot\nA,1\n", encoding="utf-8")
     with pytest.raises(NamingError, match="station's variables: slot"):
         read_csv(csv)

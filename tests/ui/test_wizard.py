@@ -20,8 +20,12 @@ from kitstation.cli.main import main as cli_main
 from kitstation.ui.qt import QAbstractButton, QLineEdit, QPoint, Qt, QWizard
 from kitstation.ui.wizard import (
     P_ANDROID,
+    P_ANDROID_APPS,
+    P_GALAXY,
     P_IDENTITY,
+    P_IOS_APPS,
     P_METHOD,
+    P_NAMES,
     P_NETWORK,
     P_OPTIONS,
     P_ORG,
@@ -156,13 +160,16 @@ def test_wizard_end_to_end_writes_a_blueprint_the_cli_accepts(
     click_box(qtbot, n.wifi)
     type_into(qtbot, n.ssid, "kitting-net")
     click_next(qtbot, wiz)
+    assert wiz.currentId() == P_IOS_APPS  # nothing chosen: no [ios.apps]
+    click_next(qtbot, wiz)
     assert wiz.currentId() == P_ANDROID
     a = wiz.android_page
     type_into(qtbot, a.apk_file, str(demo_apk))
     type_into(qtbot, a.package, "jp.kitstation.demoagent")
     type_into(qtbot, a.receiver, "jp.kitstation.demoagent/.AdminReceiver")
-    click_next(qtbot, wiz)
-    assert wiz.currentId() == P_SUMMARY
+    for page in (P_GALAXY, P_ANDROID_APPS, P_NAMES, P_SUMMARY):  # left as they are: nothing added
+        click_next(qtbot, wiz)
+        assert wiz.currentId() == page
     out = tmp_path / "bp" / "acme.toml"
     type_into(qtbot, wiz.summary_page.path, str(out))
     assert "kitting-net" in wiz.summary_page.preview.toPlainText()

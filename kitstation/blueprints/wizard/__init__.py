@@ -39,6 +39,7 @@ from kitstation.blueprints.wizard.apps import (
 )
 from kitstation.blueprints.wizard.edit import answers_from, duplicate
 from kitstation.blueprints.wizard.naming import (
+    SAMPLE_DEVICE,
     CsvTable,
     NamingAnswers,
     NamingError,
@@ -50,7 +51,7 @@ from kitstation.blueprints.wizard.problems import FIELD_LABELS, MESSAGES, explai
 from kitstation.blueprints.wizard.summary import summary
 
 __all__ = [
-    "FIELD_LABELS", "MESSAGES", "SUPERVISING", "WITH_NETWORK", "AndroidAnswers", "AndroidAppFiles",
+    "FIELD_LABELS", "MESSAGES", "SAMPLE_DEVICE", "SUPERVISING", "WITH_NETWORK", "AndroidAnswers", "AndroidAppFiles",
     "AndroidAppsAnswers", "AndroidMethodName", "AppFileError", "Battery", "CsvTable", "GalaxySetupAnswers",
     "IOSAnswers", "IOSAppFile", "IOSAppsAnswers", "IOSMethodName", "NamingAnswers", "NamingError", "WizardAnswers",
     "anchor_names", "answers_from", "build", "duplicate", "explain", "field_label", "field_problems", "file_sha256",

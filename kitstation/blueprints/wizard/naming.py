@@ -142,11 +142,14 @@ def preview_name(pattern: str, start: int, row: dict[str, str] | None = None,
     return pattern.format(**values)
 
 
-def naming_problems(answers: NamingAnswers, table: CsvTable | None) -> list[Text]:
-    """What the blueprint's own check cannot see: the pattern against the CSV's columns, the key column."""
+def naming_problems(answers: NamingAnswers, table: CsvTable | None) -> list[tuple[str, Text]]:
+    """What the blueprint's own check cannot see: the pattern against the CSV's columns, the key column.
+
+    As ``(field path, message)`` pairs, like the loader's problems, so the page labels them the same way.
+    """
     if not answers.pattern.strip():
         return []
-    out: list[Text] = []
+    out: list[tuple[str, Text]] = []
     known = set(BUILTIN_VARIABLES) | (set(table.headers) if table else set())
     try:
         unknown = sorted({n for n, _s in pattern_fields(answers.pattern) if n not in known})
@@ -156,9 +159,9 @@ def naming_problems(answers: NamingAnswers, table: CsvTable | None) -> list[Text
         names = ", ".join("{" + n + "}" for n in unknown)
         hint = Text(" (import a CSV with that column)", "（その列のある CSV を読み込んでください）") if table is None \
             else Text(" (not a column of the CSV)", "（CSV の列にありません）")
-        out.append(Text(f"unknown variable {names}", f"不明な変数 {names}") + hint)
+        out.append(("naming.pattern", Text(f"unknown variable {names}", f"不明な変数 {names}") + hint))
     if table is not None:
-        out += check_key(table, answers.csv_key)
+        out += [("naming.csv_key", t) for t in check_key(table, answers.csv_key)]
     return out
 
 

@@ -22,7 +22,7 @@ from kitstation.ui.qt import (
     QVBoxLayout,
     QWizardPage,
 )
-from kitstation.ui.wizard.common import ErrorLabel, check, pydantic_problems
+from kitstation.ui.wizard.common import P_GALAXY, P_NAMES, ErrorLabel, check, pydantic_problems
 
 
 class AndroidPage(QWizardPage):
@@ -154,5 +154,9 @@ class AndroidPage(QWizardPage):
 
     def validatePage(self) -> bool:
         return self.errors.show_problems(self.problems())
+
+    def nextId(self) -> int:
+        # Settings and apps go over adb, which the station has only with Device Owner over USB.
+        return P_GALAXY if self.method.currentData() == "device_owner" else P_NAMES
 
 

@@ -15,15 +15,17 @@ from pydantic import BaseModel, ValidationError
 
 from kitstation import paths
 from kitstation.blueprints.loader import BlueprintError, problems_from
-from kitstation.blueprints.wizard import field_problems, slug
+from kitstation.blueprints.wizard import Battery, field_problems, slug
 from kitstation.i18n import current_language
-from kitstation.ui.qt import QLabel, Qt, QWidget
+from kitstation.ui.qt import QCheckBox, QFormLayout, QGroupBox, QLabel, QSpinBox, Qt, QWidget
 
-P_METHOD, P_OPTIONS, P_SERVER, P_ORG, P_IDENTITY, P_SKIP, P_NETWORK, P_ANDROID, P_SUMMARY = range(9)
+# In the order a both-platform blueprint visits them (QWizard's default next page is the next id).
+(P_METHOD, P_OPTIONS, P_SERVER, P_ORG, P_IDENTITY, P_SKIP, P_NETWORK, P_IOS_APPS, P_ANDROID, P_GALAXY,
+ P_ANDROID_APPS, P_NAMES, P_SUMMARY) = range(13)
 
 __all__ = [
-    "P_ANDROID", "P_IDENTITY", "P_METHOD", "P_NETWORK", "P_OPTIONS", "P_ORG", "P_SERVER", "P_SKIP", "P_SUMMARY",
-    "ErrorLabel", "blueprints_dir", "check", "fetch_chain", "generate_identity", "identity_exists",
+    "P_ANDROID", "P_ANDROID_APPS", "P_GALAXY", "P_IDENTITY", "P_IOS_APPS", "P_METHOD", "P_NAMES", "P_NETWORK",
+    "P_OPTIONS", "P_ORG", "P_SERVER", "P_SKIP", "P_SUMMARY", "BatteryBox", "ErrorLabel", "blueprints_dir", "check", "fetch_chain", "generate_identity", "identity_exists",
     "pydantic_problems", "slug",
 ]  # fmt: skip
 
@@ -62,6 +64,42 @@ class ErrorLabel(QLabel):
         self.setText(text)
         self.setToolTip(text)
         return not problems
+
+
+class BatteryBox(QGroupBox):
+    """The battery gate: the run waits on the cable until the charge reaches the minimum (or gives up)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setTitle(self.tr("Battery"))
+        form = QFormLayout(self)
+        self.enabled = QCheckBox(self.tr("Wait until the battery is charged enough before preparing"), self)
+        self.percent = QSpinBox(self)
+        self.percent.setRange(1, 100)
+        self.percent.setValue(50)
+        self.percent.setSuffix(" %")
+        self.minutes = QSpinBox(self)
+        self.minutes.setRange(1, 1440)
+        self.minutes.setValue(120)
+        self.minutes.setSuffix(self.tr(" min"))
+        form.addRow(self.enabled)
+        form.addRow(self.tr("Minimum charge:"), self.percent)
+        form.addRow(self.tr("Wait at most:"), self.minutes)
+        self.enabled.toggled.connect(self._sync)
+        self._sync()
+
+    def _sync(self) -> None:
+        self.percent.setEnabled(self.enabled.isChecked())
+        self.minutes.setEnabled(self.enabled.isChecked())
+
+    def answers(self) -> Battery:
+        return Battery(self.percent.value() if self.enabled.isChecked() else None, self.minutes.value())
+
+    def load(self, b: Battery) -> None:
+        self.enabled.setChecked(b.min_percent is not None)
+        if b.min_percent is not None:
+            self.percent.setValue(b.min_percent)
+        self.minutes.setValue(b.wait_minutes)
 
 
 def fetch_chain(url: str) -> list[tuple[str, str]]:

@@ -18,7 +18,7 @@ from kitstation.ui.qt import (
     QVBoxLayout,
     QWizardPage,
 )
-from kitstation.ui.wizard.common import P_ANDROID, P_METHOD, P_NETWORK, P_OPTIONS, P_SERVER, P_SUMMARY, ErrorLabel
+from kitstation.ui.wizard.common import P_ANDROID, P_METHOD, P_NAMES, P_NETWORK, P_OPTIONS, P_SERVER, ErrorLabel
 
 
 class MethodPage(QWizardPage):
@@ -188,6 +188,6 @@ class OptionsPage(QWizardPage):
             return P_SERVER
         if method == "direct_profile":
             return P_NETWORK
-        return P_ANDROID if method_page(self).android.isChecked() else P_SUMMARY
+        return P_ANDROID if method_page(self).android.isChecked() else P_NAMES
 
 

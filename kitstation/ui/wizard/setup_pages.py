@@ -25,8 +25,7 @@ from kitstation.ui.qt import (
     QWizardPage,
 )
 from kitstation.ui.skipkeys import panes
-from kitstation.ui.wizard.common import P_ANDROID, P_SUMMARY, ErrorLabel, check
-from kitstation.ui.wizard.method_pages import method_page
+from kitstation.ui.wizard.common import P_IOS_APPS, ErrorLabel, check
 
 
 class SkipPage(QWizardPage):
@@ -156,6 +155,6 @@ class NetworkPage(QWizardPage):
         return self.errors.show_problems([])
 
     def nextId(self) -> int:
-        return P_ANDROID if method_page(self).android.isChecked() else P_SUMMARY
+        return P_IOS_APPS
 
 

@@ -33,10 +33,15 @@ from kitstation.ui.qt import (
     Signal,
 )
 from kitstation.ui.wizard.android_page import AndroidPage
+from kitstation.ui.wizard.apps_pages import AndroidAppsPage, IOSAppsPage
 from kitstation.ui.wizard.common import (
     P_ANDROID,
+    P_ANDROID_APPS,
+    P_GALAXY,
     P_IDENTITY,
+    P_IOS_APPS,
     P_METHOD,
+    P_NAMES,
     P_NETWORK,
     P_OPTIONS,
     P_ORG,
@@ -50,7 +55,9 @@ from kitstation.ui.wizard.common import (
     pydantic_problems,
     slug,
 )
+from kitstation.ui.wizard.galaxy_page import GalaxySettingsPage
 from kitstation.ui.wizard.method_pages import MethodPage, OptionsPage
+from kitstation.ui.wizard.names_page import NamesPage
 from kitstation.ui.wizard.server_pages import IdentityPage, OrgPage, ServerPage
 from kitstation.ui.wizard.setup_pages import NetworkPage, SkipPage
 
@@ -188,7 +195,11 @@ class PrepareWizard(QWizard):
         self.identity_page = IdentityPage()
         self.skip_page = SkipPage()
         self.network_page = NetworkPage()
+        self.ios_apps_page = IOSAppsPage()
         self.android_page = AndroidPage()
+        self.galaxy_page = GalaxySettingsPage()
+        self.android_apps_page = AndroidAppsPage()
+        self.names_page = NamesPage()
         self.summary_page = SummaryPage()
         for pid, page in (
             (P_METHOD, self.method_page),
@@ -198,7 +209,11 @@ class PrepareWizard(QWizard):
             (P_IDENTITY, self.identity_page),
             (P_SKIP, self.skip_page),
             (P_NETWORK, self.network_page),
+            (P_IOS_APPS, self.ios_apps_page),
             (P_ANDROID, self.android_page),
+            (P_GALAXY, self.galaxy_page),
+            (P_ANDROID_APPS, self.android_apps_page),
+            (P_NAMES, self.names_page),
             (P_SUMMARY, self.summary_page),
         ):
             self.setPage(pid, page)
@@ -218,9 +233,16 @@ class PrepareWizard(QWizard):
                 self.skip_page.fill(ios)
             if ios.method in WITH_NETWORK:
                 self.network_page.fill(ios)
+                ios.apps = self.ios_apps_page.answers()
+                ios.battery = self.ios_apps_page.battery.answers()
             a.ios = ios
         if m.android.isChecked():
             a.android = self.android_page.answers()
+            # Kept only for Device Owner over USB (AndroidAnswers.data): the other methods have no adb.
+            a.android.setup = self.galaxy_page.answers()
+            a.android.battery = self.galaxy_page.battery.answers()
+            a.android.apps = self.android_apps_page.answers()
+        a.naming = self.names_page.answers()
         return a
 
     def set_answers(self, a: WizardAnswers, path: Path) -> None:
@@ -273,6 +295,13 @@ class PrepareWizard(QWizard):
                              (ap.apk_file, an.apk_file), (ap.sha256, an.sha256), (ap.profile_name, an.kme_profile_name),
                              (ap.company, an.kme_company_name), (ap.custom_json, an.kme_custom_json)):
                 w.setText(value)
+            self.galaxy_page.load(an.setup)
+            self.galaxy_page.battery.load(an.battery)
+            self.android_apps_page.load(an.apps)
+        if a.ios is not None:
+            self.ios_apps_page.load(a.ios.apps)
+            self.ios_apps_page.battery.load(a.ios.battery)
+        self.names_page.load(a.naming)
         self.summary_page.path.setText(str(path))
 
     def build(self, target: Path) -> Blueprint:
