@@ -71,7 +71,7 @@ FIELD_LABELS: dict[str, Text] = {
     "android.setup.wifi.password_secret": Text("Password secret name", "パスワードのシークレット名"),
     "android.setup.time_zone": Text("Time zone", "タイムゾーン"),
     "android.setup.screen_off_timeout_seconds": Text("Screen timeout", "画面のタイムアウト"),
-    "android.setup.stay_awake_while_charging": Text("Stay awake while charging", "充電中は画面をオンのままにする"),
+    "android.setup.stay_awake_while_charging": Text("Stay awake while charging", "充電中はスリープモードにしない"),
     "android.min_battery_percent": Text("Minimum battery", "バッテリー残量の下限"),
     "android.battery_wait_minutes": Text("Longest wait for the charge", "充電を待つ最大時間"),
     "naming": Text("Device names", "デバイス名"),

@@ -114,7 +114,7 @@ def _setup_rows(a: AndroidOptions) -> list[tuple[Text, Text]]:
         n = s.screen_off_timeout_seconds
         rows.append((Text("Screen timeout", "画面のタイムアウト"), Text(f"{n} s", f"{n} 秒")))
     if s.stay_awake_while_charging is not None:
-        rows.append((Text("Stay awake while charging", "充電中は画面をオンのままにする"), _yes(s.stay_awake_while_charging)))
+        rows.append((Text("Stay awake while charging", "充電中はスリープモードにしない"), _yes(s.stay_awake_while_charging)))
     return rows
 
 

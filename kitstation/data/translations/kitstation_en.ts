@@ -1640,4 +1640,401 @@
         <translation>Hub %1 · Port %2</translation>
     </message>
 </context>
+<context>
+    <name>AndroidAppsPage</name>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/wizard/apps_pages.py" line="207"/>
+        <source>Galaxy apps</source>
+        <translation>Galaxy apps</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/wizard/apps_pages.py" line="208"/>
+        <source>Apps installed over USB after the Device Owner; runtime permissions granted to each; apps removed.</source>
+        <translation>Apps installed over USB after the Device Owner; runtime permissions granted to each; apps removed.</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/wizard/apps_pages.py" line="213"/>
+        <source>Package</source>
+        <translation>Package</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/wizard/apps_pages.py" line="213"/>
+        <source>Version code</source>
+        <translation>Version code</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/wizard/apps_pages.py" line="213"/>
+        <source>APK files</source>
+        <translation>APK files</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/wizard/apps_pages.py" line="214"/>
+        <source>Permissions to grant</source>
+        <translation>Permissions to grant</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/wizard/apps_pages.py" line="217"/>
+        <source>Add app (APK and its splits)…</source>
+        <translation>Add app (APK and its splits)…</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/wizard/apps_pages.py" line="219"/>
+        <source>Remove from the list</source>
+        <translation>Remove from the list</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/wizard/apps_pages.py" line="229"/>
+        <source>Permissions to grant to the selected app (separated by commas):</source>
+        <translation>Permissions to grant to the selected app (separated by commas):</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/wizard/apps_pages.py" line="231"/>
+        <source>Packages to remove from the device (separated by commas):</source>
+        <translation>Packages to remove from the device (separated by commas):</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/wizard/apps_pages.py" line="233"/>
+        <source>Choose an app&apos;s base APK together with its split APKs: they are installed together.</source>
+        <translation>Choose an app&apos;s base APK together with its split APKs: they are installed together.</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/wizard/apps_pages.py" line="242"/>
+        <source>Galaxy app</source>
+        <translation>Galaxy app</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/wizard/apps_pages.py" line="258"/>
+        <source>%1 is in the list already</source>
+        <translation>%1 is in the list already</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/wizard/apps_pages.py" line="307"/>
+        <source>Still reading the chosen files…</source>
+        <translation>Still reading the chosen files…</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/wizard/apps_pages.py" line="310"/>
+        <source>%1: file not found</source>
+        <translation>%1: file not found</translation>
+    </message>
+</context>
+<context>
+    <name>BatteryBox</name>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/wizard/common.py" line="74"/>
+        <source>Battery</source>
+        <translation>Battery</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/wizard/common.py" line="76"/>
+        <source>Wait until the battery is charged enough before preparing</source>
+        <translation>Wait until the battery is charged enough before preparing</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/wizard/common.py" line="84"/>
+        <source> min</source>
+        <translation> min</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/wizard/common.py" line="86"/>
+        <source>Minimum charge:</source>
+        <translation>Minimum charge:</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/wizard/common.py" line="87"/>
+        <source>Wait at most:</source>
+        <translation>Wait at most:</translation>
+    </message>
+</context>
+<context>
+    <name>GalaxySettingsPage</name>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/wizard/galaxy_page.py" line="32"/>
+        <source>Galaxy settings</source>
+        <translation>Galaxy settings</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/wizard/galaxy_page.py" line="33"/>
+        <source>Set over USB after the Device Owner, then read back from each phone.</source>
+        <translation>Set over USB after the Device Owner, then read back from each phone.</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/wizard/galaxy_page.py" line="35"/>
+        <source>Join a Wi-Fi network</source>
+        <translation>Join a Wi-Fi network</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/wizard/galaxy_page.py" line="41"/>
+        <source>WPA2 Personal</source>
+        <translation>WPA2 Personal</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/wizard/galaxy_page.py" line="41"/>
+        <source>WPA3 Personal</source>
+        <translation>WPA3 Personal</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/wizard/galaxy_page.py" line="42"/>
+        <source>Open (no password)</source>
+        <translation>Open (no password)</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/wizard/galaxy_page.py" line="42"/>
+        <source>Enhanced Open (OWE)</source>
+        <translation>Enhanced Open (OWE)</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/wizard/galaxy_page.py" line="45"/>
+        <source>Network name (SSID):</source>
+        <translation>Network name (SSID):</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/wizard/galaxy_page.py" line="46"/>
+        <source>Security:</source>
+        <translation>Security:</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/wizard/galaxy_page.py" line="47"/>
+        <source>Password secret name:</source>
+        <translation>Password secret name:</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/wizard/galaxy_page.py" line="48"/>
+        <source>The Wi-Fi password is not written into the blueprint: it is asked for when the batch starts and kept only in memory.</source>
+        <translation>The Wi-Fi password is not written into the blueprint: it is asked for when the batch starts and kept only in memory.</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/wizard/galaxy_page.py" line="59"/>
+        <source>Time zone (empty: do not change):</source>
+        <translation>Time zone (empty: do not change):</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/wizard/galaxy_page.py" line="61"/>
+        <location filename="../../work/wt/wizard20/kitstation/ui/wizard/galaxy_page.py" line="68"/>
+        <source>Do not change</source>
+        <translation>Do not change</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/wizard/galaxy_page.py" line="63"/>
+        <location filename="../../work/wt/wizard20/kitstation/ui/wizard/galaxy_page.py" line="115"/>
+        <source>%1 seconds</source>
+        <translation>%1 seconds</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/wizard/galaxy_page.py" line="64"/>
+        <source>%1 minutes</source>
+        <translation>%1 minutes</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/wizard/galaxy_page.py" line="66"/>
+        <source>Screen timeout:</source>
+        <translation>Screen timeout:</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/wizard/galaxy_page.py" line="69"/>
+        <source>On</source>
+        <translation>On</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/wizard/galaxy_page.py" line="70"/>
+        <source>Off</source>
+        <translation>Off</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/wizard/galaxy_page.py" line="71"/>
+        <source>Stay awake while charging:</source>
+        <translation>Stay awake while charging:</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/wizard/galaxy_page.py" line="123"/>
+        <source>Network name (SSID): give the network&apos;s name, or untick “Join a Wi-Fi network”</source>
+        <translation>Network name (SSID): give the network&apos;s name, or untick “Join a Wi-Fi network”</translation>
+    </message>
+</context>
+<context>
+    <name>IOSAppsPage</name>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/wizard/apps_pages.py" line="116"/>
+        <source>iPhone / iPad apps</source>
+        <translation>iPhone / iPad apps</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/wizard/apps_pages.py" line="117"/>
+        <source>Apps installed after Prepare (each file pinned by its SHA-256), and apps removed.</source>
+        <translation>Apps installed after Prepare (each file pinned by its SHA-256), and apps removed.</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/wizard/apps_pages.py" line="121"/>
+        <source>Bundle ID</source>
+        <translation>Bundle ID</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/wizard/apps_pages.py" line="121"/>
+        <source>Version</source>
+        <translation>Version</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/wizard/apps_pages.py" line="121"/>
+        <source>SHA-256</source>
+        <translation>SHA-256</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/wizard/apps_pages.py" line="121"/>
+        <source>File</source>
+        <translation>File</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/wizard/apps_pages.py" line="124"/>
+        <source>Add app (.ipa)…</source>
+        <translation>Add app (.ipa)…</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/wizard/apps_pages.py" line="126"/>
+        <source>Remove from the list</source>
+        <translation>Remove from the list</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/wizard/apps_pages.py" line="134"/>
+        <source>Bundle IDs to remove from the device (separated by commas):</source>
+        <translation>Bundle IDs to remove from the device (separated by commas):</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/wizard/apps_pages.py" line="142"/>
+        <source>iOS app</source>
+        <translation>iOS app</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/wizard/apps_pages.py" line="156"/>
+        <source>%1 is in the list already</source>
+        <translation>%1 is in the list already</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/wizard/apps_pages.py" line="189"/>
+        <source>Still reading the chosen files…</source>
+        <translation>Still reading the chosen files…</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/wizard/apps_pages.py" line="192"/>
+        <source>%1: file not found</source>
+        <translation>%1: file not found</translation>
+    </message>
+</context>
+<context>
+    <name>NamesPage</name>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/wizard/names_page.py" line="51"/>
+        <source>Device names</source>
+        <translation>Device names</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/wizard/names_page.py" line="52"/>
+        <source>Rename each device from a pattern; leave it empty to keep the devices&apos; names.</source>
+        <translation>Rename each device from a pattern; leave it empty to keep the devices&apos; names.</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/wizard/names_page.py" line="58"/>
+        <source>Name pattern:</source>
+        <translation>Name pattern:</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/wizard/names_page.py" line="61"/>
+        <source>Serial number</source>
+        <translation>Serial number</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/wizard/names_page.py" line="61"/>
+        <source>IMEI</source>
+        <translation>IMEI</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/wizard/names_page.py" line="62"/>
+        <source>Slot</source>
+        <translation>Slot</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/wizard/names_page.py" line="62"/>
+        <source>Model</source>
+        <translation>Model</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/wizard/names_page.py" line="63"/>
+        <source>Running number (001)</source>
+        <translation>Running number (001)</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/wizard/names_page.py" line="68"/>
+        <source>Insert:</source>
+        <translation>Insert:</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/wizard/names_page.py" line="72"/>
+        <source>First number:</source>
+        <translation>First number:</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/wizard/names_page.py" line="75"/>
+        <source>Preview:</source>
+        <translation>Preview:</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/wizard/names_page.py" line="78"/>
+        <source>Browse…</source>
+        <translation>Browse…</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/wizard/names_page.py" line="80"/>
+        <source>Import</source>
+        <translation>Import</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/wizard/names_page.py" line="85"/>
+        <source>Names CSV (optional):</source>
+        <translation>Names CSV (optional):</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/wizard/names_page.py" line="87"/>
+        <source>Key column (the device&apos;s serial number or IMEI):</source>
+        <translation>Key column (the device&apos;s serial number or IMEI):</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/wizard/names_page.py" line="114"/>
+        <source>Names CSV</source>
+        <translation>Names CSV</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/wizard/names_page.py" line="129"/>
+        <source>Names CSV: choose a file first</source>
+        <translation>Names CSV: choose a file first</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/wizard/names_page.py" line="145"/>
+        <source>Names CSV: %1</source>
+        <translation>Names CSV: %1</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/wizard/names_page.py" line="206"/>
+        <source>(the devices keep their names)</source>
+        <translation>(the devices keep their names)</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/wizard/names_page.py" line="212"/>
+        <source>unknown variable: %1</source>
+        <translation>unknown variable: %1</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/wizard/names_page.py" line="218"/>
+        <source>%1 → %2 (the batch&apos;s first device)</source>
+        <translation>%1 → %2 (the batch&apos;s first device)</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/wizard/names_page.py" line="226"/>
+        <source>Still reading the chosen files…</source>
+        <translation>Still reading the chosen files…</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/wizard/names_page.py" line="233"/>
+        <source>Names CSV: press Import to read the file (or clear the field)</source>
+        <translation>Names CSV: press Import to read the file (or clear the field)</translation>
+    </message>
+</context>
 </TS>

@@ -1640,4 +1640,401 @@
         <translation>ハブ %1 · ポート %2</translation>
     </message>
 </context>
+<context>
+    <name>AndroidAppsPage</name>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/wizard/apps_pages.py" line="207"/>
+        <source>Galaxy apps</source>
+        <translation>Galaxy アプリ</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/wizard/apps_pages.py" line="208"/>
+        <source>Apps installed over USB after the Device Owner; runtime permissions granted to each; apps removed.</source>
+        <translation>デバイスオーナー化のあと USB 経由でインストールするアプリ、各アプリに付与する実行時の権限、削除するアプリ。</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/wizard/apps_pages.py" line="213"/>
+        <source>Package</source>
+        <translation>パッケージ名</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/wizard/apps_pages.py" line="213"/>
+        <source>Version code</source>
+        <translation>バージョンコード</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/wizard/apps_pages.py" line="213"/>
+        <source>APK files</source>
+        <translation>APK ファイル</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/wizard/apps_pages.py" line="214"/>
+        <source>Permissions to grant</source>
+        <translation>付与する権限</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/wizard/apps_pages.py" line="217"/>
+        <source>Add app (APK and its splits)…</source>
+        <translation>アプリを追加（APK と分割 APK）…</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/wizard/apps_pages.py" line="219"/>
+        <source>Remove from the list</source>
+        <translation>一覧から外す</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/wizard/apps_pages.py" line="229"/>
+        <source>Permissions to grant to the selected app (separated by commas):</source>
+        <translation>選択したアプリに付与する権限（カンマ区切り）:</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/wizard/apps_pages.py" line="231"/>
+        <source>Packages to remove from the device (separated by commas):</source>
+        <translation>デバイスから削除するパッケージ（カンマ区切り）:</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/wizard/apps_pages.py" line="233"/>
+        <source>Choose an app&apos;s base APK together with its split APKs: they are installed together.</source>
+        <translation>アプリのベース APK と分割 APK をまとめて選んでください（一緒にインストールされます）。</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/wizard/apps_pages.py" line="242"/>
+        <source>Galaxy app</source>
+        <translation>Galaxy アプリ</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/wizard/apps_pages.py" line="258"/>
+        <source>%1 is in the list already</source>
+        <translation>%1 はすでに一覧にあります</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/wizard/apps_pages.py" line="307"/>
+        <source>Still reading the chosen files…</source>
+        <translation>選んだファイルを読み込んでいます…</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/wizard/apps_pages.py" line="310"/>
+        <source>%1: file not found</source>
+        <translation>%1: ファイルが見つかりません</translation>
+    </message>
+</context>
+<context>
+    <name>BatteryBox</name>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/wizard/common.py" line="74"/>
+        <source>Battery</source>
+        <translation>バッテリー</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/wizard/common.py" line="76"/>
+        <source>Wait until the battery is charged enough before preparing</source>
+        <translation>準備の前に、バッテリーが十分に充電されるまで待つ</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/wizard/common.py" line="84"/>
+        <source> min</source>
+        <translation> 分</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/wizard/common.py" line="86"/>
+        <source>Minimum charge:</source>
+        <translation>バッテリー残量の下限:</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/wizard/common.py" line="87"/>
+        <source>Wait at most:</source>
+        <translation>最大待ち時間:</translation>
+    </message>
+</context>
+<context>
+    <name>GalaxySettingsPage</name>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/wizard/galaxy_page.py" line="32"/>
+        <source>Galaxy settings</source>
+        <translation>Galaxy の設定</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/wizard/galaxy_page.py" line="33"/>
+        <source>Set over USB after the Device Owner, then read back from each phone.</source>
+        <translation>デバイスオーナー化のあと USB 経由で設定し、各端末から読み戻して確認します。</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/wizard/galaxy_page.py" line="35"/>
+        <source>Join a Wi-Fi network</source>
+        <translation>Wi-Fi ネットワークに接続</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/wizard/galaxy_page.py" line="41"/>
+        <source>WPA2 Personal</source>
+        <translation>WPA2 パーソナル</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/wizard/galaxy_page.py" line="41"/>
+        <source>WPA3 Personal</source>
+        <translation>WPA3 パーソナル</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/wizard/galaxy_page.py" line="42"/>
+        <source>Open (no password)</source>
+        <translation>オープン（パスワードなし）</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/wizard/galaxy_page.py" line="42"/>
+        <source>Enhanced Open (OWE)</source>
+        <translation>拡張オープン</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/wizard/galaxy_page.py" line="45"/>
+        <source>Network name (SSID):</source>
+        <translation>ネットワーク名（SSID）:</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/wizard/galaxy_page.py" line="46"/>
+        <source>Security:</source>
+        <translation>セキュリティ:</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/wizard/galaxy_page.py" line="47"/>
+        <source>Password secret name:</source>
+        <translation>パスワードのシークレット名:</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/wizard/galaxy_page.py" line="48"/>
+        <source>The Wi-Fi password is not written into the blueprint: it is asked for when the batch starts and kept only in memory.</source>
+        <translation>Wi-Fi のパスワードはブループリントに書き込まれません。バッチの開始時に入力を求め、メモリ上にのみ保持します。</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/wizard/galaxy_page.py" line="59"/>
+        <source>Time zone (empty: do not change):</source>
+        <translation>タイムゾーン（空欄: 変更しない）:</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/wizard/galaxy_page.py" line="61"/>
+        <location filename="../../work/wt/wizard20/kitstation/ui/wizard/galaxy_page.py" line="68"/>
+        <source>Do not change</source>
+        <translation>変更しない</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/wizard/galaxy_page.py" line="63"/>
+        <location filename="../../work/wt/wizard20/kitstation/ui/wizard/galaxy_page.py" line="115"/>
+        <source>%1 seconds</source>
+        <translation>%1 秒</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/wizard/galaxy_page.py" line="64"/>
+        <source>%1 minutes</source>
+        <translation>%1 分</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/wizard/galaxy_page.py" line="66"/>
+        <source>Screen timeout:</source>
+        <translation>画面のタイムアウト:</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/wizard/galaxy_page.py" line="69"/>
+        <source>On</source>
+        <translation>オン</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/wizard/galaxy_page.py" line="70"/>
+        <source>Off</source>
+        <translation>オフ</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/wizard/galaxy_page.py" line="71"/>
+        <source>Stay awake while charging:</source>
+        <translation>充電中はスリープモードにしない:</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/wizard/galaxy_page.py" line="123"/>
+        <source>Network name (SSID): give the network&apos;s name, or untick “Join a Wi-Fi network”</source>
+        <translation>ネットワーク名（SSID）: ネットワーク名を入力するか、「Wi-Fi ネットワークに接続」のチェックを外してください</translation>
+    </message>
+</context>
+<context>
+    <name>IOSAppsPage</name>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/wizard/apps_pages.py" line="116"/>
+        <source>iPhone / iPad apps</source>
+        <translation>iPhone / iPad のアプリ</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/wizard/apps_pages.py" line="117"/>
+        <source>Apps installed after Prepare (each file pinned by its SHA-256), and apps removed.</source>
+        <translation>準備のあとにインストールするアプリ（各ファイルを SHA-256 で固定）と、削除するアプリ。</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/wizard/apps_pages.py" line="121"/>
+        <source>Bundle ID</source>
+        <translation>バンドル ID</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/wizard/apps_pages.py" line="121"/>
+        <source>Version</source>
+        <translation>バージョン</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/wizard/apps_pages.py" line="121"/>
+        <source>SHA-256</source>
+        <translation>SHA-256</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/wizard/apps_pages.py" line="121"/>
+        <source>File</source>
+        <translation>ファイル</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/wizard/apps_pages.py" line="124"/>
+        <source>Add app (.ipa)…</source>
+        <translation>iOS アプリを追加…</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/wizard/apps_pages.py" line="126"/>
+        <source>Remove from the list</source>
+        <translation>一覧から外す</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/wizard/apps_pages.py" line="134"/>
+        <source>Bundle IDs to remove from the device (separated by commas):</source>
+        <translation>デバイスから削除するバンドル ID（カンマ区切り）:</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/wizard/apps_pages.py" line="142"/>
+        <source>iOS app</source>
+        <translation>iOS アプリ</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/wizard/apps_pages.py" line="156"/>
+        <source>%1 is in the list already</source>
+        <translation>%1 はすでに一覧にあります</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/wizard/apps_pages.py" line="189"/>
+        <source>Still reading the chosen files…</source>
+        <translation>選んだファイルを読み込んでいます…</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/wizard/apps_pages.py" line="192"/>
+        <source>%1: file not found</source>
+        <translation>%1: ファイルが見つかりません</translation>
+    </message>
+</context>
+<context>
+    <name>NamesPage</name>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/wizard/names_page.py" line="51"/>
+        <source>Device names</source>
+        <translation>デバイス名</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/wizard/names_page.py" line="52"/>
+        <source>Rename each device from a pattern; leave it empty to keep the devices&apos; names.</source>
+        <translation>パターンから各デバイスの名前を付けます。空欄のままにするとデバイスの名前は変わりません。</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/wizard/names_page.py" line="58"/>
+        <source>Name pattern:</source>
+        <translation>名前のパターン:</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/wizard/names_page.py" line="61"/>
+        <source>Serial number</source>
+        <translation>シリアル番号</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/wizard/names_page.py" line="61"/>
+        <source>IMEI</source>
+        <translation>IMEI</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/wizard/names_page.py" line="62"/>
+        <source>Slot</source>
+        <translation>スロット</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/wizard/names_page.py" line="62"/>
+        <source>Model</source>
+        <translation>機種</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/wizard/names_page.py" line="63"/>
+        <source>Running number (001)</source>
+        <translation>連番（001）</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/wizard/names_page.py" line="68"/>
+        <source>Insert:</source>
+        <translation>挿入:</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/wizard/names_page.py" line="72"/>
+        <source>First number:</source>
+        <translation>開始番号:</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/wizard/names_page.py" line="75"/>
+        <source>Preview:</source>
+        <translation>プレビュー:</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/wizard/names_page.py" line="78"/>
+        <source>Browse…</source>
+        <translation>参照…</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/wizard/names_page.py" line="80"/>
+        <source>Import</source>
+        <translation>読み込む</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/wizard/names_page.py" line="85"/>
+        <source>Names CSV (optional):</source>
+        <translation>名前の CSV（任意）:</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/wizard/names_page.py" line="87"/>
+        <source>Key column (the device&apos;s serial number or IMEI):</source>
+        <translation>キー列（デバイスのシリアル番号または IMEI）:</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/wizard/names_page.py" line="114"/>
+        <source>Names CSV</source>
+        <translation>名前の CSV</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/wizard/names_page.py" line="129"/>
+        <source>Names CSV: choose a file first</source>
+        <translation>名前の CSV: 先にファイルを選んでください</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/wizard/names_page.py" line="145"/>
+        <source>Names CSV: %1</source>
+        <translation>名前の CSV: %1</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/wizard/names_page.py" line="206"/>
+        <source>(the devices keep their names)</source>
+        <translation>（デバイスの名前は変わりません）</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/wizard/names_page.py" line="212"/>
+        <source>unknown variable: %1</source>
+        <translation>不明な変数: %1</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/wizard/names_page.py" line="218"/>
+        <source>%1 → %2 (the batch&apos;s first device)</source>
+        <translation>%1 → %2（バッチの最初のデバイス）</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/wizard/names_page.py" line="226"/>
+        <source>Still reading the chosen files…</source>
+        <translation>選んだファイルを読み込んでいます…</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/wizard/names_page.py" line="233"/>
+        <source>Names CSV: press Import to read the file (or clear the field)</source>
+        <translation>名前の CSV:「読み込む」を押してファイルを読み込んでください（または欄を空にしてください）</translation>
+    </message>
+</context>
 </TS>
