@@ -20,6 +20,8 @@ from kitstation.ui.controller import BenchController
 from kitstation.ui.dialogs import LibraryDialog, ReportsDialog, SettingsDialog
 from kitstation.ui.errors import ErrorReporter
 from kitstation.ui.history import HistoryModel, HistoryPage, columns
+from kitstation.ui.labels import LabelsDialog
+from kitstation.ui.labels import action_text as labels_action_text
 from kitstation.ui.notify import Notifier
 from kitstation.ui.ops import Op, database_executor
 from kitstation.ui.port_map import PortMapDialog
@@ -105,6 +107,7 @@ class MainWindow(QMainWindow):
         log_menu = bar.addMenu(self.tr("&Log"))
         self._action(log_menu, self.tr("History"), lambda: self.tabs.setCurrentIndex(1))
         self._action(log_menu, self.tr("Export a report…"), self.open_reports)
+        self._action(log_menu, labels_action_text(), self.open_labels)
         self._show_blueprints()
         self._sync_running()
 
@@ -327,6 +330,13 @@ class MainWindow(QMainWindow):
     def open_reports(self) -> ReportsDialog:
         kitlog = self.controller.bench.kitlog if self.controller.bench is not None else self.history_model.kitlog
         dlg = ReportsDialog(kitlog, self.history_page.current_filter(), self)
+        self._keep(dlg).open()
+        return dlg
+
+    def open_labels(self) -> LabelsDialog:
+        bench = self.controller.bench
+        kitlog = bench.kitlog if bench is not None else self.history_model.kitlog
+        dlg = LabelsDialog(kitlog, bench.session_id if bench is not None else None, self)
         self._keep(dlg).open()
         return dlg
 

@@ -1920,6 +1920,105 @@
     </message>
 </context>
 <context>
+    <name>LabelsDialog</name>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/labels.py" line="43"/>
+        <source>Print labels…</source>
+        <translation>Print labels…</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/labels.py" line="72"/>
+        <source>Print labels</source>
+        <translation>Print labels</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/labels.py" line="80"/>
+        <source>Session (batch) number:</source>
+        <translation>Session (batch) number:</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/labels.py" line="82"/>
+        <source>62 × 29 mm label roll</source>
+        <translation>62 × 29 mm label roll</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/labels.py" line="82"/>
+        <source>50 × 30 mm label roll</source>
+        <translation>50 × 30 mm label roll</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/labels.py" line="83"/>
+        <source>A4 sheet, 3 × 8 labels</source>
+        <translation>A4 sheet, 3 × 8 labels</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/labels.py" line="85"/>
+        <source>Label size:</source>
+        <translation>Label size:</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/labels.py" line="89"/>
+        <source>Browse…</source>
+        <translation>Browse…</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/labels.py" line="92"/>
+        <source>PDF file:</source>
+        <translation>PDF file:</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/labels.py" line="99"/>
+        <source>Print</source>
+        <translation>Print</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/labels.py" line="105"/>
+        <source>Labels PDF</source>
+        <translation>Labels PDF</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/labels.py" line="118"/>
+        <location filename="../../work/wt/wizard20/kitstation/ui/labels.py" line="144"/>
+        <source>Labels are not available in this build.</source>
+        <translation>Labels are not available in this build.</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/labels.py" line="121"/>
+        <source>No log is open: start the bench or open the history first.</source>
+        <translation>No log is open: start the bench or open the history first.</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/labels.py" line="126"/>
+        <source>PDF file: give a file name ending in .pdf</source>
+        <translation>PDF file: give a file name ending in .pdf</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/labels.py" line="129"/>
+        <source>PDF file: the folder %1 does not exist</source>
+        <translation>PDF file: the folder %1 does not exist</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/labels.py" line="134"/>
+        <source>Printing…</source>
+        <translation>Printing…</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/labels.py" line="136"/>
+        <source>%1 labels written to %2</source>
+        <translation>%1 labels written to %2</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/labels.py" line="142"/>
+        <source>Session %1 has no devices to label.</source>
+        <translation>Session %1 has no devices to label.</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/wizard20/kitstation/ui/labels.py" line="146"/>
+        <source>The labels could not be written: %1</source>
+        <translation>The labels could not be written: %1</translation>
+    </message>
+</context>
+<context>
     <name>NamesPage</name>
     <message>
         <location filename="../../work/wt/wizard20/kitstation/ui/wizard/names_page.py" line="51"/>
