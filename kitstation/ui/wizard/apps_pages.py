@@ -66,8 +66,10 @@ def _set_row(t: QTableWidget, row: int, values: list[str]) -> None:
 def read_apk_set(paths: list[str]) -> AndroidAppFiles:
     """One app from a base APK and its splits (blocking: run it through an Op).
 
-    Every file must declare the same package and versionCode: Android installs a split set in one
-    session and refuses a mix (INSTALL_FAILED_INVALID_APK), so a mix is refused here already.
+    Every file must declare the same package and versionCode: Android parses a split set as one
+    cluster and refuses a mix (AOSP ``ApkLiteParseUtils.parseClusterPackageLite``: "Inconsistent
+    package …" / "Inconsistent version …", INSTALL_PARSE_FAILED_BAD_MANIFEST), so the wizard
+    refuses it before the blueprint is saved rather than on the first phone.
     """
     from kitstation.android.manifest import ManifestError, read_manifest
 
