@@ -2,7 +2,9 @@
 
 An ``.ipa`` is a zip holding one ``Payload/<Name>.app/`` folder; that bundle's ``Info.plist``
 (XML or binary, both read by :mod:`plistlib`) names the bundle id (``CFBundleIdentifier``) and the
-version the device reports after the install (``CFBundleShortVersionString``). The technician
+version the device reports after the install (``CFBundleShortVersionString``) — the top-level
+``Payload/<name>.app/Info.plist`` only, as the device tools read it (tidevice's IPA reader), since
+extensions carry Info.plists of their own deeper in the bundle. The technician
 chooses a file; the wizard pins it by the SHA-256 of its bytes and fills in the rest from the file,
 so a typo in a bundle id cannot reach the blueprint.
 
