@@ -232,7 +232,11 @@ def test_names_page_preview_csv_and_errors(
     assert "{room}" in page.variable_buttons  # a button per column
     click_next(qtbot, wiz)
     assert wiz.currentId() == P_NAMES
-    page.key.setCurrentText("asset_tag")
+    # The technician fixes the file (the third box's serial was mistyped) and imports it again.
+    csv.write_text("serial,asset_tag,room\nC39XK1,T-100,R1\nC39XK2,T-101,R2\nC39XK3,T-102,R3\n", encoding="utf-8-sig")
+    with qtbot.waitSignal(page.csv_read):
+        click(qtbot, page.import_button)
+    assert page.errors.text() == "" and page.key.currentText() == "serial"
     click_next(qtbot, wiz)
     assert wiz.currentId() == P_SUMMARY, page.errors.text()
     assert "ACME-{n:03}-{asset_tag}" in wiz.summary_page.readable.text()
@@ -243,7 +247,7 @@ def test_names_page_preview_csv_and_errors(
     bp = load_blueprint(out)
     assert bp.naming is not None
     assert (bp.naming.pattern, bp.naming.start, bp.resolve(bp.naming.csv), bp.naming.csv_key) == (
-        "ACME-{n:03}-{asset_tag}", 7, csv, "asset_tag")
+        "ACME-{n:03}-{asset_tag}", 7, csv, "serial")
 
 
 def test_names_page_errors_in_japanese(qtbot: QtBot, tmp_path: Path, ui_language: Callable[[str], str]) -> None:
@@ -263,3 +267,21 @@ def test_names_page_errors_in_japanese(qtbot: QtBot, tmp_path: Path, ui_language
         click(qtbot, page.import_button)
     assert "ステーションの変数と同じ名前の列" in page.errors.text() and "名前の CSV" in page.errors.text()
     assert wiz.currentId() == P_METHOD
+
+
+def test_galaxy_and_apps_errors_in_japanese(qtbot: QtBot, tmp_path: Path, ui_language: Callable[[str], str]) -> None:
+    assert ui_language("ja") == "ja"
+    wiz = PrepareWizard()
+    qtbot.addWidget(wiz)
+    wiz.show()
+    g = wiz.galaxy_page
+    assert g.security.currentText() == "WPA2 パーソナル" and g.stay_awake.itemText(1) == "オン"
+    g.time_zone.setCurrentText("Tokyo")
+    assert g.validatePage() is False
+    assert "タイムゾーン: Tokyo はタイムゾーンではありません（例: Asia/Tokyo）" in g.errors.text()
+    page = wiz.ios_apps_page
+    bad = tmp_path / "x.ipa"
+    bad.write_bytes(b"nope")
+    with qtbot.waitSignal(page.read_done):
+        page.add_files([str(bad)])
+    assert page.errors.text().startswith("x.ipa: iOS アプリ（.ipa）ではありません")

@@ -138,6 +138,10 @@ MESSAGES: tuple[tuple[re.Pattern[str], Text], ...] = tuple(
          Text("admin component {0} must look like com.example.agent/.AdminReceiver",
               "管理コンポーネント {0} は com.example.agent/.AdminReceiver の形式で指定してください")),
         # Issue 20: apps, names, Galaxy settings.
+        (r"^give exactly one of 'file' or 'url'$",
+         Text("choose the file (or give its https:// URL), not both", "ファイルを選ぶか https:// の URL を入力してください（両方は不可）")),
+        (r"^must be an https:// URL$",
+         Text("must start with https://", "https:// で始まる URL を指定してください")),
         (r"^sha256 must be 64 hexadecimal digits$",
          Text("must be 64 hexadecimal digits", "16 進数 64 桁で指定してください")),
         (r"^'(.*)' is not a bundle identifier",
