@@ -32,7 +32,7 @@ from kitstation.blueprints.apps import IOSApp, IOSApps
 from kitstation.core.protocols import StepContext
 from kitstation.domain.model import PermanentError, StepResult, TransientError, UserActionRequired
 from kitstation.i18n import Text
-from kitstation.ios.ipa import IpaInfo, load_pinned, read_ipa_info, version_key
+from kitstation.ios.ipa import IpaInfo, pinned_path, read_ipa_info, version_key
 from kitstation.ios.lockdown import StationLockdownClient
 from kitstation.ios.stepbase import IOSStep, _opts, _udid
 
@@ -199,14 +199,14 @@ class InstallAppStep(IOSStep):
 
     app: IOSApp | None = None
     cache: Path | None = None  # where url files are kept (default: <data dir>/app-cache)
-    _loaded: tuple[bytes, IpaInfo] | None = field(default=None, repr=False)
+    _loaded: tuple[Path, IpaInfo] | None = field(default=None, repr=False)
 
-    async def _file(self, ctx: StepContext) -> tuple[bytes, IpaInfo]:
-        # Read and checked against the pin once per run (a url file comes from the cache preflight filled).
+    async def _file(self, ctx: StepContext) -> tuple[Path, IpaInfo]:
+        # The verified copy in the app cache (a url file is there since preflight), checked once per run.
         if self._loaded is None:
             assert self.app is not None
-            data, source = await asyncio.to_thread(load_pinned, self.app, ctx.blueprint, self.cache)
-            info = read_ipa_info(data, source)
+            path, source = await asyncio.to_thread(pinned_path, self.app, ctx.blueprint, self.cache)
+            info = await asyncio.to_thread(read_ipa_info, path, Path(source).name)
             if info.bundle_id != self.app.bundle_id:
                 raise PermanentError(
                     Text("{f} holds {got}, not {want}", "{f} の中身は {want} ではなく {got} です").format(
@@ -222,12 +222,13 @@ class InstallAppStep(IOSStep):
                     ).format(b=info.bundle_id, got=info.short_version, want=self.app.version),
                     code="app_version_mismatch",
                 )
-            self._loaded = (data, info)
+            self._loaded = (path, info)
         return self._loaded
 
     async def _run(self, ctx: StepContext) -> StepResult:
-        data, info = await self._file(ctx)
-        sha256 = hashlib.sha256(data).hexdigest()
+        path, info = await self._file(ctx)
+        assert self.app is not None
+        sha256 = self.app.sha256
         udid = _udid(ctx)
         async with self.connector.guard(udid):
             ld = await self.connector.lockdown(udid)
@@ -249,7 +250,7 @@ class InstallAppStep(IOSStep):
                         ).format(b=info.bundle_id, have=current.get("CFBundleVersion"), want=info.bundle_version),
                         code="app_downgrade",
                     )
-                await self._install(ctx, ld, data, sha256, info, "Upgrade" if current is not None else "Install")
+                await self._install(ctx, ld, path, sha256, info, "Upgrade" if current is not None else "Install")
                 after = (await lookup(ld, [info.bundle_id])).get(info.bundle_id)
             finally:
                 with contextlib.suppress(Exception):
@@ -269,7 +270,7 @@ class InstallAppStep(IOSStep):
         return StepResult.ok(detail=_detail(info, sha256, "upgraded" if current is not None else "installed"))
 
     async def _install(
-        self, ctx: StepContext, ld: StationLockdownClient, data: bytes, sha256: str, info: IpaInfo, command: str
+        self, ctx: StepContext, ld: StationLockdownClient, path: Path, sha256: str, info: IpaInfo, command: str
     ) -> None:
         remote = f"{STAGING}/kitstation-{sha256[:16]}.ipa"
         uploading = Text("Copying {a} to the device", "{a} をデバイスへ転送中").format(a=info.app)
@@ -279,9 +280,7 @@ class InstallAppStep(IOSStep):
                 await afc.makedirs(STAGING)
                 handle = await afc.fopen(remote, "w")
                 try:
-                    for offset in range(0, len(data), CHUNK):
-                        await afc.fwrite(handle, data[offset : offset + CHUNK])
-                        ctx.progress(0.5 * min(1.0, (offset + CHUNK) / max(1, len(data))), uploading)
+                    sent = await self._upload(ctx, afc, handle, path, uploading)
                 finally:
                     await afc.fclose(handle)
             except AfcException as exc:
@@ -300,6 +299,14 @@ class InstallAppStep(IOSStep):
                     code="app_upload_failed",
                 ) from None
             try:
+                if sent != sha256:
+                    raise PermanentError(
+                        Text(
+                            "{b}: the cached file changed while it was copied (SHA-256 {got}…): nothing was installed",
+                            "{b}: キャッシュのファイルが転送中に変わりました（SHA-256 {got}…）: インストールしていません",
+                        ).format(b=info.bundle_id, got=sent[:16]),
+                        code="app_sha256_mismatch",
+                    )
                 async with InstallationProxyService(lockdown=ld) as ip:
 
                     def step_progress(percent: int, _stage: str) -> None:
@@ -314,9 +321,23 @@ class InstallAppStep(IOSStep):
                 with contextlib.suppress(Exception):
                     await afc.rm_single(remote, force=True)
 
+    @staticmethod
+    async def _upload(ctx: StepContext, afc: AfcService, handle: int, path: Path, note: Text) -> str:
+        """Stream the file to the open AFC handle in 1 MB writes; the SHA-256 of what was sent."""
+        digest = hashlib.sha256()
+        total = max(1, path.stat().st_size)
+        done = 0
+        with path.open("rb") as fh:
+            while chunk := await asyncio.to_thread(fh.read, CHUNK):
+                digest.update(chunk)
+                await afc.fwrite(handle, chunk)
+                done += len(chunk)
+                ctx.progress(0.5 * done / total, note)
+        return digest.hexdigest()
+
     async def check_done(self, ctx: StepContext) -> bool | None:
         try:
-            _data, info = await self._file(ctx)
+            _path, info = await self._file(ctx)
         except PermanentError:
             return False  # the run itself will say why the file cannot be used
         udid = _udid(ctx)

@@ -2,10 +2,11 @@
 
 Blocking code (file I/O, urllib): call it from a thread.
 
-A file named by ``file`` is read from beside the blueprint; one named by ``url`` is downloaded
-once into ``<data dir>/app-cache/<sha256>.ipa`` and served from there afterwards (preflight
-fetches it, so a batch never downloads it again). Either way the bytes installed are the bytes
-whose SHA-256 is the pin, checked every time they are read.
+A file named by ``file`` is read from beside the blueprint (hashed each time) and copied once
+into ``<data dir>/app-cache/<sha256>.ipa``; one named by ``url`` is downloaded once into the same
+place and served from there afterwards (preflight fetches it, so a batch never downloads it again).
+The steps install from the cache copy, hashing it again as they stream it: the bytes installed are
+the bytes whose SHA-256 is the pin.
 
 :func:`read_ipa_info` reads ``Payload/<X>.app/Info.plist`` out of the zip: bundle id, the two
 versions (``CFBundleShortVersionString`` is what the blueprint's ``version`` means, as the App
@@ -32,6 +33,7 @@ from kitstation.files import write_atomic
 from kitstation.i18n import Text
 
 DOWNLOAD_TIMEOUT = 120.0
+CHUNK = 1024 * 1024
 _APP_INFO = re.compile(r"^Payload/([^/]+\.app)/Info\.plist$")
 
 
@@ -62,10 +64,10 @@ def version_key(text: str) -> tuple[int, ...]:
     return tuple(out)
 
 
-def read_ipa_info(data: bytes, source: str) -> IpaInfo:
-    """What the ``.ipa`` says it is; :class:`AppFileError` when it is not an ``.ipa`` at all."""
+def read_ipa_info(data: bytes | Path, source: str) -> IpaInfo:
+    """What the ``.ipa`` (bytes or a file) says it is; :class:`AppFileError` when it is not an ``.ipa``."""
     try:
-        zf = zipfile.ZipFile(io.BytesIO(data))
+        zf = zipfile.ZipFile(io.BytesIO(data) if isinstance(data, bytes) else data)
         names = zf.namelist()
     except (zipfile.BadZipFile, ValueError):
         raise AppFileError(
@@ -139,31 +141,47 @@ def _download(url: str) -> bytes:
         ) from None
 
 
-def load_pinned(pin: PinnedFile, blueprint: Blueprint, cache: Path | None = None) -> tuple[bytes, str]:
-    """The pinned file's bytes and where they came from, checked against the pin (downloads once)."""
+def _hash_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(CHUNK), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def pinned_path(pin: PinnedFile, blueprint: Blueprint, cache: Path | None = None) -> tuple[Path, str]:
+    """The pinned file as a verified copy in the cache, and where it came from (downloads once).
+
+    A local file is hashed every time (so preflight sees a file changed since it was pinned) and
+    copied into the cache once; the steps install from that copy, so the bytes sent to each device
+    are the pinned bytes even if the file beside the blueprint changes mid-batch.
+    """
+    folder = cache if cache is not None else cache_dir()
+    cached = folder / f"{pin.sha256}.ipa"
     if pin.file:
         path = blueprint.resolve(pin.file)
         try:
-            data = path.read_bytes()
+            digest = _hash_file(path)
         except OSError as exc:
             raise AppFileError(
                 Text("Cannot read {f}: {e}", "{f} を読み込めません: {e}").format(f=path, e=exc.strerror or exc),
                 code="app_file_missing",
             ) from None
-        source = str(path)
-    else:
-        folder = cache if cache is not None else cache_dir()
-        cached = folder / f"{pin.sha256}.ipa"
-        if cached.is_file():
-            data = cached.read_bytes()
-            if hashlib.sha256(data).hexdigest() == pin.sha256:
-                return data, pin.url
-        data = _download(pin.url)
-        source = pin.url
-        if hashlib.sha256(data).hexdigest() == pin.sha256:
+        if digest != pin.sha256:
+            raise _mismatch(str(path), digest, pin.sha256)
+        if not (cached.is_file() and _hash_file(cached) == pin.sha256):
             folder.mkdir(parents=True, exist_ok=True)
-            write_atomic(cached, data)  # never a half-written file under the digest's name
+            data = path.read_bytes()
+            if hashlib.sha256(data).hexdigest() != pin.sha256:
+                raise _mismatch(str(path), hashlib.sha256(data).hexdigest(), pin.sha256)  # changed just now
+            write_atomic(cached, data)
+        return cached, str(path)
+    if cached.is_file() and _hash_file(cached) == pin.sha256:
+        return cached, pin.url
+    data = _download(pin.url)
     digest = hashlib.sha256(data).hexdigest()
     if digest != pin.sha256:
-        raise _mismatch(source, digest, pin.sha256)
-    return data, source
+        raise _mismatch(pin.url, digest, pin.sha256)
+    folder.mkdir(parents=True, exist_ok=True)
+    write_atomic(cached, data)  # never a half-written file under the digest's name
+    return cached, pin.url

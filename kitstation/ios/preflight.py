@@ -26,7 +26,7 @@ from kitstation.domain.model import StepError
 from kitstation.i18n import Text
 from kitstation.ios.certs import load_certificates
 from kitstation.ios.identities import IdentityStore, load_identity_files
-from kitstation.ios.ipa import load_pinned, read_ipa_info
+from kitstation.ios.ipa import pinned_path, read_ipa_info
 from kitstation.ios.profiles import read_profile
 
 # The wizard's labels (kitstation/ui/wizard), in its two languages.
@@ -173,8 +173,8 @@ def _apps(blueprint: Blueprint, cache: Path | None) -> list[Problem]:
     for i, app in enumerate(opts.apps.install if opts.apps is not None else []):
         key = f"ios.apps.install[{i}].{'file' if app.file else 'url'}"
         try:
-            data, source = load_pinned(app, blueprint, cache)
-            info = read_ipa_info(data, Path(source).name if app.file else source)
+            path, source = pinned_path(app, blueprint, cache)
+            info = read_ipa_info(path, Path(source).name if app.file else source)
         except StepError as exc:
             problems.append(_problem(LABEL_APPS, key, exc.reason, exc.code or "app_file_invalid"))
             continue

@@ -26,7 +26,7 @@ from kitstation.blueprints.loader import load_blueprint
 from kitstation.domain.model import PermanentError, RunStatus
 from kitstation.ios import IdentityStore, IOSAdapter
 from kitstation.ios import ipa as ipa_mod
-from kitstation.ios.ipa import load_pinned, read_ipa_info
+from kitstation.ios.ipa import pinned_path, read_ipa_info
 from kitstation.log.store import KitLog
 from kitstation.simulator.ios import IOSSimulatorThread
 from kitstation.simulator.ios.ipa import DEMO_BUNDLE_ID, build_ipa
@@ -148,12 +148,12 @@ def test_url_files_are_downloaded_once_and_checked(tmp_path: Path, monkeypatch: 
         return data
 
     monkeypatch.setattr(ipa_mod, "_download", fake_download)
-    assert load_pinned(pin, bp, tmp_path)[0] == data
-    assert load_pinned(pin, bp, tmp_path)[0] == data
+    assert pinned_path(pin, bp, tmp_path)[0].read_bytes() == data
+    assert pinned_path(pin, bp, tmp_path)[0].read_bytes() == data
     assert calls == ["https://apps.example.jp/demo.ipa"]  # the second read came from the cache
     assert (tmp_path / f"{pin.sha256}.ipa").read_bytes() == data
     # A server that serves other bytes: refused, and nothing is cached under the pin.
     other = PinnedFile(url="https://apps.example.jp/other.ipa", sha256="0" * 64)
     with pytest.raises(PermanentError) as err:
-        load_pinned(other, bp, tmp_path)
+        pinned_path(other, bp, tmp_path)
     assert err.value.code == "app_sha256_mismatch" and not (tmp_path / f"{'0' * 64}.ipa").exists()
