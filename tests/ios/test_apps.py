@@ -25,7 +25,7 @@ from kitstation.ios.preflight import ios_preflight
 from kitstation.log.store import KitLog
 from kitstation.simulator.ios import IOSSimulatorThread
 from kitstation.simulator.ios.device import SimulatedIOSDevice
-from kitstation.simulator.ios.ipa import build_ipa
+from kitstation.simulator.ios.ipa import CPU_X86_64, build_ipa
 from tests.ios.conftest import FAST, blueprint, last_steps, run
 
 BID = "com.example.scanner"
@@ -134,6 +134,13 @@ async def test_remove_uninstalls_what_is_there_and_accepts_what_is_not(
         ("iPhone15,2", {"provisioned": False}, "app_not_provisioned", "provisioning profile", "UDID"),
         ("iPhone15,2", {"all_devices": True, "families": (2,)}, "app_wrong_device_family", "iPhone", "iPhone"),
         ("iPhone15,2", {"all_devices": True, "min_os": "99.0"}, "app_os_too_old", "newer iOS", "iOS"),
+        (
+            "iPhone15,2",
+            {"all_devices": True, "cputype": CPU_X86_64},
+            "app_wrong_architecture",
+            "architecture",
+            "アーキテクチャ",
+        ),
     ],
 )
 async def test_installd_refusals_are_told_apart(

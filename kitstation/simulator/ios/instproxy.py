@@ -13,7 +13,9 @@ What installd decides (each a row of docs/FIDELITY.md):
   ``CFBundleVersion`` is ``MissingBundleIdentifier`` / ``MissingBundleVersion``;
 - ``MinimumOSVersion`` above the device's iOS is ``DeviceOSVersionTooLow`` ("Have 17.0; need 18.0");
 - ``UIDeviceFamily`` (1 iPhone, 2 iPad; absent = iPhone only) that does not include the device's
-  family is ``DeviceFamilyNotSupported`` (an iPad also runs iPhone apps);
+  family is ``DeviceFamilyNotSupported`` (an iPad also runs iPhone apps); no ``CFBundleExecutable``
+  in the bundle is ``MissingBundleExecutable``; an executable without an arm64 slice (a build for
+  the Simulator's x86_64) is ``IncorrectArchitecture``;
 - the code signature needs ``embedded.mobileprovision`` naming this device's UDID in
   ``ProvisionedDevices`` (or ``ProvisionsAllDevices``): otherwise ``ApplicationVerificationFailed``,
   "… 0xe8008015 (A valid provisioning profile for this executable was not found.)";
@@ -44,6 +46,7 @@ if TYPE_CHECKING:
     from kitstation.simulator.ios.device import SimulatedIOSDevice
 
 INSTPROXY_SERVICE = "com.apple.mobile.installation_proxy"
+CPU_ARM64 = 0x0100000C  # mach/machine.h: CPU_TYPE_ARM | CPU_ARCH_ABI64
 
 
 @dataclass
@@ -152,6 +155,11 @@ def inspect_package(dev: SimulatedIOSDevice, data: bytes, staged: str) -> dict[s
             "DeviceFamilyNotSupported",
             f"This application does not support this device's family ({dev.device_class}); UIDeviceFamily {families}.",
         )
+    executable = f"Payload/{app}/{info.get('CFBundleExecutable', app.removesuffix('.app'))}"
+    if executable not in names:
+        raise InstallError("MissingBundleExecutable", f"The bundle at {app} does not contain an executable.")
+    if not _arm64(zf.read(executable)):
+        raise InstallError("IncorrectArchitecture", f"Failed to find matching arch for input file: {executable}")
     if not _provisioned(zf, app, dev.udid):
         raise InstallError(
             "ApplicationVerificationFailed",
@@ -173,6 +181,17 @@ def inspect_package(dev: SimulatedIOSDevice, data: bytes, staged: str) -> dict[s
         "ProfileValidated": True,
         "Path": f"/private/var/containers/Bundle/Application/{str(uuid.uuid4()).upper()}/{app}",
     }
+
+
+def _arm64(executable: bytes) -> bool:
+    """Does the Mach-O (thin or fat) hold an arm64 slice, the only one current iPhones and iPads run?"""
+    if len(executable) >= 8 and executable[:4] == b"\xcf\xfa\xed\xfe":
+        return int.from_bytes(executable[4:8], "little") == CPU_ARM64
+    if len(executable) >= 8 and executable[:4] == b"\xca\xfe\xba\xbe":  # fat: big-endian arch table
+        count = int.from_bytes(executable[4:8], "big")
+        types = [int.from_bytes(executable[8 + 20 * i : 12 + 20 * i], "big") for i in range(min(count, 16))]
+        return CPU_ARM64 in types
+    return False
 
 
 def _provisioned(zf: zipfile.ZipFile, app: str, udid: str) -> bool:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import plistlib
+import struct
 import sys
 import zipfile
 from collections.abc import Sequence
@@ -88,6 +89,15 @@ def mobileprovision(
     )
 
 
+CPU_ARM64 = 0x0100000C
+CPU_X86_64 = 0x01000007
+
+
+def macho(cputype: int = CPU_ARM64) -> bytes:
+    """A 64-bit Mach-O executable header with no load commands: enough for installd's architecture check."""
+    return struct.pack("<IiiIIIII", 0xFEEDFACF, cputype, 0, 2, 0, 0, 0, 0)
+
+
 def build_ipa(
     bundle_id: str = DEMO_BUNDLE_ID,
     short_version: str = DEMO_VERSION,
@@ -100,6 +110,7 @@ def build_ipa(
     all_devices: bool = False,
     provisioned: bool = True,
     info_extra: dict[str, Any] | None = None,
+    cputype: int = CPU_ARM64,
 ) -> bytes:
     """A deterministic ``.ipa``; ``provisioned=False`` leaves out the profile (as a store build has none)."""
     info: dict[str, Any] = {
@@ -117,8 +128,8 @@ def build_ipa(
     info.update(info_extra or {})
     entries: dict[str, bytes] = {
         f"Payload/{name}.app/Info.plist": plistlib.dumps(info, fmt=plistlib.FMT_BINARY, sort_keys=True),
-        # Not a Mach-O: the simulated device does not run the app, it only installs it.
-        f"Payload/{name}.app/{name}": b"KitStation demo executable placeholder\n",
+        # A Mach-O header only: the simulated device installs the app, it never runs it.
+        f"Payload/{name}.app/{name}": macho(cputype),
     }
     if provisioned:
         entries[f"Payload/{name}.app/embedded.mobileprovision"] = mobileprovision(
