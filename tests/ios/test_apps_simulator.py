@@ -23,9 +23,12 @@ from pymobiledevice3.services.installation_proxy import InstallationProxyService
 
 from kitstation.blueprints.apps import PinnedFile
 from kitstation.blueprints.loader import load_blueprint
-from kitstation.domain.model import PermanentError, RunStatus
+from kitstation.core.preflight import PreflightContext
+from kitstation.core.protocols import DictSecrets, StepContext
+from kitstation.domain.model import PermanentError, Platform, RunStatus
 from kitstation.ios import IdentityStore, IOSAdapter
 from kitstation.ios import ipa as ipa_mod
+from kitstation.ios.apps import InstallAppStep
 from kitstation.ios.ipa import pinned_path, read_ipa_info
 from kitstation.log.store import KitLog
 from kitstation.simulator.ios import IOSSimulatorThread
@@ -157,3 +160,34 @@ def test_url_files_are_downloaded_once_and_checked(tmp_path: Path, monkeypatch: 
     with pytest.raises(PermanentError) as err:
         pinned_path(other, bp, tmp_path)
     assert err.value.code == "app_sha256_mismatch" and not (tmp_path / f"{'0' * 64}.ipa").exists()
+
+
+async def test_a_url_app_is_downloaded_by_preflight_once_for_the_whole_batch(
+    ios_sim: IOSSimulatorThread, adapter: IOSAdapter, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = build_ipa(all_devices=True)
+    calls: list[str] = []
+
+    def fake_download(url: str) -> bytes:
+        calls.append(url)
+        return data
+
+    monkeypatch.setattr(ipa_mod, "_download", fake_download)
+    text = (EXAMPLES / "ios-apps.toml").read_text(encoding="utf-8").replace('"files/', f'"{EXAMPLES}/files/')
+    text = text.replace(
+        f'file = "{EXAMPLES}/files/ios/kitstation-demo-scanner.ipa"', 'url = "https://apps.example.jp/scanner.ipa"'
+    )
+    text = text.replace(text.split('sha256 = "')[1].split('"')[0], hashlib.sha256(data).hexdigest())
+    (tmp_path / "bp.toml").write_text(text, encoding="utf-8")
+    bp = load_blueprint(tmp_path / "bp.toml")
+    assert bp.ios is not None and bp.ios.apps is not None and bp.ios.apps.install[0].url
+    problems = await adapter.preflight(bp, PreflightContext(Platform.IOS))
+    assert [p.code for p in problems] == [] and len(calls) == 1
+    for model in ("iPhone15,2", "iPad13,18"):  # two devices of the batch, each with its own plan
+        sim_dev = ios_sim.plug(model, setup_assistant=False)
+        device = await adapter.identify(sim_dev.udid)
+        step = next(s for s in adapter.plan(bp, device) if isinstance(s, InstallAppStep))
+        ctx = StepContext(device=device, blueprint=bp, secrets=DictSecrets({}), run_id=1)
+        result = await step.run(ctx)
+        assert result.detail is not None and result.detail["action"] == "installed"
+    assert calls == ["https://apps.example.jp/scanner.ipa"]  # never again mid-batch
