@@ -79,18 +79,18 @@ def install_failure(exc: AppInstallError, ctx: StepContext, bundle_id: str) -> P
     """installd's refusal (``<Error>: <ErrorDescription>``) in the bench's words."""
     text = str(exc)
     name = text.split(":", 1)[0].strip()
-    code, reason = _FAILURES.get(
-        name,
-        (
-            "app_install_failed",
-            Text("the device refused the install: {e}", "デバイスがインストールを拒否しました: {e}").format(
-                e=text[:300] or "no answer"
-            ),
-        ),
-    )
     facts = {"udid": _udid(ctx), "cls": ctx.device.facts.get("device_class") or "?", "os": ctx.device.os_version}
+    if name in _FAILURES:
+        code, template = _FAILURES[name]
+        reason = template.format(**facts)
+    else:
+        # The device's own words, never used as a template (they may hold braces).
+        code = "app_install_failed"
+        reason = Text("the device refused the install: {e}", "デバイスがインストールを拒否しました: {e}").format(
+            e=text[:300] or "no answer"
+        )
     head = Text("{b}: ", "{b}: ").format(b=bundle_id)
-    return PermanentError(head + reason.format(**facts), code=code, detail={"device_error": text[:500]})
+    return PermanentError(head + reason, code=code, detail={"device_error": text[:500]})
 
 
 def _matches(found: dict[str, Any] | None, info: IpaInfo) -> bool:

@@ -330,3 +330,24 @@ def test_step_detail_is_json(tmp_path: Path) -> None:
 
     info = read_ipa_info(build_ipa(BID, all_devices=True), "x.ipa")
     assert json.loads(json.dumps(_detail(info, "ab" * 32, "installed")))["bundle_id"] == BID
+
+
+def test_an_unknown_installd_error_keeps_the_device_words() -> None:
+    from pymobiledevice3.exceptions import AppInstallError
+
+    from kitstation.ios.apps import install_failure
+
+    device = Device(Platform.IOS, key="U1", udid="U1", os_version="17.5")
+    ctx = StepContext(device=device, blueprint=blueprint_stub(), secrets=DictSecrets({}), run_id=1)
+    err = install_failure(AppInstallError("PackagePatchFailed: {odd} text"), ctx, BID)
+    assert err.code == "app_install_failed"
+    assert err.reason.en == f"{BID}: the device refused the install: PackagePatchFailed: {{odd}} text"
+    assert err.reason.ja.startswith(f"{BID}: デバイスがインストールを拒否しました")
+    known = install_failure(AppInstallError("DeviceOSVersionTooLow: Have 17.5; need 18.0"), ctx, BID)
+    assert known.code == "app_os_too_old" and "iOS 17.5" in known.reason.en and "iOS 17.5" in known.reason.ja
+
+
+def blueprint_stub() -> Blueprint:
+    from kitstation.blueprints.loader import loads_blueprint
+
+    return loads_blueprint('name = "x"\n[ios]\nmethod = "dep"\n', "x.toml", Path("x.toml"))
