@@ -135,7 +135,8 @@ async def installd_command(
 async def lookup(ld: StationLockdownClient, bundle_ids: list[str]) -> dict[str, dict[str, Any]]:
     """installd's records of those apps that are installed (user or system), by bundle id."""
     async with InstallationProxyService(lockdown=ld) as ip:
-        found = await ip.lookup({"BundleIDs": bundle_ids, "ReturnAttributes": LOOKUP_ATTRIBUTES})
+        options = {"ApplicationType": "Any", "BundleIDs": bundle_ids, "ReturnAttributes": LOOKUP_ATTRIBUTES}
+        found = await ip.lookup(options)
     return {k: v for k, v in (found or {}).items() if k in bundle_ids and isinstance(v, dict)}
 
 
