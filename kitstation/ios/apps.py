@@ -251,7 +251,9 @@ class InstallAppStep(IOSStep):
                         ).format(b=info.bundle_id, have=current.get("CFBundleVersion"), want=info.bundle_version),
                         code="app_downgrade",
                     )
-                await self._install(ctx, ld, path, sha256, info, "Upgrade" if current is not None else "Install")
+                # One of the bench's K install places (--limit install=K): copies share the USB bus.
+                async with ctx.limit("install"):
+                    await self._install(ctx, ld, path, sha256, info, "Upgrade" if current is not None else "Install")
                 after = (await lookup(ld, [info.bundle_id])).get(info.bundle_id)
             finally:
                 with contextlib.suppress(Exception):
