@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pymobiledevice3.services.installation_proxy import InstallationProxyService
 
 from kitstation.blueprints.model import Blueprint
 from kitstation.cli.main import main
@@ -192,24 +193,38 @@ async def test_a_full_disk_is_a_clear_refusal(
         await adapter.aclose()
 
 
+@pytest.mark.parametrize("installed_meanwhile", [False, True])
 async def test_unplug_mid_install_is_interrupted_then_resumed_and_rechecked(
-    ios_sim_factory: Callable[..., IOSSimulatorThread], kitlog: KitLog, tmp_path: Path
+    ios_sim_factory: Callable[..., IOSSimulatorThread], kitlog: KitLog, tmp_path: Path, installed_meanwhile: bool
 ) -> None:
     sim = ios_sim_factory(faults=["0:unplug-at=install-app"])
     adapter = IOSAdapter(sim.address, tmp_path / "pairing", IdentityStore(tmp_path / "ids"), FAST)
     try:
         sim_dev = sim.plug("iPhone15,2", setup_assistant=False)
         device = await _device(adapter, sim_dev)
-        bp = _bp(tmp_path, build_ipa(BID, "1.2.0", "120", all_devices=True))
+        ipa = build_ipa(BID, "1.2.0", "120", all_devices=True)
+        bp = _bp(tmp_path, ipa)
+        step_id = f"ios.app.{BID}"
         plan = [s for s in adapter.plan(bp, device) if isinstance(s, InstallAppStep)]
         status = await run_plan(adapter, kitlog, device, bp, plan)
         assert status == RunStatus.INTERRUPTED, last_steps(kitlog)
+        assert last_steps(kitlog)[-1] == (step_id, "interrupted", "device_gone")
         assert BID not in _apps(sim_dev)  # all or nothing: no half-installed app
-        assert last_steps(kitlog)[-1][1] != "ok"
         sim.replug(sim_dev.udid)
         device = await _device(adapter, sim_dev)
+        if installed_meanwhile:  # e.g. by hand with another tool before the run resumed
+            (tmp_path / "other.ipa").write_bytes(ipa)
+            ld = await adapter.connector.lockdown(sim_dev.udid)
+            try:
+                async with InstallationProxyService(lockdown=ld) as ip:
+                    await ip.install_from_local(tmp_path / "other.ipa")
+            finally:
+                await ld.close()
         status = await run_plan(adapter, kitlog, device, bp, plan)
         assert status == RunStatus.OK, last_steps(kitlog)
+        # The resumed run asked the device: done when the app is there, run again when it is not.
+        expected = "confirmed_after_resume" if installed_meanwhile else None
+        assert last_steps(kitlog)[-1] == (step_id, "ok", expected)
         assert _apps(sim_dev)[BID]["CFBundleShortVersionString"] == "1.2.0"
     finally:
         await adapter.aclose()
