@@ -191,3 +191,24 @@ async def test_a_url_app_is_downloaded_by_preflight_once_for_the_whole_batch(
         result = await step.run(ctx)
         assert result.detail is not None and result.detail["action"] == "installed"
     assert calls == ["https://apps.example.jp/scanner.ipa"]  # never again mid-batch
+
+
+def test_prepare_simulate_installs_the_example_app(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from kitstation.cli.main import main
+
+    db = tmp_path / "log.sqlite3"
+    args = ["prepare", "--simulate", "1", "--platform", "ios", "--speed", "2000", "--db", str(db), "--json"]
+    code = main([*args, "-b", str(EXAMPLES / "ios-apps.toml")])
+    out = capsys.readouterr()
+    assert code == 0, out.err
+    assert [d["state"] for d in json.loads(out.out[out.out.index("[") :])] == ["done"]
+    log = KitLog(f"sqlite:///{db}")
+    try:
+        run_id = log.history(limit=1)[0]["run_id"]
+        steps = {s["step_id"]: s for s in log.steps(run_id)}
+    finally:
+        log.close()
+    detail = steps[f"ios.app.{DEMO_BUNDLE_ID}"]["detail"]
+    detail = json.loads(detail) if isinstance(detail, str) else detail
+    assert (detail["bundle_id"], detail["version"], detail["action"]) == (DEMO_BUNDLE_ID, "1.2.0", "installed")
+    assert steps["ios.apps.remove"]["outcome"] == "ok"
