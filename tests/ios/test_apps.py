@@ -254,8 +254,15 @@ async def test_the_lookup_sees_system_apps_and_erase_wipes_user_apps(
         await ld.close()
     assert set(found) == {BID, "com.apple.mobilesafari"}
     assert found[BID]["ApplicationType"] == "User" and found["com.apple.mobilesafari"]["ApplicationType"] == "System"
-    sim_dev._control(sim_dev._reset)
-    assert _apps(sim_dev) == {}
+    ios_sim.erase(sim_dev.udid)  # Settings > Erase All Content and Settings
+    await adapter.connector.wait_detached(sim_dev.udid)
+    await adapter.connector.wait_setup_assistant(sim_dev.udid, 120)
+    assert _apps(sim_dev) == {} and sim_dev.erase_count == 1
+    ld = await adapter.connector.lockdown(sim_dev.udid)
+    try:
+        assert set(await lookup(ld, [BID, "com.apple.mobilesafari"])) == {"com.apple.mobilesafari"}
+    finally:
+        await ld.close()
 
 
 # ----- preflight: every problem seen before a device is touched -------------------------------
