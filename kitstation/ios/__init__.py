@@ -1,4 +1,4 @@
-"""iOS kitting on pymobiledevice3: discovery, identity, Configurator-style Prepare and DEP hand-off."""
+"""iOS kitting on pymobiledevice3: discovery, identity, Configurator-style Prepare, apps and DEP hand-off."""
 
 from kitstation.ios.adapter import IOSAdapter
 from kitstation.ios.certs import CertInfo, fetch_chain, load_certificates

@@ -36,6 +36,7 @@ from kitstation.domain.events import Attached, Detached, DiscoveryEvent
 from kitstation.domain.model import Device, PermanentError, Platform
 from kitstation.i18n import Text
 from kitstation.ios.activation import ACTIVATED, ActivationEndpoint, activate, activation_state
+from kitstation.ios.apps import app_steps
 from kitstation.ios.battery import BatteryStep
 from kitstation.ios.connect import Connector, IOSTiming
 from kitstation.ios.identities import IdentityStore
@@ -274,6 +275,9 @@ class IOSAdapter:
     def plan(self, blueprint: Blueprint, device: Device) -> Plan:
         """The steps of the blueprint's iOS method, then the battery gate when the blueprint asks for one."""
         steps = self._plan_method(blueprint, device)
+        # Apps after supervision and profiles, before the ABM hand-off and the battery gate.
+        at = next((i for i, s in enumerate(steps) if s.id == "ios.abm_handoff"), len(steps))
+        steps[at:at] = app_steps(self._step, blueprint.ios.apps if blueprint.ios is not None else None)
         if blueprint.ios is not None and blueprint.ios.min_battery_percent is not None:
             steps.append(self._step(BatteryStep))  # last: the level recorded is the one at hand-over
         return steps

@@ -3,7 +3,9 @@
 The supervision identity is there and its key loads (a .p12 with the passphrase from the secrets
 chain: the passphrase is used, never shown or logged), trust anchors parse as certificates and
 are not expired, named secrets (the Wi-Fi password) can be had, the profiles to install parse as
-configuration profiles (signed ones as CMS), and the MDM URL is a well-formed https URL.
+configuration profiles (signed ones as CMS), the MDM URL is a well-formed https URL, and every app
+to install is there (a url one downloaded once, into the cache), has its pinned SHA-256, is an .ipa
+and holds the bundle id and version the blueprint names.
 
 Every problem names the blueprint key (``Problem.field``) and starts with the field's label as
 the blueprint wizard shows it, in both languages, so the technician knows where to fix it.
@@ -14,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 from collections.abc import Sequence
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from kitstation.blueprints.model import Blueprint
@@ -23,6 +26,7 @@ from kitstation.domain.model import StepError
 from kitstation.i18n import Text
 from kitstation.ios.certs import load_certificates
 from kitstation.ios.identities import IdentityStore, load_identity_files
+from kitstation.ios.ipa import pinned_path, read_ipa_info
 from kitstation.ios.profiles import read_profile
 
 # The wizard's labels (kitstation/ui/wizard), in its two languages.
@@ -36,6 +40,7 @@ LABEL_WIFI_PROFILE = Text(
 )
 LABEL_PROFILES = Text("Profiles", "プロファイル")
 LABEL_ENROLLMENT = Text("MDM enrollment profile (.mobileconfig)", "MDM 登録プロファイル（.mobileconfig）")
+LABEL_APPS = Text("Apps to install", "インストールするアプリ")
 
 EXPIRED = Text(
     "{f} expired on {d}: devices would not trust it",
@@ -160,7 +165,36 @@ def _profiles(blueprint: Blueprint) -> list[Problem]:
     return problems
 
 
-async def ios_preflight(blueprint: Blueprint, ctx: PreflightContext, store: IdentityStore) -> Sequence[Problem]:
+def _apps(blueprint: Blueprint, cache: Path | None) -> list[Problem]:
+    """Each .ipa: readable (a url one downloaded once, into the cache), the pinned bytes, the app named."""
+    opts = blueprint.ios
+    assert opts is not None
+    problems: list[Problem] = []
+    for i, app in enumerate(opts.apps.install if opts.apps is not None else []):
+        key = f"ios.apps.install[{i}].{'file' if app.file else 'url'}"
+        try:
+            path, source = pinned_path(app, blueprint, cache)
+            info = read_ipa_info(path, Path(source).name if app.file else source)
+        except StepError as exc:
+            problems.append(_problem(LABEL_APPS, key, exc.reason, exc.code or "app_file_invalid"))
+            continue
+        if info.bundle_id != app.bundle_id:
+            reason = Text("{f} holds the app {got}, not {want}", "{f} の中身は {want} ではなくアプリ {got} です").format(
+                f=Path(source).name, got=info.bundle_id, want=app.bundle_id
+            )
+            problems.append(_problem(LABEL_APPS, f"ios.apps.install[{i}].bundle_id", reason, "app_bundle_mismatch"))
+        elif app.version and info.short_version != app.version:
+            reason = Text(
+                "{b}: the file is version {got} (CFBundleShortVersionString), the blueprint expects {want}",
+                "{b}: ファイルのバージョンは {got}（CFBundleShortVersionString）、ブループリントの指定は {want} です",
+            ).format(b=app.bundle_id, got=info.short_version, want=app.version)
+            problems.append(_problem(LABEL_APPS, f"ios.apps.install[{i}].version", reason, "app_version_mismatch"))
+    return problems
+
+
+async def ios_preflight(
+    blueprint: Blueprint, ctx: PreflightContext, store: IdentityStore, app_cache: Path | None = None
+) -> Sequence[Problem]:
     """Every problem of ``blueprint``'s [ios] section that can be seen without a device."""
     opts = blueprint.ios
     if opts is None:
@@ -173,6 +207,7 @@ async def ios_preflight(blueprint: Blueprint, ctx: PreflightContext, store: Iden
     problems += await _identity(blueprint, ctx, store)
     problems += await asyncio.to_thread(_anchors, blueprint)
     problems += await asyncio.to_thread(_profiles, blueprint)
+    problems += await asyncio.to_thread(_apps, blueprint, app_cache)
     if opts.wifi is not None and opts.wifi.password_secret and opts.wifi.security != "None":
         got = await _secret(ctx, opts.wifi.password_secret, WIFI_PROMPT.format(s=opts.wifi.ssid))
         if isinstance(got, Text):

@@ -117,7 +117,7 @@ async def test_session_is_tls_and_pair_record_is_reused(ios_sim: IOSSimulatorThr
         assert transport.get_extra_info("ssl_object") is not None
         assert isinstance(transport.get_extra_info("ssl_object"), ssl.SSLObject)
         with pytest.raises(InvalidServiceError):
-            await lockdown.start_lockdown_service("com.apple.afc")
+            await lockdown.start_lockdown_service("com.apple.syslog_relay")  # not simulated
         await lockdown.stop_session()
     finally:
         await lockdown.close()

@@ -1,4 +1,4 @@
-"""Simulated iPhones and iPads at the wire level: usbmuxd, lockdownd and MCInstall.
+"""Simulated iPhones and iPads at the wire level: usbmuxd, lockdownd, MCInstall, AFC and installation_proxy.
 
 pymobiledevice3 (or any usbmuxd client) pointed at ``IOSSimulator.address`` through
 ``USBMUXD_SOCKET_ADDRESS`` sees devices as if they were on a cable. See docs/simulator-ios.md.

@@ -28,6 +28,7 @@ from cryptography.hazmat.primitives import serialization
 from kitstation.simulator.ios.catalogue import Identity, Model
 from kitstation.simulator.ios.devkeys import device_key
 from kitstation.simulator.ios.faults import DEFAULT_ERROR_CODE, DEFAULT_SLOW_FACTOR, Fault, Timing
+from kitstation.simulator.ios.instproxy import APP_SERVICES, AppState
 
 if TYPE_CHECKING:
     from kitstation.simulator.ios.simulator import IOSSimulator
@@ -43,7 +44,6 @@ MOBILEACTIVATION_SERVICE = "com.apple.mobileactivationd"
 # (a real device keeps one after Setup Assistant, DEP or not), unsupervised, from no host.
 COMPLETED_CONFIGURATION: dict[str, Any] = {"CloudConfigurationUIComplete": True, "IsSupervised": False}
 PortHandler = Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]]
-
 
 
 class DeviceGone(Exception):
@@ -121,8 +121,7 @@ class SimulatedIOSDevice:
         self._service_ports: dict[int, tuple[str, str]] = {}  # port -> (service, host id)
         self._next_port = 49152
         self._erase_task: asyncio.Task[None] | None = None
-        # Activation Lock belongs to the previous owner's Apple Account, not to the device's
-        # contents: it survives an erase.
+        # Activation Lock belongs to the previous owner's Apple Account, not the contents: it survives an erase.
         self.activation_lock = any(f.kind == "activation-lock" for f in faults)
         self._reset(
             setup_assistant=setup_assistant,
@@ -165,6 +164,7 @@ class SimulatedIOSDevice:
         self.stored_profiles: dict[str, bytes] = {}  # Purpose -> raw profile
         self.extra_values: dict[tuple[str | None, str], Any] = {}
         self._ssl: dict[str, ssl.SSLContext] = {}
+        self.app_state = AppState()  # AFC's media folder and the user apps: an erase wipes both
 
     @property
     def attached(self) -> bool:
@@ -363,6 +363,8 @@ class SimulatedIOSDevice:
                 from kitstation.simulator.ios.activation import serve_mobileactivation
 
                 return lambda r, w: self._track(w, serve_mobileactivation(self, r, w))
+            if service in APP_SERVICES:
+                return lambda r, w: self._track(w, APP_SERVICES[service](self, r, w))
         return None
 
     async def _track(self, writer: asyncio.StreamWriter, work: Awaitable[None]) -> None:

@@ -17,6 +17,7 @@ Grammar (one spec per ``--fault``; see docs/simulator-ios.md)::
                                  reached for this device
             | activation-refused the activation server refuses the device (HTTP 400)
             | allow-unactivated  LENIENT: accept a cloud configuration while unactivated
+            | disk-full          no free space: AFC writes answer NO_SPACE_LEFT (an .ipa cannot be staged)
 
 Steps are named after what the device does: see ``STEPS``. ``--fault`` is shared with the Android
 simulator, so specs prefixed ``android:`` are skipped here and, unprefixed, a kind this simulator
@@ -53,10 +54,17 @@ BASE_LATENCY: dict[str, float] = {
     "activate": 3.0,
     "erase": 60.0,
     "boot": 70.0,
+    # Apps: AFC requests (one per 4 MB written for afc-write), installd's install and uninstall.
+    "afc": 0.01,
+    "afc-write": 0.05,
+    "install-app": 4.0,
+    "uninstall-app": 1.0,
+    "lookup-apps": 0.2,
 }
 STEPS: tuple[str, ...] = tuple(BASE_LATENCY)
 # Steps answered by MCInstall (an ErrorChain) or mobileactivationd (an Error), where error= makes sense.
-MC_STEPS: frozenset[str] = frozenset(STEPS) - {"get-value", "pair", "session", "start-service", "boot"}
+APP_STEPS: frozenset[str] = frozenset({"afc", "afc-write", "install-app", "uninstall-app", "lookup-apps"})
+MC_STEPS: frozenset[str] = frozenset(STEPS) - {"get-value", "pair", "session", "start-service", "boot"} - APP_STEPS
 
 KINDS: tuple[str, ...] = (
     "unplug-at",
@@ -70,9 +78,12 @@ KINDS: tuple[str, ...] = (
     "no-network",
     "activation-refused",
     "allow-unactivated",
+    "disk-full",
 )
 # Kinds that describe the device's situation (no argument, never spent).
-CONDITIONS: frozenset[str] = frozenset({"activation-lock", "no-network", "activation-refused", "allow-unactivated"})
+CONDITIONS: frozenset[str] = frozenset(
+    {"activation-lock", "no-network", "activation-refused", "allow-unactivated", "disk-full"}
+)
 _ALIASES: dict[str, tuple[str, str | None]] = {
     "trust-pending": ("trust", "pending"),
     "trust-refused": ("trust", "refused"),

@@ -22,6 +22,7 @@ from typing import Any
 
 from kitstation.simulator.ios.cms import CMSError, verify_signed_data
 from kitstation.simulator.ios.device import MCINSTALL_SERVICE, MOBILEACTIVATION_SERVICE, SimulatedIOSDevice
+from kitstation.simulator.ios.instproxy import APP_SERVICES
 from kitstation.simulator.ios.wire import encode_plist, read_plist, write_plist
 
 PUBLIC_KEYS = frozenset(
@@ -49,10 +50,10 @@ PUBLIC_KEYS = frozenset(
         "WiFiAddress",
     }
 )
-# Services a station might ask for; MCInstall and mobileactivationd are implemented, the rest are
-# refused as a device refuses a service it does not have. MCInstall speaks TLS; mobileactivationd is
-# a plain property-list service (libimobiledevice's mobileactivation client opens it without SSL).
-SERVICES = {MCINSTALL_SERVICE, MOBILEACTIVATION_SERVICE}
+# Services a station might ask for; MCInstall, mobileactivationd, AFC and installation_proxy are
+# implemented, the rest are refused as a device refuses a service it does not have. MCInstall speaks
+# TLS; the others are plain (libimobiledevice's clients open them without SSL).
+SERVICES = {MCINSTALL_SERVICE, MOBILEACTIVATION_SERVICE, *APP_SERVICES}
 TLS_SERVICES = {MCINSTALL_SERVICE}
 _RECORD_KEYS = ("HostID", "HostCertificate", "DeviceCertificate", "RootCertificate")
 
