@@ -215,6 +215,9 @@ def build_apk(
     schemes: tuple[str, ...] = ("v2", "v3"),
     target_sdk: int = DEMO_TARGET_SDK,
     min_sdk: int = DEMO_MIN_SDK,
+    split: str | None = None,
+    split_required: bool = False,
+    permissions: tuple[str, ...] = (),
 ) -> bytes:
     """A minimal, real APK declaring ``admin_receiver`` as a device-admin receiver.
 
@@ -222,7 +225,10 @@ def build_apk(
     ``schemes``: any of ``"v1"`` (JAR), ``"v2"``, ``"v3"``; v2 + v3 by default, as current build
     tools sign an app whose minSdk is 24 or more. ``unsigned=True`` signs with none (Android
     refuses it: INSTALL_PARSE_FAILED_NO_CERTIFICATES). ``admin_receiver`` may be relative
-    (".AdminReceiver") as in a manifest; ``None`` declares none.
+    (".AdminReceiver") as in a manifest; ``None`` declares none. ``split``: a split APK of
+    ``package`` by that name (``config.arm64_v8a``), as bundletool writes one: the base's package
+    and versionCode, a ``split`` attribute, an application without code. ``split_required``: the
+    base refuses to install without its splits. ``permissions``: ``uses-permission`` names.
     """
     unknown = set(schemes) - {"v1", "v2", "v3"}
     if unknown:
@@ -246,15 +252,21 @@ def build_apk(
                 ],
             )
         )
+    manifest_attrs: list[tuple[bool, str, Any]] = [
+        (True, "versionCode", version_code),
+        (True, "versionName", version_name),
+        (False, "package", package),
+    ]
+    if split:
+        manifest_attrs.append((False, "split", split))
+    if split_required and not split:
+        manifest_attrs.append((True, "isSplitRequired", True))
     root = Element(
         "manifest",
-        [
-            (True, "versionCode", version_code),
-            (True, "versionName", version_name),
-            (False, "package", package),
-        ],
+        manifest_attrs,
         [
             Element("uses-sdk", [(True, "minSdkVersion", min_sdk), (True, "targetSdkVersion", target_sdk)]),
+            *(Element("uses-permission", [(True, "name", p)]) for p in permissions),
             Element("application", [(True, "label", label)], app_children),
         ],
     )
@@ -300,6 +312,9 @@ class ApkInfo:
     certificate_der: bytes | None  # the signer certificate (v3, else v2, else v1); None when unsigned
     min_sdk: int = 1
     target_sdk: int = 0  # 0: not declared (Android then takes minSdk)
+    split: str | None = None  # None: a base APK
+    split_required: bool = False
+    uses_permissions: tuple[str, ...] = ()
 
     @property
     def signature_checksum(self) -> str | None:
@@ -330,4 +345,7 @@ def parse_apk(apk: bytes) -> ApkInfo:
         certificate_der=signing_certificate(apk),
         min_sdk=m.min_sdk,
         target_sdk=m.target_sdk,
+        split=m.split,
+        split_required=m.split_required,
+        uses_permissions=m.uses_permissions,
     )
