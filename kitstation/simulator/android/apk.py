@@ -349,3 +349,25 @@ def parse_apk(apk: bytes) -> ApkInfo:
         split_required=m.split_required,
         uses_permissions=m.uses_permissions,
     )
+
+
+# The demo apps of examples/android-apps.toml: a scanner from a base APK and one split (the base
+# requires it, as bundletool's base APKs do) asking for the camera, and a single-APK notes app.
+DEMO_SCANNER = "jp.kitstation.demo.scanner"
+DEMO_NOTES = "jp.kitstation.demo.notes"
+
+
+def demo_app_apks() -> dict[str, bytes]:
+    """File name -> bytes of the demo apps (deterministic: fixed zip times, PKCS#1 v1.5 signatures)."""
+    perms = ("android.permission.CAMERA", "android.permission.INTERNET")
+    return {
+        "kitstation-demo-scanner.apk": build_apk(
+            DEMO_SCANNER, None, 42, "4.2", label="KitStation Demo Scanner", split_required=True, permissions=perms
+        ),
+        "kitstation-demo-scanner-split_config.arm64_v8a.apk": build_apk(
+            DEMO_SCANNER, None, 42, "4.2", label="KitStation Demo Scanner", split="config.arm64_v8a"
+        ),
+        "kitstation-demo-notes.apk": build_apk(
+            DEMO_NOTES, None, 3, "1.2", label="KitStation Demo Notes", permissions=("android.permission.INTERNET",)
+        ),
+    }

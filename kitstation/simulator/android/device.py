@@ -12,7 +12,6 @@ time (install, ``slow-shell``); they never block the loop.
 
 from __future__ import annotations
 
-import asyncio
 import posixpath
 import random
 import threading

@@ -114,9 +114,7 @@ def grant_command(d: SimulatedGalaxy, verb: str, args: list[str]) -> ShellResult
             # Not the platform's: only known if an installed app requested it (our packages define none).
             return _exception(verb, "java.lang.IllegalArgumentException", f"Unknown permission: {perm}")
         if perm not in p.requested_permissions:
-            return _exception(
-                verb, "java.lang.SecurityException", f"Package {pkg} has not requested permission {perm}"
-            )
+            return _exception(verb, "java.lang.SecurityException", f"Package {pkg} has not requested permission {perm}")
         if not is_runtime(perm, d.sdk):
             by = f"package {pkg}" if d.sdk >= _NEW_WORDING_SDK else pkg
             return _exception(

@@ -122,7 +122,6 @@ async def _pm_install(d: SimulatedGalaxy, args: list[str], stdin: bytes) -> Shel
     return ok(msg + "\n", 0 if installed else 1)
 
 
-
 def dumpsys_package(d: SimulatedGalaxy, name: str) -> str:
     """The parts of ``dumpsys package PKG`` tools parse (adbutils' app_info among them)."""
     p = d.installed_packages.get(name)
@@ -152,7 +151,5 @@ def dumpsys_package(d: SimulatedGalaxy, name: str) -> str:
         f"    signatures=PackageSignatures{{{ident} version:2, signatures:[{sig}], past signatures:[]}}\n"
         + package_part
         + f"    User 0: ceDataInode=0 installed=true hidden=false suspended=false stopped=false notLaunched=false "
-        f"enabled={0 if p.enabled else 3}\n"
-        + user_part
+        f"enabled={0 if p.enabled else 3}\n" + user_part
     )
-

@@ -168,7 +168,9 @@ async def commit_apks(
             return _failure("INSTALL_FAILED_INVALID_APK", f"Split {info.split} was defined multiple times")
         seen.add(info.split)
         if info.package != first.package:
-            return _failure("INSTALL_FAILED_INVALID_APK", f"{staged} package {info.package} inconsistent with {first.package}")
+            return _failure(
+                "INSTALL_FAILED_INVALID_APK", f"{staged} package {info.package} inconsistent with {first.package}"
+            )
         if info.version_code != first.version_code:
             return _failure(
                 "INSTALL_FAILED_INVALID_APK",
