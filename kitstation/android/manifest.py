@@ -70,7 +70,6 @@ class Element:
     children: list[Element] = field(default_factory=list)
 
 
-
 def decode_strings(chunk: bytes) -> list[str]:
     count, _styles, flags, start = struct.unpack_from("<IIII", chunk, 8)
     header_size = struct.unpack_from("<H", chunk, 2)[0]
@@ -152,14 +151,12 @@ def decode_axml(data: bytes) -> Element:
     return root
 
 
-
 def qualify(package: str, name: str) -> str:
     if name.startswith("."):
         return package + name
     if "." not in name:
         return f"{package}.{name}"
     return name
-
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,9 +219,7 @@ def read_manifest(apk: bytes) -> Manifest:
     min_sdk = min_raw if isinstance(min_raw, int) else 1
     split = _attr(root, "split")
     uses = tuple(
-        dict.fromkeys(
-            n for c in root.children if c.tag == "uses-permission" and isinstance(n := _attr(c, "name"), str)
-        )
+        dict.fromkeys(n for c in root.children if c.tag == "uses-permission" and isinstance(n := _attr(c, "name"), str))
     )
     defines = tuple(
         (n, lv if isinstance(lv := _attr(c, "protectionLevel"), int) else 0)

@@ -95,7 +95,10 @@ def test_a_base_that_requires_its_split_is_refused_alone(cli_sim: AndroidSimulat
 @pytest.mark.parametrize(
     ("split", "android"),
     [
-        (lambda: _split(name="config.xxhdpi", package="com.example.other"), "package com.example.other inconsistent with com.example.scanner"),
+        (
+            lambda: _split(name="config.xxhdpi", package="com.example.other"),
+            "package com.example.other inconsistent with com.example.scanner",
+        ),
         (lambda: _split(version=6), "version code 6 inconsistent with 5"),
         (lambda: _split(signing=_other_key()), "signatures are inconsistent"),
     ],
@@ -126,7 +129,10 @@ def test_downgrade_and_another_signer_are_refused_and_the_installed_app_stays(
     assert _adb(android_sim, g.adb_serial, "install-multiple", *pair).returncode == 0
     older = [_write(tmp_path, "b5.apk", _base(5)), _write(tmp_path, "s5.apk", _split(5))]
     r = _adb(android_sim, g.adb_serial, "install-multiple", "-r", *older)
-    assert "INSTALL_FAILED_VERSION_DOWNGRADE: Downgrade detected: Update version code 5 is older than current 7" in r.stderr
+    assert (
+        "INSTALL_FAILED_VERSION_DOWNGRADE: Downgrade detected: Update version code 5 is older than current 7"
+        in r.stderr
+    )
     key = _other_key()
     resigned = [_write(tmp_path, "b8.apk", _base(8, signing=key)), _write(tmp_path, "s8.apk", _split(8, signing=key))]
     r = _adb(android_sim, g.adb_serial, "install-multiple", "-r", *resigned)
@@ -147,7 +153,9 @@ def test_v1_only_split_set_targeting_api_30_is_refused_on_android_11_plus(
     assert PKG not in g.installed_packages
 
 
-def test_pm_grant_only_grants_runtime_permissions_the_app_requests(android_sim: AndroidSimulator, tmp_path: Path) -> None:
+def test_pm_grant_only_grants_runtime_permissions_the_app_requests(
+    android_sim: AndroidSimulator, tmp_path: Path
+) -> None:
     g = android_sim.plug("SM-S911B")
     files = [_write(tmp_path, "b.apk", _base()), _write(tmp_path, "s.apk", _split())]
     assert _adb(android_sim, g.adb_serial, "install-multiple", *files).returncode == 0
@@ -155,7 +163,10 @@ def test_pm_grant_only_grants_runtime_permissions_the_app_requests(android_sim: 
     assert (ok.returncode, ok.stdout, ok.stderr) == (0, "", "")
     normal = _adb(android_sim, g.adb_serial, "shell", "pm", "grant", PKG, INTERNET)
     assert normal.returncode == 255 and "Exception occurred while executing 'grant':" in normal.stderr
-    assert f"java.lang.SecurityException: Permission {INTERNET} requested by package {PKG} is not a changeable" in normal.stderr
+    assert (
+        f"java.lang.SecurityException: Permission {INTERNET} requested by package {PKG} is not a changeable"
+        in normal.stderr
+    )
     undeclared = _adb(android_sim, g.adb_serial, "shell", "pm", "grant", PKG, "android.permission.RECORD_AUDIO")
     assert f"Package {PKG} has not requested permission android.permission.RECORD_AUDIO" in undeclared.stderr
     unknown = _adb(android_sim, g.adb_serial, "shell", "pm", "grant", PKG, "com.example.NOPE")
@@ -181,7 +192,9 @@ def test_install_write_from_a_file_only_from_android_10(android_sim: AndroidSimu
         created = _adb(android_sim, g.adb_serial, "shell", "pm", "install-create", "-r").stdout
         assert created.startswith("Success: created install session [")
         session = created.strip().rsplit("[", 1)[1].rstrip("]")
-        r = _adb(android_sim, g.adb_serial, "shell", "pm", "install-write", session, "base.apk", "/data/local/tmp/notes.apk")
+        r = _adb(
+            android_sim, g.adb_serial, "shell", "pm", "install-write", session, "base.apk", "/data/local/tmp/notes.apk"
+        )
         assert r.stdout.startswith(answer), (model, r)
         commit = _adb(android_sim, g.adb_serial, "shell", "pm", "install-commit", session)
         if answer.startswith("Success"):

@@ -59,8 +59,6 @@ DEMO_TARGET_SDK = 35
 DEMO_MIN_SDK = 24
 
 
-
-
 # The simulator raises the manifest reader's error for any APK it cannot take.
 ApkError = ManifestError
 
@@ -153,7 +151,6 @@ def _encode_axml(root: Element) -> bytes:
     nodes.append(struct.pack("<HHIIIII", RES_END_NS, 16, 24, line[0], NO_INDEX, ns_idx, uri_idx))
     content = pool + resmap + b"".join(nodes)
     return struct.pack("<HHI", RES_XML, 8, 8 + len(content)) + content
-
 
 
 # ----------------------------------------------------------------------------------- signing
@@ -322,7 +319,6 @@ class ApkInfo:
         if self.certificate_der is None:
             return None
         return base64.urlsafe_b64encode(hashlib.sha256(self.certificate_der).digest()).decode().rstrip("=")
-
 
 
 def signing_certificate(apk: bytes) -> bytes | None:
