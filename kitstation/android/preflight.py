@@ -63,6 +63,12 @@ BOTH_WAYS = Text(
     "{p} is both removed and installed: keep it in one list",
     "{p} は削除とインストールの両方に指定されています: どちらか一方にしてください",
 )
+REMOVES_OWNER = Text(
+    "{p} is the Device Owner agent this blueprint installs: Android refuses to uninstall a Device Owner"
+    " (DELETE_FAILED_DEVICE_POLICY_MANAGER)",
+    "{p} はこのブループリントがインストールするデバイスオーナーのエージェントです: Android はデバイスオーナーを"
+    "アンインストールしません（DELETE_FAILED_DEVICE_POLICY_MANAGER）",
+)
 WIFI_PROMPT = Text("Wi-Fi password for {s}", "{s} のWi-Fiパスワード")
 
 
@@ -148,6 +154,9 @@ async def _apps(blueprint: Blueprint, cache: Path, run: Callable[..., Any]) -> l
         problems.append(
             _problem(LABEL_REMOVE, "android.apps.remove", BOTH_WAYS.format(p=", ".join(both)), "app_both_ways")
         )
+    if opts.agent is not None and opts.agent.package in apps.remove:
+        reason = REMOVES_OWNER.format(p=opts.agent.package)
+        problems.append(_problem(LABEL_REMOVE, "android.apps.remove", reason, "app_remove_owner"))
     for i, app in enumerate(apps.install):
         label = LABEL_APP.format(p=app.package)
         prefix = f"android.apps.install[{i}]"

@@ -229,12 +229,10 @@ async def test_a_normal_permission_cannot_be_granted(
 ) -> None:
     # INTERNET is requested by the manifest (preflight passes) but is a normal permission.
     bp = _blueprint(tmp_path, grant='"android.permission.INTERNET"')
-    assert (
-        list(await AndroidAdapter(adb_port=android_sim.adb_port, apk_cache=tmp_path / "c").preflight(bp, _ctx())) == []
-    )
     galaxy = android_sim.plug("SM-S911B")
     adapter = AndroidAdapter(adb_port=android_sim.adb_port, apk_cache=tmp_path / "cache")
     try:
+        assert list(await adapter.preflight(bp, _ctx())) == []
         assert await _run(adapter, kitlog, galaxy.adb_serial, bp, _apps_only(adapter, bp)) == RunStatus.FAILED
     finally:
         await adapter.aclose()
@@ -290,3 +288,26 @@ def test_the_shipped_demo_apks_are_what_the_simulator_builds() -> None:
     folder = ROOT / "examples" / "files" / "android"
     for name, data in demo_app_apks().items():
         assert (folder / name).read_bytes() == data, name
+
+
+async def test_remove_uninstalls_and_reads_back_and_a_system_app_is_refused(
+    android_sim: AndroidSimulator, kitlog: KitLog, tmp_path: Path
+) -> None:
+    galaxy = android_sim.plug("SM-S911B")
+    old = tmp_path / "old.apk"
+    old.write_bytes(build_apk("com.example.old", None, 1))
+    assert _adb(android_sim, galaxy.adb_serial, "install", str(old)).returncode == 0
+    adapter = AndroidAdapter(adb_port=android_sim.adb_port, apk_cache=tmp_path / "cache")
+    try:
+        bp = _blueprint(tmp_path, extra='remove = ["com.example.old"]', notes_only=True)
+        assert await _run(adapter, kitlog, galaxy.adb_serial, bp, _apps_only(adapter, bp)) == RunStatus.OK
+        detail = json.loads(_steps(kitlog)[0]["detail"])
+        assert detail == {"removed": ["com.example.old"], "not_installed": []}
+        assert "com.example.old" not in galaxy.installed_packages
+        bp = _blueprint(tmp_path, extra='remove = ["com.android.chrome"]', notes_only=True)
+        assert await _run(adapter, kitlog, galaxy.adb_serial, bp, _apps_only(adapter, bp)) == RunStatus.FAILED
+    finally:
+        await adapter.aclose()
+    assert _outcomes(kitlog) == [("android.apps.remove", "failed", "app_remove_failed")]
+    assert "disable_packages" in kitlog.history(limit=1)[0]["reason_en"]
+    assert "com.android.chrome" in galaxy.installed_packages

@@ -136,6 +136,10 @@ def test_a_good_split_app_passes_and_lands_in_the_cache(tmp_path: Path) -> None:
             lambda t: f'[android.apps]\nremove = ["{PKG}"]\n' + _app([_apk(t, "b.apk", _base(split_required=False))]),
             [("android.apps.remove", "app_both_ways")],
         ),
+        (
+            lambda t: '[android.apps]\nremove = ["jp.kitstation.demoagent"]\n',
+            [("android.apps.remove", "app_remove_owner")],
+        ),
     ],
     ids=[
         "missing-split",
@@ -151,6 +155,7 @@ def test_a_good_split_app_passes_and_lands_in_the_cache(tmp_path: Path) -> None:
         "file-missing",
         "sha256",
         "remove-and-install",
+        "remove-the-owner",
     ],
 )
 def test_what_android_would_refuse_is_found_before_any_device(
