@@ -20,13 +20,16 @@ answer is read for Android's ``Success`` line.
 
 The station never uninstalls an app to get past a refusal (another signer, a newer version):
 that would delete its data. ``check_done`` is honest: the package at the right versionCode with
-its splits and every grant is done; anything less runs the step again.
+its splits, the phone's APKs hashing to the pins (pulled back over sync) and every grant is
+done; anything less runs the step again.
 """
 
 from __future__ import annotations
 
 import contextlib
 import functools
+import hashlib
+import posixpath
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -169,6 +172,33 @@ def grant_failure(output: str, package: str, perm: str) -> PermanentError:
 # --- blocking adb work (executor) ---------------------------------------------------------------------
 def package_state(d: AdbDeviceIO, package: str) -> PackageState | None:
     return parse_package_dump(d.shell(["dumpsys", "package", package]).out, package)
+
+
+def installed_sha256(d: AdbDeviceIO, package: str) -> dict[str | None, str]:
+    """SHA-256 of each APK the phone holds for ``package`` (None: the base), read with ``pm path`` + sync.
+
+    Android keeps an installed APK byte for byte (``/data/app/…/base.apk``, ``split_NAME.apk``,
+    readable by the shell), so this tells the pinned build from another one with the same versionCode.
+    """
+    r = d.shell(["pm", "path", package])
+    paths = [ln[len("package:") :].strip() for ln in r.out.splitlines() if ln.startswith("package:")]
+
+    def digest(path: str) -> str:
+        h = hashlib.sha256()
+        for chunk in d.device.sync.iter_content(path):
+            h.update(chunk)
+        return h.hexdigest()
+
+    out: dict[str | None, str] = {}
+    for path in paths:
+        name = posixpath.basename(path)
+        key = name[len("split_") : -len(".apk")] if name.startswith("split_") and name.endswith(".apk") else None
+        out[key] = adb_errors(functools.partial(digest, path), d.serial)
+    return out
+
+
+def _same_build(d: AdbDeviceIO, files: AppFiles) -> bool:
+    return installed_sha256(d, files.package) == {a.split: a.sha256 for a in files.apks}
 
 
 def _exec(d: AdbDeviceIO, command: str, payload: Path | None = None) -> str:
@@ -364,7 +394,9 @@ class InstallAppStep(_Base):
         files = await app_files(self.rt, ctx, app)
         before = await self.rt.io(ctx, lambda d: package_state(d, app.package))
         installed = False
-        if before is None or before.version_code != files.version_code or not set(files.splits) <= set(before.splits):
+        there = _complete(before, files, [])
+        if not there or not await self.rt.io(ctx, lambda d: _same_build(d, files)):
+            # Not there, or another build with the same versionCode: install the pinned one.
             ctx.progress(None, Text("Installing {p}", "{p} をインストール中").format(p=app.package))
             async with ctx.limit("install"):
                 if len(files.apks) == 1:
@@ -384,6 +416,14 @@ class InstallAppStep(_Base):
                     want=files.version_code,
                     s=list(files.splits),
                 ),
+                code="app_install_unverified",
+            )
+        if not await self.rt.io(ctx, lambda d: _same_build(d, files)):
+            raise PermanentError(
+                Text(
+                    "The phone holds other APKs for {p} than the pinned ones (SHA-256 read back from the phone)",
+                    "端末の {p} の APK が指定のもの（SHA-256、端末から読み戻し）と異なります",
+                ).format(p=app.package),
                 code="app_install_unverified",
             )
         for perm in app.grant:
@@ -407,7 +447,7 @@ class InstallAppStep(_Base):
             "version_code": state.version_code,
             "splits": list(state.splits),
             "granted": {p: state.runtime.get(p) is True for p in app.grant},
-            "sha256": [a.sha256 for a in files.apks],
+            "sha256": [a.sha256 for a in files.apks],  # read back from the phone, equal to the pins
             "installed": installed,
         }
         return StepResult.ok(
@@ -422,7 +462,7 @@ class InstallAppStep(_Base):
         app = self._app(ctx)
         files = await app_files(self.rt, ctx, app)
         state = await self.rt.io(ctx, lambda d: package_state(d, app.package))
-        return _complete(state, files, app.grant)
+        return _complete(state, files, app.grant) and await self.rt.io(ctx, lambda d: _same_build(d, files))
 
 
 def plan_apps(rt: AndroidRuntime, apps: AndroidApps | None) -> Plan:

@@ -311,3 +311,27 @@ async def test_remove_uninstalls_and_reads_back_and_a_system_app_is_refused(
     assert _outcomes(kitlog) == [("android.apps.remove", "failed", "app_remove_failed")]
     assert "disable_packages" in kitlog.history(limit=1)[0]["reason_en"]
     assert "com.android.chrome" in galaxy.installed_packages
+
+
+async def test_another_build_with_the_same_version_code_is_replaced_by_the_pinned_one(
+    android_sim: AndroidSimulator, kitlog: KitLog, tmp_path: Path
+) -> None:
+    galaxy = android_sim.plug("SM-S911B")
+    other = tmp_path / "notes-other-build.apk"
+    other.write_bytes(build_apk(DEMO_NOTES, None, 3, "1.2", label="Another build, same versionCode"))
+    assert _adb(android_sim, galaxy.adb_serial, "install", str(other)).returncode == 0
+    bp = _blueprint(tmp_path, notes_only=True)
+    adapter = AndroidAdapter(adb_port=android_sim.adb_port, apk_cache=tmp_path / "cache")
+    try:
+        step = InstallAppStep(adapter.runtime, package=DEMO_NOTES)
+        ctx = _StepCtx(await adapter.identify(galaxy.adb_serial), bp)
+        assert await step.check_done(ctx) is False  # type: ignore[arg-type]  # versionCode 3, but not the pinned bytes
+        assert await _run(adapter, kitlog, galaxy.adb_serial, bp, _apps_only(adapter, bp)) == RunStatus.OK
+        assert await step.check_done(ctx) is True  # type: ignore[arg-type]
+    finally:
+        await adapter.aclose()
+    detail = json.loads(_steps(kitlog)[-1]["detail"])
+    assert detail["installed"] is True
+    pinned = hashlib.sha256(demo_app_apks()["kitstation-demo-notes.apk"]).hexdigest()
+    assert detail["sha256"] == [pinned]
+    assert galaxy.read_file(galaxy.installed_packages[DEMO_NOTES].path) == demo_app_apks()["kitstation-demo-notes.apk"]

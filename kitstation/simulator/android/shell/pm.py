@@ -53,7 +53,11 @@ async def pm_command(d: SimulatedGalaxy, args: list[str], stdin: bytes) -> Shell
     if sub == "path" and rest:
         with d._lock:
             p = d.installed_packages.get(opt_user(rest)[0])
-        return ok(f"package:{p.path}\n") if p else ok(code=1)
+        if p is None:
+            return ok(code=1)
+        # runPath: the base APK, then every split APK (ApplicationInfo.splitSourceDirs).
+        folder = posixpath.dirname(p.path)
+        return ok("".join(f"package:{path}\n" for path in (p.path, *(f"{folder}/split_{s}.apk" for s in p.splits))))
     if sub == "install":
         return await _pm_install(d, rest, stdin)
     if sub in ("install-create", "install-write", "install-commit", "install-abandon"):
