@@ -220,9 +220,26 @@ def _exec(d: AdbDeviceIO, command: str, payload: Path | None = None) -> str:
             c.close()
 
     out = adb_errors(call, d.serial)
-    if not out.strip() and not _online(d):
-        raise DeviceGone()  # the stream ended without Android's answer: the phone left (cable, reboot)
+    if not out.strip():
+        _no_answer(d)
     return out
+
+
+def _no_answer(d: AdbDeviceIO) -> None:
+    """The stream ended without Android's answer (pm always prints one): the connection dropped.
+
+    Gone from adb: the pipeline resumes on re-plug. Back already (a quick re-seat): a transient
+    error, retried -- the step looks at the phone again before it installs anything.
+    """
+    if not _online(d):
+        raise DeviceGone()
+    raise TransientError(
+        Text(
+            "The phone's package manager did not answer (connection dropped)",
+            "端末のパッケージマネージャーが応答しませんでした（接続の切断）",
+        ),
+        code="app_no_answer",
+    )
 
 
 def _online(d: AdbDeviceIO) -> bool:
@@ -288,8 +305,8 @@ def install_single(d: AdbDeviceIO, apk: AppApk, package: str) -> str:
             code="app_push_incomplete",
         )
     r = d.shell(["pm", "install", "-r", remote], timeout=300)
-    if not r.text.strip() and not _online(d):
-        raise DeviceGone()
+    if not r.text.strip():
+        _no_answer(d)
     with contextlib.suppress(DeviceGone, TransientError):
         d.shell(["rm", "-f", remote])
     if not _SUCCESS.search(r.out):
