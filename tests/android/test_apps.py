@@ -338,3 +338,20 @@ async def test_another_build_with_the_same_version_code_is_replaced_by_the_pinne
     pinned = hashlib.sha256(demo_app_apks()["kitstation-demo-notes.apk"]).hexdigest()
     assert detail["sha256"] == [pinned]
     assert galaxy.read_file(galaxy.installed_packages[DEMO_NOTES].path) == demo_app_apks()["kitstation-demo-notes.apk"]
+
+
+async def test_the_split_app_installs_through_the_wheels_newer_adb_server_too(
+    android_sim_factory: Any, kitlog: KitLog, tmp_path: Path
+) -> None:
+    from kitstation.simulator.android import wheel_adb_path
+
+    sim: AndroidSimulator = android_sim_factory(adb_path=wheel_adb_path())
+    galaxy = sim.plug("SM-A525F")
+    bp = _blueprint(tmp_path)
+    adapter = AndroidAdapter(adb_port=sim.adb_port, apk_cache=tmp_path / "cache")
+    try:
+        assert await _run(adapter, kitlog, galaxy.adb_serial, bp, _apps_only(adapter, bp)) == RunStatus.OK
+    finally:
+        await adapter.aclose()
+    scanner = galaxy.installed_packages[DEMO_SCANNER]
+    assert (scanner.version_code, scanner.splits, scanner.granted) == (42, ("config.arm64_v8a",), {CAMERA})
