@@ -12,9 +12,9 @@ Planned after the Device Owner (the phone is on adb, its owner set) and before t
   versionCode, the splits and ``granted=true`` for each; the step's detail records what was read.
 
 Why the session goes over ``exec:`` with the APK streamed (what ``adb install-multiple`` does) and
-not a pushed file: ``install-write`` takes a file path only from Android 10 (Android 8-9's
-``cmd package`` answers "APK content must be streamed"), while streaming works on every
-version, real adbd and the simulator alike. adbutils has no multi-APK install, so the station
+not a pushed file: Android 8.x's ``cmd package install-write`` refuses a file path ("APK
+content must be streamed"), while streaming works on every version, real adbd and the
+simulator alike. adbutils has no multi-APK install, so the station
 opens the ``exec:`` stream on adbutils' own transport. ``exec:`` carries no exit status: every
 answer is read for Android's ``Success`` line.
 

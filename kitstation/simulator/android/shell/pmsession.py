@@ -4,8 +4,8 @@
 answers ``Success: created install session [N]`` (AOSP ``PackageManagerShellCommand
 .runInstallCreate``: "adb depends on parsing this string"). ``install-write [-S SIZE] N NAME
 [PATH|-]`` stages one APK: from stdin (``-`` or no path: adb streams it over ``exec:`` with its
-size) or, from Android 10 (``openFileForSystem``), from a file the shell can read; Android 8-9's
-``cmd package`` only takes streamed content ("Error: APK content must be streamed"). It answers
+size) or from a file the shell can read (Android 9+: ``openFileForSystem``); Android 8.x's
+``cmd package`` answers "Error: APK content must be streamed" to a path. It answers
 ``Success: streamed SIZE bytes``. ``install-commit N`` installs the staged APKs together and
 answers ``Success`` or ``Failure [CODE: message]``; ``install-abandon N`` drops the session. An
 unknown session id is a ``SecurityException: Caller has no access to session N``.
@@ -34,9 +34,9 @@ from kitstation.simulator.android.shell.result import ConnectionDrop, ShellResul
 if TYPE_CHECKING:
     from kitstation.simulator.android.device import SimulatedGalaxy
 
-# Android 10 (API 29) opened install-write's PATH argument for the shell (openFileForSystem).
-SDK_WRITE_FROM_PATH = 29
-# Android 8-9's PackageManagerShellCommand takes no path at all.
+# Android 9 (API 28) opens install-write's PATH for the shell (openFileForSystem, the source that
+# also validates .dm files); Android 8.x's PackageManagerShellCommand refuses a path.
+SDK_WRITE_FROM_PATH = 28
 SDK_STREAM_ONLY = 26
 _TRACE = (
     "\tat com.android.server.pm.PackageInstallerService.openSessionInternal(PackageInstallerService.java:1003)\n"
