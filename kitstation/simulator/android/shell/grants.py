@@ -1,6 +1,6 @@
 """Runtime permissions: ``pm grant`` / ``pm revoke`` and what ``dumpsys package PKG`` shows of them.
 
-AOSP's rule (``PermissionManagerService.grantRuntimePermissionInternal``; Android 8-10 in
+AOSP's rule (``PermissionManagerService(Impl).grantRuntimePermissionInternal``; Android 9-11 in
 ``BasePermission.enforceDeclaredUsedAndRuntimeOrDevelopment``), checked in this order:
 
 * the package must be installed: ``IllegalArgumentException: Unknown package: PKG``;
