@@ -63,6 +63,10 @@ BOTH_WAYS = Text(
     "{p} is both removed and installed: keep it in one list",
     "{p} は削除とインストールの両方に指定されています: どちらか一方にしてください",
 )
+LISTED_TWICE = Text(
+    "{p} is listed more than once: one [[android.apps.install]] per app (put its splits in its apks)",
+    "{p} が複数回指定されています: アプリごとに [[android.apps.install]] は 1 つです（split は apks に入れてください）",
+)
 REMOVES_OWNER = Text(
     "{p} is the Device Owner agent this blueprint installs: Android refuses to uninstall a Device Owner"
     " (DELETE_FAILED_DEVICE_POLICY_MANAGER)",
@@ -154,6 +158,11 @@ async def _apps(blueprint: Blueprint, cache: Path, run: Callable[..., Any]) -> l
         problems.append(
             _problem(LABEL_REMOVE, "android.apps.remove", BOTH_WAYS.format(p=", ".join(both)), "app_both_ways")
         )
+    packages = [a.package for a in apps.install]
+    twice = sorted({p for p in packages if packages.count(p) > 1})
+    if twice:
+        reason = LISTED_TWICE.format(p=", ".join(twice))
+        problems.append(_problem(LABEL_APP.format(p=twice[0]), "android.apps.install", reason, "app_listed_twice"))
     if opts.agent is not None and opts.agent.package in apps.remove:
         reason = REMOVES_OWNER.format(p=opts.agent.package)
         problems.append(_problem(LABEL_REMOVE, "android.apps.remove", reason, "app_remove_owner"))

@@ -137,6 +137,10 @@ def test_a_good_split_app_passes_and_lands_in_the_cache(tmp_path: Path) -> None:
             [("android.apps.remove", "app_both_ways")],
         ),
         (
+            lambda t: _app([_apk(t, "b.apk", _base(split_required=False))]) * 2,
+            [("android.apps.install", "app_listed_twice")],
+        ),
+        (
             lambda t: '[android.apps]\nremove = ["jp.kitstation.demoagent"]\n',
             [("android.apps.remove", "app_remove_owner")],
         ),
@@ -155,6 +159,7 @@ def test_a_good_split_app_passes_and_lands_in_the_cache(tmp_path: Path) -> None:
         "file-missing",
         "sha256",
         "remove-and-install",
+        "listed-twice",
         "remove-the-owner",
     ],
 )
