@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Any, cast
 import adbutils
 from adbutils.errors import AdbError
 
+from kitstation.android.apps import plan_apps
 from kitstation.android.models import knox_version, marketing_name, one_ui_version
 from kitstation.android.setup import plan_setup
 from kitstation.android.shell import AdbDeviceIO, adb_errors
@@ -331,7 +332,9 @@ class AndroidAdapter:
         android = blueprint.android
         steps = plan_steps(self.runtime, android)
         if android.method == "device_owner":
-            # After the Device Owner and its settings: Wi-Fi, time zone, display, then the battery gate last.
+            # Apps once the Device Owner is set (an MDM agent sees them installed after it), then
+            # Wi-Fi, time zone, display, and the battery gate last.
+            steps += plan_apps(self.runtime, android.apps)
             steps += plan_setup(self.runtime, android.setup, android.min_battery_percent)
         return steps
 

@@ -4,7 +4,10 @@ Binary XML (AXML) layout, little-endian: a file chunk (type 0x0003) holding a st
 UTF-16 or UTF-8), a resource map (0x0180, the attribute resource ids of the first strings: Android
 matches ``android:`` attributes by id, not by name), then namespace (0x0100/0x0101) and element
 (0x0102/0x0103) chunks. ``read_manifest`` gives what installing and provisioning look at: package,
-version, minSdk/targetSdk and the device-admin receivers. The simulator writes manifests with the
+version, minSdk/targetSdk, the device-admin receivers, the split name (a split APK's manifest
+carries the base's package and versionCode and a plain ``split`` attribute), whether the base
+requires splits (``android:isSplitRequired``) and the permissions it requests (``uses-permission``)
+or defines (``permission`` with its ``android:protectionLevel``). The simulator writes manifests with the
 same constants (``kitstation.simulator.android.apk``).
 """
 
@@ -31,6 +34,9 @@ ATTR_IDS = {
     "versionCode": 0x0101021B,
     "versionName": 0x0101021C,
     "targetSdkVersion": 0x01010270,
+    "protectionLevel": 0x01010009,
+    "isFeatureSplit": 0x0101055B,
+    "isSplitRequired": 0x01010591,
 }
 
 # Res_value data types.
@@ -62,7 +68,6 @@ class Element:
     tag: str
     attrs: list[tuple[bool, str, Any]]  # (android namespace?, name, value: str | int | bool)
     children: list[Element] = field(default_factory=list)
-
 
 
 def decode_strings(chunk: bytes) -> list[str]:
@@ -146,14 +151,12 @@ def decode_axml(data: bytes) -> Element:
     return root
 
 
-
 def qualify(package: str, name: str) -> str:
     if name.startswith("."):
         return package + name
     if "." not in name:
         return f"{package}.{name}"
     return name
-
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,6 +169,10 @@ class Manifest:
     admin_receivers: tuple[str, ...]  # fully qualified class names
     min_sdk: int = 1
     target_sdk: int = 0  # Android takes minSdk when no targetSdk is declared
+    split: str | None = None  # None: the base APK; else the split's name ("config.arm64_v8a")
+    split_required: bool = False  # android:isSplitRequired on the base: alone it is refused
+    uses_permissions: tuple[str, ...] = ()
+    defines_permissions: tuple[tuple[str, int], ...] = ()  # (name, protectionLevel) of <permission>
 
 
 def _attr(el: Element, name: str) -> Any:
@@ -210,6 +217,15 @@ def read_manifest(apk: bytes) -> Manifest:
     min_raw = _attr(uses_sdk, "minSdkVersion") if uses_sdk is not None else None
     target_raw = _attr(uses_sdk, "targetSdkVersion") if uses_sdk is not None else None
     min_sdk = min_raw if isinstance(min_raw, int) else 1
+    split = _attr(root, "split")
+    uses = tuple(
+        dict.fromkeys(n for c in root.children if c.tag == "uses-permission" and isinstance(n := _attr(c, "name"), str))
+    )
+    defines = tuple(
+        (n, lv if isinstance(lv := _attr(c, "protectionLevel"), int) else 0)
+        for c in root.children
+        if c.tag == "permission" and isinstance(n := _attr(c, "name"), str)
+    )
     return Manifest(
         package=package,
         version_code=vc if isinstance(vc, int) else 0,
@@ -217,6 +233,10 @@ def read_manifest(apk: bytes) -> Manifest:
         admin_receivers=tuple(receivers),
         min_sdk=min_sdk,
         target_sdk=target_raw if isinstance(target_raw, int) else min_sdk,
+        split=split if isinstance(split, str) and split else None,
+        split_required=_attr(root, "isSplitRequired") is True,
+        uses_permissions=uses,
+        defines_permissions=defines,
     )
 
 

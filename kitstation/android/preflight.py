@@ -9,6 +9,12 @@ APK's manifest as a device-admin receiver (what ``dpm set-device-owner`` needs).
 (the QR code's Wi-Fi password) must be available, and a [android.kme] profile must have the
 name the station records devices under.
 
+The ``[android.apps]`` APKs are fetched into the same cache (each once: a batch never downloads
+again) and read as the installer reads them (:func:`kitstation.android.appfiles.check_app`):
+pinned SHA-256, one base with splits of its package, versionCode and signer, the blueprint's
+package and versionCode, a signature Android 11+ takes, and every permission to grant requested
+by the manifest. A package both removed and installed is refused too.
+
 Every problem names the blueprint key and starts with the wizard's label for it, bilingual.
 """
 
@@ -20,6 +26,7 @@ from typing import Any
 
 from kitstation.android.apk import check_signature, fetch_agent
 from kitstation.android.apksig import SDK_V2_REQUIRED
+from kitstation.android.appfiles import check_app, fetch_pinned
 from kitstation.android.manifest import ManifestError, qualify, read_manifest
 from kitstation.blueprints.model import Blueprint
 from kitstation.core.preflight import PreflightContext
@@ -49,6 +56,22 @@ MANIFEST_UNREADABLE = Text("the APK's manifest cannot be read ({e})", "APK の�
 KME_MISSING = Text(
     "{k} is empty: devices are recorded for the KME console's profile by this name",
     "{k} が空です: デバイスはこの名前の KME コンソールのプロファイルに登録されます",
+)
+LABEL_APP = Text("App {p}", "アプリ {p}")
+LABEL_REMOVE = Text("Apps to remove", "削除するアプリ")
+BOTH_WAYS = Text(
+    "{p} is both removed and installed: keep it in one list",
+    "{p} は削除とインストールの両方に指定されています: どちらか一方にしてください",
+)
+LISTED_TWICE = Text(
+    "{p} is listed more than once: one [[android.apps.install]] per app (put its splits in its apks)",
+    "{p} が複数回指定されています: アプリごとに [[android.apps.install]] は 1 つです（split は apks に入れてください）",
+)
+REMOVES_OWNER = Text(
+    "{p} is the Device Owner agent this blueprint installs: Android refuses to uninstall a Device Owner"
+    " (DELETE_FAILED_DEVICE_POLICY_MANAGER)",
+    "{p} はこのブループリントがインストールするデバイスオーナーのエージェントです: Android はデバイスオーナーを"
+    "アンインストールしません（DELETE_FAILED_DEVICE_POLICY_MANAGER）",
 )
 WIFI_PROMPT = Text("Wi-Fi password for {s}", "{s} のWi-Fiパスワード")
 
@@ -123,6 +146,43 @@ async def _secrets(blueprint: Blueprint, ctx: PreflightContext) -> list[Problem]
     return []
 
 
+async def _apps(blueprint: Blueprint, cache: Path, run: Callable[..., Any]) -> list[Problem]:
+    opts = blueprint.android
+    assert opts is not None
+    apps = opts.apps
+    if apps is None:
+        return []
+    problems: list[Problem] = []
+    both = sorted({a.package for a in apps.install} & set(apps.remove))
+    if both:
+        problems.append(
+            _problem(LABEL_REMOVE, "android.apps.remove", BOTH_WAYS.format(p=", ".join(both)), "app_both_ways")
+        )
+    packages = [a.package for a in apps.install]
+    twice = sorted({p for p in packages if packages.count(p) > 1})
+    if twice:
+        reason = LISTED_TWICE.format(p=", ".join(twice))
+        problems.append(_problem(LABEL_APP.format(p=twice[0]), "android.apps.install", reason, "app_listed_twice"))
+    if opts.agent is not None and opts.agent.package in apps.remove:
+        reason = REMOVES_OWNER.format(p=opts.agent.package)
+        problems.append(_problem(LABEL_REMOVE, "android.apps.remove", reason, "app_remove_owner"))
+    for i, app in enumerate(apps.install):
+        label = LABEL_APP.format(p=app.package)
+        prefix = f"android.apps.install[{i}]"
+        paths = []
+        for j, pinned in enumerate(app.apks):
+            try:
+                paths.append(await run(fetch_pinned, pinned, blueprint, cache))
+            except StepError as exc:
+                field = "sha256" if exc.code == "app_sha256_mismatch" else ("file" if pinned.file else "url")
+                problems.append(_problem(label, f"{prefix}.apks[{j}].{field}", exc.reason, exc.code))
+        if len(paths) != len(app.apks):
+            continue
+        _files, found = await run(check_app, app, paths)
+        problems += [_problem(label, f"{prefix}.{p.key}", p.reason, p.code) for p in found]
+    return problems
+
+
 async def android_preflight(
     blueprint: Blueprint, ctx: PreflightContext, cache: Path, run: Callable[..., Any]
 ) -> Sequence[Problem]:
@@ -132,7 +192,12 @@ async def android_preflight(
     """
     if blueprint.android is None:
         return []
-    return [*await _agent(blueprint, cache, run), *_kme(blueprint), *await _secrets(blueprint, ctx)]
+    return [
+        *await _agent(blueprint, cache, run),
+        *await _apps(blueprint, cache, run),
+        *_kme(blueprint),
+        *await _secrets(blueprint, ctx),
+    ]
 
 
 __all__ = ["android_preflight"]

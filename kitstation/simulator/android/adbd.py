@@ -447,8 +447,10 @@ class DeviceServer:
             argv = shlex.split(command)
         except ValueError:
             argv = []
-        if "install" in argv and "-S" in argv:
-            # Streamed install: adb sends exactly SIZE bytes of APK after our OKAY.
+        streamed_write = "install-write" in argv and argv[-1:] == ["-"]
+        if ("install" in argv or streamed_write) and "-S" in argv:
+            # Streamed install (``install -S`` or a session's ``install-write -S SIZE N NAME -``):
+            # adb sends exactly SIZE bytes of APK after our OKAY.
             i = argv.index("-S")
             size = int(argv[i + 1]) if i + 1 < len(argv) and argv[i + 1].isdigit() else 0
             reader = ExactReader(stream)

@@ -59,8 +59,6 @@ DEMO_TARGET_SDK = 35
 DEMO_MIN_SDK = 24
 
 
-
-
 # The simulator raises the manifest reader's error for any APK it cannot take.
 ApkError = ManifestError
 
@@ -155,7 +153,6 @@ def _encode_axml(root: Element) -> bytes:
     return struct.pack("<HHI", RES_XML, 8, 8 + len(content)) + content
 
 
-
 # ----------------------------------------------------------------------------------- signing
 
 
@@ -215,6 +212,9 @@ def build_apk(
     schemes: tuple[str, ...] = ("v2", "v3"),
     target_sdk: int = DEMO_TARGET_SDK,
     min_sdk: int = DEMO_MIN_SDK,
+    split: str | None = None,
+    split_required: bool = False,
+    permissions: tuple[str, ...] = (),
 ) -> bytes:
     """A minimal, real APK declaring ``admin_receiver`` as a device-admin receiver.
 
@@ -222,7 +222,10 @@ def build_apk(
     ``schemes``: any of ``"v1"`` (JAR), ``"v2"``, ``"v3"``; v2 + v3 by default, as current build
     tools sign an app whose minSdk is 24 or more. ``unsigned=True`` signs with none (Android
     refuses it: INSTALL_PARSE_FAILED_NO_CERTIFICATES). ``admin_receiver`` may be relative
-    (".AdminReceiver") as in a manifest; ``None`` declares none.
+    (".AdminReceiver") as in a manifest; ``None`` declares none. ``split``: a split APK of
+    ``package`` by that name (``config.arm64_v8a``), as bundletool writes one: the base's package
+    and versionCode, a ``split`` attribute, an application without code. ``split_required``: the
+    base refuses to install without its splits. ``permissions``: ``uses-permission`` names.
     """
     unknown = set(schemes) - {"v1", "v2", "v3"}
     if unknown:
@@ -246,15 +249,21 @@ def build_apk(
                 ],
             )
         )
+    manifest_attrs: list[tuple[bool, str, Any]] = [
+        (True, "versionCode", version_code),
+        (True, "versionName", version_name),
+        (False, "package", package),
+    ]
+    if split:
+        manifest_attrs.append((False, "split", split))
+    if split_required and not split:
+        manifest_attrs.append((True, "isSplitRequired", True))
     root = Element(
         "manifest",
-        [
-            (True, "versionCode", version_code),
-            (True, "versionName", version_name),
-            (False, "package", package),
-        ],
+        manifest_attrs,
         [
             Element("uses-sdk", [(True, "minSdkVersion", min_sdk), (True, "targetSdkVersion", target_sdk)]),
+            *(Element("uses-permission", [(True, "name", p)]) for p in permissions),
             Element("application", [(True, "label", label)], app_children),
         ],
     )
@@ -300,6 +309,9 @@ class ApkInfo:
     certificate_der: bytes | None  # the signer certificate (v3, else v2, else v1); None when unsigned
     min_sdk: int = 1
     target_sdk: int = 0  # 0: not declared (Android then takes minSdk)
+    split: str | None = None  # None: a base APK
+    split_required: bool = False
+    uses_permissions: tuple[str, ...] = ()
 
     @property
     def signature_checksum(self) -> str | None:
@@ -307,7 +319,6 @@ class ApkInfo:
         if self.certificate_der is None:
             return None
         return base64.urlsafe_b64encode(hashlib.sha256(self.certificate_der).digest()).decode().rstrip("=")
-
 
 
 def signing_certificate(apk: bytes) -> bytes | None:
@@ -330,4 +341,29 @@ def parse_apk(apk: bytes) -> ApkInfo:
         certificate_der=signing_certificate(apk),
         min_sdk=m.min_sdk,
         target_sdk=m.target_sdk,
+        split=m.split,
+        split_required=m.split_required,
+        uses_permissions=m.uses_permissions,
     )
+
+
+# The demo apps of examples/android-apps.toml: a scanner from a base APK and one split (the base
+# requires it, as bundletool's base APKs do) asking for the camera, and a single-APK notes app.
+DEMO_SCANNER = "jp.kitstation.demo.scanner"
+DEMO_NOTES = "jp.kitstation.demo.notes"
+
+
+def demo_app_apks() -> dict[str, bytes]:
+    """File name -> bytes of the demo apps (deterministic: fixed zip times, PKCS#1 v1.5 signatures)."""
+    perms = ("android.permission.CAMERA", "android.permission.INTERNET")
+    return {
+        "kitstation-demo-scanner.apk": build_apk(
+            DEMO_SCANNER, None, 42, "4.2", label="KitStation Demo Scanner", split_required=True, permissions=perms
+        ),
+        "kitstation-demo-scanner-split_config.arm64_v8a.apk": build_apk(
+            DEMO_SCANNER, None, 42, "4.2", label="KitStation Demo Scanner", split="config.arm64_v8a"
+        ),
+        "kitstation-demo-notes.apk": build_apk(
+            DEMO_NOTES, None, 3, "1.2", label="KitStation Demo Notes", permissions=("android.permission.INTERNET",)
+        ),
+    }

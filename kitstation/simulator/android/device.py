@@ -12,8 +12,6 @@ time (install, ``slow-shell``); they never block the loop.
 
 from __future__ import annotations
 
-import asyncio
-import hashlib
 import posixpath
 import random
 import threading
@@ -21,8 +19,6 @@ import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from kitstation.android.apksig import VerifyError, verify
-from kitstation.simulator.android.apk import ApkError, ApkInfo, parse_apk
 from kitstation.simulator.android.catalog import GalaxyModel, build_props, make_chip_id
 from kitstation.simulator.android.faults import Fault
 from kitstation.simulator.android.shell.interpreter import run_shell
@@ -30,6 +26,7 @@ from kitstation.simulator.android.shell.result import ConnectionDrop, ShellResul
 
 if TYPE_CHECKING:
     from kitstation.simulator.android.adbd import DeviceServer
+    from kitstation.simulator.android.shell.pmsession import InstallSession
 
 # A phone on a bench USB port (about 0.5 A) gains roughly 1 % in 90 s; divided by nothing, multiplied by speed.
 CHARGE_PERCENT_PER_SECOND = 1 / 90
@@ -41,9 +38,6 @@ INSTALL_SECONDS = 1.5
 RESEAT_SECONDS = 2.0
 
 __all__ = ["BOOT_SECONDS", "INSTALL_SECONDS", "RESEAT_SECONDS", "ConnectionDrop", "InstalledPackage", "SimulatedGalaxy"]
-
-# Where PackageManager stages an APK it is installing (the path its messages name).
-_STAGED_APK = "/data/app/vmdl1874501334.tmp/base.apk"
 
 WRITABLE_ROOTS = ("/data/local/tmp", "/storage/emulated/0")
 
@@ -80,6 +74,11 @@ class InstalledPackage:
     uid: int = 10000
     first_install: float = field(default_factory=time.time)
     last_update: float = field(default_factory=time.time)
+    splits: tuple[str, ...] = ()  # split names installed with the base ("config.arm64_v8a")
+    requested_permissions: tuple[str, ...] = ()  # uses-permission of base and splits
+    granted: set[str] = field(default_factory=set)  # runtime permissions granted (user 0)
+    min_sdk: int = 24
+    target_sdk: int = 33
 
 
 @dataclass
@@ -212,6 +211,7 @@ class SimulatedGalaxy:
                 "/system/app",
                 "/system/priv-app",
             }
+            self.install_sessions: dict[int, InstallSession] = {}  # pm install-create .. commit
             self.wifi_networks: list[tuple[str, str]] = []  # (SSID, security) as cmd wifi saved them
             self.wifi_connected: str | None = None
             self.wm_size: str | None = None
@@ -402,63 +402,13 @@ class SimulatedGalaxy:
     # ------------------------------------------------------------------ packages
 
     async def install(self, data: bytes, args: list[str]) -> tuple[bool, str]:
-        """Install APK bytes as PackageManager would; returns (success, "Success" / "Failure [...]")."""
-        await asyncio.sleep(INSTALL_SECONDS / self.speed)
-        fail = self._take_fault("install-fail")
-        if fail is not None:
-            return False, f"Failure [{fail.arg}]"
-        try:
-            info = parse_apk(data)
-        except ApkError as exc:
-            return False, f"Failure [INSTALL_PARSE_FAILED_NOT_APK: Failed to parse {_STAGED_APK}: {exc}]"
-        if info.min_sdk > self.sdk:
-            # PackageParser checks the manifest's minSdkVersion before it looks at signatures.
-            return (
-                False,
-                f"Failure [INSTALL_FAILED_OLDER_SDK: Failed parse during installPackageLI: {_STAGED_APK} "
-                f"(at Binary XML file line #7): Requires newer sdk version #{info.min_sdk} (current version is #{self.sdk})]",
-            )
-        try:
-            verify(data, self.sdk, info.target_sdk, info.package)
-        except VerifyError as exc:
-            return False, f"Failure [INSTALL_PARSE_FAILED_NO_CERTIFICATES: {exc.android_message(_STAGED_APK)}]"
-        return self._register(info, data, args)
+        """Install APK bytes as PackageManager would; returns (success, "Success" / "Failure [...]").
 
-    def _register(self, info: ApkInfo, data: bytes, args: list[str]) -> tuple[bool, str]:
-        sig = hashlib.sha256(info.certificate_der or b"").hexdigest()
-        with self._lock:
-            old = self.installed_packages.get(info.package)
-            if old is not None:
-                if old.signature_sha256 is not None and old.signature_sha256 != sig:
-                    return (
-                        False,
-                        f"Failure [INSTALL_FAILED_UPDATE_INCOMPATIBLE: Package {info.package} signatures do not match previously installed version; ignoring!]",
-                    )
-                if info.version_code < old.version_code and "-d" not in args:
-                    return (
-                        False,
-                        f"Failure [INSTALL_FAILED_VERSION_DOWNGRADE: Downgrade detected: Update version code {info.version_code} is older than current {old.version_code}]",
-                    )
-            tag = "".join(
-                self._rng.choice("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") for _ in range(22)
-            )
-            path = f"/data/app/~~{tag[:11]}==/{info.package}-{tag[11:]}==/base.apk"
-            uid = old.uid if old else self._next_uid
-            if old is None:
-                self._next_uid += 1
-            self.installed_packages[info.package] = InstalledPackage(
-                info.package,
-                path,
-                info.version_code,
-                info.version_name,
-                info.admin_receivers,
-                sig,
-                system=False,
-                uid=uid,
-                first_install=old.first_install if old else time.time(),
-            )
-            self.files[path] = _File(data)
-        return True, "Success"
+        A plain install is a session of one APK (``shell/pmsession.py`` holds the rules).
+        """
+        from kitstation.simulator.android.shell.pmsession import commit_apks
+
+        return await commit_apks(self, [("base.apk", data)], args)
 
     # ------------------------------------------------------------------ the shell
 

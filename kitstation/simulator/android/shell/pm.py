@@ -1,4 +1,9 @@
-"""The package manager's shell: ``pm`` / ``cmd package`` (list, path, install, uninstall, disable) and ``dumpsys package``."""
+"""The package manager's shell: ``pm`` / ``cmd package`` (list, path, install, uninstall, disable) and ``dumpsys package``.
+
+Install sessions (``install-create`` … ``install-commit``) are in ``pmsession``, runtime permissions
+(``grant``/``revoke`` and their part of ``dumpsys package``) in ``grants``. ``list packages
+--show-versioncode`` appends `` versionCode:N`` (AOSP ``runListPackages``).
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,8 @@ import posixpath
 import time
 from typing import TYPE_CHECKING
 
+from kitstation.simulator.android.shell.grants import grant_command, permission_sections
+from kitstation.simulator.android.shell.pmsession import session_command
 from kitstation.simulator.android.shell.result import ConnectionDrop, ShellResult, err, ok, opt_user
 
 if TYPE_CHECKING:
@@ -31,6 +38,8 @@ async def pm_command(d: SimulatedGalaxy, args: list[str], stdin: bytes) -> Shell
             if ("-d" in opts and item.enabled) or ("-e" in opts and not item.enabled):
                 continue
             line = "package:" + (f"{item.path}={item.package}" if "-f" in opts else item.package)
+            if "--show-versioncode" in opts:
+                line += f" versionCode:{item.version_code}"
             if "-U" in opts:
                 line += f" uid:{item.uid}"
             lines.append(line + "\n")
@@ -44,9 +53,15 @@ async def pm_command(d: SimulatedGalaxy, args: list[str], stdin: bytes) -> Shell
     if sub == "path" and rest:
         with d._lock:
             p = d.installed_packages.get(opt_user(rest)[0])
-        return ok(f"package:{p.path}\n") if p else ok(code=1)
+        if p is None:
+            return ok(code=1)
+        # runPath: the base APK, then every split APK (ApplicationInfo.splitSourceDirs).
+        folder = posixpath.dirname(p.path)
+        return ok("".join(f"package:{path}\n" for path in (p.path, *(f"{folder}/split_{s}.apk" for s in p.splits))))
     if sub == "install":
         return await _pm_install(d, rest, stdin)
+    if sub in ("install-create", "install-write", "install-commit", "install-abandon"):
+        return await session_command(d, sub, rest, stdin)
     if sub == "uninstall":
         names = [a for a in opt_user(rest) if not a.startswith("-")]
         if not names:
@@ -59,7 +74,9 @@ async def pm_command(d: SimulatedGalaxy, args: list[str], stdin: bytes) -> Shell
             if owner_pkg == p.package:
                 return ok("Failure [DELETE_FAILED_DEVICE_POLICY_MANAGER]\n", 1)
             del d.installed_packages[p.package]
-            d.files.pop(p.path, None)
+            folder = posixpath.dirname(p.path) + "/"
+            for path in [f for f in d.files if f.startswith(folder)]:
+                del d.files[path]
             d.active_admins = [a for a in d.active_admins if not a.startswith(p.package + "/")]
         return ok("Success\n")
     if sub in ("disable-user", "disable", "enable", "default-state"):
@@ -77,7 +94,9 @@ async def pm_command(d: SimulatedGalaxy, args: list[str], stdin: bytes) -> Shell
         with d._lock:
             known = bool(rest) and opt_user(rest)[0] in d.installed_packages
         return ok("Success\n") if known else ok("Failed\n", 1)
-    if sub in ("grant", "revoke", "set-installer", "trim-caches"):
+    if sub in ("grant", "revoke"):
+        return grant_command(d, sub, rest)
+    if sub in ("set-installer", "trim-caches"):
         return ok()
     return err(f"Unknown command: {sub}\n", 255)
 
@@ -107,7 +126,6 @@ async def _pm_install(d: SimulatedGalaxy, args: list[str], stdin: bytes) -> Shel
     return ok(msg + "\n", 0 if installed else 1)
 
 
-
 def dumpsys_package(d: SimulatedGalaxy, name: str) -> str:
     """The parts of ``dumpsys package PKG`` tools parse (adbutils' app_info among them)."""
     p = d.installed_packages.get(name)
@@ -118,6 +136,7 @@ def dumpsys_package(d: SimulatedGalaxy, name: str) -> str:
         return time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(t))
 
     ident = hashlib.sha1(p.package.encode()).hexdigest()[:7]
+    package_part, user_part = permission_sections(d, name)
     sig = (p.signature_sha256 or "0" * 8)[:8]
     flags = "SYSTEM HAS_CODE ALLOW_CLEAR_USER_DATA" if p.system else "HAS_CODE ALLOW_CLEAR_USER_DATA"
     return (
@@ -126,14 +145,15 @@ def dumpsys_package(d: SimulatedGalaxy, name: str) -> str:
         f"    userId={p.uid}\n"
         f"    pkg=Package{{{ident} {p.package}}}\n"
         f"    codePath={posixpath.dirname(p.path)}\n"
-        f"    versionCode={p.version_code} minSdk=24 targetSdk=33\n"
+        f"    versionCode={p.version_code} minSdk={p.min_sdk} targetSdk={p.target_sdk}\n"
         f"    versionName={p.version_name or 'null'}\n"
         f"    flags=[ {flags} ]\n"
         f"    pkgFlags=[ {flags} ]\n"
         f"    firstInstallTime={stamp(p.first_install)}\n"
         f"    lastUpdateTime={stamp(p.last_update)}\n"
+        f"    splits=[{', '.join(('base', *p.splits))}]\n"
         f"    signatures=PackageSignatures{{{ident} version:2, signatures:[{sig}], past signatures:[]}}\n"
-        f"    User 0: ceDataInode=0 installed=true hidden=false suspended=false stopped=false notLaunched=false "
-        f"enabled={0 if p.enabled else 3}\n"
+        + package_part
+        + f"    User 0: ceDataInode=0 installed=true hidden=false suspended=false stopped=false notLaunched=false "
+        f"enabled={0 if p.enabled else 3}\n" + user_part
     )
-
