@@ -28,7 +28,7 @@ import os
 import socket
 import subprocess
 import threading
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
@@ -78,9 +78,12 @@ def _adb_port(adb_port: int | None) -> int:
 class AndroidAdapter:
     """Galaxy phones behind an adb server.
 
-    ``AndroidAdapter(adb_port=None, adb_host="127.0.0.1", apk_cache=None)``: ``adb_port`` defaults
-    to ``ANDROID_ADB_SERVER_PORT`` or 5037; ``apk_cache`` to ``<data dir>/apk-cache``. The bench,
-    not the adapter, joins an identified device with what barcode intake recorded of it.
+    ``AndroidAdapter(adb_port=None, adb_host="127.0.0.1", apk_cache=None, usb_paths=None)``:
+    ``adb_port`` defaults to ``ANDROID_ADB_SERVER_PORT`` or 5037; ``apk_cache`` to
+    ``<data dir>/apk-cache``. A phone's slot is adb's ``usb:`` device path; ``usb_paths``
+    (adb serial -> USB path or None) answers for a transport adb lists without one (a network
+    transport: the simulated bench's phones). The bench, not the adapter, joins an identified
+    device with what barcode intake recorded of it.
     """
 
     def __init__(
@@ -88,8 +91,10 @@ class AndroidAdapter:
         adb_port: int | None = None,
         adb_host: str = "127.0.0.1",
         apk_cache: Path | None = None,
+        usb_paths: Callable[[str], str | None] | None = None,
     ) -> None:
         self.adb_port = _adb_port(adb_port)
+        self._usb_paths = usb_paths
         self.adb_host = adb_host
         self.apk_cache = apk_cache or data_dir() / "apk-cache"
         # Every adb call blocks a thread for the device's own latency (an install, a reboot): with
@@ -141,8 +146,15 @@ class AndroidAdapter:
         """adb serial -> (state, usb location) from ``host:devices-l``."""
         out: dict[str, tuple[str, str | None]] = {}
         for info in self.client().list(extended=True):
-            out[info.serial] = (info.state, info.tags.get("usb"))
+            out[info.serial] = (info.state, self._usb_of(info.serial, info.tags))
         return out
+
+    def _usb_of(self, serial: str, tags: dict[str, str]) -> str | None:
+        """adb's ``usb:`` device path from a ``devices -l`` line, else what ``usb_paths`` says."""
+        usb = str(tags.get("usb") or "")
+        if not usb and self._usb_paths is not None:
+            usb = self._usb_paths(serial) or ""
+        return usb or None
 
     async def discover(self) -> AsyncIterator[DiscoveryEvent]:
         loop = asyncio.get_running_loop()
@@ -232,7 +244,7 @@ class AndroidAdapter:
         try:
             for info in self.client().list(extended=True):
                 if info.serial == serial:
-                    usb = str(info.tags.get("usb") or "")
+                    usb = self._usb_of(serial, info.tags)
                     if usb:
                         self._locations[serial] = usb
                         return usb

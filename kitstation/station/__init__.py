@@ -327,7 +327,10 @@ class Station:
             from kitstation.android import AndroidAdapter
 
             # With the log, identify() joins a phone with what the barcode intake recorded of it.
-            adapters.append(AndroidAdapter(adb_port=self.adb_port))
+            # A simulated phone reaches adb over TCP (no ``usb:`` in its listing): the simulator
+            # says which USB port it stands in for, so Galaxy slots get places as iPhones do.
+            usb_paths = self.android_sim.usb_path if self.android_sim is not None else None
+            adapters.append(AndroidAdapter(adb_port=self.adb_port, usb_paths=usb_paths))
         return adapters
 
     def preflight(self) -> list[Unreachable]:

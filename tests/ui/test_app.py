@@ -13,8 +13,10 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from kitstation.core.bench import SlotState
+from kitstation.domain.model import Platform
 from kitstation.ui import app as ui_app
 from kitstation.ui.errors import ErrorReporter, log_file, setup_file_logging, teardown_file_logging
+from kitstation.ui.qt import Qt
 
 
 def test_kitstation_simulate_prepares_every_device(
@@ -35,6 +37,11 @@ def test_kitstation_simulate_prepares_every_device(
                 )
                 win.slot_model.refresh()
                 seen["states"] = [v.state for v in win.slot_model.views()]
+                model = win.slot_model
+                seen["heads"] = {
+                    model.index(row).data(int(Qt.ItemDataRole.DisplayRole)): v.platform
+                    for row, v in enumerate(model.views())
+                }
                 seen["blueprints"] = win.bench_page.blueprints_label.text()
                 seen["banner"] = win.bench_page.banner.text()
             finally:
@@ -49,6 +56,10 @@ def test_kitstation_simulate_prepares_every_device(
     expected = {SlotState.DONE, SlotState.WAITING_EXTERNAL}
     assert len(seen["states"]) == 4 and set(seen["states"]) == expected
     assert "Galaxy Device Owner" in seen["blueprints"]
+    # Every tile heads with its place, Galaxy ones too (their USB path, not the adb serial).
+    galaxy_heads = [h for h, p in seen["heads"].items() if p == Platform.ANDROID]
+    assert len(galaxy_heads) == 2 and all(h.startswith("Hub 3-") and "Port" in h for h in galaxy_heads), seen
+    assert all(h.startswith("Hub ") for h in seen["heads"]), seen
     assert "Simulated bench" in seen["banner"]
 
 

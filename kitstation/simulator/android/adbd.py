@@ -48,6 +48,20 @@ log = logging.getLogger(__name__)
 
 FEATURES = "shell_v2,cmd"
 
+# Where the simulated phones sit: bus 3 (apart from the simulated iPhones' bus 1), a 7-port hub on
+# each root port (hub 3-1 on root port 1, 3-2 on port 2, …), phones on ports 1–7.
+USB_BUS, PORTS_PER_HUB = 3, 7
+
+
+def usb_path_for(index: int) -> str:
+    """The USB device path (``bus-rootport.hubport``) of plug index ``index``, in adb's ``usb:`` form.
+
+    Real adb lists a USB phone as ``usb:<bus>-<port>.<port>…`` (libusb port numbers from the root
+    hub down, ``client/usb_libusb.cpp``); the same index gives the same path on every re-plug.
+    """
+    hub, port = divmod(index, PORTS_PER_HUB)
+    return f"{USB_BUS}-{hub + 1}.{port + 1}"
+
 # shell v2 packet ids (adb's shell_protocol.h)
 _V2_STDIN, _V2_STDOUT, _V2_STDERR, _V2_EXIT, _V2_CLOSE_STDIN = 0, 1, 2, 3, 4
 
@@ -230,6 +244,10 @@ class DeviceServer:
         self.device = device
         self.loop = loop
         self.port = 0
+        # The phone's USB device path: the simulated bench reaches the adb server over TCP
+        # (``adb connect``), for which adb lists no ``usb:``, so the simulator says where the
+        # phone's cable is (docs/FIDELITY.md A50).
+        self.usb_path = usb_path_for(device.index)
         self.connections: set[_Connection] = set()
         self._server: asyncio.Server | None = None
         self._background: set[asyncio.Task[None]] = set()

@@ -337,6 +337,14 @@ class AndroidSimulator:
             self._call(d.server.close_listener())
             self._call(d.server.drop_connections())
 
+    def usb_path(self, adb_serial: str) -> str | None:
+        """The USB path (``3-1.1.2``) of the simulated phone adb lists as ``adb_serial``, else None."""
+        with self._lock:
+            for d in self._devices:
+                if d.adb_serial == adb_serial and d.server is not None:
+                    return d.server.usb_path
+        return None
+
     def replug(self, serial: str | SimulatedGalaxy) -> SimulatedGalaxy:
         """Plug the same device back into its slot (same port, same adb serial)."""
         d = self.device(serial)
