@@ -280,9 +280,15 @@ class SlotModel(QAbstractListModel):
             self.refresh()
 
     def _on_tick(self) -> None:
-        rows = [i for i, k in enumerate(self._order) if self._views[k].state == SlotState.WORKING]
-        if rows:
-            self.dataChanged.emit(self.index(min(rows)), self.index(max(rows)), [SLOT_ROLE])
+        self._changed([i for i, k in enumerate(self._order) if self._views[k].state == SlotState.WORKING])
+
+    def _changed(self, rows: list[int]) -> None:
+        # One signal per row: a list view repaints its whole viewport for any range wider than
+        # one index (QAbstractItemView::dataChanged), so a range from the first to the last
+        # changed tile would repaint every tile in between.
+        for row in rows:
+            index = self.index(row)
+            self.dataChanged.emit(index, index, [SLOT_ROLE])
 
     def refresh(self) -> None:
         """Copy the bench's slot views now (the timer calls this when something changed)."""
@@ -307,8 +313,7 @@ class SlotModel(QAbstractListModel):
                 self.viewChanged.emit(old, v)
                 self._views[key] = v
                 changed.append(i)
-        if changed:
-            self.dataChanged.emit(self.index(min(changed)), self.index(max(changed)), [SLOT_ROLE])
+        self._changed(changed)
         if new:
             first = len(self._order)
             self.beginInsertRows(QModelIndex(), first, first + len(new) - 1)

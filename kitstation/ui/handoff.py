@@ -23,7 +23,7 @@ from kitstation.domain.handoff import HANDOFF_TEXT, HandoffState
 from kitstation.domain.model import Outcome, Platform
 from kitstation.i18n import Language, current_language
 from kitstation.ui.ops import Op, database_executor
-from kitstation.ui.qt import QCoreApplication, QObject, QPushButton, QWidget, Signal
+from kitstation.ui.qt import QCoreApplication, QObject, QPushButton, QTimer, QWidget, Signal
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +69,7 @@ class HandoffPanel(QObject):
         self.assigned: set[str] = set()  # slots assigned by the button since their run ended
         self._unsubscribe: Any = None
         self._busy = False
+        self._button_pending = False
         self.last: list[Any] = []  # the answers of the latest batch (for the status line and tests)
         button.clicked.connect(self._on_click)
         self.update_button()
@@ -92,6 +93,13 @@ class HandoffPanel(QObject):
             self.assigned.discard(event.slot)
             # Not inside the bench's callback: read the log once the loop is free.
             asyncio.get_running_loop().call_soon(self._lookup, event.slot, event.run_id)
+        # The count walks every slot: once per loop pass, not once per event (tens a second).
+        if not self._button_pending:
+            self._button_pending = True
+            QTimer.singleShot(0, self, self._update_button_now)
+
+    def _update_button_now(self) -> None:
+        self._button_pending = False
         self.update_button()
 
     def _lookup(self, slot: str, run_id: int) -> None:

@@ -8,6 +8,7 @@ the slot in the port map.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from kitstation.ui.qt import QCoreApplication
 
@@ -15,6 +16,7 @@ _LOCATION = re.compile(r"^(?:(\d+)-)?(\d+(?:\.\d+)*)$")
 _LOCATION_ID = re.compile(r"^0x([0-9a-fA-F]{8})$")
 
 
+@lru_cache(maxsize=4096)  # a bench has tens of slots; painting and sorting ask per tile
 def usb_path(slot: str) -> str | None:
     """The slot as a USB path ``bus-p1.p2…``: adb's ``usb:``/devpath form as is, a LocationID decoded.
 
@@ -52,6 +54,7 @@ def display_name(slot: str, label: str) -> str:
     return place_name(slot) or slot
 
 
+@lru_cache(maxsize=4096)  # a bench has tens of slots; painting and sorting ask per tile
 def hub_and_port(slot: str) -> tuple[str, int] | None:
     """(hub, port) from a USB location ``bus-p1.p2…pn`` or a LocationID: the hub is all but the last port."""
     path = usb_path(slot)
@@ -65,6 +68,7 @@ def hub_and_port(slot: str) -> tuple[str, int] | None:
     return hub, int(ports[-1])
 
 
+@lru_cache(maxsize=4096)  # a bench has tens of slots; painting and sorting ask per tile
 def place_key(slot: str) -> tuple[int, tuple[int, ...], str]:
     """Sort key in physical order: USB locations numerically (port 10 after port 9), then the rest."""
     path = usb_path(slot)

@@ -8,6 +8,7 @@ visible at a glance.
 from __future__ import annotations
 
 from PySide6.QtCore import (
+    QAbstractItemModel,
     QAbstractListModel,
     QAbstractTableModel,
     QCoreApplication,
@@ -102,6 +103,7 @@ from PySide6.QtWidgets import (
 __all__ = [
     "QAbstractButton",
     "QAbstractItemView",
+    "QAbstractItemModel",
     "QAbstractListModel",
     "QAbstractTableModel",
     "QAction",

@@ -14,11 +14,13 @@ from kitstation.core.bench import SlotState, SlotView
 from kitstation.ui.bench_model import SLOT_ROLE
 from kitstation.ui.places import place_key
 from kitstation.ui.qt import (
+    QAbstractItemModel,
     QCoreApplication,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
     QSortFilterProxyModel,
+    QTimer,
 )
 
 
@@ -50,16 +52,71 @@ def needs_attention(view: SlotView) -> bool:
 
 
 class TileOrderProxy(QSortFilterProxyModel):
-    """Sorts and filters the bench model's tiles; re-sorts as states change (dynamic sort)."""
+    """Sorts and filters the bench model's tiles; re-sorts only when an order key changed.
+
+    Qt's dynamic sort re-sorts on every ``dataChanged`` — ten times a second with a busy bench,
+    each time calling :meth:`lessThan` (Python) hundreds of times on the GUI thread. The keys
+    rarely change: a slot's place never does, its attention rank only when its state crosses
+    into or out of "needs attention". So the proxy sorts statically and invalidates itself (once
+    per loop pass) when rows are added or a changed row's key differs from the one it sorted by.
+    """
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.order = TileOrder.PLACE
-        self.setDynamicSortFilter(True)
+        self._ranks: dict[str, int] = {}  # slot -> the attention rank the current order used
+        self._pending = False
+        self.setDynamicSortFilter(False)
         self.sort(0)
+
+    def setSourceModel(self, model: QAbstractItemModel) -> None:  # noqa: N802 (Qt's name)
+        old = self.sourceModel()
+        if old is not None:
+            old.rowsInserted.disconnect(self._on_rows_inserted)
+            old.dataChanged.disconnect(self._on_data_changed)
+            old.modelReset.disconnect(self._resort_soon)
+        super().setSourceModel(model)
+        model.rowsInserted.connect(self._on_rows_inserted)
+        model.dataChanged.connect(self._on_data_changed)
+        model.modelReset.connect(self._resort_soon)
+        self._resort()
 
     def set_order(self, order: TileOrder) -> None:
         self.order = order
+        self._resort()
+
+    def _rank(self, v: SlotView) -> int:
+        return ATTENTION_RANK.get(v.state, 9) if needs_attention(v) else 9
+
+    def _on_rows_inserted(self, _parent: QModelIndex, _first: int, _last: int) -> None:
+        self._resort_soon()
+
+    def _on_data_changed(self, top_left: QModelIndex, bottom_right: QModelIndex, _roles: object = None) -> None:
+        if self.order == TileOrder.PLACE or self._pending:
+            return  # places never change: the physical order stays as sorted
+        src = self.sourceModel()
+        for row in range(top_left.row(), bottom_right.row() + 1):
+            v = self._view(src.index(row, 0))
+            if v is not None and self._ranks.get(v.slot) != self._rank(v):
+                self._resort_soon()
+                return
+
+    def _resort_soon(self) -> None:
+        # After the signal that caused it has reached the view: one re-sort per loop pass.
+        if not self._pending:
+            self._pending = True
+            QTimer.singleShot(0, self, self._resort)
+
+    def _resort(self) -> None:
+        self._pending = False
+        src = self.sourceModel()
+        if src is not None:
+            ranks = {}
+            for row in range(src.rowCount()):
+                v = self._view(src.index(row, 0))
+                if v is not None:
+                    ranks[v.slot] = self._rank(v)
+            self._ranks = ranks
         self.invalidate()
         self.sort(0)
 
@@ -78,8 +135,7 @@ class TileOrderProxy(QSortFilterProxyModel):
         if a is None or b is None:
             return False
         if self.order != TileOrder.PLACE:
-            ra = ATTENTION_RANK.get(a.state, 9) if needs_attention(a) else 9
-            rb = ATTENTION_RANK.get(b.state, 9) if needs_attention(b) else 9
+            ra, rb = self._rank(a), self._rank(b)
             if ra != rb:
                 return ra < rb
         return place_key(a.slot) < place_key(b.slot)

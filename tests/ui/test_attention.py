@@ -183,3 +183,68 @@ def test_slots_head_with_their_place_not_the_raw_id(qtbot: QtBot) -> None:
     page.set_blueprints({"ios": "iOS: manual DEP", "android": "Android — KME"})
     assert page.blueprints_label.text().count("iOS") == 1
     assert "manual DEP" in page.blueprints_label.text() and page.blueprints_label.text().count("Android") == 1
+
+
+def test_a_changed_tile_repaints_alone_and_place_order_never_resorts(qtbot: QtBot, monkeypatch: object) -> None:
+    import pytest
+
+    from kitstation.ui.qt import QApplication
+    from kitstation.ui.tile_delegate import TileDelegate
+    from kitstation.ui.tile_order import TileOrderProxy
+
+    assert isinstance(monkeypatch, pytest.MonkeyPatch)
+    painted: list[str] = []
+    compared = [0]
+    paint, less = TileDelegate.paint, TileOrderProxy.lessThan
+
+    def counting_paint(self: TileDelegate, painter: object, option: object, index: object) -> None:
+        painted.append(index.data(SLOT_ROLE).slot)  # type: ignore[attr-defined]
+        paint(self, painter, option, index)  # type: ignore[arg-type]
+
+    def counting_less(self: TileOrderProxy, a: object, b: object) -> bool:
+        compared[0] += 1
+        return less(self, a, b)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(TileDelegate, "paint", counting_paint)
+    monkeypatch.setattr(TileOrderProxy, "lessThan", counting_less)
+    stub = StubBench()
+    model = SlotModel(interval_ms=10)
+    page = BenchPage(model)
+    qtbot.addWidget(page)
+    page.resize(1600, 1000)
+    page.show()
+    model.attach(stub)
+    for i in range(1, 13):
+        stub.set(f"1-1.{i}", SlotState.DONE)
+    qtbot.waitUntil(lambda: model.rowCount() == 12 and len(set(painted)) == 12)
+    assert shown_slots(page)[:3] == ["1-1.1", "1-1.2", "1-1.3"]
+
+    def settle() -> None:
+        for _ in range(20):
+            QApplication.processEvents()
+
+    settle()
+    painted.clear()
+    compared[0] = 0
+    # Two tiles far apart change: those two repaint, not every tile between them; no re-sort by place.
+    stub.set("1-1.2", SlotState.FAILED, run_id=1)
+    stub.set("1-1.11", SlotState.WORKING, run_id=2)
+    qtbot.waitUntil(lambda: {"1-1.2", "1-1.11"} <= set(painted))
+    settle()
+    # (Qt repaints the items a tile's update rectangle touches: at most its grid neighbours.)
+    assert {"1-1.2", "1-1.11"} <= set(painted) and len(set(painted)) <= 6, painted
+    assert not set(painted) & {"1-1.4", "1-1.5", "1-1.9", "1-1.10"}, painted
+    assert compared[0] == 0
+    # Needs attention first: a change that moves a tile re-sorts, one that does not move it does not.
+    page.order.setCurrentIndex(page.order.findData(TileOrder.ATTENTION.value))
+    assert shown_slots(page)[0] == "1-1.2"
+    settle()
+    compared[0] = 0
+    stub.set("1-1.11", SlotState.DONE, run_id=2)  # working -> done: still "the rest"
+    qtbot.waitUntil(lambda: model.view_at(10).state == SlotState.DONE)
+    settle()
+    assert compared[0] == 0
+    stub.set("1-1.7", SlotState.WAITING_USER)  # your turn: to the top
+    qtbot.waitUntil(lambda: shown_slots(page)[0] == "1-1.7")
+    assert shown_slots(page)[:2] == ["1-1.7", "1-1.2"] and compared[0] > 0
+    model.attach(None)
