@@ -360,6 +360,10 @@ class SlotModel(QAbstractListModel):
         if self._order:
             self.dataChanged.emit(self.index(0), self.index(len(self._order) - 1), [SLOT_ROLE])
 
+    def repaint_slot(self, slot: str) -> None:
+        if slot in self._views:
+            self._changed([self._order.index(slot)])
+
     def view_at(self, row: int) -> SlotView:
         return self._views[self._order[row]]
 

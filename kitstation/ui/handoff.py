@@ -59,6 +59,8 @@ class HandoffPanel(QObject):
 
     changed = Signal()
 
+    slot_changed = Signal(str)  # one slot's hand-off line changed
+
     def __init__(self, button: QPushButton, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.button = button
@@ -118,7 +120,7 @@ class HandoffPanel(QObject):
             self.states[slot] = handoff_text(
                 row.get("external_state") or "", row.get("assignment_detail"), current_language()
             )
-            self.changed.emit()
+            self.slot_changed.emit(slot)  # one tile's line: repaint that tile, not the bench
 
     # --- the batch action --------------------------------------------------------------------------
     def candidates(self) -> list[SlotView]:
@@ -199,4 +201,5 @@ def install(page: QWidget, model: Any) -> HandoffPanel:
     page.handoff_row.addWidget(button)  # type: ignore[attr-defined]
     model.handoff = panel.text_for
     panel.changed.connect(model.repaint_all)
+    panel.slot_changed.connect(model.repaint_slot)
     return panel

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from kitstation.core.bench import SlotState, SlotView
 from kitstation.domain.model import Platform
-from kitstation.i18n import current_language
+from kitstation.i18n import Language, current_language
 from kitstation.ui.bench_model import (
     HANDOFF_ROLE,
     PHASE_ROLE,
@@ -23,10 +23,12 @@ from kitstation.ui.qt import (
     QFont,
     QFontMetrics,
     QModelIndex,
+    QObject,
     QPainter,
     QPainterPath,
     QPen,
     QPersistentModelIndex,
+    QPixmap,
     QPoint,
     QRect,
     QRectF,
@@ -78,17 +80,54 @@ class TileDelegate(QStyledItemDelegate):
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
         return self.size
 
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        # slot -> (what the tile showed, that view, its picture). A tile is repainted whenever Qt repaints
+        # the area around it (a neighbour changed, a menu closed, a scroll); redrawing ~40 shapes
+        # and texts each time costs the GUI thread a millisecond or two, a cached picture a blit.
+        self._cache: dict[str, tuple[tuple[object, ...], SlotView, QPixmap]] = {}
+
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> None:
         view = index.data(SLOT_ROLE)
         if not isinstance(view, SlotView):
             return
         lang = current_language()
-        p = painter
+        phase = index.data(PHASE_ROLE)
+        detail = detail_line(view, lang, phase if isinstance(phase, Phase) else None)
+        handoff = index.data(HANDOFF_ROLE)
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        size = option.rect.size()
+        ratio = painter.device().devicePixelRatioF()
+        # Everything the picture depends on; the view is immutable, so "the same object" is enough.
+        key = (id(view), selected, size.width(), size.height(), ratio, lang, handoff, detail,
+               elapsed_text(view), display_name(view.slot, view.label), option.font.key())
+        cached = self._cache.get(view.slot)
+        if cached is None or cached[0] != key:
+            picture = QPixmap(size * ratio)
+            picture.setDevicePixelRatio(ratio)
+            picture.fill(Qt.GlobalColor.transparent)
+            p = QPainter(picture)
+            try:
+                self._paint_tile(p, QRect(QPoint(0, 0), size), option.font, view, lang, selected, handoff, detail)
+            finally:
+                p.end()
+            # The entry holds the view itself, so its id (in the key) cannot be reused meanwhile.
+            cached = (key, view, picture)
+            self._cache[view.slot] = cached
+        painter.drawPixmap(option.rect.topLeft(), cached[2])
+
+    def forget(self) -> None:
+        """Drop the cached pictures (the language changed, the window was rebuilt)."""
+        self._cache.clear()
+
+    def _paint_tile(
+        self, p: QPainter, cell: QRect, font: QFont, view: SlotView, lang: Language, selected: bool,
+        handoff: object, detail: str,
+    ) -> None:
         p.save()
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
-        rect = QRect(option.rect).adjusted(4, 4, -4, -4)
+        rect = QRect(cell).adjusted(4, 4, -4, -4)
         colour = QColor(STATE_COLOURS[view.state])
-        selected = bool(option.state & QStyle.StateFlag.State_Selected)
         p.setPen(QPen(QColor("#202020") if selected else colour, 3 if selected else 2))
         p.setBrush(QColor("#dcebff") if selected else QColor("#ffffff"))  # a selection is seen from afar
         p.drawRoundedRect(rect, 8, 8)
@@ -98,7 +137,7 @@ class TileDelegate(QStyledItemDelegate):
         p.fillPath(path, colour)
         # Square off the band's lower corners: the tile body continues below it.
         p.fillRect(QRect(band.left(), band.top() + 17, band.width(), band.height() - 17), colour)
-        base = QFont(option.font)
+        base = QFont(font)
         big = QFont(base)
         big.setPointSizeF(max(base.pointSizeF(), 9.0) * 1.25)
         big.setBold(True)
@@ -142,7 +181,7 @@ class TileDelegate(QStyledItemDelegate):
         p.setFont(bold)
         p.setPen(colour.darker(115))
         p.drawText(QRect(x, y, w, fm.height()), int(Qt.AlignmentFlag.AlignLeft),
-                   fm.elidedText(" · ".join(t for t in (state_text(view.state), index.data(HANDOFF_ROLE)) if t),
+                   fm.elidedText(" · ".join(t for t in (state_text(view.state), handoff) if isinstance(t, str) and t),
                                  Qt.TextElideMode.ElideRight, w))
         y += fm.height() + 4
         # Progress: steps done plus the running step's fraction.
@@ -162,8 +201,7 @@ class TileDelegate(QStyledItemDelegate):
         p.setFont(small)
         fm = p.fontMetrics()
         p.setPen(QColor("#c62828") if view.state == SlotState.FAILED else QColor("#222222"))
-        phase = index.data(PHASE_ROLE)
-        line = detail_line(view, lang, phase if isinstance(phase, Phase) else None)
+        line = detail
         # Only whole lines: shorten the reason to what fits (the tooltip and the timeline have it all).
         lines = max(1, (rect.bottom() - y - 2) // fm.lineSpacing())
         line = fm.elidedText(line, Qt.TextElideMode.ElideRight, int(w * lines * 0.92))
