@@ -95,10 +95,11 @@ class HandoffPanel(QObject):
             self.assigned.discard(event.slot)
             # Not inside the bench's callback: read the log once the loop is free.
             asyncio.get_running_loop().call_soon(self._lookup, event.slot, event.run_id)
-        # The count walks every slot: once per loop pass, not once per event (tens a second).
+        # The count walks every slot: at most ten times a second (as the tiles), not once per
+        # event (tens a second with a full bench).
         if not self._button_pending:
             self._button_pending = True
-            QTimer.singleShot(0, self, self._update_button_now)
+            QTimer.singleShot(100, self, self._update_button_now)
 
     def _update_button_now(self) -> None:
         self._button_pending = False
