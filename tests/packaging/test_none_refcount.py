@@ -49,6 +49,7 @@ def _views() -> dict[str, SlotView]:
 
 
 def _paint_tiles(model: SlotModel, delegate: TileDelegate, img: QImage) -> None:
+    delegate.forget()  # the delegate keeps each tile's picture: draw every tile again, not a blit
     for row in range(model.rowCount()):
         p = QPainter(img)
         opt = QStyleOptionViewItem()
