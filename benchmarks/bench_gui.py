@@ -40,7 +40,13 @@ def percentile(values: list[float], q: float) -> float:
 
 
 def run(
-    devices: int, probe_ms: int, timeout_s: float, lang: str, profile: Path | None = None, hold_s: float = 0.0
+    devices: int,
+    probe_ms: int,
+    timeout_s: float,
+    lang: str,
+    profile: Path | None = None,
+    hold_s: float = 0.0,
+    speed: float | None = None,
 ) -> dict[str, Any]:
     work = Path(tempfile.mkdtemp(prefix="bench-gui-"))
     # Everything the station writes goes under the temp dir: no real settings, log or pairing touched.
@@ -54,6 +60,16 @@ def run(
     (work / "home").mkdir()
     from kitstation.ui import app
     from kitstation.ui.qt import Qt, QTimer
+
+    if speed is not None:
+        # `kitstation --simulate N` has no speed option: the window splits N at the plan's default
+        # speed, so the benchmark sets that default (slower devices: a longer batch).
+        import functools
+
+        from kitstation.station import SimulationPlan
+
+        split = SimulationPlan.split
+        SimulationPlan.split = staticmethod(functools.partial(split, speed=speed))  # type: ignore[method-assign]
 
     lateness: list[float] = []
     result: dict[str, Any] = {}
@@ -157,9 +173,11 @@ def main() -> int:
     ap.add_argument("--timeout", type=float, default=900, help="give up after this many seconds")
     ap.add_argument("--lang", default="en", choices=("en", "ja"))
     ap.add_argument("--hold", type=float, default=0.0, help="keep the window running at least this many seconds")
+    ap.add_argument("--speed", type=float, help="simulated device speed (default the demo's 20; 5 makes a ~3-minute batch)")
     ap.add_argument("--profile", type=Path, help="cProfile the GUI thread into this file (and a .txt summary)")
     a = ap.parse_args()
-    out = run(a.devices, a.probe_ms, a.timeout, a.lang, a.profile, a.hold)
+    out = run(a.devices, a.probe_ms, a.timeout, a.lang, a.profile, a.hold, a.speed)
+    out["speed"] = a.speed or 20.0
     print(json.dumps(out, indent=2))
     return 0 if out.get("ended") else 1
 
