@@ -91,7 +91,7 @@ class TimelineDialog(QDialog):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Timeline: %1").replace("%1", title))
-        self.resize(820, 440)
+        self.resize(960, 460)  # the reason column wide enough for a package and receiver name
         self.setSizeGripEnabled(True)
         layout = QVBoxLayout(self)
         head_label = QLabel(head, self)
@@ -104,6 +104,8 @@ class TimelineDialog(QDialog):
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setWordWrap(True)
+        # A wider or narrower reason column re-wraps its text: row heights follow it.
+        self.table.horizontalHeader().sectionResized.connect(lambda *_: self.table.resizeRowsToContents())
         layout.addWidget(self.table)
         self.note = QLabel(self.tr("Loading…"), self)
         layout.addWidget(self.note)
@@ -151,5 +153,9 @@ class TimelineDialog(QDialog):
                 item = QTableWidgetItem(text)
                 item.setToolTip(sid if c == 0 else text)  # the full reason, and the step id for support
                 self.table.setItem(i, c, item)
-        self.table.resizeColumnsToContents()
+        # Step to outcome fit their text; the reason takes the rest of the width and wraps onto
+        # more lines (sized to it) instead of ending in "…" at the dialog's edge.
+        for c in range(4):
+            self.table.resizeColumnToContents(c)
+        self.table.resizeRowsToContents()
         self.loaded.emit()
