@@ -37,6 +37,7 @@ import adbutils
 from adbutils.errors import AdbError
 
 from kitstation.android.models import knox_version, marketing_name, one_ui_version
+from kitstation.android.naming import RenameStep
 from kitstation.android.setup import plan_setup
 from kitstation.android.shell import AdbDeviceIO, adb_errors
 from kitstation.android.steps import AndroidRuntime, plan_steps
@@ -332,7 +333,11 @@ class AndroidAdapter:
         steps = plan_steps(self.runtime, android)
         if android.method == "device_owner":
             # After the Device Owner and its settings: Wi-Fi, time zone, display, then the battery gate last.
-            steps += plan_setup(self.runtime, android.setup, android.min_battery_percent)
+            steps += plan_setup(self.runtime, android.setup, None)
+            if blueprint.naming is not None:
+                # KME / QR phones wait at their welcome screen, off adb: named on their labels only.
+                steps.append(RenameStep(self.runtime))
+            steps += plan_setup(self.runtime, None, android.min_battery_percent)
         return steps
 
     async def aclose(self) -> None:

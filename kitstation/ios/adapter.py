@@ -41,6 +41,7 @@ from kitstation.ios.connect import Connector, IOSTiming
 from kitstation.ios.identities import IdentityStore
 from kitstation.ios.lockdown import StationKeys, StationLockdownClient
 from kitstation.ios.models import marketing_name
+from kitstation.ios.naming import RenameStep
 from kitstation.ios.steps import (
     ABMHandoffStep,
     ActivateStep,
@@ -274,6 +275,8 @@ class IOSAdapter:
     def plan(self, blueprint: Blueprint, device: Device) -> Plan:
         """The steps of the blueprint's iOS method, then the battery gate when the blueprint asks for one."""
         steps = self._plan_method(blueprint, device)
+        if blueprint.naming is not None:
+            steps.append(self._step(RenameStep))  # after any erase: an erase restores the factory name
         if blueprint.ios is not None and blueprint.ios.min_battery_percent is not None:
             steps.append(self._step(BatteryStep))  # last: the level recorded is the one at hand-over
         return steps
