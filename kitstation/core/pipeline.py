@@ -75,7 +75,7 @@ class RunRequest:
     technician_id: int | None = None
     secrets: Secrets = field(default_factory=NoSecrets)
     force: bool = False
-    # The blueprint's ``[naming]`` for this batch (None: no renaming); ``{slot}`` is ``slot_label``.
+    # The ``[naming]`` of this batch (its CSV loaded once; None: the blueprint's own); ``{slot}`` is ``slot_label``.
     namer: DeviceNamer | None = None
     slot_label: str = ""
 
@@ -161,7 +161,7 @@ class Pipeline:
 
         waiting_external = any(r.outcome == Outcome.WAITING_EXTERNAL for r in done.values())
         try:
-            if req.namer is not None:
+            if req.blueprint.naming is not None:
                 # Before the first step: a name that cannot be made leaves the device untouched.
                 try:
                     ctx.scratch[NAME_SCRATCH_KEY] = await self._name(req, device_id, slot)
@@ -222,12 +222,13 @@ class Pipeline:
 
     async def _name(self, req: RunRequest, device_id: int, slot: str) -> str:
         """The device's name in its batch (its running number assigned once, in the log)."""
-        assert req.namer is not None
+        # Without the bench's namer (one-off runs, tests) the blueprint's own CSV is used.
+        namer = req.namer or DeviceNamer(req.blueprint)
 
         async def assign(start: int) -> int:
             return await self.log.assign_number(req.session_id, device_id, start)
 
-        name, _number = await req.namer.name_for(req.device, req.slot_label or slot, assign)
+        name, _number = await namer.name_for(req.device, req.slot_label or slot, assign)
         other = await self.log.claim_name(req.session_id, device_id, name)
         if other is not None:
             raise NamingError(
