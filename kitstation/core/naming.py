@@ -18,6 +18,7 @@ Qt- and device-free: the adapters' rename steps only apply the name this module 
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 import string
@@ -36,6 +37,16 @@ from kitstation.log.names import NAME_KEY
 # A device name is also the host name the phone announces (Bonjour, DHCP): one DNS label is at
 # most 63 octets (RFC 1035 §2.3.4), so a longer name would be cut differently by each protocol.
 MAX_NAME_BYTES = 63
+# A Galaxy's Settings › About phone editor takes only what is also a valid hotspot SSID (AOSP and
+# Samsung Settings' WifiDeviceNameTextValidator: at most 32 bytes of UTF-8): nothing longer.
+MAX_GALAXY_NAME_BYTES = 32
+
+
+def name_limit(platform: Platform) -> int:
+    """The longest name (UTF-8 bytes) a device of ``platform`` takes."""
+    return MAX_GALAXY_NAME_BYTES if platform == Platform.ANDROID else MAX_NAME_BYTES
+
+
 # What the rename steps put in their step detail (the log keeps it on the run for the reports).
 NAME_DETAIL_KEY = NAME_KEY
 # Where the pipeline leaves the name it made for the run's rename step.
@@ -90,7 +101,7 @@ def parse_names_csv(data: bytes, key_column: str, source: str = "names.csv") -> 
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise _err(
-            "{f} is not UTF-8 text (byte {at}): save it as \"CSV UTF-8\" (Excel: Save As › CSV UTF-8)",
+            '{f} is not UTF-8 text (byte {at}): save it as "CSV UTF-8" (Excel: Save As › CSV UTF-8)',
             "{f} は UTF-8 のテキストではありません（{at} バイト目）: 「CSV UTF-8」形式で保存してください"
             "（Excel: 名前を付けて保存 › CSV UTF-8）",
             "names_csv_encoding",
@@ -196,8 +207,8 @@ def csv_path(blueprint: Blueprint, override: Path | None) -> Path | None:
     return None
 
 
-def check_name(name: str) -> str:
-    """``name`` if a device can take it; :class:`NamingError` otherwise."""
+def check_name(name: str, limit: int = MAX_NAME_BYTES) -> str:
+    """``name`` if a device can take it (at most ``limit`` bytes); :class:`NamingError` otherwise."""
     if not name.strip():
         raise _err(
             "The device name would be empty: check the pattern and the CSV",
@@ -212,14 +223,14 @@ def check_name(name: str) -> str:
             n=name,
         )
     size = len(name.encode("utf-8"))
-    if size > MAX_NAME_BYTES:
+    if size > limit:
         raise _err(
             "The device name {n} is {b} bytes of UTF-8; at most {m} are allowed",
             "デバイス名 {n} は UTF-8 で {b} バイトです（最大 {m} バイト）",
             "name_too_long",
             n=name,
             b=size,
-            m=MAX_NAME_BYTES,
+            m=limit,
         )
     return name
 
@@ -262,7 +273,8 @@ class DeviceNamer:
 
     async def name_for(self, device: Device, slot: str, assign: NumberSource) -> tuple[str, int | None]:
         """``(name, number)`` for ``device`` (number None when the pattern has no ``{n}``)."""
-        table = self.table()
+        table = await asyncio.to_thread(self.table)  # a file read: off the bench's loop
+        limit = name_limit(device.platform)
         values = device_values(device, slot, None)
         columns = [f for f in self.fields if f not in BUILTIN_VARIABLES]
         if table is not None and (columns or self._path is not None):
@@ -301,10 +313,10 @@ class DeviceNamer:
         number: int | None = None
         if "n" in self.fields:
             # Checked with a stand-in first: a name that cannot be made takes no number.
-            check_name(expand(self.naming.pattern, {**values, "n": self.naming.start}))
+            check_name(expand(self.naming.pattern, {**values, "n": self.naming.start}), limit)
             number = await assign(self.naming.start)
             values["n"] = number
-        return check_name(expand(self.naming.pattern, values)), number
+        return check_name(expand(self.naming.pattern, values), limit), number
 
 
 class Namers:
@@ -387,10 +399,16 @@ def naming_problems(blueprint: Blueprint, names_csv: Path | None = None) -> list
                 break
             seen[name] = row[table.key_column]
     if table is not None:
+        # The strictest platform the blueprint names: a Galaxy takes fewer bytes than an iPhone.
+        limit = min(
+            name_limit(p)
+            for p, section in ((Platform.IOS, blueprint.ios), (Platform.ANDROID, blueprint.android))
+            if section is not None
+        )
         for row in table.rows.values():
             values = {**device_values(_NO_DEVICE, "", naming.start), **row}
             try:
-                check_name(expand(naming.pattern, values))
+                check_name(expand(naming.pattern, values), limit)
             except NamingError as exc:
                 if exc.code == "name_empty" and UNIQUE_VARIABLES & set(fields):
                     continue  # the device's own serial / IMEI / number fills it
@@ -409,6 +427,7 @@ def naming_problems(blueprint: Blueprint, names_csv: Path | None = None) -> list
 
 
 __all__ = [
+    "MAX_GALAXY_NAME_BYTES",
     "MAX_NAME_BYTES",
     "NAME_DETAIL_KEY",
     "NAME_SCRATCH_KEY",
@@ -420,6 +439,7 @@ __all__ = [
     "csv_path",
     "expand",
     "load_names_csv",
+    "name_limit",
     "naming_problems",
     "parse_names_csv",
 ]

@@ -43,9 +43,7 @@ def _batch(conn: Connection, session_id: int | None) -> str:
     """The numbering scope of a session: its order reference, else its label, else itself."""
     if session_id is None:
         return "station"
-    sess = conn.execute(
-        select(session_t.c.order_ref, session_t.c.label).where(session_t.c.id == session_id)
-    ).first()
+    sess = conn.execute(select(session_t.c.order_ref, session_t.c.label).where(session_t.c.id == session_id)).first()
     if sess is not None and sess.order_ref:
         return f"order:{sess.order_ref}"
     if sess is not None and sess.label:
@@ -145,11 +143,7 @@ class NameWrites:
         )
         with self.engine.connect() as conn:
             batch = _batch(conn, session_id)
-            named = (
-                select(number_t.c.device_id, number_t.c.name)
-                .where(number_t.c.batch == batch)
-                .subquery("named")
-            )
+            named = select(number_t.c.device_id, number_t.c.name).where(number_t.c.batch == batch).subquery("named")
             stmt = (
                 select(
                     run_t.c.id.label("run_id"),

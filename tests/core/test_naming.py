@@ -52,7 +52,7 @@ def test_csv_with_and_without_bom_matches_serial_or_imei_ignoring_case_and_space
 
 
 def test_semicolon_and_tab_separated_files_and_empty_excel_columns() -> None:
-    table = parse_names_csv("serial;asset_tag;;\nS1;A1;;\n".encode(), "serial")
+    table = parse_names_csv(b"serial;asset_tag;;\nS1;A1;;\n", "serial")
     assert table.columns == ("serial", "asset_tag") and table.rows["s1"]["asset_tag"] == "A1"
     table = parse_names_csv(b"serial\tasset_tag\nS1\tA1\n", "serial")
     assert table.rows["s1"]["asset_tag"] == "A1"
@@ -61,12 +61,12 @@ def test_semicolon_and_tab_separated_files_and_empty_excel_columns() -> None:
 @pytest.mark.parametrize(
     ("data", "code", "words"),
     [
-        ("serial,tag\nS1,a\ns 1,b\n".encode(), "names_csv_duplicate_key", ["rows 2 and 3"]),
-        ("imei,tag\nS1,a\n".encode(), "names_csv_no_key", ["no column serial", "imei, tag"]),
-        ("serial,model\nS1,x\n".encode(), "names_csv_shadows", ["model", "built-in"]),
+        (b"serial,tag\nS1,a\ns 1,b\n", "names_csv_duplicate_key", ["rows 2 and 3"]),
+        (b"imei,tag\nS1,a\n", "names_csv_no_key", ["no column serial", "imei, tag"]),
+        (b"serial,model\nS1,x\n", "names_csv_shadows", ["model", "built-in"]),
         ("serial,tag\nS1,営業\n".encode("cp932"), "names_csv_encoding", ["not UTF-8", "CSV UTF-8"]),
-        ("serial,tag,tag\nS1,a,b\n".encode(), "names_csv_duplicate_column", ["tag"]),
-        ("serial,tag\n,a\n".encode(), "names_csv_empty_key", ["row 2"]),
+        (b"serial,tag,tag\nS1,a,b\n", "names_csv_duplicate_column", ["tag"]),
+        (b"serial,tag\n,a\n", "names_csv_empty_key", ["row 2"]),
         (b"", "names_csv_empty", ["empty"]),
     ],
 )
@@ -255,3 +255,17 @@ def test_migration_0003_down_and_up_fills_the_battery_level_of_earlier_runs(any_
     # The battery level comes back from the step's detail; the name was the run's own column.
     assert (row["battery_percent"], row["device_name"]) == (57, None)
     log.close()
+
+
+async def test_a_galaxy_name_is_at_most_32_bytes_an_iphone_name_63(tmp_path: Path) -> None:
+    bp = _bp(tmp_path, 'pattern = "{tag}"\ncsv = "assets.csv"', "serial,tag\nS1," + "営" * 11 + "\n")  # 33 bytes
+
+    async def never(start: int) -> int:
+        raise AssertionError("no number for a name that cannot be made")
+
+    namer = DeviceNamer(bp)
+    assert (await namer.name_for(_dev("S1"), "", never))[0] == "営" * 11
+    galaxy = Device(Platform.ANDROID, "S1", serial="S1")
+    with pytest.raises(NamingError) as info:
+        await namer.name_for(galaxy, "", never)
+    assert info.value.code == "name_too_long" and "at most 32" in info.value.reason.en

@@ -117,3 +117,27 @@ async def test_pipeline_names_each_device_once_and_keeps_the_name_on_the_run(
         assert stranger.device_name == before and stranger.pending_profiles == []
     finally:
         await adapter.aclose()
+
+
+async def test_i20_device_name_in_a_session_and_an_erase_restores_the_factory_name(ios_sim: IOSSimulatorThread) -> None:
+    """I-20: DeviceName is written in a paired session (no supervision) and an erase resets it."""
+    from pymobiledevice3.services.mobile_config import MobileConfigService
+
+    from tests.sim_ios.conftest import connect, wait_until
+
+    dev = ios_sim.plug("iPhone15,2", activation_state="Activated", setup_assistant=False)
+    assert not dev.supervised
+    ld = await connect(dev.udid)
+    try:
+        await ld.set_value("ACME-001", key="DeviceName")
+        assert await ld.get_value(key="DeviceName") == "ACME-001"
+        async with MobileConfigService(ld) as mc:
+            await mc.erase_device(preserve_data_plan=False, disallow_proximity_setup=True)
+    finally:
+        await ld.close()
+    await wait_until(lambda: dev.erase_count == 1 and dev.attached, "the device to come back")
+    ld = await connect(dev.udid)
+    try:
+        assert await ld.get_value(key="DeviceName") == "iPhone"
+    finally:
+        await ld.close()
