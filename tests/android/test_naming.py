@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import os
+import sqlite3
 import subprocess
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
 from kitstation.android import AndroidAdapter
+from kitstation.cli.main import main
 from kitstation.android.naming import RenameStep
 from kitstation.blueprints import loads_blueprint
 from kitstation.core.naming import NAME_SCRATCH_KEY
@@ -75,3 +78,48 @@ def test_no_name_made_is_a_failure_not_an_ok(android_sim_factory: Callable[..., 
     with pytest.raises(PermanentError) as err:
         asyncio.run(_rename(sim.adb_port, galaxy, None))
     assert err.value.code == "name_missing" and galaxy.settings["global"]["device_name"] == galaxy.marketing_name
+
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _named_blueprint(tmp_path: Path) -> Path:
+    text = (ROOT / "examples" / "android-device-owner.toml").read_text(encoding="utf-8")
+    text = text.replace('"files/android/', f'"{ROOT}/examples/files/android/')
+    text += '\n[naming]\npattern = "{site}-{n:02}"\nstart = 7\ncsv = "sites.csv"\n'
+    (tmp_path / "sites.csv").write_text("serial,site\nNOBODY,X\n", encoding="utf-8")
+    path = tmp_path / "named.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_prepare_names_csv_replaces_the_blueprints_and_bad_input_is_exit_2(
+    android_sim: AndroidSimulator, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    galaxy = android_sim.plug("SM-S911B")
+    bp = _named_blueprint(tmp_path)
+    db = tmp_path / "log.sqlite3"
+    base = ["prepare", "--db", str(db), "--platform", "android", "--adb-port", str(android_sim.adb_port), "-b", str(bp)]
+    bad = tmp_path / "bad.csv"
+    bad.write_text(f"serial,site\n{galaxy.serial},A\n{galaxy.serial.lower()},B\n", encoding="utf-8")
+    plain = ROOT / "examples" / "android-device-owner.toml"
+    for args, words in (
+        (["--names-csv", str(bad)], "rows 2 and 3"),
+        (["--names-csv", str(tmp_path / "none.csv")], "no such file"),
+    ):
+        assert main([*base, *args, "--all"]) == 2
+        err = capsys.readouterr().err
+        assert words in err and "Traceback" not in err, err
+    assert main([*base[:-1], str(plain), "--names-csv", str(bad), "--all"]) == 2
+    assert "needs a blueprint with a [naming] section" in capsys.readouterr().err
+    assert galaxy.device_owner is None and galaxy.settings["global"]["device_name"] == galaxy.marketing_name
+    # The blueprint's own CSV has no row for this phone: it fails before anything is done to it.
+    assert main([*base, "--all"]) == 1
+    assert galaxy.device_owner is None and "jp.kitstation.demoagent" not in galaxy.installed_packages
+    capsys.readouterr()
+    batch = tmp_path / "today.csv"
+    batch.write_text(f"\ufeffserial,site\n {galaxy.serial.lower()} ,TOKYO\n", encoding="utf-8")
+    assert main([*base, "--names-csv", str(batch), "--all"]) == 0
+    assert galaxy.settings["global"]["device_name"] == "TOKYO-07"
+    with sqlite3.connect(db) as con:
+        assert con.execute("select device_name from run order by id desc limit 1").fetchone() == ("TOKYO-07",)
