@@ -26,7 +26,6 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kitstation.blueprints.loader import content_hash
 from kitstation.blueprints.model import Blueprint
 from kitstation.blueprints.naming import BUILTIN_VARIABLES, Naming, pattern_fields
 from kitstation.domain.events import Problem
@@ -265,10 +264,20 @@ class DeviceNamer:
         self.fields = [name for name, _spec in pattern_fields(self.naming.pattern)]
         self._path = csv_path(blueprint, names_csv)
         self._table: NameTable | None = None
+        self._stamp: tuple[int, int] | None = None
 
     def table(self) -> NameTable | None:
-        if self._path is not None and self._table is None:
+        """The CSV, loaded once -- and again when the file changed (a row fixed mid-batch)."""
+        if self._path is None:
+            return None
+        try:
+            st = self._path.stat()
+            stamp: tuple[int, int] | None = (st.st_mtime_ns, st.st_size)
+        except OSError:
+            stamp = None  # load_names_csv says why it cannot be read
+        if self._table is None or stamp != self._stamp:
             self._table = load_names_csv(self._path, self.naming.csv_key)
+            self._stamp = stamp
         return self._table
 
     async def name_for(self, device: Device, slot: str, assign: NumberSource) -> tuple[str, int | None]:
@@ -277,7 +286,7 @@ class DeviceNamer:
         limit = name_limit(device.platform)
         values = device_values(device, slot, None)
         columns = [f for f in self.fields if f not in BUILTIN_VARIABLES]
-        if table is not None and (columns or self._path is not None):
+        if table is not None:
             row = table.row_for(device)
             if row is None and columns:
                 raise _err(
@@ -320,20 +329,22 @@ class DeviceNamer:
 
 
 class Namers:
-    """The bench's namers, one per blueprint content (so each CSV is loaded once per batch)."""
+    """The bench's namers, one per blueprint (so each CSV is loaded once per batch)."""
 
     def __init__(self, names_csv: Callable[[], Path | None] = lambda: None) -> None:
         self.names_csv = names_csv  # read at each run: the technician may import a CSV mid-batch
-        self._by_key: dict[tuple[str, Path | None], DeviceNamer] = {}
+        # By the blueprint object the bench holds (kept here, so its id is not reused): hashing
+        # its content would read every file it names (an APK) on the bench's loop for each device.
+        self._by_key: dict[tuple[int, Path | None], tuple[Blueprint, DeviceNamer]] = {}
 
     def get(self, blueprint: Blueprint) -> DeviceNamer | None:
         if blueprint.naming is None:
             return None
-        key = (content_hash(blueprint), self.names_csv())
-        namer = self._by_key.get(key)
-        if namer is None:
-            namer = self._by_key[key] = DeviceNamer(blueprint, key[1])
-        return namer
+        key = (id(blueprint), self.names_csv())
+        hit = self._by_key.get(key)
+        if hit is None:
+            hit = self._by_key[key] = (blueprint, DeviceNamer(blueprint, key[1]))
+        return hit[1]
 
 
 def naming_problems(blueprint: Blueprint, names_csv: Path | None = None) -> list[Problem]:
