@@ -269,3 +269,28 @@ async def test_a_galaxy_name_is_at_most_32_bytes_an_iphone_name_63(tmp_path: Pat
     with pytest.raises(NamingError) as info:
         await namer.name_for(galaxy, "", never)
     assert info.value.code == "name_too_long" and "at most 32" in info.value.reason.en
+
+
+async def test_the_batch_csv_is_read_once_and_again_after_the_technician_fixes_it(tmp_path: Path) -> None:
+    from kitstation.core.naming import Namers
+
+    bp = _bp(tmp_path, 'pattern = "{tag}"\ncsv = "assets.csv"', "serial,tag\nS1,A\n")
+    batch = tmp_path / "today.csv"
+    batch.write_text("serial,tag\nS1,B\n", encoding="utf-8")
+    chosen: list[Path | None] = [None]
+    namers = Namers(lambda: chosen[0])
+
+    async def no_number(start: int) -> int:
+        raise AssertionError("no {n} in this pattern")
+
+    namer = namers.get(bp)
+    assert namer is not None and namers.get(bp) is namer
+    assert (await namer.name_for(_dev("S1"), "", no_number))[0] == "A"
+    with pytest.raises(NamingError, match="no row"):
+        await namer.name_for(_dev("S2"), "", no_number)
+    (tmp_path / "assets.csv").write_text("serial,tag\nS1,A\nS2,C2\n", encoding="utf-8")  # the row added
+    assert (await namer.name_for(_dev("S2"), "", no_number))[0] == "C2"
+    chosen[0] = batch  # the technician imports the batch's own list
+    other = namers.get(bp)
+    assert other is not None and other is not namer
+    assert (await other.name_for(_dev("S1"), "", no_number))[0] == "B"
