@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from kitstation.android import AndroidAdapter
-from kitstation.cli.main import main
 from kitstation.android.naming import RenameStep
 from kitstation.blueprints import loads_blueprint
+from kitstation.cli.main import main
 from kitstation.core.naming import NAME_SCRATCH_KEY
 from kitstation.core.protocols import DictSecrets, StepContext
 from kitstation.domain.model import PermanentError, StepResult
