@@ -22,7 +22,7 @@ Row = dict[str, Any]
 # The step-detail keys the log keeps on the run (the rename steps', the battery gates').
 NAME_KEY = "device_name"
 BATTERY_KEY = "battery_percent"
-_ASSIGN_ATTEMPTS = 5
+_ASSIGN_ATTEMPTS = 50  # each failed attempt is another station having taken a number: progress
 
 
 def run_facts(detail: dict[str, Any] | None) -> dict[str, Any]:

@@ -264,7 +264,7 @@ def write_labels(
             )
         raise LabelError(Text(f"batch {session_id} has no devices", f"バッチ {session_id} にデバイスがありません"))
     labels = labels_from_rows(rows)
-    data = render_labels(labels, place.name if place.name == "a4" else size, font)
+    data = render_labels(labels, size, font)
     _check(path)  # still nothing but a regular file there
     write_atomic(path, data)
     pages = -(-len(labels) // place.per_page)

@@ -157,8 +157,8 @@ def test_running_numbers_are_assigned_once_per_batch_and_survive_a_new_session(t
     log.close()
 
 
-def test_two_stations_numbering_one_batch_at_once_never_share_a_number(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'log.sqlite3'}"
+def test_two_stations_numbering_one_batch_at_once_never_share_a_number(any_url: str) -> None:
+    url = any_url
     setup = KitLog(url)
     session = setup.start_session(setup.station("s"), order_ref="PO-7")
     ids = [setup.upsert_device(_dev(f"S{i}")) for i in range(40)]
