@@ -30,7 +30,7 @@ def register(sub: Any) -> None:
         "--size",
         default="a4",
         metavar="SIZE",
-        help="a4 (3 × 7 labels of 70 × 42.3 mm, the default) or WIDTHxHEIGHT in mm: 62x29, 50x25, ...",
+        help="a4 (3 × 7 labels of 70 × 42.3 mm, the default), a4-3x8 (columns x rows), or WIDTHxHEIGHT in mm: 62x29",
     )
     p.add_argument("--device", metavar="SERIAL", help="only this device (serial number or device key)")
     p.add_argument("--font", metavar="FILE", help="a TrueType font with Japanese glyphs, or 'cid'")

@@ -51,6 +51,10 @@ NAME_DETAIL_KEY = NAME_KEY
 # Where the pipeline leaves the name it made for the run's rename step.
 NAME_SCRATCH_KEY = "naming.name"
 UNIQUE_VARIABLES = frozenset({"serial", "imei", "n"})
+# CSV headers refused: the station's own variables (a serial or IMEI column is the device's identifier).
+SHADOWING = frozenset(BUILTIN_VARIABLES) - {"serial", "imei"}
+# A list of names is small; a bigger file is almost surely the wrong one (the wizard's limit too).
+MAX_CSV_BYTES = 16 * 1024 * 1024
 # No device: a CSV row's name is checked in preflight with the device's own values empty.
 _NO_DEVICE = Device(platform=Platform.IOS, key="")
 
@@ -145,7 +149,8 @@ def parse_names_csv(data: bytes, key_column: str, source: str = "names.csv") -> 
             cols=", ".join(h for _i, h in named) or "-",
         )
     for _i, h in named:
-        if h != key_column and h in BUILTIN_VARIABLES:
+        # serial / imei columns are the device's own identifiers (keys): the built-ins always win.
+        if h != key_column and h in SHADOWING:
             raise _err(
                 "{f}: the column {c} has the name of a built-in variable {{{c}}}: rename the column",
                 "{f}: 列 {c} は組み込み変数 {{{c}}} と同じ名前です。列名を変更してください",
@@ -184,6 +189,13 @@ def parse_names_csv(data: bytes, key_column: str, source: str = "names.csv") -> 
 
 def load_names_csv(path: Path, key_column: str) -> NameTable:
     try:
+        if path.stat().st_size > MAX_CSV_BYTES:
+            raise _err(
+                "The names CSV {f} is over 16 MB: not a list of names",
+                "名前の CSV {f} は 16 MB を超えています（名前の一覧ではありません）",
+                "names_csv_too_large",
+                f=str(path),
+            )
         data = path.read_bytes()
     except OSError as exc:
         raise _err(

@@ -40,6 +40,7 @@ from kitstation.reports.api import OutputError, check_output
 from kitstation.reports.fonts import resolve_font
 
 _SIZE = re.compile(r"^\s*(\d{2,3}(?:\.\d)?)\s*[x×]\s*(\d{2,3}(?:\.\d)?)\s*(?:mm)?\s*$", re.IGNORECASE)
+_GRID = re.compile(r"^a4-(\d{1,2})x(\d{1,2})$")
 MIN_MM, MAX_MM = 20.0, 300.0
 # Barcode modules narrower than this print as smudges on a 203 dpi label printer (0.125 mm a dot).
 MIN_MODULE_MM = 0.25
@@ -72,11 +73,17 @@ class Layout:
 
 
 def layout(size: str) -> Layout:
-    """``a4`` or ``WxH`` (millimetres) as a :class:`Layout`; :class:`LabelError` for anything else."""
+    """``a4``, ``a4-CxR`` or ``WxH`` (millimetres) as a :class:`Layout`; :class:`LabelError` otherwise."""
     key = size.strip().lower()
     if key == "a4":
         w, h = 70 * mm, 42.3 * mm
         return Layout("a4", A4, (w, h), 3, 7, (A4[0] - 3 * w) / 2, (A4[1] - 7 * h) / 2)
+    grid = _GRID.match(key)
+    if grid is not None:
+        columns, rows = int(grid.group(1)), int(grid.group(2))
+        if 1 <= columns <= 4 and 1 <= rows <= 12:
+            # Edge to edge, as the common sheets are cut (3 × 8: 70 × 37.1 mm).
+            return Layout(key, A4, (A4[0] / columns, A4[1] / rows), columns, rows)
     m = _SIZE.match(key)
     if m is not None:
         w_mm, h_mm = float(m.group(1)), float(m.group(2))
@@ -84,10 +91,10 @@ def layout(size: str) -> Layout:
             return Layout(f"{m.group(1)}x{m.group(2)}", (w_mm * mm, h_mm * mm), (w_mm * mm, h_mm * mm))
     raise LabelError(
         Text(
-            f"unknown label size {size!r}: give a4, or WIDTHxHEIGHT in millimetres ({MIN_MM:.0f}-{MAX_MM:.0f}),"
-            " e.g. 62x29 or 50x25",
-            f"ラベルサイズ {size!r} が不正です: a4 または 幅x高さ（mm、{MIN_MM:.0f}〜{MAX_MM:.0f}）を指定してください"
-            "（例: 62x29、50x25）",
+            f"unknown label size {size!r}: give a4 (3 × 7), a4-COLUMNSxROWS (a4-3x8), or WIDTHxHEIGHT in"
+            f" millimetres ({MIN_MM:.0f}-{MAX_MM:.0f}), e.g. 62x29 or 50x25",
+            f"ラベルサイズ {size!r} が不正です: a4（3 × 7）、a4-列x行（a4-3x8）、または 幅x高さ（mm、"
+            f"{MIN_MM:.0f}〜{MAX_MM:.0f}）を指定してください（例: 62x29、50x25）",
         )
     )
 
@@ -112,12 +119,13 @@ def labels_from_rows(rows: Sequence[dict[str, Any]]) -> list[Label]:
     for r in rows:
         serial = str(r.get("serial") or r.get("device_key") or "")
         order = " / ".join(str(v) for v in (r.get("customer"), r.get("order_ref")) if v)
+        model = r.get("model") or r.get("marketing_name") or r.get("model_id") or ""  # label or history rows
         out.append(
             Label(
                 name=str(r.get("device_name") or ""),
                 serial=serial,
                 imei=str(r.get("imei") or ""),
-                model=str(r.get("model") or ""),
+                model=str(model),
                 order=order,
             )
         )
@@ -187,7 +195,7 @@ def _draw_label(c: Canvas, font: str, label: Label, x: float, y: float, w: float
     return fitted is not None or not label.serial
 
 
-def render_labels(labels: Sequence[Label], size: str = "a4", font: str | None = None) -> bytes:
+def render_pdf(labels: Sequence[Label], size: str = "a4", font: str | None = None) -> bytes:
     """The PDF of ``labels`` in the layout ``size`` (see :func:`layout`)."""
     place = layout(size)
     if not labels:
@@ -264,14 +272,27 @@ def write_labels(
             )
         raise LabelError(Text(f"batch {session_id} has no devices", f"バッチ {session_id} にデバイスがありません"))
     labels = labels_from_rows(rows)
-    data = render_labels(labels, size, font)
-    _check(path)  # still nothing but a regular file there
-    write_atomic(path, data)
+    render_labels(rows, size, path, font)
     pages = -(-len(labels) // place.per_page)
     return LabelResult(path, len(labels), place.name, pages)
 
 
+def render_labels(rows: Sequence[Label | dict[str, Any]], size: str, out: str | Path, font: str | None = None) -> int:
+    """Labels for ``rows`` (:class:`Label` s, label rows or history rows) written to ``out``; how many.
+
+    ``out`` follows ``report --out``'s rules (:class:`LabelError` otherwise); the file appears whole.
+    """
+    path = Path(out)
+    _check(path)
+    labels = [r if isinstance(r, Label) else labels_from_rows([r])[0] for r in rows]
+    data = render_pdf(labels, size, font)
+    _check(path)  # still nothing but a regular file there
+    write_atomic(path, data)
+    return len(labels)
+
+
 __all__ = [
+    "render_pdf",
     "Label",
     "LabelError",
     "LabelResult",

@@ -294,3 +294,13 @@ async def test_the_batch_csv_is_read_once_and_again_after_the_technician_fixes_i
     other = namers.get(bp)
     assert other is not None and other is not namer
     assert (await other.name_for(_dev("S1"), "", no_number))[0] == "B"
+
+
+def test_serial_and_imei_columns_are_identifiers_not_shadows() -> None:
+    table = parse_names_csv(b"serial,imei,tag\nS1,356938035643809,A\n", "serial")
+    assert table.columns == ("serial", "imei", "tag")
+    by_imei = parse_names_csv(b"serial,imei,tag\nS1,356938035643809,A\n", "imei")
+    assert by_imei.row_for(_dev("OTHER", "356938035643809")) == {"serial": "S1", "imei": "356938035643809", "tag": "A"}
+    for shadow in ("slot", "n", "model"):
+        with pytest.raises(NamingError, match="built-in"):
+            parse_names_csv(f"serial,{shadow}\nS1,x\n".encode(), "serial")

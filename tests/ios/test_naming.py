@@ -1,4 +1,4 @@
-"""``ios.name``: lockdown's DeviceName set and read back, checked with pymobiledevice3 and idevicename (I-20)."""
+"""``ios.name``: lockdown's DeviceName set and read back, checked with pymobiledevice3 and idevicename (I-21)."""
 
 from __future__ import annotations
 
@@ -119,8 +119,8 @@ async def test_pipeline_names_each_device_once_and_keeps_the_name_on_the_run(
         await adapter.aclose()
 
 
-async def test_i20_device_name_in_a_session_and_an_erase_restores_the_factory_name(ios_sim: IOSSimulatorThread) -> None:
-    """I-20: DeviceName is written in a paired session (no supervision) and an erase resets it."""
+async def test_i21_device_name_in_a_session_and_an_erase_restores_the_factory_name(ios_sim: IOSSimulatorThread) -> None:
+    """I-21: DeviceName is written in a paired session (no supervision) and an erase resets it."""
     from pymobiledevice3.services.mobile_config import MobileConfigService
 
     from tests.sim_ios.conftest import connect, wait_until

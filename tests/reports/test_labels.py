@@ -17,7 +17,7 @@ from kitstation.cli.main import main
 from kitstation.domain.model import Device, Outcome, Platform, RunStatus
 from kitstation.log import KitLog
 from kitstation.reports import ReportOptions, export_report, verify_report
-from kitstation.reports.labels import Label, LabelError, layout, render_labels
+from kitstation.reports.labels import Label, LabelError, layout, render_labels, render_pdf
 from tests.reports.test_formats import pdf_text, read_csv
 
 needs_tools = pytest.mark.skipif(
@@ -140,7 +140,7 @@ def test_bad_input_is_exit_2_with_one_line_and_nothing_replaced(
 
 def test_a_serial_too_long_for_the_label_is_refused_not_printed_unscannable() -> None:
     with pytest.raises(LabelError, match="choose a wider label"):
-        render_labels([Label("n", "X" * 40, "", "m", "")], "30x20")
+        render_pdf([Label("n", "X" * 40, "", "m", "")], "30x20")
     assert layout("62x29").per_page == 1 and layout("A4").per_page == 21
 
 
@@ -173,3 +173,24 @@ def test_name_and_battery_in_every_report_format_and_verify_passes(batch: tuple[
             assert verify_report(tmp_path / name, log).ok, name
     finally:
         log.close()
+
+
+@needs_tools
+@pytest.mark.parametrize("size", ["62x29mm", "a4-3x8"])
+def test_history_rows_as_the_window_passes_them(batch: tuple[str, int], tmp_path: Path, size: str) -> None:
+    """The GUI's *Print labels…* hands the session's history rows (latest run each) and a path."""
+    from kitstation.log import RunFilter
+
+    db, session = batch
+    log = KitLog(db)
+    try:
+        rows = list(log.iter_history(RunFilter(session_id=session, latest_only=True)))
+    finally:
+        log.close()
+    out = tmp_path / "gui.pdf"
+    assert render_labels(rows, size, out) == 4
+    codes = _decode(out, tmp_path)
+    assert sorted(c for c in codes if c.startswith("CODE-128:")) == sorted(f"CODE-128:{d[1]}" for d in DEVICES)
+    assert "QR-Code:F2LXDEMO0001,356938035643809,ACME-001 営業部" in codes
+    with pytest.raises(LabelError, match="not a regular file"):
+        render_labels(rows, size, tmp_path)
