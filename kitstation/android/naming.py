@@ -3,7 +3,7 @@
 AOSP's Settings app (``DeviceNamePreferenceController``) stores the name in
 ``Settings.Global.DEVICE_NAME`` (``device_name``) and then passes it to the Bluetooth adapter
 and the hotspot's SSID, both through APIs of apps holding Bluetooth / Wi-Fi permissions; the
-``shell`` user has ``WRITE_SECURE_SETTINGS`` (AOSP ``packages/Shell`` manifest), so
+``shell`` user writes global settings (``settings put global ...``, as the display step does), so
 ``settings put global device_name NAME`` is what adb can write. The Bluetooth name follows when
 the Settings app next applies the device name; the station does not pretend to set it.
 
