@@ -38,6 +38,7 @@ from adbutils.errors import AdbError
 
 from kitstation.android.apps import plan_apps
 from kitstation.android.models import knox_version, marketing_name, one_ui_version
+from kitstation.android.naming import RenameStep
 from kitstation.android.setup import plan_setup
 from kitstation.android.shell import AdbDeviceIO, adb_errors
 from kitstation.android.steps import AndroidRuntime, plan_steps
@@ -345,9 +346,13 @@ class AndroidAdapter:
         steps = plan_steps(self.runtime, android)
         if android.method == "device_owner":
             # Apps once the Device Owner is set (an MDM agent sees them installed after it), then
-            # Wi-Fi, time zone, display, and the battery gate last.
+            # Wi-Fi, time zone, display, the rename, and the battery gate last.
             steps += plan_apps(self.runtime, android.apps)
-            steps += plan_setup(self.runtime, android.setup, android.min_battery_percent)
+            steps += plan_setup(self.runtime, android.setup, None)
+            if blueprint.naming is not None:
+                # KME / QR phones wait at their welcome screen, off adb: named on their labels only.
+                steps.append(RenameStep(self.runtime))
+            steps += plan_setup(self.runtime, None, android.min_battery_percent)
         return steps
 
     async def aclose(self) -> None:

@@ -10,8 +10,9 @@
 
 Variables: ``{serial}``, ``{imei}``, ``{slot}``, ``{model}``, ``{n}`` (the running number in the
 batch, with a width such as ``{n:03}``) and every column of the CSV by its header (a column named
-like a built-in variable is refused). A device with no CSV row, or a name over 63 characters or
-empty, fails before it is touched.
+like a built-in variable is refused). A device with no CSV row (when the pattern uses a column),
+or a name empty or over 63 bytes of UTF-8 (32 on a Galaxy), fails before it is touched: see
+:mod:`kitstation.core.naming`.
 """
 
 from __future__ import annotations

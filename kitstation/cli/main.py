@@ -30,6 +30,7 @@ COMMANDS = (
     "kitstation.cli.log_cmd",
     "kitstation.cli.blueprint_cmd",
     "kitstation.cli.report",
+    "kitstation.cli.labels_cmd",
     "kitstation.cli.simulate",
     "kitstation.cli.ios_cmds",
     "kitstation.cli.dep",

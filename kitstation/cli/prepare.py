@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kitstation.cli import argtypes
@@ -95,6 +96,11 @@ def register(sub: Any) -> None:
         help="at most K devices worked on at once per platform (ios=28, android=32)",
     )
     p.add_argument(
+        "--names-csv",
+        metavar="FILE",
+        help="this batch's names CSV for [naming] (replaces the blueprint's csv; UTF-8, its csv_key column)",
+    )
+    p.add_argument(
         "--json", action="store_true", help="print each device's result as JSON at the end (only JSON on stdout)"
     )
     p.set_defaults(func=run)
@@ -140,6 +146,23 @@ def load_blueprints(files: list[str]) -> dict[Platform, Blueprint]:
     return chosen
 
 
+def _names_csv(args: argparse.Namespace, blueprints: list[Blueprint]) -> Path | None:
+    """``--names-csv`` as a path, once it is a readable file and some blueprint names devices."""
+    if not args.names_csv:
+        return None
+    path = Path(args.names_csv).expanduser()
+    if not path.is_file():
+        raise CliError(Text(f"--names-csv: no such file: {path}", f"--names-csv: ファイルがありません: {path}"))
+    if all(bp.naming is None for bp in blueprints):
+        raise CliError(
+            Text(
+                "--names-csv needs a blueprint with a [naming] section (its pattern says how the CSV is used)",
+                "--names-csv には [naming] セクションのあるブループリントが必要です（CSV の使い方はその pattern で決まります）",
+            )
+        )
+    return path.resolve()
+
+
 async def _prepare(args: argparse.Namespace, blueprints: dict[Platform, Blueprint]) -> list[SlotView]:
     import asyncio
 
@@ -156,6 +179,7 @@ async def _prepare(args: argparse.Namespace, blueprints: dict[Platform, Blueprin
         )
     defaults = BenchConfig()
     only = frozenset(args.device) if args.device else None
+    names_csv = _names_csv(args, [blueprints[p] for p in platforms])
     config = BenchConfig(
         blueprints=blueprints,
         technician=args.technician,
@@ -165,6 +189,7 @@ async def _prepare(args: argparse.Namespace, blueprints: dict[Platform, Blueprin
         max_active=defaults.max_active
         | {Platform(k): v for k, v in parse_pairs(args.max_active, "--max-active", PLATFORMS).items()},
         only=only,
+        names_csv=names_csv,
     )
     lang = current_language()
     # Missing or expired API credentials for an [abm]/[kme] hand-off stop the batch before it starts

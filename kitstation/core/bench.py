@@ -28,6 +28,7 @@ from typing import Any
 
 from kitstation.blueprints.model import Blueprint
 from kitstation.core.boxmatch import BoxMatch, join_scanned_box
+from kitstation.core.naming import Namers
 from kitstation.core.pipeline import Pipeline, RunHandle, RunRequest
 from kitstation.core.preflight import Preflight, PreflightCheck, refusal
 from kitstation.core.presence import PresenceWatcher, is_notice, known_devices
@@ -111,7 +112,9 @@ class Bench:
         self._slot_names: dict[str, str] = {}
         self._limits = Limits(self.config.limits, self.config.max_active)
         self._checks = list(checks)
-        self._preflight = Preflight(self._checks_for, self.config.preflight_max_age, on_result=self._emit)
+        names_csv = lambda: self.config.names_csv  # noqa: E731 - read when used: the GUI may import one later
+        self._preflight = Preflight(self._checks_for, self.config.preflight_max_age, self._emit, names_csv)
+        self._namers = Namers(names_csv)
         self._watcher = PresenceWatcher(presence, self, self.config.presence_interval) if presence else None
         # Through a lambda: start() builds the limits again from the config as it is then.
         self.pipeline = Pipeline(self.log, self._emit, self.config.retry, lambda r: self._limits.resource(r))
@@ -443,6 +446,8 @@ class Bench:
                     technician_id=self.technician_id,
                     secrets=self.secrets,
                     force=force,
+                    namer=self._namers.get(blueprint),
+                    slot_label=self._slot_names.get(slot, slot),
                 )
                 await self.pipeline.run(req, handle)
         except Exception as exc:  # the pipeline logs its own failures; this is a bug guard

@@ -18,6 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from kitstation.blueprints.model import Blueprint
+from kitstation.core.naming import NAME_SCRATCH_KEY, DeviceNamer, NamingError
 from kitstation.core.protocols import DevicePresence, NoSecrets, Secrets, Step, StepContext
 from kitstation.core.runlog import RunLog
 from kitstation.domain.events import (
@@ -74,6 +75,9 @@ class RunRequest:
     technician_id: int | None = None
     secrets: Secrets = field(default_factory=NoSecrets)
     force: bool = False
+    # The ``[naming]`` of this batch (its CSV loaded once; None: the blueprint's own); ``{slot}`` is ``slot_label``.
+    namer: DeviceNamer | None = None
+    slot_label: str = ""
 
 
 @dataclass
@@ -157,6 +161,12 @@ class Pipeline:
 
         waiting_external = any(r.outcome == Outcome.WAITING_EXTERNAL for r in done.values())
         try:
+            if req.blueprint.naming is not None:
+                # Before the first step: a name that cannot be made leaves the device untouched.
+                try:
+                    ctx.scratch[NAME_SCRATCH_KEY] = await self._name(req, device_id, slot)
+                except NamingError as exc:
+                    return await self._finish(slot, run_id, RunStatus.FAILED, exc.code, exc.reason)
             for index, step in enumerate(req.steps):
                 if step.id in done:
                     continue
@@ -209,6 +219,26 @@ class Pipeline:
             raise
         final = RunStatus.WAITING_EXTERNAL if waiting_external else RunStatus.OK
         return await self._finish(slot, run_id, final, None, None)
+
+    async def _name(self, req: RunRequest, device_id: int, slot: str) -> str:
+        """The device's name in its batch (its running number assigned once, in the log)."""
+        # Without the bench's namer (one-off runs, tests) the blueprint's own CSV is used.
+        namer = req.namer or DeviceNamer(req.blueprint)
+
+        async def assign(start: int) -> int:
+            return await self.log.assign_number(req.session_id, device_id, start)
+
+        name, _number = await namer.name_for(req.device, req.slot_label or slot, assign)
+        other = await self.log.claim_name(req.session_id, device_id, name)
+        if other is not None:
+            raise NamingError(
+                Text(
+                    "The name {n} is already another device's in this batch ({o}): check the CSV",
+                    "名前 {n} はこのバッチの別のデバイス（{o}）が使用しています。CSV を確認してください",
+                ).format(n=name, o=other),
+                code="name_taken",
+            )
+        return name
 
     async def _finish(
         self, slot: str, run_id: int, status: RunStatus, code: str | None, reason: Text | None

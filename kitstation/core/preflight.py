@@ -23,10 +23,12 @@ import logging
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Protocol, runtime_checkable
 
 from kitstation.blueprints.loader import content_hash
 from kitstation.blueprints.model import Blueprint
+from kitstation.core.naming import naming_problems
 from kitstation.core.protocols import NoSecrets, Secrets
 from kitstation.domain.events import PreflightResult, Problem
 from kitstation.domain.model import Platform
@@ -83,8 +85,10 @@ class Preflight:
         checks_for: Callable[[Platform], Sequence[PreflightCheck]],
         max_age: float = 60.0,
         on_result: Callable[[PreflightResult], None] | None = None,
+        names_csv: Callable[[], Path | None] = lambda: None,
     ) -> None:
         self._checks_for = checks_for
+        self._names_csv = names_csv  # the batch's own names CSV (prepare --names-csv), if imported
         self._on_result = on_result  # called once per result computed (the bench publishes it)
         self.max_age = max_age
         self._cache: dict[tuple[Platform, str], tuple[float, PreflightResult]] = {}
@@ -124,6 +128,8 @@ class Preflight:
         ctx = PreflightContext(platform, secrets or NoSecrets())
         problems: list[Problem] = _section_check(blueprint, platform)
         if not problems:
+            # Both platforms name devices the same way: the CSV, the variables, no duplicate names.
+            problems.extend(await asyncio.to_thread(naming_problems, blueprint, self._names_csv()))
             for check in self._checks_for(platform):
                 try:
                     problems.extend(await check.preflight(blueprint, ctx))

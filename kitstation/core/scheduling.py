@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from kitstation.blueprints.model import Blueprint
 from kitstation.core.pipeline import RetryPolicy, RunHandle
@@ -41,6 +42,9 @@ class BenchConfig:
     presence_interval: float = 2.0  # seconds between USB presence polls
     # A passed (or failed) blueprint check is reused this long before a run checks again.
     preflight_max_age: float = 60.0
+    # The batch's names CSV imported by the technician (``prepare --names-csv``, the GUI's import):
+    # it replaces the blueprint's ``[naming] csv`` for this bench.
+    names_csv: Path | None = None
 
 
 class Limits:

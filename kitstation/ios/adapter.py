@@ -42,6 +42,7 @@ from kitstation.ios.connect import Connector, IOSTiming
 from kitstation.ios.identities import IdentityStore
 from kitstation.ios.lockdown import StationKeys, StationLockdownClient
 from kitstation.ios.models import marketing_name
+from kitstation.ios.naming import RenameStep
 from kitstation.ios.steps import (
     ABMHandoffStep,
     ActivateStep,
@@ -278,6 +279,8 @@ class IOSAdapter:
         # Apps after supervision and profiles, before the ABM hand-off and the battery gate.
         at = next((i for i, s in enumerate(steps) if s.id == "ios.abm_handoff"), len(steps))
         steps[at:at] = app_steps(self._step, blueprint.ios.apps if blueprint.ios is not None else None)
+        if blueprint.naming is not None:
+            steps.append(self._step(RenameStep))  # after any erase: an erase restores the factory name
         if blueprint.ios is not None and blueprint.ios.min_battery_percent is not None:
             steps.append(self._step(BatteryStep))  # last: the level recorded is the one at hand-over
         return steps

@@ -62,6 +62,8 @@ HISTORY_COLUMNS = (
     "order_ref",
     "customer",
     "assignment_detail",  # JSON of the run's cloud assignment step (its activity / request id), or None
+    "device_name",  # the name the run's rename step read back from the device, or None
+    "battery_percent",  # the battery gate's last reading (the level at hand-over), or None
 )
 
 # The history's sort keys (a column id of HISTORY_COLUMNS each).

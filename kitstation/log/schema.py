@@ -102,6 +102,10 @@ class RunRecord(SQLModel, table=True):
     reason_ja: str | None = Field(default=None, sa_column=Column(Text))
     started_at: datetime
     ended_at: datetime | None = None
+    # What the run left on the device, from its steps' details (migration 0003): the name its
+    # rename step read back, and the battery level its battery gate read last (at hand-over).
+    device_name: str | None = Field(default=None, max_length=200)
+    battery_percent: int | None = None
 
 
 class StepEvent(SQLModel, table=True):
@@ -145,6 +149,27 @@ class SlotName(SQLModel, table=True):
     station_id: int = Field(foreign_key="station.id")
     location: str = Field(max_length=128)
     label: str = Field(max_length=64)
+
+
+class DeviceNumber(SQLModel, table=True):
+    """A device's running number ``{n}`` in its batch and the name made with it, assigned once.
+
+    ``batch`` is the session's order reference (or label, or id): a re-run, a replug or a restart
+    of the station for the same order finds the same number; two devices never share one.
+    """
+
+    __tablename__ = "device_number"
+    __table_args__ = (
+        UniqueConstraint("batch", "device_id", name="uq_device_number_device"),
+        UniqueConstraint("batch", "number", name="uq_device_number_number"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    batch: str = Field(max_length=240)
+    device_id: int = Field(foreign_key="device.id", index=True)
+    number: int | None = None
+    name: str = Field(default="", max_length=200)
+    session_id: int | None = Field(default=None, foreign_key="bench_session.id")
+    assigned_at: datetime
 
 
 metadata = SQLModel.metadata

@@ -57,6 +57,8 @@ def _history_columns() -> list[Any]:
         session_t.c.order_ref,
         session_t.c.customer,
         assignment_detail().label("assignment_detail"),
+        run_t.c.device_name,
+        run_t.c.battery_percent,
     ]
 
 
@@ -230,6 +232,8 @@ def intake_only_select(sel: Selection, kind: DeviceList) -> Select[Any] | None:
             session_t.c.order_ref,
             session_t.c.customer,
             inner.c.scan_id,
+            null().label("device_name"),
+            null().label("battery_percent"),
         )
         .select_from(
             inner.join(device_t, device_t.c.id == inner.c.device_id)

@@ -15,6 +15,7 @@ from kitstation.log.db import open_engine
 from kitstation.log.devices import DeviceWrites
 from kitstation.log.filters import HISTORY_COLUMNS, SORT_KEYS, DeviceList, RunFilter, Selection
 from kitstation.log.history import HistoryReads
+from kitstation.log.names import NameWrites
 from kitstation.log.queries import ResumePoint
 from kitstation.log.selections import history_select
 from kitstation.log.tables import aware, now
@@ -22,7 +23,7 @@ from kitstation.log.writer import AsyncKitLog
 from kitstation.log.writes import Writes
 
 
-class KitLog(HistoryReads, DeviceWrites, Writes):
+class KitLog(HistoryReads, DeviceWrites, Writes, NameWrites):
     """Synchronous access to the log. Open with a URL (``None``: the default SQLite file)."""
 
     def __init__(

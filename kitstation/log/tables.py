@@ -16,6 +16,7 @@ from sqlalchemy.engine import CursorResult
 from kitstation.log.schema import (
     BenchSession,
     BlueprintRecord,
+    DeviceNumber,
     DeviceRecord,
     IntakeScan,
     RunRecord,
@@ -41,6 +42,7 @@ tech_t = _table(Technician)
 session_t = _table(BenchSession)
 scan_t = _table(IntakeScan)
 slot_t = _table(SlotName)
+number_t = _table(DeviceNumber)
 
 
 def now() -> datetime:

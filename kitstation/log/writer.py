@@ -141,3 +141,10 @@ class AsyncKitLog:
         detail: dict[str, Any] | None = None,
     ) -> int | None:
         return await self.call(self.sync.record_check, device_id, step_id, outcome, code, reason, detail)
+
+    # --- device names ------------------------------------------------------------------------------
+    async def assign_number(self, session_id: int | None, device_id: int, start: int) -> int:
+        return await self.call(self.sync.assign_number, session_id, device_id, start)
+
+    async def claim_name(self, session_id: int | None, device_id: int, name: str) -> str | None:
+        return await self.call(self.sync.claim_name, session_id, device_id, name)

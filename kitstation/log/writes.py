@@ -17,6 +17,7 @@ from kitstation.blueprints.model import Blueprint
 from kitstation.domain.handoff import HANDOFF_KEY
 from kitstation.domain.model import Outcome, RunStatus
 from kitstation.i18n import Text
+from kitstation.log.names import run_facts
 from kitstation.log.tables import (
     bp_t,
     device_t,
@@ -203,6 +204,11 @@ class Writes:
                     ended_at=now(),
                 )
             )
+            facts = run_facts(detail)
+            if facts:
+                # The device's name and battery level at hand-over, on the run for the reports.
+                run_id = select(step_t.c.run_id).where(step_t.c.id == event_id).scalar_subquery()
+                conn.execute(update(run_t).where(run_t.c.id == run_id).values(**facts))
 
     def close_in_flight(self, run_id: int) -> None:
         """Steps left 'running' by a killed process become 'interrupted'."""

@@ -86,6 +86,9 @@ COLUMNS: tuple[Column, ...] = (
     Column("session_id", Text("Batch ID", "バッチID"), "int", 9),
     Column("order_ref", Text("Order reference", "注文番号"), "text", 16),
     Column("customer", Text("Customer", "顧客"), "text", 20),
+    # What the run left on the device: its name read back, the battery level at hand-over.
+    Column("device_name", Text("Device name", "デバイス名"), "text", 22),
+    Column("battery_percent", Text("Battery (%)", "電池残量 (%)"), "int", 10),
 )
 COLUMN_IDS: tuple[str, ...] = tuple(c.id for c in COLUMNS)
 COLUMN_BY_ID: dict[str, Column] = {c.id: c for c in COLUMNS}
@@ -255,6 +258,8 @@ def display_row(row: dict[str, Any], language: Language) -> dict[str, Any]:
         "session_id": get("session_id"),
         "order_ref": get("order_ref") or "",
         "customer": get("customer") or "",
+        "device_name": get("device_name") or "",
+        "battery_percent": get("battery_percent"),
     }
 
 
@@ -266,10 +271,10 @@ def display_cells(row: dict[str, Any], language: Language) -> list[Any]:
     :func:`display_row` (``tests/reports`` compares them).
     """
     try:
-        # One C call for every field: 24 dict.get() calls per row were the largest part of this.
+        # One C call for every field: 26 dict.get() calls per row were the largest part of this.
         (run_id, started, ended, status, error_code, reason_en, reason_ja, platform, device_key, serial, imei,
          imei2, udid, model_id, marketing, os_version, external, bp_name, bp_hash, station, technician, slot,
-         session_id, order_ref, customer) = _RAW_FIELDS(row)  # fmt: skip
+         session_id, order_ref, customer, device_name, battery) = _RAW_FIELDS(row)  # fmt: skip
     except KeyError:  # a row without some of the history columns: those are empty
         return list(display_row(row, language).values())
     reason = reason_ja if language == "ja" else reason_en
@@ -299,6 +304,8 @@ def display_cells(row: dict[str, Any], language: Language) -> list[Any]:
         session_id,
         order_ref or "",
         customer or "",
+        device_name or "",
+        battery,
     ]
 
 
@@ -307,7 +314,7 @@ _RAW_FIELDS = operator.itemgetter(
     "run_id", "started_at", "ended_at", "status", "error_code", "reason_en", "reason_ja", "platform",
     "device_key", "serial", "imei", "imei2", "udid", "model_id", "marketing_name", "os_version",
     "external_state", "blueprint_name", "blueprint_hash", "station", "technician", "slot", "session_id",
-    "order_ref", "customer",
+    "order_ref", "customer", "device_name", "battery_percent",
 )  # fmt: skip
 
 

@@ -64,16 +64,18 @@ STATUS_COLOURS = {
 
 # (column id, title, width in points); widths add up to the printable width of A4 landscape.
 TABLE_COLUMNS: tuple[tuple[str, Text, float], ...] = (
-    ("#", Text("#", "No."), 26),
-    ("serial", Text("Serial number", "シリアル番号"), 88),
-    ("imei", Text("IMEI", "IMEI"), 90),
-    ("marketing_name", Text("Model", "機種"), 84),
+    ("#", Text("#", "No."), 24),
+    ("serial", Text("Serial number", "シリアル番号"), 84),
+    ("imei", Text("IMEI", "IMEI"), 88),
+    ("device_name", Text("Device name", "デバイス名"), 76),
+    ("marketing_name", Text("Model", "機種"), 66),
     ("started_at", Text("Started", "開始"), 84),
-    ("ended_at", Text("Ended", "終了"), 66),
-    ("status_label", Text("Result", "結果"), 84),
-    ("blueprint", Text("Blueprint (SHA-256)", "ブループリント (SHA-256)"), 104),
-    ("technician", Text("Technician", "作業者"), 64),
-    ("reason", Text("Reason", "理由"), 80),
+    ("ended_at", Text("Ended", "終了"), 62),
+    ("status_label", Text("Result", "結果"), 66),
+    ("battery_percent", Text("Battery", "電池"), 34),
+    ("blueprint", Text("Blueprint (SHA-256)", "ブループリント (SHA-256)"), 82),
+    ("technician", Text("Technician", "作業者"), 50),
+    ("reason", Text("Reason", "理由"), 54),
 )
 
 WHOLE = frozenset({"serial", "imei", "started_at", "ended_at"})
@@ -335,6 +337,9 @@ def _cell(doc: _Doc, cid: str, row: dict[str, Any], index: int) -> str:
         return stamp.strftime("%Y-%m-%d %H:%M:%S" if cid == "started_at" else "%m-%d %H:%M:%S")
     if cid == "blueprint":
         return f"{row['blueprint_name']} ({row['blueprint_hash'][:8]})"
+    if cid == "battery_percent":
+        level = row.get(cid)
+        return f"{level} %" if level is not None else ""
     return str(row.get(cid) or "")
 
 

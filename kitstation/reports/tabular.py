@@ -34,7 +34,8 @@ from kitstation.reports.summary import Summary
 # name): such a cell gets a leading apostrophe, the usual CSV-injection guard. Identifiers
 # (serial, IMEI) never start with these characters, so they are written untouched.
 _FREE_TEXT = frozenset(
-    {"reason", "customer", "order_ref", "blueprint_name", "technician", "station", "slot", "marketing_name"}
+    {"reason", "customer", "order_ref", "blueprint_name", "technician", "station", "slot", "marketing_name",
+     "device_name"}  # fmt: skip
 )
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _DATES = frozenset(c.id for c in COLUMNS if c.kind == "datetime")

@@ -208,7 +208,7 @@ def test_prepare_with_the_example_blueprint_records_every_value(
     android_sim_factory: Callable[..., AndroidSimulator], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     sim = android_sim_factory(speed=3000.0)
-    galaxy = sim.plug("SM-S911B")
+    galaxy = sim.plug("SM-S911B", serial="R58TDEMO002")  # a serial in the example's names CSV
     galaxy.access_points[SSID] = PASSWORD
     galaxy.set_battery(40)
     monkeypatch.setenv("KITSTATION_SECRET_BENCH_WIFI", PASSWORD)
@@ -231,3 +231,6 @@ def test_prepare_with_the_example_blueprint_records_every_value(
     assert json.loads(rows["android.battery"])["battery_percent"] >= 50
     assert galaxy.device_owner is not None and galaxy.wifi_connected == SSID
     assert PASSWORD not in everything
+    # [naming]: the phone carries its name from the CSV row, read back, and the run keeps it.
+    assert galaxy.settings["global"]["device_name"] == "GX-0002-経理部-001"
+    assert json.loads(rows["android.name"])["device_name"] == "GX-0002-経理部-001"

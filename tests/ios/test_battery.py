@@ -97,7 +97,7 @@ async def test_the_example_runs_through_the_pipeline_and_logs_the_level(
     store.generate("acme-kitting", "ACME Corporation")
     adapter = IOSAdapter(sim.address, tmp_path / "pairing", store, FAST)
     try:
-        sim_dev = sim.plug(setup_assistant=True)
+        sim_dev = sim.plug(setup_assistant=True, serial="F2LDEMO0001")  # a serial in the example's names CSV
         sim_dev.set_battery(20)  # charging: ~33 % a second at the test speed
         device = await adapter.identify(sim_dev.udid)
         status = await run(adapter, kitlog, device, bp, {"kitting_wifi": "example-pass"})
@@ -107,5 +107,9 @@ async def test_the_example_runs_through_the_pipeline_and_logs_the_level(
         detail = [s["detail"] for s in kitlog.steps(run_id) if s["step_id"] == "ios.battery"][0]
         level = (json.loads(detail) if isinstance(detail, str) else detail)["battery_percent"]
         assert 50 <= level <= 100
+        # [naming]: the device's name from its CSV row, read back, on the run with the level.
+        assert sim_dev.device_name == "IP-0001 営業部 001"
+        row = kitlog.history(limit=1)[0]
+        assert (row["device_name"], row["battery_percent"]) == ("IP-0001 営業部 001", level)
     finally:
         await adapter.aclose()

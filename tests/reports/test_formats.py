@@ -92,7 +92,7 @@ def test_xlsx_typed_cells_frozen_header_filter_and_matches_the_csv(kitlog: KitLo
     assert wb.sheetnames == ["概要", "デバイス一覧"]
     detail = wb["デバイス一覧"]
     assert detail.freeze_panes == "A2"
-    assert detail.auto_filter.ref == f"A1:Y{res.rows + 1}"
+    assert detail.auto_filter.ref == f"A1:AA{res.rows + 1}"  # 27 columns: ... Y customer, Z device name, AA battery
     assert detail.column_dimensions["J"].width == 16
     head = [c.value for c in detail[1]]
     assert head[0] == "実行ID" and head[9] == "シリアル番号" and head[1] == "開始日時 (UTC+00:00)"

@@ -192,6 +192,8 @@ class SimulatedGalaxy:
                     "auto_time": "1",
                     "stay_on_while_plugged_in": "0",
                     "airplane_mode_on": "0",
+                    # Settings › About phone shows this; a new or wiped Galaxy is named after its model.
+                    "device_name": self.catalog.marketing_name,
                 },
                 "secure": {"user_setup_complete": done, "android_id": self.android_id},
                 "system": {"screen_brightness": "128", "screen_off_timeout": "30000", "font_scale": "1.0"},
