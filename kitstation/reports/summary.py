@@ -14,10 +14,18 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 
-from kitstation.reports.model import COLUMN_IDS, STATUS_ORDER, RowsDigest
+from kitstation.reports.model import (
+    CANONICAL_FIELDS,
+    COLUMN_IDS,
+    STATUS_ORDER,
+    RowsDigest,
+    _canon_value,
+    canonical_bytes,
+)
 
 _CELLS = operator.itemgetter(*COLUMN_IDS)
 _get = operator.itemgetter
+_CANON_AT = operator.itemgetter(*(COLUMN_IDS.index(f) for f in CANONICAL_FIELDS))
 _AT = {cid: i for i, cid in enumerate(COLUMN_IDS)}
 _STARTED, _ENDED, _STATUS, _PLATFORM = _AT["started_at"], _AT["ended_at"], _AT["status"], _AT["platform"]
 _MARKETING, _MODEL, _CUSTOMER, _ORDER = _AT["marketing_name"], _AT["model_id"], _AT["customer"], _AT["order_ref"]
@@ -95,6 +103,23 @@ class Summary:
         self._bp_runs[bp_hash] += 1
         if bp_hash not in self._bp_names:
             self._bp_names[bp_hash] = cells[_BP_NAME]
+
+    def add_many(self, rows: Sequence[dict[str, Any]]) -> None:
+        """:meth:`add` of each display row, counted column by column (:meth:`add_rows`)."""
+        update = self.digest.update
+        for row in rows:
+            update(row)
+        self.add_rows(list(map(_CELLS, rows)))
+
+    def add_page(self, rows: Sequence[Sequence[Any]]) -> None:
+        """Count and hash many rows given as cells (:func:`~kitstation.reports.model.display_cells`).
+
+        The same counts and digest as :meth:`add` of each row's display dict, in order.
+        """
+        self.add_rows(rows)
+        update = self.digest.update_line
+        for cells in rows:
+            update(canonical_bytes([v if type(v) is str else _canon_value(v) for v in _CANON_AT(cells)]))
 
     def add_rows(self, rows: Sequence[Sequence[Any]]) -> None:
         """Count many rows given as cells (see :meth:`add_cells`): the same counts, column by column.

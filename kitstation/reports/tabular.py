@@ -27,6 +27,7 @@ from kitstation.reports.model import (
     header,
     local,
     manifest,
+    with_export_gc,
     zone_label,
 )
 from kitstation.reports.summary import Summary
@@ -74,6 +75,7 @@ _FREE_CELLS = tuple(i for i, cid in enumerate(COLUMN_IDS) if cid in _FREE_TEXT)
 assert set(_DATES) == {"started_at", "ended_at"}  # the two timestamps the loop formats by position
 
 
+@with_export_gc
 def write_csv(job: ExportJob) -> Summary:
     """The detail rows as CSV; the header is the column titles (report language) or the ids.
 
@@ -143,7 +145,8 @@ class _CsvLines:
     def write(self, cells: list[Any]) -> None:
         fields = [v if type(v) is str else ("" if v is None else str(v)) for v in cells]
         line = ",".join(fields)
-        if '"' in line or "\n" in line or "\r" in line:
+        # (A row of one empty field is written as "" by the writer: left to it.)
+        if '"' in line or "\n" in line or "\r" in line or len(fields) < 2:
             self.flush()
             self._writer.writerow(cells)
             return
@@ -169,6 +172,7 @@ def _json_value(value: Any, job: ExportJob) -> Any:
     return value
 
 
+@with_export_gc
 def write_json(job: ExportJob) -> Summary:
     """``{"report": {...}, "rows": [...], "summary": {...}, "manifest": {...}}``, written row by row.
 

@@ -376,3 +376,19 @@ def test_an_archived_log_is_read_without_writing_beside_it(tmp_path: Path) -> No
     finally:
         ro.close()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["archive.sqlite3"]  # no lock, WAL or index files
+
+
+def test_streamed_pages_give_the_values_sqlalchemy_gives(any_url: str) -> None:
+    # The pages read the driver's tuples and convert only the timestamps themselves: the rows
+    # must equal what SQLAlchemy's own result processing makes of the same select.
+    from kitstation.log.selections import history_select
+    from kitstation.log.tables import run_t
+
+    log = _history_log(any_url)
+    with log.engine.connect() as conn:
+        expected = [dict(r) for r in conn.execute(history_select(RunFilter()).order_by(run_t.c.id)).mappings()]
+    got = list(log.iter_history(batch=7))
+    assert got == expected
+    assert all(r["started_at"].tzinfo is UTC for r in got)
+    assert [type(v) for v in got[0].values()] == [type(v) for v in expected[0].values()]
+    log.close()
