@@ -4,7 +4,11 @@
 
 Fills the log with Core bulk inserts (seconds for 100k rows), then exports each format in its own
 child process so each gets its own peak RSS, and prints wall time, peak RSS and the tracemalloc
-peak (a second child run under tracemalloc, which slows Python down: its time is not reported).
+peak (a second child run under tracemalloc, which slows Python down: its time is not reported),
+the CPU time of the exporting process (``time.process_time()``: SQLite works in-process; on a
+shared machine the steadier figure), the file's and the rows' SHA-256 (a change to the writers
+must keep them) and the load average before and after. ``--db FILE`` keeps the filled log for
+the next run (the same rows: before and after a change compare byte for byte).
 ``fill_bulk`` is also what the constant-memory tests use.
 """
 
@@ -12,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -139,9 +144,9 @@ def _one(db: str, fmt: str, out_dir: str, trace: bool) -> dict[str, Any]:
     export_report(log, fmt, Path(out_dir) / f"warm{suffix}", warm, ReportOptions(language="ja"))
     if trace:
         tracemalloc.start()
-    t0 = time.perf_counter()
+    c0, t0 = time.process_time(), time.perf_counter()
     result = export_report(log, fmt, Path(out_dir) / f"report{suffix}", options=ReportOptions(language="ja"))
-    wall = time.perf_counter() - t0
+    wall, cpu = time.perf_counter() - t0, time.process_time() - c0
     peak = tracemalloc.get_traced_memory()[1] if trace else 0
     log.close()
     rss_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -149,6 +154,9 @@ def _one(db: str, fmt: str, out_dir: str, trace: bool) -> dict[str, Any]:
         "format": fmt,
         "rows": result.rows,
         "seconds": round(wall, 2),
+        "cpu_seconds": round(cpu, 2),
+        "file_sha256": result.file_sha256,
+        "rows_sha256": result.rows_sha256,
         "rss_mb": round(rss_kb / 1024, 1),
         "tracemalloc_mb": round(peak / 2**20, 1),
         "size_mb": round(result.path.stat().st_size / 2**20, 2),
@@ -160,28 +168,47 @@ def main() -> int:
     p.add_argument("--devices", type=int, default=100_000)
     p.add_argument("--formats", default=",".join(FORMATS))
     p.add_argument("--one", nargs=4, metavar=("DB", "FORMAT", "OUTDIR", "TRACE"), help=argparse.SUPPRESS)
+    p.add_argument("--db", help="an SQLite file: reused when it exists, else filled and kept (for before/after runs)")
+    p.add_argument("--no-trace", action="store_true", help="skip the tracemalloc run")
     args = p.parse_args()
     if args.one:
         db, fmt, out_dir, trace = args.one
         print(json.dumps(_one(db, fmt, out_dir, trace == "1")))
         return 0
     with tempfile.TemporaryDirectory() as tmp:
-        db = f"sqlite:///{Path(tmp) / 'bench.sqlite3'}"
-        log = KitLog(db)
-        t0 = time.perf_counter()
-        fill_bulk(log, args.devices)
-        log.close()
-        print(f"filled {args.devices} devices/runs in {time.perf_counter() - t0:.1f} s")
-        print(f"{'format':8} {'rows':>7} {'wall s':>7} {'peak RSS MB':>12} {'tracemalloc MB':>15} {'file MB':>8}")
+        path = Path(args.db) if args.db else Path(tmp) / "bench.sqlite3"
+        db = f"sqlite:///{path}"
+        if not path.exists():
+            log = KitLog(db)
+            t0 = time.perf_counter()
+            fill_bulk(log, args.devices)
+            log.close()
+            print(f"filled {args.devices} devices/runs in {time.perf_counter() - t0:.1f} s")
+        print(f"load average {_load()}")
+        print(
+            f"{'format':8} {'rows':>7} {'wall s':>7} {'CPU s':>6} {'peak RSS MB':>12} {'tracemalloc MB':>15} "
+            f"{'file MB':>8}  file SHA-256 / rows SHA-256 (first 8)"
+        )
         for fmt in args.formats.split(","):
             cmd = [sys.executable, __file__, "--one", db, fmt, tmp]
             plain = json.loads(subprocess.run([*cmd, "0"], check=True, capture_output=True, text=True).stdout)
-            traced = json.loads(subprocess.run([*cmd, "1"], check=True, capture_output=True, text=True).stdout)
-            print(
-                f"{fmt:8} {plain['rows']:>7} {plain['seconds']:>7} {plain['rss_mb']:>12} "
-                f"{traced['tracemalloc_mb']:>15} {plain['size_mb']:>8}"
+            traced = (
+                json.loads(subprocess.run([*cmd, "1"], check=True, capture_output=True, text=True).stdout)
+                if not args.no_trace
+                else {"tracemalloc_mb": "-"}
             )
+            print(
+                f"{fmt:8} {plain['rows']:>7} {plain['seconds']:>7} {plain['cpu_seconds']:>6} {plain['rss_mb']:>12} "
+                f"{traced['tracemalloc_mb']:>15} {plain['size_mb']:>8}  "
+                f"{plain['file_sha256'][:8]} / {plain['rows_sha256'][:8]}",
+                flush=True,
+            )
+        print(f"load average {_load()}")
     return 0
+
+
+def _load() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 if __name__ == "__main__":

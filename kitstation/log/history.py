@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import ColumnElement, Engine, Select, and_, exists, func, literal_column, or_, select, text
+from sqlalchemy import ColumnElement, Engine, Select, and_, exists, func, literal_column, not_, or_, select, text
 from sqlalchemy.sql.expression import BinaryExpression, UnaryExpression
 
 from kitstation.log.filters import RunFilter
@@ -37,6 +37,22 @@ TRIGRAM = 3
 _PREFIX_COLUMNS = ("serial", "imei", "model_id", "marketing_name")
 # A device filter matching fewer devices than this is an IN list of their ids; more, a probe per run.
 _FEW_DEVICES = 2000
+# A device sort with a run filter selecting fewer runs than this sorts those runs (a temporary
+# index of at most this many rows, about 50 ms) instead of walking every device in order.
+_SORT_FEW_RUNS = 20_000
+# Run filter fields and their (column, id) index, the most selective kinds first.
+_RUN_INDEXES = (
+    ("session_id", "ix_run_session_seq"),
+    ("status", "ix_run_status_seq"),
+    ("since", "ix_run_started_seq"),
+    ("until", "ix_run_started_seq"),
+    ("technician", "ix_run_technician_seq"),
+    ("blueprint", "ix_run_blueprint_seq"),
+    ("station", "ix_run_station_seq"),
+    ("order_ref", "ix_run_session_seq"),
+    ("customer", "ix_run_session_seq"),
+    ("platform", "ix_run_platform_seq"),
+)
 # The device columns the trigram index covers (migration 0002 creates it).
 TEXT_COLUMNS = ("serial", "imei", "imei2", "key", "model_id", "marketing_name")
 _MAX_CHAR = "\U0010ffff"  # above every character: the end of a prefix range
@@ -60,10 +76,7 @@ def device_text_ids(dialect: str, value: str) -> Select[Any]:
     if len(value) >= TRIGRAM:
         like = f"%{value}%"
         return select(device_t.c.id).where(or_(*(device_t.c[c].like(like) for c in TEXT_COLUMNS)))
-    variants = {value, value.upper()}
-    return select(device_t.c.id).where(
-        or_(*(_prefix(device_t.c[c], v) for c in _PREFIX_COLUMNS for v in sorted(variants)))
-    )
+    return select(device_t.c.id).where(or_(*_prefix_terms(value)))
 
 
 def _device_terms(flt: RunFilter, dialect: str) -> list[ColumnElement[bool]]:
@@ -72,7 +85,7 @@ def _device_terms(flt: RunFilter, dialect: str) -> list[ColumnElement[bool]]:
     if flt.text:
         terms.append(device_t.c.id.in_(device_text_ids(dialect, flt.text)))
     if flt.model:
-        terms.append(or_(device_t.c.model_id == flt.model, device_t.c.marketing_name == flt.model))
+        terms.append(or_(*_model_terms(flt.model)))
     return terms
 
 
@@ -182,7 +195,7 @@ class HistoryReads:
 
     def _device_condition(self, flt: RunFilter, terms: list[ColumnElement[bool]]) -> ColumnElement[bool]:
         """Runs of the devices a text / model filter matches: their ids when few, else a probe."""
-        few = select(device_t.c.id).where(and_(*terms)).limit(_FEW_DEVICES)
+        few = self._few_devices(flt).limit(_FEW_DEVICES)
         with self.engine.connect() as conn:
             ids = [int(i) for i in conn.execute(few).scalars()]
         if len(ids) < _FEW_DEVICES:
@@ -193,19 +206,81 @@ class HistoryReads:
             probe.append(_text_probe(flt.text))
         return exists().where(and_(device_t.c.id == run_t.c.device_id, *probe)).correlate(run_t)
 
+    def _few_devices(self, flt: RunFilter) -> Select[Any]:
+        """The ids of the devices a text / model filter matches, as a select a LIMIT stops early.
+
+        Not ``id IN (<text ids>)``: SQLite builds that whole set first (half a million ids for
+        two characters) before the LIMIT applies.
+        """
+        dialect = self.engine.dialect.name
+        if flt.text and not flt.model:
+            return device_text_ids(dialect, flt.text)
+        terms = _device_terms(replace(flt, text=None), dialect)
+        if flt.text:
+            terms.append(device_t.c.id.in_(device_text_ids(dialect, flt.text)))
+        return select(device_t.c.id).where(and_(*terms))
+
     def count(self, flt: RunFilter | None = None) -> int:
-        """How many runs a filter selects, counted on ``run`` alone (no join)."""
+        """How many runs a filter selects, counted on ``run`` alone where it can be (no join).
+
+        A text / model filter matching many devices, with nothing else, is counted from the
+        device side: the matching devices' index entries, joined to their runs by
+        ``(device_id, id)``. Each run has one device, so the join counts each run once; an
+        ``IN`` set of the same devices costs a temporary index of all of them first.
+        """
         flt = flt or RunFilter()
         conds = self._run_terms(replace(flt, text=None, model=None), device_side=False)
         terms = _device_terms(flt, self.engine.dialect.name)
         if terms:
             cond = self._device_condition(flt, terms)
+            if not isinstance(cond, BinaryExpression) and not conds:
+                return self._count_from_devices(flt)
             if not isinstance(cond, BinaryExpression):  # many devices: a set, not a probe per run
                 cond = run_t.c.device_id.in_(select(device_t.c.id).where(and_(*terms)))
             conds.append(cond)
         stmt = select(func.count()).select_from(run_t)
         if conds:
             stmt = stmt.where(and_(*conds))
+        with self.engine.connect() as conn:
+            return int(conn.execute(stmt).scalar_one())
+
+    def _count_from_devices(self, flt: RunFilter) -> int:
+        """The runs of the devices a text / model filter matches, driven from the devices."""
+        dialect = self.engine.dialect.name
+        if flt.text and len(flt.text) >= TRIGRAM and dialect == "sqlite" and not flt.model:
+            # The trigram index's rowids joined to runs directly: no set of ids is built.
+            stmt = (
+                select(func.count())
+                .select_from(text("device_fts JOIN run ON run.device_id = device_fts.rowid"))
+                .where(text("device_fts MATCH :phrase").bindparams(phrase=_fts_phrase(flt.text)))
+            )
+        elif flt.text and len(flt.text) >= TRIGRAM:  # with a model, or PostgreSQL (its planner joins)
+            stmt = (
+                select(func.count())
+                .select_from(device_t.join(run_t, run_t.c.device_id == device_t.c.id))
+                .where(*_device_terms(flt, dialect))
+            )
+        else:
+            # An OR of index ranges (prefixes in several columns, a model id or name) as disjoint
+            # parts, each one index range joined to runs: SQLite's OR of indexes would first
+            # collect and de-duplicate every matching device.
+            if flt.text:
+                alternatives = _prefix_terms(flt.text)
+                extra = _device_terms(replace(flt, text=None), dialect)
+            else:
+                alternatives = _model_terms(flt.model or "")
+                extra = []
+            total = 0
+            with self.engine.connect() as conn:
+                for k, term in enumerate(alternatives):
+                    before = [not_(func.coalesce(t, False)) for t in alternatives[:k]]
+                    stmt = (
+                        select(func.count())
+                        .select_from(device_t.join(run_t, run_t.c.device_id == device_t.c.id))
+                        .where(term, *before, *extra)
+                    )
+                    total += int(conn.execute(stmt).scalar_one())
+            return total
         with self.engine.connect() as conn:
             return int(conn.execute(stmt).scalar_one())
 
@@ -230,7 +305,14 @@ class HistoryReads:
             return self._grouped_page(order_by, self._run_terms(flt, device_side=False), descending, limit, after)
         order = _order(order_by)
         conds = self._run_terms(flt, device_side=device_sort)
-        if device_sort:
+        run_index = _run_index(flt) if device_sort else None
+        if run_index is not None and self._fewer_runs_than(flt, _SORT_FEW_RUNS):
+            # Few runs pass the run filter: read them all from its index and sort them. Walking
+            # the devices in order could pass half a million devices before the first match
+            # (every failed run may be a Galaxy's while the serial order starts with iPhones).
+            base = select(*order.columns).select_from(run_t.join(device_t, device_t.c.id == run_t.c.device_id))
+            base = base.with_hint(run_t, f"INDEXED BY {run_index}", "sqlite")
+        elif device_sort:
             # Walk the device index in order; each device's runs by (device_id, id). "+ 0" keeps
             # the planner from looking devices up from runs (which would sort every run).
             base = select(*order.columns).select_from(device_t.join(run_t, run_t.c.device_id == device_t.c.id + 0))
@@ -247,6 +329,13 @@ class HistoryReads:
             if len(keys) >= limit:
                 break
         return self._rows_for(order, keys)
+
+    def _fewer_runs_than(self, flt: RunFilter, cap: int) -> bool:
+        """Whether the filter's terms on ``run`` alone select fewer than ``cap`` runs (reads at most ``cap``)."""
+        conds = self._run_terms(replace(flt, text=None, model=None), device_side=False)
+        capped = select(literal_column("1")).select_from(run_t).where(and_(*conds)).limit(cap).subquery()
+        with self.engine.connect() as conn:
+            return int(conn.execute(select(func.count()).select_from(capped)).scalar_one()) < cap
 
     def _rows_for(self, order: _Order, keys: Sequence[tuple[Any, ...]]) -> list[Row]:
         """History rows for the keys found, in their order, carrying the keys' fields."""
@@ -295,11 +384,28 @@ class HistoryReads:
         return rows
 
 
+def _run_index(flt: RunFilter) -> str | None:
+    """The ``(column, id)`` index (migration 0002) of one of the filter's terms on ``run``, if any."""
+    for field, index in _RUN_INDEXES:
+        if getattr(flt, field):
+            return index
+    return None
+
+
+def _prefix_terms(value: str) -> list[ColumnElement[bool]]:
+    """Short text: a prefix range per indexed column and case variant (the OR of them matches)."""
+    variants = sorted({value, value.upper()})
+    return [_prefix(device_t.c[c], v) for c in _PREFIX_COLUMNS for v in variants]
+
+
+def _model_terms(model: str) -> list[ColumnElement[bool]]:
+    return [device_t.c.model_id == model, device_t.c.marketing_name == model]
+
+
 def _text_probe(value: str) -> ColumnElement[bool]:
     """The text condition checked on one device row (LIKE), for a search matching many devices."""
     if len(value) < TRIGRAM:
-        variants = sorted({value, value.upper()})
-        return or_(*(_prefix(device_t.c[c], v) for c in _PREFIX_COLUMNS for v in variants))
+        return or_(*_prefix_terms(value))
     like = f"%{value}%"
     return or_(*(device_t.c[c].like(like) for c in TEXT_COLUMNS))
 

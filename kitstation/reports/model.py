@@ -13,21 +13,26 @@ because they legitimately change after delivery (an OS update, ABM assignment do
 
 from __future__ import annotations
 
+import functools
+import gc
 import hashlib
 import json
 import operator
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar, cast
 
 from kitstation.domain.handoff import HANDOFF_TEXT
 from kitstation.i18n import Language, Text
 from kitstation.log import Selection
 from kitstation.log.store import aware
+
+_W = TypeVar("_W", bound=Callable[..., Any])
 
 ProgressFn = Callable[[int, int], None]
 """``progress(done, total)``: called every few hundred rows; ``total`` is the selection's size."""
@@ -446,3 +451,34 @@ def zone_label(zone: tzinfo) -> str:
 def header(column: Column, language: Language, zone: tzinfo) -> str:
     title = column.title.get(language)
     return f"{title} ({zone_label(zone)})" if column.kind == "datetime" else title
+
+
+@contextmanager
+def export_gc() -> Iterator[None]:
+    """Fewer, cheaper garbage collections while an export streams its rows.
+
+    A 100k export allocates millions of short-lived rows; each full collection walked every
+    object the process had before the export too (the interpreter, SQLAlchemy, openpyxl), a fifth
+    of a CSV export's CPU. Those objects are frozen (``gc.freeze``: not walked) for the export and
+    young collections run less often; both are undone afterwards. Rows are not cyclic: reference
+    counting frees them either way, so memory stays as flat as before.
+    """
+    threshold = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(max(threshold[0], 10_000), *threshold[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*threshold)
+        gc.unfreeze()
+
+
+def with_export_gc(writer: _W) -> _W:
+    """A report writer run inside :func:`export_gc`."""
+
+    @functools.wraps(writer)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        with export_gc():
+            return writer(*args, **kwargs)
+
+    return cast(_W, run)

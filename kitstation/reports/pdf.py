@@ -16,6 +16,7 @@ until it is saved, which is what the cap bounds.
 from __future__ import annotations
 
 import base64
+import itertools
 import json
 import math
 from datetime import UTC, datetime
@@ -37,8 +38,10 @@ from kitstation.reports.fonts import ReportFont, resolve_font
 from kitstation.reports.model import (
     STATUS_TEXT,
     ReportFormat,
+    display_cells,
     display_row,
     manifest,
+    with_export_gc,
     zone_label,
 )
 from kitstation.reports.summary import Summary
@@ -140,12 +143,17 @@ class _Doc:
         self.text(MARGIN, y, s, size)
 
 
+@with_export_gc
 def write_pdf(job: ExportJob) -> Summary:
     opts = job.options
     font = resolve_font(opts.pdf_font)
     summary = Summary()
-    for row in job.display_rows():
-        summary.add(row)
+    # The first pass counts and hashes every row, a page of cells at a time (no display dicts).
+    rows = job.kitlog.iter_selection(job.sel, job.kind)
+    while page := [display_cells(raw, job.language) for raw in itertools.islice(rows, 2000)]:
+        summary.add_page(page)
+        for _ in page:
+            job.tick()
     shown = summary.rows if opts.pdf_max_rows <= 0 else min(summary.rows, opts.pdf_max_rows)
     table_pages = max(1, math.ceil(shown / ROWS_PER_PAGE))
     title = opts.title or Text("Kitting report", "キッティング作業報告書").get(job.language)

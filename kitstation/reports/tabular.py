@@ -8,6 +8,7 @@ and garbles every Japanese header and reason. Timestamps are ISO 8601 with the o
 from __future__ import annotations
 
 import csv
+import itertools
 import json
 import operator
 from datetime import datetime, timedelta, timezone
@@ -26,6 +27,7 @@ from kitstation.reports.model import (
     header,
     local,
     manifest,
+    with_export_gc,
     zone_label,
 )
 from kitstation.reports.summary import Summary
@@ -74,47 +76,93 @@ _FREE_CELLS = tuple(i for i, cid in enumerate(COLUMN_IDS) if cid in _FREE_TEXT)
 assert set(_DATES) == {"started_at", "ended_at"}  # the two timestamps the loop formats by position
 
 
+@with_export_gc
 def write_csv(job: ExportJob) -> Summary:
     """The detail rows as CSV; the header is the column titles (report language) or the ids.
 
-    One pass per row over a list of cells (no display dict): count it, hash its canonical line,
-    write it. The timestamps' UTC text serves both the digest and, in a UTC report, the cells.
+    A page of rows at a time as lists of cells (no display dict): the summary counts the page
+    column by column, then each row's canonical line is hashed and the row written. The
+    timestamps' UTC text serves both the digest and, in a UTC report, the cells.
     """
     column_ids = job.options.csv_column_ids
     summary = Summary()
     zone = job.zone
     in_utc = isinstance(zone, timezone) and zone.utcoffset(None) == timedelta(0)
     language = job.language
-    count = summary.add_cells
     hash_line = summary.digest.update_line
     tick = job.tick
     with job.out.open("w", encoding="utf-8-sig", newline="") as fh:
         writer = csv.writer(fh)
         writer.writerow([c.id if column_ids else header(c, language, zone) for c in COLUMNS])
-        write = writer.writerow
-        for raw in job.kitlog.iter_selection(job.sel, job.kind):
-            cells = display_cells(raw, language)
-            count(cells)
-            start, end = cells[_STARTED], cells[_ENDED]
-            # display_cells gives aware UTC in whole seconds: its isoformat() is the canonical text.
-            cells[_STARTED] = start.isoformat() if start is not None else ""
-            cells[_ENDED] = end.isoformat() if end is not None else ""
-            canon = list(_CANON_CELLS(cells))
-            canon[_CANON_RUN_ID] = str(canon[_CANON_RUN_ID])
-            session = canon[_CANON_SESSION]
-            canon[_CANON_SESSION] = "" if session is None else str(session)
-            hash_line(canonical_bytes(canon))
-            if not in_utc:
-                cells[_STARTED] = start.astimezone(zone).isoformat() if start is not None else ""
-                cells[_ENDED] = end.astimezone(zone).isoformat() if end is not None else ""
-            for i in _FREE_CELLS:
-                value = cells[i]
-                if value and value.startswith(_FORMULA_START):
-                    cells[i] = "'" + value
-            # csv writes None as an empty field and ints as digits: no conversion needed.
-            write(cells)
-            tick()
+        lines = _CsvLines(fh, writer)
+        write = lines.write
+        rows = job.kitlog.iter_selection(job.sel, job.kind)
+        # A page of rows at a time: the summary counts a page column by column (Summary.add_rows).
+        while page := [display_cells(raw, language) for raw in itertools.islice(rows, _PAGE)]:
+            summary.add_rows(page)
+            for cells in page:
+                start, end = cells[_STARTED], cells[_ENDED]
+                # display_cells gives aware UTC in whole seconds: its isoformat() is the canonical text.
+                cells[_STARTED] = start.isoformat() if start is not None else ""
+                cells[_ENDED] = end.isoformat() if end is not None else ""
+                canon = list(_CANON_CELLS(cells))
+                canon[_CANON_RUN_ID] = str(canon[_CANON_RUN_ID])
+                session = canon[_CANON_SESSION]
+                canon[_CANON_SESSION] = "" if session is None else str(session)
+                hash_line(canonical_bytes(canon))
+                if not in_utc:
+                    cells[_STARTED] = start.astimezone(zone).isoformat() if start is not None else ""
+                    cells[_ENDED] = end.astimezone(zone).isoformat() if end is not None else ""
+                for i in _FREE_CELLS:
+                    value = cells[i]
+                    if value and value.startswith(_FORMULA_START):
+                        cells[i] = "'" + value
+                write(cells)
+                tick()
+        lines.flush()
     return summary
+
+
+_PAGE = 2000  # rows counted at once (the log's own page size): memory stays flat
+
+
+class _CsvLines:
+    """Rows written as ``csv.writer`` (excel dialect, minimal quoting) writes them, joined directly.
+
+    A row none of whose fields holds a double quote, CR or LF needs no quoting but of the fields
+    with a comma, which are put in double quotes: its line is the fields joined by commas and
+    ended by CRLF, which is what the writer makes of it (``None`` empty, ints as digits). Such
+    lines are collected and written in blocks; any other row goes through the writer itself, after
+    the block before it. ``tests/reports`` compares the bytes.
+    """
+
+    _BLOCK = 2000
+
+    def __init__(self, fh: Any, writer: Any) -> None:
+        self._fh = fh
+        self._writer = writer
+        self._block: list[str] = []
+
+    def write(self, cells: list[Any]) -> None:
+        fields = [v if type(v) is str else ("" if v is None else str(v)) for v in cells]
+        line = ",".join(fields)
+        # (A row of one empty field is written as "" by the writer: left to it.)
+        if '"' in line or "\n" in line or "\r" in line or len(fields) < 2:
+            self.flush()
+            self._writer.writerow(cells)
+            return
+        if line.count(",") != len(fields) - 1:
+            # A comma inside a field (an iPhone's model id, "iPhone15,2"): that field quoted.
+            line = ",".join(['"' + v + '"' if "," in v else v for v in fields])
+        self._block.append(line)
+        if len(self._block) >= self._BLOCK:
+            self.flush()
+
+    def flush(self) -> None:
+        if self._block:
+            self._block.append("")
+            self._fh.write("\r\n".join(self._block))
+            self._block.clear()
 
 
 def _json_value(value: Any, job: ExportJob) -> Any:
@@ -125,6 +173,7 @@ def _json_value(value: Any, job: ExportJob) -> Any:
     return value
 
 
+@with_export_gc
 def write_json(job: ExportJob) -> Summary:
     """``{"report": {...}, "rows": [...], "summary": {...}, "manifest": {...}}``, written row by row.
 

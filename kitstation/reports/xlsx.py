@@ -11,6 +11,7 @@ print a 15-digit IMEI as 3.56938E+14 and drop its leading zeros.
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import zipfile
@@ -35,6 +36,7 @@ from kitstation.reports.model import (
     ReportFormat,
     header,
     manifest,
+    with_export_gc,
     zone_label,
 )
 from kitstation.reports.summary import Summary
@@ -64,6 +66,7 @@ def _naive(value: datetime | None, job: ExportJob) -> datetime | None:
     return value.astimezone(job.zone).replace(tzinfo=None) if value is not None else None
 
 
+@with_export_gc
 def write_xlsx(job: ExportJob) -> Summary:
     lang = job.language
     wb = Workbook(write_only=True)
@@ -91,9 +94,19 @@ def write_xlsx(job: ExportJob) -> Summary:
     rows_tmp = job.out.with_name(job.out.name + ".rows")
     try:
         with rows_tmp.open("w", encoding="utf-8", newline="") as fh:
-            for n, row in enumerate(job.display_rows(), start=2):
-                summary.add(row)
-                fh.write(_row_xml(n, row, kinds, letters, job))
+            tails: list[dict[str, str] | None] = [{} for _ in kinds]
+            block: list[str] = []
+            rows = job.display_rows()
+            n = 2
+            # A page of rows at a time: the summary counts it column by column, then its XML is
+            # written in one block (one encode and write per page).
+            while page := list(itertools.islice(rows, _BLOCK)):
+                summary.add_many(page)
+                for row in page:
+                    block.append(_row_xml(n, row, kinds, letters, job, tails))
+                    n += 1
+                fh.write("".join(block))
+                block.clear()
         # The sample row: a value of each kind, so openpyxl registers the date style it uses.
         detail.append([datetime(2000, 1, 1) if is_date else None for _, is_date in kinds])
         last = get_column_letter(len(COLUMNS))
@@ -115,27 +128,60 @@ _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _DATE_STYLE = "\x00DATE_STYLE\x00"  # replaced by the date style's index once openpyxl has chosen it
 
 
+_NEEDS_ESCAPE = re.compile(r"[&<>\x00-\x08\x0b\x0c\x0e-\x1f]")
+_BLOCK = 2000  # rows per page: counted together, written in one block
+_TAILS = 512  # distinct values cached per column; a column with more is not cached
+
+
 def _text_cell(ref: str, value: str) -> str:
+    return f'<c r="{ref}' + _text_tail(value)
+
+
+def _text_tail(value: str) -> str:
+    """An inline-string cell after its reference: ``" t="inlineStr"><is><t>…</t></is></c>``."""
+    if _NEEDS_ESCAPE.search(value) is None and value == value.strip():
+        return '" t="inlineStr"><is><t>' + value + "</t></is></c>"  # nothing to drop, escape or keep
     value = _ILLEGAL.sub("", value)
     text = xml_escape(value)
     space = ' xml:space="preserve"' if value != value.strip() else ""
-    return f'<c r="{ref}" t="inlineStr"><is><t{space}>{text}</t></is></c>'
+    return f'" t="inlineStr"><is><t{space}>{text}</t></is></c>'
 
 
-def _row_xml(n: int, row: dict[str, Any], kinds: list[tuple[str, bool]], letters: list[str], job: ExportJob) -> str:
-    """One detail row as openpyxl writes it: inline strings, numbers, dates as Excel serials."""
-    parts = [f'<row r="{n}">']
-    for (cid, is_date), letter in zip(kinds, letters, strict=True):
+def _row_xml(
+    n: int,
+    row: dict[str, Any],
+    kinds: list[tuple[str, bool]],
+    letters: list[str],
+    job: ExportJob,
+    tails: list[dict[str, str] | None] | None = None,
+) -> str:
+    """One detail row as openpyxl writes it: inline strings, numbers, dates as Excel serials.
+
+    ``tails`` caches, per column, the XML of values seen before (status, station, blueprint,
+    customer... repeat on every row); a column of mostly distinct values stops being cached.
+    """
+    num = str(n)
+    parts = [f'<row r="{num}">']
+    for i, (cid, is_date) in enumerate(kinds):
         value = row[cid]
         if value is None or value == "":
             continue  # openpyxl writes no cell for None (a blank cell)
-        ref = f"{letter}{n}"
+        ref = letters[i] + num
         if is_date:
             parts.append(f'<c r="{ref}" s="{_DATE_STYLE}" t="n"><v>{to_excel(_naive(value, job))}</v></c>')
         elif type(value) is int:
             parts.append(f'<c r="{ref}" t="n"><v>{value}</v></c>')
         else:
-            parts.append(_text_cell(ref, str(value)))
+            cache = tails[i] if tails is not None else None
+            tail = cache.get(value) if cache is not None else None
+            if tail is None:
+                tail = _text_tail(str(value))
+                if cache is not None and tails is not None:
+                    if len(cache) < _TAILS:
+                        cache[value] = tail
+                    else:
+                        tails[i] = None
+            parts.append('<c r="' + ref + tail)
     parts.append("</row>\n")
     return "".join(parts)
 

@@ -173,11 +173,14 @@ def _reference(log: KitLog, flt: RunFilter, order_by: str, descending: bool) -> 
                                  RunFilter(text="35"), RunFilter(technician="Sato"), RunFilter(model="SM-S911B"),
                                  RunFilter(blueprint="A blueprint")], ids=repr)
 @pytest.mark.parametrize("few", [2000, 1], ids=["in-list", "probe"])
+@pytest.mark.parametrize("few_runs", [20_000, 1], ids=["sorted-runs", "device-walk"])
 def test_history_keyset_pages_follow_every_sort(
-    any_url: str, flt: RunFilter, few: int, monkeypatch: pytest.MonkeyPatch
+    any_url: str, flt: RunFilter, few: int, few_runs: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # A device filter matching many devices is probed per run instead of listed: both give one order.
     monkeypatch.setattr("kitstation.log.history._FEW_DEVICES", few)
+    # A device sort with a run filter sorts the few filtered runs, or walks the devices: one order.
+    monkeypatch.setattr("kitstation.log.history._SORT_FEW_RUNS", few_runs)
     log = _history_log(any_url)
     for order_by in HISTORY_SORTS:
         for descending in (False, True):
@@ -210,7 +213,10 @@ def _contains(log: KitLog, value: str, *, fold: bool) -> int:
     return sum(1 for r in log.iter_history() if any(r[c] and norm(value) in norm(r[c]) for c in cols))
 
 
-def test_text_search_index_follows_device_changes(any_url: str) -> None:
+@pytest.mark.parametrize("few", [2000, 1], ids=["in-list", "from-devices"])
+def test_text_search_index_follows_device_changes(any_url: str, few: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Matching few devices: an id list; many: counted from the device side (disjoint index ranges).
+    monkeypatch.setattr("kitstation.log.history._FEW_DEVICES", few)
     log = _history_log(any_url)
     sqlite = any_url.startswith("sqlite")
     for value in ("R58M000001", "0000012", "SM-S9", "iPhone", "6380356400", "r58m00000"):
@@ -226,6 +232,16 @@ def test_text_search_index_follows_device_changes(any_url: str) -> None:
     # Short text (under 3 characters) matches the start of a serial, IMEI or model.
     assert log.count(RunFilter(text="R5")) == log.count(RunFilter(text="R58M")) > 0
     assert log.count(RunFilter(text="58")) == 0
+    # A model id, or a name, alone and with text: the same as the rows that carry them.
+    rows = list(log.iter_history())
+    for model in ("SM-S911B", "iPhone15,2", "nothing"):
+        assert log.count(RunFilter(model=model)) == sum(1 for r in rows if model in (r["model_id"], r["marketing_name"]))
+        assert log.count(RunFilter(model=model, text="R5")) == sum(
+            1 for r in rows if model in (r["model_id"], r["marketing_name"]) and (r["serial"] or "").startswith("R5")
+        )
+        assert log.count(RunFilter(model=model, text="R58M000001")) == sum(
+            1 for r in rows if model == r["model_id"] and "R58M000001" in (r["serial"] or "")
+        )
     log.close()
 
 
@@ -360,3 +376,19 @@ def test_an_archived_log_is_read_without_writing_beside_it(tmp_path: Path) -> No
     finally:
         ro.close()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["archive.sqlite3"]  # no lock, WAL or index files
+
+
+def test_streamed_pages_give_the_values_sqlalchemy_gives(any_url: str) -> None:
+    # The pages read the driver's tuples and convert only the timestamps themselves: the rows
+    # must equal what SQLAlchemy's own result processing makes of the same select.
+    from kitstation.log.selections import history_select
+    from kitstation.log.tables import run_t
+
+    log = _history_log(any_url)
+    with log.engine.connect() as conn:
+        expected = [dict(r) for r in conn.execute(history_select(RunFilter()).order_by(run_t.c.id)).mappings()]
+    got = list(log.iter_history(batch=7))
+    assert got == expected
+    assert all(r["started_at"].tzinfo is UTC for r in got)
+    assert [type(v) for v in got[0].values()] == [type(v) for v in expected[0].values()]
+    log.close()
