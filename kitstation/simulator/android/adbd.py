@@ -56,12 +56,12 @@ _V2_STDIN, _V2_STDOUT, _V2_STDERR, _V2_EXIT, _V2_CLOSE_STDIN = 0, 1, 2, 3, 4
 class _Stream:
     """One adb stream on a connection: our ``local_id``, the host's ``remote_id``."""
 
-    def __init__(self, conn: _Connection, local_id: int, remote_id: int) -> None:
+    def __init__(self, conn: _Connection, local_id: int, remote_id: int, number: int = 0) -> None:
         self.conn = conn
         self.local_id = local_id
         self.remote_id = remote_id
         self.closed = False
-        self.number = 0  # the device's request number (requests.py)
+        self.number = number  # the device's request number (requests.py)
         self._okay = asyncio.Event()
         self._incoming: asyncio.Queue[bytes | None] = asyncio.Queue()
 
@@ -212,8 +212,7 @@ class _Connection:
             return
         local_id = self.next_id
         self.next_id += 1
-        stream = _Stream(self, local_id, remote_id)
-        stream.number = number
+        stream = _Stream(self, local_id, remote_id, number)
         self.streams[local_id] = stream
         self.send(Message(A_OKAY, local_id, remote_id))
 
