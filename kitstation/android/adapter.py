@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Any, cast
 import adbutils
 from adbutils.errors import AdbError
 
+from kitstation.android.adbconn import ClosingAdbClient
 from kitstation.android.apps import plan_apps
 from kitstation.android.models import knox_version, marketing_name, one_ui_version
 from kitstation.android.naming import RenameStep
@@ -118,7 +119,7 @@ class AndroidAdapter:
     def client(self) -> adbutils.AdbClient:
         """An adbutils client for our server (started on our port first if none answers)."""
         self._ensure_server()
-        return adbutils.AdbClient(host=self.adb_host, port=self.adb_port, socket_timeout=30)
+        return ClosingAdbClient(host=self.adb_host, port=self.adb_port, socket_timeout=30)
 
     def _ensure_server(self) -> None:
         # Checked before every connection, not once: should the server die, adbutils would start
@@ -194,7 +195,7 @@ class AndroidAdapter:
                 self._ensure_server()
                 # No socket timeout: the stream is silent while nothing changes (a timeout there
                 # would look like the server going away and detach every device).
-                client = adbutils.AdbClient(host=self.adb_host, port=self.adb_port)
+                client = ClosingAdbClient(host=self.adb_host, port=self.adb_port)
                 conn = client.make_connection()
                 conns[:] = [conn]
                 self._track_conns.append(conns)

@@ -157,6 +157,9 @@ def _download(url: str) -> bytes:
             data: bytes = resp.read()
             return data
     except urllib.error.HTTPError as exc:
+        # An HTTPError is also the server's response, holding its connection: close it here, or
+        # the socket is left to the garbage collector (ResourceWarning).
+        exc.close()
         reason = Text(
             "Downloading the agent APK failed: HTTP {code} from {url}",
             "エージェント APK のダウンロードに失敗しました: {url} から HTTP {code}",

@@ -20,6 +20,7 @@ from typing import TypeVar
 import adbutils
 from adbutils.errors import AdbError, AdbInstallError, AdbTimeout
 
+from kitstation.android.adbconn import ClosingAdbDevice
 from kitstation.core.barcode import is_valid_imei
 from kitstation.domain.model import DeviceGone, PermanentError, TransientError
 from kitstation.i18n import Text
@@ -278,7 +279,8 @@ class AdbDeviceIO:
     def __init__(self, client: adbutils.AdbClient, serial: str) -> None:
         self.client = client
         self.serial = serial
-        self.device = adbutils.AdbDevice(client, serial=serial)
+        # adbutils' own AdbDevice leaves the connection open when the server refuses it (adbconn.py).
+        self.device = ClosingAdbDevice(client, serial=serial)
 
     def shell(self, cmd: str | Sequence[str], timeout: float = SHELL_TIMEOUT) -> Shell:
         args = cmd if isinstance(cmd, str) else list(cmd)
@@ -362,7 +364,10 @@ class AdbDeviceIO:
 
         def call() -> None:
             sync = self.device.sync
-            sync.push(apk_path, remote, mode=0o644)
+            # Opened here, not by adbutils: given a path, its push opens the file before it asks for
+            # the sync transport and leaves it open when that fails (adbutils/sync.py:114-126, 2.12.0).
+            with open(apk_path, "rb") as apk:
+                sync.push(apk, remote, mode=0o644)
             pushed = sync.stat(remote).size
             if pushed != size:
                 raise TransientError(

@@ -189,7 +189,8 @@ class Connector:
         """
         device = await self._mux_device(udid)
         sock = await device.connect(SERVICE_PORT, usbmux_address=self.usbmux_address)
-        service = await ServiceConnection.from_socket(sock, mux_device=device)
+        service = await ServiceConnection.from_socket(sock, mux_device=device)  # closes sock if it fails
+        ld: StationLockdownClient | None = None
         try:
             ld = StationLockdownClient(
                 service,
@@ -204,6 +205,15 @@ class Connector:
             await ld._handle_autopair(autopair, 0)
         except BaseException:
             await service.close()
+            # pymobiledevice3 (11.45.0) answers a connection lost mid-request by reconnecting inside
+            # the client (pymobiledevice3/lockdown.py:881-889 ``_request`` ->
+            # :1019-1037 ``areestablish_connection``, which replaces ``self.service`` and runs
+            # StartSession + TLS on the new connection). When the session still fails (the request
+            # is re-sent there and refused), that TLS connection is the client's, not ``service``,
+            # and nothing else closes it: two TLS transports were left per dropped StartSession.
+            if ld is not None and ld.service is not service:
+                with contextlib.suppress(Exception):
+                    await ld.service.close()
             raise
         return ld
 

@@ -15,6 +15,7 @@ from kitstation.core.secrets import SecretsChain, SecretUnavailable, env_name
 from kitstation.domain.model import PermanentError
 from kitstation.i18n import Text
 from kitstation.station import environment as env
+from tests.fixtures.waiting import until
 
 PROMPT = Text("Wi-Fi password", "Wi-Fi パスワード")
 
@@ -32,7 +33,7 @@ async def test_memo_then_environment_then_one_shared_prompt(monkeypatch: pytest.
     assert await chain.get("from_env", PROMPT) == "env-value"
     # Forty devices ask at once: one prompt, one answer for all.
     waiters = [asyncio.ensure_future(chain.get("wifi", PROMPT)) for _ in range(40)]
-    await asyncio.sleep(0)
+    await until(lambda: asked, "the prompt")  # all forty are waiting on it by then (one loop turn)
     release.set()
     assert set(await asyncio.gather(*waiters)) == {"typed-wifi"}
     assert asked == ["wifi"]

@@ -123,7 +123,7 @@ class ScriptedAdapter:
                                 self.reboots_requested.put_nowait(dev.serial)
                                 await ctx.wait_detached()
                                 await ctx.wait_attached()
-                        await asyncio.sleep(dev.step_seconds)
+                        await asyncio.sleep(dev.step_seconds)  # the scripted step's own duration (the behaviour)
                         if not dev.attached:
                             raise DeviceGone()
                         if name in dev.fail_permanent:

@@ -16,6 +16,7 @@ from kitstation.domain.model import Platform
 from kitstation.i18n import Text
 from kitstation.log import KitLog
 from tests.core.scripted import CheckedAdapter, ScriptedDevice
+from tests.fixtures.waiting import until
 
 BP = loads_blueprint('name = "t"\n[android]\nmethod = "kme"\n[android.kme]\nprofile_name = "p"\n')
 NO_IDENTITY = Problem(
@@ -123,8 +124,7 @@ async def test_concurrent_checks_of_one_blueprint_share_one_run() -> None:
     published: list[PreflightResult] = []
     pre = Preflight(lambda _p: [a], on_result=published.append)
     waiting = [asyncio.create_task(pre.check(Platform.ANDROID, BP)) for _ in range(5)]
-    while not a.checks:  # the first caller's check has started (an event-loop turn, not a timer)
-        await asyncio.sleep(0)
+    await until(lambda: a.checks, "the first caller's check to start")
     a.gate.set()
     results = await asyncio.gather(*waiting)
     assert len(a.checks) == 1 and len(published) == 1

@@ -25,6 +25,7 @@ from kitstation.domain.model import Device, DeviceGone, RunStatus, TransientErro
 from kitstation.ios import IdentityStore, IOSAdapter
 from kitstation.log.store import KitLog
 from kitstation.simulator.ios import IOSSimulatorThread
+from tests.fixtures.waiting import until
 from tests.ios.conftest import FAST, blueprint, run
 
 BLUEPRINT = """
@@ -67,8 +68,7 @@ async def _identify(adapter: IOSAdapter, sim: IOSSimulatorThread, udid: str) -> 
 
 
 async def _until(cond: Callable[[], bool]) -> None:
-    while not cond():
-        await asyncio.sleep(0.005)
+    await until(cond, "the simulated device")  # with the tests' budget (tests/fixtures/waiting.py)
 
 
 async def _stop_after(task: asyncio.Task[RunStatus], dev: Any, requests: int) -> None:

@@ -19,6 +19,7 @@ from kitstation.domain.model import RunStatus
 from kitstation.ios import IdentityStore, IOSAdapter
 from kitstation.log.store import KitLog
 from kitstation.simulator.ios import IOSSimulatorThread
+from tests.fixtures.waiting import until
 from tests.ios.conftest import FAST, last_steps, run
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
@@ -47,9 +48,8 @@ async def test_example_runs(
         device = await adapter.identify(sim_dev.udid)
         task = asyncio.create_task(run(adapter, kitlog, device, bp, {"kitting_wifi": "example-pass"}))
         if bp.ios.method == "direct_profile":
-            while not sim_dev.pending_profiles:
-                assert not task.done(), last_steps(kitlog)
-                await asyncio.sleep(0.01)
+            await until(lambda: sim_dev.pending_profiles or task.done(), "the profile on the device")
+            assert not task.done(), last_steps(kitlog)
             sim_dev.confirm_profile()
         assert await task == EXPECTED[name], last_steps(kitlog)
         steps = [st[0] for st in last_steps(kitlog)]

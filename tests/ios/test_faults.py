@@ -17,6 +17,7 @@ from kitstation.ios import IdentityStore, IOSAdapter
 from kitstation.ios.identities import generate_identity
 from kitstation.log.store import KitLog
 from kitstation.simulator.ios import IOSSimulatorThread
+from tests.fixtures.waiting import until
 from tests.ios.conftest import FAST, blueprint, last_steps, run
 
 SUPERVISE = """
@@ -42,8 +43,7 @@ def _bp(tmp_path: Path, erase: bool = True, eic: bool = False, profiles: str = "
 
 
 async def _until(cond: Callable[[], bool]) -> None:
-    while not cond():
-        await asyncio.sleep(0.01)
+    await until(cond, "the simulated device")  # with the tests' budget (tests/fixtures/waiting.py)
 
 
 async def test_trust_pending_then_accepted(ios_sim: IOSSimulatorThread, adapter: IOSAdapter) -> None:

@@ -15,6 +15,7 @@ from kitstation.ios.profiles import build_profile
 from kitstation.ios.steps import check_dep_assignment
 from kitstation.log.store import KitLog
 from kitstation.simulator.ios import IOSSimulatorThread
+from tests.fixtures.waiting import until
 from tests.ios.conftest import blueprint, last_steps, run
 
 MDM_URL = "https://mdm.example.jp/acme/enroll"
@@ -211,9 +212,8 @@ async def test_direct_profile_waits_for_the_user(
     sim_dev = ios_sim.plug(setup_assistant=False)
     device = await adapter.identify(sim_dev.udid)
     task = asyncio.create_task(run(adapter, kitlog, device, bp))
-    while not sim_dev.pending_profiles:
-        assert not task.done(), last_steps(kitlog)
-        await asyncio.sleep(0.01)
+    await until(lambda: sim_dev.pending_profiles or task.done(), "the profile on the device")
+    assert not task.done(), last_steps(kitlog)
     assert not task.done()  # still waiting for the confirmation on the device
     assert sim_dev.confirm_profile() == ["jp.acme.mdm.enroll"]
     assert await task == RunStatus.OK, last_steps(kitlog)

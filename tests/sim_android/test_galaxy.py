@@ -289,7 +289,8 @@ def test_factory_reset_leaves_the_phone_off_adb_until_usb_debugging_is_on_again(
 
 def test_unauthorized_until_accepted(android_sim: AndroidSimulator) -> None:
     g = android_sim.plug("SM-S911B", authorized=False)
-    client = adbutils.AdbClient()
+    # The simulator's client: adbutils' own leaves the refused connection open (android/adbconn.py).
+    client = android_sim.client()
     assert {i.serial: i.state for i in client.list()}[g.adb_serial] == "unauthorized"
     with pytest.raises(adbutils.AdbError, match="unauthorized"):
         client.device(g.adb_serial).shell("getprop ro.product.model")

@@ -18,6 +18,8 @@ from pymobiledevice3 import pair_records
 from pymobiledevice3.ca import create_keybag_file
 from pymobiledevice3.lockdown import UsbmuxLockdownClient, create_using_usbmux
 
+from tests.fixtures.waiting import BUDGET
+
 
 @pytest.fixture(autouse=True)
 def _no_system_pair_records(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -30,7 +32,7 @@ async def connect(udid: str, **kwargs: Any) -> UsbmuxLockdownClient:
     return await create_using_usbmux(udid, **kwargs)
 
 
-async def wait_until(predicate: Callable[[], Any], what: str, limit: float = 20.0) -> None:
+async def wait_until(predicate: Callable[[], Any], what: str, limit: float = BUDGET) -> None:
     """Poll ``predicate`` until true; fail after ``limit`` seconds (a hang guard, not a timing check)."""
     loop = asyncio.get_running_loop()
     end = loop.time() + limit

@@ -87,7 +87,11 @@ async def test_i3_forged_activation_record_is_refused(ios_sim: IOSSimulatorThrea
         reply = await client.activate_with_session(forged, None)  # type: ignore[arg-type]
         assert "Error" in reply and dev.activation_state == "Unactivated"
         # A genuine record for another device does not activate this one either.
-        await activate_with_stand_in(await connect(other.udid))
+        other_lockdown = await connect(other.udid)
+        try:
+            await activate_with_stand_in(other_lockdown)
+        finally:
+            await other_lockdown.close()  # left open, its TLS session warned in a later test
         assert other.activation_state == "Activated" and dev.activation_state == "Unactivated"
     finally:
         await lockdown.close()

@@ -23,6 +23,7 @@ from kitstation.simulator.ios import MODELS, FaultSpecError, IOSSimulatorThread,
 from kitstation.simulator.ios.catalogue import make_identity, releases_for
 from kitstation.simulator.ios.cli import add_ios_arguments, describe, run_ios, simulator_kwargs, usbmux_kwargs
 from kitstation.simulator.ios.faults import Timing
+from tests.fixtures.waiting import BUDGET
 from tests.sim_ios.conftest import connect, make_profile, wait_until
 
 # ----- grammar ---------------------------------------------------------------------------------
@@ -281,12 +282,16 @@ async def test_run_ios_on_the_current_loop(tmp_path: Path, monkeypatch: pytest.M
     try:
         await wait_until(sock.exists, "the socket")
         devices: list[usbmux.MuxDevice] = []
-        for _ in range(1000):  # plugging happens right after the socket appears
+
+        async def three_plugged() -> bool:  # plugging happens right after the socket appears
+            nonlocal devices
             devices = await usbmux.list_devices()
-            if len(devices) == 3:
-                break
+            return len(devices) == 3
+
+        deadline = asyncio.get_running_loop().time() + BUDGET
+        while not await three_plugged():
+            assert asyncio.get_running_loop().time() < deadline, devices
             await asyncio.sleep(0.01)
-        assert len(devices) == 3
         lockdown = await connect(devices[0].serial)
         await lockdown.close()
     finally:

@@ -17,6 +17,7 @@ from kitstation.domain.model import Platform
 from kitstation.ui import app as ui_app
 from kitstation.ui.errors import ErrorReporter, log_file, setup_file_logging, teardown_file_logging
 from kitstation.ui.qt import Qt
+from tests.ui.conftest import WAIT_BUDGET_MS
 
 
 def test_kitstation_simulate_prepares_every_device(
@@ -29,7 +30,9 @@ def test_kitstation_simulate_prepares_every_device(
     def on_window(win: Any) -> None:
         async def watch() -> None:
             try:
-                while win.controller.bench is None:
+                deadline = asyncio.get_running_loop().time() + WAIT_BUDGET_MS / 1000
+                while win.controller.bench is None:  # the bench starts once the window is up
+                    assert asyncio.get_running_loop().time() < deadline, "no bench"
                     await asyncio.sleep(0.05)
                 bench = win.controller.bench
                 seen["ok"] = await bench.wait_until(
@@ -125,7 +128,9 @@ def test_simulated_bench_runs_the_wizards_blueprint(
     def on_window(win: Any) -> None:
         async def watch() -> None:
             try:
-                while win.controller.bench is None:
+                deadline = asyncio.get_running_loop().time() + WAIT_BUDGET_MS / 1000
+                while win.controller.bench is None:  # the bench starts once the window is up
+                    assert asyncio.get_running_loop().time() < deadline, "no bench"
                     await asyncio.sleep(0.05)
                 bench = win.controller.bench
                 seen["ok"] = await bench.wait_until(

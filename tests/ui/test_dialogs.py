@@ -15,6 +15,7 @@ from kitstation.ui.dialogs import LibraryDialog, ReportsDialog, SettingsDialog
 from kitstation.ui.qt import QApplication, Qt
 from kitstation.ui.settings import Settings
 from kitstation.ui.wizard import PrepareWizard
+from tests.ui.conftest import WAIT_BUDGET_MS
 
 from .helpers import GuiThreadSql, click, fill_log, key, type_keys
 
@@ -90,7 +91,8 @@ async def test_scanned_box_labels_go_to_the_intake(kitlog: KitLog, qtbot: QtBot)
         page.scan_result.setText("")
         type_keys(qtbot, page.scan_field, text)
         key(qtbot, page.scan_field, "\r")
-        for _ in range(2000):  # the intake runs on the log's writer thread; its answer comes back here
+        deadline = asyncio.get_running_loop().time() + WAIT_BUDGET_MS / 1000
+        while asyncio.get_running_loop().time() < deadline:  # the intake answers from the log's writer thread
             QApplication.processEvents()
             if page.scan_result.text():
                 return page.scan_result.text()
@@ -163,7 +165,8 @@ async def test_library_edit_reopens_the_wizard_filled_in(qtbot: QtBot, demo_apk:
     lib = win.open_library()
     lib.list.setCurrentRow(0)
     click(qtbot, lib.edit_button)
-    for _ in range(2000):  # the blueprint is read off the GUI thread
+    deadline = asyncio.get_running_loop().time() + WAIT_BUDGET_MS / 1000
+    while asyncio.get_running_loop().time() < deadline:  # the blueprint is read off the GUI thread
         QApplication.processEvents()
         if any(isinstance(d, PrepareWizard) for d in win.dialogs):
             break

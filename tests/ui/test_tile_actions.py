@@ -23,6 +23,7 @@ from kitstation.ui.settings import Settings
 from kitstation.ui.tile_actions import TileAction
 from kitstation.ui.timeline import TimelineDialog
 from tests.core.scripted import ScriptedAdapter, ScriptedDevice
+from tests.ui.conftest import WAIT_BUDGET_MS
 from tests.ui.helpers import GuiThreadSql, cell, click, key
 
 BP = loads_blueprint('name = "Batch A"\n[android]\nmethod = "kme"\n[android.kme]\nprofile_name = "p"\n')
@@ -43,7 +44,7 @@ class Rig:
         assert await self.bench.wait_until(pred, timeout=timeout), {k: v.state for k, v in self.bench.slots.items()}
         self.win.slot_model.refresh()
 
-    async def qt_until(self, pred: Any, timeout: float = 30) -> None:
+    async def qt_until(self, pred: Any, timeout: float = WAIT_BUDGET_MS / 1000) -> None:
         """Wait for a condition that needs both loops: Qt's (queued signals) and asyncio's (the bench)."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout

@@ -39,6 +39,7 @@ from kitstation.simulator.android.protocol import (
     ProtocolError,
     decode_header,
 )
+from kitstation.simulator.android.requests import LOSE_ANSWER_AT, UNPLUG_AT
 from kitstation.simulator.android.sync import ExactReader, StreamClosed, serve_sync
 
 if TYPE_CHECKING:
@@ -69,11 +70,12 @@ _V2_STDIN, _V2_STDOUT, _V2_STDERR, _V2_EXIT, _V2_CLOSE_STDIN = 0, 1, 2, 3, 4
 class _Stream:
     """One adb stream on a connection: our ``local_id``, the host's ``remote_id``."""
 
-    def __init__(self, conn: _Connection, local_id: int, remote_id: int) -> None:
+    def __init__(self, conn: _Connection, local_id: int, remote_id: int, number: int = 0) -> None:
         self.conn = conn
         self.local_id = local_id
         self.remote_id = remote_id
         self.closed = False
+        self.number = number  # the device's request number (requests.py)
         self._okay = asyncio.Event()
         self._incoming: asyncio.Queue[bytes | None] = asyncio.Queue()
 
@@ -218,9 +220,13 @@ class _Connection:
         if handler is None:
             self.send(Message(A_CLSE, 0, remote_id))
             return
+        number = self.device.requests.opened(service)
+        if self.device.requests.take(UNPLUG_AT, number):
+            self.server.spawn(self.server.pull_cable())  # never answered: the host sees the link go
+            return
         local_id = self.next_id
         self.next_id += 1
-        stream = _Stream(self, local_id, remote_id)
+        stream = _Stream(self, local_id, remote_id, number)
         self.streams[local_id] = stream
         self.send(Message(A_OKAY, local_id, remote_id))
 
@@ -332,6 +338,17 @@ class DeviceServer:
         finally:
             self.device.booting = False
 
+    async def pull_cable(self) -> None:
+        """The cable comes out (a fault at a request): ``AndroidSimulator.unplug`` from this loop."""
+        self.device.cable_settled.clear()  # replug() waits: a cable cannot go back while coming out
+        try:
+            self.device.plugged = False
+            await asyncio.get_running_loop().run_in_executor(None, self.detach)
+            await self.close_listener()
+            await self.drop_connections()
+        finally:
+            self.device.cable_settled.set()
+
     def schedule_attach(self) -> None:
         """USB debugging turned on while plugged: the adb server sees the device again."""
 
@@ -373,6 +390,9 @@ class DeviceServer:
             self.device.booting = True
             self.spawn(self.power_cycle(RESEAT_SECONDS / self.device.speed, count=False))
             raise StreamClosed from None
+        if self.device.requests.take(LOSE_ANSWER_AT, stream.number):
+            await self.pull_cable()  # carried out; the cable is out before the answer leaves
+            raise StreamClosed
         if r.action:
             # Flag it before the answer leaves, so a caller that waits for the device to come
             # back never sees the old, still-attached connection as "ready".

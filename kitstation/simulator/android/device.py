@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from kitstation.simulator.android.catalog import GalaxyModel, build_props, make_chip_id
 from kitstation.simulator.android.faults import Fault
+from kitstation.simulator.android.requests import RequestLog
 from kitstation.simulator.android.shell.interpreter import run_shell
 from kitstation.simulator.android.shell.result import ConnectionDrop, ShellResult
 
@@ -118,6 +119,8 @@ class SimulatedGalaxy:
         self.port = 0
         self.reboot_count = 0
         self.plugged = False
+        self.cable_settled = threading.Event()  # clear while a pulled cable is still coming out
+        self.cable_settled.set()
         self.booting = False  # rebooting or re-seating: off the bus until it is attached again
         self.server: DeviceServer | None = None
         self.android_id = f"{rng.getrandbits(64):016x}"
@@ -132,6 +135,8 @@ class SimulatedGalaxy:
         self._fresh_state()
         for f in self.faults:
             self._apply_static_fault(f)
+        # Every adb request, in order, and the faults aimed at the N-th one (requests.py).
+        self.requests = RequestLog(self.faults, self._lock)
 
     # ------------------------------------------------------------------ identity
 

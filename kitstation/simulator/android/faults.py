@@ -21,6 +21,10 @@ Kinds (one-shot kinds fire once per spec: give the spec twice to fail twice):
 - ``battery=PERCENT`` — the phone reaches the bench at PERCENT charge (default 80); it rises while
   plugged, faster with ``--speed``.
 - ``no-charge`` — the port or cable gives no power: the level stays where it is (``status: 3``).
+- ``unplug-at-request=N`` — one-shot: the cable comes out as the device's N-th adb request (a
+  shell, exec or sync service) arrives; the request is not carried out (``requests.py``).
+- ``lose-answer-at=N`` — one-shot: the N-th request is carried out, then the cable comes out
+  before its answer leaves.
 - ``wifi-ap=SSID/PASSPHRASE`` — a Wi-Fi network in range of the phone (``SSID/`` for an open one);
   without one, ``cmd wifi connect-network`` saves the network but the phone never joins it.
 
@@ -34,7 +38,17 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-KINDS_WITH_ARG = {"install-fail", "slow-shell", "users", "unplug-after", "replug-after", "battery", "wifi-ap"}
+KINDS_WITH_ARG = {
+    "install-fail",
+    "slow-shell",
+    "users",
+    "unplug-after",
+    "replug-after",
+    "battery",
+    "wifi-ap",
+    "unplug-at-request",
+    "lose-answer-at",
+}
 KINDS_OPTIONAL_ARG = {"account"}
 KINDS_NO_ARG = {"unauthorized", "offline-mid-install", "setup-wizard", "no-charge"}
 ANDROID_KINDS = KINDS_WITH_ARG | KINDS_OPTIONAL_ARG | KINDS_NO_ARG
@@ -81,6 +95,8 @@ def parse_fault(spec: str) -> Fault:
             raise FaultError(f"battery needs a percentage 0-100: {spec!r}")
         if kind == "wifi-ap" and "/" not in (arg or ""):
             raise FaultError(f"wifi-ap needs SSID/PASSPHRASE (SSID/ for an open network): {spec!r}")
+        if kind in ("unplug-at-request", "lose-answer-at") and not ((arg or "").isdigit() and int(arg or "0") > 0):
+            raise FaultError(f"{kind} needs a request number (1, 2, ...): {spec!r}")
         if kind == "users" and not (arg or "").isdigit():
             raise FaultError(f"users needs a count: {spec!r}")
         if kind == "install-fail" and not re.fullmatch(r"[A-Z0-9_]+", arg or ""):

@@ -27,6 +27,7 @@ from typing import Any, TypeVar
 import adbutils
 from adbutils._adb import AdbConnection
 
+from kitstation.android.adbconn import ClosingAdbClient, ClosingConnection
 from kitstation.simulator.android.adbd import DeviceServer
 from kitstation.simulator.android.catalog import DEFAULT_ROTATION, MODELS, make_imei, make_serial
 from kitstation.simulator.android.device import SimulatedGalaxy
@@ -71,7 +72,7 @@ def _server_answers(port: int) -> bool:
         return False
 
 
-class _NoSpawnConnection(AdbConnection):  # type: ignore[misc]  # adbutils ships no type information mypy reads here
+class _NoSpawnConnection(ClosingConnection):
     """An adbutils connection that fails instead of running ``adb start-server``.
 
     adbutils' own connection starts a server when none answers — without a port, so on 5037 with
@@ -82,14 +83,15 @@ class _NoSpawnConnection(AdbConnection):  # type: ignore[misc]  # adbutils ships
         return self._create_socket()
 
 
-class NoSpawnAdbClient(adbutils.AdbClient):  # type: ignore[misc]  # see _NoSpawnConnection
-    """``adbutils.AdbClient`` bound to one server; never starts a server on its own."""
+class NoSpawnAdbClient(ClosingAdbClient):
+    """``adbutils.AdbClient`` bound to one server; never starts a server on its own.
 
-    def make_connection(self, timeout: float | None = None) -> AdbConnection:
-        conn = _NoSpawnConnection(self.host, self.port)
-        if timeout:
-            conn.conn.settimeout(timeout)
-        return conn
+    Its connections and devices close their sockets on adbutils' error paths
+    (kitstation/android/adbconn.py), so a test that provokes a refusal leaks nothing.
+    """
+
+    def _connection(self) -> AdbConnection:
+        return _NoSpawnConnection(self.host, self.port)
 
 
 class AdbServer:
@@ -348,6 +350,7 @@ class AndroidSimulator:
     def replug(self, serial: str | SimulatedGalaxy) -> SimulatedGalaxy:
         """Plug the same device back into its slot (same port, same adb serial)."""
         d = self.device(serial)
+        d.cable_settled.wait(ATTACH_TIMEOUT)  # a fault's pull still under way finishes first
         if d.plugged:
             return d
         assert d.server is not None

@@ -117,6 +117,9 @@ class SimulatedIOSDevice:
         self.power: Literal["on", "erasing", "booting"] = "on"
         self.erase_count = 0
         self.requests = 0  # every lockdown/MCInstall request handled, for unplug-at=N
+        # The step name of each request, in order (request N is request_names[N - 1]): a test
+        # aims a fault at "the StartSession before pairing" by name, not by a count that moves.
+        self.request_names: list[str] = []
         self._connections: set[asyncio.StreamWriter] = set()
         self._service_ports: dict[int, tuple[str, str]] = {}  # port -> (service, host id)
         self._next_port = 49152
@@ -279,6 +282,7 @@ class SimulatedIOSDevice:
         and ``unplug-at=erase`` belongs to the erase, see ``_erase_and_boot``).
         """
         self.requests += 1
+        self.request_names.append(name)
         n = self.requests
         delay = self.timing.delay(latency or name)
         if name != "erase" and self._take_fault("unplug-at", name, n):

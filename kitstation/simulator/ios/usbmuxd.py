@@ -148,6 +148,13 @@ class Usbmuxd:
                 await writer.drain()
         except (asyncio.IncompleteReadError, ConnectionError):
             return
+        except asyncio.CancelledError:
+            # stop() cancels this task. asyncio's done-callback for a start_server handler then
+            # calls task.exception(), which raises for a cancelled task: "Exception in callback"
+            # logged at every stop (CPython 3.11/3.12 asyncio/streams.py,
+            # StreamReaderProtocol.connection_made; 3.13 checks task.cancelled() first). Ending
+            # normally avoids it; the connection is closed below either way.
+            return
         finally:
             if task is not None:
                 self.sim._tasks.discard(task)
