@@ -29,7 +29,16 @@ from typing import Any, Literal, Unpack
 import httpx
 
 from kitstation.abm.jwt import AssertionError_, make_assertion
-from kitstation.cloudapi.http import ApiSession, CloudError, SessionOptions, json_body, pick_named, retry_after_seconds
+from kitstation.cloudapi.http import (
+    ApiSession,
+    CloudError,
+    SessionOptions,
+    json_body,
+    one_named,
+    retry_after_seconds,
+    service_said,
+    status_error,
+)
 from kitstation.i18n import Text
 
 __all__ = [
@@ -132,85 +141,46 @@ def _service_detail(body: Any) -> tuple[str, str]:
     return "", ""
 
 
+CREDENTIALS_REJECTED = Text(
+    "Apple Business refused the API account's credentials: the key may be revoked or the client id"
+    " wrong; import the account again",
+    "Apple Business が API アカウントの資格情報を拒否しました: 鍵が失効したかクライアント ID が誤っています。"
+    "アカウントを再度インポートしてください",
+)
+# The documented error statuses (cloudapi.http.status_kind), as reasons the technician can act on.
+REASONS = {
+    "unauthorized": Text(
+        "Apple Business did not accept the access token", "Apple Business がアクセストークンを受け付けませんでした"
+    ),
+    "forbidden": Text(
+        "The API account may not do this: give it the device-assignment permission in Apple Business",
+        "この API アカウントには権限がありません: Apple Business でデバイス割り当ての権限を付与してください",
+    ),
+    "not_found": Text("Not found in Apple Business", "Apple Business に見つかりません"),
+    "conflict": Text(
+        "Apple Business refused the request: an unknown MDM server or a serial number not in the organization",
+        "Apple Business が要求を拒否しました: 不明な MDM サーバ、または組織にないシリアル番号です",
+    ),
+    "rate_limited": Text(
+        "Apple Business is rate limiting the station; try again later",
+        "Apple Business のレート制限中です。後で再試行してください",
+    ),
+    "unavailable": Text(
+        "Apple Business did not answer properly (HTTP {s})", "Apple Business が正常に応答しません（HTTP {s}）"
+    ),
+    "rejected": Text(
+        "Apple Business rejected the request (HTTP {s})", "Apple Business が要求を拒否しました（HTTP {s}）"
+    ),
+}
+
+
 def error_for(status: int, body: Any, *, token: bool = False) -> AbmError:
     """The documented error responses, as bilingual reasons the technician can act on."""
     code, detail = _service_detail(body)
-    said = f" (Apple: {code}{': ' + detail if detail else ''})" if code or detail else ""
-    said_ja = f"（Apple の応答: {code}{': ' + detail if detail else ''}）" if code or detail else ""
-    if token and code in ("invalid_client", "invalid_grant", "unauthorized_client") or (token and status in (400, 401)):
-        return AbmError(
-            Text(
-                "Apple Business refused the API account's credentials: the key may be revoked or the client id"
-                " wrong; import the account again" + said,
-                "Apple Business が API アカウントの資格情報を拒否しました: 鍵が失効したかクライアント ID が誤っています。"
-                "アカウントを再度インポートしてください" + said_ja,
-            ),
-            "abm_credentials_rejected",
-            status,
-        )
-    if status == 401:
-        return AbmError(
-            Text(
-                "Apple Business did not accept the access token" + said,
-                "Apple Business がアクセストークンを受け付けませんでした" + said_ja,
-            ),
-            "abm_unauthorized",
-            status,
-        )
-    if status == 403:
-        return AbmError(
-            Text(
-                "The API account may not do this: give it the device-assignment permission in Apple Business" + said,
-                "この API アカウントには権限がありません: Apple Business でデバイス割り当ての権限を付与してください"
-                + said_ja,
-            ),
-            "abm_forbidden",
-            status,
-        )
-    if status == 404:
-        return AbmError(
-            Text("Not found in Apple Business" + said, "Apple Business に見つかりません" + said_ja),
-            "abm_not_found",
-            status,
-        )
-    if status == 409:
-        return AbmError(
-            Text(
-                "Apple Business refused the request: an unknown MDM server or a serial number not in the organization"
-                + said,
-                "Apple Business が要求を拒否しました: 不明な MDM サーバ、または組織にないシリアル番号です" + said_ja,
-            ),
-            "abm_conflict",
-            status,
-        )
-    if status == 429:
-        return AbmError(
-            Text(
-                "Apple Business is rate limiting the station; try again later" + said,
-                "Apple Business のレート制限中です。後で再試行してください" + said_ja,
-            ),
-            "abm_rate_limited",
-            status,
-            transient=True,
-        )
-    if status >= 500 or status == 0:
-        return AbmError(
-            Text(
-                "Apple Business did not answer properly (HTTP {s})" + said,
-                "Apple Business が正常に応答しません（HTTP {s}）" + said_ja,
-            ).format(s=status),
-            "abm_unavailable",
-            status,
-            transient=True,
-        )
-    return AbmError(
-        Text(
-            "Apple Business rejected the request (HTTP {s})" + said,
-            "Apple Business が要求を拒否しました（HTTP {s}）" + said_ja,
-        ).format(s=status),
-        "abm_rejected",
-        status,
-    )
+    said = service_said("Apple", code, detail)
+    if token and (code in ("invalid_client", "invalid_grant", "unauthorized_client") or status in (400, 401)):
+        return AbmError(CREDENTIALS_REJECTED + said, "abm_credentials_rejected", status)
+    return status_error(AbmError, "abm", REASONS, status, said)
 
 
 class AbmClient(ApiSession):
@@ -302,25 +272,25 @@ class AbmClient(ApiSession):
 
     async def find_server(self, name_or_id: str) -> MdmServer:
         """The server the blueprint names (by its name as Apple Business shows it, or its id)."""
-        servers = await self.servers()
-        matches = pick_named(servers, name_or_id, lambda s: s.id, lambda s: s.name)
-        if len(matches) == 1:
-            return matches[0]
-        names = ", ".join(s.name for s in servers) or "-"
-        if not matches:
-            raise AbmError(
+        return one_named(
+            await self.servers(),
+            name_or_id,
+            lambda s: s.id,
+            lambda s: s.name,
+            none=lambda names: AbmError(
                 Text(
                     "No MDM server named '{n}' in Apple Business (servers: {all})",
                     "Apple Business に MDM サーバ「{n}」がありません（サーバ: {all}）",
                 ).format(n=name_or_id, all=names),
                 "abm_no_such_server",
-            )
-        raise AbmError(
-            Text(
-                "Several MDM servers are named '{n}': give the server id instead",
-                "MDM サーバ「{n}」が複数あります: サーバ ID を指定してください",
-            ).format(n=name_or_id),
-            "abm_ambiguous_server",
+            ),
+            several=AbmError(
+                Text(
+                    "Several MDM servers are named '{n}': give the server id instead",
+                    "MDM サーバ「{n}」が複数あります: サーバ ID を指定してください",
+                ).format(n=name_or_id),
+                "abm_ambiguous_server",
+            ),
         )
 
     async def devices(self) -> AsyncIterator[OrgDevice]:

@@ -54,7 +54,7 @@ class AssignResult:
     transient: bool = False
 
 
-class AbmAssigner(BatchAssigner[AbmClient, str, AssignResult]):
+class AbmAssigner(BatchAssigner[AbmClient, str, AssignResult, MdmServer]):
     """Batches the serials of one customer's devices for one MDM server."""
 
     task_name = "abm-assign-batch"
@@ -71,16 +71,15 @@ class AbmAssigner(BatchAssigner[AbmClient, str, AssignResult]):
         timeout: float = 1800.0,
         poll: float = 2.0,
     ) -> None:
-        super().__init__(client, window=window, max_batch=max_batch)
-        self.server_ref = server
+        super().__init__(client, server, window=window, max_batch=max_batch)
         self.timeout = timeout
         self.poll = poll
-        self._server: MdmServer | None = None
+
+    async def find_target(self, client: AbmClient, ref: str) -> MdmServer:
+        return await client.find_server(ref)
 
     async def server(self) -> MdmServer:
-        if self._server is None:
-            self._server = await (await self.client()).find_server(self.server_ref)
-        return self._server
+        return await self.target()
 
     async def assign(self, serial: str) -> AssignResult:
         """Queue a serial and wait for its batch's answer."""
@@ -313,8 +312,3 @@ class AbmHandoff(CloudHandoff):
         if blueprint.abm is None or device.platform != Platform.IOS:
             return []
         return [AbmAssignStep(self.assigner(blueprint))]
-
-    async def reach(self, blueprint: Blueprint) -> None:
-        assigner = self.assigner(blueprint)
-        await (await assigner.client()).token()
-        await assigner.server()

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from kitstation.cli.cloud_common import (
     add_credentials_commands,
+    add_customer_command,
     ask,
     imported,
     list_stored,
@@ -49,27 +50,22 @@ def register(sub: Any) -> None:
     )
     imp.add_argument("keyfile", metavar="KEYFILE", help="the .pem Apple Business generated, or - for stdin")
 
-    servers = abm.add_parser("servers", help="the organization's MDM servers")
-    servers.add_argument("--customer", required=True)
-    servers.add_argument("--json", action="store_true")
-    servers.set_defaults(func=run_servers)
+    add_customer_command(abm, "servers", help="the organization's MDM servers", func=run_servers)
 
-    assign = abm.add_parser("assign", help="assign serials to an MDM server (one activity), and wait for it")
-    assign.add_argument("--customer", required=True)
+    assign = add_customer_command(
+        abm, "assign", help="assign serials to an MDM server (one activity), and wait for it", func=run_assign
+    )
     assign.add_argument("--server", required=True, metavar="NAME|ID")
     assign.add_argument("--unassign", action="store_true", help="unassign them from that server instead")
     assign.add_argument("--no-wait", action="store_true", help="return once the activity is created")
     assign.add_argument("--timeout", type=float, default=1800.0, help="seconds to wait for the activity")
     assign.add_argument("serials", nargs="+", metavar="SERIAL")
-    assign.add_argument("--json", action="store_true")
-    assign.set_defaults(func=run_assign)
 
-    status = abm.add_parser("status", help="which MDM server each serial is assigned to (all devices without serials)")
-    status.add_argument("--customer", required=True)
+    status = add_customer_command(
+        abm, "status", help="which MDM server each serial is assigned to (all devices without serials)", func=run_status
+    )
     status.add_argument("--activity", metavar="ID", help="show this activity's state instead")
     status.add_argument("serials", nargs="*", metavar="SERIAL")
-    status.add_argument("--json", action="store_true")
-    status.set_defaults(func=run_status)
 
 
 EXPIRED = Text(

@@ -52,6 +52,18 @@ def add_credentials_commands(
     return imp
 
 
+def add_customer_command(
+    parent: Any, name: str, *, help: str, func: Callable[[argparse.Namespace], int]
+) -> argparse.ArgumentParser:
+    """A sub-command that asks the service about one customer's organization (``--customer``,
+    ``--json``); returns its parser for the command's own options."""
+    cmd: argparse.ArgumentParser = parent.add_parser(name, help=help)
+    cmd.add_argument("--customer", required=True)
+    cmd.add_argument("--json", action="store_true")
+    cmd.set_defaults(func=func)
+    return cmd
+
+
 def usable(store: CredentialStore[C], customer: str, expired: Text) -> C:
     """The customer's stored credential, or a one-line error (missing, unreadable, ``expired``: {c}, {d})."""
     from kitstation.cloudapi.credentials import CredentialError

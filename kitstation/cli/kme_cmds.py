@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from kitstation.cli.cloud_common import (
     add_credentials_commands,
+    add_customer_command,
     ask,
     imported,
     list_stored,
@@ -45,26 +46,19 @@ def register(sub: Any) -> None:
     imp.add_argument("--expires", default="", metavar="YYYY-MM-DD", help="the client secret's expiry date (optional)")
     imp.add_argument("secretfile", metavar="SECRETFILE", help="a file holding the client secret, or - for stdin")
 
-    profiles = kme.add_parser("profiles", help="the customer's KME profiles")
-    profiles.add_argument("--customer", required=True)
-    profiles.add_argument("--json", action="store_true")
-    profiles.set_defaults(func=run_profiles)
+    add_customer_command(kme, "profiles", help="the customer's KME profiles", func=run_profiles)
 
-    assign = kme.add_parser("assign", help="assign a KME profile to devices (IMEIs or serials)")
-    assign.add_argument("--customer", required=True)
+    assign = add_customer_command(
+        kme, "assign", help="assign a KME profile to devices (IMEIs or serials)", func=run_assign
+    )
     assign.add_argument("--profile", metavar="NAME|ID", help="the profile to assign (not with --unassign)")
     assign.add_argument("--approve", action="store_true", help="approve the reseller's pending upload first")
     assign.add_argument("--unassign", action="store_true", help="remove the profile from these devices instead")
     assign.add_argument("ids", nargs="+", metavar="ID")
-    assign.add_argument("--json", action="store_true")
-    assign.set_defaults(func=run_assign)
 
-    status = kme.add_parser("status", help="the KME list: status and profile per device")
-    status.add_argument("--customer", required=True)
+    status = add_customer_command(kme, "status", help="the KME list: status and profile per device", func=run_status)
     status.add_argument("--changed-after", metavar="WHEN", help="only devices changed after this time")
     status.add_argument("ids", nargs="*", metavar="ID")
-    status.add_argument("--json", action="store_true")
-    status.set_defaults(func=run_status)
 
 
 EXPIRED = Text(

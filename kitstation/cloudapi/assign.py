@@ -25,7 +25,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from kitstation.cloudapi.credentials import CredentialError, StoredCredential
-from kitstation.cloudapi.http import CloudError
+from kitstation.cloudapi.http import ApiSession, CloudError
 from kitstation.core.preflight import PreflightContext, Problem
 from kitstation.core.protocols import BaseStep, Step, StepContext
 from kitstation.domain.model import Outcome, Platform, StepResult
@@ -36,21 +36,27 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-S = TypeVar("S")  # the service's API session
+S = TypeVar("S", bound=ApiSession)  # the service's API session
 P = TypeVar("P")  # what a device contributes to a batch (a serial, a device's identifiers)
 R = TypeVar("R")  # a device's answer
+T = TypeVar("T")  # what the devices are assigned to (an MDM server, a KME profile)
 
 
-class BatchAssigner(Generic[S, P, R]):
-    """Collects devices for one batch request at a time; subclasses send the batch (``process``)."""
+class BatchAssigner(Generic[S, P, R, T]):
+    """Collects devices for one batch request at a time; subclasses send the batch (``process``)
+    and look up the blueprint's target (``find_target``), once per assigner."""
 
     task_name = "cloud-assign-batch"
     crashed = Text("The assignment failed: {e}", "割り当てに失敗しました: {e}")
     crashed_code = "cloud_error"
 
-    def __init__(self, client: Callable[[], Awaitable[S]], *, window: float = 5.0, max_batch: int = 100) -> None:
+    def __init__(
+        self, client: Callable[[], Awaitable[S]], target: str, *, window: float = 5.0, max_batch: int = 100
+    ) -> None:
         self._client_factory = client
         self._client: S | None = None
+        self.target_ref = target  # the blueprint's name or id of the target
+        self._target: T | None = None
         self.window = window
         self.max_batch = max_batch
         self._pending: dict[str, tuple[P, asyncio.Future[R]]] = {}
@@ -62,6 +68,21 @@ class BatchAssigner(Generic[S, P, R]):
         if self._client is None:
             self._client = await self._client_factory()
         return self._client
+
+    async def target(self) -> T:
+        """The target the blueprint names, looked up in the service on first use."""
+        if self._target is None:
+            self._target = await self.find_target(await self.client(), self.target_ref)
+        return self._target
+
+    async def find_target(self, client: S, ref: str) -> T:
+        """Ask the service for the target ``ref`` names (raises the service's error)."""
+        raise NotImplementedError
+
+    async def reach(self) -> None:
+        """A real token request and a look for the target (the online preflight)."""
+        await (await self.client()).token()
+        await self.target()
 
     async def process(self, batch: dict[str, P]) -> dict[str, R]:
         """Send one batch; an answer for every key."""
@@ -179,9 +200,13 @@ class CloudHandoff:
         """What the platform's hand-off step says when this hand-off assigns the device next."""
         raise NotImplementedError
 
+    def assigner(self, blueprint: Blueprint) -> BatchAssigner[Any, Any, Any, Any]:
+        """The blueprint's assigner (one per customer and target)."""
+        raise NotImplementedError
+
     async def reach(self, blueprint: Blueprint) -> None:
         """Ask the service for a token and look for the blueprint's target (server, profile)."""
-        raise NotImplementedError
+        await self.assigner(blueprint).reach()
 
     target_field = ""  # the blueprint key of the target ("abm.mdm_server"); its error codes name it
     target_word = ""  # what the target's error codes contain ("server", "profile")

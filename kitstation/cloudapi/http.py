@@ -14,7 +14,7 @@ import asyncio
 import logging
 import ssl
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from typing import Any, Self, TypedDict, TypeVar
 
 import httpx
@@ -62,6 +62,63 @@ def pick_named(items: Sequence[T], ref: str, id_of: Callable[[T], str], name_of:
     if by_id:
         return by_id[:1]
     return [i for i in items if name_of(i) == ref] or [i for i in items if name_of(i).casefold() == ref.casefold()]
+
+
+def one_named(
+    items: Sequence[T],
+    ref: str,
+    id_of: Callable[[T], str],
+    name_of: Callable[[T], str],
+    *,
+    none: Callable[[str], CloudError],
+    several: CloudError,
+) -> T:
+    """The one item ``ref`` names (see :func:`pick_named`); raises ``none(names)`` (``names``: every
+    item's name, for the technician to pick from) when none does and ``several`` when several do."""
+    matches = pick_named(items, ref, id_of, name_of)
+    if len(matches) == 1:
+        return matches[0]
+    if not matches:
+        raise none(", ".join(name_of(i) for i in items) or "-")
+    raise several
+
+
+def status_kind(status: int) -> tuple[str, bool]:
+    """What an HTTP error status means to both services: the last part of the error's code
+    (``abm_forbidden``, ``kme_rate_limited``...) and whether the request is worth repeating."""
+    if status == 401:
+        return "unauthorized", False
+    if status == 403:
+        return "forbidden", False
+    if status == 404:
+        return "not_found", False
+    if status == 409:
+        return "conflict", False
+    if status == 429:
+        return "rate_limited", True
+    if status >= 500 or status == 0:
+        return "unavailable", True
+    return "rejected", False
+
+
+def service_said(who: str, code: str, detail: str) -> Text:
+    """What the service said, as the tail of a reason: `` (Apple: CODE: detail)`` (empty if nothing)."""
+    if not code and not detail:
+        return Text("", "")
+    said = f"{code}{': ' + detail if detail else ''}"
+    return Text(f" ({who}: {said})", f"（{who} の応答: {said}）")
+
+
+E = TypeVar("E", bound=CloudError)
+
+
+def status_error(error: type[E], prefix: str, reasons: Mapping[str, Text], status: int, said: Text) -> E:
+    """The service's error for an HTTP status: ``reasons[kind]`` ({s}: the status) and what the
+    service said, code ``prefix_kind``; a kind the service has no reason for is ``rejected``."""
+    kind, transient = status_kind(status)
+    if kind not in reasons:
+        kind, transient = "rejected", False
+    return error(reasons[kind].format(s=status) + said, f"{prefix}_{kind}", status, transient=transient)
 
 
 class SessionOptions(TypedDict, total=False):

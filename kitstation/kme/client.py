@@ -24,7 +24,15 @@ from typing import Any, Unpack
 
 import httpx
 
-from kitstation.cloudapi.http import ApiSession, CloudError, SessionOptions, json_body, pick_named
+from kitstation.cloudapi.http import (
+    ApiSession,
+    CloudError,
+    SessionOptions,
+    json_body,
+    one_named,
+    service_said,
+    status_error,
+)
 from kitstation.i18n import Text
 
 DEFAULT_TOKEN_URL = "https://api.samsungknox.com/ams/v1/oauth2/token"
@@ -102,70 +110,34 @@ def _said(body: Any) -> tuple[str, str]:
     return "", ""
 
 
+CREDENTIALS_REJECTED = Text(
+    "Knox refused the API client credentials: the client secret may be expired or revoked; create a new"
+    " one in the Knox Admin Portal and import it again",
+    "Knox が API クライアントの資格情報を拒否しました: クライアントシークレットが期限切れか失効しています。"
+    "Knox Admin Portal で新しいものを作成し、再度インポートしてください",
+)
+# The error statuses (cloudapi.http.status_kind); a 409 is "rejected" here, Knox documents no conflict.
+REASONS = {
+    "unauthorized": Text("Knox did not accept the access token", "Knox がアクセストークンを受け付けませんでした"),
+    "forbidden": Text(
+        "The Knox API client may not do this: give it the kme scopes",
+        "この Knox API クライアントには権限がありません: kme スコープを付与してください",
+    ),
+    "not_found": Text("Not found in Knox Mobile Enrollment", "Knox Mobile Enrollment に見つかりません"),
+    "rate_limited": Text(
+        "Knox is rate limiting the station; try again later", "Knox のレート制限中です。後で再試行してください"
+    ),
+    "unavailable": Text("Knox did not answer properly (HTTP {s})", "Knox が正常に応答しません（HTTP {s}）"),
+    "rejected": Text("Knox rejected the request (HTTP {s})", "Knox が要求を拒否しました（HTTP {s}）"),
+}
+
+
 def error_for(status: int, body: Any, *, token: bool = False) -> KmeError:
     code, message = _said(body)
-    said = f" (Knox: {code}{': ' + message if message else ''})" if code or message else ""
-    said_ja = f"（Knox の応答: {code}{': ' + message if message else ''}）" if code or message else ""
+    said = service_said("Knox", code, message)
     if token and status in (400, 401):
-        return KmeError(
-            Text(
-                "Knox refused the API client credentials: the client secret may be expired or revoked; create a new one in the Knox Admin Portal and import it again"
-                + said,
-                "Knox が API クライアントの資格情報を拒否しました: クライアントシークレットが期限切れか失効しています。Knox Admin Portal で新しいものを作成し、再度インポートしてください"
-                + said_ja,
-            ),
-            "kme_credentials_rejected",
-            status,
-        )
-    if status == 401:
-        return KmeError(
-            Text(
-                "Knox did not accept the access token" + said, "Knox がアクセストークンを受け付けませんでした" + said_ja
-            ),
-            "kme_unauthorized",
-            status,
-        )
-    if status == 403:
-        return KmeError(
-            Text(
-                "The Knox API client may not do this: give it the kme scopes" + said,
-                "この Knox API クライアントには権限がありません: kme スコープを付与してください" + said_ja,
-            ),
-            "kme_forbidden",
-            status,
-        )
-    if status == 404:
-        return KmeError(
-            Text("Not found in Knox Mobile Enrollment" + said, "Knox Mobile Enrollment に見つかりません" + said_ja),
-            "kme_not_found",
-            status,
-        )
-    if status == 429:
-        return KmeError(
-            Text(
-                "Knox is rate limiting the station; try again later" + said,
-                "Knox のレート制限中です。後で再試行してください" + said_ja,
-            ),
-            "kme_rate_limited",
-            status,
-            transient=True,
-        )
-    if status >= 500 or status == 0:
-        return KmeError(
-            Text(
-                "Knox did not answer properly (HTTP {s})" + said, "Knox が正常に応答しません（HTTP {s}）" + said_ja
-            ).format(s=status),
-            "kme_unavailable",
-            status,
-            transient=True,
-        )
-    return KmeError(
-        Text("Knox rejected the request (HTTP {s})" + said, "Knox が要求を拒否しました（HTTP {s}）" + said_ja).format(
-            s=status
-        ),
-        "kme_rejected",
-        status,
-    )
+        return KmeError(CREDENTIALS_REJECTED + said, "kme_credentials_rejected", status)
+    return status_error(KmeError, "kme", REASONS, status, said)
 
 
 def _ids(value: Any) -> tuple[str, ...]:
@@ -239,25 +211,25 @@ class KmeClient(ApiSession):
         return [KmeProfile(str(p.get("id", "")), str(p.get("name") or p.get("profileName") or "")) for p in items]
 
     async def find_profile(self, name_or_id: str) -> KmeProfile:
-        profiles = await self.profiles()
-        matches = pick_named(profiles, name_or_id, lambda p: p.id, lambda p: p.name)
-        if len(matches) == 1:
-            return matches[0]
-        names = ", ".join(p.name for p in profiles) or "-"
-        if not matches:
-            raise KmeError(
+        return one_named(
+            await self.profiles(),
+            name_or_id,
+            lambda p: p.id,
+            lambda p: p.name,
+            none=lambda names: KmeError(
                 Text(
                     "No KME profile named '{n}' (profiles: {all})",
                     "KME プロファイル「{n}」がありません（プロファイル: {all}）",
                 ).format(n=name_or_id, all=names),
                 "kme_no_such_profile",
-            )
-        raise KmeError(
-            Text(
-                "Several KME profiles are named '{n}': give the profile id instead",
-                "KME プロファイル「{n}」が複数あります: プロファイル ID を指定してください",
-            ).format(n=name_or_id),
-            "kme_ambiguous_profile",
+            ),
+            several=KmeError(
+                Text(
+                    "Several KME profiles are named '{n}': give the profile id instead",
+                    "KME プロファイル「{n}」が複数あります: プロファイル ID を指定してください",
+                ).format(n=name_or_id),
+                "kme_ambiguous_profile",
+            ),
         )
 
     async def devices(self, changed_after: str | None = None) -> list[KmeDevice]:

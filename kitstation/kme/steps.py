@@ -56,7 +56,7 @@ def identifiers(device: Device, identify_by: str) -> list[str]:
     return [*device.imeis, *([device.serial] if device.serial else [])]
 
 
-class KmeAssigner(BatchAssigner[KmeClient, list[str], KmeResult]):
+class KmeAssigner(BatchAssigner[KmeClient, list[str], KmeResult, KmeProfile]):
     """Batches one customer's devices (each with the identifiers KME may know it by) for one profile."""
 
     task_name = "kme-assign-batch"
@@ -72,15 +72,14 @@ class KmeAssigner(BatchAssigner[KmeClient, list[str], KmeResult]):
         window: float = 5.0,
         max_batch: int = 100,
     ) -> None:
-        super().__init__(client, window=window, max_batch=max_batch)
-        self.profile_ref = profile
+        super().__init__(client, profile, window=window, max_batch=max_batch)
         self.approve = approve
-        self._profile: KmeProfile | None = None
+
+    async def find_target(self, client: KmeClient, ref: str) -> KmeProfile:
+        return await client.find_profile(ref)
 
     async def profile(self) -> KmeProfile:
-        if self._profile is None:
-            self._profile = await (await self.client()).find_profile(self.profile_ref)
-        return self._profile
+        return await self.target()
 
     async def assign(self, key: str, ids: list[str]) -> KmeResult:
         return await self.submit(key, ids)
@@ -293,8 +292,3 @@ class KmeHandoff(CloudHandoff):
         if blueprint.kme is None or device.platform != Platform.ANDROID:
             return []
         return [KmeAssignStep(self.assigner(blueprint), blueprint.kme.identify_by)]
-
-    async def reach(self, blueprint: Blueprint) -> None:
-        assigner = self.assigner(blueprint)
-        await (await assigner.client()).token()
-        await assigner.profile()

@@ -237,4 +237,9 @@ def open_engine(
                  f"記録 {where} を開けません: {str(error).splitlines()[0]}"),
             "cannot_open",
         )) from error
+    except BaseException:
+        # Anything else (an alembic error, Ctrl-C during the migration): the engine's pooled
+        # connection is closed now, not left to the garbage collector.
+        engine.dispose()
+        raise
     return engine

@@ -53,7 +53,17 @@ class HandoffAdapter:
     async def aclose(self) -> None:
         await self.inner.aclose()
 
-    def __getattr__(self, name: str) -> Any:  # plan_dep_verify, verify_dep_assignment, preflight, ...
+    async def preflight(self, blueprint: Blueprint, ctx: PreflightContext) -> Sequence[Problem]:
+        """The inner adapter's own checks (none when it has no ``preflight``).
+
+        Written out, not left to ``__getattr__``: from Python 3.12 ``isinstance`` against a
+        runtime-checkable protocol looks attributes up statically (``inspect.getattr_static``), so
+        a delegated ``preflight`` made the bench see no check and start runs on a broken blueprint.
+        """
+        check = getattr(self.inner, "preflight", None)
+        return list(await check(blueprint, ctx)) if check is not None else []
+
+    def __getattr__(self, name: str) -> Any:  # plan_dep_verify, verify_dep_assignment, ...
         return getattr(self.inner, name)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 from pathlib import Path
 
@@ -42,15 +43,12 @@ def test_prepare_device_owner_on_finished_setup_and_refusal_with_an_account(
     assert clean.device_owner == "jp.kitstation.demoagent/.AdminReceiver"
     assert signed_in.device_owner is None
     assert "jp.kitstation.demoagent" not in signed_in.installed_packages  # nothing installed
-    row = (
-        sqlite3.connect(db)
-        .execute(
+    with contextlib.closing(sqlite3.connect(db)) as con:
+        row = con.execute(
             "select r.status, r.error_code, r.reason_en, r.reason_ja from run r join device d on d.id = r.device_id"
             " where d.serial = ?",
             (signed_in.serial,),
-        )
-        .fetchone()
-    )
+        ).fetchone()
     status, error_code, reason_en, reason_ja = row
     assert (status, error_code) == ("failed", "dpm_accounts")
     assert AOSP_ACCOUNTS in reason_en and "Samsung account owner@example.com" in reason_en

@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import sqlite3
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 from kitstation.cli.main import main
 from kitstation.simulator.android import AndroidSimulator
 
 ROOT = Path(__file__).resolve().parents[2]
 DO_BLUEPRINT = ROOT / "examples" / "android-device-owner.toml"
+
+
+def _rows(db: Path, sql: str, *params: object) -> list[Any]:
+    """The rows of a query, on a connection closed here (Python 3.13 warns of one left to the GC)."""
+    with contextlib.closing(sqlite3.connect(db)) as con:
+        return con.execute(sql, params).fetchall()
 
 
 def test_prepare_all_makes_the_agent_device_owner_everywhere(android_sim: AndroidSimulator, tmp_path: Path) -> None:
@@ -39,13 +47,10 @@ def test_prepare_all_makes_the_agent_device_owner_everywhere(android_sim: Androi
     )
     assert code == 0
     assert all(p.device_owner and p.device_owner.startswith("jp.kitstation.demoagent/") for p in phones)
-    rows = (
-        sqlite3.connect(db)
-        .execute(
-            "select d.serial, r.status, s.order_ref from run r join device d on d.id=r.device_id "
-            "join bench_session s on s.id=r.session_id"
-        )
-        .fetchall()
+    rows = _rows(
+        db,
+        "select d.serial, r.status, s.order_ref from run r join device d on d.id=r.device_id "
+        "join bench_session s on s.id=r.session_id",
     )
     assert sorted(r[0] for r in rows) == sorted(p.serial for p in phones)
     assert {r[1] for r in rows} == {"ok"} and {r[2] for r in rows} == {"PO-9"}
@@ -67,7 +72,7 @@ def test_prepare_all_makes_the_agent_device_owner_everywhere(android_sim: Androi
         )
         == 0
     )
-    assert sqlite3.connect(db).execute("select count(*) from run").fetchone()[0] == 4
+    assert _rows(db, "select count(*) from run") == [(4,)]
 
 
 def test_a_refusing_phone_fails_alone_with_an_actionable_reason(android_sim: AndroidSimulator, tmp_path: Path) -> None:
@@ -91,13 +96,10 @@ def test_a_refusing_phone_fails_alone_with_an_actionable_reason(android_sim: And
     )
     assert code == 1
     assert good.device_owner and not bad.device_owner
-    status, code_, reason = (
-        sqlite3.connect(db)
-        .execute(
-            "select r.status, r.error_code, r.reason_en from run r join device d on d.id=r.device_id where d.serial=?",
-            (bad.serial,),
-        )
-        .fetchone()
+    ((status, code_, reason),) = _rows(
+        db,
+        "select r.status, r.error_code, r.reason_en from run r join device d on d.id=r.device_id where d.serial=?",
+        bad.serial,
     )
     assert status == "failed" and code_ == "dpm_accounts" and "account" in reason.lower()
 
@@ -142,21 +144,19 @@ def test_kill_9_mid_batch_then_restart_loses_nothing(android_sim_factory, tmp_pa
         first.wait()
         assert first.stdout is not None
         first.stdout.close()
-    con = sqlite3.connect(db)
-    assert con.execute("select count(*) from run where status='running'").fetchone()[0] >= 1
-    con.close()
+    assert _rows(db, "select count(*) from run where status='running'")[0][0] >= 1
     second = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=180)
     assert second.returncode == 0, second.stdout + second.stderr
     assert all(p.device_owner for p in phones)
-    con = sqlite3.connect(db)
-    # No device lost, one run per device (resumed, not restarted), nothing left running.
-    assert con.execute("select count(distinct device_id), count(*) from run").fetchone() == (6, 6)
-    assert con.execute("select count(*) from run where status != 'ok'").fetchone()[0] == 0
-    assert con.execute("select count(*) from step_event where outcome='running'").fetchone()[0] == 0
-    # Device Owner was set at most once per device.
-    per_device = con.execute(
-        "select count(*) from step_event where step_id='android.device_owner' and outcome='ok' group by run_id"
-    ).fetchall()
-    assert per_device and all(n == (1,) for n in per_device)
-    # The interrupted steps were recorded as such.
-    assert con.execute("select count(*) from step_event where outcome='interrupted'").fetchone()[0] >= 1
+    with contextlib.closing(sqlite3.connect(db)) as con:
+        # No device lost, one run per device (resumed, not restarted), nothing left running.
+        assert con.execute("select count(distinct device_id), count(*) from run").fetchone() == (6, 6)
+        assert con.execute("select count(*) from run where status != 'ok'").fetchone()[0] == 0
+        assert con.execute("select count(*) from step_event where outcome='running'").fetchone()[0] == 0
+        # Device Owner was set at most once per device.
+        per_device = con.execute(
+            "select count(*) from step_event where step_id='android.device_owner' and outcome='ok' group by run_id"
+        ).fetchall()
+        assert per_device and all(n == (1,) for n in per_device)
+        # The interrupted steps were recorded as such.
+        assert con.execute("select count(*) from step_event where outcome='interrupted'").fetchone()[0] >= 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
 from collections.abc import Callable
@@ -30,10 +31,9 @@ def test_prepare_then_abm_assignment_then_verify(
     db = str(tmp_path / "log.sqlite3")
     common = ["--db", db, "--usbmux", sim.address]
     assert main(["prepare", *common, "--platform", "ios", "-b", str(ROOT / "examples/ios-supervised-dep.toml"), "--all"]) == 0
-    con = sqlite3.connect(db)
-    assert con.execute("select count(*) from run where status='waiting_external'").fetchone()[0] == 2
-    assert {r[0] for r in con.execute("select external_state from device")} == {"awaiting_abm"}
-    con.close()
+    with contextlib.closing(sqlite3.connect(db)) as con:
+        assert con.execute("select count(*) from run where status='waiting_external'").fetchone()[0] == 2
+        assert {r[0] for r in con.execute("select external_state from device")} == {"awaiting_abm"}
     capsys.readouterr()
 
     # Outside the station: the customer assigns one serial to the MDM server in ABM, and the
@@ -51,12 +51,12 @@ def test_prepare_then_abm_assignment_then_verify(
     assert rows[not_yet.serial]["outcome"] == "waiting_external"
     assert "Apple Business Manager" in rows[not_yet.serial]["reason"]["en"]
 
-    con = sqlite3.connect(db)
-    states = dict(con.execute("select serial, external_state from device"))
-    assert states == {assigned.serial: "abm_assigned", not_yet.serial: "awaiting_abm"}
-    runs = dict(con.execute("select d.serial, r.status from run r join device d on d.id = r.device_id"))
-    assert runs == {assigned.serial: "ok", not_yet.serial: "waiting_external"}
-    checks = con.execute("select count(*) from step_event where step_id = 'ios.dep_verify'").fetchone()[0]
-    assert checks == 2
-    # The Wi-Fi password typed for the profile is nowhere in the log.
-    assert not any("wifi-pass-123" in str(v) for row in con.execute("select * from step_event") for v in row)
+    with contextlib.closing(sqlite3.connect(db)) as con:
+        states = dict(con.execute("select serial, external_state from device"))
+        assert states == {assigned.serial: "abm_assigned", not_yet.serial: "awaiting_abm"}
+        runs = dict(con.execute("select d.serial, r.status from run r join device d on d.id = r.device_id"))
+        assert runs == {assigned.serial: "ok", not_yet.serial: "waiting_external"}
+        checks = con.execute("select count(*) from step_event where step_id = 'ios.dep_verify'").fetchone()[0]
+        assert checks == 2
+        # The Wi-Fi password typed for the profile is nowhere in the log.
+        assert not any("wifi-pass-123" in str(v) for row in con.execute("select * from step_event") for v in row)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -181,7 +182,7 @@ def test_sigterm_closes_runs_as_interrupted(tmp_path: Path) -> None:
         deadline = time.monotonic() + 240
         while time.monotonic() < deadline:  # poll the log (another process) until a run is under way
             try:
-                with sqlite3.connect(db, timeout=5) as con:
+                with contextlib.closing(sqlite3.connect(db, timeout=5)) as con:
                     if con.execute("select count(*) from run where status='running'").fetchone()[0] >= 1:
                         break
             except sqlite3.OperationalError:
@@ -198,7 +199,7 @@ def test_sigterm_closes_runs_as_interrupted(tmp_path: Path) -> None:
             proc.wait()
     assert proc.returncode == 143, err
     assert "Traceback" not in err and "Interrupted" in err
-    with sqlite3.connect(db) as con:
+    with contextlib.closing(sqlite3.connect(db)) as con:
         statuses = [r[0] for r in con.execute("select status from run")]
     assert statuses and "running" not in statuses and "interrupted" in statuses
 

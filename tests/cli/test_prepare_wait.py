@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -27,7 +28,7 @@ def _poll(db: Path, sql: str, proc: subprocess.Popen[str], timeout: float = 240)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
-            with sqlite3.connect(db, timeout=5) as con:
+            with contextlib.closing(sqlite3.connect(db, timeout=5)) as con:
                 if con.execute(sql).fetchone()[0] >= 1:
                     return
         except sqlite3.OperationalError:
@@ -72,7 +73,7 @@ def test_wait_keeps_going_until_an_unplugged_device_is_back_and_done(android_sim
     assert proc.returncode == 0, out + err
     assert "1 prepared, 0 awaiting ABM/KME, 0 not" in out
     assert phone.device_owner
-    with sqlite3.connect(db) as con:
+    with contextlib.closing(sqlite3.connect(db)) as con:
         assert con.execute("select count(*), min(status) from run").fetchone() == (1, "ok")  # resumed, not redone
 
 

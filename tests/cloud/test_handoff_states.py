@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 from pathlib import Path
 
@@ -25,7 +26,7 @@ PLAIN_BP = loads_blueprint('name = "plain"\n[ios]\nmethod = "dep"\nerase = false
 
 
 def _rows(db: Path, sql: str) -> list[tuple[object, ...]]:
-    with sqlite3.connect(db) as c:
+    with contextlib.closing(sqlite3.connect(db)) as c:
         return list(c.execute(sql).fetchall())
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
 from pathlib import Path
@@ -14,7 +15,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _steps(db: Path, step_id: str) -> list[tuple[str, str, dict[str, object]]]:
-    with sqlite3.connect(db) as c:
+    with contextlib.closing(sqlite3.connect(db)) as c:
         rows = c.execute(
             "select d.key, d.external_state, s.detail from step_event s join run r on r.id = s.run_id"
             " join device d on d.id = r.device_id where s.step_id = ? and s.outcome = 'ok'",
@@ -24,7 +25,7 @@ def _steps(db: Path, step_id: str) -> list[tuple[str, str, dict[str, object]]]:
 
 
 def _run_statuses(db: Path) -> set[str]:
-    with sqlite3.connect(db) as c:
+    with contextlib.closing(sqlite3.connect(db)) as c:
         return {r[0] for r in c.execute("select status from run")}
 
 
@@ -61,7 +62,7 @@ def test_ios_manual_dep_example_prepares_then_assigns(tmp_path: Path) -> None:
     rows = _steps(db, "abm.assign")
     assert len(rows) == 2 and {st for _, st, _ in rows} == {"abm_assigned"}
     assert _run_statuses(db) == {"ok"}
-    with sqlite3.connect(db) as c:
+    with contextlib.closing(sqlite3.connect(db)) as c:
         order = [r[0] for r in c.execute("select step_id from step_event where run_id = 1 order by id")]
     assert order[0] == "ios.erase" and order[-1] == "abm.assign"  # after the device side of Prepare
 

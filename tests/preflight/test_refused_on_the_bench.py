@@ -7,6 +7,7 @@ configuration, the Galaxy has no agent package and no Device Owner.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -71,7 +72,7 @@ def test_prepare_exits_2_with_the_problems_and_touches_no_device(
     assert "Traceback" not in err and "wifi-pass-123" not in err
     assert iphone.erase_count == 0 and not iphone.cloud_configuration
     assert PKG not in galaxy.installed_packages and galaxy.device_owner is None
-    with sqlite3.connect(db) as con:
+    with contextlib.closing(sqlite3.connect(db)) as con:
         assert con.execute("select count(*) from step_event").fetchone()[0] == 0
 
 

@@ -7,6 +7,7 @@ Nothing here sleeps for a fixed time to reach a state: it waits on the log or th
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 import subprocess
@@ -34,7 +35,7 @@ def trials(default: int = 2) -> int:
 def scalar(url: str, sql: str) -> Any:
     """One value from the log at ``url`` (SQLite or PostgreSQL), read by a separate connection."""
     if url.startswith("sqlite:///"):
-        with sqlite3.connect(url.removeprefix("sqlite:///"), timeout=30) as con:
+        with contextlib.closing(sqlite3.connect(url.removeprefix("sqlite:///"), timeout=30)) as con:
             return con.execute(sql).fetchone()[0]
     engine = sa.create_engine(url)
     try:
@@ -46,7 +47,7 @@ def scalar(url: str, sql: str) -> Any:
 
 def rows(url: str, sql: str) -> list[tuple[Any, ...]]:
     if url.startswith("sqlite:///"):
-        with sqlite3.connect(url.removeprefix("sqlite:///"), timeout=30) as con:
+        with contextlib.closing(sqlite3.connect(url.removeprefix("sqlite:///"), timeout=30)) as con:
             return [tuple(r) for r in con.execute(sql).fetchall()]
     engine = sa.create_engine(url)
     try:

@@ -85,7 +85,7 @@ async def test_tiles_show_the_hand_off_and_the_button_assigns_the_late_device(qt
     assert answer.device.serial == late and answer.outcome == Outcome.OK and answer.step_id == "abm.assign"
     assert panel.text_for(views[late]) == "Assigned in ABM"
     assert not panel.button.isEnabled()
-    with sqlite3.connect(db) as c:
+    with contextlib.closing(sqlite3.connect(db)) as c:
         rows = c.execute("select d.serial, d.external_state, r.status from run r join device d on d.id = r.device_id")
         assert {(s, st, status) for s, st, status in rows} == {
             (late, "abm_assigned", "ok"),

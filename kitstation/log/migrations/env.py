@@ -14,11 +14,18 @@ config = context.config
 def run_migrations() -> None:
     connection = config.attributes.get("connection")
     if connection is None:
+        # The alembic command line (no connection handed in): this engine is ours, and its pooled
+        # connection is closed here rather than left to the garbage collector.
         engine = create(config.get_main_option("sqlalchemy.url") or "")
-        with engine.begin() as conn:
-            context.configure(connection=conn, target_metadata=metadata, render_as_batch=True, include_name=in_models)
-            with context.begin_transaction():
-                context.run_migrations()
+        try:
+            with engine.begin() as conn:
+                context.configure(
+                    connection=conn, target_metadata=metadata, render_as_batch=True, include_name=in_models
+                )
+                with context.begin_transaction():
+                    context.run_migrations()
+        finally:
+            engine.dispose()
         return
     context.configure(
         connection=connection, target_metadata=metadata, render_as_batch=True, include_name=in_models
