@@ -21,6 +21,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import os
+import ssl
 import tempfile
 import urllib.error
 import urllib.request
@@ -153,7 +154,10 @@ def _mismatch(expected: str, got: str, source: str) -> PermanentError:
 
 def _download(url: str) -> bytes:
     try:
-        with urllib.request.urlopen(url, timeout=DOWNLOAD_TIMEOUT) as resp:  # noqa: S310 - http(s) from the blueprint
+        # A context per download: urlopen's own opener fixes its trust store at the first call
+        # (Python 3.12+ builds it once), so a CA bundle set later (SSL_CERT_FILE) would be ignored.
+        ctx = ssl.create_default_context()
+        with urllib.request.urlopen(url, timeout=DOWNLOAD_TIMEOUT, context=ctx) as resp:  # noqa: S310 - http(s) from the blueprint
             data: bytes = resp.read()
             return data
     except urllib.error.HTTPError as exc:

@@ -19,6 +19,7 @@ import hashlib
 import io
 import plistlib
 import re
+import ssl
 import urllib.error
 import urllib.request
 import zipfile
@@ -121,7 +122,10 @@ def _mismatch(source: str, got: str, want: str) -> AppFileError:
 
 def _download(url: str) -> bytes:
     try:
-        with urllib.request.urlopen(url, timeout=DOWNLOAD_TIMEOUT) as resp:  # noqa: S310 - https from the blueprint
+        # A context per download: urlopen's own opener fixes its trust store at the first call
+        # (Python 3.12+ builds it once), so a CA bundle set later (SSL_CERT_FILE) would be ignored.
+        ctx = ssl.create_default_context()
+        with urllib.request.urlopen(url, timeout=DOWNLOAD_TIMEOUT, context=ctx) as resp:  # noqa: S310 - https from the blueprint
             data: bytes = resp.read()
             return data
     except urllib.error.HTTPError as exc:

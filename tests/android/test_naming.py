@@ -7,6 +7,7 @@ import os
 import sqlite3
 import subprocess
 from collections.abc import Callable
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -121,5 +122,5 @@ def test_prepare_names_csv_replaces_the_blueprints_and_bad_input_is_exit_2(
     batch.write_text(f"\ufeffserial,site\n {galaxy.serial.lower()} ,TOKYO\n", encoding="utf-8")
     assert main([*base, "--names-csv", str(batch), "--all"]) == 0
     assert galaxy.settings["global"]["device_name"] == "TOKYO-07"
-    with sqlite3.connect(db) as con:
+    with closing(sqlite3.connect(db)) as con:  # `with` alone commits but does not close
         assert con.execute("select device_name from run order by id desc limit 1").fetchone() == ("TOKYO-07",)
