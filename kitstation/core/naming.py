@@ -20,7 +20,8 @@ from __future__ import annotations
 
 import asyncio
 import string
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 from kitstation.blueprints.model import Blueprint
@@ -305,17 +306,54 @@ def naming_problems(blueprint: Blueprint, names_csv: Path | None = None) -> list
     return problems
 
 
+@dataclass(frozen=True)
+class BatchCsv:
+    """A names CSV the technician imported for a batch, checked against the chosen blueprints."""
+
+    path: Path
+    rows: int
+    key_columns: tuple[str, ...]
+
+
+def check_batch_csv(path: Path, blueprints: Iterable[Blueprint]) -> BatchCsv:
+    """``path`` as the batch's names CSV for ``blueprints``; :class:`NamingError` saying why it cannot be.
+
+    The same checks as the preflight (:func:`naming_problems`) with this file in place of the
+    blueprints' own ``[naming] csv``, so a file accepted here does not fail the batch's first run.
+    """
+    named = [bp for bp in blueprints if bp.naming is not None]
+    if not named:
+        raise _err(
+            "No chosen blueprint renames devices (a [naming] section): choose one before importing a names CSV",
+            "デバイス名を変更するブループリント（[naming] セクション）が選ばれていません:"
+            " 名前の CSV を読み込む前に選んでください",
+            "names_csv_unused",
+        )
+    keys: list[str] = []
+    rows = 0
+    for bp in named:
+        assert bp.naming is not None
+        rows = len(load_names_csv(path, bp.naming.csv_key).rows)
+        problems = naming_problems(bp, path)
+        if problems:
+            raise NamingError(problems[0].reason, code=problems[0].code)
+        keys.append(bp.naming.csv_key)
+    return BatchCsv(path.resolve(), rows, tuple(dict.fromkeys(keys)))
+
+
 __all__ = [
     "MAX_CSV_BYTES",
     "MAX_GALAXY_NAME_BYTES",
     "MAX_NAME_BYTES",
     "NAME_DETAIL_KEY",
     "NAME_SCRATCH_KEY",
+    "BatchCsv",
     "DeviceNamer",
     "NameTable",
     "Namers",
     "NamingError",
     "SHADOWING",
+    "check_batch_csv",
     "check_name",
     "csv_path",
     "expand",

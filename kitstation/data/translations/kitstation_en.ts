@@ -105,6 +105,30 @@
 <context>
     <name>BenchPage</name>
     <message>
+        <source>Import names CSV…</source>
+        <translation>Import names CSV…</translation>
+    </message>
+    <message>
+        <source>A CSV of device names for this batch (replaces the blueprint&apos;s own)</source>
+        <translation>A CSV of device names for this batch (replaces the blueprint&apos;s own)</translation>
+    </message>
+    <message>
+        <source>1 row</source>
+        <translation>1 row</translation>
+    </message>
+    <message>
+        <source>%1 rows</source>
+        <translation>%1 rows</translation>
+    </message>
+    <message>
+        <source>Names: %1 (%2)</source>
+        <translation>Names: %1 (%2)</translation>
+    </message>
+    <message>
+        <source>Key column: %1 (matched against each device&apos;s serial number or IMEI)</source>
+        <translation>Key column: %1 (matched against each device&apos;s serial number or IMEI)</translation>
+    </message>
+    <message>
         <location filename="../../kitstation/ui/bench_view.py" line="103"/>
         <source>Start</source>
         <translation>Start</translation>
@@ -565,6 +589,22 @@
 </context>
 <context>
     <name>MainWindow</name>
+    <message>
+        <source>Import names CSV…</source>
+        <translation>Import names CSV…</translation>
+    </message>
+    <message>
+        <source>The names CSV was not imported: %1</source>
+        <translation>The names CSV was not imported: %1</translation>
+    </message>
+    <message>
+        <source>Names CSV for this batch</source>
+        <translation>Names CSV for this batch</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv);;All files (*)</source>
+        <translation>CSV files (*.csv);;All files (*)</translation>
+    </message>
     <message>
         <location filename="../../kitstation/ui/main_window.py" line="73"/>
         <source>KitStation — kitting station</source>

@@ -105,6 +105,30 @@
 <context>
     <name>BenchPage</name>
     <message>
+        <source>Import names CSV…</source>
+        <translation>名前の CSV を読み込む…</translation>
+    </message>
+    <message>
+        <source>A CSV of device names for this batch (replaces the blueprint&apos;s own)</source>
+        <translation>このバッチのデバイス名の CSV（ブループリントの CSV の代わりに使います）</translation>
+    </message>
+    <message>
+        <source>1 row</source>
+        <translation>1 行</translation>
+    </message>
+    <message>
+        <source>%1 rows</source>
+        <translation>%1 行</translation>
+    </message>
+    <message>
+        <source>Names: %1 (%2)</source>
+        <translation>名前: %1（%2）</translation>
+    </message>
+    <message>
+        <source>Key column: %1 (matched against each device&apos;s serial number or IMEI)</source>
+        <translation>キー列: %1（各デバイスのシリアル番号または IMEI と照合します）</translation>
+    </message>
+    <message>
         <location filename="../../kitstation/ui/bench_view.py" line="103"/>
         <source>Start</source>
         <translation>開始</translation>
@@ -565,6 +589,22 @@
 </context>
 <context>
     <name>MainWindow</name>
+    <message>
+        <source>Import names CSV…</source>
+        <translation>名前の CSV を読み込む…</translation>
+    </message>
+    <message>
+        <source>The names CSV was not imported: %1</source>
+        <translation>名前の CSV を読み込みませんでした: %1</translation>
+    </message>
+    <message>
+        <source>Names CSV for this batch</source>
+        <translation>このバッチの名前の CSV</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv);;All files (*)</source>
+        <translation>CSV ファイル (*.csv);;すべてのファイル (*)</translation>
+    </message>
     <message>
         <location filename="../../kitstation/ui/main_window.py" line="73"/>
         <source>KitStation — kitting station</source>
