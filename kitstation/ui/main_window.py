@@ -177,6 +177,9 @@ class MainWindow(QMainWindow):
         # ETAs: each model's median step durations from the log, read on the log's executor.
         medians = getattr(bench.kitlog, "step_medians", None)
         self.slot_model.set_history(medians, database_executor(bench.kitlog) if medians is not None else None)
+        # Device names on the tiles: the run's row (its device_name), on the log's executor too.
+        read_run = getattr(bench.kitlog, "run", None)
+        self.slot_model.set_run_reader(read_run, database_executor(bench.kitlog) if read_run is not None else None)
         self.slot_model.attach(bench)
         self.bench_page.kitlog = bench.kitlog
         self.bench_page.handoff.attach(bench, self.controller.station, self.controller.blueprints)

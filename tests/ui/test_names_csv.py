@@ -10,7 +10,8 @@ from typing import Any
 from pytestqt.qtbot import QtBot
 
 from kitstation.core.bench import SlotState
-from kitstation.ui.qt import QFileDialog
+from kitstation.ui.bench_model import NAME_ROLE
+from kitstation.ui.qt import QFileDialog, Qt
 from tests.ui.helpers import click
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "kitstation" / "data" / "examples"
@@ -75,6 +76,17 @@ async def test_imported_csv_names_a_simulated_iphone(qtbot: QtBot, tmp_path: Pat
         assert before != "営業-A-001" and iphone.device_name == "営業-A-001"
         rows = await asyncio.to_thread(bench.kitlog.history, limit=1)  # never SQL on the GUI thread
         assert rows[0]["device_name"] == "営業-A-001"
+        # The tile shows the name (read from the run off the GUI thread), and so does History.
+        model = win.slot_model
+        qtbot.waitUntil(lambda: model.rowCount() == 1 and model.device_name(model.view_at(0)) == "営業-A-001")
+        assert model.index(0).data(NAME_ROLE) == "営業-A-001"
+        assert "Name: 営業-A-001" in model.index(0).data(Qt.ItemDataRole.ToolTipRole)
+        history = win.history_model
+        with qtbot.waitSignal(history.loaded):
+            history.reload()
+        col = [k for k, _ in history.cols].index("device_name")
+        assert history.headerData(col, Qt.Orientation.Horizontal) == "Device name"
+        assert history.data(history.index(0, col)) == "営業-A-001"
     finally:
         await win.controller.stop()
 

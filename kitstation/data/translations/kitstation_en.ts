@@ -282,6 +282,10 @@
 <context>
     <name>History</name>
     <message>
+        <source>Device name</source>
+        <translation>Device name</translation>
+    </message>
+    <message>
         <location filename="../../kitstation/ui/history.py" line="52"/>
         <source>Date</source>
         <translation>Date</translation>
@@ -1411,6 +1415,10 @@
 </context>
 <context>
     <name>SlotState</name>
+    <message>
+        <source>Name: %1</source>
+        <translation>Name: %1</translation>
+    </message>
     <message>
         <location filename="../../kitstation/ui/bench_model.py" line="66"/>
         <source>about %1 left</source>
