@@ -340,8 +340,10 @@ class MainWindow(QMainWindow):
             return
         self.pending_confirm = ask(
             self, self.tr("Stop the bench?"),
-            self.tr("%1 devices are being prepared. Stopping ends their runs as interrupted; they resume from the "
-                    "last finished step when the bench starts again.").replace("%1", str(len(busy))),
+            (self.tr("1 device is being prepared. Stopping ends its run as interrupted; it resumes from the last "
+                     "finished step when the bench starts again.") if len(busy) == 1 else
+             self.tr("%1 devices are being prepared. Stopping ends their runs as interrupted; they resume from the "
+                     "last finished step when the bench starts again.").replace("%1", str(len(busy)))),
             self.tr("Stop the bench"), self.tr("Keep running"), self.stop_now,
         )
 
@@ -414,8 +416,10 @@ class MainWindow(QMainWindow):
                 if self.pending_confirm is None or not self.pending_confirm.isVisible():
                     self.pending_confirm = ask(
                         self, self.tr("Quit KitStation?"),
-                        self.tr("%1 devices are being prepared. Quitting stops the bench: their runs end as "
-                                "interrupted and resume when the station starts again.").replace("%1", str(len(busy))),
+                        (self.tr("1 device is being prepared. Quitting stops the bench: its run ends as "
+                                 "interrupted and resumes when the station starts again.") if len(busy) == 1 else
+                         self.tr("%1 devices are being prepared. Quitting stops the bench: their runs end as "
+                                 "interrupted and resume when the station starts again.").replace("%1", str(len(busy)))),
                         self.tr("Quit"), self.tr("Keep running"), self.quit_now,
                     )
                 return

@@ -269,6 +269,10 @@
 <context>
     <name>Handoff</name>
     <message>
+        <source>Assign 1 device</source>
+        <translation>Assign 1 device</translation>
+    </message>
+    <message>
         <location filename="../../kitstation/ui/handoff.py" line="136"/>
         <source>Assign %1 devices</source>
         <translation>Assign %1 devices</translation>
@@ -593,6 +597,14 @@
 </context>
 <context>
     <name>MainWindow</name>
+    <message>
+        <source>1 device is being prepared. Stopping ends its run as interrupted; it resumes from the last finished step when the bench starts again.</source>
+        <translation>1 device is being prepared. Stopping ends its run as interrupted; it resumes from the last finished step when the bench starts again.</translation>
+    </message>
+    <message>
+        <source>1 device is being prepared. Quitting stops the bench: its run ends as interrupted and resumes when the station starts again.</source>
+        <translation>1 device is being prepared. Quitting stops the bench: its run ends as interrupted and resumes when the station starts again.</translation>
+    </message>
     <message>
         <source>Import names CSV…</source>
         <translation>Import names CSV…</translation>

@@ -269,6 +269,10 @@
 <context>
     <name>Handoff</name>
     <message>
+        <source>Assign 1 device</source>
+        <translation>1 台を割り当て</translation>
+    </message>
+    <message>
         <location filename="../../kitstation/ui/handoff.py" line="136"/>
         <source>Assign %1 devices</source>
         <translation>%1 台を割り当て</translation>
@@ -593,6 +597,14 @@
 </context>
 <context>
     <name>MainWindow</name>
+    <message>
+        <source>1 device is being prepared. Stopping ends its run as interrupted; it resumes from the last finished step when the bench starts again.</source>
+        <translation>1 台のデバイスを処理中です。停止すると処理は「中断」となり、次にベンチを開始したときに最後に完了した手順から再開します。</translation>
+    </message>
+    <message>
+        <source>1 device is being prepared. Quitting stops the bench: its run ends as interrupted and resumes when the station starts again.</source>
+        <translation>1 台のデバイスを処理中です。終了するとベンチが停止し、処理は「中断」となります。ステーションを再び開始すると再開します。</translation>
+    </message>
     <message>
         <source>Import names CSV…</source>
         <translation>名前の CSV を読み込む…</translation>
