@@ -355,8 +355,5 @@ class HistoryPage(QWidget):
         self.model.set_filter(self.current_filter())
 
     def _show_count(self, *_: object) -> None:
-        self.status.setText(
-            self.tr("%1 runs match; %2 loaded").replace("%1", f"{self.model.total:,}").replace(
-                "%2", f"{len(self.model.rows):,}"
-            )
-        )
+        matching = self.tr("1 run matches; %2 loaded") if self.model.total == 1 else self.tr("%1 runs match; %2 loaded")
+        self.status.setText(matching.replace("%1", f"{self.model.total:,}").replace("%2", f"{len(self.model.rows):,}"))

@@ -388,6 +388,10 @@
 <context>
     <name>HistoryPage</name>
     <message>
+        <source>1 run matches; %2 loaded</source>
+        <translation>1 run matches; %2 loaded</translation>
+    </message>
+    <message>
         <location filename="../../kitstation/ui/history.py" line="230"/>
         <source>Serial, IMEI or model</source>
         <translation>Serial, IMEI or model</translation>
@@ -1981,6 +1985,10 @@
 </context>
 <context>
     <name>LabelsDialog</name>
+    <message>
+        <source>1 label written to %2</source>
+        <translation>1 label written to %2</translation>
+    </message>
     <message>
         <location filename="../../work/wt/wizard20/kitstation/ui/labels.py" line="43"/>
         <source>Print labels…</source>

@@ -388,6 +388,10 @@
 <context>
     <name>HistoryPage</name>
     <message>
+        <source>1 run matches; %2 loaded</source>
+        <translation>該当 1 件（読み込み済み %2 件）</translation>
+    </message>
+    <message>
         <location filename="../../kitstation/ui/history.py" line="230"/>
         <source>Serial, IMEI or model</source>
         <translation>シリアル番号・IMEI・機種</translation>
@@ -1981,6 +1985,10 @@
 </context>
 <context>
     <name>LabelsDialog</name>
+    <message>
+        <source>1 label written to %2</source>
+        <translation>1 枚のラベルを %2 に書き出しました</translation>
+    </message>
     <message>
         <location filename="../../work/wt/wizard20/kitstation/ui/labels.py" line="43"/>
         <source>Print labels…</source>
