@@ -359,10 +359,8 @@ class RemoveAppsStep(_Base):
                 )
             removed.append(pkg)
         return StepResult.ok(
-            Text.count(
-                len(removed), "{n} app removed (read back)", "{n} apps removed (read back)",
-                "{n} 個のアプリを削除しました（読み戻し済み）",
-            ),
+            Text.count(len(removed), "{n} app removed (read back)", "{n} apps removed (read back)",
+                       "{n} 個のアプリを削除しました（読み戻し済み）"),
             detail={"removed": removed, "not_installed": absent},
         )
 
