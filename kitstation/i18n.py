@@ -79,3 +79,9 @@ class Text:
     def plain(value: str) -> Text:
         """The same string in both languages (a device's own answer, a file name)."""
         return Text(value, value)
+
+    @staticmethod
+    def count(n: int, one: str, many: str, ja: str, **values: Any) -> Text:
+        """A message about ``n`` things: English ``one`` for exactly 1, ``many`` otherwise ("0 packages",
+        "1 package", "2 packages"); Japanese has one form (「1 個」「2 個」). ``{n}`` and ``values`` are filled."""
+        return Text(one if n == 1 else many, ja).format(n=n, **values)

@@ -359,7 +359,8 @@ class RemoveAppsStep(_Base):
                 )
             removed.append(pkg)
         return StepResult.ok(
-            Text("{n} apps removed (read back)", "{n} 個のアプリを削除しました（読み戻し済み）").format(n=len(removed)),
+            Text.count(len(removed), "{n} app removed (read back)", "{n} apps removed (read back)",
+                       "{n} 個のアプリを削除しました（読み戻し済み）"),
             detail={"removed": removed, "not_installed": absent},
         )
 
@@ -468,10 +469,14 @@ class InstallAppStep(_Base):
             "installed": installed,
         }
         return StepResult.ok(
-            Text(
+            Text.count(
+                len(app.grant),
+                "{p} versionCode {v} installed, {n} permission granted (read back)",
                 "{p} versionCode {v} installed, {n} permissions granted (read back)",
                 "{p} versionCode {v} をインストールし、{n} 件の権限を付与しました（読み戻し済み）",
-            ).format(p=app.package, v=state.version_code, n=len(app.grant)),
+                p=app.package,
+                v=state.version_code,
+            ),
             detail=detail,
         )
 

@@ -150,14 +150,22 @@ def owner_refusal(
         ),
     }[agent]
     if kind == "accounts":
+        count = len(accounts) or 1
         text = Text(
-            "Device Owner is not possible yet: the phone has {n} account(s) ({list}). Android refuses while any account"
+            "Device Owner is not possible yet: the phone has {n} {accounts} ({list}). Android refuses while any account"
             ' is on it ("{aosp}"). Remove every account in Settings > Accounts and backup > Manage accounts (the Google'
             " and the Samsung account), then redo the phone. {tail}",
             "まだデバイスオーナーにできません: 端末に {n} 件のアカウント（{list}）があります。アカウントが 1 つでもあると"
             "Android は拒否します（「{aosp}」）。設定 > アカウントとバックアップ > アカウント管理 ですべてのアカウント"
             "（Google と Samsung アカウント）を削除してから、やり直してください。{tail_ja}",
-        ).format(n=len(accounts) or 1, list=_account_list(accounts), aosp=AOSP_ACCOUNTS, tail=tail.en, tail_ja=tail.ja)
+        ).format(
+            n=count,
+            accounts="account" if count == 1 else "accounts",
+            list=_account_list(accounts),
+            aosp=AOSP_ACCOUNTS,
+            tail=tail.en,
+            tail_ja=tail.ja,
+        )
         return PermanentError(text, code="dpm_accounts", detail={"accounts": [t for _, t in accounts]})
     if kind == "users":
         names = ", ".join(f"{uid} {name}".strip() for uid, name in users) or "?"

@@ -278,7 +278,7 @@ class SettingsStep(_Base):
                 )
             applied.append(f"{s.namespace}/{s.key}")
         return StepResult.ok(
-            Text("{n} settings applied", "{n} 件の設定を適用しました").format(n=len(applied)),
+            Text.count(len(applied), "{n} setting applied", "{n} settings applied", "{n} 件の設定を適用しました"),
             detail={"settings": applied},
         )
 
@@ -304,7 +304,14 @@ class DisablePackagesStep(_Base):
             else:
                 disabled.append(pkg)
         return StepResult.ok(
-            Text("{n} packages disabled", "{n} 個のパッケージを無効化しました").format(n=len(disabled)),
+            Text.count(len(disabled), "{n} package disabled", "{n} packages disabled", "{n} 個のパッケージを無効化しました")
+            + (
+                Text.count(
+                    len(missing), " ({n} not on this model)", " ({n} not on this model)", "（{n} 個はこの機種にありません）"
+                )
+                if missing
+                else ""
+            ),
             detail={"disabled": disabled, "not_installed": missing},
         )
 

@@ -1,10 +1,10 @@
 """Device names from the blueprint's ``[naming]`` pattern: the CSV, the running number, the checks.
 
-* :func:`load_names_csv` reads the CSV a blueprint names (``[naming] csv``) or the technician
-  imports for a batch (``kitstation prepare --names-csv``; the bench's ``names_csv``): UTF-8 with or
-  without a BOM (what Excel's "CSV UTF-8" writes), comma, semicolon or tab separated. Its
-  ``csv_key`` column is matched against the device's serial number or any of its IMEIs, ignoring
-  case and spaces. Every way it can be wrong is a :class:`NamingError` with a bilingual reason.
+* :func:`load_names_csv` (from :mod:`kitstation.blueprints.names_csv`, the one reader the wizard
+  uses too) reads the CSV a blueprint names (``[naming] csv``) or the technician imports for a
+  batch (``kitstation prepare --names-csv``; the bench's ``names_csv``). Its ``csv_key`` column is
+  matched against the device's serial number or any of its IMEIs, ignoring case and spaces. Every
+  way it can be wrong is a :class:`NamingError` with a bilingual reason.
 * :class:`DeviceNamer` gives one device its name: it asks the log for the device's running number
   ``{n}`` in the batch (assigned once and kept, so a re-run, a replug or a restart gives the same
   device the same number and two devices never share one), expands the pattern, and checks the
@@ -19,17 +19,23 @@ Qt- and device-free: the adapters' rename steps only apply the name this module 
 from __future__ import annotations
 
 import asyncio
-import csv
-import io
 import string
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 from kitstation.blueprints.model import Blueprint
+from kitstation.blueprints.names_csv import (
+    MAX_CSV_BYTES,
+    SHADOWING,
+    NameTable,
+    NamingError,
+    load_names_csv,
+    parse_names_csv,
+)
 from kitstation.blueprints.naming import BUILTIN_VARIABLES, Naming, pattern_fields
 from kitstation.domain.events import Problem
-from kitstation.domain.model import Device, PermanentError, Platform
+from kitstation.domain.model import Device, Platform
 from kitstation.i18n import Text
 from kitstation.log.names import NAME_KEY
 
@@ -51,161 +57,12 @@ NAME_DETAIL_KEY = NAME_KEY
 # Where the pipeline leaves the name it made for the run's rename step.
 NAME_SCRATCH_KEY = "naming.name"
 UNIQUE_VARIABLES = frozenset({"serial", "imei", "n"})
-# CSV headers refused: the station's own variables (a serial or IMEI column is the device's identifier).
-SHADOWING = frozenset(BUILTIN_VARIABLES) - {"serial", "imei"}
-# A list of names is small; a bigger file is almost surely the wrong one (the wizard's limit too).
-MAX_CSV_BYTES = 16 * 1024 * 1024
 # No device: a CSV row's name is checked in preflight with the device's own values empty.
 _NO_DEVICE = Device(platform=Platform.IOS, key="")
 
 
-class NamingError(PermanentError):
-    """The name cannot be made (a bad CSV, no row for the device, a name too long)."""
-
-
-def _key(value: str) -> str:
-    """A CSV key or a device identifier as compared: no spaces, case-folded."""
-    return "".join(value.split()).casefold()
-
-
-@dataclass(frozen=True)
-class NameTable:
-    """A loaded names CSV: its columns and its rows by normalised key."""
-
-    source: str
-    key_column: str
-    columns: tuple[str, ...]
-    rows: dict[str, dict[str, str]] = field(default_factory=dict)
-
-    def row_for(self, device: Device) -> dict[str, str] | None:
-        """The row whose key is the device's serial number or one of its IMEIs (None: no row)."""
-        for ident in (device.serial, *device.imeis):
-            if ident:
-                row = self.rows.get(_key(ident))
-                if row is not None:
-                    return row
-        return None
-
-
 def _err(en: str, ja: str, code: str, **values: object) -> NamingError:
     return NamingError(Text(en, ja).format(**values), code=code)
-
-
-def _dialect(sample: str) -> type[csv.Dialect] | csv.Dialect:
-    try:
-        return csv.Sniffer().sniff(sample.splitlines()[0] if sample else "", delimiters=",;\t")
-    except csv.Error:
-        return csv.excel
-
-
-def parse_names_csv(data: bytes, key_column: str, source: str = "names.csv") -> NameTable:
-    """The CSV's rows by key; :class:`NamingError` for anything a technician must fix in the file."""
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise _err(
-            '{f} is not UTF-8 text (byte {at}): save it as "CSV UTF-8" (Excel: Save As › CSV UTF-8)',
-            "{f} は UTF-8 のテキストではありません（{at} バイト目）: 「CSV UTF-8」形式で保存してください"
-            "（Excel: 名前を付けて保存 › CSV UTF-8）",
-            "names_csv_encoding",
-            f=source,
-            at=exc.start,
-        ) from None
-    if "\x00" in text:
-        raise _err(
-            "{f} is not a CSV file (it holds NUL bytes)",
-            "{f} は CSV ファイルではありません（NUL バイトを含みます）",
-            "names_csv_invalid",
-            f=source,
-        )
-    try:
-        records = list(csv.reader(io.StringIO(text, newline=""), _dialect(text[:4096])))
-    except csv.Error as exc:
-        raise _err("{f}: {e}", "{f}: {e}", "names_csv_invalid", f=source, e=str(exc)) from None
-    records = [r for r in records if any(cell.strip() for cell in r)]
-    if not records:
-        raise _err("{f} is empty", "{f} は空です", "names_csv_empty", f=source)
-    header = [h.strip() for h in records[0]]
-    # Excel leaves empty header cells for columns that once held something: they name nothing.
-    named = [(i, h) for i, h in enumerate(header) if h]
-    seen: set[str] = set()
-    for _i, h in named:
-        if h in seen:
-            raise _err(
-                "{f}: the column {c} appears twice in the header",
-                "{f}: 見出しに列 {c} が 2 回あります",
-                "names_csv_duplicate_column",
-                f=source,
-                c=h,
-            )
-        seen.add(h)
-    if key_column not in seen:
-        raise _err(
-            "{f} has no column {k} (csv_key); its columns are: {cols}",
-            "{f} に列 {k}（csv_key）がありません。列: {cols}",
-            "names_csv_no_key",
-            f=source,
-            k=key_column,
-            cols=", ".join(h for _i, h in named) or "-",
-        )
-    for _i, h in named:
-        # serial / imei columns are the device's own identifiers (keys): the built-ins always win.
-        if h != key_column and h in SHADOWING:
-            raise _err(
-                "{f}: the column {c} has the name of a built-in variable {{{c}}}: rename the column",
-                "{f}: 列 {c} は組み込み変数 {{{c}}} と同じ名前です。列名を変更してください",
-                "names_csv_shadows",
-                f=source,
-                c=h,
-            )
-    rows: dict[str, dict[str, str]] = {}
-    first_line: dict[str, int] = {}
-    for line, record in enumerate(records[1:], start=2):
-        row = {h: (record[i].strip() if i < len(record) else "") for i, h in named}
-        key = _key(row[key_column])
-        if not key:
-            raise _err(
-                "{f} row {r}: the {k} cell is empty",
-                "{f} の {r} 行目: {k} のセルが空です",
-                "names_csv_empty_key",
-                f=source,
-                r=line,
-                k=key_column,
-            )
-        if key in rows:
-            raise _err(
-                "{f}: {v} is in rows {a} and {b}: one row per device",
-                "{f}: {v} が {a} 行目と {b} 行目にあります。デバイスごとに 1 行にしてください",
-                "names_csv_duplicate_key",
-                f=source,
-                v=row[key_column],
-                a=first_line[key],
-                b=line,
-            )
-        rows[key] = row
-        first_line[key] = line
-    return NameTable(source, key_column, tuple(h for _i, h in named), rows)
-
-
-def load_names_csv(path: Path, key_column: str) -> NameTable:
-    try:
-        if path.stat().st_size > MAX_CSV_BYTES:
-            raise _err(
-                "The names CSV {f} is over 16 MB: not a list of names",
-                "名前の CSV {f} は 16 MB を超えています（名前の一覧ではありません）",
-                "names_csv_too_large",
-                f=str(path),
-            )
-        data = path.read_bytes()
-    except OSError as exc:
-        raise _err(
-            "Cannot read the names CSV {f}: {e}",
-            "名前の CSV {f} を読み込めません: {e}",
-            "names_csv_unreadable",
-            f=str(path),
-            e=exc.strerror or type(exc).__name__,
-        ) from None
-    return parse_names_csv(data, key_column, path.name)
 
 
 def csv_path(blueprint: Blueprint, override: Path | None) -> Path | None:
@@ -449,15 +306,54 @@ def naming_problems(blueprint: Blueprint, names_csv: Path | None = None) -> list
     return problems
 
 
+@dataclass(frozen=True)
+class BatchCsv:
+    """A names CSV the technician imported for a batch, checked against the chosen blueprints."""
+
+    path: Path
+    rows: int
+    key_columns: tuple[str, ...]
+
+
+def check_batch_csv(path: Path, blueprints: Iterable[Blueprint]) -> BatchCsv:
+    """``path`` as the batch's names CSV for ``blueprints``; :class:`NamingError` saying why it cannot be.
+
+    The same checks as the preflight (:func:`naming_problems`) with this file in place of the
+    blueprints' own ``[naming] csv``, so a file accepted here does not fail the batch's first run.
+    """
+    named = [bp for bp in blueprints if bp.naming is not None]
+    if not named:
+        raise _err(
+            "No chosen blueprint renames devices (a [naming] section): choose one before importing a names CSV",
+            "デバイス名を変更するブループリント（[naming] セクション）が選ばれていません:"
+            " 名前の CSV を読み込む前に選んでください",
+            "names_csv_unused",
+        )
+    keys: list[str] = []
+    rows = 0
+    for bp in named:
+        assert bp.naming is not None
+        rows = len(load_names_csv(path, bp.naming.csv_key).rows)
+        problems = naming_problems(bp, path)
+        if problems:
+            raise NamingError(problems[0].reason, code=problems[0].code)
+        keys.append(bp.naming.csv_key)
+    return BatchCsv(path.resolve(), rows, tuple(dict.fromkeys(keys)))
+
+
 __all__ = [
+    "MAX_CSV_BYTES",
     "MAX_GALAXY_NAME_BYTES",
     "MAX_NAME_BYTES",
     "NAME_DETAIL_KEY",
     "NAME_SCRATCH_KEY",
+    "BatchCsv",
     "DeviceNamer",
     "NameTable",
     "Namers",
     "NamingError",
+    "SHADOWING",
+    "check_batch_csv",
     "check_name",
     "csv_path",
     "expand",

@@ -91,25 +91,29 @@ class Preflight:
         self._names_csv = names_csv  # the batch's own names CSV (prepare --names-csv), if imported
         self._on_result = on_result  # called once per result computed (the bench publishes it)
         self.max_age = max_age
-        self._cache: dict[tuple[Platform, str], tuple[float, PreflightResult]] = {}
-        self._running: dict[tuple[Platform, str], asyncio.Task[PreflightResult]] = {}
+        # By the names CSV too: a result for one file says nothing about another imported since.
+        self._cache: dict[tuple[Platform, str, str], tuple[float, PreflightResult]] = {}
+        self._running: dict[tuple[Platform, str, str], asyncio.Task[PreflightResult]] = {}
+
+    def _key(self, platform: Platform, blueprint: Blueprint) -> tuple[Platform, str, str]:
+        return platform, content_hash(blueprint), str(self._names_csv() or "")
 
     def last(self, platform: Platform, blueprint: Blueprint) -> PreflightResult | None:
         """The latest result for this blueprint on this platform, however old (None: never checked)."""
-        hit = self._cache.get((platform, content_hash(blueprint)))
+        hit = self._cache.get(self._key(platform, blueprint))
         return hit[1] if hit is not None else None
 
     async def check(
         self, platform: Platform, blueprint: Blueprint, secrets: Secrets | None = None, *, fresh: bool = False
     ) -> PreflightResult:
         """The problems of ``blueprint`` on ``platform``; a result younger than ``max_age`` is reused."""
-        key = (platform, content_hash(blueprint))
+        key = self._key(platform, blueprint)
         hit = self._cache.get(key)
         if not fresh and hit is not None and time.monotonic() - hit[0] < self.max_age:
             return hit[1]
         task = self._running.get(key)
         if task is None:
-            task = asyncio.get_running_loop().create_task(self._run(platform, blueprint, key[1], secrets))
+            task = asyncio.get_running_loop().create_task(self._run(platform, blueprint, key, secrets))
             self._running[key] = task
             task.add_done_callback(lambda _t: self._running.pop(key, None))
         # Shielded: one caller cancelled (its device unplugged) must not cancel the others' check.
@@ -123,13 +127,14 @@ class Preflight:
         await asyncio.gather(*tasks, return_exceptions=True)
 
     async def _run(
-        self, platform: Platform, blueprint: Blueprint, digest: str, secrets: Secrets | None
+        self, platform: Platform, blueprint: Blueprint, key: tuple[Platform, str, str], secrets: Secrets | None
     ) -> PreflightResult:
         ctx = PreflightContext(platform, secrets or NoSecrets())
         problems: list[Problem] = _section_check(blueprint, platform)
         if not problems:
             # Both platforms name devices the same way: the CSV, the variables, no duplicate names.
-            problems.extend(await asyncio.to_thread(naming_problems, blueprint, self._names_csv()))
+            names_csv = Path(key[2]) if key[2] else None  # the file this result is kept for
+            problems.extend(await asyncio.to_thread(naming_problems, blueprint, names_csv))
             for check in self._checks_for(platform):
                 try:
                     problems.extend(await check.preflight(blueprint, ctx))
@@ -141,9 +146,9 @@ class Preflight:
                     reason = CHECK_CRASHED.format(name=name, error=f"{type(exc).__name__}: {exc}")
                     problems.append(Problem("", reason, "preflight_error"))
         result = PreflightResult(
-            "", platform=platform, blueprint=blueprint.name, blueprint_hash=digest, problems=tuple(problems)
+            "", platform=platform, blueprint=blueprint.name, blueprint_hash=key[1], problems=tuple(problems)
         )
-        self._cache[(platform, digest)] = (time.monotonic(), result)
+        self._cache[key] = (time.monotonic(), result)
         if self._on_result is not None:
             self._on_result(result)
         return result

@@ -177,7 +177,7 @@ class RemoveAppsStep(IOSStep):
                 code="app_still_installed",
             )
         return StepResult.ok(
-            Text("Removed {n} app(s)", "{n} 個のアプリを削除しました").format(n=len(present)),
+            Text.count(len(present), "Removed {n} app", "Removed {n} apps", "{n} 個のアプリを削除しました"),
             detail={"removed": sorted(present), "absent": sorted(set(targets) - set(present))},
         )
 

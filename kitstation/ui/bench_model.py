@@ -17,7 +17,7 @@ from typing import Any, Protocol
 
 from kitstation.core.bench import Counters, SlotState, SlotView
 from kitstation.domain.events import Event, RunFinished, StepFinished, StepProgress, StepStarted
-from kitstation.domain.model import Platform
+from kitstation.domain.model import Outcome, Platform
 from kitstation.i18n import Language, Text, current_language
 from kitstation.ui.ops import Op
 from kitstation.ui.places import display_name
@@ -36,6 +36,10 @@ from kitstation.ui.qt import (
 SLOT_ROLE = int(Qt.ItemDataRole.UserRole) + 1
 HANDOFF_ROLE = SLOT_ROLE + 1  # the slot's cloud hand-off state, as the tile shows it
 PHASE_ROLE = HANDOFF_ROLE + 1  # the running step's phase and ETA (Phase)
+NAME_ROLE = PHASE_ROLE + 1  # the name the station gave the device (its rename step read it back), or ""
+
+# The adapters' rename steps (ios.name, android.name): when one ends OK its run holds the name.
+RENAME_STEPS = frozenset({"ios.name", "android.name"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,6 +198,11 @@ class SlotModel(QAbstractListModel):
         self._history_executor: Executor | None = None
         self.medians: dict[str, dict[str, float]] = {}
         self._asked: set[str] = set()
+        # slot -> (device key, name): the name a rename step gave the device in this slot, read
+        # from the run in the log (the event says only that the step ended) off the GUI thread.
+        self._names: dict[str, tuple[str, str]] = {}
+        self._run_reader: Callable[[int], Mapping[str, Any] | None] | None = None
+        self._run_executor: Executor | None = None
         self._timer = QTimer(self)
         self._timer.setInterval(interval_ms)
         self._timer.timeout.connect(self._on_timer)
@@ -230,7 +239,38 @@ class SlotModel(QAbstractListModel):
         self.medians.clear()
         self._asked.clear()
 
+    def set_run_reader(self, read: Callable[[int], Mapping[str, Any] | None] | None,
+                       executor: Executor | None = None) -> None:
+        """Where a run's row comes from (``KitLog.run`` on the database executor), for the device's name."""
+        self._run_reader, self._run_executor = read, executor
+
+    def device_name(self, view: SlotView) -> str:
+        """The name the station gave the device in this slot ("" until its rename step ended)."""
+        hit = self._names.get(view.slot)
+        if hit is None or view.device is None or hit[0] != view.device.key:
+            return ""
+        return hit[1]
+
+    def _fetch_name(self, slot: str, run_id: int) -> None:
+        read = self._run_reader
+        current = self._bench.slots.get(slot) if self._bench is not None else None
+        if read is None or current is None or current.device is None:
+            return
+        key = current.device.key  # the device the step renamed (the model's copy may be older)
+
+        def got(row: Mapping[str, Any] | None) -> None:
+            name = row.get("device_name") if row is not None else None
+            if isinstance(name, str) and name:
+                self._names[slot] = (key, name)
+                self.repaint_slot(slot)
+
+        # A failed read only leaves the name off the tile (History and the reports have it).
+        Op(self, lambda: read(run_id), self._run_executor).success(got).failure(lambda _exc: None).run()
+
     def _on_event(self, event: Event) -> None:
+        if isinstance(event, StepFinished) and event.step_id in RENAME_STEPS and event.outcome == Outcome.OK:
+            # The log wrote the step (and the run's device_name) before the event was sent.
+            self._fetch_name(event.slot, event.run_id)
         if isinstance(event, StepStarted):
             self._notes.pop(event.slot, None)
             self._step_started[event.slot] = (event.step_id, event.at)
@@ -343,6 +383,8 @@ class SlotModel(QAbstractListModel):
             return self.handoff(view) if self.handoff is not None else ""
         if role == PHASE_ROLE:
             return self.phase(view)
+        if role == NAME_ROLE:
+            return self.device_name(view)
         if role == int(Qt.ItemDataRole.DisplayRole):
             return display_name(view.slot, view.label)
         if role == int(Qt.ItemDataRole.ToolTipRole):
@@ -350,6 +392,9 @@ class SlotModel(QAbstractListModel):
             ident = " · ".join(x for x in (d.serial, *d.imeis) if x) if d is not None else view.connection_id
             # The raw slot id (LocationID / adb serial or devpath) stays reachable for support.
             slot = QCoreApplication.translate("SlotState", "Slot: %1").replace("%1", view.slot)
+            name = self.device_name(view)
+            if name:
+                ident = QCoreApplication.translate("SlotState", "Name: %1").replace("%1", name) + "\n" + ident
             lines = (ident, detail_line(view, current_language(), self.phase(view)) or state_text(view.state), slot)
             return "\n".join(x for x in lines if x)
         if role == int(Qt.ItemDataRole.AccessibleTextRole):

@@ -87,6 +87,7 @@ class BenchPage(QWidget):
     autoApplyChanged = Signal(bool)
     scanned = Signal(str)
     simulateRequested = Signal()
+    importNamesRequested = Signal()  # "Import names CSV…": the window asks for the file
     tileAction = Signal(str, list)  # a TileAction value, the slots it applies to
 
     def __init__(self, model: SlotModel, parent: QWidget | None = None) -> None:
@@ -141,6 +142,14 @@ class BenchPage(QWidget):
         self.scan_field.setPlaceholderText(self.tr("IMEI or serial number from the box barcode"))
         self.scan_field.returnPressed.connect(self._on_scan)
         scan_row.addWidget(self.scan_field, 1)
+        # The batch's names CSV beside the box scan: both are what the technician brings per batch.
+        self.names_button = QPushButton(self.tr("Import names CSV…"), self)
+        self.names_button.setToolTip(self.tr("A CSV of device names for this batch (replaces the blueprint's own)"))
+        self.names_button.clicked.connect(self.importNamesRequested)
+        scan_row.addWidget(self.names_button)
+        self.names_label = QLabel(self)
+        self.names_label.hide()
+        scan_row.addWidget(self.names_label)
         left.addLayout(scan_row)
         self.scan_result = QLabel(self)
         self.scan_result.setWordWrap(True)
@@ -239,6 +248,14 @@ class BenchPage(QWidget):
         self.blueprints_label.setText(
             self.tr("Blueprint — iOS: %1  |  Android: %2").replace("%1", ios).replace("%2", android)
         )
+
+    def set_names(self, file_name: str, rows: int, keys: str, path: str) -> None:
+        """The batch's names CSV as "Names: assets.csv (64 rows)"; its key column and path in the tooltip."""
+        count = self.tr("1 row") if rows == 1 else self.tr("%1 rows").replace("%1", str(rows))
+        self.names_label.setText(self.tr("Names: %1 (%2)").replace("%1", file_name).replace("%2", count))
+        key = self.tr("Key column: %1 (matched against each device's serial number or IMEI)").replace("%1", keys)
+        self.names_label.setToolTip(f"{key}\n{path}")
+        self.names_label.show()
 
     def show_preflight(self, text: str, ok: bool) -> None:
         """The blueprint's preflight result under its name (red when something would fail)."""

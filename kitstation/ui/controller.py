@@ -9,16 +9,18 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from pathlib import Path
 from typing import Any
 
 from kitstation import paths
 from kitstation.blueprints.loader import BlueprintError, load_blueprint
 from kitstation.blueprints.model import Blueprint
 from kitstation.core.bench import Bench, BenchConfig, SlotState
-from kitstation.domain.model import Platform
+from kitstation.core.naming import BatchCsv, check_batch_csv
+from kitstation.domain.model import Platform, StepError
 from kitstation.i18n import current_language
 from kitstation.log.writer import AsyncKitLog
-from kitstation.ui.ops import database_executor
+from kitstation.ui.ops import Op, database_executor
 from kitstation.ui.qt import QObject, QWidget, Signal
 from kitstation.ui.secrets import GuiSecrets
 from kitstation.ui.settings import Settings
@@ -39,6 +41,8 @@ class BenchController(QObject):
     stopped = Signal()
     failed = Signal(str)
     blueprintsChanged = Signal()
+    namesChanged = Signal()  # a names CSV was imported for this batch (names_csv)
+    namesFailed = Signal(str)  # the file chosen could not be used: why, in the UI language
 
     def __init__(self, settings: Settings, db: str | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -50,6 +54,8 @@ class BenchController(QObject):
         self.simulated = 0
         self.intake: Any = None
         self.prompt_parent: QWidget | None = None  # the window: secret prompts open over it
+        # The batch's names CSV, imported by the technician: kept until another is imported.
+        self.names_csv: BatchCsv | None = None
         self._load_chosen()
 
     # --- blueprints --------------------------------------------------------------------------------
@@ -99,6 +105,30 @@ class BenchController(QObject):
                 self.blueprints[platform] = bp
         self.blueprintsChanged.emit()
 
+    # --- the batch's names CSV ----------------------------------------------------------------------
+    def import_names_csv(self, path: str) -> Op[BatchCsv]:
+        """Read and check ``path`` off the GUI thread; then use it (``namesChanged``) or say why not (``namesFailed``)."""
+        blueprints = list(self.blueprints.values())
+        target = Path(path).expanduser()
+        return Op(self, lambda: check_batch_csv(target, blueprints)).success(self._names_checked).failure(
+            self._names_refused
+        ).run()
+
+    def _names_checked(self, batch: BatchCsv) -> None:
+        self.names_csv = batch
+        bench = self.bench
+        if bench is not None:
+            bench.config.names_csv = batch.path
+            # Checked again with the new file (a run refused for want of it starts, with auto-apply).
+            for platform, bp in list(bench.config.blueprints.items()):
+                if bp.naming is not None:
+                    bench.set_blueprint(platform, bp)
+        self.namesChanged.emit()
+
+    def _names_refused(self, exc: BaseException) -> None:
+        reason = exc.reason.get(current_language()) if isinstance(exc, StepError) else str(exc)
+        self.namesFailed.emit(reason)
+
     # --- life cycle --------------------------------------------------------------------------------
     @property
     def running(self) -> bool:
@@ -142,6 +172,7 @@ class BenchController(QObject):
             limits=dict(s.limits),
             max_active={Platform.IOS: s.max_ios, Platform.ANDROID: s.max_android},
             technician=s.technician or None,
+            names_csv=self.names_csv.path if self.names_csv is not None else None,
         )
         bench = station.bench(config, secrets=GuiSecrets(self.prompt_parent, simulated=bool(count)))
         await bench.start()

@@ -147,7 +147,9 @@ class HandoffPanel(QObject):
 
     def update_button(self) -> None:
         n = len(self.candidates())
-        self.button.setText(QCoreApplication.translate("Handoff", "Assign %1 devices").replace("%1", str(n)))
+        text = QCoreApplication.translate("Handoff", "Assign 1 device") if n == 1 else \
+            QCoreApplication.translate("Handoff", "Assign %1 devices").replace("%1", str(n))
+        self.button.setText(text)
         self.button.setToolTip(
             QCoreApplication.translate(
                 "Handoff",

@@ -58,6 +58,8 @@ def columns() -> list[tuple[str, str]]:
         ("model_id", QCoreApplication.translate("History", "Model")),
         ("serial", QCoreApplication.translate("History", "Serial")),
         ("imei", QCoreApplication.translate("History", "IMEI")),
+        # The name the run's rename step read back from the device (the one on its label).
+        ("device_name", QCoreApplication.translate("History", "Device name")),
         ("slot", QCoreApplication.translate("History", "Slot")),
         ("station", QCoreApplication.translate("History", "Station")),
         ("blueprint_name", QCoreApplication.translate("History", "Blueprint")),
@@ -66,10 +68,10 @@ def columns() -> list[tuple[str, str]]:
 
 
 # Columns the log cannot sort by (computed here, or free text in two languages).
-UNSORTABLE = frozenset({"reason", "duration", "slot", "station"})
+UNSORTABLE = frozenset({"reason", "duration", "slot", "station", "device_name"})
 # Widths that fit a date, a 15-digit IMEI and a serial; at least the header's own width.
 WIDTHS = {"run_id": 60, "started_at": 130, "status": 130, "reason": 260, "duration": 70, "platform": 80,
-          "model_id": 130, "serial": 120, "imei": 140, "slot": 90, "station": 90, "blueprint_name": 150}
+          "model_id": 130, "serial": 120, "imei": 140, "device_name": 140, "slot": 90, "station": 90, "blueprint_name": 150}
 
 
 def duration_text(row: dict[str, Any]) -> str:
@@ -353,8 +355,5 @@ class HistoryPage(QWidget):
         self.model.set_filter(self.current_filter())
 
     def _show_count(self, *_: object) -> None:
-        self.status.setText(
-            self.tr("%1 runs match; %2 loaded").replace("%1", f"{self.model.total:,}").replace(
-                "%2", f"{len(self.model.rows):,}"
-            )
-        )
+        matching = self.tr("1 run matches; %2 loaded") if self.model.total == 1 else self.tr("%1 runs match; %2 loaded")
+        self.status.setText(matching.replace("%1", f"{self.model.total:,}").replace("%2", f"{len(self.model.rows):,}"))

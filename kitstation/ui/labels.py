@@ -133,8 +133,11 @@ class LabelsDialog(QDialog):
         self.status.setStyleSheet("")
         self.status.setText(self.tr("Printing…"))
         Op(self, lambda: print_labels(kitlog, session, size, out), database_executor(kitlog)).success(
-            lambda n: self._say(self.tr("%1 labels written to %2").replace("%1", str(n)).replace("%2", str(out)),
-                                False)
+            lambda n: self._say(
+                (self.tr("1 label written to %2") if n == 1 else self.tr("%1 labels written to %2"))
+                .replace("%1", str(n)).replace("%2", str(out)),
+                False,
+            )
         ).failure(self._failed).run()
 
     def _failed(self, exc: BaseException) -> None:

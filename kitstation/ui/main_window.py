@@ -25,7 +25,7 @@ from kitstation.ui.labels import action_text as labels_action_text
 from kitstation.ui.notify import Notifier
 from kitstation.ui.ops import Op, database_executor
 from kitstation.ui.port_map import PortMapDialog
-from kitstation.ui.qt import QAction, QCloseEvent, QDialog, QMainWindow, QTabWidget, QWidget, Signal
+from kitstation.ui.qt import QAction, QCloseEvent, QDialog, QFileDialog, QMainWindow, QTabWidget, QWidget, Signal
 from kitstation.ui.settings import Settings
 from kitstation.ui.tile_actions import TileAction
 from kitstation.ui.translations import Translations
@@ -69,6 +69,8 @@ class MainWindow(QMainWindow):
         controller.stopped.connect(self._on_stopped)
         controller.failed.connect(self._on_failed)
         controller.blueprintsChanged.connect(self._show_blueprints)
+        controller.namesChanged.connect(self._show_names)
+        controller.namesFailed.connect(self._names_failed)
         if errors is not None:
             errors.problem.connect(self.bench_page.show_banner)
 
@@ -84,6 +86,7 @@ class MainWindow(QMainWindow):
         self.bench_page.autoApplyChanged.connect(self.controller.set_auto_apply)
         self.bench_page.auto_apply.setChecked(self.settings.auto_apply)
         self.bench_page.on_scan = self.controller.scan
+        self.bench_page.importNamesRequested.connect(self.open_names_csv)
         self.history_page = HistoryPage(self.history_model, self.tabs)
         self.tabs.addTab(self.bench_page, self.tr("Bench"))
         self.tabs.addTab(self.history_page, self.tr("History"))
@@ -98,6 +101,7 @@ class MainWindow(QMainWindow):
         )
         self.action_stop = self._action(station, self.tr("Stop the bench"), self.request_stop)
         station.addSeparator()
+        self._action(station, self.tr("Import names CSV…"), self.open_names_csv)
         self._action(station, self.tr("Hubs and ports…"), self.open_port_map)
         self._action(station, self.tr("Settings…"), self.open_settings)
         self._action(station, self.tr("Quit"), self.close)
@@ -109,6 +113,7 @@ class MainWindow(QMainWindow):
         self._action(log_menu, self.tr("Export a report…"), self.open_reports)
         self._action(log_menu, labels_action_text(), self.open_labels)
         self._show_blueprints()
+        self._show_names()
         self._sync_running()
 
     def _action(self, menu: Any, text: str, slot: Any) -> QAction:
@@ -172,6 +177,9 @@ class MainWindow(QMainWindow):
         # ETAs: each model's median step durations from the log, read on the log's executor.
         medians = getattr(bench.kitlog, "step_medians", None)
         self.slot_model.set_history(medians, database_executor(bench.kitlog) if medians is not None else None)
+        # Device names on the tiles: the run's row (its device_name), on the log's executor too.
+        read_run = getattr(bench.kitlog, "run", None)
+        self.slot_model.set_run_reader(read_run, database_executor(bench.kitlog) if read_run is not None else None)
         self.slot_model.attach(bench)
         self.bench_page.kitlog = bench.kitlog
         self.bench_page.handoff.attach(bench, self.controller.station, self.controller.blueprints)
@@ -210,6 +218,14 @@ class MainWindow(QMainWindow):
     def _show_blueprints(self) -> None:
         self.bench_page.set_blueprints(self.controller.names())
 
+    def _show_names(self) -> None:
+        batch = self.controller.names_csv
+        if batch is not None:
+            self.bench_page.set_names(batch.path.name, batch.rows, ", ".join(batch.key_columns), str(batch.path))
+
+    def _names_failed(self, reason: str) -> None:
+        self.bench_page.show_banner(self.tr("The names CSV was not imported: %1").replace("%1", reason))
+
     def _on_bench_event(self, event: Event) -> None:
         if isinstance(event, PreflightResult):
             self._show_preflight()
@@ -242,6 +258,18 @@ class MainWindow(QMainWindow):
     def _keep(self, dlg: QDialog) -> QDialog:
         self.dialogs = [d for d in self.dialogs if d.isVisible()] + [dlg]
         return dlg
+
+    def open_names_csv(self) -> QFileDialog:
+        """Ask for this batch's names CSV; it is read and checked off the GUI thread (the controller)."""
+        dlg = QFileDialog(self, self.tr("Names CSV for this batch"), "", self.tr("CSV files (*.csv);;All files (*)"))
+        dlg.setFileMode(QFileDialog.FileMode.ExistingFile)
+        dlg.fileSelected.connect(self._names_chosen)
+        self._keep(dlg).open()
+        return dlg
+
+    def _names_chosen(self, path: str) -> None:
+        self.bench_page.show_banner("")
+        self.controller.import_names_csv(path)
 
     def open_wizard(self) -> PrepareWizard:
         wiz = PrepareWizard(self)
@@ -312,8 +340,10 @@ class MainWindow(QMainWindow):
             return
         self.pending_confirm = ask(
             self, self.tr("Stop the bench?"),
-            self.tr("%1 devices are being prepared. Stopping ends their runs as interrupted; they resume from the "
-                    "last finished step when the bench starts again.").replace("%1", str(len(busy))),
+            (self.tr("1 device is being prepared. Stopping ends its run as interrupted; it resumes from the last "
+                     "finished step when the bench starts again.") if len(busy) == 1 else
+             self.tr("%1 devices are being prepared. Stopping ends their runs as interrupted; they resume from the "
+                     "last finished step when the bench starts again.").replace("%1", str(len(busy)))),
             self.tr("Stop the bench"), self.tr("Keep running"), self.stop_now,
         )
 
@@ -386,8 +416,10 @@ class MainWindow(QMainWindow):
                 if self.pending_confirm is None or not self.pending_confirm.isVisible():
                     self.pending_confirm = ask(
                         self, self.tr("Quit KitStation?"),
-                        self.tr("%1 devices are being prepared. Quitting stops the bench: their runs end as "
-                                "interrupted and resume when the station starts again.").replace("%1", str(len(busy))),
+                        (self.tr("1 device is being prepared. Quitting stops the bench: its run ends as "
+                                 "interrupted and resumes when the station starts again.") if len(busy) == 1 else
+                         self.tr("%1 devices are being prepared. Quitting stops the bench: their runs end as "
+                                 "interrupted and resume when the station starts again.").replace("%1", str(len(busy)))),
                         self.tr("Quit"), self.tr("Keep running"), self.quit_now,
                     )
                 return

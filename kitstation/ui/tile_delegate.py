@@ -8,6 +8,7 @@ from kitstation.domain.model import Platform
 from kitstation.i18n import Language, current_language
 from kitstation.ui.bench_model import (
     HANDOFF_ROLE,
+    NAME_ROLE,
     PHASE_ROLE,
     SLOT_ROLE,
     STATE_COLOURS,
@@ -95,12 +96,14 @@ class TileDelegate(QStyledItemDelegate):
         phase = index.data(PHASE_ROLE)
         detail = detail_line(view, lang, phase if isinstance(phase, Phase) else None)
         handoff = index.data(HANDOFF_ROLE)
+        name = index.data(NAME_ROLE)
+        name = name if isinstance(name, str) else ""
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
         size = option.rect.size()
         ratio = painter.device().devicePixelRatioF()
         # Everything the picture depends on; the view is immutable, so "the same object" is enough.
         key = (id(view), selected, size.width(), size.height(), ratio, lang, handoff, detail,
-               elapsed_text(view), display_name(view.slot, view.label), option.font.key())
+               elapsed_text(view), display_name(view.slot, view.label), option.font.key(), name)
         cached = self._cache.get(view.slot)
         if cached is None or cached[0] != key:
             picture = QPixmap(size * ratio)
@@ -108,7 +111,8 @@ class TileDelegate(QStyledItemDelegate):
             picture.fill(Qt.GlobalColor.transparent)
             p = QPainter(picture)
             try:
-                self._paint_tile(p, QRect(QPoint(0, 0), size), option.font, view, lang, selected, handoff, detail)
+                self._paint_tile(p, QRect(QPoint(0, 0), size), option.font, view, lang, selected, handoff, detail,
+                                 name)
             finally:
                 p.end()
             # The entry holds the view itself, so its id (in the key) cannot be reused meanwhile.
@@ -122,7 +126,7 @@ class TileDelegate(QStyledItemDelegate):
 
     def _paint_tile(
         self, p: QPainter, cell: QRect, font: QFont, view: SlotView, lang: Language, selected: bool,
-        handoff: object, detail: str,
+        handoff: object, detail: str, name: str = "",
     ) -> None:
         p.save()
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
@@ -160,21 +164,38 @@ class TileDelegate(QStyledItemDelegate):
         d = view.device
         platform = "iOS" if view.platform == Platform.IOS else "Android"
         model = (d.marketing_name or d.model_id or "") if d else ""
+        compact = rect.height() < 150  # a compact tile leaves the identity to the tooltip and Copy
         p.setPen(QColor("#111111"))
         p.setFont(big)
         fm = p.fontMetrics()
+        # The name the station gave the device is what is written on its label: on a compact tile
+        # it takes the model's line (no line is added, so the grid fits 1366×768 as before).
+        head = name if compact and name else f"{platform}  {model}".strip()
         p.drawText(QRect(x, y, w, fm.height()), int(Qt.AlignmentFlag.AlignLeft),
-                   fm.elidedText(f"{platform}  {model}".strip(), Qt.TextElideMode.ElideRight, w))
+                   fm.elidedText(head, Qt.TextElideMode.ElideRight, w))
         y += fm.height() + 2
         p.setFont(small)
         fm = p.fontMetrics()
         ident = ""
         if d is not None:
             ident = " · ".join(x for x in (d.serial, d.imei) if x) or d.key
-        if rect.height() >= 150:  # a compact tile leaves the identity to the tooltip and Copy
+        if not compact:
+            if name:  # the name first, bold: the serial is on the box, the name on the label
+                bold_name = QFont(small)
+                bold_name.setBold(True)
+                p.setFont(bold_name)
+                p.setPen(QColor("#111111"))
+                nfm = p.fontMetrics()
+                shown = nfm.elidedText(name, Qt.TextElideMode.ElideRight, w)
+                p.drawText(QRect(x, y, w, fm.height()), int(Qt.AlignmentFlag.AlignLeft), shown)
+                used = nfm.horizontalAdvance(shown + "  ")
+                p.setFont(small)
+                x_ident, w_ident = x + used, max(0, w - used)
+            else:
+                x_ident, w_ident = x, w
             p.setPen(QColor("#333333"))
-            p.drawText(QRect(x, y, w, fm.height()), int(Qt.AlignmentFlag.AlignLeft),
-                       fm.elidedText(ident or view.connection_id, Qt.TextElideMode.ElideMiddle, w))
+            p.drawText(QRect(x_ident, y, w_ident, fm.height()), int(Qt.AlignmentFlag.AlignLeft),
+                       fm.elidedText(ident or view.connection_id, Qt.TextElideMode.ElideMiddle, w_ident))
             y += fm.height() + 2
         bold = QFont(small)
         bold.setBold(True)

@@ -116,6 +116,11 @@ async def test_device_owner_from_url_end_to_end(
         assert (tmp_path / "cache" / f"{digest}.apk").is_file()
         disable = kitlog.steps(kitlog.history(limit=1)[0]["run_id"])[-1]
         assert json.loads(disable["detail"])["not_installed"] == ["no.such.package"]
+        # One of each: counted in correct English (not "1 packages disabled") and in Japanese.
+        assert disable["message_en"] == "1 package disabled (1 not on this model)"
+        assert disable["message_ja"] == "1 個のパッケージを無効化しました（1 個はこの機種にありません）"
+        settings = kitlog.steps(kitlog.history(limit=1)[0]["run_id"])[-2]
+        assert (settings["message_en"], settings["message_ja"]) == ("1 setting applied", "1 件の設定を適用しました")
 
         # A second device: the pinned APK comes from the cache, not the server again.
         other = android_sim.plug("SM-S911B")

@@ -22,6 +22,7 @@ from kitstation.blueprints.wizard import (
     WizardAnswers,
     answers_from,
     build,
+    check_key,
     field_problems,
     naming_problems,
     preview_name,
@@ -31,7 +32,10 @@ from kitstation.blueprints.wizard import (
     split_names,
     summary,
     to_data,
+    variable_columns,
 )
+from kitstation.core.naming import NamingError as CoreNamingError
+from kitstation.core.naming import load_names_csv
 from kitstation.i18n import Text
 
 
@@ -185,9 +189,10 @@ def test_bad_answers_are_explained_under_the_fields_labels(tmp_path: Path) -> No
 def test_names_preview_and_csv(tmp_path: Path) -> None:
     assert preview_name("ACME-{n:03}-{serial}", 7) == "ACME-007-R58N12ABCDE"
     csv = tmp_path / "a.csv"
+    # The wizard reads through the core's reader: a header that is no variable name is data, not an error.
     csv.write_bytes("\ufeffserial,asset_tag,部署\n".encode() + b"A,1,x\n")
-    with pytest.raises(NamingError, match="column names"):
-        read_csv(csv)
+    table = read_csv(csv)
+    assert table.headers == ["serial", "asset_tag", "部署"] and variable_columns(table) == ["asset_tag"]
     csv.write_text("serial,asset_tag\nA,T1\nA,T2\n,T3\n", encoding="utf-8-sig")
     table = read_csv(csv)
     assert table.headers == ["serial", "asset_tag"] and table.rows[0] == {"serial": "A", "asset_tag": "T1"}
@@ -195,16 +200,22 @@ def test_names_preview_and_csv(tmp_path: Path) -> None:
     problems = [p.en for p in field_problems(naming_problems(NamingAnswers("{asset_tag}-{room}", csv_key="serial"),
                                                               table))]
     assert problems == ["Name pattern: unknown variable {room} (not a column of the CSV)",
-                        "Key column: 1 row(s) have no serial", "Key column: repeated serial: A"]
+                        "Key column: a.csv: A is in rows 2 and 3: one row per device"]
+    # The same words a run would say (the core's reader, the core's message).
+    with pytest.raises(CoreNamingError) as info:
+        load_names_csv(csv, "serial")
+    assert info.value.reason.en == "a.csv: A is in rows 2 and 3: one row per device"
     assert [p.ja for p in field_problems(naming_problems(NamingAnswers("{n}", csv_key="imei"), table))] == [
-        "キー列: CSV に列 'imei' がありません"]
+        "キー列: a.csv に列 imei（csv_key）がありません。列: serial, asset_tag"]
+    csv.write_text("serial,asset_tag\nB,T1\n,T3\n", encoding="utf-8")
+    assert [p.en for p in check_key(read_csv(csv), "serial")] == ["a.csv row 3: the serial cell is empty"]
     assert [p.en for _f, p in naming_problems(NamingAnswers("{asset_tag}"), None)] == [
         "unknown variable {asset_tag} (import a CSV with that column)"]
     csv.write_text("serial,slot\nA,1\n", encoding="utf-8")
-    with pytest.raises(NamingError, match="station's variables: slot"):
+    with pytest.raises(NamingError, match="built-in variable {slot}"):
         read_csv(csv)
     csv.write_text("serial,tag\nA,1,2\n", encoding="utf-8")
-    with pytest.raises(NamingError, match="line 2 has 3 values"):
+    with pytest.raises(NamingError, match="row 2 has 3 values but the header 2 columns"):
         read_csv(csv)
     csv.write_bytes(b"serial\n\xff\xfe\n")
     with pytest.raises(NamingError, match="UTF-8"):

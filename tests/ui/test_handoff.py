@@ -71,7 +71,7 @@ async def test_tiles_show_the_hand_off_and_the_button_assigns_the_late_device(qt
             model.refresh()
             row = next(i for i in range(model.rowCount()) if model.view_at(i).slot == views[on_time].slot)
             assert "Assigned in ABM" in model.data(model.index(row), HANDOFF_ROLE)
-            assert panel.button.isEnabled() and panel.button.text() == "Assign 1 devices"
+            assert panel.button.isEnabled() and panel.button.text() == "Assign 1 device"
 
             station.cloud_sim.abm.devices[late] = record  # now it is in the organization
             qtbot.mouseClick(panel.button, Qt.MouseButton.LeftButton)  # type: ignore[no-untyped-call]

@@ -141,3 +141,16 @@ def test_duration_text() -> None:
     assert duration_text({"started_at": t, "ended_at": t + timedelta(hours=1, seconds=1)}) == "1:00:01"
     assert duration_text({"started_at": t, "ended_at": None}) == ""
 
+
+
+def test_one_run_is_counted_in_the_singular_and_the_device_name_is_a_column(kitlog: KitLog, qtbot: QtBot) -> None:
+    fill_log(kitlog, runs=1, devices=1)
+    model = HistoryModel(kitlog)
+    page = HistoryPage(model)
+    qtbot.addWidget(page)
+    with qtbot.waitSignal(model.loaded):
+        model.reload()
+    assert page.status.text() == "1 run matches; 1 loaded"
+    col = [k for k, _ in model.cols].index("device_name")
+    assert model.headerData(col, Qt.Orientation.Horizontal) == "Device name"
+    assert model.data(model.index(0, col)) == ""  # this run renamed nothing

@@ -228,7 +228,7 @@ def test_names_page_preview_csv_and_errors(
     assert page.rows.rowCount() == 3 and page.rows.item(0, 1).text() == "T-100"
     assert [page.key.itemText(i) for i in range(page.key.count())] == ["serial", "asset_tag", "room"]
     assert "C39XK1 → ACME-007-T-100" in page.preview.text()
-    assert "Key column: repeated serial: C39XK2" in page.errors.text()
+    assert "Key column: assets.csv: C39XK2 is in rows 3 and 4: one row per device" in page.errors.text()
     assert "{room}" in page.variable_buttons  # a button per column
     click_next(qtbot, wiz)
     assert wiz.currentId() == P_NAMES
@@ -265,7 +265,7 @@ def test_names_page_errors_in_japanese(qtbot: QtBot, tmp_path: Path, ui_language
     type_into(qtbot, page.csv, str(bad))
     with qtbot.waitSignal(page.csv_read):
         click(qtbot, page.import_button)
-    assert "ステーションの変数と同じ名前の列" in page.errors.text() and "名前の CSV" in page.errors.text()
+    assert "列 slot は組み込み変数 {slot} と同じ名前です" in page.errors.text() and "名前の CSV" in page.errors.text()
     assert wiz.currentId() == P_METHOD
 
 

@@ -43,9 +43,11 @@ from kitstation.blueprints.wizard.naming import (
     CsvTable,
     NamingAnswers,
     NamingError,
+    check_key,
     naming_problems,
     preview_name,
     read_csv,
+    variable_columns,
 )
 from kitstation.blueprints.wizard.problems import FIELD_LABELS, MESSAGES, explain, field_label, field_problems
 from kitstation.blueprints.wizard.summary import summary
@@ -54,7 +56,7 @@ __all__ = [
     "FIELD_LABELS", "MESSAGES", "SAMPLE_DEVICE", "SUPERVISING", "WITH_NETWORK", "AndroidAnswers", "AndroidAppFiles",
     "AndroidAppsAnswers", "AndroidMethodName", "AppFileError", "Battery", "CsvTable", "GalaxySetupAnswers",
     "IOSAnswers", "IOSAppFile", "IOSAppsAnswers", "IOSMethodName", "NamingAnswers", "NamingError", "WizardAnswers",
-    "anchor_names", "answers_from", "build", "duplicate", "explain", "field_label", "field_problems", "file_sha256",
+    "anchor_names", "answers_from", "build", "check_key", "duplicate", "explain", "field_label", "field_problems", "file_sha256",
     "ios_data", "naming_problems", "preview_name", "read_csv", "read_ipa", "save", "server_url", "slug", "split_names",
-    "summary", "to_data", "to_toml",
+    "summary", "to_data", "to_toml", "variable_columns",
 ]  # fmt: skip

@@ -105,6 +105,30 @@
 <context>
     <name>BenchPage</name>
     <message>
+        <source>Import names CSV…</source>
+        <translation>Import names CSV…</translation>
+    </message>
+    <message>
+        <source>A CSV of device names for this batch (replaces the blueprint&apos;s own)</source>
+        <translation>A CSV of device names for this batch (replaces the blueprint&apos;s own)</translation>
+    </message>
+    <message>
+        <source>1 row</source>
+        <translation>1 row</translation>
+    </message>
+    <message>
+        <source>%1 rows</source>
+        <translation>%1 rows</translation>
+    </message>
+    <message>
+        <source>Names: %1 (%2)</source>
+        <translation>Names: %1 (%2)</translation>
+    </message>
+    <message>
+        <source>Key column: %1 (matched against each device&apos;s serial number or IMEI)</source>
+        <translation>Key column: %1 (matched against each device&apos;s serial number or IMEI)</translation>
+    </message>
+    <message>
         <location filename="../../kitstation/ui/bench_view.py" line="103"/>
         <source>Start</source>
         <translation>Start</translation>
@@ -245,6 +269,10 @@
 <context>
     <name>Handoff</name>
     <message>
+        <source>Assign 1 device</source>
+        <translation>Assign 1 device</translation>
+    </message>
+    <message>
         <location filename="../../kitstation/ui/handoff.py" line="136"/>
         <source>Assign %1 devices</source>
         <translation>Assign %1 devices</translation>
@@ -257,6 +285,10 @@
 </context>
 <context>
     <name>History</name>
+    <message>
+        <source>Device name</source>
+        <translation>Device name</translation>
+    </message>
     <message>
         <location filename="../../kitstation/ui/history.py" line="52"/>
         <source>Date</source>
@@ -355,6 +387,10 @@
 </context>
 <context>
     <name>HistoryPage</name>
+    <message>
+        <source>1 run matches; %2 loaded</source>
+        <translation>1 run matches; %2 loaded</translation>
+    </message>
     <message>
         <location filename="../../kitstation/ui/history.py" line="230"/>
         <source>Serial, IMEI or model</source>
@@ -565,6 +601,30 @@
 </context>
 <context>
     <name>MainWindow</name>
+    <message>
+        <source>1 device is being prepared. Stopping ends its run as interrupted; it resumes from the last finished step when the bench starts again.</source>
+        <translation>1 device is being prepared. Stopping ends its run as interrupted; it resumes from the last finished step when the bench starts again.</translation>
+    </message>
+    <message>
+        <source>1 device is being prepared. Quitting stops the bench: its run ends as interrupted and resumes when the station starts again.</source>
+        <translation>1 device is being prepared. Quitting stops the bench: its run ends as interrupted and resumes when the station starts again.</translation>
+    </message>
+    <message>
+        <source>Import names CSV…</source>
+        <translation>Import names CSV…</translation>
+    </message>
+    <message>
+        <source>The names CSV was not imported: %1</source>
+        <translation>The names CSV was not imported: %1</translation>
+    </message>
+    <message>
+        <source>Names CSV for this batch</source>
+        <translation>Names CSV for this batch</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv);;All files (*)</source>
+        <translation>CSV files (*.csv);;All files (*)</translation>
+    </message>
     <message>
         <location filename="../../kitstation/ui/main_window.py" line="73"/>
         <source>KitStation — kitting station</source>
@@ -1372,6 +1432,10 @@
 <context>
     <name>SlotState</name>
     <message>
+        <source>Name: %1</source>
+        <translation>Name: %1</translation>
+    </message>
+    <message>
         <location filename="../../kitstation/ui/bench_model.py" line="66"/>
         <source>about %1 left</source>
         <translation>about %1 left</translation>
@@ -1921,6 +1985,10 @@
 </context>
 <context>
     <name>LabelsDialog</name>
+    <message>
+        <source>1 label written to %2</source>
+        <translation>1 label written to %2</translation>
+    </message>
     <message>
         <location filename="../../work/wt/wizard20/kitstation/ui/labels.py" line="43"/>
         <source>Print labels…</source>

@@ -105,6 +105,30 @@
 <context>
     <name>BenchPage</name>
     <message>
+        <source>Import names CSV…</source>
+        <translation>名前の CSV を読み込む…</translation>
+    </message>
+    <message>
+        <source>A CSV of device names for this batch (replaces the blueprint&apos;s own)</source>
+        <translation>このバッチのデバイス名の CSV（ブループリントの CSV の代わりに使います）</translation>
+    </message>
+    <message>
+        <source>1 row</source>
+        <translation>1 行</translation>
+    </message>
+    <message>
+        <source>%1 rows</source>
+        <translation>%1 行</translation>
+    </message>
+    <message>
+        <source>Names: %1 (%2)</source>
+        <translation>名前: %1（%2）</translation>
+    </message>
+    <message>
+        <source>Key column: %1 (matched against each device&apos;s serial number or IMEI)</source>
+        <translation>キー列: %1（各デバイスのシリアル番号または IMEI と照合します）</translation>
+    </message>
+    <message>
         <location filename="../../kitstation/ui/bench_view.py" line="103"/>
         <source>Start</source>
         <translation>開始</translation>
@@ -245,6 +269,10 @@
 <context>
     <name>Handoff</name>
     <message>
+        <source>Assign 1 device</source>
+        <translation>1 台を割り当て</translation>
+    </message>
+    <message>
         <location filename="../../kitstation/ui/handoff.py" line="136"/>
         <source>Assign %1 devices</source>
         <translation>%1 台を割り当て</translation>
@@ -257,6 +285,10 @@
 </context>
 <context>
     <name>History</name>
+    <message>
+        <source>Device name</source>
+        <translation>デバイス名</translation>
+    </message>
     <message>
         <location filename="../../kitstation/ui/history.py" line="52"/>
         <source>Date</source>
@@ -355,6 +387,10 @@
 </context>
 <context>
     <name>HistoryPage</name>
+    <message>
+        <source>1 run matches; %2 loaded</source>
+        <translation>該当 1 件（読み込み済み %2 件）</translation>
+    </message>
     <message>
         <location filename="../../kitstation/ui/history.py" line="230"/>
         <source>Serial, IMEI or model</source>
@@ -565,6 +601,30 @@
 </context>
 <context>
     <name>MainWindow</name>
+    <message>
+        <source>1 device is being prepared. Stopping ends its run as interrupted; it resumes from the last finished step when the bench starts again.</source>
+        <translation>1 台のデバイスを処理中です。停止すると処理は「中断」となり、次にベンチを開始したときに最後に完了した手順から再開します。</translation>
+    </message>
+    <message>
+        <source>1 device is being prepared. Quitting stops the bench: its run ends as interrupted and resumes when the station starts again.</source>
+        <translation>1 台のデバイスを処理中です。終了するとベンチが停止し、処理は「中断」となります。ステーションを再び開始すると再開します。</translation>
+    </message>
+    <message>
+        <source>Import names CSV…</source>
+        <translation>名前の CSV を読み込む…</translation>
+    </message>
+    <message>
+        <source>The names CSV was not imported: %1</source>
+        <translation>名前の CSV を読み込みませんでした: %1</translation>
+    </message>
+    <message>
+        <source>Names CSV for this batch</source>
+        <translation>このバッチの名前の CSV</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv);;All files (*)</source>
+        <translation>CSV ファイル (*.csv);;すべてのファイル (*)</translation>
+    </message>
     <message>
         <location filename="../../kitstation/ui/main_window.py" line="73"/>
         <source>KitStation — kitting station</source>
@@ -1372,6 +1432,10 @@
 <context>
     <name>SlotState</name>
     <message>
+        <source>Name: %1</source>
+        <translation>名前: %1</translation>
+    </message>
+    <message>
         <location filename="../../kitstation/ui/bench_model.py" line="66"/>
         <source>about %1 left</source>
         <translation>残り約 %1</translation>
@@ -1921,6 +1985,10 @@
 </context>
 <context>
     <name>LabelsDialog</name>
+    <message>
+        <source>1 label written to %2</source>
+        <translation>1 枚のラベルを %2 に書き出しました</translation>
+    </message>
     <message>
         <location filename="../../work/wt/wizard20/kitstation/ui/labels.py" line="43"/>
         <source>Print labels…</source>

@@ -46,6 +46,27 @@ _PLUG_OPTIONS = frozenset(
     }
 )
 
+# Where the simulated iPhones sit, as macOS's usbmuxd reports it (the IOKit ``locationID``: the
+# bus in the top byte, then one nibble per port from the root hub down, 0 ending the path): a
+# 7-port hub on each root port 1-15 of a bus (as the Galaxy side's ``usb_path_for``), phones on
+# its ports 1-7 -- ``0x01110000`` is bus 1, root port 1, hub port 1. A bus holds 105 phones; the
+# next go on another bus (another controller), skipping the Galaxy's bus 3 so that two simulated
+# phones never share a place name.
+PORTS_PER_HUB, ROOT_PORTS = 7, 15
+IOS_BUSES: tuple[int, ...] = (1, 2, *range(4, 0x100))
+
+
+def location_id_for(index: int) -> int:
+    """The LocationID of plug index ``index`` (the same on every re-plug)."""
+    if index < 0:
+        raise ValueError(f"plug index must be >= 0, not {index}")
+    per_bus = PORTS_PER_HUB * ROOT_PORTS
+    bus_index, rest = divmod(index, per_bus)
+    if bus_index >= len(IOS_BUSES):
+        raise ValueError(f"the simulated USB tree holds at most {per_bus * len(IOS_BUSES)} devices")
+    root, port = divmod(rest, PORTS_PER_HUB)
+    return (IOS_BUSES[bus_index] << 24) | ((root + 1) << 20) | ((port + 1) << 16)
+
 
 class IOSSimulator:
     """Simulated usbmuxd with simulated iPhones/iPads behind it.
@@ -231,7 +252,7 @@ class IOSSimulator:
             identity=identity,
             product_version=version,
             build_version=build,
-            location_id=0x01100000 + (index + 1) * 0x10000,
+            location_id=location_id_for(index),
             faults=faults,
             rng=rng,
             setup_assistant=bool(overrides.get("setup_assistant", default_sa)),

@@ -19,6 +19,7 @@ from kitstation.blueprints.wizard import (
     naming_problems,
     preview_name,
     read_csv,
+    variable_columns,
 )
 from kitstation.i18n import current_language
 from kitstation.ui.ops import Op
@@ -141,7 +142,7 @@ class NamesPage(QWizardPage):
     def _not_imported(self, exc: BaseException) -> None:
         self.reading = False
         self._show_table(None)
-        text = exc.text.get(current_language()) if isinstance(exc, NamingError) else str(exc)
+        text = exc.reason.get(current_language()) if isinstance(exc, NamingError) else str(exc)
         self.errors.show_problems([self.tr("Names CSV: %1").replace("%1", text)])
         self.csv_read.emit()
 
@@ -169,9 +170,8 @@ class NamesPage(QWizardPage):
             for r, values in enumerate(shown):
                 for c, h in enumerate(table.headers):
                     self.rows.setItem(r, c, QTableWidgetItem(values[h]))
-            for h in table.headers:
-                if h not in ("serial", "imei"):
-                    self._variable_button(h, "{" + h + "}", self.columns)
+            for h in variable_columns(table):
+                self._variable_button(h, "{" + h + "}", self.columns)
         self.key.blockSignals(False)
         self.update_preview()
 
