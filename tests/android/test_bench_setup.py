@@ -234,3 +234,9 @@ def test_prepare_with_the_example_blueprint_records_every_value(
     # [naming]: the phone carries its name from the CSV row, read back, and the run keeps it.
     assert galaxy.settings["global"]["device_name"] == "GX-0002-経理部-001"
     assert json.loads(rows["android.name"])["device_name"] == "GX-0002-経理部-001"
+    # [android.apps]: the base and its split installed, the camera granted, each read back.
+    scanner = galaxy.installed_packages["jp.kitstation.demo.scanner"]
+    assert (scanner.version_code, scanner.splits) == (42, ("config.arm64_v8a",))
+    assert "android.permission.CAMERA" in scanner.granted
+    app = json.loads(rows["android.apps.install.jp.kitstation.demo.scanner"])
+    assert app["version_code"] == 42 and app["granted"] == {"android.permission.CAMERA": True}

@@ -111,5 +111,11 @@ async def test_the_example_runs_through_the_pipeline_and_logs_the_level(
         assert sim_dev.device_name == "IP-0001 営業部 001"
         row = kitlog.history(limit=1)[0]
         assert (row["device_name"], row["battery_percent"]) == ("IP-0001 営業部 001", level)
+        # [ios.apps]: the pinned .ipa is on the device, read back and recorded.
+        apps = sim_dev._control(lambda: {k: dict(v) for k, v in sim_dev.app_state.apps.items()})
+        assert apps["jp.kitstation.demo.scanner"]["CFBundleShortVersionString"] == "1.2.0"
+        app_detail = [s["detail"] for s in kitlog.steps(run_id) if s["step_id"] == "ios.app.jp.kitstation.demo.scanner"]
+        recorded = json.loads(app_detail[0]) if isinstance(app_detail[0], str) else app_detail[0]
+        assert "1.2.0" in json.dumps(recorded)
     finally:
         await adapter.aclose()
