@@ -53,7 +53,7 @@ from pymobiledevice3.ca import (
     serialize_cert_pem,
     serialize_private_key_pkcs8_pem,
 )
-from pymobiledevice3.exceptions import PairingError, ProfileError
+from pymobiledevice3.exceptions import ConnectionTerminatedError, PairingError, ProfileError
 from pymobiledevice3.lockdown import OSUTIL, PlistUsbmuxLockdownClient
 from pymobiledevice3.safe_paths import device_file_path
 from pymobiledevice3.service_connection import ServiceConnection
@@ -204,6 +204,37 @@ def _shared_ssl_context(
 # TLS service; replacing the name it looks up is the one hook it offers (no subclass method to
 # override short of copying ``validate_pairing`` and ``start_lockdown_service``).
 pymobiledevice3.lockdown.create_ssl_context = _shared_ssl_context  # type: ignore[attr-defined]
+
+
+_upstream_start_tls = pymobiledevice3.service_connection._start_tls
+
+
+async def _start_tls_keeping_transport(
+    reader: asyncio.StreamReader, writer: asyncio.StreamWriter, ssl_context: ssl.SSLContext
+) -> asyncio.StreamWriter:
+    """pymobiledevice3's TLS upgrade, leaving the writer a transport when the cable goes mid-handshake.
+
+    CPython 3.11+'s ``StreamWriter.start_tls`` stores whatever ``loop.start_tls`` returns, and that is
+    None when the connection was lost under the handshake; the writer's ``__del__`` then raises
+    (``'NoneType' object has no attribute 'is_closing'``) whenever the GC finds it, as an
+    unraisable exception in some later, unrelated test. pymobiledevice3 (11.45.0,
+    ``service_connection.py`` ``_start_tls`` / ``ServiceConnection.close``) guards only a close that
+    runs during the handshake. Here the closed plain transport is put back and the upgrade fails
+    as pymobiledevice3 fails a lost handshake elsewhere.
+    """
+    before = writer.transport
+    try:
+        upgraded = await _upstream_start_tls(reader, writer, ssl_context)
+    finally:
+        if getattr(writer, "_transport", before) is None:
+            writer._transport = before  # type: ignore[attr-defined]
+            before.abort()
+    if getattr(upgraded, "_transport", None) is None:
+        raise ConnectionTerminatedError()
+    return upgraded
+
+
+pymobiledevice3.service_connection._start_tls = _start_tls_keeping_transport
 
 
 def _write_pair_record(path: Path, data: bytes) -> None:
