@@ -23,7 +23,7 @@ from typing import Any
 from kitstation.simulator.ios.cms import CMSError, verify_signed_data
 from kitstation.simulator.ios.device import MCINSTALL_SERVICE, MOBILEACTIVATION_SERVICE, SimulatedIOSDevice
 from kitstation.simulator.ios.instproxy import APP_SERVICES
-from kitstation.simulator.ios.wire import encode_plist, read_plist, write_plist
+from kitstation.simulator.ios.wire import encode_plist, read_plist, start_tls_server, write_plist
 
 PUBLIC_KEYS = frozenset(
     {
@@ -114,14 +114,7 @@ async def serve_lockdown(dev: SimulatedIOSDevice, reader: asyncio.StreamReader, 
                     # No await between sending the answer and wrapping the socket: the host's
                     # ClientHello must reach the TLS layer, not the plain reader's buffer.
                     writer.write(encode_plist(reply))
-                    plain = writer.transport
-                    await writer.start_tls(dev.server_context(host_id))
-                    transport: object = writer.transport  # typeshed says never None; 3.11 says otherwise
-                    if transport is None:
-                        # CPython 3.11: a host that aborts during the handshake (an unplug) leaves
-                        # the writer without a transport, and StreamWriter.__del__ then raises
-                        # "NoneType has no is_closing". Put the dead one back so it closes quietly.
-                        writer._transport = plain  # type: ignore[attr-defined]
+                    if not await start_tls_server(writer, dev.server_context(host_id)):
                         return
                     conn.tls = True
                     continue

@@ -43,7 +43,7 @@ from cryptography import x509
 
 from kitstation.simulator.ios.cms import CMSError, parse_signed_data, verify_signed_data
 from kitstation.simulator.ios.device import DropConnection, SimulatedIOSDevice
-from kitstation.simulator.ios.wire import read_plist, write_plist
+from kitstation.simulator.ios.wire import read_plist, start_tls_server, write_plist
 
 CLOUD_DOMAIN = "MCCloudConfigurationErrorDomain"
 CLOUD_CONFIG_DOMAIN = "MCCloudConfigErrorDomain"
@@ -131,7 +131,8 @@ async def serve_mcinstall(
     dev: SimulatedIOSDevice, host_id: str, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
 ) -> None:
     # TLS first, before anything can yield: the host's ClientHello follows usbmuxd's Result at once.
-    await writer.start_tls(dev.server_context(host_id))
+    if not await start_tls_server(writer, dev.server_context(host_id)):
+        return
     conn = _Conn(host_id)
     while True:
         msg = await read_plist(reader)

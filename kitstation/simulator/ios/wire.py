@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import plistlib
+import ssl
 import struct
 from typing import Any
 
@@ -45,3 +46,22 @@ async def write_plist(writer: asyncio.StreamWriter, message: dict[str, Any]) -> 
     """Send ``message`` and wait until the transport has taken it."""
     writer.write(encode_plist(message))
     await writer.drain()
+
+
+async def start_tls_server(writer: asyncio.StreamWriter, context: ssl.SSLContext) -> bool:
+    """Wrap the device's side of a connection in TLS; False when the host went away in the handshake.
+
+    CPython 3.11+: a host that aborts during the handshake (an unplug) leaves ``StreamWriter.start_tls``
+    storing a None transport, and the writer's ``__del__`` then raises ("NoneType has no
+    is_closing") whenever the GC finds it, in some later test. The dead plain transport is put back
+    so the writer closes quietly.
+    """
+    plain = writer.transport
+    try:
+        await writer.start_tls(context)
+    finally:
+        if getattr(writer, "_transport", plain) is None:
+            writer._transport = plain  # type: ignore[attr-defined]
+            plain.abort()
+            return False  # noqa: B012 - the handshake's own error is the lost host: nothing to report
+    return True
