@@ -53,6 +53,7 @@ def _download(url: str) -> bytes:
             data: bytes = resp.read()
             return data
     except urllib.error.HTTPError as exc:
+        exc.close()  # the error holds the response and its socket
         reason = Text(
             "Downloading the APK failed: HTTP {code} from {url}",
             "APK のダウンロードに失敗しました: {url} から HTTP {code}",

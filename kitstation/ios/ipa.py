@@ -129,6 +129,7 @@ def _download(url: str) -> bytes:
             data: bytes = resp.read()
             return data
     except urllib.error.HTTPError as exc:
+        exc.close()  # the error holds the response and its socket
         reason = Text(
             "Downloading the app failed: HTTP {code} from {url}",
             "アプリのダウンロードに失敗しました: {url} から HTTP {code}",
