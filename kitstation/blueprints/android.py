@@ -21,13 +21,12 @@ from typing import Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from kitstation.blueprints.apps import AndroidApps
+from kitstation.blueprints.apps import PACKAGE_NAME, AndroidApps, names_matching
 from kitstation.blueprints.base import Section
 
 AndroidMethod = Literal["kme", "device_owner", "qr"]
 
 _COMPONENT = re.compile(r"^[A-Za-z_][\w.]*/[\w.$]+$")
-_PACKAGE = re.compile(r"^[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)+$")
 
 
 def _http_url(value: str) -> str:
@@ -95,7 +94,7 @@ class AgentApk(Section):
     @field_validator("package")
     @classmethod
     def _package(cls, value: str) -> str:
-        if not _PACKAGE.match(value):
+        if not PACKAGE_NAME.match(value):
             raise ValueError("must be an Android package name like 'com.example.agent'")
         return value
 
@@ -277,10 +276,7 @@ class AndroidOptions(Section):
     @field_validator("disable_packages")
     @classmethod
     def _packages(cls, value: list[str]) -> list[str]:
-        bad = [p for p in value if not _PACKAGE.match(p)]
-        if bad:
-            raise ValueError(f"not Android package names: {', '.join(bad)}")
-        return value
+        return names_matching(value, PACKAGE_NAME, "Android package names")
 
     @model_validator(mode="after")
     def _method_rules(self) -> AndroidOptions:

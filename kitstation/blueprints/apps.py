@@ -34,8 +34,16 @@ from kitstation.blueprints.base import Section
 
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 _BUNDLE_ID = re.compile(r"^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
-_PACKAGE = re.compile(r"^[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)+$")
-_PERMISSION = re.compile(r"^[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)+$")
+# Android package and permission names share Java's dotted-identifier shape.
+PACKAGE_NAME = re.compile(r"^[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)+$")
+
+
+def names_matching(value: list[str], pattern: re.Pattern[str], what: str) -> list[str]:
+    """``value`` when every name in it matches ``pattern``; else ValueError naming the others."""
+    bad = [v for v in value if not pattern.match(v)]
+    if bad:
+        raise ValueError(f"not {what}: {', '.join(bad)}")
+    return value
 
 
 def _sha256(value: str) -> str:
@@ -89,10 +97,7 @@ class IOSApps(Section):
     @field_validator("remove")
     @classmethod
     def _bundles(cls, value: list[str]) -> list[str]:
-        bad = [b for b in value if not _BUNDLE_ID.match(b)]
-        if bad:
-            raise ValueError(f"not bundle identifiers: {', '.join(bad)}")
-        return value
+        return names_matching(value, _BUNDLE_ID, "bundle identifiers")
 
     @model_validator(mode="after")
     def _no_overlap(self) -> IOSApps:
@@ -113,17 +118,14 @@ class AndroidApp(Section):
     @field_validator("package")
     @classmethod
     def _package(cls, value: str) -> str:
-        if not _PACKAGE.match(value):
+        if not PACKAGE_NAME.match(value):
             raise ValueError(f"{value!r} is not an Android package name")
         return value
 
     @field_validator("grant")
     @classmethod
     def _permissions(cls, value: list[str]) -> list[str]:
-        bad = [p for p in value if not _PERMISSION.match(p)]
-        if bad:
-            raise ValueError(f"not permission names: {', '.join(bad)}")
-        return value
+        return names_matching(value, PACKAGE_NAME, "permission names")
 
 
 class AndroidApps(Section):
@@ -133,10 +135,7 @@ class AndroidApps(Section):
     @field_validator("remove")
     @classmethod
     def _packages(cls, value: list[str]) -> list[str]:
-        bad = [p for p in value if not _PACKAGE.match(p)]
-        if bad:
-            raise ValueError(f"not Android package names: {', '.join(bad)}")
-        return value
+        return names_matching(value, PACKAGE_NAME, "Android package names")
 
 
-__all__ = ["AndroidApp", "AndroidApps", "IOSApp", "IOSApps", "PinnedFile"]
+__all__ = ["PACKAGE_NAME", "AndroidApp", "AndroidApps", "IOSApp", "IOSApps", "PinnedFile", "names_matching"]
