@@ -49,7 +49,10 @@ def main() -> int:
             results["tab0"] = window.tabs.tabText(0)
             results["blueprints"] = window.controller.names()
             results["icon"] = not window.windowIcon().isNull()
-            window.close()
+            # The demo bench may already be preparing a device (auto-apply): a plain close()
+            # would then ask "Quit KitStation?" in a dialog nobody answers here (seen: two CI
+            # runs under load waited on it forever). Quit as a technician who said "Quit" does.
+            window.quit_now()
 
         QTimer.singleShot(0, poll)
 
