@@ -16,7 +16,7 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 from pymobiledevice3 import usbmux
 from pymobiledevice3.exceptions import (
@@ -359,6 +359,34 @@ class Connector:
                 return False
             await asyncio.sleep(self.timing.poll_interval)
         return True
+
+    async def mux_id(self, udid: str) -> int | None:
+        """usbmuxd's DeviceID of the device now (a new one at every attach), None when it is not on the bus."""
+        if self._listening:
+            found = self._devices.get(udid)
+            return found.devid if found is not None else None
+        try:
+            devices = await usbmux.list_devices(usbmux_address=self.usbmux_address)
+        except (PyMobileDevice3Exception, OSError):
+            return None
+        return next((d.devid for d in devices if d.matches_udid(udid) and d.is_usb), None)
+
+    async def wait_left(self, udid: str, before: int | None) -> Literal["left", "returned", "stayed"]:
+        """After EraseDevice: did the device leave the bus (``left``), leave and come back already
+        (``returned``: another DeviceID than ``before``, its id before the request), or neither
+        within ``detach_timeout`` (``stayed``)? A station busy for longer than the device's reboot
+        sees it back without having seen it go; the new DeviceID says it went.
+        """
+        deadline = time.monotonic() + self.timing.detach_timeout
+        while True:
+            now = await self.mux_id(udid)
+            if now is None:
+                return "left"
+            if before is not None and now != before:
+                return "returned"
+            if time.monotonic() > deadline:
+                return "stayed"
+            await self._pause(deadline)
 
     async def wait_detached(self, udid: str) -> None:
         deadline = time.monotonic() + self.timing.detach_timeout
