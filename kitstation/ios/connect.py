@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import plistlib
 import ssl
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -182,7 +183,9 @@ class Connector:
                 self._buid = await mux.get_buid() if isinstance(mux, usbmux.PlistMuxConnection) else SYSTEM_BUID
         return self._buid
 
-    async def _connect(self, udid: str, autopair: bool) -> StationLockdownClient:
+    async def _connect(
+        self, udid: str, autopair: bool, pair_record: dict[str, Any] | None = None
+    ) -> StationLockdownClient:
         """What pymobiledevice3's ``create_using_usbmux`` does, with the device already known.
 
         ``pair_timeout=0``: a pending Trust dialog raises at once, so identify() stays cheap to retry.
@@ -196,6 +199,7 @@ class Connector:
                 service,
                 host_id=generate_host_id(None),
                 identifier=udid,
+                pair_record=pair_record,
                 system_buid=await self._system_buid(),
                 pairing_records_cache_folder=create_pairing_records_cache_folder(self.pairing_dir),
                 port=SERVICE_PORT,
@@ -334,18 +338,56 @@ class Connector:
                 with contextlib.suppress(Exception):
                     await ld.close()
 
-    async def pairing_forgotten(self, udid: str) -> bool | None:
+    def _erase_copy(self, udid: str, run_id: int) -> Path:
+        return self.pairing_dir / "before-erase" / f"{udid}.run{run_id}.plist"
+
+    def keep_pairing_for_erase(self, udid: str, run_id: int) -> None:
+        """Keep the pair record as it is before EraseDevice: the evidence a resumed run asks with.
+
+        A re-pair after the erase (this station's next connection, or another tool's) replaces
+        ``<udid>.plist`` with a record the erased device accepts, which would hide the erase; the
+        copy is the pairing the device had before, so only the device's answer to it counts.
+        Kept per run (``check_done`` runs in the same run), older copies removed.
+        """
+        folder = self.pairing_dir / "before-erase"
+        folder.mkdir(mode=0o700, exist_ok=True)
+        for old in folder.glob(f"{udid}.run*.plist"):
+            old.unlink(missing_ok=True)
+        record = self.pairing_dir / f"{udid}.plist"
+        if record.exists():
+            target = self._erase_copy(udid, run_id)
+            tmp = target.with_suffix(".tmp")
+            tmp.write_bytes(record.read_bytes())
+            tmp.chmod(0o600)  # the host's private key, as in the record itself
+            tmp.replace(target)
+
+    def drop_pairing_for_erase(self, udid: str, run_id: int) -> None:
+        self._erase_copy(udid, run_id).unlink(missing_ok=True)
+
+    async def pairing_forgotten(self, udid: str, run_id: int | None = None) -> bool | None:
         """Does the device reject the pair record it accepted before? None: no record here to ask with.
 
-        Asked without re-pairing (which would hide the answer): a session on our record either
-        starts (the device still knows this host) or ends in InvalidHostID (it forgot it).
+        The record is the one kept before this run's EraseDevice (:meth:`keep_pairing_for_erase`),
+        else the current one. Asked without re-pairing (which would hide the answer): a session on
+        it either starts (the device still knows that pairing) or ends in InvalidHostID (it forgot it).
+        A record replaced since the erase request by another process's re-pair proves nothing: the
+        re-pair followed the device forgetting the old one, or someone deleting it, and the device
+        may accept the kept record's HostID again (the new pairing has the same one): None.
         """
         if udid in self.forgot_pairing:
-            return True
-        if not (self.pairing_dir / f"{udid}.plist").exists():
+            return True  # seen by this connector: the device rejected the record it had accepted
+        kept = self._erase_copy(udid, run_id) if run_id is not None else None
+        current = self.pairing_dir / f"{udid}.plist"
+        record: dict[str, Any] | None = None
+        if kept is not None and kept.exists():
+            data = kept.read_bytes()
+            if current.exists() and current.read_bytes() != data:
+                return None
+            record = plistlib.loads(data)
+        elif not current.exists():
             return None
         async with self.guard(udid):
-            ld = await self._connect(udid, autopair=False)
+            ld = await self._connect(udid, autopair=False, pair_record=record)
             try:
                 return not ld.paired
             finally:

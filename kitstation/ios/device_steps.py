@@ -123,8 +123,10 @@ class EraseStep(IOSStep):
 
     async def _run(self, ctx: StepContext) -> StepResult:
         udid = _udid(ctx)
-        # Only what is seen after this point may count as evidence of this erase.
+        # Only what is seen after this point may count as evidence of this erase; the pairing
+        # the device has now is kept, so that a re-pair after the erase cannot hide it.
         self.connector.forgot_pairing.discard(udid)
+        self.connector.keep_pairing_for_erase(udid, ctx.run_id)
         async with ctx.limit("erase"):
             with ctx.expecting_detach():
                 ctx.progress(0.05, Text("Erasing", "消去しています"))
@@ -180,7 +182,7 @@ class EraseStep(IOSStep):
             try:
                 if not await self.connector.wait_attached(udid, max(0.0, deadline - time.monotonic())):
                     return None
-                return await self.connector.pairing_forgotten(udid)
+                return await self.connector.pairing_forgotten(udid, ctx.run_id)
             except (TransientError, DeviceGone, UserActionRequired):
                 if time.monotonic() > deadline:
                     return None

@@ -25,6 +25,7 @@ from pathlib import Path
 
 import pytest
 
+from kitstation.core.protocols import DictSecrets, StepContext
 from kitstation.domain.model import DeviceGone, RunStatus, TransientError, UserActionRequired
 from kitstation.ios import IdentityStore, IOSAdapter, IOSTiming
 from kitstation.log.store import KitLog
@@ -99,3 +100,70 @@ async def test_a_station_that_missed_the_erase_does_not_erase_again(
     assert dev.supervised
     # Recorded done once, on the device's own evidence: it forgot this station's pairing.
     assert [o for o in _erase_steps(kitlog) if o[0] == "ok"] == [("ok", None)], _erase_steps(kitlog)
+
+
+async def test_a_re_pair_by_another_tool_after_the_erase_stops_and_asks(
+    ios_sim_factory: Callable[..., IOSSimulatorThread], kitlog: KitLog, tmp_path: Path
+) -> None:
+    """The answer is lost and the device leaves: the run is interrupted with the erase in flight.
+    Before the station resumes, another tool on the same host (``kitstation devices``, a second
+    station process) connects to the erased device and re-pairs, replacing the pair record with one
+    the device accepts: asked with it, the device "still knows this station", and the erase step
+    used to run again. Neither record proves anything now (the device accepts the old record's
+    HostID again after the re-pair), so the resumed run stops and asks the technician.
+    """
+    sim = ios_sim_factory(faults=["0:lose-answer=erase"])
+    dev = sim.plug()
+    bp = blueprint(tmp_path, BLUEPRINT)
+    ids = IdentityStore(tmp_path / "ids")
+    first = IOSAdapter(sim.address, tmp_path / "pairing", ids, TIMING)
+    try:
+        device = await first.identify(dev.udid)
+        assert await run(first, kitlog, device, bp) == RunStatus.INTERRUPTED
+    finally:
+        await first.aclose()
+    await until(lambda: dev.erase_count == 1 and dev.attached, "the device back after its erase")
+    other = IOSAdapter(sim.address, tmp_path / "pairing", ids, TIMING)
+    try:
+        await other.identify(dev.udid)  # re-pairs: the erased device forgot the old pairing
+    finally:
+        await other.aclose()
+    station = IOSAdapter(sim.address, tmp_path / "pairing", ids, TIMING)
+    try:
+        device = await station.identify(dev.udid)
+        assert await run(station, kitlog, device, bp) == RunStatus.FAILED
+    finally:
+        await station.aclose()
+    assert dev.erase_count == 1, _erase_steps(kitlog)
+    assert _erase_steps(kitlog) == [("interrupted", "erase_unanswered"), ("failed", "unsafe_to_repeat")]
+    reason = kitlog.history(limit=1)[0]
+    assert reason["error_code"] == "unsafe_to_repeat", reason
+
+
+async def test_without_a_re_pair_the_kept_record_confirms_the_erase(
+    ios_sim_factory: Callable[..., IOSSimulatorThread], kitlog: KitLog, tmp_path: Path
+) -> None:
+    """The same interruption, resumed by a new station process that asks before anything re-pairs:
+    the device rejects the pairing kept from before EraseDevice, so the erase is confirmed, not redone."""
+    sim = ios_sim_factory(faults=["0:lose-answer=erase"])
+    dev = sim.plug()
+    bp = blueprint(tmp_path, BLUEPRINT)
+    ids = IdentityStore(tmp_path / "ids")
+    first = IOSAdapter(sim.address, tmp_path / "pairing", ids, TIMING)
+    try:
+        device = await first.identify(dev.udid)
+        assert await run(first, kitlog, device, bp) == RunStatus.INTERRUPTED
+    finally:
+        await first.aclose()
+    await until(lambda: dev.erase_count == 1 and dev.attached, "the device back after its erase")
+    station = IOSAdapter(sim.address, tmp_path / "pairing", ids, TIMING)
+    try:
+        assert not dev.paired_hosts  # nothing re-paired since the erase
+        step = station.plan(bp, device)[0]
+        ctx = StepContext(
+            device=device, blueprint=bp, secrets=DictSecrets({}), run_id=kitlog.history(limit=1)[0]["run_id"]
+        )
+        assert step.id == "ios.erase" and await step.check_done(ctx) is True
+    finally:
+        await station.aclose()
+    assert dev.erase_count == 1
