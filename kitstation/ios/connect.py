@@ -50,9 +50,10 @@ from kitstation.domain.model import (
     UserAction,
     UserActionRequired,
 )
+from kitstation.files import write_atomic
 from kitstation.i18n import Text
 from kitstation.ios import replies
-from kitstation.ios.lockdown import StationLockdownClient, StationMobileConfig
+from kitstation.ios.lockdown import PAIR_RECORD_MODE, StationLockdownClient, StationMobileConfig
 
 T = TypeVar("T")
 
@@ -355,14 +356,8 @@ class Connector:
             old.unlink(missing_ok=True)
         record = self.pairing_dir / f"{udid}.plist"
         if record.exists():
-            target = self._erase_copy(udid, run_id)
-            tmp = target.with_suffix(".tmp")
-            tmp.write_bytes(record.read_bytes())
-            tmp.chmod(0o600)  # the host's private key, as in the record itself
-            tmp.replace(target)
-
-    def drop_pairing_for_erase(self, udid: str, run_id: int) -> None:
-        self._erase_copy(udid, run_id).unlink(missing_ok=True)
+            # The host's private key, as in the record itself: private from the first byte.
+            write_atomic(self._erase_copy(udid, run_id), record.read_bytes(), mode=PAIR_RECORD_MODE)
 
     async def pairing_forgotten(self, udid: str, run_id: int | None = None) -> bool | None:
         """Does the device reject the pair record it accepted before? None: no record here to ask with.
