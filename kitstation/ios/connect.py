@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import plistlib
 import ssl
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 from pymobiledevice3 import usbmux
 from pymobiledevice3.exceptions import (
@@ -49,9 +50,10 @@ from kitstation.domain.model import (
     UserAction,
     UserActionRequired,
 )
+from kitstation.files import write_atomic
 from kitstation.i18n import Text
 from kitstation.ios import replies
-from kitstation.ios.lockdown import StationLockdownClient, StationMobileConfig
+from kitstation.ios.lockdown import PAIR_RECORD_MODE, StationLockdownClient, StationMobileConfig
 
 T = TypeVar("T")
 
@@ -182,7 +184,9 @@ class Connector:
                 self._buid = await mux.get_buid() if isinstance(mux, usbmux.PlistMuxConnection) else SYSTEM_BUID
         return self._buid
 
-    async def _connect(self, udid: str, autopair: bool) -> StationLockdownClient:
+    async def _connect(
+        self, udid: str, autopair: bool, pair_record: dict[str, Any] | None = None
+    ) -> StationLockdownClient:
         """What pymobiledevice3's ``create_using_usbmux`` does, with the device already known.
 
         ``pair_timeout=0``: a pending Trust dialog raises at once, so identify() stays cheap to retry.
@@ -196,6 +200,7 @@ class Connector:
                 service,
                 host_id=generate_host_id(None),
                 identifier=udid,
+                pair_record=pair_record,
                 system_buid=await self._system_buid(),
                 pairing_records_cache_folder=create_pairing_records_cache_folder(self.pairing_dir),
                 port=SERVICE_PORT,
@@ -334,18 +339,50 @@ class Connector:
                 with contextlib.suppress(Exception):
                     await ld.close()
 
-    async def pairing_forgotten(self, udid: str) -> bool | None:
+    def _erase_copy(self, udid: str, run_id: int) -> Path:
+        return self.pairing_dir / "before-erase" / f"{udid}.run{run_id}.plist"
+
+    def keep_pairing_for_erase(self, udid: str, run_id: int) -> None:
+        """Keep the pair record as it is before EraseDevice: the evidence a resumed run asks with.
+
+        A re-pair after the erase (this station's next connection, or another tool's) replaces
+        ``<udid>.plist`` with a record the erased device accepts, which would hide the erase; the
+        copy is the pairing the device had before, so only the device's answer to it counts.
+        Kept per run (``check_done`` runs in the same run), older copies removed.
+        """
+        folder = self.pairing_dir / "before-erase"
+        folder.mkdir(mode=0o700, exist_ok=True)
+        for old in folder.glob(f"{udid}.run*.plist"):
+            old.unlink(missing_ok=True)
+        record = self.pairing_dir / f"{udid}.plist"
+        if record.exists():
+            # The host's private key, as in the record itself: private from the first byte.
+            write_atomic(self._erase_copy(udid, run_id), record.read_bytes(), mode=PAIR_RECORD_MODE)
+
+    async def pairing_forgotten(self, udid: str, run_id: int | None = None) -> bool | None:
         """Does the device reject the pair record it accepted before? None: no record here to ask with.
 
-        Asked without re-pairing (which would hide the answer): a session on our record either
-        starts (the device still knows this host) or ends in InvalidHostID (it forgot it).
+        The record is the one kept before this run's EraseDevice (:meth:`keep_pairing_for_erase`),
+        else the current one. Asked without re-pairing (which would hide the answer): a session on
+        it either starts (the device still knows that pairing) or ends in InvalidHostID (it forgot it).
+        A record replaced since the erase request by another process's re-pair proves nothing: the
+        re-pair followed the device forgetting the old one, or someone deleting it, and the device
+        may accept the kept record's HostID again (the new pairing has the same one): None.
         """
         if udid in self.forgot_pairing:
-            return True
-        if not (self.pairing_dir / f"{udid}.plist").exists():
+            return True  # seen by this connector: the device rejected the record it had accepted
+        kept = self._erase_copy(udid, run_id) if run_id is not None else None
+        current = self.pairing_dir / f"{udid}.plist"
+        record: dict[str, Any] | None = None
+        if kept is not None and kept.exists():
+            data = kept.read_bytes()
+            if current.exists() and current.read_bytes() != data:
+                return None
+            record = plistlib.loads(data)
+        elif not current.exists():
             return None
         async with self.guard(udid):
-            ld = await self._connect(udid, autopair=False)
+            ld = await self._connect(udid, autopair=False, pair_record=record)
             try:
                 return not ld.paired
             finally:
@@ -359,6 +396,34 @@ class Connector:
                 return False
             await asyncio.sleep(self.timing.poll_interval)
         return True
+
+    async def mux_id(self, udid: str) -> int | None:
+        """usbmuxd's DeviceID of the device now (a new one at every attach), None when it is not on the bus."""
+        if self._listening:
+            found = self._devices.get(udid)
+            return found.devid if found is not None else None
+        try:
+            devices = await usbmux.list_devices(usbmux_address=self.usbmux_address)
+        except (PyMobileDevice3Exception, OSError):
+            return None
+        return next((d.devid for d in devices if d.matches_udid(udid) and d.is_usb), None)
+
+    async def wait_left(self, udid: str, before: int | None) -> Literal["left", "returned", "stayed"]:
+        """After EraseDevice: did the device leave the bus (``left``), leave and come back already
+        (``returned``: another DeviceID than ``before``, its id before the request), or neither
+        within ``detach_timeout`` (``stayed``)? A station busy for longer than the device's reboot
+        sees it back without having seen it go; the new DeviceID says it went.
+        """
+        deadline = time.monotonic() + self.timing.detach_timeout
+        while True:
+            now = await self.mux_id(udid)
+            if now is None:
+                return "left"
+            if before is not None and now != before:
+                return "returned"
+            if time.monotonic() > deadline:
+                return "stayed"
+            await self._pause(deadline)
 
     async def wait_detached(self, udid: str) -> None:
         deadline = time.monotonic() + self.timing.detach_timeout

@@ -186,3 +186,42 @@ async def test_dropped_start_session_leaves_no_connection_open(
     assert dev.request_names[n - 1] == "session"  # the fault hit the StartSession it was aimed at
     assert not wrong and dev.supervised
     assert _close_open_transports() == []
+
+
+def _around_the_erase(names: list[str]) -> dict[str, int]:
+    """Request numbers named by what they are in the clean run: the StartService that opens MCInstall
+    for EraseDevice, EraseDevice itself, and the first request after it (the wait for Setup Assistant)."""
+    erase = names.index("erase") + 1
+    return {"start-service": erase - 1, "erase": erase, "after": erase + 1}
+
+
+@pytest.mark.parametrize(
+    "fault",
+    [
+        "unplug-at@start-service",
+        "drop@start-service",
+        "unplug-at@erase",
+        "drop@erase",
+        "lose-answer@erase",
+        "unplug-at@after",
+        "drop@after",
+    ],
+)
+async def test_faults_around_the_erase_erase_once(
+    ios_sim_factory: Callable[..., IOSSimulatorThread], tmp_path: Path, fault: str
+) -> None:
+    """Finding 3 (an iPhone erased twice) aimed by name, not by a number that moves with the timing:
+    the cable pulled, the connection dropped, or the answer lost just before, at and just after
+    EraseDevice. The device is erased exactly once and the run ends ok, with nothing false logged."""
+    (tmp_path / "clean").mkdir()
+    clean, wrong, _ = await _case(ios_sim_factory(), tmp_path / "clean", True)
+    assert not wrong
+    kind, _, target = fault.partition("@")
+    n = _around_the_erase(clean.request_names)[target]
+    assert not _close_open_transports()
+    dev, wrong, _ = await _case(ios_sim_factory(faults=[f"0:{kind}={n}"]), tmp_path, True)
+    assert target == "after" or dev.request_names[n - 1] == target  # the fault hit the request it was aimed at
+    assert not wrong, wrong
+    assert dev.erase_count == 1, (fault, dev.erase_count)
+    assert dev.supervised
+    assert _close_open_transports() == []
