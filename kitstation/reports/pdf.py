@@ -16,7 +16,6 @@ until it is saved, which is what the cap bounds.
 from __future__ import annotations
 
 import base64
-import itertools
 import json
 import math
 from datetime import UTC, datetime
@@ -38,12 +37,12 @@ from kitstation.reports.fonts import ReportFont, resolve_font
 from kitstation.reports.model import (
     STATUS_TEXT,
     ReportFormat,
-    display_cells,
     display_row,
     manifest,
     with_export_gc,
     zone_label,
 )
+from kitstation.reports.pages import canonical_page, display_pages, page_rows
 from kitstation.reports.summary import Summary
 
 PAGE = landscape(A4)
@@ -148,12 +147,12 @@ def write_pdf(job: ExportJob) -> Summary:
     opts = job.options
     font = resolve_font(opts.pdf_font)
     summary = Summary()
-    # The first pass counts and hashes every row, a page of cells at a time (no display dicts).
-    rows = job.kitlog.iter_selection(job.sel, job.kind)
-    while page := [display_cells(raw, job.language) for raw in itertools.islice(rows, 2000)]:
-        summary.add_page(page)
-        for _ in page:
-            job.tick()
+    # The first pass counts and hashes every row, a page of display columns at a time (no row objects).
+    for cols in display_pages(job.kitlog, job.sel, job.kind, job.language):
+        n = page_rows(cols)
+        summary.add_columns(cols)
+        summary.digest.update_block(canonical_page(cols), n)
+        job.tick_many(n)
     shown = summary.rows if opts.pdf_max_rows <= 0 else min(summary.rows, opts.pdf_max_rows)
     table_pages = max(1, math.ceil(shown / ROWS_PER_PAGE))
     title = opts.title or Text("Kitting report", "キッティング作業報告書").get(job.language)
