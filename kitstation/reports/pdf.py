@@ -81,6 +81,8 @@ TABLE_COLUMNS: tuple[tuple[str, Text, float], ...] = (
 )
 
 WHOLE = frozenset({"serial", "imei", "started_at", "ended_at"})
+_HEAD_FILL = colors.HexColor("#DDE4EE")
+_STRIPE_FILL = colors.HexColor("#F5F7FA")
 
 
 def T(en: str, ja: str) -> Text:
@@ -98,6 +100,12 @@ class _Doc:
         self.title = title
         # The report font from the start: no stray reference to a non-embedded Helvetica.
         self.c = Canvas(str(job.out), pagesize=PAGE, pageCompression=1, initialFontName=font.name)
+        # The fill colour and font last set on this page: a cell repeating them sets neither again
+        # (each set is an operator in the page and float formatting in reportlab's Python; the
+        # 5,000-row table set both for each of its 60,000 cells). Reset by every new page.
+        self._fill: Any = None
+        self._font_size: float | None = None
+        self._fits: dict[tuple[str, float, float], str] = {}
         self.c.setTitle(title)
         self.c.setAuthor("KitStation")
         self.c.setCreator("KitStation")
@@ -106,9 +114,34 @@ class _Doc:
         return text.get(self.job.language)
 
     def text(self, x: float, y: float, s: str, size: float = 9, colour: Any = colors.black) -> None:
-        self.c.setFillColor(colour)
-        self.c.setFont(self.font, size)
+        self.fill(colour)
+        self.size(size)
         self.c.drawString(x, y, s)
+
+    def fill(self, colour: Any) -> None:
+        if colour is not self._fill:
+            self.c.setFillColor(colour)
+            self._fill = colour
+
+    def size(self, size: float) -> None:
+        if size != self._font_size:
+            self.c.setFont(self.font, size)
+            self._font_size = size
+
+    def forget(self) -> None:
+        """The canvas state is no longer known (a new page, a drawing rendered onto the canvas)."""
+        self._fill = None
+        self._font_size = None
+
+    def fit_cached(self, s: str, width: float, size: float) -> str:
+        """:meth:`fit`, remembered: table cells repeat (models, results, blueprints, technicians)."""
+        key = (s, width, size)
+        out = self._fits.get(key)
+        if out is None:
+            if len(self._fits) > 20_000:
+                self._fits.clear()
+            out = self._fits[key] = self.fit(s, width, size)
+        return out
 
     def fit(self, s: str, width: float, size: float) -> str:
         """``s`` shortened with an ellipsis to fit ``width`` points."""
@@ -128,14 +161,15 @@ class _Doc:
 
     def footer(self) -> None:
         page = self.t(T("page {x} / {y}", "{x} / {y} ページ")).format(x=self.page, y=self.total)
-        self.c.setFont(self.font, 8)
-        self.c.setFillColor(colors.grey)
+        self.size(8)
+        self.fill(colors.grey)
         self.c.drawString(MARGIN, MARGIN - 18, self.fit(self.title, 400, 8))
         self.c.drawRightString(PAGE[0] - MARGIN, MARGIN - 18, page)
 
     def next_page(self) -> None:
         self.footer()
         self.c.showPage()
+        self.forget()
         self.page += 1
 
     def heading(self, s: str, y: float, size: float = 16) -> None:
@@ -230,7 +264,7 @@ def _cover(doc: _Doc, s: Summary, digest: str) -> None:
     for status, n in s.statuses():
         if n == 0 and status not in ("ok", "failed"):
             continue
-        doc.c.setFillColor(STATUS_COLOURS.get(status, colors.grey))
+        doc.fill(STATUS_COLOURS.get(status, colors.grey))
         doc.c.rect(MARGIN, left_y - 2, 8, 8, stroke=0, fill=1)
         doc.text(MARGIN + 14, left_y, STATUS_TEXT.get(status, Text.plain(status)).get(job.language), 10)
         doc.c.drawRightString(MARGIN + 230, left_y, str(n))
@@ -294,6 +328,7 @@ def _charts(doc: _Doc, s: Summary) -> None:
     d.add(bc)
     d.add(String(40, height + 20, doc.t(T("Devices", "台数")), fontName=doc.font, fontSize=9))
     renderPDF.draw(d, doc.c, MARGIN, MARGIN + 80)
+    doc.forget()
 
     pie_d = Drawing(200, 300)
     pie = Pie()
@@ -316,11 +351,12 @@ def _charts(doc: _Doc, s: Summary) -> None:
     pie_d.add(legend)
     pie_d.add(String(30, 285, doc.t(T("Results", "結果")), fontName=doc.font, fontSize=11))
     renderPDF.draw(pie_d, doc.c, PAGE[0] - MARGIN - 200, MARGIN + 80)
+    doc.forget()
     doc.next_page()
 
 
 def _table_header(doc: _Doc, y: float) -> None:
-    doc.c.setFillColor(colors.HexColor("#DDE4EE"))
+    doc.fill(_HEAD_FILL)
     doc.c.rect(MARGIN, y - 4, PAGE[0] - 2 * MARGIN, ROW_H, stroke=0, fill=1)
     x = MARGIN + 2
     for _cid, title, width in TABLE_COLUMNS:
@@ -377,7 +413,7 @@ def _table(doc: _Doc, s: Summary, shown: int) -> None:
             job.tick()
             row = display_row(raw, job.language)
             if index % 2 == 0:
-                doc.c.setFillColor(colors.HexColor("#F5F7FA"))
+                doc.fill(_STRIPE_FILL)
                 doc.c.rect(MARGIN, y - 4, PAGE[0] - 2 * MARGIN, ROW_H, stroke=0, fill=1)
             x = MARGIN + 2
             for cid, _title, width in TABLE_COLUMNS:
@@ -387,7 +423,7 @@ def _table(doc: _Doc, s: Summary, shown: int) -> None:
                 if cid in WHOLE:  # identifiers are evidence: a smaller size, never an ellipsis
                     while size > 5 and stringWidth(value, doc.font, size) > width - 4:
                         size -= 0.5
-                doc.text(x, y, doc.fit(value, width - 4, size), size, colour)
+                doc.text(x, y, doc.fit_cached(value, width - 4, size), size, colour)
                 x += width
             y -= ROW_H
         doc.next_page()
