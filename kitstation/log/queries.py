@@ -420,7 +420,7 @@ def _convert_column(values: Sequence[Any], convert: Callable[[Any], Any]) -> lis
     if convert is stamp_text:
         # SQLite's UTC text "YYYY-MM-DD HH:MM:SS.ffffff", sliced: the common case in one comprehension.
         return [
-            v[:10] + "T" + v[11:19] + "+00:00" if type(v) is str and len(v) == 26 and v[19] == "." else stamp_text(v)
+            f"{v[:10]}T{v[11:19]}+00:00" if type(v) is str and len(v) == 26 and v[19] == "." else stamp_text(v)
             for v in values
         ]
     if convert is _utc_datetime:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
+from itertools import chain, repeat
 from typing import Any
 
 from kitstation.i18n import Language
@@ -52,7 +53,12 @@ _ESCAPED = ("\\", "\t", "\r", "\n")
 
 def text_column(values: Sequence[Any]) -> Sequence[Any]:
     """A text column with ``None`` as ``""`` (the column itself when it holds no ``None``)."""
-    return [v or "" for v in values] if None in values else values
+    nones = values.count(None)
+    if not nones:
+        return values
+    if nones == len(values):  # (imei2, error codes, reasons: mostly all empty)
+        return [""] * nones
+    return [v or "" for v in values]
 
 
 def display_pages(
@@ -125,7 +131,22 @@ def canonical_page(cols: Columns) -> bytes:
     canon = canonical_columns(cols)
     if not canon[0]:
         return b""
-    return ("\n".join(map("\t".join, zip(*canon, strict=True))) + "\n").encode("utf-8")
+    return joined_rows(canon, "\t", "\n").encode("utf-8")
+
+
+def joined_rows(cols: Sequence[Sequence[str]], sep: str, end: str) -> str:
+    """The rows of text columns, each row's fields joined by ``sep`` and ended by ``end``, as one text.
+
+    No field may hold ``end`` (the callers check). One ``sep.join`` over the fields row after row
+    with ``end`` as a last field, then ``sep + end + sep`` made ``end``: no string per row, and
+    half the iterators of interleaving the separators (a string per row cost twice the text).
+    """
+    n = len(cols[0])
+    if n == 0:
+        return ""
+    text = sep.join(chain.from_iterable(zip(*cols, repeat(end, n), strict=True)))
+    # "a,b,\r\n,c,d,\r\n": every row's end is sep + end (the last one without a sep after it).
+    return text.replace(sep + end + sep, end)[: -len(sep) - len(end)] + end
 
 
 def page_rows(cols: Columns) -> int:

@@ -26,7 +26,7 @@ from kitstation.reports.model import (
     with_export_gc,
     zone_label,
 )
-from kitstation.reports.pages import Columns, LocalStamps, canonical_page, display_pages, is_utc, page_rows
+from kitstation.reports.pages import Columns, LocalStamps, canonical_page, display_pages, is_utc, joined_rows, page_rows
 from kitstation.reports.summary import Summary
 
 # Free-text columns a spreadsheet could take for a formula ("=HYPERLINK(...)" typed as a customer
@@ -138,7 +138,7 @@ def _csv_block(cols: list[Sequence[Any]]) -> str | None:
         quoted.append(col)
     if not quoted or not quoted[0] or len(quoted) < 2:
         return None
-    return "\r\n".join(map(",".join, zip(*quoted, strict=True))) + "\r\n"
+    return joined_rows(quoted, ",", "\r\n")
 
 
 class _CsvLines:

@@ -16,6 +16,7 @@ import re
 import zipfile
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from itertools import chain
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape as xml_escape
@@ -208,28 +209,28 @@ class _SheetRows:
             ref = '<c r="' + self.letters[i]
             if self.dates[i]:
                 cells.append([
-                    ref + r + '" s="' + _DATE_STYLE + '" t="n"><v>' + v + "</v></c>" if v else ""
+                    f'{ref}{r}" s="{_DATE_STYLE}" t="n"><v>{v}</v></c>' if v else ""
                     for r, v in zip(nums, self.stamps.excel(col), strict=True)
                 ])  # fmt: skip
             else:
                 cells.append(self._cells(i, ref, nums, col))
         cells.append(["</row>\n"] * n)
-        return "".join(map("".join, zip(*cells, strict=True)))
+        return "".join(chain.from_iterable(zip(*cells, strict=True)))  # no string per row: one join
 
     def _cells(self, i: int, ref: str, nums: list[str], col: Sequence[Any]) -> list[str]:
         try:
             joined = "".join(col)
         except TypeError:  # not all text: the int columns (ids, battery), or an odd value
             if set(map(type, col)) <= _INT_OR_NONE:
-                return ["" if v is None else ref + r + '" t="n"><v>' + str(v) + "</v></c>"
+                return ["" if v is None else f'{ref}{r}" t="n"><v>{v}</v></c>'
                         for r, v in zip(nums, col, strict=True)]  # fmt: skip
             return [_cell_xml(ref + r, v) for r, v in zip(nums, col, strict=True)]
         tails = self._tails(i, col)
         if tails is not None:
-            return [ref + r + tails[v] if v else "" for r, v in zip(nums, col, strict=True)]
+            return [f"{ref}{r}{tails[v]}" if v else "" for r, v in zip(nums, col, strict=True)]
         if _NEEDS_ESCAPE.search(joined) is None and len(joined.split(None, 1)) <= 1:
             # No escaping and no whitespace at all (serials, IMEIs): each value as it is.
-            return [ref + r + '" t="inlineStr"><is><t>' + v + "</t></is></c>" if v else ""
+            return [f'{ref}{r}" t="inlineStr"><is><t>{v}</t></is></c>' if v else ""
                     for r, v in zip(nums, col, strict=True)]  # fmt: skip
         return [ref + r + _text_tail(v) if v else "" for r, v in zip(nums, col, strict=True)]
 
