@@ -43,6 +43,15 @@ class ExportJob:
         if self.progress is not None and (self.done % PROGRESS_EVERY == 0 or self.done == self.total):
             self.progress(self.done, self.total)
 
+    def tick_many(self, n: int) -> None:
+        """``n`` rows done at once: progress reported if that passed a multiple of PROGRESS_EVERY or the end."""
+        before = self.done
+        self.done += n
+        if self.progress is not None and (
+            self.done // PROGRESS_EVERY != before // PROGRESS_EVERY or self.done == self.total
+        ):
+            self.progress(self.done, self.total)
+
     def finish(self) -> None:
         if self.progress is not None:
             self.progress(self.total, self.total)

@@ -385,6 +385,11 @@ class RowsDigest:
         self._h.update(line)
         self.count += 1
 
+    def update_block(self, lines: bytes, count: int) -> None:
+        """Take ``count`` rows' canonical lines joined (:func:`kitstation.reports.pages.canonical_page`)."""
+        self._h.update(lines)
+        self.count += count
+
     def hexdigest(self) -> str:
         return self._h.hexdigest()
 

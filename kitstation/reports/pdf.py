@@ -16,7 +16,6 @@ until it is saved, which is what the cap bounds.
 from __future__ import annotations
 
 import base64
-import itertools
 import json
 import math
 from datetime import UTC, datetime
@@ -38,12 +37,12 @@ from kitstation.reports.fonts import ReportFont, resolve_font
 from kitstation.reports.model import (
     STATUS_TEXT,
     ReportFormat,
-    display_cells,
     display_row,
     manifest,
     with_export_gc,
     zone_label,
 )
+from kitstation.reports.pages import canonical_page, display_pages, page_rows
 from kitstation.reports.summary import Summary
 
 PAGE = landscape(A4)
@@ -82,6 +81,8 @@ TABLE_COLUMNS: tuple[tuple[str, Text, float], ...] = (
 )
 
 WHOLE = frozenset({"serial", "imei", "started_at", "ended_at"})
+_HEAD_FILL = colors.HexColor("#DDE4EE")
+_STRIPE_FILL = colors.HexColor("#F5F7FA")
 
 
 def T(en: str, ja: str) -> Text:
@@ -99,6 +100,12 @@ class _Doc:
         self.title = title
         # The report font from the start: no stray reference to a non-embedded Helvetica.
         self.c = Canvas(str(job.out), pagesize=PAGE, pageCompression=1, initialFontName=font.name)
+        # The fill colour and font last set on this page: a cell repeating them sets neither again
+        # (each set is an operator in the page and float formatting in reportlab's Python; the
+        # 5,000-row table set both for each of its 60,000 cells). Reset by every new page.
+        self._fill: Any = None
+        self._font_size: float | None = None
+        self._fits: dict[tuple[str, float, float], str] = {}
         self.c.setTitle(title)
         self.c.setAuthor("KitStation")
         self.c.setCreator("KitStation")
@@ -107,9 +114,34 @@ class _Doc:
         return text.get(self.job.language)
 
     def text(self, x: float, y: float, s: str, size: float = 9, colour: Any = colors.black) -> None:
-        self.c.setFillColor(colour)
-        self.c.setFont(self.font, size)
+        self.fill(colour)
+        self.size(size)
         self.c.drawString(x, y, s)
+
+    def fill(self, colour: Any) -> None:
+        if colour is not self._fill:
+            self.c.setFillColor(colour)
+            self._fill = colour
+
+    def size(self, size: float) -> None:
+        if size != self._font_size:
+            self.c.setFont(self.font, size)
+            self._font_size = size
+
+    def forget(self) -> None:
+        """The canvas state is no longer known (a new page, a drawing rendered onto the canvas)."""
+        self._fill = None
+        self._font_size = None
+
+    def fit_cached(self, s: str, width: float, size: float) -> str:
+        """:meth:`fit`, remembered: table cells repeat (models, results, blueprints, technicians)."""
+        key = (s, width, size)
+        out = self._fits.get(key)
+        if out is None:
+            if len(self._fits) > 20_000:
+                self._fits.clear()
+            out = self._fits[key] = self.fit(s, width, size)
+        return out
 
     def fit(self, s: str, width: float, size: float) -> str:
         """``s`` shortened with an ellipsis to fit ``width`` points."""
@@ -129,14 +161,15 @@ class _Doc:
 
     def footer(self) -> None:
         page = self.t(T("page {x} / {y}", "{x} / {y} ページ")).format(x=self.page, y=self.total)
-        self.c.setFont(self.font, 8)
-        self.c.setFillColor(colors.grey)
+        self.size(8)
+        self.fill(colors.grey)
         self.c.drawString(MARGIN, MARGIN - 18, self.fit(self.title, 400, 8))
         self.c.drawRightString(PAGE[0] - MARGIN, MARGIN - 18, page)
 
     def next_page(self) -> None:
         self.footer()
         self.c.showPage()
+        self.forget()
         self.page += 1
 
     def heading(self, s: str, y: float, size: float = 16) -> None:
@@ -148,12 +181,12 @@ def write_pdf(job: ExportJob) -> Summary:
     opts = job.options
     font = resolve_font(opts.pdf_font)
     summary = Summary()
-    # The first pass counts and hashes every row, a page of cells at a time (no display dicts).
-    rows = job.kitlog.iter_selection(job.sel, job.kind)
-    while page := [display_cells(raw, job.language) for raw in itertools.islice(rows, 2000)]:
-        summary.add_page(page)
-        for _ in page:
-            job.tick()
+    # The first pass counts and hashes every row, a page of display columns at a time (no row objects).
+    for cols in display_pages(job.kitlog, job.sel, job.kind, job.language):
+        n = page_rows(cols)
+        summary.add_columns(cols)
+        summary.digest.update_block(canonical_page(cols), n)
+        job.tick_many(n)
     shown = summary.rows if opts.pdf_max_rows <= 0 else min(summary.rows, opts.pdf_max_rows)
     table_pages = max(1, math.ceil(shown / ROWS_PER_PAGE))
     title = opts.title or Text("Kitting report", "キッティング作業報告書").get(job.language)
@@ -231,7 +264,7 @@ def _cover(doc: _Doc, s: Summary, digest: str) -> None:
     for status, n in s.statuses():
         if n == 0 and status not in ("ok", "failed"):
             continue
-        doc.c.setFillColor(STATUS_COLOURS.get(status, colors.grey))
+        doc.fill(STATUS_COLOURS.get(status, colors.grey))
         doc.c.rect(MARGIN, left_y - 2, 8, 8, stroke=0, fill=1)
         doc.text(MARGIN + 14, left_y, STATUS_TEXT.get(status, Text.plain(status)).get(job.language), 10)
         doc.c.drawRightString(MARGIN + 230, left_y, str(n))
@@ -295,6 +328,7 @@ def _charts(doc: _Doc, s: Summary) -> None:
     d.add(bc)
     d.add(String(40, height + 20, doc.t(T("Devices", "台数")), fontName=doc.font, fontSize=9))
     renderPDF.draw(d, doc.c, MARGIN, MARGIN + 80)
+    doc.forget()
 
     pie_d = Drawing(200, 300)
     pie = Pie()
@@ -317,11 +351,12 @@ def _charts(doc: _Doc, s: Summary) -> None:
     pie_d.add(legend)
     pie_d.add(String(30, 285, doc.t(T("Results", "結果")), fontName=doc.font, fontSize=11))
     renderPDF.draw(pie_d, doc.c, PAGE[0] - MARGIN - 200, MARGIN + 80)
+    doc.forget()
     doc.next_page()
 
 
 def _table_header(doc: _Doc, y: float) -> None:
-    doc.c.setFillColor(colors.HexColor("#DDE4EE"))
+    doc.fill(_HEAD_FILL)
     doc.c.rect(MARGIN, y - 4, PAGE[0] - 2 * MARGIN, ROW_H, stroke=0, fill=1)
     x = MARGIN + 2
     for _cid, title, width in TABLE_COLUMNS:
@@ -378,7 +413,7 @@ def _table(doc: _Doc, s: Summary, shown: int) -> None:
             job.tick()
             row = display_row(raw, job.language)
             if index % 2 == 0:
-                doc.c.setFillColor(colors.HexColor("#F5F7FA"))
+                doc.fill(_STRIPE_FILL)
                 doc.c.rect(MARGIN, y - 4, PAGE[0] - 2 * MARGIN, ROW_H, stroke=0, fill=1)
             x = MARGIN + 2
             for cid, _title, width in TABLE_COLUMNS:
@@ -388,7 +423,7 @@ def _table(doc: _Doc, s: Summary, shown: int) -> None:
                 if cid in WHOLE:  # identifiers are evidence: a smaller size, never an ellipsis
                     while size > 5 and stringWidth(value, doc.font, size) > width - 4:
                         size -= 0.5
-                doc.text(x, y, doc.fit(value, width - 4, size), size, colour)
+                doc.text(x, y, doc.fit_cached(value, width - 4, size), size, colour)
                 x += width
             y -= ROW_H
         doc.next_page()

@@ -35,6 +35,7 @@ _BP_HASH, _BP_NAME = _AT["blueprint_hash"], _AT["blueprint_name"]
 # Too many bars make an unreadable chart: past this many hours the chart groups by day.
 MAX_HOUR_BARS = 72
 _HOUR = timedelta(hours=1)
+_parse = datetime.fromisoformat
 
 
 @dataclass
@@ -170,6 +171,53 @@ class Summary:
                     bucket = self.by_hour[lo] = Counter()
             bucket[status] += 1
         self._last_hour, self._last_bucket = lo, bucket
+
+    def add_columns(self, cols: Sequence[Sequence[Any]]) -> None:
+        """Count a page given as display columns (:mod:`kitstation.reports.pages`; the digest is the caller's).
+
+        The timestamps are canonical UTC text (``""`` when empty), which sorts as the times do:
+        the period's ends are one ``min`` / ``max`` per page, and the hour buckets one ``Counter``
+        of (hour text, status) pairs. The same counts as :meth:`add_cells` row by row.
+        """
+        starts, statuses = cols[_STARTED], cols[_STATUS]
+        if not starts:
+            return
+        self.rows += len(starts)
+        known = [t for t in starts if t]
+        if known:
+            first = _parse(min(known))
+            if self.first_start is None or first < self.first_start:
+                self.first_start = first
+        ends = [e for e in (e or s for e, s in zip(cols[_ENDED], starts, strict=True)) if e]
+        if ends:
+            last = _parse(max(ends))
+            if self.last_end is None or last > self.last_end:
+                self.last_end = last
+        self.by_status.update(statuses)
+        platforms = cols[_PLATFORM]
+        self.by_platform.update(platforms)
+        marketing, models = cols[_MARKETING], cols[_MODEL]
+        self.by_model.update([m or i or p for m, i, p in zip(marketing, models, platforms, strict=True)])
+        self.customers.update(filter(None, cols[_CUSTOMER]))
+        self.orders.update(filter(None, cols[_ORDER]))
+        self.sessions.update(int(v) for v in cols[_SESSION] if v is not None)
+        self.stations.update(cols[_STATION])
+        self.technicians.update(filter(None, cols[_TECHNICIAN]))
+        hashes = cols[_BP_HASH]
+        self._bp_runs.update(hashes)
+        names = self._bp_names
+        # Each hash's name from its first row: reversed, the first row's is the one dict() keeps.
+        for bp_hash, name in dict(zip(reversed(hashes), reversed(cols[_BP_NAME]), strict=True)).items():
+            if bp_hash not in names:
+                names[bp_hash] = name
+        pairs = Counter([(t[:13], s) for t, s in zip(starts, statuses, strict=True) if t])
+        by_hour = self.by_hour
+        for (hour_text, status), n in pairs.items():
+            hour = _parse(hour_text + ":00:00+00:00")
+            bucket = by_hour.get(hour)
+            if bucket is None:
+                bucket = by_hour[hour] = Counter()
+            bucket[status] += n
 
     @property
     def blueprints(self) -> dict[tuple[str, str], int]:

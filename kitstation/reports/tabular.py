@@ -8,28 +8,25 @@ and garbles every Japanese header and reason. Timestamps are ISO 8601 with the o
 from __future__ import annotations
 
 import csv
-import itertools
 import json
-import operator
-from datetime import datetime, timedelta, timezone
+from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from kitstation.reports.base import ExportJob
 from kitstation.reports.model import (
-    CANONICAL_FIELDS,
     COLUMN_IDS,
     COLUMNS,
     MANIFEST_KIND,
     MANIFEST_VERSION,
     ReportFormat,
-    canonical_bytes,
-    display_cells,
     header,
     local,
     manifest,
     with_export_gc,
     zone_label,
 )
+from kitstation.reports.pages import Columns, LocalStamps, canonical_page, display_pages, is_utc, joined_rows, page_rows
 from kitstation.reports.summary import Summary
 
 # Free-text columns a spreadsheet could take for a formula ("=HYPERLINK(...)" typed as a customer
@@ -66,13 +63,10 @@ def csv_cell(column: str, value: Any, job: ExportJob) -> str:
     return guard(column, str(value))
 
 
-# Where the canonical fields sit among the cells, and which of them are not text already.
-_CANON_CELLS = operator.itemgetter(*(COLUMN_IDS.index(f) for f in CANONICAL_FIELDS))
-_CANON_RUN_ID = CANONICAL_FIELDS.index("run_id")
-_CANON_SESSION = CANONICAL_FIELDS.index("session_id")
 _STARTED = COLUMN_IDS.index("started_at")
 _ENDED = COLUMN_IDS.index("ended_at")
-_FREE_CELLS = tuple(i for i, cid in enumerate(COLUMN_IDS) if cid in _FREE_TEXT)
+_FREE_CELLS = frozenset(i for i, cid in enumerate(COLUMN_IDS) if cid in _FREE_TEXT)
+_INT_CELLS = frozenset(i for i, c in enumerate(COLUMNS) if c.kind == "int")
 assert set(_DATES) == {"started_at", "ended_at"}  # the two timestamps the loop formats by position
 
 
@@ -80,50 +74,71 @@ assert set(_DATES) == {"started_at", "ended_at"}  # the two timestamps the loop 
 def write_csv(job: ExportJob) -> Summary:
     """The detail rows as CSV; the header is the column titles (report language) or the ids.
 
-    A page of rows at a time as lists of cells (no display dict): the summary counts the page
-    column by column, then each row's canonical line is hashed and the row written. The
-    timestamps' UTC text serves both the digest and, in a UTC report, the cells.
+    A page of rows at a time as display columns (:mod:`kitstation.reports.pages`): the summary
+    counts the page column by column, its canonical lines are hashed in one block, and its CSV
+    text is made column by column and joined. The timestamps' canonical UTC text is, in a UTC
+    report, the cells' text too.
     """
     column_ids = job.options.csv_column_ids
     summary = Summary()
     zone = job.zone
-    in_utc = isinstance(zone, timezone) and zone.utcoffset(None) == timedelta(0)
+    stamps = None if is_utc(zone) else LocalStamps(zone)
     language = job.language
-    hash_line = summary.digest.update_line
-    tick = job.tick
+    hash_block = summary.digest.update_block
     with job.out.open("w", encoding="utf-8-sig", newline="") as fh:
         writer = csv.writer(fh)
         writer.writerow([c.id if column_ids else header(c, language, zone) for c in COLUMNS])
-        lines = _CsvLines(fh, writer)
-        write = lines.write
-        rows = job.kitlog.iter_selection(job.sel, job.kind)
-        # A page of rows at a time: the summary counts a page column by column (Summary.add_rows).
-        while page := [display_cells(raw, language) for raw in itertools.islice(rows, _PAGE)]:
-            summary.add_rows(page)
-            for cells in page:
-                start, end = cells[_STARTED], cells[_ENDED]
-                # display_cells gives aware UTC in whole seconds: its isoformat() is the canonical text.
-                cells[_STARTED] = start.isoformat() if start is not None else ""
-                cells[_ENDED] = end.isoformat() if end is not None else ""
-                canon = list(_CANON_CELLS(cells))
-                canon[_CANON_RUN_ID] = str(canon[_CANON_RUN_ID])
-                session = canon[_CANON_SESSION]
-                canon[_CANON_SESSION] = "" if session is None else str(session)
-                hash_line(canonical_bytes(canon))
-                if not in_utc:
-                    cells[_STARTED] = start.astimezone(zone).isoformat() if start is not None else ""
-                    cells[_ENDED] = end.astimezone(zone).isoformat() if end is not None else ""
-                for i in _FREE_CELLS:
-                    value = cells[i]
-                    if value and value.startswith(_FORMULA_START):
-                        cells[i] = "'" + value
-                write(cells)
-                tick()
-        lines.flush()
+        for cols in display_pages(job.kitlog, job.sel, job.kind, language):
+            n = page_rows(cols)
+            summary.add_columns(cols)
+            hash_block(canonical_page(cols), n)
+            text = _csv_columns(cols, stamps)
+            block = _csv_block(text)
+            if block is None:  # some field needs the writer's quoting: this page row by row
+                lines = _CsvLines(fh, writer)
+                for row in zip(*text, strict=True):
+                    lines.write(list(row))
+                lines.flush()
+            else:
+                fh.write(block)
+            job.tick_many(n)
     return summary
 
 
-_PAGE = 2000  # rows counted at once (the log's own page size): memory stays flat
+def _csv_columns(cols: Columns, stamps: LocalStamps | None) -> list[Sequence[Any]]:
+    """A page's CSV cells column by column: ints as digits, local ISO times, free text guarded."""
+    out: list[Sequence[Any]] = []
+    for i, col in enumerate(cols):
+        if i in _INT_CELLS:
+            col = ["" if v is None else str(v) for v in col] if None in col else list(map(str, col))
+        elif i == _STARTED or i == _ENDED:
+            if stamps is not None:
+                col = stamps.local_text(col)
+        elif i in _FREE_CELLS:
+            risky = {v for v in set(col) if v and v.startswith(_FORMULA_START)}
+            if risky:
+                col = ["'" + v if v in risky else v for v in col]
+        out.append(col)
+    return out
+
+
+def _csv_block(cols: list[Sequence[Any]]) -> str | None:
+    """The page's lines as ``csv.writer`` writes them, joined; ``None`` if a field needs more than
+    a comma's quoting (a double quote, CR or LF: left to the writer, see :class:`_CsvLines`)."""
+    quoted: list[Sequence[Any]] = []
+    for col in cols:
+        try:
+            joined = "".join(col)
+        except TypeError:  # a value not text (not so in the log's columns)
+            return None
+        if '"' in joined or "\r" in joined or "\n" in joined:
+            return None
+        if "," in joined:  # a comma inside a field (an iPhone's model id, "iPhone15,2"): that field quoted
+            col = ['"' + v + '"' if "," in v else v for v in col]
+        quoted.append(col)
+    if not quoted or not quoted[0] or len(quoted) < 2:
+        return None
+    return joined_rows(quoted, ",", "\r\n")
 
 
 class _CsvLines:

@@ -11,11 +11,12 @@ print a 15-digit IMEI as 3.56938E+14 and drop its leading zeros.
 
 from __future__ import annotations
 
-import itertools
 import json
 import re
 import zipfile
+from collections.abc import Sequence
 from datetime import UTC, datetime
+from itertools import chain
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape as xml_escape
@@ -39,6 +40,7 @@ from kitstation.reports.model import (
     with_export_gc,
     zone_label,
 )
+from kitstation.reports.pages import Columns, LocalStamps, canonical_page, display_pages, page_rows
 from kitstation.reports.summary import Summary
 
 SUMMARY_SHEET = Text("Summary", "概要")
@@ -93,20 +95,16 @@ def write_xlsx(job: ExportJob) -> Summary:
     letters = [get_column_letter(i) for i in range(1, len(COLUMNS) + 1)]
     rows_tmp = job.out.with_name(job.out.name + ".rows")
     try:
-        with rows_tmp.open("w", encoding="utf-8", newline="") as fh:
-            tails: list[dict[str, str] | None] = [{} for _ in kinds]
-            block: list[str] = []
-            rows = job.display_rows()
-            n = 2
+        with rows_tmp.open("wb") as fh:
+            sheet = _SheetRows(letters, [is_date for _, is_date in kinds], LocalStamps(job.zone))
             # A page of rows at a time: the summary counts it column by column, then its XML is
-            # written in one block (one encode and write per page).
-            while page := list(itertools.islice(rows, _BLOCK)):
-                summary.add_many(page)
-                for row in page:
-                    block.append(_row_xml(n, row, kinds, letters, job, tails))
-                    n += 1
-                fh.write("".join(block))
-                block.clear()
+            # made column by column and written in one block.
+            for cols in display_pages(job.kitlog, job.sel, job.kind, lang):
+                n = page_rows(cols)
+                summary.add_columns(cols)
+                summary.digest.update_block(canonical_page(cols), n)
+                fh.write(sheet.page_xml(cols).encode("utf-8"))
+                job.tick_many(n)
         # The sample row: a value of each kind, so openpyxl registers the date style it uses.
         detail.append([datetime(2000, 1, 1) if is_date else None for _, is_date in kinds])
         last = get_column_letter(len(COLUMNS))
@@ -186,6 +184,82 @@ def _row_xml(
     return "".join(parts)
 
 
+class _SheetRows:
+    """Detail rows as :func:`_row_xml` writes them, made a page of display columns at a time.
+
+    Each column's cells are made by one comprehension (the cell reference, then the value's XML:
+    a text cell's tail from a per-column cache of repeated values, or straight from the value
+    when the whole column needs no escaping); the rows are the columns zipped and joined.
+    """
+
+    def __init__(self, letters: list[str], dates: list[bool], stamps: LocalStamps) -> None:
+        self.letters = letters
+        self.dates = dates
+        self.stamps = stamps
+        self.next_row = 2
+        self.tails: list[dict[str, str] | None] = [{} for _ in letters]
+
+    def page_xml(self, cols: Columns) -> str:
+        n = page_rows(cols)
+        first = self.next_row
+        self.next_row += n
+        nums = list(map(str, range(first, first + n)))
+        cells: list[list[str]] = [['<row r="' + r + '">' for r in nums]]
+        for i, col in enumerate(cols):
+            ref = '<c r="' + self.letters[i]
+            if self.dates[i]:
+                cells.append([
+                    f'{ref}{r}" s="{_DATE_STYLE}" t="n"><v>{v}</v></c>' if v else ""
+                    for r, v in zip(nums, self.stamps.excel(col), strict=True)
+                ])  # fmt: skip
+            else:
+                cells.append(self._cells(i, ref, nums, col))
+        cells.append(["</row>\n"] * n)
+        return "".join(chain.from_iterable(zip(*cells, strict=True)))  # no string per row: one join
+
+    def _cells(self, i: int, ref: str, nums: list[str], col: Sequence[Any]) -> list[str]:
+        try:
+            joined = "".join(col)
+        except TypeError:  # not all text: the int columns (ids, battery), or an odd value
+            if set(map(type, col)) <= _INT_OR_NONE:
+                return ["" if v is None else f'{ref}{r}" t="n"><v>{v}</v></c>'
+                        for r, v in zip(nums, col, strict=True)]  # fmt: skip
+            return [_cell_xml(ref + r, v) for r, v in zip(nums, col, strict=True)]
+        tails = self._tails(i, col)
+        if tails is not None:
+            return [f"{ref}{r}{tails[v]}" if v else "" for r, v in zip(nums, col, strict=True)]
+        if _NEEDS_ESCAPE.search(joined) is None and len(joined.split(None, 1)) <= 1:
+            # No escaping and no whitespace at all (serials, IMEIs): each value as it is.
+            return [f'{ref}{r}" t="inlineStr"><is><t>{v}</t></is></c>' if v else ""
+                    for r, v in zip(nums, col, strict=True)]  # fmt: skip
+        return [ref + r + _text_tail(v) if v else "" for r, v in zip(nums, col, strict=True)]
+
+    def _tails(self, i: int, col: Sequence[str]) -> dict[str, str] | None:
+        """The column's cached tails covering every value of this page, or ``None`` (too many values)."""
+        cache = self.tails[i]
+        if cache is None:
+            return None
+        new = set(col).difference(cache)
+        if len(cache) + len(new) > _TAILS:
+            self.tails[i] = None  # a column of mostly distinct values: not cached from now on
+            return None
+        for v in new:
+            cache[v] = _text_tail(v)
+        return cache
+
+
+_INT_OR_NONE = frozenset({int, type(None)})
+
+
+def _cell_xml(ref: str, value: Any) -> str:
+    """One non-date cell as :func:`_row_xml` writes it (``ref`` ends with the row number)."""
+    if value is None or value == "":
+        return ""
+    if type(value) is int:
+        return ref + '" t="n"><v>' + str(value) + "</v></c>"
+    return ref + _text_tail(str(value))
+
+
 def _splice(template: Path, out: Path, rows: Path, detail_index: int) -> None:
     """``out``: the template workbook with its detail sheet's sample row replaced by ``rows``."""
     name = f"xl/worksheets/sheet{detail_index}.xml"
@@ -203,10 +277,12 @@ def _splice(template: Path, out: Path, rows: Path, detail_index: int) -> None:
             entry.compress_type = zipfile.ZIP_DEFLATED
             with dst.open(entry, "w", force_zip64=True) as fh:
                 fh.write(sheet[:start].encode("utf-8"))
-                with rows.open(encoding="utf-8", newline="") as lines:
-                    # Whole rows per chunk: the placeholder never straddles two chunks.
+                placeholder, date_style = _DATE_STYLE.encode("utf-8"), style.group(1).encode("ascii")
+                with rows.open("rb") as lines:
+                    # Whole rows per chunk: the placeholder never straddles two chunks. Bytes as
+                    # they were written (UTF-8): no decoding and encoding again.
                     while chunk := lines.read(1 << 20) + lines.readline():
-                        fh.write(chunk.replace(_DATE_STYLE, style.group(1)).encode("utf-8"))
+                        fh.write(chunk.replace(placeholder, date_style))
                 fh.write(sheet[end:].encode("utf-8"))
 
 

@@ -6,7 +6,7 @@ import contextlib
 import json
 import multiprocessing
 import sqlite3
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -400,6 +400,37 @@ def test_streamed_pages_give_the_values_sqlalchemy_gives(any_url: str) -> None:
     assert got == expected
     assert all(r["started_at"].tzinfo is UTC for r in got)
     assert [type(v) for v in got[0].values()] == [type(v) for v in expected[0].values()]
+    log.close()
+
+
+def test_selection_columns_are_the_selection_rows_by_column(any_url: str) -> None:
+    # The exports' column-wise pages: the same rows as iter_selection, column by column, and
+    # with stamps_as_text the timestamps as the UTC text of the same instants in whole seconds.
+    from kitstation.log.filters import HISTORY_COLUMNS
+    from kitstation.log.queries import stamp_text
+
+    log = _history_log(any_url)
+    sel = log.pin(RunFilter())
+    rows = list(log.iter_selection(sel))
+    for as_text in (False, True):
+        pages = list(log.selection_columns(sel, batch=7, stamps_as_text=as_text))
+        assert [len(p[0]) for p in pages] == [7] * 5 + [5]
+        got = [dict(zip(HISTORY_COLUMNS, t, strict=True)) for p in pages for t in zip(*p, strict=True)]
+        if not as_text:
+            assert got == rows
+            continue
+        for mine, theirs in zip(got, rows, strict=True):
+            for key in ("started_at", "ended_at"):
+                value = theirs[key]
+                expected = None if value is None else value.replace(microsecond=0).isoformat()
+                assert mine[key] == expected and (expected is None or expected.endswith("+00:00"))
+                theirs[key] = mine[key]
+            assert mine == theirs
+    assert stamp_text("2026-11-02 09:15:02.999999") == "2026-11-02T09:15:02+00:00"
+    assert stamp_text("2026-11-02 09:15:02") == "2026-11-02T09:15:02+00:00"
+    assert stamp_text(datetime(2026, 11, 2, 18, 15, 2, 5, tzinfo=timezone(timedelta(hours=9)))) == (
+        "2026-11-02T09:15:02+00:00"
+    )
     log.close()
 
 
