@@ -86,6 +86,15 @@ class RunRecord(SQLModel, table=True):
         Index("ix_run_platform_seq", "platform", "id"),
         Index("ix_run_status_seq", "status", "id"),
         Index("ix_run_started_seq", "started_at", "id"),
+        # Device sorts and short-text / model filters on the run's copy of its device (migration
+        # 0004): a page is a range of one of these, with an outcome filter too.
+        Index("ix_run_serial_seq", "device_serial", "device_id", "id"),
+        Index("ix_run_imei_seq", "device_imei", "device_id", "id"),
+        Index("ix_run_model_seq", "device_model_id", "device_id", "id"),
+        Index("ix_run_marketing_name_seq", "device_marketing_name", "id"),
+        Index("ix_run_status_serial", "status", "device_serial", "device_id", "id"),
+        Index("ix_run_status_imei", "status", "device_imei", "device_id", "id"),
+        Index("ix_run_status_model", "status", "device_model_id", "device_id", "id"),
     )
     id: int | None = Field(default=None, primary_key=True)
     device_id: int = Field(foreign_key="device.id")
@@ -106,6 +115,12 @@ class RunRecord(SQLModel, table=True):
     # rename step read back, and the battery level its battery gate read last (at hand-over).
     device_name: str | None = Field(default=None, max_length=200)
     battery_percent: int | None = None
+    # A copy of the device's values, kept by triggers (migration 0004) for the History's sorts and
+    # filters: never written by the station's code, always equal to the device row's.
+    device_serial: str | None = Field(default=None, max_length=64)
+    device_imei: str | None = Field(default=None, max_length=20)
+    device_model_id: str | None = Field(default=None, max_length=64)
+    device_marketing_name: str | None = Field(default=None, max_length=128)
 
 
 class StepEvent(SQLModel, table=True):
