@@ -49,6 +49,8 @@ _FEW_DEVICES = 2000
 # A device sort with a run filter selecting fewer runs than this sorts those runs (a temporary
 # index of at most this many rows, about 50 ms) instead of walking every device in order.
 _SORT_FEW_RUNS = 20_000
+# A short text's count reads at most this many entries of each prefix range to order its parts.
+_SIZE_CAP = 10_000
 # Run filter fields and their (column, id) index, the most selective kinds first.
 _RUN_INDEXES = (
     ("session_id", "ix_run_session_seq"),
@@ -135,11 +137,14 @@ _RUN_SORTS = {
     "status": ("status",),
     "platform": ("platform",),
 }
-# Device sorts: the index on the run's copy of the column, and the one with the outcome first.
-_DEVICE_SORTS = {
+_DEVICE_SORTS = ("serial", "imei", "model_id")
+# Sorts walked on an index that carries every column the History's filters read (migration
+# 0004), and the index for one outcome, already in order (None: the walk's own has it first).
+_WALKED = {
     "serial": ("ix_run_serial_seq", "ix_run_status_serial"),
     "imei": ("ix_run_imei_seq", "ix_run_status_imei"),
     "model_id": ("ix_run_model_seq", "ix_run_status_model"),
+    "platform": ("ix_run_platform_seq", None),
 }
 # Sorts by a name of a small table: the name's rows walked in name order, their runs by index.
 _GROUP_SORTS = {"technician": (tech_t, run_t.c.technician_id), "blueprint_name": (bp_t, run_t.c.blueprint_id)}
@@ -292,17 +297,31 @@ class HistoryReads:
             with self.engine.connect() as conn:
                 return int(conn.execute(stmt).scalar_one())
         # An OR of index ranges on the run's copies (prefixes in several columns, a model id or
-        # name) as disjoint parts, each one range of one index: the first part is counted on the
-        # index alone; an OR would make SQLite collect and de-duplicate every matching run.
+        # name) as disjoint parts, each one range of one index: an OR would make SQLite collect
+        # and de-duplicate every matching run. A part excludes the earlier parts' ranges, checked
+        # on its index entries; so the largest ranges go first (the first is counted on its
+        # index alone), and a range holding no run is left out, of the parts and the exclusions.
         if flt.text:
-            alternatives = _prefix_terms(flt.text, _COPY)
+            alternatives = [(c, v, _prefix(_COPY[c], v)) for c in _PREFIX_COLUMNS for v in _variants(flt.text)]
             extra = [or_(*_model_terms(flt.model, _COPY))] if flt.model else []
         else:
-            alternatives, extra = _model_terms(flt.model or "", _COPY), []
+            alternatives = [(c, flt.model or "", t) for c, t in zip(("model_id", "marketing_name"),
+                                                                      _model_terms(flt.model or "", _COPY), strict=True)]
+            extra = []
         total = 0
         with self.engine.connect() as conn:
-            for k, term in enumerate(alternatives):
-                before = [not_(func.coalesce(t, False)) for t in alternatives[:k]]
+            sizes: dict[tuple[str, str, ColumnElement[bool]], int] = {}
+            for alt in alternatives:
+                capped = select(literal_column("1")).select_from(run_t).where(alt[2]).limit(_SIZE_CAP).subquery()
+                sizes[alt] = int(conn.execute(select(func.count()).select_from(capped)).scalar_one())
+            parts = sorted((a for a in alternatives if sizes[a]), key=lambda a: -sizes[a])
+            for k, (col, value, term) in enumerate(parts):
+                # Two prefixes of one column neither of which starts the other have no row in common.
+                before = [
+                    not_(func.coalesce(t, False))
+                    for c, v, t in parts[:k]
+                    if c != col or v.startswith(value) or value.startswith(v)
+                ]
                 stmt = select(func.count()).select_from(run_t).where(term, *before, *extra)
                 total += int(conn.execute(stmt).scalar_one())
         return total
@@ -327,11 +346,11 @@ class HistoryReads:
             return self._grouped_page(order_by, self._run_terms(flt), descending, limit, after)
         order = _order(order_by)
         base = select(*order.columns).select_from(run_t)
-        if order_by in _DEVICE_SORTS:
+        if order_by in _WALKED:
             conds = self._run_terms(flt, copies=True)
-            index = self._device_sort_index(flt, order_by, conds)
-            if index is not None:  # SQLite without statistics may take another index and sort
-                base = base.with_hint(run_t, f"INDEXED BY {index}", "sqlite")
+            index = self._walk_index(flt, order_by, conds)
+            # SQLite without statistics may take another index and sort every matching run.
+            base = base.with_hint(run_t, f"INDEXED BY {index}", "sqlite")
         else:
             conds = self._run_terms(flt)
         keys: list[tuple[Any, ...]] = []
@@ -344,22 +363,22 @@ class HistoryReads:
                 break
         return self._rows_for(order, keys)
 
-    def _device_sort_index(self, flt: RunFilter, order_by: str, conds: Sequence[ColumnElement[bool]]) -> str | None:
-        """The index a sort by a device column reads, or None (no hint: a device id list).
+    def _walk_index(self, flt: RunFilter, order_by: str, conds: Sequence[ColumnElement[bool]]) -> str:
+        """The index a sort by a device column or the platform reads.
 
-        Few runs passing the run filter: read them from its index and sort them. One outcome:
-        ``(status, <column>, device_id, id)``, already in order. Else the column's own index,
-        walked in order with each run checked: where the filter and the order are correlated
-        (every failed run a Galaxy's, the serial order starting with iPhones) only the first two
-        avoid passing half the table before the first match.
+        A few devices' runs (an id list), or few runs passing the run filter: read them from
+        that index and sort them. One outcome: ``(status, <column>, device_id, id)``, already in
+        order. Else the sort's own index, walked in order, each entry checked on the index
+        itself: where the filter and the order are correlated (every failed run a Galaxy's, the
+        serial order starting with iPhones) the walk passes half the table before the first match.
         """
-        sort_index, status_index = _DEVICE_SORTS[order_by]
+        sort_index, status_index = _WALKED[order_by]
         if any(isinstance(c, BinaryExpression) and c.left is run_t.c.device_id for c in conds):
-            return "ix_run_device_seq"  # a few devices' runs, sorted
+            return "ix_run_device_seq"
         run_index = _run_index(flt)
         if run_index is not None and self._fewer_runs_than(flt, _SORT_FEW_RUNS):
             return run_index
-        if flt.status and len(flt.status) == 1:
+        if status_index is not None and flt.status and len(flt.status) == 1:
             return status_index
         return sort_index
 
@@ -425,11 +444,15 @@ def _run_index(flt: RunFilter) -> str | None:
     return None
 
 
+def _variants(value: str) -> list[str]:
+    """The case variants a short text matches: as typed, and in capitals (serials are)."""
+    return sorted({value, value.upper()})
+
+
 def _prefix_terms(value: str, cols: dict[str, ColumnElement[Any]]) -> list[ColumnElement[bool]]:
     """Short text: a prefix range per indexed column and case variant (the OR of them matches);
     ``cols``: the device's columns or the run's copies of them."""
-    variants = sorted({value, value.upper()})
-    return [_prefix(cols[c], v) for c in _PREFIX_COLUMNS for v in variants]
+    return [_prefix(cols[c], v) for c in _PREFIX_COLUMNS for v in _variants(value)]
 
 
 def _model_terms(model: str, cols: dict[str, ColumnElement[Any]]) -> list[ColumnElement[bool]]:

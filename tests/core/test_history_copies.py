@@ -104,3 +104,30 @@ def test_migration_fills_the_copies_of_an_existing_log(any_url: str) -> None:
     serials = [r["serial"] for r in log.history_page(order_by="serial", descending=False, limit=30)]
     assert serials == [None] * 10 + sorted(s for s in serials if s)
     log.close()
+
+
+def test_a_short_text_matching_two_columns_of_one_run_counts_it_once(any_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    # "iP" starts both the model id and the marketing name of every iPhone: the disjoint parts
+    # (largest range first, empty ranges left out) still count each run once.
+    monkeypatch.setattr("kitstation.log.history._FEW_DEVICES", 1)  # the many-devices path
+    monkeypatch.setattr("kitstation.log.history._SIZE_CAP", 2)  # ranges of 2 and 3 runs tie at the cap
+    log = KitLog(any_url)
+    st, bp = log.station("bench-1"), log.blueprint(loads_blueprint(BP))
+    devices = [("IPX1", "iPhone15,2", "iPhone 14 Pro"), ("IPX2", "iPad13,18", None), ("ipx3", None, "iPhone SE"),
+               ("R58M1", "SM-S911C", "Galaxy S23"), ("R58M2", "SM-S911C", "iPhone-like")]
+    for serial, model, name in devices:
+        dev = log.upsert_device(Device(Platform.IOS, serial, serial=serial, model_id=model, marketing_name=name))
+        for _ in range(2):
+            log.end_run(log.start_run(dev, bp, st, "ios"), RunStatus.OK)
+    rows = list(log.iter_history())
+
+    def starts(value: str) -> int:
+        variants = {value, value.upper()}
+        return sum(1 for r in rows if any(str(r[c] or "").startswith(v) for c in ("serial", "imei", "model_id",
+                                                                                   "marketing_name") for v in variants))
+
+    for value in ("iP", "IP", "ip", "i", "R5", "Ga", "zz"):
+        assert log.count(RunFilter(text=value)) == starts(value), value
+    assert starts("iP") == 8 and starts("ip") == 6
+    assert log.count(RunFilter(model="SM-S911C", text="iP")) == 2
+    log.close()

@@ -10,8 +10,10 @@ with half a million iPhones) it passed half the devices before the first match. 
 (two characters) counted half a million devices with one index seek into the runs each. With
 the device's ``serial``, ``imei``, ``model_id`` and ``marketing_name`` copied onto ``run``:
 
-* a device sort is one index on ``run`` ``(device_serial, device_id, id)``, and with an outcome
-  filter ``(status, device_serial, device_id, id)`` -- a page is an index range;
+* a device sort is one index on ``run`` ``(device_serial, device_id, id, ...)``, and with an
+  outcome filter ``(status, device_serial, device_id, id)`` -- a page is an index range; the
+  sort indexes (and the platform's) carry the columns the filters read, so a filter the order
+  is correlated with is checked on the index, without reading the runs it passes;
 * a short text's prefix ranges and a model filter are counted on ``run``'s indexes alone.
 
 The copy is kept by triggers, whoever writes (the station, a bulk load, a device merge):
@@ -39,15 +41,24 @@ COPIED = {
     "device_model_id": ("model_id", 64),
     "device_marketing_name": ("marketing_name", 128),
 }
+# The columns the History's filters read (outcome, date, blueprint, technician; text and model
+# on the copies): a sort index that carries them is walked without reading a run row, so a walk
+# that passes half the table before its first match (a filter correlated with the order) costs
+# an index scan, not a row read per entry.
+FILTERED = ["status", "started_at", "blueprint_id", "technician_id"]
+_C = list(COPIED)
 INDEXES = {
-    "ix_run_serial_seq": ["device_serial", "device_id", "id"],
-    "ix_run_imei_seq": ["device_imei", "device_id", "id"],
-    "ix_run_model_seq": ["device_model_id", "device_id", "id"],
-    "ix_run_marketing_name_seq": ["device_marketing_name", "id"],
+    "ix_run_serial_seq": ["device_serial", "device_id", "id", *[c for c in _C if c != "device_serial"], *FILTERED],
+    "ix_run_imei_seq": ["device_imei", "device_id", "id", *[c for c in _C if c != "device_imei"], *FILTERED],
+    "ix_run_model_seq": ["device_model_id", "device_id", "id", *[c for c in _C if c != "device_model_id"], *FILTERED],
+    # A short text's parts and a model name are counted on these alone (the copies they test).
+    "ix_run_marketing_name_seq": ["device_marketing_name", "id", "device_serial", "device_imei", "device_model_id"],
     "ix_run_status_serial": ["status", "device_serial", "device_id", "id"],
     "ix_run_status_imei": ["status", "device_imei", "device_id", "id"],
     "ix_run_status_model": ["status", "device_model_id", "device_id", "id"],
 }
+# Migration 0002's (platform, id), rebuilt to carry the filtered columns too (a platform sort).
+PLATFORM = ("ix_run_platform_seq", ["platform", "id"], ["platform", "id", *_C, *FILTERED])
 _RUN_COLS = ", ".join(COPIED)
 _DEV_COLS = ", ".join(d for d, _ in COPIED.values())
 _DEVICE_QUALIFIED = ", ".join(f"device.{d}" for d, _ in COPIED.values())
@@ -98,6 +109,8 @@ def upgrade() -> None:
             op.execute(stmt)
     for name, cols in INDEXES.items():
         op.create_index(name, "run", cols, unique=False)
+    op.drop_index(PLATFORM[0], table_name="run")
+    op.create_index(PLATFORM[0], "run", PLATFORM[2], unique=False)
 
 
 def downgrade() -> None:
@@ -112,6 +125,8 @@ def downgrade() -> None:
             op.execute(f"DROP TRIGGER IF EXISTS {name}")
     for name in INDEXES:
         op.drop_index(name, table_name="run")
+    op.drop_index(PLATFORM[0], table_name="run")
+    op.create_index(PLATFORM[0], "run", PLATFORM[1], unique=False)
     # In place (SQLite 3.35+ drops a column itself): a batch rebuild would copy the whole run table.
     for col in reversed(COPIED):
         op.drop_column("run", col)
