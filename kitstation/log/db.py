@@ -57,7 +57,7 @@ class _SQLiteHints(SQLiteCompiler):
     would otherwise often pick a filter's index and sort every matching run.
     """
 
-    def get_from_hint_text(self, table: Any, text: str) -> str:
+    def get_from_hint_text(self, table: Any, text: str | None) -> str | None:
         return text
 
 
