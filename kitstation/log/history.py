@@ -25,7 +25,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import ColumnElement, Engine, Select, and_, exists, func, literal_column, not_, or_, select, text
+from sqlalchemy import ColumnElement, Engine, Select, and_, exists, false, func, literal_column, not_, or_, select, text
 from sqlalchemy.sql.expression import BinaryExpression, UnaryExpression
 
 from kitstation.log.filters import RunFilter
@@ -97,17 +97,6 @@ def _device_terms(flt: RunFilter, dialect: str) -> list[ColumnElement[bool]]:
         terms.append(device_t.c.id.in_(device_text_ids(dialect, flt.text)))
     if flt.model:
         terms.append(or_(*_model_terms(flt.model, _DEVICE_COLS)))
-    return terms
-
-
-def _copy_terms(flt: RunFilter) -> list[ColumnElement[bool]] | None:
-    """The filter's text / model terms on the run's copy of its device, or None for text of three
-    characters or more (a substring: only the trigram index of devices answers it)."""
-    if flt.text and len(flt.text) >= TRIGRAM:
-        return None
-    terms = [or_(*_prefix_terms(flt.text, _COPY))] if flt.text else []
-    if flt.model:
-        terms.append(or_(*_model_terms(flt.model, _COPY)))
     return terms
 
 
@@ -218,7 +207,7 @@ class HistoryReads:
             conds.append(run_t.c.id.in_(latest))
         if flt.text or flt.model:
             kind, cond = self._device_condition(flt)
-            copy = _copy_terms(flt) if copies and kind != "ids" else None
+            copy = self._copy_terms(flt) if copies and kind != "ids" else None
             conds += [cond] if copy is None else copy
         return conds
 
@@ -236,6 +225,26 @@ class HistoryReads:
         if flt.text:
             probe.append(_text_probe(flt.text))
         return "probe", exists().where(and_(device_t.c.id == run_t.c.device_id, *probe)).correlate(run_t)
+
+    def _copy_terms(self, flt: RunFilter) -> list[ColumnElement[bool]] | None:
+        """The filter's text / model terms on the run's copy of its device, or None for text of
+        three characters or more (a substring: only the trigram index of devices answers it).
+
+        A short text's prefix ranges that hold no run are left out (one index seek each): "F2"
+        then is one range of the serial index, which a sort by serial walks as a range instead
+        of checking eight prefixes on every entry it passes.
+        """
+        if flt.text and len(flt.text) >= TRIGRAM:
+            return None
+        terms = []
+        if flt.text:
+            with self.engine.connect() as conn:
+                live = [t for t in _prefix_terms(flt.text, _COPY)
+                        if conn.execute(select(literal_column("1")).select_from(run_t).where(t).limit(1)).first()]
+            terms.append(or_(*live) if live else false())
+        if flt.model:
+            terms.append(or_(*_model_terms(flt.model, _COPY)))
+        return terms
 
     def _few_devices(self, flt: RunFilter) -> Select[Any]:
         """The ids of the devices a text / model filter matches, as a select a LIMIT stops early.
@@ -263,7 +272,7 @@ class HistoryReads:
         conds = self._run_terms(replace(flt, text=None, model=None))
         if flt.text or flt.model:
             kind, cond = self._device_condition(flt)
-            copy = _copy_terms(flt)
+            copy = self._copy_terms(flt)
             if kind != "ids" and not conds:
                 return self._count_from_devices(flt)
             if kind != "ids":  # many devices, with other filters: their copies, or a set of ids
@@ -349,13 +358,15 @@ class HistoryReads:
         if order_by in _WALKED:
             conds = self._run_terms(flt, copies=True)
             index = self._walk_index(flt, order_by, conds)
-            # SQLite without statistics may take another index and sort every matching run.
-            base = base.with_hint(run_t, f"INDEXED BY {index}", "sqlite")
+            if index is not None:  # SQLite without statistics may take another index and sort
+                base = base.with_hint(run_t, f"INDEXED BY {index}", "sqlite")
         else:
             conds = self._run_terms(flt)
         keys: list[tuple[Any, ...]] = []
         for extra in _after_ranges(order, after, descending):
-            stmt = base.where(and_(*conds, *extra)) if conds or extra else base
+            # The keyset range first: of two bounds on one column (a text prefix's and the page's),
+            # SQLite takes the first for the index range and tests the other on every entry.
+            stmt = base.where(and_(*extra, *conds)) if conds or extra else base
             stmt = stmt.order_by(*_order_by(order, descending, dialect)).limit(limit - len(keys))
             with self.engine.connect() as conn:
                 keys += [tuple(r) for r in conn.execute(stmt)]
@@ -363,21 +374,22 @@ class HistoryReads:
                 break
         return self._rows_for(order, keys)
 
-    def _walk_index(self, flt: RunFilter, order_by: str, conds: Sequence[ColumnElement[bool]]) -> str:
+    def _walk_index(self, flt: RunFilter, order_by: str, conds: Sequence[ColumnElement[bool]]) -> str | None:
         """The index a sort by a device column or the platform reads.
 
-        A few devices' runs (an id list), or few runs passing the run filter: read them from
-        that index and sort them. One outcome: ``(status, <column>, device_id, id)``, already in
+        A few devices' runs (an id list), or few runs passing the run filter: no hint, the
+        planner reads them from the filter's best index and sorts them. One outcome: ``(status, <column>, device_id, id)``, already in
         order. Else the sort's own index, walked in order, each entry checked on the index
         itself: where the filter and the order are correlated (every failed run a Galaxy's, the
         serial order starting with iPhones) the walk passes half the table before the first match.
         """
         sort_index, status_index = _WALKED[order_by]
         if any(isinstance(c, BinaryExpression) and c.left is run_t.c.device_id for c in conds):
-            return "ix_run_device_seq"
-        run_index = _run_index(flt)
-        if run_index is not None and self._fewer_runs_than(flt, _SORT_FEW_RUNS):
-            return run_index
+            return None
+        if _run_index(flt) is not None and self._fewer_runs_than(flt, _SORT_FEW_RUNS):
+            # (status, started_at) for an outcome and a date, say: the (column, id) one would
+            # read every failed run's row to test its date.
+            return None
         if status_index is not None and flt.status and len(flt.status) == 1:
             return status_index
         return sort_index
