@@ -162,6 +162,20 @@ def cases(n: int) -> list[Case]:
     # Few runs pass (about 6,000): sorted from the run filter's index, not by walking every device.
     out.append(Case("failed + 30 days, sort serial", RunFilter(status=["failed"], since=today - timedelta(days=29)),
                     "serial", False))
+    # One filter the page offers with a device sort, where the bench's data makes the filter and
+    # the order correlated (the serial order starts with 500,000 iPhones; the Galaxy blueprint,
+    # the S23 and the last 30 days are all at the far end of it).
+    month = RunFilter(since=today - timedelta(days=29))
+    out += [
+        Case("blueprint, sort serial", RunFilter(blueprint="Bench KME"), "serial", False),
+        Case("last 30 days, sort serial", month, "serial", False),
+        Case("model, sort serial", RunFilter(model="SM-S911C"), "serial", False),
+        Case("text 2 chars, sort serial desc", RunFilter(text="F2"), "serial", True),
+        Case("technician, sort imei", RunFilter(technician="Suzuki"), "imei", False),
+        Case("failed, sort model desc", RunFilter(status=["failed"]), "model_id", True),
+        Case("blueprint, sort platform desc", RunFilter(blueprint="Bench KME"), "platform", True),
+        Case("text 2 chars iP (model, name)", RunFilter(text="iP")),
+    ]
     return out
 
 

@@ -18,6 +18,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, exc, text
+from sqlalchemy.dialects.sqlite.base import SQLiteCompiler
 from sqlalchemy.engine import ExceptionContext, make_url
 
 from kitstation.i18n import Text
@@ -46,6 +47,23 @@ def resolve_url(url: str | None = None) -> str:
     if value.startswith("postgresql://"):
         value = "postgresql+psycopg://" + value[len("postgresql://") :]
     return value
+
+
+class _SQLiteHints(SQLiteCompiler):
+    """SQLite's compiler, rendering ``Select.with_hint(table, "INDEXED BY ix", "sqlite")``.
+
+    SQLAlchemy's own drops table hints on SQLite (it renders them for MySQL, SQL Server, Oracle
+    only); the History's reads name the index a sort walks, since SQLite without statistics
+    would otherwise often pick a filter's index and sort every matching run.
+    """
+
+    def get_from_hint_text(self, table: Any, text: str | None) -> str | None:
+        return text
+
+
+def _hinting(engine: Engine) -> Engine:
+    engine.dialect.statement_compiler = _SQLiteHints
+    return engine
 
 
 def _sqlite_read_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -106,12 +124,12 @@ def create(url: str, *, read_only: bool = False) -> Engine:
                     connect_args={"timeout": 30, "check_same_thread": False},
                 )
                 event.listen(engine, "connect", _sqlite_read_pragmas)
-                return _translating(engine, where)
+                return _translating(_hinting(engine), where)
             if path and path != ":memory:":
                 Path(path).parent.mkdir(parents=True, exist_ok=True)
             engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
             event.listen(engine, "connect", _sqlite_pragmas)
-            return _translating(engine, where)
+            return _translating(_hinting(engine), where)
         engine = create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
     except (exc.NoSuchModuleError, exc.ArgumentError, ModuleNotFoundError) as error:
         raise unknown_driver(where) from error

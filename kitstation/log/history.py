@@ -6,13 +6,14 @@
   one technician and session.
 * **Pages** are keyset pages: the next page starts after the last row shown (its sort value and
   run id), never at an ``OFFSET`` the database would have to walk.
-* **Sorts** by a column of another table run from that table's index: by a device column the
-  device rows are walked in index order and their runs fetched by ``(device_id, id)``; by a
-  technician or blueprint name (a handful of rows) each name's runs come from
-  ``(technician_id, id)`` / ``(blueprint_id, id)`` in turn.
+* **Sorts** by a device column (serial, IMEI, model) read the run's own copy of it (kept by
+  triggers, migration 0004): one index ``(device_serial, device_id, id)``, and with an outcome
+  filter ``(status, device_serial, device_id, id)``; by a technician or blueprint name (a handful
+  of rows) each name's runs come from ``(technician_id, id)`` / ``(blueprint_id, id)`` in turn.
 * **Text** (serial, IMEI, model): three characters or more are a substring search through a
   trigram index (SQLite FTS5 ``device_fts``; PostgreSQL ``pg_trgm`` where installed); shorter
-  text matches the start of a serial, IMEI or model, from their indexes.
+  text matches the start of a serial, IMEI or model, from their indexes; its count (and a model
+  filter's) reads the indexes of the run's copies alone, no device row.
 
 NULLs sort as the smallest value on both databases (SQLite's own order), so keyset cursors
 behave the same on SQLite and PostgreSQL.
@@ -24,7 +25,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import ColumnElement, Engine, Select, and_, exists, func, literal_column, not_, or_, select, text
+from sqlalchemy import ColumnElement, Engine, Select, and_, exists, false, func, literal_column, not_, or_, select, text
 from sqlalchemy.sql.expression import BinaryExpression, UnaryExpression
 
 from kitstation.log.filters import RunFilter
@@ -35,11 +36,21 @@ from kitstation.log.tables import aware, bp_t, device_t, run_t, session_t, stati
 # Shorter text cannot use a trigram index: it matches the start of these indexed columns instead.
 TRIGRAM = 3
 _PREFIX_COLUMNS = ("serial", "imei", "model_id", "marketing_name")
+# The run's copy of its device's columns (migration 0004; triggers keep them equal to the device's).
+_COPY: dict[str, ColumnElement[Any]] = {
+    "serial": run_t.c.device_serial,
+    "imei": run_t.c.device_imei,
+    "model_id": run_t.c.device_model_id,
+    "marketing_name": run_t.c.device_marketing_name,
+}
+_DEVICE_COLS: dict[str, ColumnElement[Any]] = {c: device_t.c[c] for c in _PREFIX_COLUMNS}
 # A device filter matching fewer devices than this is an IN list of their ids; more, a probe per run.
 _FEW_DEVICES = 2000
 # A device sort with a run filter selecting fewer runs than this sorts those runs (a temporary
 # index of at most this many rows, about 50 ms) instead of walking every device in order.
 _SORT_FEW_RUNS = 20_000
+# A short text's count reads at most this many entries of each prefix range to order its parts.
+_SIZE_CAP = 10_000
 # Run filter fields and their (column, id) index, the most selective kinds first.
 _RUN_INDEXES = (
     ("session_id", "ix_run_session_seq"),
@@ -76,7 +87,7 @@ def device_text_ids(dialect: str, value: str) -> Select[Any]:
     if len(value) >= TRIGRAM:
         like = f"%{value}%"
         return select(device_t.c.id).where(or_(*(device_t.c[c].like(like) for c in TEXT_COLUMNS)))
-    return select(device_t.c.id).where(or_(*_prefix_terms(value)))
+    return select(device_t.c.id).where(or_(*_prefix_terms(value, _DEVICE_COLS)))
 
 
 def _device_terms(flt: RunFilter, dialect: str) -> list[ColumnElement[bool]]:
@@ -85,7 +96,7 @@ def _device_terms(flt: RunFilter, dialect: str) -> list[ColumnElement[bool]]:
     if flt.text:
         terms.append(device_t.c.id.in_(device_text_ids(dialect, flt.text)))
     if flt.model:
-        terms.append(or_(*_model_terms(flt.model)))
+        terms.append(or_(*_model_terms(flt.model, _DEVICE_COLS)))
     return terms
 
 
@@ -115,15 +126,22 @@ _RUN_SORTS = {
     "status": ("status",),
     "platform": ("platform",),
 }
-_DEVICE_SORTS = {"serial": "serial", "imei": "imei", "model_id": "model_id"}
+_DEVICE_SORTS = ("serial", "imei", "model_id")
+# Sorts walked on an index that carries every column the History's filters read (migration
+# 0004), and the index for one outcome, already in order (None: the walk's own has it first).
+_WALKED = {
+    "serial": ("ix_run_serial_seq", "ix_run_status_serial"),
+    "imei": ("ix_run_imei_seq", "ix_run_status_imei"),
+    "model_id": ("ix_run_model_seq", "ix_run_status_model"),
+    "platform": ("ix_run_platform_seq", None),
+}
 # Sorts by a name of a small table: the name's rows walked in name order, their runs by index.
 _GROUP_SORTS = {"technician": (tech_t, run_t.c.technician_id), "blueprint_name": (bp_t, run_t.c.blueprint_id)}
 
 
 def _order(order_by: str) -> _Order:
     if order_by in _DEVICE_SORTS:
-        col = _DEVICE_SORTS[order_by]
-        return _Order((device_t.c[col], device_t.c.id, run_t.c.id), (col, "_device_id", "run_id"))
+        return _Order((_COPY[order_by], run_t.c.device_id, run_t.c.id), (order_by, "_device_id", "run_id"))
     cols = _RUN_SORTS.get(order_by, ())
     return _Order((*(run_t.c[c] for c in cols), run_t.c.id), (*cols, "run_id"))
 
@@ -151,15 +169,16 @@ class HistoryReads:
         with self.engine.connect() as conn:
             return [int(i) for i in conn.execute(select(table.c.id).where(*conds)).scalars()]
 
-    def _run_terms(self, flt: RunFilter, *, device_side: bool) -> list[ColumnElement[bool]]:
-        """A filter as terms on ``run`` (and on ``device`` when ``device_side``: the caller joins it).
+    def _run_terms(self, flt: RunFilter, *, copies: bool = False) -> list[ColumnElement[bool]]:
+        """A filter as terms on ``run`` alone.
 
         The small tables (blueprint, technician, station, session) are resolved to ids first: an
         equality on ``run`` that its ``(column, id)`` index answers in run order. A device filter
         matching few devices is an ``IN`` list; one matching many is probed per run in run order
-        (the first page stops after a few hundred probes instead of building the whole set).
+        (the first page stops after a few hundred probes instead of building the whole set), or
+        with ``copies`` (a device sort, which reads the run rows anyway) checked on the run's copy
+        of the device's columns where it can be.
         """
-        dialect = self.engine.dialect.name
         conds: list[ColumnElement[bool]] = []
         if flt.since is not None:
             conds.append(run_t.c.started_at >= aware(flt.since))
@@ -186,25 +205,46 @@ class HistoryReads:
         if flt.latest_only:
             latest = select(func.max(run_t.c.id)).group_by(run_t.c.device_id).scalar_subquery()
             conds.append(run_t.c.id.in_(latest))
-        terms = _device_terms(flt, dialect)
-        if terms and device_side:
-            conds += terms
-        elif terms:
-            conds.append(self._device_condition(flt, terms))
+        if flt.text or flt.model:
+            kind, cond = self._device_condition(flt)
+            copy = self._copy_terms(flt) if copies and kind != "ids" else None
+            conds += [cond] if copy is None else copy
         return conds
 
-    def _device_condition(self, flt: RunFilter, terms: list[ColumnElement[bool]]) -> ColumnElement[bool]:
-        """Runs of the devices a text / model filter matches: their ids when few, else a probe."""
+    def _device_condition(self, flt: RunFilter) -> tuple[str, ColumnElement[bool]]:
+        """Runs of the devices a text / model filter matches: ("ids", their ids) when few, else
+        ("probe", a check of each run's device row)."""
+        terms = _device_terms(flt, self.engine.dialect.name)
         few = self._few_devices(flt).limit(_FEW_DEVICES)
         with self.engine.connect() as conn:
             ids = [int(i) for i in conn.execute(few).scalars()]
         if len(ids) < _FEW_DEVICES:
             # A literal list: the planner walks (device_id, id) for each, whatever it guesses.
-            return run_t.c.device_id.in_(ids)
+            return "ids", run_t.c.device_id.in_(ids)
         probe = [t for t in terms if flt.text is None or t is not terms[0]]
         if flt.text:
             probe.append(_text_probe(flt.text))
-        return exists().where(and_(device_t.c.id == run_t.c.device_id, *probe)).correlate(run_t)
+        return "probe", exists().where(and_(device_t.c.id == run_t.c.device_id, *probe)).correlate(run_t)
+
+    def _copy_terms(self, flt: RunFilter) -> list[ColumnElement[bool]] | None:
+        """The filter's text / model terms on the run's copy of its device, or None for text of
+        three characters or more (a substring: only the trigram index of devices answers it).
+
+        A short text's prefix ranges that hold no run are left out (one index seek each): "F2"
+        then is one range of the serial index, which a sort by serial walks as a range instead
+        of checking eight prefixes on every entry it passes.
+        """
+        if flt.text and len(flt.text) >= TRIGRAM:
+            return None
+        terms = []
+        if flt.text:
+            with self.engine.connect() as conn:
+                live = [t for t in _prefix_terms(flt.text, _COPY)
+                        if conn.execute(select(literal_column("1")).select_from(run_t).where(t).limit(1)).first()]
+            terms.append(or_(*live) if live else false())
+        if flt.model:
+            terms.append(or_(*_model_terms(flt.model, _COPY)))
+        return terms
 
     def _few_devices(self, flt: RunFilter) -> Select[Any]:
         """The ids of the devices a text / model filter matches, as a select a LIMIT stops early.
@@ -221,23 +261,24 @@ class HistoryReads:
         return select(device_t.c.id).where(and_(*terms))
 
     def count(self, flt: RunFilter | None = None) -> int:
-        """How many runs a filter selects, counted on ``run`` alone where it can be (no join).
+        """How many runs a filter selects, counted on ``run`` alone (no join) where it can be.
 
-        A text / model filter matching many devices, with nothing else, is counted from the
-        device side: the matching devices' index entries, joined to their runs by
-        ``(device_id, id)``. Each run has one device, so the join counts each run once; an
-        ``IN`` set of the same devices costs a temporary index of all of them first.
+        A short text or a model matching many devices is counted on the run's copies of the
+        device's columns (their indexes alone when nothing else filters); a longer text from the
+        trigram index of devices joined to their runs. Each run has one device, so counting runs
+        by their device's values counts each run once.
         """
         flt = flt or RunFilter()
-        conds = self._run_terms(replace(flt, text=None, model=None), device_side=False)
-        terms = _device_terms(flt, self.engine.dialect.name)
-        if terms:
-            cond = self._device_condition(flt, terms)
-            if not isinstance(cond, BinaryExpression) and not conds:
+        conds = self._run_terms(replace(flt, text=None, model=None))
+        if flt.text or flt.model:
+            kind, cond = self._device_condition(flt)
+            copy = self._copy_terms(flt)
+            if kind != "ids" and not conds:
                 return self._count_from_devices(flt)
-            if not isinstance(cond, BinaryExpression):  # many devices: a set, not a probe per run
-                cond = run_t.c.device_id.in_(select(device_t.c.id).where(and_(*terms)))
-            conds.append(cond)
+            if kind != "ids":  # many devices, with other filters: their copies, or a set of ids
+                conds += copy if copy is not None else [run_t.c.device_id.in_(self._few_devices(flt))]
+            else:
+                conds.append(cond)
         stmt = select(func.count()).select_from(run_t)
         if conds:
             stmt = stmt.where(and_(*conds))
@@ -245,7 +286,7 @@ class HistoryReads:
             return int(conn.execute(stmt).scalar_one())
 
     def _count_from_devices(self, flt: RunFilter) -> int:
-        """The runs of the devices a text / model filter matches, driven from the devices."""
+        """The runs of the devices a text / model filter matches, when it matches many."""
         dialect = self.engine.dialect.name
         if flt.text and len(flt.text) >= TRIGRAM and dialect == "sqlite" and not flt.model:
             # The trigram index's rowids joined to runs directly: no set of ids is built.
@@ -254,35 +295,45 @@ class HistoryReads:
                 .select_from(text("device_fts JOIN run ON run.device_id = device_fts.rowid"))
                 .where(text("device_fts MATCH :phrase").bindparams(phrase=_fts_phrase(flt.text)))
             )
-        elif flt.text and len(flt.text) >= TRIGRAM:  # with a model, or PostgreSQL (its planner joins)
+            with self.engine.connect() as conn:
+                return int(conn.execute(stmt).scalar_one())
+        if flt.text and len(flt.text) >= TRIGRAM:  # with a model, or PostgreSQL (its planner joins)
             stmt = (
                 select(func.count())
                 .select_from(device_t.join(run_t, run_t.c.device_id == device_t.c.id))
                 .where(*_device_terms(flt, dialect))
             )
-        else:
-            # An OR of index ranges (prefixes in several columns, a model id or name) as disjoint
-            # parts, each one index range joined to runs: SQLite's OR of indexes would first
-            # collect and de-duplicate every matching device.
-            if flt.text:
-                alternatives = _prefix_terms(flt.text)
-                extra = _device_terms(replace(flt, text=None), dialect)
-            else:
-                alternatives = _model_terms(flt.model or "")
-                extra = []
-            total = 0
             with self.engine.connect() as conn:
-                for k, term in enumerate(alternatives):
-                    before = [not_(func.coalesce(t, False)) for t in alternatives[:k]]
-                    stmt = (
-                        select(func.count())
-                        .select_from(device_t.join(run_t, run_t.c.device_id == device_t.c.id))
-                        .where(term, *before, *extra)
-                    )
-                    total += int(conn.execute(stmt).scalar_one())
-            return total
+                return int(conn.execute(stmt).scalar_one())
+        # An OR of index ranges on the run's copies (prefixes in several columns, a model id or
+        # name) as disjoint parts, each one range of one index: an OR would make SQLite collect
+        # and de-duplicate every matching run. A part excludes the earlier parts' ranges, checked
+        # on its index entries; so the largest ranges go first (the first is counted on its
+        # index alone), and a range holding no run is left out, of the parts and the exclusions.
+        if flt.text:
+            alternatives = [(c, v, _prefix(_COPY[c], v)) for c in _PREFIX_COLUMNS for v in _variants(flt.text)]
+            extra = [or_(*_model_terms(flt.model, _COPY))] if flt.model else []
+        else:
+            alternatives = [(c, flt.model or "", t) for c, t in zip(("model_id", "marketing_name"),
+                                                                      _model_terms(flt.model or "", _COPY), strict=True)]
+            extra = []
+        total = 0
         with self.engine.connect() as conn:
-            return int(conn.execute(stmt).scalar_one())
+            sizes: dict[tuple[str, str, ColumnElement[bool]], int] = {}
+            for alt in alternatives:
+                capped = select(literal_column("1")).select_from(run_t).where(alt[2]).limit(_SIZE_CAP).subquery()
+                sizes[alt] = int(conn.execute(select(func.count()).select_from(capped)).scalar_one())
+            parts = sorted((a for a in alternatives if sizes[a]), key=lambda a: -sizes[a])
+            for k, (col, value, term) in enumerate(parts):
+                # Two prefixes of one column neither of which starts the other have no row in common.
+                before = [
+                    not_(func.coalesce(t, False))
+                    for c, v, t in parts[:k]
+                    if c != col or v.startswith(value) or value.startswith(v)
+                ]
+                stmt = select(func.count()).select_from(run_t).where(term, *before, *extra)
+                total += int(conn.execute(stmt).scalar_one())
+        return total
 
     def history_page(
         self,
@@ -300,29 +351,22 @@ class HistoryReads:
         """
         flt = flt or RunFilter()
         dialect = self.engine.dialect.name
-        device_sort = order_by in _DEVICE_SORTS
         if order_by in _GROUP_SORTS:
-            return self._grouped_page(order_by, self._run_terms(flt, device_side=False), descending, limit, after)
+            return self._grouped_page(order_by, self._run_terms(flt), descending, limit, after)
         order = _order(order_by)
-        conds = self._run_terms(flt, device_side=device_sort)
-        run_index = _run_index(flt) if device_sort else None
-        if run_index is not None and self._fewer_runs_than(flt, _SORT_FEW_RUNS):
-            # Few runs pass the run filter: read them all from its index and sort them. Walking
-            # the devices in order could pass half a million devices before the first match
-            # (every failed run may be a Galaxy's while the serial order starts with iPhones).
-            base = select(*order.columns).select_from(run_t.join(device_t, device_t.c.id == run_t.c.device_id))
-            base = base.with_hint(run_t, f"INDEXED BY {run_index}", "sqlite")
-        elif device_sort:
-            # Walk the device index in order; each device's runs by (device_id, id). "+ 0" keeps
-            # the planner from looking devices up from runs (which would sort every run).
-            base = select(*order.columns).select_from(device_t.join(run_t, run_t.c.device_id == device_t.c.id + 0))
-            # And on that index: SQLite without statistics may take another one and sort.
-            base = base.with_hint(device_t, f"INDEXED BY ix_device_{_DEVICE_SORTS[order_by]}", "sqlite")
+        base = select(*order.columns).select_from(run_t)
+        if order_by in _WALKED:
+            conds = self._run_terms(flt, copies=True)
+            index = self._walk_index(flt, order_by, conds)
+            if index is not None:  # SQLite without statistics may take another index and sort
+                base = base.with_hint(run_t, f"INDEXED BY {index}", "sqlite")
         else:
-            base = select(*order.columns).select_from(run_t)
+            conds = self._run_terms(flt)
         keys: list[tuple[Any, ...]] = []
         for extra in _after_ranges(order, after, descending):
-            stmt = base.where(and_(*conds, *extra)) if conds or extra else base
+            # The keyset range first: of two bounds on one column (a text prefix's and the page's),
+            # SQLite takes the first for the index range and tests the other on every entry.
+            stmt = base.where(and_(*extra, *conds)) if conds or extra else base
             stmt = stmt.order_by(*_order_by(order, descending, dialect)).limit(limit - len(keys))
             with self.engine.connect() as conn:
                 keys += [tuple(r) for r in conn.execute(stmt)]
@@ -330,9 +374,29 @@ class HistoryReads:
                 break
         return self._rows_for(order, keys)
 
+    def _walk_index(self, flt: RunFilter, order_by: str, conds: Sequence[ColumnElement[bool]]) -> str | None:
+        """The index a sort by a device column or the platform reads.
+
+        A few devices' runs (an id list), or few runs passing the run filter: no hint, the
+        planner reads them from the filter's best index and sorts them. One outcome: ``(status, <column>, device_id, id)``, already in
+        order. Else the sort's own index, walked in order, each entry checked on the index
+        itself: where the filter and the order are correlated (every failed run a Galaxy's, the
+        serial order starting with iPhones) the walk passes half the table before the first match.
+        """
+        sort_index, status_index = _WALKED[order_by]
+        if any(isinstance(c, BinaryExpression) and c.left is run_t.c.device_id for c in conds):
+            return None
+        if _run_index(flt) is not None and self._fewer_runs_than(flt, _SORT_FEW_RUNS):
+            # (status, started_at) for an outcome and a date, say: the (column, id) one would
+            # read every failed run's row to test its date.
+            return None
+        if status_index is not None and flt.status and len(flt.status) == 1:
+            return status_index
+        return sort_index
+
     def _fewer_runs_than(self, flt: RunFilter, cap: int) -> bool:
         """Whether the filter's terms on ``run`` alone select fewer than ``cap`` runs (reads at most ``cap``)."""
-        conds = self._run_terms(replace(flt, text=None, model=None), device_side=False)
+        conds = self._run_terms(replace(flt, text=None, model=None))
         capped = select(literal_column("1")).select_from(run_t).where(and_(*conds)).limit(cap).subquery()
         with self.engine.connect() as conn:
             return int(conn.execute(select(func.count()).select_from(capped)).scalar_one()) < cap
@@ -392,20 +456,25 @@ def _run_index(flt: RunFilter) -> str | None:
     return None
 
 
-def _prefix_terms(value: str) -> list[ColumnElement[bool]]:
-    """Short text: a prefix range per indexed column and case variant (the OR of them matches)."""
-    variants = sorted({value, value.upper()})
-    return [_prefix(device_t.c[c], v) for c in _PREFIX_COLUMNS for v in variants]
+def _variants(value: str) -> list[str]:
+    """The case variants a short text matches: as typed, and in capitals (serials are)."""
+    return sorted({value, value.upper()})
 
 
-def _model_terms(model: str) -> list[ColumnElement[bool]]:
-    return [device_t.c.model_id == model, device_t.c.marketing_name == model]
+def _prefix_terms(value: str, cols: dict[str, ColumnElement[Any]]) -> list[ColumnElement[bool]]:
+    """Short text: a prefix range per indexed column and case variant (the OR of them matches);
+    ``cols``: the device's columns or the run's copies of them."""
+    return [_prefix(cols[c], v) for c in _PREFIX_COLUMNS for v in _variants(value)]
+
+
+def _model_terms(model: str, cols: dict[str, ColumnElement[Any]]) -> list[ColumnElement[bool]]:
+    return [cols["model_id"] == model, cols["marketing_name"] == model]
 
 
 def _text_probe(value: str) -> ColumnElement[bool]:
     """The text condition checked on one device row (LIKE), for a search matching many devices."""
     if len(value) < TRIGRAM:
-        return or_(*_prefix_terms(value))
+        return or_(*_prefix_terms(value, _DEVICE_COLS))
     like = f"%{value}%"
     return or_(*(device_t.c[c].like(like) for c in TEXT_COLUMNS))
 
@@ -431,6 +500,6 @@ def _after_ranges(order: _Order, after: Row | None, descending: bool) -> list[li
                 out.append([*prefix, col.is_not(None)])
             continue  # descending: nothing comes after NULL
         out.append([*prefix, col < value if descending else col > value])
-        if descending and col is not run_t.c.id and col is not device_t.c.id:
+        if descending and col is not run_t.c.id and col is not run_t.c.device_id:
             out.append([*prefix, col.is_(None)])  # NULLs (smallest) come last when descending
     return out

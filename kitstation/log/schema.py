@@ -71,6 +71,15 @@ class BenchSession(SQLModel, table=True):
     ended_at: datetime | None = None
 
 
+# The run's copies of its device's values, and the run columns the History filters on.
+_COPIES = ("device_serial", "device_imei", "device_model_id", "device_marketing_name")
+_FILTERED = ("status", "started_at", "blueprint_id", "technician_id")
+
+
+def _others(copy: str) -> tuple[str, ...]:
+    return tuple(c for c in _COPIES if c != copy)
+
+
 class RunRecord(SQLModel, table=True):
     __tablename__ = "run"
     # Each filter of the History with the run id: a filtered page in id order is an index range,
@@ -83,9 +92,21 @@ class RunRecord(SQLModel, table=True):
         Index("ix_run_session_seq", "session_id", "id"),
         Index("ix_run_station_seq", "station_id", "id"),
         Index("ix_run_technician_seq", "technician_id", "id"),
-        Index("ix_run_platform_seq", "platform", "id"),
+        # (platform, id), and the columns the History's filters read (migration 0004).
+        Index("ix_run_platform_seq", "platform", "id", *_COPIES, *_FILTERED),
         Index("ix_run_status_seq", "status", "id"),
         Index("ix_run_started_seq", "started_at", "id"),
+        # Device sorts and short-text / model filters on the run's copy of its device (migration
+        # 0004): a page is a range of one of these (with an outcome, of the status ones); each
+        # carries what the filters read, so a walk checks them without reading the run row.
+        Index("ix_run_serial_seq", "device_serial", "device_id", "id", *_others("device_serial"), *_FILTERED),
+        Index("ix_run_imei_seq", "device_imei", "device_id", "id", *_others("device_imei"), *_FILTERED),
+        Index("ix_run_model_seq", "device_model_id", "device_id", "id", *_others("device_model_id"), *_FILTERED),
+        Index("ix_run_marketing_name_seq", "device_marketing_name", "id", "device_serial", "device_imei",
+              "device_model_id"),
+        Index("ix_run_status_serial", "status", "device_serial", "device_id", "id"),
+        Index("ix_run_status_imei", "status", "device_imei", "device_id", "id"),
+        Index("ix_run_status_model", "status", "device_model_id", "device_id", "id"),
     )
     id: int | None = Field(default=None, primary_key=True)
     device_id: int = Field(foreign_key="device.id")
@@ -106,6 +127,12 @@ class RunRecord(SQLModel, table=True):
     # rename step read back, and the battery level its battery gate read last (at hand-over).
     device_name: str | None = Field(default=None, max_length=200)
     battery_percent: int | None = None
+    # A copy of the device's values, kept by triggers (migration 0004) for the History's sorts and
+    # filters: never written by the station's code, always equal to the device row's.
+    device_serial: str | None = Field(default=None, max_length=64)
+    device_imei: str | None = Field(default=None, max_length=20)
+    device_model_id: str | None = Field(default=None, max_length=64)
+    device_marketing_name: str | None = Field(default=None, max_length=128)
 
 
 class StepEvent(SQLModel, table=True):

@@ -177,7 +177,8 @@ def _reference(log: KitLog, flt: RunFilter, order_by: str, descending: bool) -> 
 
 @pytest.mark.parametrize("flt", [RunFilter(), RunFilter(status=["failed", "ok"]), RunFilter(text="R58M00000"),
                                  RunFilter(text="35"), RunFilter(technician="Sato"), RunFilter(model="SM-S911B"),
-                                 RunFilter(blueprint="A blueprint")], ids=repr)
+                                 RunFilter(blueprint="A blueprint"), RunFilter(status=["failed"]),
+                                 RunFilter(text="R5", status=["ok"]), RunFilter(blueprint="no such one")], ids=repr)
 @pytest.mark.parametrize("few", [2000, 1], ids=["in-list", "probe"])
 @pytest.mark.parametrize("few_runs", [20_000, 1], ids=["sorted-runs", "device-walk"])
 def test_history_keyset_pages_follow_every_sort(

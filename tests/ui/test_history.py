@@ -4,12 +4,13 @@ the slot / duration / station columns, double-click to the timeline and live ref
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from pytestqt.qtbot import QtBot
 
 from kitstation.log import KitLog
 from kitstation.log.store import RunFilter
-from kitstation.ui.history import PAGE, HistoryModel, HistoryPage, duration_text
+from kitstation.ui.history import PAGE, UNSORTABLE, HistoryModel, HistoryPage, duration_text
 from kitstation.ui.qt import QModelIndex, Qt
 from kitstation.ui.timeline import TimelineDialog
 
@@ -154,3 +155,75 @@ def test_one_run_is_counted_in_the_singular_and_the_device_name_is_a_column(kitl
     col = [k for k, _ in model.cols].index("device_name")
     assert model.headerData(col, Qt.Orientation.Horizontal) == "Device name"
     assert model.data(model.index(0, col)) == ""  # this run renamed nothing
+
+
+def _expected_order(rows: list[dict[str, Any]], key: str, descending: bool) -> list[Any]:
+    """A column's values in the order History promises (NULLs smallest), computed in Python."""
+    return sorted((r[key] for r in rows), key=lambda v: (v is not None, v if v is not None else ""), reverse=descending)
+
+
+def test_every_filter_and_sort_is_read_off_the_gui_thread(kitlog: KitLog, qtbot: QtBot) -> None:
+    # Every control the History page offers, each sortable column both ways, the next page and
+    # the live poll: none runs SQL on the GUI thread, and each answers what Python computes.
+    fill_log(kitlog, runs=3_000, devices=300)
+    rows = list(kitlog.iter_history())
+    model = HistoryModel(kitlog)
+    page = HistoryPage(model)
+    qtbot.addWidget(page)
+    page.show()
+    keys = [k for k, _ in model.cols]
+    with GuiThreadSql(kitlog.engine) as guard:
+        reload(qtbot, model)
+        for col, key in enumerate(keys):
+            if key in UNSORTABLE:
+                continue
+            for order in (Qt.SortOrder.AscendingOrder, Qt.SortOrder.DescendingOrder):
+                with qtbot.waitSignal(model.loaded, timeout=30_000):
+                    page.table.sortByColumn(col, order)
+                desc = order == Qt.SortOrder.DescendingOrder
+                assert [r[key] for r in model.rows] == _expected_order(rows, key, desc)[:PAGE], (key, order)
+        with qtbot.waitSignal(model.loaded, timeout=30_000):
+            model.fetchMore(QModelIndex())  # the next page of the last sort (technician, descending)
+        assert [r["technician"] for r in model.rows] == _expected_order(rows, "technician", True)[: 2 * PAGE]
+        with qtbot.waitSignal(model.loaded, timeout=30_000):
+            page.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
+
+        def matches(pred: Any) -> int:
+            return sum(1 for r in rows if pred(r))
+
+        cases: list[tuple[Any, Any, int]] = [
+            (page.text, "R0000001", matches(lambda r: "R0000001" in r["serial"])),
+            (page.text, "R0", matches(lambda r: r["serial"].startswith("R0"))),
+            (page.text, "", len(rows)),
+            (page.model_field, "SM-S911B", matches(lambda r: r["model_id"] == "SM-S911B")),
+            (page.model_field, "", len(rows)),
+            (page.blueprint, "Batch BP", len(rows)),
+            (page.blueprint, "", len(rows)),
+            (page.technician, "Sato", matches(lambda r: r["technician"] == "Sato")),
+            (page.technician, "", len(rows)),
+        ]
+        for edit, value, expected in cases:
+            edit.setText(value)
+            with qtbot.waitSignal(model.loaded, timeout=30_000):
+                page.apply()
+            assert model.total == expected, (value, model.total)
+        for i in [*range(1, page.outcome.count()), 0]:  # each outcome, then all of them again
+            with qtbot.waitSignal(model.loaded, timeout=30_000):
+                page.outcome.setCurrentIndex(i)
+            status = page.outcome.itemData(i)
+            assert model.total == matches(lambda r, s=status: not s or r["status"] == s), status
+        for i in range(1, page.period.count()):  # the log's runs are from 2026-01-01: none recent
+            with qtbot.waitSignal(model.loaded, timeout=30_000):
+                page.period.setCurrentIndex(i)
+            assert model.total == matches(lambda r, f=page.current_filter(): r["started_at"] >= f.since)
+        # Outcome and a device sort at once (the index with the outcome first).
+        page.period.setCurrentIndex(0)
+        with qtbot.waitSignal(model.loaded, timeout=30_000):
+            page.outcome.setCurrentIndex(page.outcome.findData("failed"))
+        with qtbot.waitSignal(model.loaded, timeout=30_000):
+            page.table.sortByColumn(keys.index("serial"), Qt.SortOrder.AscendingOrder)
+        failed = [r for r in rows if r["status"] == "failed"]
+        assert [r["serial"] for r in model.rows] == _expected_order(failed, "serial", False)[:PAGE]
+        page.poll()  # the live refresh's light query
+        qtbot.waitUntil(lambda: not page._polling)
+    guard.check()
