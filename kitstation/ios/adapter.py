@@ -387,6 +387,7 @@ class IOSAdapter:
         for mux in list(self._muxes):
             with contextlib.suppress(Exception):
                 await mux.close()
+        self.connector.close()
 
 
 def _profile_title(label: str) -> Text:
