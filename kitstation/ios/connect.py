@@ -13,8 +13,8 @@ import asyncio
 import contextlib
 import ssl
 import time
-from concurrent.futures import ThreadPoolExecutor
 from collections.abc import AsyncIterator, Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -25,6 +25,7 @@ from pymobiledevice3.exceptions import (
     ConnectionFailedError,
     ConnectionTerminatedError,
     DeviceNotFoundError,
+    FatalPairingError,
     IncorrectModeError,
     InvalidHostIDError,
     MuxException,
@@ -233,8 +234,18 @@ class Connector:
             return ld
         if (self.pairing_dir / f"{udid}.plist").exists():
             self.forgot_pairing.add(udid)  # we had a record; the device no longer knows it
-        await ld.close()
-        return await self._connect(udid, autopair=True)
+        try:
+            # On the same connection, as pymobiledevice3's own autopair does after a refused
+            # StartSession (a new connection cost a usbmuxd Connect, QueryType, GetValue and a
+            # third StartSession; every iPhone pairs again after its erase, all at once in a batch).
+            await ld.pair(timeout=0)
+            if not await ld.validate_pairing():
+                raise FatalPairingError()
+        except BaseException:
+            with contextlib.suppress(Exception):
+                await ld.close()
+            raise
+        return ld
 
     async def session(
         self,
