@@ -90,6 +90,8 @@ def test_timing_scales_with_speed() -> None:
 
 def test_timing_without_jitter_is_the_same_for_every_device() -> None:
     # What bench_batch runs: with no spread, every device's erase takes the modelled time exactly.
+    import random
+
     delays = [Timing(10.0, random.Random(seed), jitter=0.0).delay("erase") for seed in range(20)]
     assert all(d == pytest.approx(6.0) for d in delays)
     spread = {Timing(10.0, random.Random(seed)).delay("erase") for seed in range(20)}
