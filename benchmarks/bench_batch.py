@@ -48,10 +48,15 @@ KITSTATION = str(Path(sys.executable).with_name("kitstation"))
 class Simulators:
     """``kitstation simulate`` in its own process; parses the environment it prints."""
 
-    def __init__(self, ios: int, android: int, speed: float, workdir: Path) -> None:
+    def __init__(
+        self, ios: int, android: int, speed: float, workdir: Path, jitter: float = 0.0, cpus: set[int] | None = None
+    ) -> None:
         self.ios, self.android = ios, android
         sock = workdir / "usbmux.sock"
-        cmd = [KITSTATION, "simulate", "--speed", str(speed)]
+        cmd = [KITSTATION, "simulate", "--speed", str(speed), "--jitter", str(jitter)]
+        if cpus:
+            # Started on its own cores (taskset, so that every thread it makes inherits them).
+            cmd = ["taskset", "-c", ",".join(map(str, sorted(cpus))), *cmd]
         if ios:
             cmd += ["--ios", str(ios), "--usbmux", str(sock)]
         if android:
@@ -80,6 +85,14 @@ class Simulators:
             if time.monotonic() > deadline:
                 raise RuntimeError("simulator did not start")
 
+    def cpu_s(self) -> float:
+        """The simulator process's CPU time so far (user + system, all its threads; Linux /proc)."""
+        try:
+            fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rpartition(")")[2].split()
+        except OSError:
+            return 0.0
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     def stop(self) -> None:
         os.killpg(self.proc.pid, signal.SIGINT)
         try:
@@ -105,8 +118,9 @@ def _percentile(values: list[float], q: float) -> float:
 
 
 async def run_batch(
-    env: dict[str, str], n: int, blueprints: dict[Platform, Any], db: str, probe_ms: float
+    sims: Simulators, n: int, blueprints: dict[Platform, Any], db: str, probe_ms: float
 ) -> dict[str, Any]:
+    env = sims.env
     os.environ.update(env)
     station = Station(
         db=db,
@@ -127,12 +141,14 @@ async def run_batch(
     stop = asyncio.Event()
     lags: list[float] = []
     cpu0 = time.process_time()
+    sim_cpu0 = sims.cpu_s()
     t0 = time.perf_counter()
     probe = asyncio.create_task(_probe(stop, probe_ms / 1000, lags))
     await bench.start()
     ok = await bench.wait_until(lambda b: sum(1 for v in b.slots.values() if v.state.is_final) >= n, 3600)
     wall = time.perf_counter() - t0
     cpu = time.process_time() - cpu0
+    sim_cpu = sims.cpu_s() - sim_cpu0
     stop.set()
     await probe
     states: dict[str, int] = {}
@@ -152,6 +168,8 @@ async def run_batch(
         "wall_s": round(wall, 3),
         "cpu_s": round(cpu, 3),
         "cpu_ms_per_device": round(1000 * cpu / max(n, 1), 1),
+        "simulator_cpu_s": round(sim_cpu, 2),
+        "load_avg_1m": round(os.getloadavg()[0], 2),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         "loop_lag_p50_ms": round(1000 * statistics.median(lags), 2) if lags else 0.0,
         "loop_lag_p99_ms": round(1000 * _percentile(lags, 0.99), 2),
@@ -242,8 +260,27 @@ def main() -> int:
     ap.add_argument(
         "--scale", metavar="N,N,...", help="instead: batches of N devices (half iOS, half Galaxy), e.g. 1,8,32,64,128"
     )
+    ap.add_argument(
+        "--jitter",
+        type=float,
+        default=0.0,
+        help="spread of the simulated iPhones' latencies (kitstation simulate --jitter; default 0: every device"
+        " alike, so that the slowest device of the batch is the one timed alone)",
+    )
+    ap.add_argument(
+        "--pin",
+        action="store_true",
+        help="run the station on CPU 0 and the simulators on the other CPUs (their CPU is not the station's)",
+    )
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
+    sim_cpus: set[int] | None = None
+    if args.pin:
+        cpus = sorted(os.sched_getaffinity(0))
+        if len(cpus) < 2:
+            ap.error("--pin needs at least two CPUs")
+        os.sched_setaffinity(0, {cpus[0]})  # before the station makes any thread: they all inherit it
+        sim_cpus = set(cpus[1:])
 
     blueprints: dict[Platform, Any] = {}
     if args.ios:
@@ -262,7 +299,7 @@ def main() -> int:
         ident = bp.ios.supervision_identity if bp.ios is not None else None
         if ident is not None and ident.name:
             IdentityStore().generate(ident.name, "KitStation Bench")
-    results: dict[str, Any] = {"speed": args.speed}
+    results: dict[str, Any] = {"speed": args.speed, "jitter": args.jitter, "pinned": args.pin}
     if args.scale:
         try:
             for n in (int(x) for x in args.scale.split(",")):
@@ -272,9 +309,9 @@ def main() -> int:
                     for p, b in blueprints.items()
                     if (p == Platform.IOS and ios) or (p == Platform.ANDROID and android)
                 }
-                sims = Simulators(ios, android, speed=args.speed, workdir=work)
+                sims = Simulators(ios, android, speed=args.speed, workdir=work, jitter=args.jitter, cpus=sim_cpus)
                 try:
-                    r = asyncio.run(run_batch(sims.env, n, bps, f"sqlite:///{work}/scale-{n}.sqlite3", args.probe_ms))
+                    r = asyncio.run(run_batch(sims, n, bps, f"sqlite:///{work}/scale-{n}.sqlite3", args.probe_ms))
                 finally:
                     sims.stop()
                 results[f"n={n}"] = r
@@ -288,26 +325,26 @@ def main() -> int:
         for platform, counts in (("ios", (1, 0)), ("android", (0, 1))):
             if (platform == "ios" and not args.ios) or (platform == "android" and not args.android):
                 continue
-            sims = Simulators(*counts, speed=args.speed, workdir=work)
+            sims = Simulators(*counts, speed=args.speed, workdir=work, jitter=args.jitter, cpus=sim_cpus)
             try:
                 bps = {p: b for p, b in blueprints.items() if p.value == platform}
                 r = asyncio.run(
-                    run_batch(sims.env, 1, bps, f"sqlite:///{work}/alone-{platform}.sqlite3", args.probe_ms)
+                    run_batch(sims, 1, bps, f"sqlite:///{work}/alone-{platform}.sqlite3", args.probe_ms)
                 )
                 alone[platform] = r["wall_s"]
             finally:
                 sims.stop()
         results["alone_wall_s"] = alone
-        sims = Simulators(args.ios, args.android, speed=args.speed, workdir=work)
+        sims = Simulators(args.ios, args.android, speed=args.speed, workdir=work, jitter=args.jitter, cpus=sim_cpus)
         try:
             n = args.ios + args.android
-            r = asyncio.run(run_batch(sims.env, n, blueprints, f"sqlite:///{work}/batch.sqlite3", args.probe_ms))
+            r = asyncio.run(run_batch(sims, n, blueprints, f"sqlite:///{work}/batch.sqlite3", args.probe_ms))
         finally:
             sims.stop()
         r["overhead_ratio"] = round(r["wall_s"] / max(alone.values()), 3) if alone else None
         results["batch"] = r
         if args.sequential:
-            sims = Simulators(args.ios, args.android, speed=args.speed, workdir=work)
+            sims = Simulators(args.ios, args.android, speed=args.speed, workdir=work, jitter=args.jitter, cpus=sim_cpus)
             try:
                 seq = run_sequential(sims.env, work)
             finally:

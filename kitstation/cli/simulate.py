@@ -46,6 +46,13 @@ def register(sub: Any) -> None:
         "--seed", type=argtypes.count(0, 2**32 - 1), default=0, help="seed for serials, IMEIs and timing jitter"
     )
     p.add_argument(
+        "--jitter",
+        type=argtypes.number(0.0, 0.9),
+        default=0.2,
+        metavar="FRACTION",
+        help="spread of each simulated iPhone latency: 0.2 = ±20 %% (default); 0 = every device alike (benchmarks)",
+    )
+    p.add_argument(
         "--fault",
         action="append",
         default=[],

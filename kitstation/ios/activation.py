@@ -118,17 +118,28 @@ async def activate(connector: Connector, udid: str, endpoint: ActivationEndpoint
     ``PermanentError`` with ``activation_lock``, ``activation_refused`` or ``activation_not_confirmed``,
     and (through the connector's guard) ``DeviceGone`` when the device drops out mid-way.
     """
+    await activate_if_needed(connector, udid, endpoint)
+    return ACTIVATED
 
-    async def work(ld: UsbmuxLockdownClient) -> str:
-        client = _client(ld, endpoint)
-        if await client.state() != ACTIVATED:  # type: ignore[no-untyped-call]
-            # Never ask for the Apple Account at a bench: a sign-in page means Activation Lock.
-            await client.activate(skip_apple_id_query=True)
-        return str(await ld.get_value(key="ActivationState"))
+
+async def activate_if_needed(connector: Connector, udid: str, endpoint: ActivationEndpoint | None) -> bool:
+    """Activate the device unless it already is, in one lockdown session; True when this call activated it.
+
+    The state is read from lockdown (as :func:`activation_state` does), not through the activation
+    service: in a batch every extra session or service is one more TLS handshake per device.
+    Errors as :func:`activate`.
+    """
+
+    async def work(ld: UsbmuxLockdownClient) -> tuple[bool, str]:
+        if str(await ld.get_value(key="ActivationState")) == ACTIVATED:
+            return False, ACTIVATED
+        # Never ask for the Apple Account at a bench: a sign-in page means Activation Lock.
+        await _client(ld, endpoint).activate(skip_apple_id_query=True)
+        return True, str(await ld.get_value(key="ActivationState"))
 
     async with connector.guard(udid):
         try:
-            state = await connector.offloop(udid, work)
+            activated, state = await connector.offloop(udid, work)
         except requests.exceptions.SSLError as exc:
             raise PermanentError(REFUSED.format(d=f"TLS: {str(exc)[:160]}"), code="activation_refused") from None
         except (requests.exceptions.ConnectionError, requests.exceptions.Timeout):
@@ -146,4 +157,4 @@ async def activate(connector: Connector, udid: str, endpoint: ActivationEndpoint
             ) from None
     if state != ACTIVATED:
         raise PermanentError(NOT_CONFIRMED.format(s=state), code="activation_not_confirmed")
-    return state
+    return activated

@@ -35,7 +35,7 @@ from kitstation.core.protocols import Plan
 from kitstation.domain.events import Attached, Detached, DiscoveryEvent
 from kitstation.domain.model import Device, PermanentError, Platform
 from kitstation.i18n import Text
-from kitstation.ios.activation import ACTIVATED, ActivationEndpoint, activate, activation_state
+from kitstation.ios.activation import ActivationEndpoint, activate_if_needed
 from kitstation.ios.apps import app_steps
 from kitstation.ios.battery import BatteryStep
 from kitstation.ios.connect import Connector, IOSTiming
@@ -378,8 +378,7 @@ class IOSAdapter:
         activated: it is activated first (as Setup Assistant itself does).
         """
         udid = device.udid or device.connection_id
-        if await activation_state(self.connector, udid) != ACTIVATED:
-            await activate(self.connector, udid, self.activation)
+        await activate_if_needed(self.connector, udid, self.activation)
         return await check_dep_assignment(self.connector, udid)
 
     async def aclose(self) -> None:
@@ -387,6 +386,7 @@ class IOSAdapter:
         for mux in list(self._muxes):
             with contextlib.suppress(Exception):
                 await mux.close()
+        self.connector.close()
 
 
 def _profile_title(label: str) -> Text:

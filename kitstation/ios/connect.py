@@ -15,6 +15,7 @@ import plistlib
 import ssl
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, TypeVar
@@ -25,6 +26,7 @@ from pymobiledevice3.exceptions import (
     ConnectionFailedError,
     ConnectionTerminatedError,
     DeviceNotFoundError,
+    FatalPairingError,
     IncorrectModeError,
     InvalidHostIDError,
     MuxException,
@@ -79,6 +81,13 @@ TRUST_REFUSED = Text(
 )
 
 
+# Worker threads for :meth:`Connector.offloop` (activation): one per device being activated at once.
+# The default executor's min(32, CPUs + 4) = 6 threads queued a 32-iPhone batch's activations six at a
+# time (the step took 0.6 s alone and up to 4.2 s in the batch) and held up the pair-record writes
+# queued behind them. Threads are made only as activations need them.
+OFFLOOP_WORKERS = 128
+
+
 @dataclass(frozen=True, slots=True)
 class IOSTiming:
     """How often and how long the adapter polls; tests pass small values."""
@@ -110,6 +119,7 @@ class Connector:
         self._listening = False
         self._changed = asyncio.Event()  # set (and replaced) on every attach/detach
         self._buid: str | None = None
+        self._offloop_pool: ThreadPoolExecutor | None = None
         # UDIDs whose device rejected a pair record it had accepted (InvalidHostID): it forgot every
         # pairing, which in Setup Assistant only an erase does. Seen here, just before re-pairing
         # hides it; the erase step's check reads (and its run clears) it.
@@ -229,8 +239,18 @@ class Connector:
             return ld
         if (self.pairing_dir / f"{udid}.plist").exists():
             self.forgot_pairing.add(udid)  # we had a record; the device no longer knows it
-        await ld.close()
-        return await self._connect(udid, autopair=True)
+        try:
+            # On the same connection, as pymobiledevice3's own autopair does after a refused
+            # StartSession (a new connection cost a usbmuxd Connect, QueryType, GetValue and a
+            # third StartSession; every iPhone pairs again after its erase, all at once in a batch).
+            await ld.pair(timeout=0)
+            if not await ld.validate_pairing():
+                raise FatalPairingError()
+        except BaseException:
+            with contextlib.suppress(Exception):
+                await ld.close()
+            raise
+        return ld
 
     async def session(
         self,
@@ -265,7 +285,16 @@ class Connector:
         Only activation needs it: pymobiledevice3's activation client posts to Apple's server with
         blocking ``requests`` calls inside its coroutines (seconds on a real network).
         """
-        return await asyncio.to_thread(asyncio.run, self.session(udid, work, autopair=autopair))
+        if self._offloop_pool is None:
+            self._offloop_pool = ThreadPoolExecutor(OFFLOOP_WORKERS, thread_name_prefix="ios-offloop")
+        coro = self.session(udid, work, autopair=autopair)
+        return await asyncio.get_running_loop().run_in_executor(self._offloop_pool, asyncio.run, coro)
+
+    def close(self) -> None:
+        """Let the off-loop worker threads end (those still running finish their session first)."""
+        if self._offloop_pool is not None:
+            self._offloop_pool.shutdown(wait=False)
+            self._offloop_pool = None
 
     async def with_mcinstall(self, udid: str, work: Callable[[MobileConfigService], Awaitable[T]]) -> T:
         """A session with the MCInstall service open: for Escalate and silent installs."""

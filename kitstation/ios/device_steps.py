@@ -23,7 +23,7 @@ from kitstation.domain.model import (
 )
 from kitstation.i18n import Text
 from kitstation.ios import replies
-from kitstation.ios.activation import ACTIVATED, activate, activation_state
+from kitstation.ios.activation import ACTIVATED, activate_if_needed, activation_state
 from kitstation.ios.stepbase import IOSStep, _opts, _udid
 
 if TYPE_CHECKING:
@@ -224,12 +224,8 @@ class SetupAssistantStep(IOSStep):
 
 async def ensure_activated(step: IOSStep, ctx: StepContext) -> bool:
     """Activate the device unless it already is; True when this call activated it."""
-    udid = _udid(ctx)
-    if await activation_state(step.connector, udid) == ACTIVATED:
-        return False
     ctx.progress(None, Text("Activating with Apple", "Appleでアクティベートしています"))
-    await activate(step.connector, udid, step.activation)
-    return True
+    return await activate_if_needed(step.connector, _udid(ctx), step.activation)
 
 
 @dataclass

@@ -18,6 +18,12 @@ with ``benchmarks/bench_batch.py`` (see docs/BENCHMARKS.md, "iOS: work done once
 * **TLS contexts.** Every lockdown session and every TLS service made a new ``SSLContext`` and
   loaded the host certificate and key into it (~3 ms each, ~10 per device). Contexts are kept per
   certificate and key (:func:`_shared_ssl_context`): with one host identity per station, one context.
+* **Per-session files and reads.** Every lockdown session wrote the host certificate and key to a
+  new temporary file for its TLS upgrade (and again for every TLS service), and read its pair
+  record from usbmuxd over a new usbmuxd connection before reading the local file (~15 % of the
+  loop's time in a 64-device batch, py-spy). Here the PEM is written once per host identity
+  (:func:`_host_identity_file`, a private folder removed at exit) and a pair record, once read or
+  saved, is kept in memory per device (:data:`_pair_records`) until a session refuses it.
 * **Pair records** were written with ``write_bytes`` (0644, not atomic: a crash left a 0-byte
   record that failed that slot in every later run) and handed to usbmuxd through a connection
   opened without the station's usbmux address. Here they are written atomically, owner-only, to
@@ -29,11 +35,17 @@ Everything else (the lockdown protocol, TLS, the services) is pymobiledevice3's 
 from __future__ import annotations
 
 import asyncio
+import atexit
+import contextlib
 import hashlib
+import os
 import plistlib
+import shutil
 import socket
 import ssl
+import tempfile
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -53,7 +65,7 @@ from pymobiledevice3.ca import (
     serialize_cert_pem,
     serialize_private_key_pkcs8_pem,
 )
-from pymobiledevice3.exceptions import ConnectionTerminatedError, PairingError, ProfileError
+from pymobiledevice3.exceptions import ConnectionTerminatedError, NotPairedError, PairingError, ProfileError
 from pymobiledevice3.lockdown import OSUTIL, PlistUsbmuxLockdownClient
 from pymobiledevice3.safe_paths import device_file_path
 from pymobiledevice3.service_connection import ServiceConnection
@@ -187,8 +199,12 @@ def _shared_ssl_context(
 
     A client ``SSLContext`` holds no per-connection state, so one serves every session.
     """
-    data = Path(certfile).read_bytes() + (Path(keyfile).read_bytes() if keyfile else b"")
-    key = (hashlib.sha256(data).digest(), minimum_version, maximum_version)
+    with _ssl_lock:
+        digest = _identity_files.get(certfile) if keyfile is None else None
+    if digest is None:  # a file of someone else's: its content says which identity it is
+        data = Path(certfile).read_bytes() + (Path(keyfile).read_bytes() if keyfile else b"")
+        digest = hashlib.sha256(data).digest()
+    key = (digest, minimum_version, maximum_version)
     with _ssl_lock:
         found = _ssl_contexts.get(key)
     if found is not None:
@@ -198,6 +214,38 @@ def _shared_ssl_context(
         if len(_ssl_contexts) > 512:  # pairings made by other hosts: keep the table bounded
             _ssl_contexts.clear()
         return _ssl_contexts.setdefault(key, made)
+
+
+# Host identity PEM files (certificate + key) by path -> SHA-256 of their content, each written once.
+_identity_files: dict[str, bytes] = {}
+_identity_dir: str | None = None
+
+
+def _host_identity_file(pem: bytes) -> str:
+    """A file holding ``pem`` (host certificate + private key), written on first use, owner-only.
+
+    pymobiledevice3 builds its TLS context from a file and wrote a temporary one per session; the
+    same key is already on disk in the pair records (0600), so one private copy per identity adds
+    no exposure. The folder is removed when the process exits.
+    """
+    global _identity_dir
+    digest = hashlib.sha256(pem).digest()
+    with _ssl_lock:
+        if _identity_dir is None:
+            _identity_dir = tempfile.mkdtemp(prefix="kitstation-tls-")  # 0700
+            atexit.register(shutil.rmtree, _identity_dir, True)
+        path = os.path.join(_identity_dir, digest.hex()[:32] + ".pem")
+        if path not in _identity_files:
+            if len(_identity_files) > 512:  # identities of other hosts' pair records: stay bounded
+                for old in _identity_files:
+                    with contextlib.suppress(OSError):
+                        os.unlink(old)
+                _identity_files.clear()
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)  # a scratch copy: no fsync
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(pem)
+            _identity_files[path] = digest
+    return path
 
 
 # pymobiledevice3's lockdown client calls this module-level function for every session and every
@@ -237,6 +285,12 @@ async def _start_tls_keeping_transport(
 pymobiledevice3.service_connection._start_tls = _start_tls_keeping_transport
 
 
+# Pair records by (records folder, UDID): read from usbmuxd or the folder once, or saved here. A
+# session that refuses one (validate_pairing False: the device forgot this host) drops it, so the
+# next look-up asks usbmuxd and the folder again, as pymobiledevice3 always does.
+_pair_records: dict[tuple[str, str], dict[str, Any]] = {}
+
+
 def _write_pair_record(path: Path, data: bytes) -> None:
     write_atomic(path, data, mode=PAIR_RECORD_MODE)
     OSUTIL.chown_to_non_sudo_if_needed(path)  # as pymobiledevice3 does under sudo
@@ -257,10 +311,42 @@ class StationLockdownClient(PlistUsbmuxLockdownClient):
             sock, ssl_context=ssl_context, strip_ssl=strip_ssl, mux_device=device
         )
 
+    def _record_key(self) -> tuple[str, str] | None:
+        if self.identifier is None or self.pairing_records_cache_folder is None:
+            return None
+        return (str(self.pairing_records_cache_folder), self.identifier)
+
+    async def fetch_pair_record(self) -> None:
+        key = self._record_key()
+        cached = _pair_records.get(key) if key is not None else None
+        if cached is not None:
+            self.pair_record = dict(cached)
+            return
+        await super().fetch_pair_record()
+        if key is not None and self.pair_record is not None:
+            _pair_records[key] = dict(self.pair_record)
+
+    async def validate_pairing(self) -> bool:
+        ok = await super().validate_pairing()
+        key = self._record_key()
+        if not ok and key is not None:
+            _pair_records.pop(key, None)
+        return ok
+
+    @contextlib.contextmanager
+    def ssl_file(self) -> Iterator[str]:
+        """The host certificate and key as a file for the TLS upgrade: one file per identity."""
+        if self.pair_record is None:
+            raise NotPairedError()
+        yield _host_identity_file(self.pair_record["HostCertificate"] + b"\n" + self.pair_record["HostPrivateKey"])
+
     async def save_pair_record(self) -> None:
         assert self.pairing_records_cache_folder is not None and self.pair_record is not None
         if self.identifier is None:
             raise ValueError("Cannot save a pairing record without a device identifier")
+        key = self._record_key()
+        if key is not None:
+            _pair_records[key] = dict(self.pair_record)
         data = plistlib.dumps(self.pair_record)
         path = device_file_path(Path(self.pairing_records_cache_folder), self.identifier, ".plist")
         # Off the loop: the atomic write fsyncs the file and its folder (tens of ms each on a busy

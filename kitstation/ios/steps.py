@@ -162,14 +162,16 @@ class InstallProfileStep(IOSStep):
         data, info = await self.source.load(ctx)
         udid = _udid(ctx)
         detail = {"identifier": info.identifier, "name": info.display_name, "signed": info.signed}
-        if info.identifier and info.identifier in await installed_identifiers(self.connector, udid):
-            return StepResult.ok(Text("Already installed", "インストール済みです"), detail=detail)
-        if self.silent:
-            keybag, _der = await _supervisor(ctx, self.store)
-            async with self.connector.guard(udid):
-                await self.connector.with_mcinstall(udid, lambda mc: mc.install_profile_silent(keybag, data))
-            return StepResult.ok(detail=detail)
+        keybag = (await _supervisor(ctx, self.store))[0] if self.silent else None
+        # The look and the install on one MCInstall connection (as Configurator does): a session
+        # and a service less per profile, each a TLS handshake in a batch.
         async with self.connector.mcinstall(udid) as (_ld, mc):
+            listing = await mc.get_profile_list() if info.identifier else None
+            if info.identifier and info.identifier in ((listing or {}).get("ProfileMetadata", {}) or {}):
+                return StepResult.ok(Text("Already installed", "インストール済みです"), detail=detail)
+            if keybag is not None:
+                await mc.install_profile_silent(keybag, data)
+                return StepResult.ok(detail=detail)
             await mc.install_profile(data)
         ctx.waiting_for_user(UserAction.CONFIRM_PROFILE)
         if info.identifier is None:

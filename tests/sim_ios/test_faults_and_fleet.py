@@ -88,6 +88,18 @@ def test_timing_scales_with_speed() -> None:
     assert 48 <= slow <= 72 and fast == pytest.approx(slow / 1000)
 
 
+def test_timing_without_jitter_is_the_same_for_every_device() -> None:
+    # What bench_batch runs: with no spread, every device's erase takes the modelled time exactly.
+    import random
+
+    delays = [Timing(10.0, random.Random(seed), jitter=0.0).delay("erase") for seed in range(20)]
+    assert all(d == pytest.approx(6.0) for d in delays)
+    spread = {Timing(10.0, random.Random(seed)).delay("erase") for seed in range(20)}
+    assert len(spread) > 1 and all(4.8 <= d <= 7.2 for d in spread)
+    with pytest.raises(ValueError):
+        Timing(10.0, random.Random(0), jitter=1.0)
+
+
 def test_cli_helpers(ios_sim: IOSSimulatorThread) -> None:
     parser = argparse.ArgumentParser()
     add_ios_arguments(parser)
@@ -96,7 +108,7 @@ def test_cli_helpers(ios_sim: IOSSimulatorThread) -> None:
     parser.add_argument("--fault", action="append", default=[])
     args = parser.parse_args(["--ios", "2", "--usbmux", "127.0.0.1:0", "--fault", "0:trust=refused", "--speed", "9"])
     kwargs = simulator_kwargs(args)
-    assert kwargs == {"speed": 9.0, "seed": 0, "faults": ["0:trust=refused"], "tcp_port": 0}
+    assert kwargs == {"speed": 9.0, "seed": 0, "jitter": 0.2, "faults": ["0:trust=refused"], "tcp_port": 0}
     assert usbmux_kwargs("UNIX:/tmp/x.sock") == {"socket_path": "/tmp/x.sock"}
     with pytest.raises(ValueError):
         usbmux_kwargs("10.0.0.1:27015")

@@ -14,7 +14,7 @@ import argparse
 import asyncio
 from typing import Any
 
-from kitstation.simulator.ios.faults import parse_faults
+from kitstation.simulator.ios.faults import DEFAULT_JITTER, parse_faults
 from kitstation.simulator.ios.simulator import IOSSimulator, IOSSimulatorThread
 
 
@@ -50,6 +50,7 @@ def simulator_kwargs(args: argparse.Namespace) -> dict[str, Any]:
     return {
         "speed": float(getattr(args, "speed", 1.0) or 1.0),
         "seed": int(getattr(args, "seed", 0) or 0),
+        "jitter": float(getattr(args, "jitter", DEFAULT_JITTER)),
         "faults": faults,
         **usbmux_kwargs(getattr(args, "usbmux", None)),
     }

@@ -98,7 +98,7 @@ class SimulatedIOSDevice:
         for f in faults:
             if f.kind == "slow":
                 slow *= float(f.arg) if f.arg else DEFAULT_SLOW_FACTOR
-        self.timing = Timing(sim.speed, rng, slow)
+        self.timing = Timing(sim.speed, rng, slow, sim.jitter)
         # The battery domain's level: set on arrival, rising while on the cable (× --speed).
         self.battery_start = 80.0
         self.battery_since = time.monotonic()

@@ -23,7 +23,7 @@ from typing import Any, TypeVar
 from kitstation.simulator.ios.activation import ActivationServer, Authority
 from kitstation.simulator.ios.catalogue import MODELS, find_model, make_identity, releases_for
 from kitstation.simulator.ios.device import SimulatedIOSDevice, TrustState
-from kitstation.simulator.ios.faults import Fault, parse_faults
+from kitstation.simulator.ios.faults import DEFAULT_JITTER, Fault, parse_faults
 from kitstation.simulator.ios.usbmuxd import Usbmuxd
 
 T = TypeVar("T")
@@ -73,7 +73,8 @@ class IOSSimulator:
 
     ``socket_path`` (unix) and/or ``tcp_port`` (127.0.0.1, 0 = any free port); with neither, a
     unix socket in a fresh temp dir. ``speed`` divides every modelled latency (2000 in tests,
-    ~5 for a demo). ``faults`` are ``--fault`` specs (faults.py). ``abm_assignments`` maps a
+    ~5 for a demo); ``jitter`` spreads each latency (0.2: ±20 %, 0: every device alike).
+    ``faults`` are ``--fault`` specs (faults.py). ``abm_assignments`` maps a
     serial number to the cloud configuration "assigned in Apple Business Manager".
 
     With it starts the stand-in for Apple's activation server (HTTPS on 127.0.0.1, its own CA):
@@ -87,13 +88,17 @@ class IOSSimulator:
         tcp_port: int | None = None,
         speed: float = 1.0,
         seed: int = 0,
+        jitter: float = DEFAULT_JITTER,
         faults: Sequence[str] = (),
         abm_assignments: dict[str, dict[str, Any]] | None = None,
     ) -> None:
         if speed <= 0:
             raise ValueError("speed must be positive")
+        if not 0 <= jitter < 1:
+            raise ValueError("jitter must be in 0..1")
         self.speed = speed
         self.seed = seed
+        self.jitter = jitter
         self._socket_path = socket_path
         self._tcp_port = tcp_port
         self._faults: list[Fault] = parse_faults(faults, strict=False)
