@@ -87,11 +87,9 @@ class RunLog(Protocol):
         code: str | None = None,
         reason: Text | None = None,
         detail: dict[str, Any] | None = None,
-    ) -> None:
-        """May return before the commit, which still comes before that of any later call."""
+    ) -> None: ...
 
-    async def set_external_state(self, device_id: int, state: str) -> None:
-        """Like :meth:`step_ended`: committed in order, perhaps after it returns."""
+    async def set_external_state(self, device_id: int, state: str) -> None: ...
 
     # --- device names (kitstation.core.naming) ------------------------------------------------------
     async def assign_number(self, session_id: int | None, device_id: int, start: int) -> int:

@@ -1,12 +1,6 @@
 """The log for coroutines: :class:`AsyncKitLog` runs every call on one writer thread, in order.
 
-One thread keeps SQLite's single writer happy and preserves the order of a run's events. A step's
-end (and a hand-off state) is queued without waiting for its commit (:meth:`AsyncKitLog.step_ended`):
-the one writer thread commits it before anything queued later -- the run's next step start, which
-the pipeline does wait for before touching the device -- so the order in the log is unchanged and
-the device waits for one commit per step instead of two. In a 64-device batch, where every write
-queues behind the other devices' (p50 24 ms, max 270 ms per write), that was up to half of each
-device's log waits. A queued write that fails is raised by the next call. Each
+One thread keeps SQLite's single writer happy and preserves the order of a run's events. Each
 method is spelled out (no attribute forwarding) so that mypy checks every call the
 pipeline and the bench make; together they implement :class:`kitstation.core.runlog.RunLog`.
 """
@@ -15,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import logging
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
@@ -28,8 +21,6 @@ from kitstation.log.queries import ResumePoint, Row
 if TYPE_CHECKING:
     from kitstation.log.store import KitLog
 
-log = logging.getLogger(__name__)
-
 P = ParamSpec("P")
 T = TypeVar("T")
 
@@ -40,40 +31,11 @@ class AsyncKitLog:
     def __init__(self, log: KitLog) -> None:
         self.sync = log
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kitlog")
-        self._queued: set[asyncio.Future[Any]] = set()
-        self._failed: BaseException | None = None
 
     async def call(self, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
         """Run any of the log's calls on the writer thread."""
-        self._raise_failed()
         loop = asyncio.get_running_loop()
-        result = await loop.run_in_executor(self._executor, functools.partial(fn, *args, **kwargs))
-        self._raise_failed()  # a queued write ahead of this one failed
-        return result
-
-    def _queue(self, fn: Callable[P, Any], *args: P.args, **kwargs: P.kwargs) -> None:
-        """Put a write on the writer thread now (in order with every other call); do not wait for it."""
-        self._raise_failed()
-        fut = asyncio.get_running_loop().run_in_executor(self._executor, functools.partial(fn, *args, **kwargs))
-        self._queued.add(fut)
-        fut.add_done_callback(self._queued_done)
-
-    def _queued_done(self, fut: asyncio.Future[Any]) -> None:
-        self._queued.discard(fut)
-        if not fut.cancelled() and fut.exception() is not None:
-            log.error("a queued log write failed", exc_info=fut.exception())
-            self._failed = self._failed or fut.exception()
-
-    def _raise_failed(self) -> None:
-        if self._failed is not None:
-            exc, self._failed = self._failed, None
-            raise exc
-
-    async def flush(self) -> None:
-        """Wait until every queued write is committed (raising the first that failed)."""
-        if self._queued:
-            await asyncio.wait(set(self._queued))
-        self._raise_failed()
+        return await loop.run_in_executor(self._executor, functools.partial(fn, *args, **kwargs))
 
     def close(self) -> None:
         self._executor.shutdown(wait=True)
@@ -164,12 +126,10 @@ class AsyncKitLog:
         reason: Text | None = None,
         detail: dict[str, Any] | None = None,
     ) -> None:
-        """Queued, committed before any later call's write (see the module docstring)."""
-        self._queue(self.sync.step_ended, event_id, outcome, code, reason, detail)
+        await self.call(self.sync.step_ended, event_id, outcome, code, reason, detail)
 
     async def set_external_state(self, device_id: int, state: str) -> None:
-        """Queued like :meth:`step_ended`."""
-        self._queue(self.sync.set_external_state, device_id, state)
+        await self.call(self.sync.set_external_state, device_id, state)
 
     async def record_check(
         self,
