@@ -14,7 +14,7 @@ are the canonical text (``""`` when empty) instead of datetimes; ``tests/reports
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from itertools import chain, repeat
 from typing import Any
@@ -137,16 +137,16 @@ def canonical_page(cols: Columns) -> bytes:
 def joined_rows(cols: Sequence[Sequence[str]], sep: str, end: str) -> str:
     """The rows of text columns, each row's fields joined by ``sep`` and ended by ``end``, as one text.
 
-    No field may hold ``end`` (the callers check). One ``sep.join`` over the fields row after row
-    with ``end`` as a last field, then ``sep + end + sep`` made ``end``: no string per row, and
-    half the iterators of interleaving the separators (a string per row cost twice the text).
+    One ``join`` over the fields interleaved with the separators (``repeat``) and chained: no
+    string per row is made (``"\\n".join(map("\\t".join, zip(*cols))))`` took a fifth longer;
+    joining with ``sep`` and replacing ``sep + end + sep`` afterwards, over twice as long).
     """
     n = len(cols[0])
-    if n == 0:
-        return ""
-    text = sep.join(chain.from_iterable(zip(*cols, repeat(end, n), strict=True)))
-    # "a,b,\r\n,c,d,\r\n": every row's end is sep + end (the last one without a sep after it).
-    return text.replace(sep + end + sep, end)[: -len(sep) - len(end)] + end
+    parts: list[Iterable[str]] = []
+    for col in cols:
+        parts += (col, repeat(sep, n))
+    parts[-1] = repeat(end, n)
+    return "".join(chain.from_iterable(zip(*parts, strict=True)))
 
 
 def page_rows(cols: Columns) -> int:
