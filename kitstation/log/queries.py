@@ -267,15 +267,7 @@ class Reads:
             if keys != HISTORY_COLUMNS:  # (not so today: the selects list HISTORY_COLUMNS in order)
                 cols = [cols[keys.index(k)] for k in HISTORY_COLUMNS]
             yield cols
-        intake = intake_only_select(sel, kind) if kind is not None else None
-        if intake is None:
-            return
-        last = 0
-        while True:
-            rows = self._rows(intake.where(scan_t.c.id > last).order_by(scan_t.c.id).limit(batch))
-            if not rows:
-                return
-            last = rows[-1]["scan_id"]
+        for rows in self._intake_pages(sel, kind, batch):
             # Shaped as iter_selection gives them: no scan id, hence no assignment detail.
             yield [
                 [stamp_text(r.get(k)) for r in rows] if stamps_as_text and k in _STAMP_COLUMNS else [r.get(k) for r in rows]
@@ -307,6 +299,12 @@ class Reads:
         A KME list then adds the devices known only from intake scans (``run_id`` ``None``).
         """
         yield from self._pages(selection_select(sel, kind), batch)
+        for rows in self._intake_pages(sel, kind, batch):
+            yield from rows
+
+    def _intake_pages(self, sel: Selection, kind: DeviceList | None, batch: int) -> Iterator[list[Row]]:
+        """The devices known only from intake scans (a KME list's tail), in scan-id pages, without
+        the scan id (one pager for the row and the column readers)."""
         intake = intake_only_select(sel, kind) if kind is not None else None
         if intake is None:
             return
@@ -318,7 +316,7 @@ class Reads:
             last = rows[-1]["scan_id"]
             for r in rows:
                 del r["scan_id"]
-            yield from rows
+            yield rows
 
     def runs_by_id(self, run_ids: Sequence[int], batch: int = 500) -> Iterator[Row]:
         """History rows for given run ids (for verifying a report that lists its runs), in id order."""
