@@ -25,8 +25,9 @@ from pathlib import Path
 
 import pytest
 
+from kitstation.blueprints import Blueprint
 from kitstation.core.protocols import DictSecrets, StepContext
-from kitstation.domain.model import DeviceGone, RunStatus, TransientError, UserActionRequired
+from kitstation.domain.model import Device, DeviceGone, RunStatus, TransientError, UserActionRequired
 from kitstation.ios import IdentityStore, IOSAdapter, IOSTiming
 from kitstation.log.store import KitLog
 from kitstation.simulator.ios import IOSSimulatorThread
@@ -102,6 +103,21 @@ async def test_a_station_that_missed_the_erase_does_not_erase_again(
     assert [o for o in _erase_steps(kitlog) if o[0] == "ok"] == [("ok", None)], _erase_steps(kitlog)
 
 
+async def _interrupted_by_a_lost_erase_answer(
+    sim: IOSSimulatorThread, dev: SimulatedIOSDevice, ids: IdentityStore, kitlog: KitLog, bp: Blueprint, tmp_path: Path
+) -> Device:
+    """A first station's run, interrupted when EraseDevice's answer is lost (the device erased);
+    returns once the device is back on the bus, with the device the station identified."""
+    first = IOSAdapter(sim.address, tmp_path / "pairing", ids, TIMING)
+    try:
+        device = await first.identify(dev.udid)
+        assert await run(first, kitlog, device, bp) == RunStatus.INTERRUPTED
+    finally:
+        await first.aclose()
+    await until(lambda: dev.erase_count == 1 and dev.attached, "the device back after its erase")
+    return device
+
+
 async def test_a_re_pair_by_another_tool_after_the_erase_stops_and_asks(
     ios_sim_factory: Callable[..., IOSSimulatorThread], kitlog: KitLog, tmp_path: Path
 ) -> None:
@@ -116,13 +132,7 @@ async def test_a_re_pair_by_another_tool_after_the_erase_stops_and_asks(
     dev = sim.plug()
     bp = blueprint(tmp_path, BLUEPRINT)
     ids = IdentityStore(tmp_path / "ids")
-    first = IOSAdapter(sim.address, tmp_path / "pairing", ids, TIMING)
-    try:
-        device = await first.identify(dev.udid)
-        assert await run(first, kitlog, device, bp) == RunStatus.INTERRUPTED
-    finally:
-        await first.aclose()
-    await until(lambda: dev.erase_count == 1 and dev.attached, "the device back after its erase")
+    device = await _interrupted_by_a_lost_erase_answer(sim, dev, ids, kitlog, bp, tmp_path)
     other = IOSAdapter(sim.address, tmp_path / "pairing", ids, TIMING)
     try:
         await other.identify(dev.udid)  # re-pairs: the erased device forgot the old pairing
@@ -149,13 +159,7 @@ async def test_without_a_re_pair_the_kept_record_confirms_the_erase(
     dev = sim.plug()
     bp = blueprint(tmp_path, BLUEPRINT)
     ids = IdentityStore(tmp_path / "ids")
-    first = IOSAdapter(sim.address, tmp_path / "pairing", ids, TIMING)
-    try:
-        device = await first.identify(dev.udid)
-        assert await run(first, kitlog, device, bp) == RunStatus.INTERRUPTED
-    finally:
-        await first.aclose()
-    await until(lambda: dev.erase_count == 1 and dev.attached, "the device back after its erase")
+    device = await _interrupted_by_a_lost_erase_answer(sim, dev, ids, kitlog, bp, tmp_path)
     station = IOSAdapter(sim.address, tmp_path / "pairing", ids, TIMING)
     try:
         assert not dev.paired_hosts  # nothing re-paired since the erase
