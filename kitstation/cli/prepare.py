@@ -190,6 +190,7 @@ async def _prepare(args: argparse.Namespace, blueprints: dict[Platform, Blueprin
         | {Platform(k): v for k, v in parse_pairs(args.max_active, "--max-active", PLATFORMS).items()},
         only=only,
         names_csv=names_csv,
+        identify_when_refused=False,  # "no device was touched" must stay true
     )
     lang = current_language()
     # Missing or expired API credentials for an [abm]/[kme] hand-off stop the batch before it starts

@@ -110,6 +110,9 @@ class Bench:
         self._tasks: list[asyncio.Task[None]] = []  # cancelled at stop
         self._writes: list[asyncio.Task[None]] = []  # log writes: awaited at stop, never cancelled
         self._slot_names: dict[str, str] = {}
+        # Set once start() has checked every blueprint (and, for ``prepare``, found them all fine):
+        # identifying an iPhone pairs with it, and a refused blueprint must leave devices untouched.
+        self._checked = asyncio.Event()
         self._limits = Limits(self.config.limits, self.config.max_active)
         self._checks = list(checks)
         names_csv = lambda: self.config.names_csv  # noqa: E731 - read when used: the GUI may import one later
@@ -137,7 +140,9 @@ class Bench:
         if self._watcher is not None:
             self._spawn(self._watcher.run(), "presence")
         # Checked once now so that bench.preflight() answers before the first device is plugged.
-        await asyncio.gather(*(self._check_blueprint(p, bp) for p, bp in list(cfg.blueprints.items())))
+        results = await asyncio.gather(*(self._check_blueprint(p, bp) for p, bp in list(cfg.blueprints.items())))
+        if cfg.identify_when_refused or all(r.ok for r in results):
+            self._checked.set()
 
     async def stop(self) -> None:
         """Stop listening; runs in progress end as *interrupted* (they resume next time)."""
@@ -354,6 +359,9 @@ class Bench:
             # The device came back while its last run is still unwinding (writing its end to the
             # log): identify only once that run is over, so the two never overlap.
             await asyncio.wait({previous})
+        # Devices attached at start are shown at once but identified only after the first check
+        # (found under load: the pairing came before a refused blueprint's "no device was touched").
+        await self._checked.wait()
         failures = 0
         box: BoxMatch | None = None
         self._emit(IdentifyStarted(slot))

@@ -45,6 +45,9 @@ class BenchConfig:
     # The batch's names CSV imported by the technician (``prepare --names-csv``, the GUI's import):
     # it replaces the blueprint's ``[naming] csv`` for this bench.
     names_csv: Path | None = None
+    # False (``prepare``): when a blueprint fails its first check, no device is identified (an
+    # iPhone is paired to be identified) until the bench stops. The GUI still shows what is plugged.
+    identify_when_refused: bool = True
 
 
 class Limits:

@@ -11,8 +11,8 @@ from kitstation.core.bench import Bench, BenchConfig, SlotState
 from kitstation.core.pipeline import RetryPolicy
 from kitstation.core.preflight import Preflight, PreflightCheck, PreflightContext, Problem
 from kitstation.core.protocols import DictSecrets
-from kitstation.domain.events import Event, PreflightResult
-from kitstation.domain.model import Platform
+from kitstation.domain.events import DeviceAttached, Event, PreflightResult
+from kitstation.domain.model import Device, Platform
 from kitstation.i18n import Text
 from kitstation.log import KitLog
 from tests.core.scripted import CheckedAdapter, ScriptedDevice
@@ -62,6 +62,50 @@ async def test_a_failing_preflight_refuses_every_run_before_any_step(kitlog: Kit
     assert [e.ok for e in seen if isinstance(e, PreflightResult)] == [False, True]
     assert all(d.done_log == ["one", "two", "three"] for d in devices)
     assert kitlog.count() == 3
+
+
+class _CountsIdentify(CheckedAdapter):
+    """Identifying is the first touch (an iPhone is paired for it): count when it happens."""
+
+    def __init__(self, problems: tuple[Problem, ...]) -> None:
+        super().__init__(problems=problems)
+        self.identified: list[str] = []
+
+    async def identify(self, connection_id: str) -> Device:
+        self.identified.append(connection_id)
+        return await super().identify(connection_id)
+
+
+async def test_a_device_attached_at_start_is_not_touched_before_the_first_check(kitlog: KitLog) -> None:
+    # Found under load in CI: the blueprint's check (hashing an app file) took longer than the
+    # iPhone's identify, which paired with it, and `prepare` then said "no device was touched".
+    a = _CountsIdentify(problems=(NO_IDENTITY,))
+    a.gate = asyncio.Event()
+    bench = Bench(kitlog, [a], _config(identify_when_refused=False))  # as `prepare` runs it
+    # The check ends only once the bench has the device: the identify would be due by then.
+    bench.subscribe(lambda e: a.gate.set() if isinstance(e, DeviceAttached) and a.gate else None)
+    a.plug(ScriptedDevice("S1", "1-1"))
+    await asyncio.wait_for(bench.start(), 60)
+    result = bench.preflight(Platform.ANDROID)
+    assert result is not None and not result.ok
+    # However long `prepare` takes to refuse the blueprint and stop the bench, nothing is identified.
+    await asyncio.sleep(0)
+    assert a.identified == []
+    await bench.stop()
+    assert a.identified == [] and kitlog.count() == 0
+
+
+async def test_the_gui_bench_identifies_after_the_first_check_even_when_refused(kitlog: KitLog) -> None:
+    a = _CountsIdentify(problems=(NO_IDENTITY,))
+    a.gate = asyncio.Event()
+    bench = Bench(kitlog, [a], _config())
+    bench.subscribe(lambda e: a.gate.set() if isinstance(e, DeviceAttached) and a.gate else None)
+    a.plug(ScriptedDevice("S1", "1-1"))
+    async with bench:
+        checked = bench.preflight(Platform.ANDROID)
+        assert checked is not None and not checked.ok and a.identified == []  # not before the check
+        assert await bench.wait_until(lambda b: "1-1" in b.slots and b.slots["1-1"].state.is_final, 60)
+        assert bench.slots["1-1"].code == "preflight_failed" and a.identified == ["S1"]
 
 
 async def test_the_blueprint_is_checked_again_before_a_later_run(kitlog: KitLog) -> None:
