@@ -135,6 +135,21 @@ class RunRecord(SQLModel, table=True):
     device_marketing_name: str | None = Field(default=None, max_length=128)
 
 
+class RunModelCount(SQLModel, table=True):
+    """How many runs carry each (model id, marketing name) copy, kept by triggers (migration 0005).
+
+    A text or model filter matching a model is counted as a sum over these few rows instead of
+    over its runs. NULL is stored as '' (no text or model filter matches it).
+    """
+
+    __tablename__ = "run_model_count"
+    __table_args__ = (UniqueConstraint("model_id", "marketing_name", name="uq_run_model_count_pair"),)
+    id: int | None = Field(default=None, primary_key=True)
+    model_id: str = Field(max_length=64)
+    marketing_name: str = Field(max_length=128)
+    runs: int
+
+
 class StepEvent(SQLModel, table=True):
     """One attempt of one step: a row at its start, completed at its end (both committed at once)."""
 
@@ -201,10 +216,10 @@ class DeviceNumber(SQLModel, table=True):
 
 metadata = SQLModel.metadata
 
-# Objects the migrations create outside the models: the SQLite trigram index of device text
-# (an FTS5 table and its shadow tables) and the PostgreSQL pg_trgm index. Alembic's comparison
-# of models and database leaves them out.
-UNMODELLED_PREFIXES = ("device_fts", "ix_device_text_trgm")
+# Objects the migrations create outside the models: the SQLite trigram indexes of device text and
+# of the model pairs (FTS5 tables and their shadow tables) and the PostgreSQL pg_trgm index.
+# Alembic's comparison of models and database leaves them out.
+UNMODELLED_PREFIXES = ("device_fts", "run_model_fts", "ix_device_text_trgm")
 
 
 def in_models(name: str | None, type_: str, parent_names: object) -> bool:

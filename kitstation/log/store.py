@@ -1,7 +1,8 @@
 """The log's API: what the pipeline, the bench, the CLI, the GUI and the reports read and write.
 
-:class:`KitLog` gathers the reads (:mod:`kitstation.log.queries`, the History's in
-:mod:`kitstation.log.history`), the device rows
+:class:`KitLog` gathers the reads (:mod:`kitstation.log.queries`, the History's pages in
+:mod:`kitstation.log.history`, its counts in :mod:`kitstation.log.history_counts`, both on the
+filter terms of :mod:`kitstation.log.history_terms`), the device rows
 (:mod:`kitstation.log.devices`) and the other writes (:mod:`kitstation.log.writes`) behind one
 object; :class:`~kitstation.log.writer.AsyncKitLog` runs the same calls on one writer thread for
 coroutines. Nothing outside :mod:`kitstation.log` builds SQL.

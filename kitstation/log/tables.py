@@ -19,6 +19,7 @@ from kitstation.log.schema import (
     DeviceNumber,
     DeviceRecord,
     IntakeScan,
+    RunModelCount,
     RunRecord,
     SlotName,
     Station,
@@ -43,6 +44,7 @@ session_t = _table(BenchSession)
 scan_t = _table(IntakeScan)
 slot_t = _table(SlotName)
 number_t = _table(DeviceNumber)
+model_count_t = _table(RunModelCount)
 
 
 def now() -> datetime:

@@ -109,8 +109,8 @@ def test_migration_fills_the_copies_of_an_existing_log(any_url: str) -> None:
 def test_a_short_text_matching_two_columns_of_one_run_counts_it_once(any_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     # "iP" starts both the model id and the marketing name of every iPhone: the disjoint parts
     # (largest range first, empty ranges left out) still count each run once.
-    monkeypatch.setattr("kitstation.log.history._FEW_DEVICES", 1)  # the many-devices path
-    monkeypatch.setattr("kitstation.log.history._SIZE_CAP", 2)  # ranges of 2 and 3 runs tie at the cap
+    monkeypatch.setattr("kitstation.log.history_terms._FEW_DEVICES", 1)  # the many-devices path
+    monkeypatch.setattr("kitstation.log.history_counts._SIZE_CAP", 2)  # ranges of 2 and 3 runs tie at the cap
     log = KitLog(any_url)
     st, bp = log.station("bench-1"), log.blueprint(loads_blueprint(BP))
     devices = [("IPX1", "iPhone15,2", "iPhone 14 Pro"), ("IPX2", "iPad13,18", None), ("ipx3", None, "iPhone SE"),

@@ -185,7 +185,7 @@ def test_history_keyset_pages_follow_every_sort(
     any_url: str, flt: RunFilter, few: int, few_runs: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # A device filter matching many devices is probed per run instead of listed: both give one order.
-    monkeypatch.setattr("kitstation.log.history._FEW_DEVICES", few)
+    monkeypatch.setattr("kitstation.log.history_terms._FEW_DEVICES", few)
     # A device sort with a run filter sorts the few filtered runs, or walks the devices: one order.
     monkeypatch.setattr("kitstation.log.history._SORT_FEW_RUNS", few_runs)
     log = _history_log(any_url)
@@ -223,7 +223,7 @@ def _contains(log: KitLog, value: str, *, fold: bool) -> int:
 @pytest.mark.parametrize("few", [2000, 1], ids=["in-list", "from-devices"])
 def test_text_search_index_follows_device_changes(any_url: str, few: int, monkeypatch: pytest.MonkeyPatch) -> None:
     # Matching few devices: an id list; many: counted from the device side (disjoint index ranges).
-    monkeypatch.setattr("kitstation.log.history._FEW_DEVICES", few)
+    monkeypatch.setattr("kitstation.log.history_terms._FEW_DEVICES", few)
     log = _history_log(any_url)
     sqlite = any_url.startswith("sqlite")
     for value in ("R58M000001", "0000012", "SM-S9", "iPhone", "6380356400", "r58m00000"):
