@@ -52,12 +52,29 @@ _ESCAPED = ("\\", "\t", "\r", "\n")
 
 def text_column(values: Sequence[Any]) -> Sequence[Any]:
     """A text column with ``None`` as ``""`` (the column itself when it holds no ``None``)."""
+    try:
+        # A column of text only is the common case: ``join`` proves it in C at a few ns a value,
+        # where ``count(None)`` compares each string with None (~50 ns: a fifth of the pages' time).
+        "".join(values)
+        return values
+    except TypeError:  # a None (or a value that is not text): counted as before
+        pass
     nones = values.count(None)
     if not nones:
         return values
     if nones == len(values):  # (imei2, error codes, reasons: mostly all empty)
         return [""] * nones
     return [v or "" for v in values]
+
+
+def int_text(values: Sequence[Any]) -> list[str]:
+    """A column of ints (or ``None``) as their digits (``""`` for ``None``)."""
+    nones = values.count(None)
+    if not nones:
+        return list(map(str, values))
+    if nones == len(values):  # (battery levels, mostly not read)
+        return [""] * nones
+    return ["" if v is None else str(v) for v in values]
 
 
 def display_pages(
@@ -113,7 +130,7 @@ def canonical_columns(cols: Columns) -> list[Sequence[str]]:
     for i in _CANON_AT:
         col = cols[i]
         if i in _INTS_IN_CANON:
-            col = ["" if v is None else str(v) for v in col]
+            col = int_text(col)
         try:
             joined = "".join(col)
         except TypeError:  # a value that is not text (not so in the log's columns): as canonical_line has it

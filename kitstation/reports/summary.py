@@ -36,6 +36,7 @@ _BP_HASH, _BP_NAME = _AT["blueprint_hash"], _AT["blueprint_name"]
 MAX_HOUR_BARS = 72
 _HOUR = timedelta(hours=1)
 _parse = datetime.fromisoformat
+_HOUR_TEXT = operator.itemgetter(slice(0, 13))  # "2026-11-02T09" of a canonical UTC stamp
 
 
 @dataclass
@@ -183,24 +184,37 @@ class Summary:
         if not starts:
             return
         self.rows += len(starts)
-        known = [t for t in starts if t]
-        if known:
-            first = _parse(min(known))
+        # Every step below is one C-level pass over a column (filter, map, all, min/max, Counter);
+        # a comprehension only where a column has the empty values the fast path cannot take.
+        first_text = min(filter(None, starts), default="")
+        if first_text:
+            first = _parse(first_text)
             if self.first_start is None or first < self.first_start:
                 self.first_start = first
-        ends = [e for e in (e or s for e, s in zip(cols[_ENDED], starts, strict=True)) if e]
-        if ends:
-            last = _parse(max(ends))
+        ended = cols[_ENDED]
+        if all(ended):  # "" sorts first, so max() of the ends is the latest end
+            last_text = max(ended)
+        else:  # a run without an end counts by its start
+            last_text = max((e or s for e, s in zip(ended, starts, strict=True)), default="")
+        if last_text:
+            last = _parse(last_text)
             if self.last_end is None or last > self.last_end:
                 self.last_end = last
         self.by_status.update(statuses)
         platforms = cols[_PLATFORM]
         self.by_platform.update(platforms)
         marketing, models = cols[_MARKETING], cols[_MODEL]
-        self.by_model.update([m or i or p for m, i, p in zip(marketing, models, platforms, strict=True)])
+        if all(marketing):
+            self.by_model.update(marketing)
+        else:
+            self.by_model.update([m or i or p for m, i, p in zip(marketing, models, platforms, strict=True)])
         self.customers.update(filter(None, cols[_CUSTOMER]))
         self.orders.update(filter(None, cols[_ORDER]))
-        self.sessions.update(int(v) for v in cols[_SESSION] if v is not None)
+        sessions = cols[_SESSION]
+        if set(map(type, sessions)) == {int}:  # the log's ids: counted as they are
+            self.sessions.update(sessions)
+        else:
+            self.sessions.update(int(v) for v in sessions if v is not None)
         self.stations.update(cols[_STATION])
         self.technicians.update(filter(None, cols[_TECHNICIAN]))
         hashes = cols[_BP_HASH]
@@ -210,9 +224,12 @@ class Summary:
         for bp_hash, name in dict(zip(reversed(hashes), reversed(cols[_BP_NAME]), strict=True)).items():
             if bp_hash not in names:
                 names[bp_hash] = name
-        pairs = Counter([(t[:13], s) for t, s in zip(starts, statuses, strict=True) if t])
+        # (hour text, status) pairs, a run without a start under the hour "" (skipped below).
+        pairs = Counter(zip(map(_HOUR_TEXT, starts), statuses))
         by_hour = self.by_hour
         for (hour_text, status), n in pairs.items():
+            if not hour_text:
+                continue
             hour = _parse(hour_text + ":00:00+00:00")
             bucket = by_hour.get(hour)
             if bucket is None:
