@@ -5,10 +5,10 @@ timestamps as UTC ISO 8601 text. Here each display column (:data:`~kitstation.re
 order) is made from them by one comprehension, or taken as it is when nothing in it needs
 changing; the canonical lines of the rows digest are joined a page at a time, and the CSV/XLSX
 writers make their text from the same columns. Nothing runs per row that can run per column: on
-a 100k-run export the per-row Python (a dict per row, ``display_cells``, the digest line, the
+a 100k-run export the per-row Python (a dict per row, a list of cells per row, the digest line, the
 timestamps' ``isoformat()``) was most of the time.
 
-The values equal :func:`~kitstation.reports.model.display_cells`'s, but for the timestamps, which
+The values equal :func:`~kitstation.reports.model.display_row`'s, but for the timestamps, which
 are the canonical text (``""`` when empty) instead of datetimes; ``tests/reports`` compares them.
 """
 

@@ -101,17 +101,22 @@ def write_csv(job: ExportJob) -> Summary:
             n = page_rows(cols)
             summary.add_columns(cols)
             hash_block(canonical_page(cols), n)
-            text = _csv_columns(cols, stamps)
-            block = _csv_block(text)
-            if block is None:  # some field needs the writer's quoting: this page row by row
-                lines = _CsvLines(fh, writer)
-                for row in zip(*text, strict=True):
-                    lines.write(list(row))
-                lines.flush()
-            else:
-                fh.write(block)
+            write_page(fh, writer, _csv_columns(cols, stamps))
             job.tick_many(n)
     return summary
+
+
+def write_page(fh: Any, writer: Any, text: list[Sequence[Any]]) -> None:
+    """A page's CSV cells (:func:`_csv_columns`) as ``writer`` writes them: one joined block, or
+    row by row through :class:`_CsvLines` when some field needs the writer's quoting."""
+    block = _csv_block(text)
+    if block is not None:
+        fh.write(block)
+        return
+    lines = _CsvLines(fh, writer)
+    for row in zip(*text, strict=True):
+        lines.write(list(row))
+    lines.flush()
 
 
 def _csv_columns(cols: Columns, stamps: LocalStamps | None) -> list[Sequence[Any]]:
