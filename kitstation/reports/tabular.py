@@ -106,7 +106,7 @@ def write_csv(job: ExportJob) -> Summary:
     return summary
 
 
-def write_page(fh: Any, writer: Any, text: list[Sequence[Any]]) -> None:
+def write_page(fh: Any, writer: Any, text: Sequence[Sequence[Any]]) -> None:
     """A page's CSV cells (:func:`_csv_columns`) as ``writer`` writes them: one joined block, or
     row by row through :class:`_CsvLines` when some field needs the writer's quoting."""
     block = _csv_block(text)
@@ -153,7 +153,7 @@ def _may_start_formula(col: Sequence[Any]) -> bool:
     return any(start in text for start in _LINE_STARTS)
 
 
-def _csv_block(cols: list[Sequence[Any]]) -> str | None:
+def _csv_block(cols: Sequence[Sequence[Any]]) -> str | None:
     """The page's lines as ``csv.writer`` writes them, joined; ``None`` if a field needs more than
     a comma's quoting (a double quote, CR or LF: left to the writer, see :class:`_CsvLines`)."""
     quoted: list[Sequence[Any]] = []
