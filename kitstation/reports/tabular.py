@@ -128,29 +128,12 @@ def _csv_columns(cols: Columns, stamps: LocalStamps | None) -> list[Sequence[Any
         elif i == _STARTED or i == _ENDED:
             if stamps is not None:
                 col = stamps.local_text(col)
-        elif i in _FREE_CELLS and _may_start_formula(col):
+        elif i in _FREE_CELLS:
             risky = {v for v in set(col) if v and v.startswith(_FORMULA_START)}
             if risky:
                 col = ["'" + v if v in risky else v for v in col]
         out.append(col)
     return out
-
-
-_LINE_STARTS = tuple("\n" + c for c in _FORMULA_START)
-
-
-def _may_start_formula(col: Sequence[Any]) -> bool:
-    """Whether some cell of the column may start like a formula: ``False`` proves none does.
-
-    The column's cells joined with a newline before each: a cell starting with ``=`` is a
-    ``"\n="`` in that text, found by a substring search in C (a cell holding a newline can only
-    make this say ``True`` where the exact check then finds nothing).
-    """
-    try:
-        text = "\n" + "\n".join(col)
-    except TypeError:  # a value not text: the exact check decides
-        return True
-    return any(start in text for start in _LINE_STARTS)
 
 
 def _csv_block(cols: Sequence[Sequence[Any]]) -> str | None:
