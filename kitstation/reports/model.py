@@ -268,61 +268,6 @@ def display_row(row: dict[str, Any], language: Language) -> dict[str, Any]:
     }
 
 
-def display_cells(row: dict[str, Any], language: Language) -> list[Any]:
-    """:func:`display_row`'s values as a list in :data:`COLUMN_IDS` order, without the dict.
-
-    The CSV writer's one pass (summary, digest, cells) works on this list: building a 25-key dict
-    per row and reading it back by name was a fifth of a 100k CSV export. Keep in step with
-    :func:`display_row` (``tests/reports`` compares them).
-    """
-    try:
-        # One C call for every field: 26 dict.get() calls per row were the largest part of this.
-        (run_id, started, ended, status, error_code, reason_en, reason_ja, platform, device_key, serial, imei,
-         imei2, udid, model_id, marketing, os_version, external, bp_name, bp_hash, station, technician, slot,
-         session_id, order_ref, customer, device_name, battery) = _RAW_FIELDS(row)  # fmt: skip
-    except KeyError:  # a row without some of the history columns: those are empty
-        return list(display_row(row, language).values())
-    reason = reason_ja if language == "ja" else reason_en
-    return [
-        run_id,
-        utc(started),
-        utc(ended),
-        status or "",
-        _status_label(status or "", language),
-        error_code or "",
-        (scrub(reason) or scrub(reason_en)) if (reason or reason_en) else "",
-        platform or "",
-        device_key or "",
-        serial or "",
-        imei or "",
-        imei2 or "",
-        udid or "",
-        model_id or "",
-        marketing or "",
-        os_version or "",
-        handoff_cell(row) if row.get("assignment_detail") else (external or ""),
-        bp_name or "",
-        bp_hash or "",
-        station or "",
-        technician or "",
-        slot or "",
-        session_id,
-        order_ref or "",
-        customer or "",
-        device_name or "",
-        battery,
-    ]
-
-
-# The history row's fields display_cells reads, in the order it unpacks them.
-_RAW_FIELDS = operator.itemgetter(
-    "run_id", "started_at", "ended_at", "status", "error_code", "reason_en", "reason_ja", "platform",
-    "device_key", "serial", "imei", "imei2", "udid", "model_id", "marketing_name", "os_version",
-    "external_state", "blueprint_name", "blueprint_hash", "station", "technician", "slot", "session_id",
-    "order_ref", "customer", "device_name", "battery_percent",
-)  # fmt: skip
-
-
 def _canon_value(value: Any) -> str:
     # Exact type checks first: this runs for every field of every row of a 100k export.
     kind = type(value)

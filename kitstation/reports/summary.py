@@ -15,17 +15,12 @@ from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 
 from kitstation.reports.model import (
-    CANONICAL_FIELDS,
     COLUMN_IDS,
     STATUS_ORDER,
     RowsDigest,
-    _canon_value,
-    canonical_bytes,
 )
 
 _CELLS = operator.itemgetter(*COLUMN_IDS)
-_get = operator.itemgetter
-_CANON_AT = operator.itemgetter(*(COLUMN_IDS.index(f) for f in CANONICAL_FIELDS))
 _AT = {cid: i for i, cid in enumerate(COLUMN_IDS)}
 _STARTED, _ENDED, _STATUS, _PLATFORM = _AT["started_at"], _AT["ended_at"], _AT["status"], _AT["platform"]
 _MARKETING, _MODEL, _CUSTOMER, _ORDER = _AT["marketing_name"], _AT["model_id"], _AT["customer"], _AT["order_ref"]
@@ -36,6 +31,7 @@ _BP_HASH, _BP_NAME = _AT["blueprint_hash"], _AT["blueprint_name"]
 MAX_HOUR_BARS = 72
 _HOUR = timedelta(hours=1)
 _parse = datetime.fromisoformat
+_HOUR_TEXT = operator.itemgetter(slice(0, 13))  # "2026-11-02T09" of a canonical UTC stamp
 
 
 @dataclass
@@ -105,73 +101,6 @@ class Summary:
         if bp_hash not in self._bp_names:
             self._bp_names[bp_hash] = cells[_BP_NAME]
 
-    def add_many(self, rows: Sequence[dict[str, Any]]) -> None:
-        """:meth:`add` of each display row, counted column by column (:meth:`add_rows`)."""
-        update = self.digest.update
-        for row in rows:
-            update(row)
-        self.add_rows(list(map(_CELLS, rows)))
-
-    def add_page(self, rows: Sequence[Sequence[Any]]) -> None:
-        """Count and hash many rows given as cells (:func:`~kitstation.reports.model.display_cells`).
-
-        The same counts and digest as :meth:`add` of each row's display dict, in order.
-        """
-        self.add_rows(rows)
-        update = self.digest.update_line
-        for cells in rows:
-            update(canonical_bytes([v if type(v) is str else _canon_value(v) for v in _CANON_AT(cells)]))
-
-    def add_rows(self, rows: Sequence[Sequence[Any]]) -> None:
-        """Count many rows given as cells (see :meth:`add_cells`): the same counts, column by column.
-
-        Each counter takes a whole column in one ``Counter.update`` (counted in C), so a page of
-        2,000 rows costs a few dozen calls instead of a dozen per row. Only the hour buckets go
-        row by row. Keys are first seen in the same order as row by row.
-        """
-        if not rows:
-            return
-        self.rows += len(rows)
-        starts = [r[_STARTED] for r in rows]
-        known = [t for t in starts if t is not None]
-        if known:
-            first = min(known)
-            if self.first_start is None or first < self.first_start:
-                self.first_start = first
-        ends = [e for e in (r[_ENDED] or r[_STARTED] for r in rows) if e is not None]
-        if ends:
-            last = max(ends)
-            if self.last_end is None or last > self.last_end:
-                self.last_end = last
-        statuses = list(map(_get(_STATUS), rows))
-        self.by_status.update(statuses)
-        self.by_platform.update(map(_get(_PLATFORM), rows))
-        self.by_model.update([r[_MARKETING] or r[_MODEL] or r[_PLATFORM] for r in rows])
-        self.customers.update(filter(None, map(_get(_CUSTOMER), rows)))
-        self.orders.update(filter(None, map(_get(_ORDER), rows)))
-        self.sessions.update(int(v) for v in map(_get(_SESSION), rows) if v is not None)
-        self.stations.update(map(_get(_STATION), rows))
-        self.technicians.update(filter(None, map(_get(_TECHNICIAN), rows)))
-        hashes = list(map(_get(_BP_HASH), rows))
-        self._bp_runs.update(hashes)
-        names = self._bp_names
-        for i, bp_hash in enumerate(hashes):
-            if bp_hash not in names:
-                names[bp_hash] = rows[i][_BP_NAME]
-        bucket, lo = self._last_bucket, self._last_hour
-        hi = lo + _HOUR
-        for start, status in zip(starts, statuses, strict=True):
-            if start is None:
-                continue
-            if bucket is None or not (lo <= start < hi):
-                lo = start.replace(minute=0, second=0, microsecond=0)
-                hi = lo + _HOUR
-                bucket = self.by_hour.get(lo)
-                if bucket is None:
-                    bucket = self.by_hour[lo] = Counter()
-            bucket[status] += 1
-        self._last_hour, self._last_bucket = lo, bucket
-
     def add_columns(self, cols: Sequence[Sequence[Any]]) -> None:
         """Count a page given as display columns (:mod:`kitstation.reports.pages`; the digest is the caller's).
 
@@ -183,24 +112,37 @@ class Summary:
         if not starts:
             return
         self.rows += len(starts)
-        known = [t for t in starts if t]
-        if known:
-            first = _parse(min(known))
+        # Every step below is one C-level pass over a column (filter, map, all, min/max, Counter);
+        # a comprehension only where a column has the empty values the fast path cannot take.
+        first_text = min(filter(None, starts), default="")
+        if first_text:
+            first = _parse(first_text)
             if self.first_start is None or first < self.first_start:
                 self.first_start = first
-        ends = [e for e in (e or s for e, s in zip(cols[_ENDED], starts, strict=True)) if e]
-        if ends:
-            last = _parse(max(ends))
+        ended = cols[_ENDED]
+        if all(ended):  # "" sorts first, so max() of the ends is the latest end
+            last_text = max(ended)
+        else:  # a run without an end counts by its start
+            last_text = max((e or s for e, s in zip(ended, starts, strict=True)), default="")
+        if last_text:
+            last = _parse(last_text)
             if self.last_end is None or last > self.last_end:
                 self.last_end = last
         self.by_status.update(statuses)
         platforms = cols[_PLATFORM]
         self.by_platform.update(platforms)
         marketing, models = cols[_MARKETING], cols[_MODEL]
-        self.by_model.update([m or i or p for m, i, p in zip(marketing, models, platforms, strict=True)])
+        if all(marketing):
+            self.by_model.update(marketing)
+        else:
+            self.by_model.update([m or i or p for m, i, p in zip(marketing, models, platforms, strict=True)])
         self.customers.update(filter(None, cols[_CUSTOMER]))
         self.orders.update(filter(None, cols[_ORDER]))
-        self.sessions.update(int(v) for v in cols[_SESSION] if v is not None)
+        sessions = cols[_SESSION]
+        if set(map(type, sessions)) == {int}:  # the log's ids: counted as they are
+            self.sessions.update(sessions)
+        else:
+            self.sessions.update(int(v) for v in sessions if v is not None)
         self.stations.update(cols[_STATION])
         self.technicians.update(filter(None, cols[_TECHNICIAN]))
         hashes = cols[_BP_HASH]
@@ -210,9 +152,12 @@ class Summary:
         for bp_hash, name in dict(zip(reversed(hashes), reversed(cols[_BP_NAME]), strict=True)).items():
             if bp_hash not in names:
                 names[bp_hash] = name
-        pairs = Counter([(t[:13], s) for t, s in zip(starts, statuses, strict=True) if t])
+        # (hour text, status) pairs, a run without a start under the hour "" (skipped below).
+        pairs = Counter(zip(map(_HOUR_TEXT, starts), statuses, strict=True))
         by_hour = self.by_hour
         for (hour_text, status), n in pairs.items():
+            if not hour_text:
+                continue
             hour = _parse(hour_text + ":00:00+00:00")
             bucket = by_hour.get(hour)
             if bucket is None:

@@ -26,7 +26,16 @@ from kitstation.reports.model import (
     with_export_gc,
     zone_label,
 )
-from kitstation.reports.pages import Columns, LocalStamps, canonical_page, display_pages, is_utc, joined_rows, page_rows
+from kitstation.reports.pages import (
+    Columns,
+    LocalStamps,
+    canonical_page,
+    display_pages,
+    int_text,
+    is_utc,
+    joined_rows,
+    page_rows,
+)
 from kitstation.reports.summary import Summary
 
 # Free-text columns a spreadsheet could take for a formula ("=HYPERLINK(...)" typed as a customer
@@ -92,17 +101,22 @@ def write_csv(job: ExportJob) -> Summary:
             n = page_rows(cols)
             summary.add_columns(cols)
             hash_block(canonical_page(cols), n)
-            text = _csv_columns(cols, stamps)
-            block = _csv_block(text)
-            if block is None:  # some field needs the writer's quoting: this page row by row
-                lines = _CsvLines(fh, writer)
-                for row in zip(*text, strict=True):
-                    lines.write(list(row))
-                lines.flush()
-            else:
-                fh.write(block)
+            write_page(fh, writer, _csv_columns(cols, stamps))
             job.tick_many(n)
     return summary
+
+
+def write_page(fh: Any, writer: Any, text: Sequence[Sequence[Any]]) -> None:
+    """A page's CSV cells (:func:`_csv_columns`) as ``writer`` writes them: one joined block, or
+    row by row through :class:`_CsvLines` when some field needs the writer's quoting."""
+    block = _csv_block(text)
+    if block is not None:
+        fh.write(block)
+        return
+    lines = _CsvLines(fh, writer)
+    for row in zip(*text, strict=True):
+        lines.write(list(row))
+    lines.flush()
 
 
 def _csv_columns(cols: Columns, stamps: LocalStamps | None) -> list[Sequence[Any]]:
@@ -110,7 +124,7 @@ def _csv_columns(cols: Columns, stamps: LocalStamps | None) -> list[Sequence[Any
     out: list[Sequence[Any]] = []
     for i, col in enumerate(cols):
         if i in _INT_CELLS:
-            col = ["" if v is None else str(v) for v in col] if None in col else list(map(str, col))
+            col = int_text(col)
         elif i == _STARTED or i == _ENDED:
             if stamps is not None:
                 col = stamps.local_text(col)
@@ -122,7 +136,7 @@ def _csv_columns(cols: Columns, stamps: LocalStamps | None) -> list[Sequence[Any
     return out
 
 
-def _csv_block(cols: list[Sequence[Any]]) -> str | None:
+def _csv_block(cols: Sequence[Sequence[Any]]) -> str | None:
     """The page's lines as ``csv.writer`` writes them, joined; ``None`` if a field needs more than
     a comma's quoting (a double quote, CR or LF: left to the writer, see :class:`_CsvLines`)."""
     quoted: list[Sequence[Any]] = []

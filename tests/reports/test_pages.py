@@ -18,12 +18,11 @@ from kitstation.reports.model import (
     COLUMNS,
     RowsDigest,
     canonical_line,
-    display_cells,
     display_row,
 )
 from kitstation.reports.pages import LocalStamps, canonical_page, display_columns, is_utc
 from kitstation.reports.summary import Summary
-from kitstation.reports.tabular import _csv_block, _csv_columns
+from kitstation.reports.tabular import _csv_block, _csv_columns, csv_cell, write_page
 from kitstation.reports.xlsx import _DATE_STYLE, _row_xml, _SheetRows
 
 _BASE = datetime(2026, 11, 2, 9, 0, 0, 250_000, tzinfo=UTC)
@@ -80,11 +79,11 @@ def _history_columns(rows: list[dict[str, Any]]) -> list[list[Any]]:
 
 
 @pytest.mark.parametrize("language", ["en", "ja"])
-def test_display_columns_equal_display_cells(language: str) -> None:
+def test_display_columns_equal_display_row(language: str) -> None:
     rows = _raw_rows()
     cols = display_columns(_history_columns(rows), language)  # type: ignore[arg-type]
     for j, raw in enumerate(rows):
-        expected = display_cells(raw, language)  # type: ignore[arg-type]
+        expected = list(display_row(raw, language).values())  # type: ignore[arg-type]
         got = [col[j] for col in cols]
         for i, cid in enumerate(COLUMN_IDS):
             want = expected[i]
@@ -189,3 +188,37 @@ def test_sheet_rows_equal_row_xml(zone: tzinfo) -> None:
     expected = "".join(_row_xml(n, display_row(r, "ja"), kinds, letters, job, tails) for n, r in enumerate(many, 2))
     assert got == expected
     assert _DATE_STYLE in got and "&lt;&amp;&gt;" in got and 'xml:space="preserve"' in got
+
+
+_HOSTILE = ["plain", "iPhone15,2", "a,b,c", 'say "hi"', '"', "a\nb", "a\rb", "a\r\nb", "", " padded ", "\ttab",
+            "=HYPERLINK(x)", "+1", "-minus", "@cust", "\rcr", "'=already", "株式会社,ベンチ", "x\n=y", "end,"]  # fmt: skip
+
+
+@pytest.mark.parametrize("value", _HOSTILE, ids=repr)
+def test_hostile_cells_give_csv_writers_bytes_on_both_paths(value: str) -> None:
+    # Each hostile value in a free-text column (customer: guarded), in an identifier column
+    # (serial: not guarded) and in the reason (free text, scrubbed first), on some rows of a page;
+    # the page goes through the writer's path (a field to quote) and its plain rows through the block.
+    rows = [
+        {**r, "customer": value if i % 3 else r["customer"], "serial": value if i % 2 else r["serial"],
+         "reason_en": (value or None) if i % 4 == 1 else r["reason_en"], "reason_ja": (value or None) if i % 4 == 1 else None}
+        for i, r in enumerate(_raw_rows())
+    ]  # fmt: skip
+    for zone in (UTC, timezone(timedelta(hours=9))):
+        cols = display_columns(_history_columns(rows), "ja")
+        text = _csv_columns(cols, None if is_utc(zone) else LocalStamps(zone))
+        # The reference: each display row's cells as csv_cell makes them, through csv.writer.
+        job: Any = _Job(zone)
+        expected = _csv_reference(
+            [[csv_cell(cid, display_row(r, "ja")[cid], job) for cid in COLUMN_IDS] for r in rows]
+        )
+        got = io.StringIO(newline="")
+        write_page(got, csv.writer(got), text)
+        assert got.getvalue() == expected
+        # Without the rows that need the writer's quoting, the joined block is taken: the same bytes.
+        plain = [j for j in range(len(rows)) if not any(c in text[i][j] for i in range(len(text)) for c in '"\r\n')]
+        sub = [[col[j] for j in plain] for col in text]
+        assert plain and _csv_block(sub) is not None
+        got = io.StringIO(newline="")
+        write_page(got, csv.writer(got), sub)
+        assert got.getvalue() == _csv_reference([list(r) for r in zip(*sub, strict=True)])
