@@ -177,13 +177,32 @@ class SlowCallbacks(logging.Handler):
         return [f"{1000 * t:.0f} ms {what}" for t, what in sorted(self.seen, reverse=True)[:top]]
 
 
-async def _probe(stop: asyncio.Event, interval: float, lags: list[float], times: list[float]) -> None:
+async def _probe(
+    stop: asyncio.Event, interval: float, lags: list[float], times: list[float], long: list[dict[str, float]]
+) -> None:
+    """Sleeps ``interval`` again and again and records how late it wakes up.
+
+    A late wake-up (over 50 ms) is noted with the CPU the loop's thread and the whole process
+    used meanwhile: the loop's thread busy that long is a callback (or many) holding the loop; the
+    other threads busy is the GIL held elsewhere; neither is the process waiting for a CPU (the
+    machine's other load) -- three causes with three different fixes.
+    """
     loop = asyncio.get_running_loop()
     while not stop.is_set():
-        t = loop.time()
+        t, own, proc = loop.time(), time.thread_time(), time.process_time()
         await asyncio.sleep(interval)
-        lags.append(max(0.0, loop.time() - t - interval))
+        lag = max(0.0, loop.time() - t - interval)
+        lags.append(lag)
         times.append(time.perf_counter())
+        if lag > 0.05:
+            loop_cpu = time.thread_time() - own
+            long.append(
+                {
+                    "lag_ms": round(1000 * lag, 1),
+                    "loop_thread_cpu_ms": round(1000 * loop_cpu, 1),
+                    "other_threads_cpu_ms": round(1000 * (time.process_time() - proc - loop_cpu), 1),
+                }
+            )
 
 
 def _after(times: list[float], values: list[float], start: float) -> list[float]:
@@ -236,10 +255,11 @@ async def run_batch(
     stop = asyncio.Event()
     lags: list[float] = []
     lag_times: list[float] = []
+    long_lags: list[dict[str, float]] = []
     cpu0 = time.process_time()
     sim_cpu0 = sims.cpu_s()
     t0 = time.perf_counter()
-    probe = asyncio.create_task(_probe(stop, probe_ms / 1000, lags, lag_times))
+    probe = asyncio.create_task(_probe(stop, probe_ms / 1000, lags, lag_times, long_lags))
     await bench.start()
     ok = await bench.wait_until(lambda b: sum(1 for v in b.slots.values() if v.state.is_final) >= n, 3600)
     wall = time.perf_counter() - t0
@@ -256,7 +276,11 @@ async def run_batch(
             failures[key] = failures.get(key, 0) + 1
     await bench.stop()
     await station.aclose()
-    extra: dict[str, Any] = {"log_waits": waits.summary()}
+    extra: dict[str, Any] = {
+        "log_waits": waits.summary(),
+        "stalls_over_50ms": sorted(long_lags, key=lambda d: -d["lag_ms"])[:10],
+        "stalls_over_50ms_count": len(long_lags),
+    }
     if slow is not None:
         logging.getLogger("asyncio").removeHandler(slow)
         extra["slow_callbacks"] = slow.summary()

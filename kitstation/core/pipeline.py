@@ -119,6 +119,8 @@ class Pipeline:
             slot=slot,
             done=() if req.force else FINISHED,
             resume=() if req.force else RESUMABLE,
+            # A new run goes straight to its first step, unless the device is named first.
+            first_step=req.steps[0].id if req.steps and req.blueprint.naming is None else None,
         )
         device_id, run_id, rp = opening.device_id, opening.run_id, opening.found
         if opening.action == "done" and rp is not None:
@@ -166,7 +168,7 @@ class Pipeline:
                 except NamingError as exc:
                     return await self._finish(slot, run_id, RunStatus.FAILED, exc.code, exc.reason)
             todo = [(index, step) for index, step in enumerate(req.steps) if step.id not in done]
-            started: int | None = None  # the next step's start, committed with the previous step's end
+            started = opening.first_event  # the next step's start, committed with what came before
             for position, (index, step) in enumerate(todo):
                 if step.id in in_flight:
                     verdict = await step.check_done(ctx)

@@ -65,9 +65,11 @@ class RunLog(Protocol):
         slot: str = "",
         done: Collection[RunStatus] = (),
         resume: Collection[RunStatus] = (),
+        first_step: str | None = None,
     ) -> RunOpening:
         """The device's and blueprint's rows and the latest run of it: left as it is when its
-        status is in ``done``, reopened when in ``resume``, else a new run -- in one commit."""
+        status is in ``done``, reopened when in ``resume``, else a new run (with ``first_step``
+        started when given) -- in one commit."""
         ...
 
     async def step_ended_then_started(self, end: StepEnd, run_id: int, step_id: str, attempt: int = 1) -> int:

@@ -71,6 +71,7 @@ class RunOpening:
     run_id: int
     action: str
     found: ResumePoint | None
+    first_event: int | None = None  # a new run's first step, started with it (``first_step``)
 
 
 def _blueprint_in(conn: Connection, bp: Blueprint, digest: str) -> int:
@@ -97,12 +98,14 @@ class RunTransitions:
         slot: str = "",
         done: Collection[RunStatus] = (),
         resume: Collection[RunStatus] = (),
+        first_step: str | None = None,
     ) -> RunOpening:
         """A run's start in one transaction. The latest run of the blueprint on the device is left
         as it is when its status is in ``done``, reopened when in ``resume`` (steps left running
-        become interrupted; its slot and batch become this one's); otherwise a new run starts."""
+        become interrupted; its slot and batch become this one's); otherwise a new run starts,
+        with ``first_step`` started too when given (the caller runs it next, with no wait between)."""
         digest = content_hash(blueprint)
-        args = (device, blueprint, digest, station_id, session_id, technician_id, slot, done, resume)
+        args = (device, blueprint, digest, station_id, session_id, technician_id, slot, done, resume, first_step)
         try:
             opening = self._open_run_once(*args)
         except IntegrityError:
@@ -123,6 +126,7 @@ class RunTransitions:
         slot: str,
         done: Collection[RunStatus],
         resume: Collection[RunStatus],
+        first_step: str | None,
     ) -> RunOpening:
         with self.engine.begin() as conn:
             device_id = upsert_in(conn, device)
@@ -146,7 +150,8 @@ class RunTransitions:
                 technician_id=technician_id,
                 slot=slot,
             )
-            return RunOpening(device_id, blueprint_id, run_id, "new", found)
+            first = insert_step(conn, run_id, first_step) if first_step is not None else None
+            return RunOpening(device_id, blueprint_id, run_id, "new", found, first)
 
     def step_ended_then_started(self, end: StepEnd, run_id: int, step_id: str, attempt: int = 1) -> int:
         """``end`` and the run's next step's start, committed together; the new step's row id."""

@@ -85,6 +85,7 @@ class AsyncKitLog:
         slot: str = "",
         done: Collection[RunStatus] = (),
         resume: Collection[RunStatus] = (),
+        first_step: str | None = None,
     ) -> RunOpening:
         return await self.call(
             self.sync.open_run,
@@ -96,6 +97,7 @@ class AsyncKitLog:
             slot=slot,
             done=done,
             resume=resume,
+            first_step=first_step,
         )
 
     async def step_ended_then_started(self, end: StepEnd, run_id: int, step_id: str, attempt: int = 1) -> int:

@@ -85,9 +85,9 @@ async def test_each_event_is_sent_after_what_it_reports_is_committed(log: KitLog
         ("finished", ("t.handoff", "waiting_external", True, "awaiting_abm")),
         ("run", ("waiting_external", True)),
     ]
-    # One writer call per transition: the run's start, the first step's start, each step's end
-    # with what follows (before: 4 calls to start the run and 2 per step, 12 here).
-    assert alog.names == ["open_run", "step_started", "step_ended_then_started", "step_ended_then_started",
+    # One writer call per transition: the run's start with its first step's, each step's end
+    # with what follows (before: 4 calls to start the run, 2 per step and 1 to end it, 11 here).
+    assert alog.names == ["open_run", "step_ended_then_started", "step_ended_then_started",
                           "step_ended_then_run_ended"]
 
 
@@ -140,6 +140,21 @@ def test_the_blueprint_row_is_shared_by_stations_and_remembered_per_content(log:
     c = log.open_run(device, changed, log.station("a"))
     assert c.blueprint_id != a.blueprint_id
     assert log.blueprint(BP) == a.blueprint_id and log.blueprint(changed) == c.blueprint_id
+
+
+def test_a_new_run_s_first_step_starts_with_it_and_a_resumed_run_s_does_not(log: KitLog) -> None:
+    device = Device(Platform.IOS, "UDID-1", udid="UDID-1")
+    station = log.station("s")
+    new = log.open_run(device, BP, station, done=FINISHED, resume=RESUMABLE, first_step="erase")
+    assert new.first_event is not None
+    assert [(s["id"], s["step_id"], s["outcome"]) for s in log.steps(new.run_id)] == [
+        (new.first_event, "erase", "running")]
+    assert log.history()[0]["current_step"] == "erase"
+    # The station was killed before the step ended: the erase is in flight, not started again.
+    resumed = log.open_run(device, BP, station, done=FINISHED, resume=RESUMABLE, first_step="erase")
+    assert (resumed.action, resumed.first_event) == ("resumed", None)
+    assert resumed.found is not None and resumed.found.in_flight == ("erase",)
+    assert [s["outcome"] for s in log.steps(new.run_id)] == ["interrupted"]
 
 
 def test_a_step_end_with_its_hand_off_state_is_one_commit(log: KitLog) -> None:
