@@ -164,10 +164,15 @@ async def test_start_session_is_refused_unpaired_and_pair_works_on_that_same_con
         # A made-up record: the device does not know this host, so StartSession is refused.
         lockdown.pair_record = {"HostID": "00000000-0000-0000-0000-000000000000", "SystemBUID": "X"}
         assert not await lockdown.validate_pairing()
-        assert not lockdown.paired and dev.paired_hosts == [] and lockdown.service is connection
+        assert not _paired(lockdown) and dev.paired_hosts == [] and lockdown.service is connection
         await lockdown.pair()
         assert await lockdown.validate_pairing()
-        assert lockdown.paired and lockdown.service is connection and len(dev.paired_hosts) == 1
+        assert _paired(lockdown) and lockdown.service is connection and len(dev.paired_hosts) == 1
         assert lockdown.service.writer.transport.get_extra_info("ssl_object") is not None
     finally:
         await lockdown.close()
+
+
+def _paired(lockdown: object) -> bool:
+    """The client's flag, read afresh (mypy would otherwise keep it narrowed across awaits)."""
+    return bool(vars(lockdown).get("paired"))
