@@ -7,6 +7,11 @@ server), with latencies scaled from real devices by ``--speed``:
 * station CPU per device (ms) and peak RSS of the station process;
 * event-loop stall: a probe coroutine sleeps ``--probe-ms`` and records how late it wakes up
   (p50, p99, max) for the whole batch;
+* the log writer: for every kind of call the pipeline makes, how long the coroutine waited for it
+  (queued behind other devices' writes + running on the writer thread; count, p50, max) and how
+  long it ran on the writer thread (``--log-waits``);
+* with ``--slow-callbacks MS``: asyncio's debug mode names every callback that held the loop
+  longer than MS (a diagnostic run: debug mode itself costs CPU);
 * versus the usual alternative: the same devices prepared one after another by a shell loop of
   ``pymobiledevice3`` / ``adb`` commands (``--sequential``).
 
@@ -20,6 +25,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import logging
 import os
 import re
 import resource
@@ -102,12 +108,106 @@ class Simulators:
             self.proc.wait()
 
 
-async def _probe(stop: asyncio.Event, interval: float, lags: list[float]) -> None:
+class LogWaits:
+    """Times every call of the log's writer (``AsyncKitLog.call``), by the writer function's name.
+
+    Wraps the class's ``call`` for the benchmark process only, so the same script measures any
+    tree whose log methods go through ``call`` (the before tree of an A/B included).
+    """
+
+    def __init__(self) -> None:
+        self.waits: dict[str, list[float]] = {}
+        self.runs: dict[str, list[float]] = {}
+
+    def install(self) -> None:
+        from kitstation.log.writer import AsyncKitLog
+
+        original = AsyncKitLog.call
+        waits, runs = self.waits, self.runs
+
+        async def call(alog: Any, fn: Any, *args: Any, **kwargs: Any) -> Any:
+            name = getattr(fn, "__name__", "?")
+
+            def timed(*a: Any, **k: Any) -> Any:
+                t = time.perf_counter()
+                try:
+                    return fn(*a, **k)
+                finally:
+                    runs.setdefault(name, []).append(time.perf_counter() - t)
+
+            t0 = time.perf_counter()
+            try:
+                return await original(alog, timed, *args, **kwargs)
+            finally:
+                waits.setdefault(name, []).append(time.perf_counter() - t0)
+
+        setattr(AsyncKitLog, "call", call)  # noqa: B010 - the benchmark times every call, mypy need not check it
+
+    def summary(self) -> dict[str, Any]:
+        def ms(values: list[float]) -> dict[str, float]:
+            return {
+                "p50_ms": round(1000 * statistics.median(values), 1),
+                "p90_ms": round(1000 * _percentile(values, 0.9), 1),
+                "max_ms": round(1000 * max(values), 1),
+            }
+
+        out: dict[str, Any] = {}
+        for name, values in sorted(self.waits.items()):
+            out[name] = {"n": len(values), "wait": ms(values), "run": ms(self.runs.get(name) or [0.0])}
+        every = [v for values in self.waits.values() for v in values]
+        if every:
+            out["all"] = {"n": len(every), "wait": ms(every), "wait_sum_s": round(sum(every), 2)}
+        return out
+
+
+class SlowCallbacks(logging.Handler):
+    """Collects asyncio's debug-mode "Executing <callback> took N seconds" warnings."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.seen: list[tuple[float, str]] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        m = re.match(r"Executing (.*) took ([0-9.]+) seconds", message, re.S)
+        if m:
+            self.seen.append((float(m.group(2)), m.group(1)[:300]))
+
+    def summary(self, top: int = 15) -> list[str]:
+        return [f"{1000 * t:.0f} ms {what}" for t, what in sorted(self.seen, reverse=True)[:top]]
+
+
+async def _probe(
+    stop: asyncio.Event, interval: float, lags: list[float], times: list[float], long: list[dict[str, float]]
+) -> None:
+    """Sleeps ``interval`` again and again and records how late it wakes up.
+
+    A late wake-up (over 50 ms) is noted with the CPU the loop's thread and the whole process
+    used meanwhile: the loop's thread busy that long is a callback (or many) holding the loop; the
+    other threads busy is the GIL held elsewhere; neither is the process waiting for a CPU (the
+    machine's other load) -- three causes with three different fixes.
+    """
     loop = asyncio.get_running_loop()
     while not stop.is_set():
-        t = loop.time()
+        t, own, proc = loop.time(), time.thread_time(), time.process_time()
         await asyncio.sleep(interval)
-        lags.append(max(0.0, loop.time() - t - interval))
+        lag = max(0.0, loop.time() - t - interval)
+        lags.append(lag)
+        times.append(time.perf_counter())
+        if lag > 0.05:
+            loop_cpu = time.thread_time() - own
+            long.append(
+                {
+                    "lag_ms": round(1000 * lag, 1),
+                    "loop_thread_cpu_ms": round(1000 * loop_cpu, 1),
+                    "other_threads_cpu_ms": round(1000 * (time.process_time() - proc - loop_cpu), 1),
+                }
+            )
+
+
+def _after(times: list[float], values: list[float], start: float) -> list[float]:
+    """The values recorded after ``start`` (perf_counter), or [0.0]."""
+    return [v for t, v in zip(times, values, strict=True) if t >= start] or [0.0]
 
 
 def _percentile(values: list[float], q: float) -> float:
@@ -118,9 +218,17 @@ def _percentile(values: list[float], q: float) -> float:
 
 
 async def run_batch(
-    sims: Simulators, n: int, blueprints: dict[Platform, Any], db: str, probe_ms: float
+    sims: Simulators,
+    n: int,
+    blueprints: dict[Platform, Any],
+    db: str,
+    probe_ms: float,
+    slow_ms: float | None = None,
 ) -> dict[str, Any]:
     env = sims.env
+    waits = LogWaits()
+    waits.install()
+    slow: SlowCallbacks | None = None
     os.environ.update(env)
     station = Station(
         db=db,
@@ -130,6 +238,12 @@ async def run_batch(
     )
     await station.start()
     station.freeze_startup_objects()  # as kitstation prepare and the GUI do
+    if slow_ms is not None:
+        loop = asyncio.get_running_loop()
+        loop.set_debug(True)
+        loop.slow_callback_duration = slow_ms / 1000
+        slow = SlowCallbacks()
+        logging.getLogger("asyncio").addHandler(slow)
     # The simulated usbmuxd has no 28-device limit; give every device a place so that the
     # ratio measures the station, not the cap (the cap is tested elsewhere).
     config = BenchConfig(
@@ -140,10 +254,12 @@ async def run_batch(
     bench = station.bench(config, secrets=DictSecrets({"kitting_wifi": "bench-password"}))
     stop = asyncio.Event()
     lags: list[float] = []
+    lag_times: list[float] = []
+    long_lags: list[dict[str, float]] = []
     cpu0 = time.process_time()
     sim_cpu0 = sims.cpu_s()
     t0 = time.perf_counter()
-    probe = asyncio.create_task(_probe(stop, probe_ms / 1000, lags))
+    probe = asyncio.create_task(_probe(stop, probe_ms / 1000, lags, lag_times, long_lags))
     await bench.start()
     ok = await bench.wait_until(lambda b: sum(1 for v in b.slots.values() if v.state.is_final) >= n, 3600)
     wall = time.perf_counter() - t0
@@ -160,6 +276,14 @@ async def run_batch(
             failures[key] = failures.get(key, 0) + 1
     await bench.stop()
     await station.aclose()
+    extra: dict[str, Any] = {
+        "log_waits": waits.summary(),
+        "stalls_over_50ms": sorted(long_lags, key=lambda d: -d["lag_ms"])[:10],
+        "stalls_over_50ms_count": len(long_lags),
+    }
+    if slow is not None:
+        logging.getLogger("asyncio").removeHandler(slow)
+        extra["slow_callbacks"] = slow.summary()
     return {
         "devices": n,
         "finished": ok,
@@ -174,6 +298,9 @@ async def run_batch(
         "loop_lag_p50_ms": round(1000 * statistics.median(lags), 2) if lags else 0.0,
         "loop_lag_p99_ms": round(1000 * _percentile(lags, 0.99), 2),
         "loop_lag_max_ms": round(1000 * max(lags), 2) if lags else 0.0,
+        # The batch's first second (station start-up's pairing and key work) apart from the rest.
+        "loop_lag_max_after_1s_ms": round(1000 * max(_after(lag_times, lags, t0 + 1.0)), 2) if lags else 0.0,
+        **extra,
     }
 
 
@@ -272,6 +399,12 @@ def main() -> int:
         action="store_true",
         help="run the station on CPU 0 and the simulators on the other CPUs (their CPU is not the station's)",
     )
+    ap.add_argument(
+        "--slow-callbacks",
+        type=float,
+        metavar="MS",
+        help="diagnostic: asyncio debug mode, list the callbacks that held the loop longer than MS",
+    )
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
     sim_cpus: set[int] | None = None
@@ -311,7 +444,11 @@ def main() -> int:
                 }
                 sims = Simulators(ios, android, speed=args.speed, workdir=work, jitter=args.jitter, cpus=sim_cpus)
                 try:
-                    r = asyncio.run(run_batch(sims, n, bps, f"sqlite:///{work}/scale-{n}.sqlite3", args.probe_ms))
+                    r = asyncio.run(
+                        run_batch(
+                            sims, n, bps, f"sqlite:///{work}/scale-{n}.sqlite3", args.probe_ms, args.slow_callbacks
+                        )
+                    )
                 finally:
                     sims.stop()
                 results[f"n={n}"] = r
@@ -338,7 +475,9 @@ def main() -> int:
         sims = Simulators(args.ios, args.android, speed=args.speed, workdir=work, jitter=args.jitter, cpus=sim_cpus)
         try:
             n = args.ios + args.android
-            r = asyncio.run(run_batch(sims, n, blueprints, f"sqlite:///{work}/batch.sqlite3", args.probe_ms))
+            r = asyncio.run(
+                run_batch(sims, n, blueprints, f"sqlite:///{work}/batch.sqlite3", args.probe_ms, args.slow_callbacks)
+            )
         finally:
             sims.stop()
         r["overhead_ratio"] = round(r["wall_s"] / max(alone.values()), 3) if alone else None

@@ -43,12 +43,16 @@ from kitstation.domain.model import (
     UserAction,
 )
 from kitstation.i18n import Text
+from kitstation.log import StepEnd
 
 log = logging.getLogger(__name__)
 
 ALREADY_DONE = Text(
     "Already prepared with this blueprint (not redone)", "このブループリントで準備済みです（再実行しません）"
 )
+# What a run that found its blueprint's latest run on the device does with it (unless forced).
+FINISHED = (RunStatus.OK, RunStatus.WAITING_EXTERNAL)  # not redone
+RESUMABLE = (RunStatus.RUNNING, RunStatus.INTERRUPTED)  # resumed at the step it reached
 INTERNAL = Text("Internal error in step {step}: {error}", "ステップ {step} で内部エラー: {error}")
 
 
@@ -105,36 +109,32 @@ class Pipeline:
 
     async def run(self, req: RunRequest, handle: RunHandle | None = None) -> RunStatus:
         handle = handle or RunHandle()
-        device_id = await self.log.upsert_device(req.device)
-        blueprint_id = await self.log.blueprint(req.blueprint)
-        rp = await self.log.resume_point(device_id, blueprint_id)
         slot = req.slot or req.device.key
-
-        if rp is not None and not req.force and rp.status in (RunStatus.OK, RunStatus.WAITING_EXTERNAL):
+        opening = await self.log.open_run(
+            req.device,
+            req.blueprint,
+            req.station_id,
+            session_id=req.session_id,
+            technician_id=req.technician_id,
+            slot=slot,
+            done=() if req.force else FINISHED,
+            resume=() if req.force else RESUMABLE,
+            # A new run goes straight to its first step, unless the device is named first.
+            first_step=req.steps[0].id if req.steps and req.blueprint.naming is None else None,
+        )
+        device_id, run_id, rp = opening.device_id, opening.run_id, opening.found
+        if opening.action == "done" and rp is not None:
             status: RunStatus = rp.status
             self.emit(RunFinished(slot, run_id=rp.run_id, status=status, reason=ALREADY_DONE, code="already_done"))
             return status
 
-        resumable = rp is not None and not req.force and rp.status in (RunStatus.RUNNING, RunStatus.INTERRUPTED)
+        resumable = opening.action == "resumed"
         done: dict[str, StepResult] = {}
         in_flight: tuple[str, ...] = ()
         if rp is not None and resumable:
-            run_id = rp.run_id
-            await self.log.close_in_flight(run_id)
-            await self.log.reopen_run(run_id, slot=slot, session_id=req.session_id)
             for step_id, (outcome, detail) in rp.done_steps.items():
                 done[step_id] = StepResult(outcome, detail=json.loads(detail) if detail else None)
             in_flight = rp.in_flight
-        else:
-            run_id = await self.log.start_run(
-                device_id,
-                blueprint_id,
-                req.station_id,
-                req.device.platform.value,
-                session_id=req.session_id,
-                technician_id=req.technician_id,
-                slot=slot,
-            )
 
         ctx = StepContext(
             device=req.device,
@@ -167,9 +167,9 @@ class Pipeline:
                     ctx.scratch[NAME_SCRATCH_KEY] = await self._name(req, device_id, slot)
                 except NamingError as exc:
                     return await self._finish(slot, run_id, RunStatus.FAILED, exc.code, exc.reason)
-            for index, step in enumerate(req.steps):
-                if step.id in done:
-                    continue
+            todo = [(index, step) for index, step in enumerate(req.steps) if step.id not in done]
+            started = opening.first_event  # the next step's start, committed with what came before
+            for position, (index, step) in enumerate(todo):
                 if step.id in in_flight:
                     verdict = await step.check_done(ctx)
                     if verdict is True:
@@ -196,13 +196,28 @@ class Pipeline:
                             StepFinished(slot, run_id=run_id, step_id=step.id, outcome=Outcome.FAILED, reason=reason)
                         )
                         return await self._finish(slot, run_id, RunStatus.FAILED, "unsafe_to_repeat", reason)
-                result = await self._run_step(slot, run_id, ctx, step, index, len(req.steps))
-                if result.outcome == Outcome.FAILED:
-                    return await self._finish(slot, run_id, RunStatus.FAILED, result.code, result.reason)
-                if result.outcome == Outcome.INTERRUPTED:
-                    return await self._finish(slot, run_id, RunStatus.INTERRUPTED, result.code, result.reason)
+                result, end, finished = await self._run_step(slot, run_id, ctx, step, index, len(req.steps), started)
+                started = None
                 if result.outcome == Outcome.WAITING_EXTERNAL:
                     waiting_external = True
+                stops = {Outcome.FAILED: RunStatus.FAILED, Outcome.INTERRUPTED: RunStatus.INTERRUPTED}
+                following = todo[position + 1][1] if position + 1 < len(todo) else None
+                if result.outcome in stops or following is None:
+                    # The step's end and the run's end in one commit, then their events.
+                    final = stops.get(result.outcome) or (
+                        RunStatus.WAITING_EXTERNAL if waiting_external else RunStatus.OK
+                    )
+                    stopped = result.outcome in stops
+                    run_code, run_reason = (result.code, result.reason) if stopped else (None, None)
+                    await self.log.step_ended_then_run_ended(end, run_id, final, run_code, run_reason)
+                    self.emit(finished)
+                    self.emit(RunFinished(slot, run_id=run_id, status=final, reason=run_reason, code=run_code))
+                    return final
+                if following.id in in_flight:
+                    await self.log.end_step(end)  # the next step asks the device first (check_done)
+                else:
+                    started = await self.log.step_ended_then_started(end, run_id, following.id)
+                self.emit(finished)
                 done[step.id] = result
         except asyncio.CancelledError:
             status = handle.cancel_status
@@ -248,20 +263,30 @@ class Pipeline:
         return status
 
     async def _run_step(
-        self, slot: str, run_id: int, ctx: StepContext, step: Step, index: int, total: int
-    ) -> StepResult:
+        self, slot: str, run_id: int, ctx: StepContext, step: Step, index: int, total: int, started: int | None
+    ) -> tuple[StepResult, StepEnd, StepFinished]:
+        """Run one step, retrying transient failures. ``started``: its start is already committed.
+
+        The last attempt's end is returned, not written: the caller commits it together with
+        what follows (the next step's start, or the run's end), then emits the event.
+        """
+
         def progress(fraction: float | None, note: Text | None) -> None:
             self.emit(StepProgress(slot, run_id=run_id, step_id=step.id, fraction=fraction, note=note))
 
         def waiting(action: UserAction, reason: Text | None) -> None:
             self.emit(WaitingForUser(slot, action=action, reason=reason or USER_ACTION_TEXT[action]))
 
+        def finished(outcome: Outcome, reason: Text | None = None, code: str | None = None) -> StepFinished:
+            return StepFinished(slot, run_id=run_id, step_id=step.id, outcome=outcome, reason=reason, code=code)
+
         ctx._progress = progress
         ctx._waiting = waiting
         attempt = 0
         while True:
             attempt += 1
-            ev = await self.log.step_started(run_id, step.id, attempt)
+            ev = started if started is not None else await self.log.step_started(run_id, step.id, attempt)
+            started = None
             self.emit(
                 StepStarted(
                     slot, run_id=run_id, step_id=step.id, title=step.title, index=index, total=total, attempt=attempt
@@ -273,49 +298,30 @@ class Pipeline:
                 await asyncio.shield(
                     self.log.step_ended(ev, Outcome.INTERRUPTED, "cancelled", Text("Interrupted", "中断されました"))
                 )
-                self.emit(StepFinished(slot, run_id=run_id, step_id=step.id, outcome=Outcome.INTERRUPTED))
+                self.emit(finished(Outcome.INTERRUPTED))
                 raise
             except DeviceGone as exc:
-                await self.log.step_ended(ev, Outcome.INTERRUPTED, exc.code, exc.reason, exc.detail)
-                self.emit(
-                    StepFinished(
-                        slot,
-                        run_id=run_id,
-                        step_id=step.id,
-                        outcome=Outcome.INTERRUPTED,
-                        reason=exc.reason,
-                        code=exc.code,
-                    )
+                end = StepEnd(ev, Outcome.INTERRUPTED, exc.code, exc.reason, exc.detail)
+                return StepResult(Outcome.INTERRUPTED, exc.reason, exc.code), end, finished(
+                    Outcome.INTERRUPTED, exc.reason, exc.code
                 )
-                return StepResult(Outcome.INTERRUPTED, exc.reason, exc.code)
             except StepError as exc:
-                await self.log.step_ended(ev, Outcome.FAILED, exc.code, exc.reason, exc.detail)
-                self.emit(
-                    StepFinished(
-                        slot, run_id=run_id, step_id=step.id, outcome=Outcome.FAILED, reason=exc.reason, code=exc.code
-                    )
-                )
+                end = StepEnd(ev, Outcome.FAILED, exc.code, exc.reason, exc.detail)
                 if exc.transient and not isinstance(exc, PermanentError) and attempt < self.retry.attempts:
+                    await self.log.end_step(end)
+                    self.emit(finished(Outcome.FAILED, exc.reason, exc.code))
                     await asyncio.sleep(self.retry.delay(attempt))
                     continue
-                return StepResult(Outcome.FAILED, exc.reason, exc.code, exc.detail)
+                return StepResult(Outcome.FAILED, exc.reason, exc.code, exc.detail), end, finished(
+                    Outcome.FAILED, exc.reason, exc.code
+                )
             except Exception as exc:  # a bug or an unexpected library error: log it, fail the run
                 log.exception("step %s failed unexpectedly", step.id)
                 reason = INTERNAL.format(step=step.id, error=f"{type(exc).__name__}: {exc}")
-                await self.log.step_ended(ev, Outcome.FAILED, "internal", reason)
-                self.emit(
-                    StepFinished(
-                        slot, run_id=run_id, step_id=step.id, outcome=Outcome.FAILED, reason=reason, code="internal"
-                    )
-                )
-                return StepResult(Outcome.FAILED, reason, "internal")
-            await self.log.step_ended(ev, result.outcome, result.code, result.reason, result.detail)
-            if result.detail and isinstance(result.detail.get(HANDOFF_KEY), str):
-                # Hand-off states (HandoffState) live on the device row.
-                await self.log.set_external_state(ctx.scratch["device_id"], result.detail[HANDOFF_KEY])
-            self.emit(
-                StepFinished(
-                    slot, run_id=run_id, step_id=step.id, outcome=result.outcome, reason=result.reason, code=result.code
-                )
-            )
-            return result
+                end = StepEnd(ev, Outcome.FAILED, "internal", reason)
+                return StepResult(Outcome.FAILED, reason, "internal"), end, finished(Outcome.FAILED, reason, "internal")
+            state = result.detail.get(HANDOFF_KEY) if result.detail else None
+            # Hand-off states (HandoffState) live on the device row, written with the step's end.
+            handoff = (int(ctx.scratch["device_id"]), state) if isinstance(state, str) else None
+            end = StepEnd(ev, result.outcome, result.code, result.reason, result.detail, handoff)
+            return result, end, finished(result.outcome, result.reason, result.code)

@@ -7,13 +7,13 @@ core makes checked by mypy (a misspelled method or a wrong argument is an error)
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any, Protocol
 
 from kitstation.blueprints.model import Blueprint
 from kitstation.domain.model import Device, Outcome, RunStatus
 from kitstation.i18n import Text
-from kitstation.log import ResumePoint
+from kitstation.log import ResumePoint, RunOpening, StepEnd
 
 
 class RunLog(Protocol):
@@ -52,6 +52,40 @@ class RunLog(Protocol):
         ...
 
     # --- the pipeline: one run's rows ---------------------------------------------------------------
+    # Each call waits its turn on the log's one writer, so the pipeline makes one call per
+    # transition: the run's start, a step's end with the next start or the run's end.
+    async def open_run(
+        self,
+        device: Device,
+        blueprint: Blueprint,
+        station_id: int,
+        *,
+        session_id: int | None = None,
+        technician_id: int | None = None,
+        slot: str = "",
+        done: Collection[RunStatus] = (),
+        resume: Collection[RunStatus] = (),
+        first_step: str | None = None,
+    ) -> RunOpening:
+        """The device's and blueprint's rows and the latest run of it: left as it is when its
+        status is in ``done``, reopened when in ``resume``, else a new run (with ``first_step``
+        started when given) -- in one commit."""
+        ...
+
+    async def step_ended_then_started(self, end: StepEnd, run_id: int, step_id: str, attempt: int = 1) -> int:
+        """A step's end (committed before its event is sent) and the next step's start, together."""
+        ...
+
+    async def step_ended_then_run_ended(
+        self, end: StepEnd, run_id: int, status: RunStatus, code: str | None = None, reason: Text | None = None
+    ) -> None:
+        """A run's last step's end and the run's end, together."""
+        ...
+
+    async def end_step(self, end: StepEnd) -> None:
+        """A step's end alone, with the hand-off state it reached."""
+        ...
+
     async def upsert_device(self, device: Device) -> int: ...
 
     async def blueprint(self, bp: Blueprint) -> int: ...

@@ -10,6 +10,7 @@ from kitstation.log.errors import LogError
 from kitstation.log.filters import DeviceList, RunFilter, Selection
 from kitstation.log.queries import ResumePoint
 from kitstation.log.store import KitLog
+from kitstation.log.transitions import RunOpening, StepEnd
 from kitstation.log.writer import AsyncKitLog
 
 __all__ = [
@@ -19,7 +20,9 @@ __all__ = [
     "LogError",
     "ResumePoint",
     "RunFilter",
+    "RunOpening",
     "Selection",
+    "StepEnd",
     "open_engine",
     "resolve_url",
 ]

@@ -51,46 +51,52 @@ def _merge_into(conn: Connection, keep_id: int, drop_id: int) -> None:
         conn.execute(update(device_t).where(device_t.c.id == keep_id).values(external_state=best, **fill))
 
 
+def upsert_in(conn: Connection, device: Device) -> int:
+    """The device's row in ``conn``'s transaction, updated or created (IntegrityError: raced)."""
+    values: dict[str, Any] = {
+        "udid": device.udid,
+        "serial": device.serial,
+        "imei": device.imeis[0] if device.imeis else None,
+        "imei2": device.imeis[1] if len(device.imeis) > 1 else None,
+        "ecid": device.ecid,
+        "model_id": device.model_id,
+        "marketing_name": device.marketing_name,
+        "os_version": device.os_version,
+        "last_seen": now(),
+    }
+    # Keep what we knew when a later source knows less (a box scan has no OS version).
+    values = {k: v for k, v in values.items() if v is not None}
+    cond = and_(device_t.c.platform == device.platform.value, device_t.c.key == device.key)
+    found = conn.execute(select(device_t.c.id).where(cond)).scalar()
+    if found is not None:
+        conn.execute(update(device_t).where(device_t.c.id == found).values(**values))
+        return int(found)
+    res = conn.execute(
+        insert(device_t).values(
+            platform=device.platform.value, key=device.key, first_seen=now(), external_state="", **values
+        )
+    )
+    return pk(res)
+
+
+def set_state_in(conn: Connection, device_id: int, state: str) -> None:
+    conn.execute(update(device_t).where(device_t.c.id == device_id).values(external_state=state))
+
+
 class DeviceWrites(Reads):
     """Device rows (mixed into :class:`kitstation.log.KitLog`)."""
 
     def upsert_device(self, device: Device) -> int:
-        values: dict[str, Any] = {
-            "udid": device.udid,
-            "serial": device.serial,
-            "imei": device.imeis[0] if device.imeis else None,
-            "imei2": device.imeis[1] if len(device.imeis) > 1 else None,
-            "ecid": device.ecid,
-            "model_id": device.model_id,
-            "marketing_name": device.marketing_name,
-            "os_version": device.os_version,
-            "last_seen": now(),
-        }
-        # Keep what we knew when a later source knows less (a box scan has no OS version).
-        values = {k: v for k, v in values.items() if v is not None}
-        cond = and_(device_t.c.platform == device.platform.value, device_t.c.key == device.key)
-        with self.engine.begin() as conn:
-            found = conn.execute(select(device_t.c.id).where(cond)).scalar()
-            if found is not None:
-                conn.execute(update(device_t).where(device_t.c.id == found).values(**values))
-                return int(found)
         try:
             with self.engine.begin() as conn:
-                res = conn.execute(
-                    insert(device_t).values(
-                        platform=device.platform.value, key=device.key, first_seen=now(), external_state="", **values
-                    )
-                )
-                return pk(res)
-        except IntegrityError:
+                return upsert_in(conn, device)
+        except IntegrityError:  # another station inserted it meanwhile: now it is found
             with self.engine.begin() as conn:
-                found = conn.execute(select(device_t.c.id).where(cond)).scalar_one()
-                conn.execute(update(device_t).where(device_t.c.id == found).values(**values))
-                return int(found)
+                return upsert_in(conn, device)
 
     def set_external_state(self, device_id: int, state: str) -> None:
         with self.engine.begin() as conn:
-            conn.execute(update(device_t).where(device_t.c.id == device_id).values(external_state=state))
+            set_state_in(conn, device_id, state)
 
     def mark_external_state(self, device_id: int, state: str) -> None:
         """Set a hand-off state on a device that has none yet (one further on keeps its own)."""

@@ -14,7 +14,20 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, DateTime, Engine, Select, TypeDecorator, and_, exists, false, func, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    DateTime,
+    Engine,
+    Select,
+    TypeDecorator,
+    and_,
+    exists,
+    false,
+    func,
+    or_,
+    select,
+)
 
 from kitstation.domain.model import Outcome, Platform, RunStatus
 from kitstation.log.filters import HISTORY_COLUMNS, DeviceList, RunFilter, Selection
@@ -46,6 +59,35 @@ class ResumePoint:
     status: RunStatus
     done_steps: dict[str, tuple[Outcome, str | None]]  # step id -> (outcome, detail json)
     in_flight: tuple[str, ...]  # steps started and never ended (station killed mid-step)
+
+
+def resume_point_in(conn: Connection, device_id: int, blueprint_id: int) -> ResumePoint | None:
+    """The latest run of this blueprint on this device, with its finished steps.
+
+    ``in_flight`` lists the steps whose last attempt never finished: still 'running' (the
+    station was killed) or 'interrupted' (the cable was pulled).
+    """
+    row = conn.execute(
+        select(run_t.c.id, run_t.c.status)
+        .where(and_(run_t.c.device_id == device_id, run_t.c.blueprint_id == blueprint_id))
+        .order_by(run_t.c.id.desc())
+        .limit(1)
+    ).first()
+    if row is None:
+        return None
+    last: dict[str, tuple[str, str | None]] = {}
+    for ev in conn.execute(
+        select(step_t.c.step_id, step_t.c.outcome, step_t.c.detail).where(step_t.c.run_id == row.id).order_by(step_t.c.id)
+    ):
+        last[ev.step_id] = (ev.outcome, ev.detail)
+    done: dict[str, tuple[Outcome, str | None]] = {}
+    in_flight: list[str] = []
+    for step_id, (outcome, detail) in last.items():
+        if outcome in ("running", Outcome.INTERRUPTED.value):
+            in_flight.append(step_id)
+        elif Outcome(outcome).is_done:
+            done[step_id] = (Outcome(outcome), detail)
+    return ResumePoint(int(row.id), RunStatus(row.status), done, tuple(in_flight))
 
 
 SORTABLE: dict[str, ColumnElement[Any]] = {
@@ -142,35 +184,10 @@ class Reads:
 
     # --- runs in progress --------------------------------------------------------------------------
     def resume_point(self, device_id: int, blueprint_id: int) -> ResumePoint | None:
-        """The latest run of this blueprint on this device, with its finished steps.
-
-        ``in_flight`` lists the steps whose last attempt never finished: still 'running' (the
-        station was killed) or 'interrupted' (the cable was pulled).
-        """
+        """The latest run of this blueprint on this device, with its finished steps (see
+        :func:`resume_point_in`)."""
         with self.engine.connect() as conn:
-            row = conn.execute(
-                select(run_t.c.id, run_t.c.status)
-                .where(and_(run_t.c.device_id == device_id, run_t.c.blueprint_id == blueprint_id))
-                .order_by(run_t.c.id.desc())
-                .limit(1)
-            ).first()
-            if row is None:
-                return None
-            last: dict[str, tuple[str, str | None]] = {}
-            for ev in conn.execute(
-                select(step_t.c.step_id, step_t.c.outcome, step_t.c.detail)
-                .where(step_t.c.run_id == row.id)
-                .order_by(step_t.c.id)
-            ):
-                last[ev.step_id] = (ev.outcome, ev.detail)
-        done: dict[str, tuple[Outcome, str | None]] = {}
-        in_flight: list[str] = []
-        for step_id, (outcome, detail) in last.items():
-            if outcome in ("running", Outcome.INTERRUPTED.value):
-                in_flight.append(step_id)
-            elif Outcome(outcome).is_done:
-                done[step_id] = (Outcome(outcome), detail)
-        return ResumePoint(int(row.id), RunStatus(row.status), done, tuple(in_flight))
+            return resume_point_in(conn, device_id, blueprint_id)
 
     def unfinished_runs(self, station_id: int) -> list[Row]:
         """Runs of this station not final (running or interrupted), with their device keys."""

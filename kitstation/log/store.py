@@ -20,11 +20,12 @@ from kitstation.log.names import NameWrites
 from kitstation.log.queries import ResumePoint
 from kitstation.log.selections import history_select
 from kitstation.log.tables import aware, now
+from kitstation.log.transitions import RunOpening, RunTransitions, StepEnd
 from kitstation.log.writer import AsyncKitLog
 from kitstation.log.writes import Writes
 
 
-class KitLog(HistoryReads, DeviceWrites, Writes, NameWrites):
+class KitLog(HistoryReads, DeviceWrites, Writes, NameWrites, RunTransitions):
     """Synchronous access to the log. Open with a URL (``None``: the default SQLite file)."""
 
     def __init__(
@@ -41,6 +42,7 @@ class KitLog(HistoryReads, DeviceWrites, Writes, NameWrites):
             self.engine = url_or_engine
         else:
             self.engine = open_engine(url_or_engine, migrate_schema=migrate, create_log=create, read_only=read_only)
+        self.blueprint_rows = {}
 
     @property
     def url(self) -> str:
@@ -57,7 +59,9 @@ __all__ = [
     "KitLog",
     "ResumePoint",
     "RunFilter",
+    "RunOpening",
     "Selection",
+    "StepEnd",
     "aware",
     "history_select",
     "now",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
@@ -17,6 +17,7 @@ from kitstation.blueprints.model import Blueprint
 from kitstation.domain.model import Device, Outcome, RunStatus
 from kitstation.i18n import Text
 from kitstation.log.queries import ResumePoint, Row
+from kitstation.log.transitions import RunOpening, StepEnd
 
 if TYPE_CHECKING:
     from kitstation.log.store import KitLog
@@ -73,6 +74,43 @@ class AsyncKitLog:
         return await self.call(self.sync.join_box, device, box_id)
 
     # --- the pipeline ------------------------------------------------------------------------------
+    async def open_run(
+        self,
+        device: Device,
+        blueprint: Blueprint,
+        station_id: int,
+        *,
+        session_id: int | None = None,
+        technician_id: int | None = None,
+        slot: str = "",
+        done: Collection[RunStatus] = (),
+        resume: Collection[RunStatus] = (),
+        first_step: str | None = None,
+    ) -> RunOpening:
+        return await self.call(
+            self.sync.open_run,
+            device,
+            blueprint,
+            station_id,
+            session_id=session_id,
+            technician_id=technician_id,
+            slot=slot,
+            done=done,
+            resume=resume,
+            first_step=first_step,
+        )
+
+    async def step_ended_then_started(self, end: StepEnd, run_id: int, step_id: str, attempt: int = 1) -> int:
+        return await self.call(self.sync.step_ended_then_started, end, run_id, step_id, attempt)
+
+    async def step_ended_then_run_ended(
+        self, end: StepEnd, run_id: int, status: RunStatus, code: str | None = None, reason: Text | None = None
+    ) -> None:
+        await self.call(self.sync.step_ended_then_run_ended, end, run_id, status, code, reason)
+
+    async def end_step(self, end: StepEnd) -> None:
+        await self.call(self.sync.end_step, end)
+
     async def upsert_device(self, device: Device) -> int:
         return await self.call(self.sync.upsert_device, device)
 

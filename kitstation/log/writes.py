@@ -55,10 +55,128 @@ def _customer_from_blueprint(conn: Connection, session_id: int, blueprint_id: in
         conn.execute(update(session_t).where(session_t.c.id == session_id).values(**values))
 
 
+def insert_run(
+    conn: Connection,
+    device_id: int,
+    blueprint_id: int,
+    station_id: int,
+    platform: str,
+    *,
+    session_id: int | None = None,
+    technician_id: int | None = None,
+    slot: str = "",
+) -> int:
+    """A new run in ``conn``'s transaction; its batch takes the blueprint's ``[customer]``."""
+    if session_id is not None:
+        _customer_from_blueprint(conn, session_id, blueprint_id)
+    res = conn.execute(
+        insert(run_t).values(
+            device_id=device_id,
+            blueprint_id=blueprint_id,
+            station_id=station_id,
+            session_id=session_id,
+            technician_id=technician_id,
+            platform=platform,
+            slot=slot,
+            status=RunStatus.RUNNING.value,
+            current_step="",
+            started_at=now(),
+        )
+    )
+    return pk(res)
+
+
+def reopen(conn: Connection, run_id: int, *, slot: str | None = None, session_id: int | None = None) -> None:
+    values: dict[str, Any] = {"status": RunStatus.RUNNING.value, "ended_at": None}
+    if slot is not None:
+        values["slot"] = slot
+    if session_id is not None:
+        values["session_id"] = session_id
+    conn.execute(update(run_t).where(run_t.c.id == run_id).values(**values))
+
+
+def close_steps_in_flight(conn: Connection, run_id: int) -> None:
+    """Steps left 'running' by a killed process become 'interrupted'."""
+    conn.execute(
+        update(step_t)
+        .where(and_(step_t.c.run_id == run_id, step_t.c.outcome == "running"))
+        .values(
+            outcome=Outcome.INTERRUPTED.value,
+            ended_at=now(),
+            message_en="Interrupted (the station stopped during this step)",
+            message_ja="中断されました（このステップの実行中にステーションが停止しました）",
+        )
+    )
+
+
+def finish_run(
+    conn: Connection, run_id: int, status: RunStatus, code: str | None = None, reason: Text | None = None
+) -> None:
+    conn.execute(
+        update(run_t)
+        .where(run_t.c.id == run_id)
+        .values(
+            status=status.value,
+            error_code=code,
+            reason_en=reason.en if reason else None,
+            reason_ja=reason.ja if reason else None,
+            ended_at=now(),
+        )
+    )
+
+
+def insert_step(conn: Connection, run_id: int, step_id: str, attempt: int = 1) -> int:
+    res = conn.execute(
+        insert(step_t).values(run_id=run_id, step_id=step_id, attempt=attempt, started_at=now(), outcome="running")
+    )
+    conn.execute(update(run_t).where(run_t.c.id == run_id).values(current_step=step_id))
+    return pk(res)
+
+
+def finish_step(
+    conn: Connection,
+    event_id: int,
+    outcome: Outcome,
+    code: str | None = None,
+    reason: Text | None = None,
+    detail: dict[str, Any] | None = None,
+) -> None:
+    conn.execute(
+        update(step_t)
+        .where(step_t.c.id == event_id)
+        .values(
+            outcome=outcome.value,
+            error_code=code,
+            message_en=reason.en if reason else None,
+            message_ja=reason.ja if reason else None,
+            detail=to_json(detail),
+            ended_at=now(),
+        )
+    )
+    facts = run_facts(detail)
+    if facts:
+        # The device's name and battery level at hand-over, on the run for the reports.
+        run_id = select(step_t.c.run_id).where(step_t.c.id == event_id).scalar_subquery()
+        conn.execute(update(run_t).where(run_t.c.id == run_id).values(**facts))
+
+
+def blueprint_values(bp: Blueprint) -> dict[str, Any]:
+    """A blueprint row's columns but its content hash."""
+    return {
+        "name": bp.name,
+        "platforms": ",".join(p for p in ("ios", "android") if getattr(bp, p) is not None),
+        "snapshot": json.dumps(snapshot(bp), ensure_ascii=False, sort_keys=True),
+        "created_at": now(),
+    }
+
+
 class Writes:
     """The log's write API for runs and their context (mixed into :class:`kitstation.log.KitLog`)."""
 
     engine: Engine
+    # Blueprint row ids by content hash: a row is never changed or deleted once made, so one
+    # look-up per blueprint serves the station's whole life (filled only after a commit).
+    blueprint_rows: dict[str, int]
 
     # --- reference rows ----------------------------------------------------------------------------
     def _get_or_create(self, table: Table, key_col: str, key: Any, values: dict[str, Any]) -> int:
@@ -81,15 +199,12 @@ class Writes:
         return self._get_or_create(tech_t, "name", name, {"created_at": now()})
 
     def blueprint(self, bp: Blueprint) -> int:
+        """The blueprint's row (by content hash), created on first use; cached per digest."""
         digest = content_hash(bp)
-        platforms = ",".join(p for p in ("ios", "android") if getattr(bp, p) is not None)
-        values = {
-            "name": bp.name,
-            "platforms": platforms,
-            "snapshot": json.dumps(snapshot(bp), ensure_ascii=False, sort_keys=True),
-            "created_at": now(),
-        }
-        return self._get_or_create(bp_t, "content_hash", digest, values)
+        found = self.blueprint_rows.get(digest)
+        if found is None:
+            found = self.blueprint_rows[digest] = self._get_or_create(bp_t, "content_hash", digest, blueprint_values(bp))
+        return found
 
     # --- sessions ----------------------------------------------------------------------------------
     def start_session(
@@ -132,56 +247,28 @@ class Writes:
         """A new run, committed at once. Its batch takes the blueprint's ``[customer]`` (name,
         order) where the batch itself named none, so every report of the run shows them."""
         with self.engine.begin() as conn:
-            if session_id is not None:
-                _customer_from_blueprint(conn, session_id, blueprint_id)
-            res = conn.execute(
-                insert(run_t).values(
-                    device_id=device_id,
-                    blueprint_id=blueprint_id,
-                    station_id=station_id,
-                    session_id=session_id,
-                    technician_id=technician_id,
-                    platform=platform,
-                    slot=slot,
-                    status=RunStatus.RUNNING.value,
-                    current_step="",
-                    started_at=now(),
-                )
+            return insert_run(
+                conn,
+                device_id,
+                blueprint_id,
+                station_id,
+                platform,
+                session_id=session_id,
+                technician_id=technician_id,
+                slot=slot,
             )
-            return pk(res)
 
     def reopen_run(self, run_id: int, *, slot: str | None = None, session_id: int | None = None) -> None:
-        values: dict[str, Any] = {"status": RunStatus.RUNNING.value, "ended_at": None}
-        if slot is not None:
-            values["slot"] = slot
-        if session_id is not None:
-            values["session_id"] = session_id
         with self.engine.begin() as conn:
-            conn.execute(update(run_t).where(run_t.c.id == run_id).values(**values))
+            reopen(conn, run_id, slot=slot, session_id=session_id)
 
     def end_run(self, run_id: int, status: RunStatus, code: str | None = None, reason: Text | None = None) -> None:
         with self.engine.begin() as conn:
-            conn.execute(
-                update(run_t)
-                .where(run_t.c.id == run_id)
-                .values(
-                    status=status.value,
-                    error_code=code,
-                    reason_en=reason.en if reason else None,
-                    reason_ja=reason.ja if reason else None,
-                    ended_at=now(),
-                )
-            )
+            finish_run(conn, run_id, status, code, reason)
 
     def step_started(self, run_id: int, step_id: str, attempt: int = 1) -> int:
         with self.engine.begin() as conn:
-            res = conn.execute(
-                insert(step_t).values(
-                    run_id=run_id, step_id=step_id, attempt=attempt, started_at=now(), outcome="running"
-                )
-            )
-            conn.execute(update(run_t).where(run_t.c.id == run_id).values(current_step=step_id))
-            return pk(res)
+            return insert_step(conn, run_id, step_id, attempt)
 
     def step_ended(
         self,
@@ -192,37 +279,12 @@ class Writes:
         detail: dict[str, Any] | None = None,
     ) -> None:
         with self.engine.begin() as conn:
-            conn.execute(
-                update(step_t)
-                .where(step_t.c.id == event_id)
-                .values(
-                    outcome=outcome.value,
-                    error_code=code,
-                    message_en=reason.en if reason else None,
-                    message_ja=reason.ja if reason else None,
-                    detail=to_json(detail),
-                    ended_at=now(),
-                )
-            )
-            facts = run_facts(detail)
-            if facts:
-                # The device's name and battery level at hand-over, on the run for the reports.
-                run_id = select(step_t.c.run_id).where(step_t.c.id == event_id).scalar_subquery()
-                conn.execute(update(run_t).where(run_t.c.id == run_id).values(**facts))
+            finish_step(conn, event_id, outcome, code, reason, detail)
 
     def close_in_flight(self, run_id: int) -> None:
         """Steps left 'running' by a killed process become 'interrupted'."""
         with self.engine.begin() as conn:
-            conn.execute(
-                update(step_t)
-                .where(and_(step_t.c.run_id == run_id, step_t.c.outcome == "running"))
-                .values(
-                    outcome=Outcome.INTERRUPTED.value,
-                    ended_at=now(),
-                    message_en="Interrupted (the station stopped during this step)",
-                    message_ja="中断されました（このステップの実行中にステーションが停止しました）",
-                )
-            )
+            close_steps_in_flight(conn, run_id)
 
     def record_check(
         self,

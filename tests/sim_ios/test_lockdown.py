@@ -149,3 +149,30 @@ async def test_supervised_pairing_with_challenge(ios_sim: IOSSimulatorThread, ke
 
 async def _set_config(dev, config):  # type: ignore[no-untyped-def]
     dev.cloud_config = config
+
+
+async def test_start_session_is_refused_unpaired_and_pair_works_on_that_same_connection(
+    ios_sim: IOSSimulatorThread,
+) -> None:
+    """What pymobiledevice3's autopair relies on (lockdown.py ``_handle_autopair``: validate_pairing,
+    whose StartSession is refused with InvalidHostID, then Pair and StartSession on the same
+    connection) and kitstation/ios/connect.py does: no second connection is needed to pair."""
+    dev = ios_sim.plug()
+    lockdown = await create_using_usbmux(dev.udid, autopair=False)
+    try:
+        connection = lockdown.service
+        # A made-up record: the device does not know this host, so StartSession is refused.
+        lockdown.pair_record = {"HostID": "00000000-0000-0000-0000-000000000000", "SystemBUID": "X"}
+        assert not await lockdown.validate_pairing()
+        assert not _paired(lockdown) and dev.paired_hosts == [] and lockdown.service is connection
+        await lockdown.pair()
+        assert await lockdown.validate_pairing()
+        assert _paired(lockdown) and lockdown.service is connection and len(dev.paired_hosts) == 1
+        assert lockdown.service.writer.transport.get_extra_info("ssl_object") is not None
+    finally:
+        await lockdown.close()
+
+
+def _paired(lockdown: object) -> bool:
+    """The client's flag, read afresh (mypy would otherwise keep it narrowed across awaits)."""
+    return bool(vars(lockdown).get("paired"))
