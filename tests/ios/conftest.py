@@ -50,6 +50,21 @@ async def adapter(ios_sim: IOSSimulatorThread, tmp_path: Path) -> AsyncIterator[
     await a.aclose()
 
 
+# A supervising blueprint that erases first: the erase tests' one blueprint (test_erase_proof,
+# test_erase_once).
+ERASE_BLUEPRINT = """
+name = "erase"
+[ios]
+method = "supervise"
+erase = true
+[ios.organization]
+name = "ACME"
+[ios.mdm_server]
+name = "CLOMO"
+url = "https://mdm.example.jp/acme/"
+"""
+
+
 def blueprint(tmp_path: Path, text: str) -> Blueprint:
     path = tmp_path / "bp.toml"
     path.write_text(text)

@@ -33,19 +33,9 @@ from kitstation.log.store import KitLog
 from kitstation.simulator.ios import IOSSimulatorThread
 from kitstation.simulator.ios.device import SimulatedIOSDevice
 from tests.fixtures.waiting import until
-from tests.ios.conftest import blueprint, run
+from tests.ios.conftest import ERASE_BLUEPRINT, blueprint, run
 
-BLUEPRINT = """
-name = "erase once"
-[ios]
-method = "supervise"
-erase = true
-[ios.organization]
-name = "ACME"
-[ios.mdm_server]
-name = "CLOMO"
-url = "https://mdm.example.jp/acme/"
-"""
+BLUEPRINT = ERASE_BLUEPRINT
 # The wait for the device to leave is bounded; the lag below hides its leaving for good.
 TIMING = IOSTiming(poll_interval=0.01, detach_timeout=3.0)
 

@@ -26,19 +26,9 @@ from kitstation.ios import IdentityStore, IOSAdapter
 from kitstation.log.store import KitLog
 from kitstation.simulator.ios import IOSSimulatorThread
 from tests.fixtures.waiting import until
-from tests.ios.conftest import FAST, blueprint, run
+from tests.ios.conftest import ERASE_BLUEPRINT, FAST, blueprint, run
 
-BLUEPRINT = """
-name = "erase proof"
-[ios]
-method = "supervise"
-erase = true
-[ios.organization]
-name = "ACME"
-[ios.mdm_server]
-name = "CLOMO"
-url = "https://mdm.example.jp/acme/"
-"""
+BLUEPRINT = ERASE_BLUEPRINT
 
 # The device's requests during identify and the erase step (pair, values, sessions, MCInstall,
 # EraseDevice) are the first dozen or so after it is plugged; a few more reach into the wait.
