@@ -14,8 +14,9 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from kitstation.blueprints.model import Blueprint
 from kitstation.core.naming import NAME_SCRATCH_KEY, DeviceNamer, NamingError
@@ -46,6 +47,7 @@ from kitstation.i18n import Text
 from kitstation.log import StepEnd
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 ALREADY_DONE = Text(
     "Already prepared with this blueprint (not redone)", "このブループリントで準備済みです（再実行しません）"
@@ -94,6 +96,36 @@ class RunHandle:
     presence: DevicePresence | None = None
 
 
+async def despite_cancel(aw: Awaitable[T]) -> T:
+    """Await ``aw`` to its end even when this task is cancelled meanwhile, then let the cancel
+    through. For the log writes that make a run's record true (its end, a step's end): a second
+    cancel (a pulled cable, then the station stopping) must not leave them unwritten behind
+    ``asyncio.shield``, which would only stop waiting for them."""
+    task = asyncio.ensure_future(aw)
+    cancelled = False
+    while True:
+        try:
+            result = await asyncio.shield(task)
+            break
+        except asyncio.CancelledError:
+            if task.cancelled():
+                raise  # the write itself was cancelled: nothing left to wait for
+            cancelled = True
+            if task.done():  # it ended as the cancel came: its result (or error) stands
+                result = task.result()
+                break
+    if cancelled:
+        raise asyncio.CancelledError
+    return result
+
+
+def cancel_reason(status: RunStatus) -> Text:
+    """What a run ended by a cancel says: the technician's, or a pulled cable / stopped station."""
+    if status == RunStatus.CANCELLED:
+        return Text("Cancelled by the technician", "技術者がキャンセルしました")
+    return Text("Interrupted (device disconnected or station stopped)", "中断されました（デバイス切断またはステーション停止）")
+
+
 class Pipeline:
     def __init__(
         self,
@@ -110,18 +142,30 @@ class Pipeline:
     async def run(self, req: RunRequest, handle: RunHandle | None = None) -> RunStatus:
         handle = handle or RunHandle()
         slot = req.slot or req.device.key
-        opening = await self.log.open_run(
-            req.device,
-            req.blueprint,
-            req.station_id,
-            session_id=req.session_id,
-            technician_id=req.technician_id,
-            slot=slot,
-            done=() if req.force else FINISHED,
-            resume=() if req.force else RESUMABLE,
-            # A new run goes straight to its first step, unless the device is named first.
-            first_step=req.steps[0].id if req.steps and req.blueprint.naming is None else None,
+        opening_task = asyncio.ensure_future(
+            self.log.open_run(
+                req.device,
+                req.blueprint,
+                req.station_id,
+                session_id=req.session_id,
+                technician_id=req.technician_id,
+                slot=slot,
+                done=() if req.force else FINISHED,
+                resume=() if req.force else RESUMABLE,
+                # A new run goes straight to its first step, unless the device is named first.
+                first_step=req.steps[0].id if req.steps and req.blueprint.naming is None else None,
+            )
         )
+        try:
+            opening = await asyncio.shield(opening_task)
+        except asyncio.CancelledError:
+            # Found by CI under load (SIGTERM left a run *running*): a cancel that arrives while
+            # the writer thread commits the run's start cannot stop that commit, and without the
+            # run's id nothing would ever end it. Wait for the start, then end it as the cancel says.
+            opening = await despite_cancel(opening_task)
+            if opening.action != "done":
+                await despite_cancel(self._finish_cancelled(slot, opening.run_id, handle.cancel_status))
+            raise
         device_id, run_id, rp = opening.device_id, opening.run_id, opening.found
         if opening.action == "done" and rp is not None:
             status: RunStatus = rp.status
@@ -220,17 +264,8 @@ class Pipeline:
                 self.emit(finished)
                 done[step.id] = result
         except asyncio.CancelledError:
-            status = handle.cancel_status
-            reason = (
-                Text("Cancelled by the technician", "技術者がキャンセルしました")
-                if status == RunStatus.CANCELLED
-                else Text(
-                    "Interrupted (device disconnected or station stopped)",
-                    "中断されました（デバイス切断またはステーション停止）",
-                )
-            )
-            # Shield: the log must record the end even while this task is being cancelled.
-            await asyncio.shield(self._finish(slot, run_id, status, status.value, reason))
+            # The log must record the end even while this task is being cancelled (again).
+            await despite_cancel(self._finish_cancelled(slot, run_id, handle.cancel_status))
             raise
         final = RunStatus.WAITING_EXTERNAL if waiting_external else RunStatus.OK
         return await self._finish(slot, run_id, final, None, None)
@@ -254,6 +289,9 @@ class Pipeline:
                 code="name_taken",
             )
         return name
+
+    async def _finish_cancelled(self, slot: str, run_id: int, status: RunStatus) -> RunStatus:
+        return await self._finish(slot, run_id, status, status.value, cancel_reason(status))
 
     async def _finish(
         self, slot: str, run_id: int, status: RunStatus, code: str | None, reason: Text | None
@@ -295,7 +333,7 @@ class Pipeline:
             try:
                 result = await step.run(ctx)
             except asyncio.CancelledError:
-                await asyncio.shield(
+                await despite_cancel(
                     self.log.step_ended(ev, Outcome.INTERRUPTED, "cancelled", Text("Interrupted", "中断されました"))
                 )
                 self.emit(finished(Outcome.INTERRUPTED))

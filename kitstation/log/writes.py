@@ -263,7 +263,11 @@ class Writes:
             reopen(conn, run_id, slot=slot, session_id=session_id)
 
     def end_run(self, run_id: int, status: RunStatus, code: str | None = None, reason: Text | None = None) -> None:
+        """The run's end; a step still 'running' in it (its start committed by the writer after a
+        cancel reached the caller) becomes 'interrupted' in the same commit: an ended run has
+        no running step."""
         with self.engine.begin() as conn:
+            close_steps_in_flight(conn, run_id)
             finish_run(conn, run_id, status, code, reason)
 
     def step_started(self, run_id: int, step_id: str, attempt: int = 1) -> int:

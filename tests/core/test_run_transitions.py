@@ -8,6 +8,8 @@ before the step runs. They run on SQLite and on the suite's PostgreSQL cluster.
 
 from __future__ import annotations
 
+import asyncio
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
@@ -15,11 +17,11 @@ from typing import Any, ParamSpec, TypeVar
 import pytest
 
 from kitstation.blueprints import loads_blueprint
-from kitstation.core.pipeline import FINISHED, RESUMABLE, Pipeline, RetryPolicy, RunRequest
+from kitstation.core.pipeline import FINISHED, RESUMABLE, Pipeline, RetryPolicy, RunRequest, despite_cancel
 from kitstation.domain.events import Event, RunFinished, StepFinished, StepStarted
 from kitstation.domain.model import Device, Outcome, Platform, RunStatus
 from kitstation.i18n import Text
-from kitstation.log import KitLog, StepEnd
+from kitstation.log import KitLog, RunOpening, StepEnd
 from kitstation.log.store import AsyncKitLog
 from tests.core.scripted import ScriptedAdapter, ScriptedDevice
 
@@ -167,3 +169,86 @@ def test_a_step_end_with_its_hand_off_state_is_one_commit(log: KitLog) -> None:
     step = log.steps(opening.run_id)[0]
     assert (step["outcome"], step["error_code"], step["message_ja"]) == ("waiting_external", "awaiting_abm", "ABM 待ち")
     assert log.device_row(opening.device_id)["external_state"] == "awaiting_abm"
+
+
+class HeldOpenLog(AsyncKitLog):
+    """The station's writer, holding the run's start inside the writer thread until told.
+
+    A cancel that reaches the pipeline then finds the start neither dropped (it is running) nor
+    answered -- the window CI hit under load when SIGTERM left a run *running*.
+    """
+
+    def __init__(self, log: KitLog) -> None:
+        super().__init__(log)
+        self.entered = threading.Event()
+        self.release = threading.Event()
+
+    async def open_run(self, *args: Any, **kwargs: Any) -> RunOpening:
+        def held() -> RunOpening:
+            self.entered.set()
+            assert self.release.wait(120), "never released"
+            return self.sync.open_run(*args, **kwargs)
+
+        return await self.call(held)
+
+
+async def test_a_cancel_while_the_run_s_start_is_being_written_ends_that_run(log: KitLog) -> None:
+    adapter = ScriptedAdapter(Platform.IOS, steps=("one", "two"))
+    dev = ScriptedDevice("S1", "1-1")
+    adapter.plug(dev)
+    device = await adapter.identify(dev.serial)
+    alog = HeldOpenLog(log)
+    seen: list[Event] = []
+    try:
+        request = RunRequest(device, BP, adapter.plan(BP, device), log.station("s"))
+        task = asyncio.ensure_future(Pipeline(alog, seen.append, RetryPolicy(attempts=1)).run(request))
+        assert await asyncio.to_thread(alog.entered.wait, 120)  # the start is in the writer's hands
+        task.cancel()  # reaches the pipeline at once: the start is still unanswered
+        alog.release.set()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+    finally:
+        alog.close()
+    (run,) = log.history()
+    assert run["status"] == "interrupted" and run["ended_at"] is not None
+    assert [s["outcome"] for s in log.steps(run["run_id"])] == ["interrupted"]  # its first step, started with it
+    assert dev.done_log == []  # nothing ran on the device
+    assert [(type(e).__name__, getattr(e, "status", None)) for e in seen] == [("RunFinished", RunStatus.INTERRUPTED)]
+
+
+def test_a_run_s_end_closes_a_step_left_running_in_it(log: KitLog) -> None:
+    station = log.station("s")
+    device = Device(Platform.IOS, "UDID-1", serial="F2L1", udid="UDID-1")
+    opening = log.open_run(device, BP, station, first_step="a")
+    log.end_run(opening.run_id, RunStatus.INTERRUPTED, "interrupted")
+    assert [s["outcome"] for s in log.steps(opening.run_id)] == ["interrupted"]
+    again = log.open_run(device, BP, station, done=FINISHED, resume=RESUMABLE)
+    assert again.action == "resumed" and again.found is not None and again.found.in_flight == ("a",)
+
+
+async def test_a_run_s_end_is_written_even_when_cancelled_twice() -> None:
+    gate = asyncio.Event()
+    written: list[str] = []
+
+    async def end_write() -> str:
+        await gate.wait()
+        written.append("end")
+        return "end"
+
+    entered = asyncio.Event()
+
+    async def unwinding() -> str:
+        entered.set()
+        return await despite_cancel(end_write())
+
+    task = asyncio.ensure_future(unwinding())
+    await entered.wait()
+    task.cancel()  # the cable pulled ...
+    await asyncio.sleep(0)
+    task.cancel()  # ... then the station stopped, while the end is still being written
+    await asyncio.sleep(0)
+    assert not task.done() and written == []
+    gate.set()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert written == ["end"]
