@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
 import pytest
+from sqlalchemy import event, text
 
 from kitstation.blueprints import loads_blueprint
 from kitstation.core.pipeline import FINISHED, RESUMABLE, Pipeline, RetryPolicy, RunRequest, despite_cancel
@@ -252,3 +253,42 @@ async def test_a_run_s_end_is_written_even_when_cancelled_twice() -> None:
     with pytest.raises(asyncio.CancelledError):
         await task
     assert written == ["end"]
+
+
+@pytest.mark.parametrize("table", ["device", "blueprint"])
+def test_open_run_raced_by_another_station_finds_its_rows(log: KitLog, table: str) -> None:
+    """Another station inserts the device (or the blueprint) between this one's look-up and its
+    insert: the unique constraint refuses the second row, the whole opening is rolled back and
+    done again, and both stations share one row."""
+    if table == "blueprint" and log.engine.dialect.name == "sqlite":
+        pytest.skip("SQLite: the device row, written first, holds the write lock; no one can insert meanwhile")
+    other = KitLog(log.engine.url.render_as_string(hide_password=False))  # its own engine and connections
+    station, other_station = log.station("s"), other.station("s2")
+    device = Device(Platform.IOS, "UDID-1", serial="F2L1", udid="UDID-1")
+    raced: list[str] = []
+
+    def before(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        if not raced and statement.lstrip().upper().startswith(f"INSERT INTO {table.upper()} "):
+            raced.append(statement)
+            # The other station's own commit, now, on its own connection.
+            if table == "device":
+                other.upsert_device(device)
+            else:
+                other.open_run(Device(Platform.IOS, "UDID-2", udid="UDID-2"), BP, other_station)
+
+    event.listen(log.engine, "before_cursor_execute", before)
+    try:
+        opening = log.open_run(device, BP, station, done=FINISHED, resume=RESUMABLE)
+    finally:
+        event.remove(log.engine, "before_cursor_execute", before)
+        other.close()
+    assert raced, "the race was not staged"
+    assert opening.action == "new"
+    with log.engine.connect() as conn:
+        assert conn.execute(text(f"select count(*) from {table} where id = :i"), {"i": (
+            opening.device_id if table == "device" else opening.blueprint_id)}).scalar() == 1
+        (rows,) = conn.execute(text("select count(*) from blueprint")).one()
+        assert rows == 1
+        runs = conn.execute(text("select device_id, status from run order by id")).all()
+    assert [r.status for r in runs][-1] == "running" and runs[-1].device_id == opening.device_id
+    assert len([r for r in runs if r.device_id == opening.device_id]) == 1  # one run, not two
