@@ -194,8 +194,11 @@ class CpuClock:
 
     SQLite works in this process. A PostgreSQL query runs in its backend process: its on-CPU
     time is read from ``/proc/<pid>/schedstat`` (ns) for every backend connected to this
-    database, listed once per measurement (the log's pool opens at most a few). A server on
-    another machine has no such file: only this process's time is counted then.
+    database, listed once per measurement (the log's pool opens at most a few). The parallel
+    workers a plan may start exit with the query: their time is the postmaster's reaped
+    children's (``cutime + cstime`` in ``/proc/<postmaster>/stat``, 10 ms ticks, which an
+    autovacuum worker ending meanwhile also adds to; the median of the repeats leaves that
+    out). A server on another machine has no such files: only this process's time is counted.
     """
 
     def __init__(self, log: KitLog) -> None:
@@ -203,6 +206,8 @@ class CpuClock:
         self.server = log.engine.dialect.name == "postgresql"
         self.remote = False
         self.pids: list[int] = []
+        self.postmaster: int | None = None
+        self.tick = os.sysconf("SC_CLK_TCK")
 
     def refresh(self) -> None:
         """List this database's backends now (after a warm-up opened the pool's connections)."""
@@ -212,6 +217,10 @@ class CpuClock:
             self.pids = [int(p) for p in conn.execute(text(
                 "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND backend_type = 'client backend'"
             )).scalars()]
+        try:  # the 4th field of /proc/<pid>/stat (after the name in parentheses): the parent
+            self.postmaster = int(Path(f"/proc/{self.pids[0]}/stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            self.remote = True
 
     def _backends(self) -> float:
         total = 0
@@ -220,7 +229,14 @@ class CpuClock:
                 total += int(Path(f"/proc/{pid}/schedstat").read_text().split()[0])
             except (OSError, ValueError, IndexError):
                 self.remote = True
-        return total / 1e9
+        workers = 0
+        if self.postmaster is not None:
+            try:  # fields 16 and 17: cutime, cstime (the 14th and 15th after the name)
+                fields = Path(f"/proc/{self.postmaster}/stat").read_text().rsplit(")", 1)[1].split()
+                workers = int(fields[13]) + int(fields[14])
+            except (OSError, ValueError, IndexError):
+                self.remote = True
+        return total / 1e9 + workers / self.tick
 
     def __call__(self) -> float:
         return time.process_time() + (self._backends() if self.server else 0.0)

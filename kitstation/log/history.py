@@ -94,10 +94,18 @@ def _order(order_by: str) -> _Order:
 
 
 def _order_by(order: _Order, descending: bool, dialect: str) -> list[UnaryExpression[Any]]:
+    """The ORDER BY of a sort, NULLs smallest (SQLite's own order) on every database.
+
+    On PostgreSQL only a nullable column says where its NULLs go: on a NOT NULL column
+    ``id DESC NULLS LAST`` is not the order of the index ``(id)`` read backwards (that is
+    ``NULLS FIRST``), so the planner sorted every run for a page (a parallel scan of 1,000,000
+    runs, 107 ms for the first page of the newest runs). The nullable sort columns have
+    ``NULLS FIRST`` indexes there (migration 0006).
+    """
     out = []
     for col in order.columns:
         term = col.desc() if descending else col.asc()
-        if dialect != "sqlite":  # SQLite's own NULL order everywhere: smallest
+        if dialect != "sqlite" and getattr(col, "nullable", True):
             term = term.nulls_last() if descending else term.nulls_first()
         out.append(term)
     return out
