@@ -21,7 +21,7 @@ only, SQLite's indexes already answer both.
   the copy alone (30 MB) is read in 32-45 ms.
 
 Each index is dropped and rebuilt (or built) in the migration's transaction, under the log's
-migration lock, so a station never sees one missing (1,000,000 runs: 7 s).
+migration lock, so a station never sees one missing (1,000,000 runs: 7-9 s).
 """
 
 from __future__ import annotations
