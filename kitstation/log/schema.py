@@ -99,6 +99,8 @@ class RunRecord(SQLModel, table=True):
         # Device sorts and short-text / model filters on the run's copy of its device (migration
         # 0004): a page is a range of one of these (with an outcome, of the status ones); each
         # carries what the filters read, so a walk checks them without reading the run row.
+        # PostgreSQL's have their sort column NULLS FIRST, and the serial and IMEI copies an
+        # index of their own each (migration 0006, PostgreSQL only: not in these models).
         Index("ix_run_serial_seq", "device_serial", "device_id", "id", *_others("device_serial"), *_FILTERED),
         Index("ix_run_imei_seq", "device_imei", "device_id", "id", *_others("device_imei"), *_FILTERED),
         Index("ix_run_model_seq", "device_model_id", "device_id", "id", *_others("device_model_id"), *_FILTERED),

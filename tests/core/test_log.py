@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from alembic import command
 from alembic.script import ScriptDirectory
-from sqlalchemy import inspect, text
+from sqlalchemy import event, inspect, text
 
 from kitstation.blueprints import loads_blueprint
 from kitstation.domain.model import Device, Outcome, Platform, RunStatus
@@ -208,6 +208,55 @@ def test_history_keyset_pages_follow_every_sort(
                 assert set(seen) == set(expected)
             else:
                 assert seen == expected, (order_by, descending)
+    log.close()
+
+
+def _page_plans(log: KitLog, flt: RunFilter, order_by: str, descending: bool) -> list[str]:
+    """EXPLAIN of each ordered key query on ``run`` a page sends (the run rows' read has no
+    ORDER BY), with sorting disabled: a plan that still sorts has no index in the query's order."""
+    sent: list[tuple[str, Any]] = []
+
+    def keep(conn: Any, cursor: Any, statement: str, params: Any, context: Any, executemany: bool) -> None:
+        if "ORDER BY" in statement and "FROM run" in statement and not statement.startswith("EXPLAIN"):
+            sent.append((statement, params))
+
+    event.listen(log.engine, "before_cursor_execute", keep)
+    try:
+        log.history_page(flt, order_by=order_by, descending=descending, limit=7)
+    finally:
+        event.remove(log.engine, "before_cursor_execute", keep)
+    plans = []
+    with log.engine.connect() as conn:
+        conn.exec_driver_sql("SET enable_sort = off")
+        for statement, params in sent:
+            plans.append("\n".join(str(r[0]) for r in conn.exec_driver_sql("EXPLAIN " + statement, params)))
+    return plans
+
+
+@pytest.mark.parametrize("flt", [RunFilter(), RunFilter(status=["failed"])], ids=repr)
+def test_postgresql_pages_are_read_in_index_order(pg_url: str, flt: RunFilter, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Walked, not sorted (the path of a million runs): with NULLs first on a NOT NULL column, or
+    # an index keeping NULLs last, PostgreSQL sorted every run for each page. An incremental
+    # sort (ties of an index's order, e.g. (status, started_at) then the run id) streams: allowed.
+    monkeypatch.setattr("kitstation.log.history._SORT_FEW_RUNS", 1)
+    log = _history_log(pg_url)
+    for order_by in HISTORY_SORTS:
+        for descending in (False, True):
+            plans = _page_plans(log, flt, order_by, descending)
+            assert plans, order_by
+            for plan in plans:
+                nodes = [line.strip().removeprefix("->").strip() for line in plan.splitlines()]
+                assert not any(n.startswith("Sort  (") for n in nodes), (order_by, descending, plan)
+    log.close()
+
+
+def test_postgresql_few_filtered_runs_are_sorted_not_walked(pg_url: str) -> None:
+    # The runs a filter selects, read from its own index and sorted: the planner, given an index
+    # in the sort's order, would walk it past every run the filter rejects.
+    log = _history_log(pg_url)
+    for order_by in ("serial", "imei", "model_id", "platform"):
+        plans = _page_plans(log, RunFilter(status=["failed"], since=datetime(2000, 1, 1, tzinfo=UTC)), order_by, False)
+        assert any("Sort" in plan for plan in plans), order_by
     log.close()
 
 
