@@ -29,6 +29,7 @@ import socket
 import subprocess
 import threading
 from collections.abc import AsyncIterator, Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
@@ -44,7 +45,6 @@ from kitstation.android.shell import AdbDeviceIO, adb_errors
 from kitstation.android.steps import AndroidRuntime, plan_steps
 from kitstation.core.boxmatch import SERIAL_PROPERTIES
 from kitstation.core.protocols import Plan
-from kitstation.core.workers import WarmPool
 from kitstation.domain.events import Attached, Changed, Detached, DiscoveryEvent
 from kitstation.domain.model import (
     Device,
@@ -66,8 +66,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-# adb worker threads kept started ahead of the calls (a batch's Galaxy phones attach at once).
-ADB_THREADS_AHEAD = 32
 _WAIT_STATES = ("unauthorized", "authorizing")
 _RECOVERY_STATES = ("recovery", "sideload", "rescue")
 
@@ -104,9 +102,7 @@ class AndroidAdapter:
         # Every adb call blocks a thread for the device's own latency (an install, a reboot): with
         # fewer threads than devices, fast phones queue behind slow ones. Measured on 64 simulated
         # phones: 16 threads -> batch wall 3.6 s, 128 threads -> 1.8 s (benchmarks/bench_batch.py).
-        # Threads started ahead, off the loop, once devices are watched (core/workers.py: 34 thread
-        # starts in a 64-device batch's bursts held the loop up to 30 ms per submit).
-        self._executor = WarmPool(max_workers=128, thread_name_prefix="adb", ahead=ADB_THREADS_AHEAD)
+        self._executor = ThreadPoolExecutor(max_workers=128, thread_name_prefix="adb")
         self.runtime = AndroidRuntime(self.client, self._executor, self.apk_cache)
         self._server_lock = threading.Lock()
         self._states: dict[str, str] = {}  # adb serial -> last state seen by discover()
@@ -171,7 +167,6 @@ class AndroidAdapter:
             with contextlib.suppress(RuntimeError):
                 loop.call_soon_threadsafe(queue.put_nowait, item)
 
-        self._executor.warm()
         stop = threading.Event()
         conns: list[Any] = []
         thread = threading.Thread(target=self._track, args=(put, stop, conns), name="adb-track", daemon=True)

@@ -15,6 +15,7 @@ import plistlib
 import ssl
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, TypeVar
@@ -44,7 +45,6 @@ from pymobiledevice3.service_connection import ServiceConnection
 from pymobiledevice3.services.mobile_config import MobileConfigService
 from pymobiledevice3.usbmux import select_device
 
-from kitstation.core.workers import WarmPool
 from kitstation.domain.model import (
     DeviceGone,
     PermanentError,
@@ -84,11 +84,8 @@ TRUST_REFUSED = Text(
 # Worker threads for :meth:`Connector.offloop` (activation): one per device being activated at once.
 # The default executor's min(32, CPUs + 4) = 6 threads queued a 32-iPhone batch's activations six at a
 # time (the step took 0.6 s alone and up to 4.2 s in the batch) and held up the pair-record writes
-# queued behind them. OFFLOOP_AHEAD threads are started ahead by the pool's own thread once the
-# Listen stream is live (core/workers.py): started by ``submit`` on the loop, 33 thread starts
-# when 32 iPhones reached activation at once held the loop 55 ms in all, up to 18 ms per submit.
+# queued behind them. Threads are made only as activations need them.
 OFFLOOP_WORKERS = 128
-OFFLOOP_AHEAD = 32
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,7 +119,7 @@ class Connector:
         self._listening = False
         self._changed = asyncio.Event()  # set (and replaced) on every attach/detach
         self._buid: str | None = None
-        self._offloop_pool: WarmPool | None = None
+        self._offloop_pool: ThreadPoolExecutor | None = None
         # UDIDs whose device rejected a pair record it had accepted (InvalidHostID): it forgot every
         # pairing, which in Setup Assistant only an erase does. Seen here, just before re-pairing
         # hides it; the erase step's check reads (and its run clears) it.
@@ -133,9 +130,7 @@ class Connector:
     def listening(self, on: bool) -> None:
         """The adapter's Listen stream is (or is no longer) live: trust :attr:`_devices` only then."""
         self._listening = on
-        if on:
-            self._pool().warm()  # before the first device: its threads are not started by the loop
-        else:
+        if not on:
             self._devices.clear()
         self._notify()
 
@@ -290,13 +285,10 @@ class Connector:
         Only activation needs it: pymobiledevice3's activation client posts to Apple's server with
         blocking ``requests`` calls inside its coroutines (seconds on a real network).
         """
-        coro = self.session(udid, work, autopair=autopair)
-        return await asyncio.get_running_loop().run_in_executor(self._pool(), asyncio.run, coro)
-
-    def _pool(self) -> WarmPool:
         if self._offloop_pool is None:
-            self._offloop_pool = WarmPool(OFFLOOP_WORKERS, thread_name_prefix="ios-offloop", ahead=OFFLOOP_AHEAD)
-        return self._offloop_pool
+            self._offloop_pool = ThreadPoolExecutor(OFFLOOP_WORKERS, thread_name_prefix="ios-offloop")
+        coro = self.session(udid, work, autopair=autopair)
+        return await asyncio.get_running_loop().run_in_executor(self._offloop_pool, asyncio.run, coro)
 
     def close(self) -> None:
         """Let the off-loop worker threads end (those still running finish their session first)."""
