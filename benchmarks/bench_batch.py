@@ -17,7 +17,9 @@ server), with latencies scaled from real devices by ``--speed``:
   not count; the loop's iterations (one ``select`` and the callbacks it made ready) are timed
   too; with ``--profile-callbacks`` as well, every iteration runs under cProfile (thread CPU
   timer) and the functions of those over MS are summed (a diagnostic run: the profiler roughly
-  doubles the CPU of Python code, so its iterations are longer than an unprofiled run's);
+  doubles the CPU of Python code, so its iterations are longer than an unprofiled run's); and
+  the loop thread's CPU and wall time inside the suspects (plist codec, TLS, certificates, the
+  slot board, sockets, executor submits; ``loop_calls``);
 * versus the usual alternative: the same devices prepared one after another by a shell loop of
   ``pymobiledevice3`` / ``adb`` commands (``--sequential``).
 
@@ -342,6 +344,102 @@ class CallbackCPU:
         return out
 
 
+class LoopCalls:
+    """The loop thread's CPU and wall time inside chosen functions (``--callback-cpu`` runs).
+
+    The suspects for a long loop iteration, each wrapped for this process only and timed on the
+    loop's thread only, outermost call only: the plist codec (lockdown, usbmuxd), the TLS
+    handshakes and record reads/writes (``ssl.SSLObject``, the loop's TLS), certificate signing
+    (pairing), the slot board's fan-out to subscribers, the sockets' send/recv (a system call
+    releases the GIL: wall over CPU there is the wait to take it back), ``json.dumps``, and a
+    ``ThreadPoolExecutor.submit`` by executor and by whether it started a thread (``Thread.start``
+    waits for the new thread to run).
+    """
+
+    def __init__(self) -> None:
+        self.stats: dict[str, list[float]] = {}  # label -> [calls, CPU s, wall s, max wall s]
+        self._undo: list[Any] = []
+
+    def _record(self, label: str, cpu: float, wall: float) -> None:
+        st = self.stats.setdefault(label, [0, 0.0, 0.0, 0.0])
+        st[0] += 1
+        st[1] += cpu
+        st[2] += wall
+        st[3] = max(st[3], wall)
+
+    def _wrap(self, owner: Any, name: str, label: str, ident: int) -> None:
+        original = getattr(owner, name)
+        inside = [False]
+        record = self._record
+
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            if inside[0] or threading.get_ident() != ident:
+                return original(*args, **kwargs)
+            inside[0] = True
+            t, w = time.thread_time(), time.perf_counter()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                inside[0] = False
+                record(label, time.thread_time() - t, time.perf_counter() - w)
+
+        setattr(owner, name, timed)
+        self._undo.append(lambda: setattr(owner, name, original))
+
+    def install(self) -> None:
+        import plistlib
+        import socket
+        import ssl
+        from concurrent.futures import ThreadPoolExecutor
+
+        from cryptography import x509
+
+        from kitstation.core.slots import SlotBoard
+
+        ident = threading.get_ident()
+        for owner, name, label in (
+            (plistlib, "dumps", "plistlib.dumps"),
+            (plistlib, "loads", "plistlib.loads"),
+            (ssl.SSLObject, "do_handshake", "TLS handshake"),
+            (ssl.SSLObject, "read", "TLS read"),
+            (ssl.SSLObject, "write", "TLS write"),
+            (x509.CertificateBuilder, "sign", "x509 sign"),
+            (SlotBoard, "emit", "SlotBoard.emit (+ subscribers)"),
+            (socket.socket, "send", "socket.send"),
+            (socket.socket, "recv", "socket.recv"),
+            (socket.socket, "recv_into", "socket.recv_into"),
+            (json, "dumps", "json.dumps"),
+        ):
+            self._wrap(owner, name, label, ident)
+        submit = ThreadPoolExecutor.submit
+        record = self._record
+
+        def timed_submit(pool: Any, fn: Any, /, *args: Any, **kwargs: Any) -> Any:
+            if threading.get_ident() != ident:
+                return submit(pool, fn, *args, **kwargs)
+            before = len(pool._threads)
+            t, w = time.thread_time(), time.perf_counter()
+            try:
+                return submit(pool, fn, *args, **kwargs)
+            finally:
+                prefix = re.sub(r"_\d+$", "", pool._thread_name_prefix or "?")
+                started = "starting a thread" if len(pool._threads) > before else "to an idle thread"
+                record(f"submit {prefix} {started}", time.thread_time() - t, time.perf_counter() - w)
+
+        ThreadPoolExecutor.submit = timed_submit  # type: ignore[method-assign]
+        self._undo.append(lambda: setattr(ThreadPoolExecutor, "submit", submit))
+
+    def uninstall(self) -> None:
+        while self._undo:
+            self._undo.pop()()
+
+    def summary(self) -> list[str]:
+        return [
+            f"{label}: {int(n)} calls, CPU {1000 * c:.1f} ms, wall {1000 * w:.1f} ms, max wall {1000 * m:.1f} ms"
+            for label, (n, c, w, m) in sorted(self.stats.items(), key=lambda kv: -kv[1][2])
+        ]
+
+
 class ThreadCPU:
     """CPU time per thread of this process, grouped by name (a pool's threads together).
 
@@ -479,8 +577,10 @@ async def run_batch(
     threads0 = threads.snapshot() if threads is not None else {}
     cpu0 = time.process_time()
     sim_cpu0 = sims.cpu_s()
-    if callback_cpu is not None:
+    calls = LoopCalls() if callback_cpu is not None else None
+    if callback_cpu is not None and calls is not None:
         callback_cpu.install(asyncio.get_running_loop())
+        calls.install()
     t0 = time.perf_counter()
     probe = asyncio.create_task(_probe(stop, probe_ms / 1000, lags, lag_times, long_lags, threads))
     await bench.start()
@@ -491,7 +591,8 @@ async def run_batch(
     threads_batch = ThreadCPU.delta(threads0, threads.snapshot()) if threads is not None else {}
     stop.set()
     await probe
-    if callback_cpu is not None:
+    if callback_cpu is not None and calls is not None:
+        calls.uninstall()
         callback_cpu.uninstall()
     states: dict[str, int] = {}
     failures: dict[str, int] = {}  # why devices failed, by code: a benchmark of failures measures nothing
@@ -512,6 +613,7 @@ async def run_batch(
         extra["slow_callbacks"] = slow.summary()
     if callback_cpu is not None:
         extra["callback_cpu"] = callback_cpu.summary()
+        extra["loop_calls"] = calls.summary() if calls is not None else []
         if profile_out:
             callback_cpu.dump(profile_out)
         extra["threads_cpu_s"] = {k: round(v, 3) for k, v in sorted(threads_batch.items(), key=lambda kv: -kv[1])}
