@@ -12,6 +12,14 @@ server), with latencies scaled from real devices by ``--speed``:
   long it ran on the writer thread (``--log-waits``);
 * with ``--slow-callbacks MS``: asyncio's debug mode names every callback that held the loop
   longer than MS (a diagnostic run: debug mode itself costs CPU);
+* with ``--callback-cpu MS``: the loop thread's CPU time (``time.thread_time``) of every callback
+  the loop runs, and the callbacks over MS named -- CPU, so a busy machine's waits for a core do
+  not count; the loop's iterations (one ``select`` and the callbacks it made ready) are timed
+  too; with ``--profile-callbacks`` as well, every iteration runs under cProfile (thread CPU
+  timer) and the functions of those over MS are summed (a diagnostic run: the profiler roughly
+  doubles the CPU of Python code, so its iterations are longer than an unprofiled run's); and
+  the loop thread's CPU and wall time inside the suspects (plist codec, TLS, certificates, the
+  slot board, sockets, executor submits; ``loop_calls``);
 * versus the usual alternative: the same devices prepared one after another by a shell loop of
   ``pymobiledevice3`` / ``adb`` commands (``--sequential``).
 
@@ -24,6 +32,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import cProfile
+import io
 import json
 import logging
 import os
@@ -35,6 +45,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -177,18 +188,320 @@ class SlowCallbacks(logging.Handler):
         return [f"{1000 * t:.0f} ms {what}" for t, what in sorted(self.seen, reverse=True)[:top]]
 
 
+class CallbackCPU:
+    """The loop thread's CPU and wall time per callback and per loop iteration.
+
+    Every callback the loop runs (a task's step, a transport's read, a timer) is a ``Handle``;
+    the wrapper of ``asyncio.events.Handle._run`` reads ``time.thread_time()`` and
+    ``time.perf_counter()`` around it, on the loop's own thread only (the iOS adapter's worker
+    threads run loops of their own). CPU is load-independent: on a loaded machine a callback's wall
+    time includes waiting for a core or for the GIL, its CPU time does not. The callbacks whose
+    CPU or wall time is over the threshold are named, with the thread's voluntary and involuntary
+    context switches meanwhile (``RUSAGE_THREAD``: voluntary = it blocked, on a system call or
+    on the GIL; involuntary = the scheduler took the core away). The loop's iterations
+    (``_run_once``, less the time in ``select``) are timed too: a probe's late wake-up is one
+    iteration's callbacks together, however short each is.
+
+    With ``profile``, each iteration runs under its own ``cProfile.Profile`` timed by the thread's
+    CPU clock, and the profiles of the iterations whose CPU is over the threshold are summed, so
+    that the functions the loop's thread spends its CPU in when it is busiest are named.
+    """
+
+    def __init__(self, threshold_ms: float, profile: bool) -> None:
+        self.threshold = threshold_ms / 1000
+        self.profile = profile
+        self.cpu: list[float] = []
+        self.wall: list[float] = []
+        # (CPU s, wall s, voluntary, involuntary switches, callback)
+        self.long: list[tuple[float, float, int, int, str]] = []
+        self.profiled_iterations = 0
+        self.iterations: list[tuple[float, float, int]] = []  # (busy wall s, busy CPU s, callbacks run)
+        self.stats: Any = None  # pstats.Stats summed over the long callbacks
+        self._undo: list[Any] = []
+
+    def install(self, loop: asyncio.AbstractEventLoop) -> None:
+        import pstats
+        from asyncio import events
+
+        original = events.Handle._run
+        ident = threading.get_ident()
+        thread_time, perf, rusage, who = time.thread_time, time.perf_counter, resource.getrusage, resource.RUSAGE_THREAD
+        cpu, wall, long, threshold, profile = self.cpu, self.wall, self.long, self.threshold, self.profile
+        owner = self
+
+        def _run(handle: Any) -> None:
+            if threading.get_ident() != ident:
+                original(handle)
+                return
+            r0 = rusage(who)
+            t, w = thread_time(), perf()
+            try:
+                original(handle)
+            finally:
+                dt, dw = thread_time() - t, perf() - w
+                cpu.append(dt)
+                wall.append(dw)
+                if dt > threshold or dw > threshold:
+                    r1 = rusage(who)
+                    long.append((dt, dw, r1.ru_nvcsw - r0.ru_nvcsw, r1.ru_nivcsw - r0.ru_nivcsw, _describe(handle)))
+
+        events.Handle._run = _run  # type: ignore[method-assign]
+        self._undo.append(lambda: setattr(events.Handle, "_run", original))
+
+        # One iteration: select, then every ready callback. Time spent in select is waiting, not work.
+        run_once = loop._run_once  # type: ignore[attr-defined]
+        selector = loop._selector  # type: ignore[attr-defined]
+        select = selector.select
+        in_select = [0.0, 0.0]
+        iterations = self.iterations
+
+        def timed_select(timeout: Any = None) -> Any:
+            w, t = perf(), thread_time()
+            try:
+                return select(timeout)
+            finally:
+                in_select[0] += perf() - w
+                in_select[1] += thread_time() - t
+
+        def timed_run_once() -> None:
+            in_select[0] = in_select[1] = 0.0
+            n0 = len(cpu)
+            # CPU-time timer: a function's figure is what the loop's thread spent in it, whatever the load.
+            prof = cProfile.Profile(thread_time) if profile else None
+            w, t = perf(), thread_time()
+            if prof is not None:
+                prof.enable()
+            run_once()
+            if prof is not None:
+                prof.disable()
+            busy_cpu = thread_time() - t - in_select[1]
+            iterations.append((perf() - w - in_select[0], busy_cpu, len(cpu) - n0))
+            if prof is not None and busy_cpu > threshold:
+                st = pstats.Stats(prof)
+                if owner.stats is None:
+                    owner.stats = st
+                else:
+                    owner.stats.add(st)
+                owner.profiled_iterations += 1
+
+        selector.select = timed_select
+        loop._run_once = timed_run_once  # type: ignore[attr-defined]
+        self._undo.append(lambda: (delattr(loop, "_run_once"), delattr(selector, "select")))
+
+    def uninstall(self) -> None:
+        while self._undo:
+            self._undo.pop()()
+
+    def dump(self, path: str) -> None:
+        """The summed profile, for ``python -m pstats`` (callers, callees)."""
+        if self.stats is not None:
+            self.stats.dump_stats(path)
+
+    def summary(self, top: int = 25) -> dict[str, Any]:
+        def dist(values: list[float]) -> dict[str, float]:
+            values = values or [0.0]
+            return {
+                "sum_s": round(sum(values), 3),
+                "p50_ms": round(1000 * statistics.median(values), 3),
+                "p99_ms": round(1000 * _percentile(values, 0.99), 2),
+                "p999_ms": round(1000 * _percentile(values, 0.999), 2),
+                "max_ms": round(1000 * max(values), 1),
+                "over_5ms": sum(1 for v in values if v > 0.005),
+                "over_20ms": sum(1 for v in values if v > 0.020),
+                "over_50ms": sum(1 for v in values if v > 0.050),
+            }
+
+        long_cpu = [x for x in self.long if x[0] > self.threshold]
+        out: dict[str, Any] = {
+            "threshold_ms": round(1000 * self.threshold, 1),
+            "profiled": self.profile,
+            "callbacks": len(self.cpu),
+            "callback_cpu": dist(self.cpu),
+            "callback_wall": dist(self.wall),
+            "over_threshold_cpu": len(long_cpu),
+            "over_threshold_wall": len(self.long) - len(long_cpu),
+            "iterations": len(self.iterations),
+            "iteration_busy_wall": dist([i[0] for i in self.iterations]),
+            "iteration_busy_cpu": dist([i[1] for i in self.iterations]),
+            "longest_iterations": [
+                f"wall {1000 * w:.1f} ms cpu {1000 * c:.1f} ms callbacks {n}"
+                for w, c, n in sorted(self.iterations, key=lambda x: -x[0])[:10]
+            ],
+            "longest": [
+                f"cpu {1000 * t:.1f} ms wall {1000 * w:.1f} ms vcsw {v} ivcsw {iv} {what}"
+                for t, w, v, iv, what in sorted(self.long, key=lambda x: -max(x[0], x[1]))[:top]
+            ],
+        }
+        if self.stats is not None:
+            out["profiled_iterations"] = self.profiled_iterations
+            for key in ("tottime", "cumulative"):
+                buf = io.StringIO()
+                self.stats.stream = buf
+                self.stats.sort_stats(key).print_stats(top)
+                out[f"functions_by_{key}"] = [
+                    line.rstrip() for line in buf.getvalue().splitlines() if re.match(r"\s*\d", line)
+                ]
+        return out
+
+
+class LoopCalls:
+    """The loop thread's CPU and wall time inside chosen functions (``--callback-cpu`` runs).
+
+    The suspects for a long loop iteration, each wrapped for this process only and timed on the
+    loop's thread only, outermost call only: the plist codec (lockdown, usbmuxd), the TLS
+    handshakes and record reads/writes (``ssl.SSLObject``, the loop's TLS), certificate signing
+    (pairing), the slot board's fan-out to subscribers, the sockets' send/recv (a system call
+    releases the GIL: wall over CPU there is the wait to take it back), ``json.dumps``, and a
+    ``ThreadPoolExecutor.submit`` by executor and by whether it started a thread (``Thread.start``
+    waits for the new thread to run).
+    """
+
+    def __init__(self) -> None:
+        self.stats: dict[str, list[float]] = {}  # label -> [calls, CPU s, wall s, max wall s]
+        self._undo: list[Any] = []
+
+    def _record(self, label: str, cpu: float, wall: float) -> None:
+        st = self.stats.setdefault(label, [0, 0.0, 0.0, 0.0])
+        st[0] += 1
+        st[1] += cpu
+        st[2] += wall
+        st[3] = max(st[3], wall)
+
+    def _wrap(self, owner: Any, name: str, label: str, ident: int) -> None:
+        original = getattr(owner, name)
+        inside = [False]
+        record = self._record
+
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            if inside[0] or threading.get_ident() != ident:
+                return original(*args, **kwargs)
+            inside[0] = True
+            t, w = time.thread_time(), time.perf_counter()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                inside[0] = False
+                record(label, time.thread_time() - t, time.perf_counter() - w)
+
+        setattr(owner, name, timed)
+        self._undo.append(lambda: setattr(owner, name, original))
+
+    def install(self) -> None:
+        import plistlib
+        import socket
+        import ssl
+        from concurrent.futures import ThreadPoolExecutor
+
+        from cryptography import x509
+
+        from kitstation.core.slots import SlotBoard
+
+        ident = threading.get_ident()
+        for owner, name, label in (
+            (plistlib, "dumps", "plistlib.dumps"),
+            (plistlib, "loads", "plistlib.loads"),
+            (ssl.SSLObject, "do_handshake", "TLS handshake"),
+            (ssl.SSLObject, "read", "TLS read"),
+            (ssl.SSLObject, "write", "TLS write"),
+            (x509.CertificateBuilder, "sign", "x509 sign"),
+            (SlotBoard, "emit", "SlotBoard.emit (+ subscribers)"),
+            (socket.socket, "send", "socket.send"),
+            (socket.socket, "recv", "socket.recv"),
+            (socket.socket, "recv_into", "socket.recv_into"),
+            (json, "dumps", "json.dumps"),
+        ):
+            self._wrap(owner, name, label, ident)
+        submit = ThreadPoolExecutor.submit
+        record = self._record
+
+        def timed_submit(pool: Any, fn: Any, /, *args: Any, **kwargs: Any) -> Any:
+            if threading.get_ident() != ident:
+                return submit(pool, fn, *args, **kwargs)
+            before = len(pool._threads)
+            t, w = time.thread_time(), time.perf_counter()
+            try:
+                return submit(pool, fn, *args, **kwargs)
+            finally:
+                prefix = re.sub(r"_\d+$", "", pool._thread_name_prefix or "?")
+                started = "starting a thread" if len(pool._threads) > before else "to an idle thread"
+                record(f"submit {prefix} {started}", time.thread_time() - t, time.perf_counter() - w)
+
+        ThreadPoolExecutor.submit = timed_submit  # type: ignore[method-assign]
+        self._undo.append(lambda: setattr(ThreadPoolExecutor, "submit", submit))
+
+    def uninstall(self) -> None:
+        while self._undo:
+            self._undo.pop()()
+
+    def summary(self) -> list[str]:
+        return [
+            f"{label}: {int(n)} calls, CPU {1000 * c:.1f} ms, wall {1000 * w:.1f} ms, max wall {1000 * m:.1f} ms"
+            for label, (n, c, w, m) in sorted(self.stats.items(), key=lambda kv: -kv[1][2])
+        ]
+
+
+class ThreadCPU:
+    """CPU time per thread of this process, grouped by name (a pool's threads together).
+
+    Reads each live thread's CPU clock (``pthread_getcpuclockid``; a system call per thread, no
+    /proc parsing), so the probe can say which threads ran -- and so held the GIL -- while the
+    loop's thread waited.
+    """
+
+    def snapshot(self) -> dict[int, tuple[str, float]]:
+        out: dict[int, tuple[str, float]] = {}
+        for t in threading.enumerate():
+            if t.ident is None:
+                continue
+            try:
+                out[t.ident] = (re.sub(r"[_-]?\d+$", "", t.name), time.clock_gettime(time.pthread_getcpuclockid(t.ident)))
+            except (OSError, ProcessLookupError):
+                continue
+        return out
+
+    @staticmethod
+    def delta(before: dict[int, tuple[str, float]], after: dict[int, tuple[str, float]]) -> dict[str, float]:
+        """CPU seconds per thread group between two snapshots (threads made since count from 0)."""
+        groups: dict[str, float] = {}
+        for ident, (name, cpu) in after.items():
+            spent = cpu - before.get(ident, (name, 0.0))[1]
+            if spent > 0:
+                groups[name] = groups.get(name, 0.0) + spent
+        return groups
+
+
+def _describe(handle: Any) -> str:
+    """A callback's name: for a task's step, the task's coroutine (where it is suspended)."""
+    cb = getattr(handle, "_callback", None)
+    owner = getattr(cb, "__self__", None)
+    if isinstance(owner, asyncio.Task):
+        coro = owner.get_coro()
+        frame = getattr(coro, "cr_frame", None)
+        where = f" at {Path(frame.f_code.co_filename).name}:{frame.f_lineno}" if frame is not None else ""
+        return f"task {getattr(coro, '__qualname__', coro)}{where}"
+    name = getattr(cb, "__qualname__", None) or repr(cb)
+    return str(name)[:200]
+
+
 async def _probe(
-    stop: asyncio.Event, interval: float, lags: list[float], times: list[float], long: list[dict[str, float]]
+    stop: asyncio.Event,
+    interval: float,
+    lags: list[float],
+    times: list[float],
+    long: list[dict[str, Any]],
+    threads: ThreadCPU | None = None,
 ) -> None:
     """Sleeps ``interval`` again and again and records how late it wakes up.
 
     A late wake-up (over 50 ms) is noted with the CPU the loop's thread and the whole process
     used meanwhile: the loop's thread busy that long is a callback (or many) holding the loop; the
     other threads busy is the GIL held elsewhere; neither is the process waiting for a CPU (the
-    machine's other load) -- three causes with three different fixes.
+    machine's other load) -- three causes with three different fixes. With ``threads``, the other
+    threads' CPU is also given by thread group.
     """
     loop = asyncio.get_running_loop()
     while not stop.is_set():
+        snap = threads.snapshot() if threads is not None else None
         t, own, proc = loop.time(), time.thread_time(), time.process_time()
         await asyncio.sleep(interval)
         lag = max(0.0, loop.time() - t - interval)
@@ -196,13 +509,15 @@ async def _probe(
         times.append(time.perf_counter())
         if lag > 0.05:
             loop_cpu = time.thread_time() - own
-            long.append(
-                {
-                    "lag_ms": round(1000 * lag, 1),
-                    "loop_thread_cpu_ms": round(1000 * loop_cpu, 1),
-                    "other_threads_cpu_ms": round(1000 * (time.process_time() - proc - loop_cpu), 1),
-                }
-            )
+            entry: dict[str, Any] = {
+                "lag_ms": round(1000 * lag, 1),
+                "loop_thread_cpu_ms": round(1000 * loop_cpu, 1),
+                "other_threads_cpu_ms": round(1000 * (time.process_time() - proc - loop_cpu), 1),
+            }
+            if threads is not None and snap is not None:
+                groups = threads.delta(snap, threads.snapshot())
+                entry["threads_cpu_ms"] = {k: round(1000 * v, 1) for k, v in sorted(groups.items(), key=lambda kv: -kv[1])}
+            long.append(entry)
 
 
 def _after(times: list[float], values: list[float], start: float) -> list[float]:
@@ -224,6 +539,8 @@ async def run_batch(
     db: str,
     probe_ms: float,
     slow_ms: float | None = None,
+    callback_cpu: CallbackCPU | None = None,
+    profile_out: str | None = None,
 ) -> dict[str, Any]:
     env = sims.env
     waits = LogWaits()
@@ -255,18 +572,28 @@ async def run_batch(
     stop = asyncio.Event()
     lags: list[float] = []
     lag_times: list[float] = []
-    long_lags: list[dict[str, float]] = []
+    long_lags: list[dict[str, Any]] = []
+    threads = ThreadCPU() if callback_cpu is not None else None
+    threads0 = threads.snapshot() if threads is not None else {}
     cpu0 = time.process_time()
     sim_cpu0 = sims.cpu_s()
+    calls = LoopCalls() if callback_cpu is not None else None
+    if callback_cpu is not None and calls is not None:
+        callback_cpu.install(asyncio.get_running_loop())
+        calls.install()
     t0 = time.perf_counter()
-    probe = asyncio.create_task(_probe(stop, probe_ms / 1000, lags, lag_times, long_lags))
+    probe = asyncio.create_task(_probe(stop, probe_ms / 1000, lags, lag_times, long_lags, threads))
     await bench.start()
     ok = await bench.wait_until(lambda b: sum(1 for v in b.slots.values() if v.state.is_final) >= n, 3600)
     wall = time.perf_counter() - t0
     cpu = time.process_time() - cpu0
     sim_cpu = sims.cpu_s() - sim_cpu0
+    threads_batch = ThreadCPU.delta(threads0, threads.snapshot()) if threads is not None else {}
     stop.set()
     await probe
+    if callback_cpu is not None and calls is not None:
+        calls.uninstall()
+        callback_cpu.uninstall()
     states: dict[str, int] = {}
     failures: dict[str, int] = {}  # why devices failed, by code: a benchmark of failures measures nothing
     for v in bench.slots.values():
@@ -284,6 +611,12 @@ async def run_batch(
     if slow is not None:
         logging.getLogger("asyncio").removeHandler(slow)
         extra["slow_callbacks"] = slow.summary()
+    if callback_cpu is not None:
+        extra["callback_cpu"] = callback_cpu.summary()
+        extra["loop_calls"] = calls.summary() if calls is not None else []
+        if profile_out:
+            callback_cpu.dump(profile_out)
+        extra["threads_cpu_s"] = {k: round(v, 3) for k, v in sorted(threads_batch.items(), key=lambda kv: -kv[1])}
     return {
         "devices": n,
         "finished": ok,
@@ -405,8 +738,25 @@ def main() -> int:
         metavar="MS",
         help="diagnostic: asyncio debug mode, list the callbacks that held the loop longer than MS",
     )
+    ap.add_argument(
+        "--callback-cpu",
+        type=float,
+        metavar="MS",
+        help="diagnostic: the loop thread's CPU per callback (thread_time), naming the callbacks over MS",
+    )
+    ap.add_argument(
+        "--profile-callbacks",
+        action="store_true",
+        help="with --callback-cpu: run each callback under cProfile and sum the functions of those over MS",
+    )
+    ap.add_argument("--profile-out", metavar="FILE", help="with --profile-callbacks: write the summed profile (pstats)")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
+    if args.profile_callbacks and args.callback_cpu is None:
+        ap.error("--profile-callbacks needs --callback-cpu MS")
+
+    def callbacks() -> CallbackCPU | None:
+        return None if args.callback_cpu is None else CallbackCPU(args.callback_cpu, args.profile_callbacks)
     sim_cpus: set[int] | None = None
     if args.pin:
         cpus = sorted(os.sched_getaffinity(0))
@@ -446,7 +796,13 @@ def main() -> int:
                 try:
                     r = asyncio.run(
                         run_batch(
-                            sims, n, bps, f"sqlite:///{work}/scale-{n}.sqlite3", args.probe_ms, args.slow_callbacks
+                            sims,
+                            n,
+                            bps,
+                            f"sqlite:///{work}/scale-{n}.sqlite3",
+                            args.probe_ms,
+                            args.slow_callbacks,
+                            callbacks(),
                         )
                     )
                 finally:
@@ -476,7 +832,16 @@ def main() -> int:
         try:
             n = args.ios + args.android
             r = asyncio.run(
-                run_batch(sims, n, blueprints, f"sqlite:///{work}/batch.sqlite3", args.probe_ms, args.slow_callbacks)
+                run_batch(
+                    sims,
+                    n,
+                    blueprints,
+                    f"sqlite:///{work}/batch.sqlite3",
+                    args.probe_ms,
+                    args.slow_callbacks,
+                    callbacks(),
+                    args.profile_out,
+                )
             )
         finally:
             sims.stop()
