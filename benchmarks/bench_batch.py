@@ -33,6 +33,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import cProfile
+import gc
 import io
 import json
 import logging
@@ -532,6 +533,44 @@ def _percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
+class GCPauses:
+    """Every garbage collection during the batch: its generation and wall time (``gc.callbacks``).
+
+    A collection stops every thread holding the GIL's turn, so a long one is a loop stall; this
+    tells whether the stalls over 50 ms are collections (the station freezes its start-up objects,
+    ``Station.freeze_startup_objects``, but what a batch allocates is walked).
+    """
+
+    def __init__(self) -> None:
+        self.pauses: list[tuple[float, float, int]] = []  # (start, seconds, generation)
+        self._start = 0.0
+
+    def __call__(self, phase: str, info: dict[str, Any]) -> None:
+        if phase == "start":
+            self._start = time.perf_counter()
+        else:
+            self.pauses.append((self._start, time.perf_counter() - self._start, int(info["generation"])))
+
+    def install(self) -> None:
+        gc.callbacks.append(self)
+
+    def uninstall(self) -> None:
+        gc.callbacks.remove(self)
+
+    def summary(self, t0: float) -> dict[str, Any]:
+        by_gen = {g: [d for _s, d, gen in self.pauses if gen == g] for g in (0, 1, 2)}
+        return {
+            "collections": {str(g): len(v) for g, v in by_gen.items()},
+            "max_ms": {str(g): round(1000 * max(v), 2) if v else 0.0 for g, v in by_gen.items()},
+            "total_ms": round(1000 * sum(d for _s, d, _g in self.pauses), 1),
+            "over_10ms": [
+                {"at_s": round(start - t0, 2), "ms": round(1000 * d, 1), "generation": g}
+                for start, d, g in self.pauses
+                if d > 0.010
+            ][:20],
+        }
+
+
 async def run_batch(
     sims: Simulators,
     n: int,
@@ -581,6 +620,8 @@ async def run_batch(
     if callback_cpu is not None and calls is not None:
         callback_cpu.install(asyncio.get_running_loop())
         calls.install()
+    pauses = GCPauses()
+    pauses.install()
     t0 = time.perf_counter()
     probe = asyncio.create_task(_probe(stop, probe_ms / 1000, lags, lag_times, long_lags, threads))
     await bench.start()
@@ -591,6 +632,7 @@ async def run_batch(
     threads_batch = ThreadCPU.delta(threads0, threads.snapshot()) if threads is not None else {}
     stop.set()
     await probe
+    pauses.uninstall()
     if callback_cpu is not None and calls is not None:
         calls.uninstall()
         callback_cpu.uninstall()
@@ -607,6 +649,7 @@ async def run_batch(
         "log_waits": waits.summary(),
         "stalls_over_50ms": sorted(long_lags, key=lambda d: -d["lag_ms"])[:10],
         "stalls_over_50ms_count": len(long_lags),
+        "gc": pauses.summary(t0),
     }
     if slow is not None:
         logging.getLogger("asyncio").removeHandler(slow)
