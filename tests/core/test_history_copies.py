@@ -9,7 +9,6 @@ before the copies existed.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 from alembic import command
@@ -25,13 +24,6 @@ from kitstation.log.tables import device_t, run_t
 BP = 'name = "Galaxy"\n[android]\nmethod = "kme"\n[android.kme]\nprofile_name = "KME"\n'
 PAIRS = (("device_serial", "serial"), ("device_imei", "imei"), ("device_model_id", "model_id"),
          ("device_marketing_name", "marketing_name"))
-
-
-@pytest.fixture(params=["sqlite", "postgres"])
-def any_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'log.sqlite3'}"
-    return str(request.getfixturevalue("pg_url"))
 
 
 def _copies(log: KitLog) -> list[tuple[object, ...]]:

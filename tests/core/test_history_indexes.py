@@ -8,9 +8,7 @@ left them. Up and down again, with runs in the log, and the pages still in the H
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from pathlib import Path
 
-import pytest
 from alembic import command
 from sqlalchemy import insert, inspect, text
 
@@ -24,13 +22,6 @@ BP = 'name = "Galaxy"\n[android]\nmethod = "kme"\n[android.kme]\nprofile_name = 
 SORTED = ("ix_run_serial_seq", "ix_run_imei_seq", "ix_run_model_seq", "ix_run_status_serial", "ix_run_status_imei",
           "ix_run_status_model")
 PREFIX = ("ix_run_serial_prefix", "ix_run_imei_prefix")
-
-
-@pytest.fixture(params=["sqlite", "postgres"])
-def any_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'log.sqlite3'}"
-    return str(request.getfixturevalue("pg_url"))
 
 
 def _indexes(log: KitLog) -> dict[str, str]:

@@ -11,9 +11,7 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import UTC, datetime
-from pathlib import Path
 
-import pytest
 from alembic import command
 from sqlalchemy import delete, insert, inspect, select
 
@@ -26,13 +24,6 @@ from kitstation.log.tables import device_t, model_count_t, run_t
 
 BP = 'name = "Galaxy"\n[android]\nmethod = "kme"\n[android.kme]\nprofile_name = "KME"\n'
 TEXT_COLUMNS = ("serial", "imei", "imei2", "device_key", "model_id", "marketing_name")
-
-
-@pytest.fixture(params=["sqlite", "postgres"])
-def any_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'log.sqlite3'}"
-    return str(request.getfixturevalue("pg_url"))
 
 
 def _pairs(log: KitLog) -> Counter[tuple[str, str]]:

@@ -31,13 +31,6 @@ profile_name = "KDDI KME"
 """
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
-def any_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'log.sqlite3'}"
-    return str(request.getfixturevalue("pg_url"))
-
-
 def _device(i: int) -> Device:
     return Device(Platform.ANDROID, f"R58M{i:07d}", serial=f"R58M{i:07d}", imeis=(f"35693803564{i:04d}",), model_id="SM-A305J")
 

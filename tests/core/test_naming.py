@@ -212,13 +212,6 @@ async def test_the_pipeline_names_before_the_first_step_and_keeps_the_number(tmp
     log.close()
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
-def any_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'log.sqlite3'}"
-    return str(request.getfixturevalue("pg_url"))
-
-
 def test_migration_0003_down_and_up_fills_the_battery_level_of_earlier_runs(any_url: str) -> None:
     from alembic import command
     from sqlalchemy import inspect

@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
 import pytest
@@ -31,10 +30,9 @@ P = ParamSpec("P")
 T = TypeVar("T")
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
-def log(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[KitLog]:
-    url = f"sqlite:///{tmp_path / 'log.sqlite3'}" if request.param == "sqlite" else request.getfixturevalue("pg_url")
-    kitlog = KitLog(url)
+@pytest.fixture
+def log(any_url: str) -> Iterator[KitLog]:
+    kitlog = KitLog(any_url)
     yield kitlog
     kitlog.close()
 
