@@ -536,7 +536,7 @@ def _percentile(values: list[float], q: float) -> float:
 class GCPauses:
     """Every garbage collection during the batch: its generation and wall time (``gc.callbacks``).
 
-    A collection stops every thread holding the GIL's turn, so a long one is a loop stall; this
+    A collection holds the GIL, so every thread waits for it, the loop included; this
     tells whether the stalls over 50 ms are collections (the station freezes its start-up objects,
     ``Station.freeze_startup_objects``, but what a batch allocates is walked).
     """
