@@ -48,6 +48,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -491,6 +492,9 @@ async def _probe(
     times: list[float],
     long: list[dict[str, Any]],
     threads: ThreadCPU | None = None,
+    t0: float = 0.0,
+    where: Callable[[], dict[str, int]] | None = None,
+    near: list[dict[str, Any]] | None = None,
 ) -> None:
     """Sleeps ``interval`` again and again and records how late it wakes up.
 
@@ -499,6 +503,10 @@ async def _probe(
     other threads busy is the GIL held elsewhere; neither is the process waiting for a CPU (the
     machine's other load) -- three causes with three different fixes. With ``threads``, the other
     threads' CPU is also given by thread group.
+
+    With ``near``, every wake-up over 25 ms after the batch's first second is noted too, with
+    its time from ``t0`` and ``where()``: how many devices were in which step (with jitter 0 the
+    iPhones move in step, so the time and the step say which burst of work it was).
     """
     loop = asyncio.get_running_loop()
     while not stop.is_set():
@@ -507,10 +515,14 @@ async def _probe(
         await asyncio.sleep(interval)
         lag = max(0.0, loop.time() - t - interval)
         lags.append(lag)
-        times.append(time.perf_counter())
+        now = time.perf_counter()
+        times.append(now)
+        if near is not None and lag > 0.025 and now - t0 >= 1.0 and len(near) < 50:
+            near.append({"at_s": round(now - t0, 2), "lag_ms": round(1000 * lag, 1), **({"steps": where()} if where else {})})
         if lag > 0.05:
             loop_cpu = time.thread_time() - own
             entry: dict[str, Any] = {
+                "at_s": round(now - t0, 2),
                 "lag_ms": round(1000 * lag, 1),
                 "loop_thread_cpu_ms": round(1000 * loop_cpu, 1),
                 "other_threads_cpu_ms": round(1000 * (time.process_time() - proc - loop_cpu), 1),
@@ -623,7 +635,18 @@ async def run_batch(
     pauses = GCPauses()
     pauses.install()
     t0 = time.perf_counter()
-    probe = asyncio.create_task(_probe(stop, probe_ms / 1000, lags, lag_times, long_lags, threads))
+    near: list[dict[str, Any]] = []
+
+    def where() -> dict[str, int]:
+        steps: dict[str, int] = {}
+        for v in bench.slots.values():
+            key = f"{v.platform.value}:{v.step_id or v.state.value}"
+            steps[key] = steps.get(key, 0) + 1
+        return dict(sorted(steps.items(), key=lambda kv: -kv[1])[:4])
+
+    probe = asyncio.create_task(
+        _probe(stop, probe_ms / 1000, lags, lag_times, long_lags, threads, t0=t0, where=where, near=near)
+    )
     await bench.start()
     ok = await bench.wait_until(lambda b: sum(1 for v in b.slots.values() if v.state.is_final) >= n, 3600)
     wall = time.perf_counter() - t0
@@ -649,6 +672,7 @@ async def run_batch(
         "log_waits": waits.summary(),
         "stalls_over_50ms": sorted(long_lags, key=lambda d: -d["lag_ms"])[:10],
         "stalls_over_50ms_count": len(long_lags),
+        "stalls_over_25ms_after_1s": near,
         "gc": pauses.summary(t0),
     }
     if slow is not None:

@@ -6,17 +6,21 @@ first. Activation is the device talking to Apple's activation server through the
 (``MobileActivationService.activate``): the station needs the internet, and a device still tied to
 its previous owner's Apple Account (Activation Lock) cannot be activated by anyone but that owner.
 
-pymobiledevice3's client posts with blocking ``requests`` calls inside its coroutines, so the whole
-activation runs on :meth:`Connector.offloop` (its own loop on a worker thread), never on the bench's.
+pymobiledevice3's client posts with blocking ``requests`` calls inside its coroutines (seconds on
+a real network). :class:`_Activation` goes through the same requests to the device and the server
+in the same order, on the bench's loop, with only those two posts on the connector's worker threads
+(:meth:`Connector.blocking`).
 
 In simulation the station points the same client at the simulator's stand-in for Apple's server
-(``KITSTATION_ACTIVATION_URL`` and its CA, ``KITSTATION_ACTIVATION_CA``): :class:`_StandInActivation`
-changes only where it posts and which CA it trusts.
+(``KITSTATION_ACTIVATION_URL`` and its CA, ``KITSTATION_ACTIVATION_CA``): :class:`_Activation` changes
+only where it posts and which CA it trusts.
 """
 
 from __future__ import annotations
 
+import functools
 import os
+import plistlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,7 +30,12 @@ import requests
 from pymobiledevice3.exceptions import MobileActivationException
 from pymobiledevice3.lockdown import UsbmuxLockdownClient
 from pymobiledevice3.lockdown_service_provider import LockdownServiceProvider
-from pymobiledevice3.services.mobile_activation import DEFAULT_HEADERS, MobileActivationService
+from pymobiledevice3.services.mobile_activation import (
+    ACTIVATION_DEFAULT_URL,
+    ACTIVATION_DRM_HANDSHAKE_DEFAULT_URL,
+    DEFAULT_HEADERS,
+    MobileActivationService,
+)
 from requests.structures import CaseInsensitiveDict
 
 from kitstation.domain.model import PermanentError, TransientError
@@ -76,19 +85,24 @@ class ActivationEndpoint:
         return ActivationEndpoint(url.rstrip("/"), Path(ca))
 
 
-class _StandInActivation(MobileActivationService):
-    """pymobiledevice3's client, posting to the stand-in and trusting its CA; nothing else changes."""
+class _Activation(MobileActivationService):
+    """pymobiledevice3's activation client, its HTTPS posts off the loop; in simulation posting to
+    the stand-in and trusting its CA (``endpoint``)."""
 
-    def __init__(self, lockdown: LockdownServiceProvider, endpoint: ActivationEndpoint) -> None:
+    def __init__(
+        self, lockdown: LockdownServiceProvider, connector: Connector, endpoint: ActivationEndpoint | None
+    ) -> None:
         super().__init__(lockdown)
+        self._connector = connector
         self._endpoint = endpoint
 
     def post(
         self, url: str, data: dict[str, Any] | bytes, headers: dict[str, str] | None = None
     ) -> tuple[bytes, CaseInsensitiveDict[str]]:
-        target = self._endpoint.url + urlsplit(url).path
+        if self._endpoint is None:
+            return super().post(url, data, headers)
         resp = requests.post(
-            target,
+            self._endpoint.url + urlsplit(url).path,
             data=data,
             headers=headers if headers is not None else DEFAULT_HEADERS,
             timeout=30,
@@ -96,9 +110,36 @@ class _StandInActivation(MobileActivationService):
         )
         return resp.content, resp.headers
 
+    async def _post(
+        self, url: str, data: dict[str, Any] | bytes, headers: dict[str, str] | None = None
+    ) -> tuple[bytes, CaseInsensitiveDict[str]]:
+        return await self._connector.blocking(functools.partial(self.post, url, data, headers))
 
-def _client(ld: LockdownServiceProvider, endpoint: ActivationEndpoint | None) -> MobileActivationService:
-    return MobileActivationService(ld) if endpoint is None else _StandInActivation(ld, endpoint)
+    async def activate_at_bench(self) -> None:
+        """``MobileActivationService.activate(skip_apple_id_query=True)`` with awaited posts.
+
+        Written here, not called, because pymobiledevice3 calls its blocking ``post`` from inside
+        the coroutine. The same requests in the same order (FIDELITY I-2), the session flow only:
+        pymobiledevice3 falls back to lockdown's older ``ActivationInfo`` / ``Activate`` when the
+        device will not make a session, which no device the station prepares needs and the
+        simulator does not offer, so here such a device's refusal is the step's reason
+        (``activation_refused``). A sign-in page (Activation Lock) is an error, never a prompt.
+        """
+        blob = await self.create_activation_session_info()  # type: ignore[no-untyped-call]  # untyped upstream
+        handshake, _ = await self._post(
+            ACTIVATION_DRM_HANDSHAKE_DEFAULT_URL,
+            plistlib.dumps(blob),
+            {"Content-Type": "application/x-apple-plist", **DEFAULT_HEADERS},
+        )
+        info = await self.create_activation_info_with_session(handshake)
+        record, headers = await self._post(ACTIVATION_DEFAULT_URL, {"activation-info": plistlib.dumps(info)})
+        kind = headers.get("Content-Type", "")
+        if kind == "application/x-buddyml":
+            raise MobileActivationException("The device is iCloud locked (Activation Lock).")
+        if kind != "text/xml":
+            raise MobileActivationException(f"the server answered {kind or 'no content type'}, not text/xml")
+        await self.activate_with_session(record, headers)
+        await self.lockdown.set_value(True, key="ActivationStateAcknowledged")
 
 
 async def activation_state(connector: Connector, udid: str) -> str:
@@ -134,12 +175,12 @@ async def activate_if_needed(connector: Connector, udid: str, endpoint: Activati
         if str(await ld.get_value(key="ActivationState")) == ACTIVATED:
             return False, ACTIVATED
         # Never ask for the Apple Account at a bench: a sign-in page means Activation Lock.
-        await _client(ld, endpoint).activate(skip_apple_id_query=True)
+        await _Activation(ld, connector, endpoint).activate_at_bench()
         return True, str(await ld.get_value(key="ActivationState"))
 
     async with connector.guard(udid):
         try:
-            activated, state = await connector.offloop(udid, work)
+            activated, state = await connector.session(udid, work)
         except requests.exceptions.SSLError as exc:
             raise PermanentError(REFUSED.format(d=f"TLS: {str(exc)[:160]}"), code="activation_refused") from None
         except (requests.exceptions.ConnectionError, requests.exceptions.Timeout):

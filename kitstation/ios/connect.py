@@ -81,11 +81,11 @@ TRUST_REFUSED = Text(
 )
 
 
-# Worker threads for :meth:`Connector.offloop` (activation): one per device being activated at once.
+# Worker threads for :meth:`Connector.blocking` (activation's HTTPS posts): one per post in flight.
 # The default executor's min(32, CPUs + 4) = 6 threads queued a 32-iPhone batch's activations six at a
 # time (the step took 0.6 s alone and up to 4.2 s in the batch) and held up the pair-record writes
-# queued behind them. Threads are made only as activations need them.
-OFFLOOP_WORKERS = 128
+# queued behind them. Threads are made only as posts need them.
+BLOCKING_WORKERS = 128
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,7 +119,7 @@ class Connector:
         self._listening = False
         self._changed = asyncio.Event()  # set (and replaced) on every attach/detach
         self._buid: str | None = None
-        self._offloop_pool: ThreadPoolExecutor | None = None
+        self._blocking_pool: ThreadPoolExecutor | None = None
         # UDIDs whose device rejected a pair record it had accepted (InvalidHostID): it forgot every
         # pairing, which in Setup Assistant only an erase does. Seen here, just before re-pairing
         # hides it; the erase step's check reads (and its run clears) it.
@@ -273,28 +273,23 @@ class Connector:
             with contextlib.suppress(Exception):
                 await ld.close()
 
-    async def offloop(
-        self,
-        udid: str,
-        work: Callable[[StationLockdownClient], Awaitable[T]],
-        *,
-        autopair: bool = True,
-    ) -> T:
-        """:meth:`session` on a worker thread's own loop, for pymobiledevice3 code that blocks.
+    async def blocking(self, fn: Callable[[], T]) -> T:
+        """``fn`` (a blocking call: activation's HTTPS post) on the connector's own worker threads.
 
-        Only activation needs it: pymobiledevice3's activation client posts to Apple's server with
-        blocking ``requests`` calls inside its coroutines (seconds on a real network).
+        Only the post runs there, not the activation's lockdown session: with the whole activation
+        on 32 threads' own loops (until 2026-12-02), 32 iPhones activating at once held the GIL for
+        45-49 ms of a 54-55 ms loop stall, the one stall over 50 ms after start-up at 64 devices
+        (docs/BENCHMARKS.md, "Bench, seventh round").
         """
-        if self._offloop_pool is None:
-            self._offloop_pool = ThreadPoolExecutor(OFFLOOP_WORKERS, thread_name_prefix="ios-offloop")
-        coro = self.session(udid, work, autopair=autopair)
-        return await asyncio.get_running_loop().run_in_executor(self._offloop_pool, asyncio.run, coro)
+        if self._blocking_pool is None:
+            self._blocking_pool = ThreadPoolExecutor(BLOCKING_WORKERS, thread_name_prefix="ios-blocking")
+        return await asyncio.get_running_loop().run_in_executor(self._blocking_pool, fn)
 
     def close(self) -> None:
-        """Let the off-loop worker threads end (those still running finish their session first)."""
-        if self._offloop_pool is not None:
-            self._offloop_pool.shutdown(wait=False)
-            self._offloop_pool = None
+        """Let the blocking-call worker threads end (those still running finish their call first)."""
+        if self._blocking_pool is not None:
+            self._blocking_pool.shutdown(wait=False)
+            self._blocking_pool = None
 
     async def with_mcinstall(self, udid: str, work: Callable[[MobileConfigService], Awaitable[T]]) -> T:
         """A session with the MCInstall service open: for Escalate and silent installs."""

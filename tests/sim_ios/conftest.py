@@ -12,6 +12,7 @@ import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from pymobiledevice3 import pair_records
@@ -43,15 +44,33 @@ async def wait_until(predicate: Callable[[], Any], what: str, limit: float = BUD
 
 
 async def activate_with_stand_in(lockdown: UsbmuxLockdownClient) -> None:
-    """Activate through pymobiledevice3's own client, pointed at the simulator's activation stand-in.
+    """Activate through pymobiledevice3's own client and flow (``activate``), only its ``post``
+    pointed at the simulator's stand-in: the simulator is checked against upstream's client, not
+    against the station's version of the flow (kitstation/ios/activation.py, tested in tests/ios).
 
     Its ``requests`` calls block: fine here, the simulator runs on its own thread.
     """
-    from kitstation.ios.activation import ActivationEndpoint, _StandInActivation
+    import requests
+    from pymobiledevice3.services.mobile_activation import DEFAULT_HEADERS, MobileActivationService
+
+    from kitstation.ios.activation import ActivationEndpoint
 
     endpoint = ActivationEndpoint.from_env()
     assert endpoint is not None, "the ios_sim fixture sets KITSTATION_ACTIVATION_URL/_CA"
-    await _StandInActivation(lockdown, endpoint).activate(skip_apple_id_query=True)
+
+    class StandIn(MobileActivationService):
+        def post(self, url: str, data: Any, headers: dict[str, str] | None = None) -> Any:
+            assert endpoint is not None
+            resp = requests.post(
+                endpoint.url + urlsplit(url).path,
+                data=data,
+                headers=headers if headers is not None else DEFAULT_HEADERS,
+                timeout=30,
+                verify=str(endpoint.ca_file),
+            )
+            return resp.content, resp.headers
+
+    await StandIn(lockdown).activate(skip_apple_id_query=True)
 
 
 def make_profile(identifier: str, payloads: list[dict[str, Any]] | None = None) -> bytes:
