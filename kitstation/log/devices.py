@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, and_, delete, insert, select, update
+from sqlalchemy import Connection, and_, bindparam, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from kitstation.domain.handoff import HANDOFF_ORDER
@@ -66,21 +66,29 @@ def upsert_in(conn: Connection, device: Device) -> int:
     }
     # Keep what we knew when a later source knows less (a box scan has no OS version).
     values = {k: v for k, v in values.items() if v is not None}
-    cond = and_(device_t.c.platform == device.platform.value, device_t.c.key == device.key)
-    found = conn.execute(select(device_t.c.id).where(cond)).scalar()
+    found = conn.execute(_FIND_DEVICE, {"b_platform": device.platform.value, "b_key": device.key}).scalar()
     if found is not None:
-        conn.execute(update(device_t).where(device_t.c.id == found).values(**values))
+        conn.execute(_UPDATE_DEVICE, {"b_id": found, **values})
         return int(found)
     res = conn.execute(
-        insert(device_t).values(
-            platform=device.platform.value, key=device.key, first_seen=now(), external_state="", **values
-        )
+        _INSERT_DEVICE,
+        {"platform": device.platform.value, "key": device.key, "first_seen": now(), "external_state": "", **values},
     )
     return pk(res)
 
 
+# Built once, as the step writes in writes.py are (issue 18): every run's start looks its device
+# up, and each statement built anew cost SQLAlchemy more CPU than SQLite's own work. An update's
+# SET clause is the parameters' columns.
+_FIND_DEVICE = select(device_t.c.id).where(
+    and_(device_t.c.platform == bindparam("b_platform"), device_t.c.key == bindparam("b_key"))
+)
+_UPDATE_DEVICE = update(device_t).where(device_t.c.id == bindparam("b_id"))
+_INSERT_DEVICE = insert(device_t)
+
+
 def set_state_in(conn: Connection, device_id: int, state: str) -> None:
-    conn.execute(update(device_t).where(device_t.c.id == device_id).values(external_state=state))
+    conn.execute(_UPDATE_DEVICE, {"b_id": device_id, "external_state": state})
 
 
 class DeviceWrites(Reads):

@@ -9,7 +9,7 @@ import json
 import socket
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Table, and_, insert, select, update
+from sqlalchemy import Connection, Engine, Table, and_, bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from kitstation.blueprints.loader import content_hash, snapshot
@@ -70,18 +70,19 @@ def insert_run(
     if session_id is not None:
         _customer_from_blueprint(conn, session_id, blueprint_id)
     res = conn.execute(
-        insert(run_t).values(
-            device_id=device_id,
-            blueprint_id=blueprint_id,
-            station_id=station_id,
-            session_id=session_id,
-            technician_id=technician_id,
-            platform=platform,
-            slot=slot,
-            status=RunStatus.RUNNING.value,
-            current_step="",
-            started_at=now(),
-        )
+        _INSERT_RUN,
+        {
+            "device_id": device_id,
+            "blueprint_id": blueprint_id,
+            "station_id": station_id,
+            "session_id": session_id,
+            "technician_id": technician_id,
+            "platform": platform,
+            "slot": slot,
+            "status": RunStatus.RUNNING.value,
+            "current_step": "",
+            "started_at": now(),
+        },
     )
     return pk(res)
 
@@ -113,23 +114,37 @@ def finish_run(
     conn: Connection, run_id: int, status: RunStatus, code: str | None = None, reason: Text | None = None
 ) -> None:
     conn.execute(
-        update(run_t)
-        .where(run_t.c.id == run_id)
-        .values(
-            status=status.value,
-            error_code=code,
-            reason_en=reason.en if reason else None,
-            reason_ja=reason.ja if reason else None,
-            ended_at=now(),
-        )
+        _FINISH_RUN,
+        {
+            "b_id": run_id,
+            "status": status.value,
+            "error_code": code,
+            "reason_en": reason.en if reason else None,
+            "reason_ja": reason.ja if reason else None,
+            "ended_at": now(),
+        },
     )
+
+
+# A step's start and end, the writes of every transition, as statements built once (issue 18): a
+# statement built per call spent most of the writer's CPU in SQLAlchemy building it and hashing
+# its new cache key (`values()` coercions, `_generate_cache_key`); built once, its memoized key
+# finds the compiled form at once and the values come as parameters. Measured with a writer
+# micro-benchmark on SQLite (docs/BENCHMARKS.md, seventh round).
+_INSERT_STEP = insert(step_t)
+_SET_CURRENT_STEP = update(run_t).where(run_t.c.id == bindparam("b_run")).values(current_step=bindparam("b_step"))
+# The SET clause is the parameters' columns (outcome, error_code, messages, detail, ended_at).
+_FINISH_STEP = update(step_t).where(step_t.c.id == bindparam("b_id"))
+_FINISH_RUN = update(run_t).where(run_t.c.id == bindparam("b_id"))
+_INSERT_RUN = insert(run_t)
 
 
 def insert_step(conn: Connection, run_id: int, step_id: str, attempt: int = 1) -> int:
     res = conn.execute(
-        insert(step_t).values(run_id=run_id, step_id=step_id, attempt=attempt, started_at=now(), outcome="running")
+        _INSERT_STEP,
+        {"run_id": run_id, "step_id": step_id, "attempt": attempt, "started_at": now(), "outcome": "running"},
     )
-    conn.execute(update(run_t).where(run_t.c.id == run_id).values(current_step=step_id))
+    conn.execute(_SET_CURRENT_STEP, {"b_run": run_id, "b_step": step_id})
     return pk(res)
 
 
@@ -142,16 +157,16 @@ def finish_step(
     detail: dict[str, Any] | None = None,
 ) -> None:
     conn.execute(
-        update(step_t)
-        .where(step_t.c.id == event_id)
-        .values(
-            outcome=outcome.value,
-            error_code=code,
-            message_en=reason.en if reason else None,
-            message_ja=reason.ja if reason else None,
-            detail=to_json(detail),
-            ended_at=now(),
-        )
+        _FINISH_STEP,
+        {
+            "b_id": event_id,
+            "outcome": outcome.value,
+            "error_code": code,
+            "message_en": reason.en if reason else None,
+            "message_ja": reason.ja if reason else None,
+            "detail": to_json(detail),
+            "ended_at": now(),
+        },
     )
     facts = run_facts(detail)
     if facts:
@@ -203,7 +218,9 @@ class Writes:
         digest = content_hash(bp)
         found = self.blueprint_rows.get(digest)
         if found is None:
-            found = self.blueprint_rows[digest] = self._get_or_create(bp_t, "content_hash", digest, blueprint_values(bp))
+            found = self.blueprint_rows[digest] = self._get_or_create(
+                bp_t, "content_hash", digest, blueprint_values(bp)
+            )
         return found
 
     # --- sessions ----------------------------------------------------------------------------------

@@ -39,6 +39,7 @@ from kitstation.i18n import Text
 from kitstation.log import KitLog
 from kitstation.log.db import resolve_url
 from kitstation.log.store import AsyncKitLog, RunFilter
+from kitstation.station.allocator import tune_for_bursts
 from kitstation.station.environment import Unreachable, check_adb, check_usb_permissions, check_usbmux
 from kitstation.station.handoffs import HandoffAdapter, blueprint_problems, make_handoffs
 
@@ -237,7 +238,10 @@ class Station:
         Everything imported and built at start-up lives as long as the process; frozen, a full
         collection during a batch scans only what the batch made (issue 18: full GC pauses during a
         64-device batch ~55 ms -> ~10 ms). Not for tests, which start many stations in one process.
+        glibc's allocator is set for the batch's bursts of TLS buffers at the same time
+        (:mod:`kitstation.station.allocator`).
         """
+        tune_for_bursts()
         gc.collect()
         gc.freeze()
 

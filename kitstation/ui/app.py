@@ -102,8 +102,16 @@ def main(args: argparse.Namespace | Any, on_window: Callable[[Any], None] | None
     app.aboutToQuit.connect(closed.set)
     simulate = int(getattr(args, "simulate", None) or 0)
 
+    async def start() -> None:
+        await window.start_bench(simulate)
+        # This process lives as long as the window: as `kitstation prepare` does, keep what
+        # start-up built out of the GC's scans and set the allocator for a batch's bursts.
+        from kitstation.station import Station
+
+        Station.freeze_startup_objects()
+
     def kickoff() -> None:
-        window.run(window.start_bench(simulate))
+        window.run(start())
         if not simulate:
             QTimer.singleShot(NO_DEVICE_GRACE_MS, window.offer_simulation)
 
