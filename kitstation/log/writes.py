@@ -115,22 +115,26 @@ def finish_run(
 ) -> None:
     conn.execute(
         _FINISH_RUN,
-        {
-            "b_id": run_id,
-            "status": status.value,
-            "error_code": code,
-            "reason_en": reason.en if reason else None,
-            "reason_ja": reason.ja if reason else None,
-            "ended_at": now(),
-        },
+        {"b_id": run_id, "status": status.value, **_ended(code, reason, "reason")},
     )
+
+
+def _ended(code: str | None, reason: Text | None, text_column: str) -> dict[str, Any]:
+    """The columns an end sets on a run or a step: its error code, its reason (``text_column``
+    ``_en`` / ``_ja``) and its time."""
+    return {
+        "error_code": code,
+        f"{text_column}_en": reason.en if reason else None,
+        f"{text_column}_ja": reason.ja if reason else None,
+        "ended_at": now(),
+    }
 
 
 # A step's start and end, the writes of every transition, as statements built once (issue 18): a
 # statement built per call spent most of the writer's CPU in SQLAlchemy building it and hashing
 # its new cache key (`values()` coercions, `_generate_cache_key`); built once, its memoized key
-# finds the compiled form at once and the values come as parameters. Measured with a writer
-# micro-benchmark on SQLite (docs/BENCHMARKS.md, seventh round).
+# finds the compiled form at once and the values come as parameters. Measured with
+# benchmarks/bench_writer.py (docs/BENCHMARKS.md, "Bench, sixth round").
 _INSERT_STEP = insert(step_t)
 _SET_CURRENT_STEP = update(run_t).where(run_t.c.id == bindparam("b_run")).values(current_step=bindparam("b_step"))
 # The SET clause is the parameters' columns (outcome, error_code, messages, detail, ended_at).
@@ -158,15 +162,7 @@ def finish_step(
 ) -> None:
     conn.execute(
         _FINISH_STEP,
-        {
-            "b_id": event_id,
-            "outcome": outcome.value,
-            "error_code": code,
-            "message_en": reason.en if reason else None,
-            "message_ja": reason.ja if reason else None,
-            "detail": to_json(detail),
-            "ended_at": now(),
-        },
+        {"b_id": event_id, "outcome": outcome.value, "detail": to_json(detail), **_ended(code, reason, "message")},
     )
     facts = run_facts(detail)
     if facts:
