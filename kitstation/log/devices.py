@@ -51,6 +51,16 @@ def _merge_into(conn: Connection, keep_id: int, drop_id: int) -> None:
         conn.execute(update(device_t).where(device_t.c.id == keep_id).values(external_state=best, **fill))
 
 
+# Built once, as the step writes in writes.py are (issue 18): every run's start looks its device
+# up, and each statement built anew cost SQLAlchemy more CPU than SQLite's own work. An update's
+# SET clause is the parameters' columns.
+_FIND_DEVICE = select(device_t.c.id).where(
+    and_(device_t.c.platform == bindparam("b_platform"), device_t.c.key == bindparam("b_key"))
+)
+_UPDATE_DEVICE = update(device_t).where(device_t.c.id == bindparam("b_id"))
+_INSERT_DEVICE = insert(device_t)
+
+
 def upsert_in(conn: Connection, device: Device) -> int:
     """The device's row in ``conn``'s transaction, updated or created (IntegrityError: raced)."""
     values: dict[str, Any] = {
@@ -75,16 +85,6 @@ def upsert_in(conn: Connection, device: Device) -> int:
         {"platform": device.platform.value, "key": device.key, "first_seen": now(), "external_state": "", **values},
     )
     return pk(res)
-
-
-# Built once, as the step writes in writes.py are (issue 18): every run's start looks its device
-# up, and each statement built anew cost SQLAlchemy more CPU than SQLite's own work. An update's
-# SET clause is the parameters' columns.
-_FIND_DEVICE = select(device_t.c.id).where(
-    and_(device_t.c.platform == bindparam("b_platform"), device_t.c.key == bindparam("b_key"))
-)
-_UPDATE_DEVICE = update(device_t).where(device_t.c.id == bindparam("b_id"))
-_INSERT_DEVICE = insert(device_t)
 
 
 def set_state_in(conn: Connection, device_id: int, state: str) -> None:

@@ -33,6 +33,19 @@ from kitstation.log.tables import (
     to_json,
 )
 
+# The writes of every run's start and end and of every step's, as statements built once (issue
+# 18): a statement built per call spent most of the writer's CPU in SQLAlchemy building it and
+# hashing its new cache key (`values()` coercions, `_generate_cache_key`); built once, its memoized
+# key finds the compiled form at once and the values come as parameters. Measured with
+# benchmarks/bench_writer.py (docs/BENCHMARKS.md, "Bench, sixth round").
+_INSERT_RUN = insert(run_t)
+_INSERT_STEP = insert(step_t)
+_SET_CURRENT_STEP = update(run_t).where(run_t.c.id == bindparam("b_run")).values(current_step=bindparam("b_step"))
+# An update's SET clause is the parameters' columns (status or outcome, error_code, reason or
+# messages, detail, ended_at).
+_FINISH_RUN = update(run_t).where(run_t.c.id == bindparam("b_id"))
+_FINISH_STEP = update(step_t).where(step_t.c.id == bindparam("b_id"))
+
 
 def _customer_from_blueprint(conn: Connection, session_id: int, blueprint_id: int) -> None:
     """Fill a batch's empty customer / order reference from the blueprint's ``[customer]``."""
@@ -130,19 +143,6 @@ def _ended(code: str | None, reason: Text | None, text_column: str) -> dict[str,
     }
 
 
-# A step's start and end, the writes of every transition, as statements built once (issue 18): a
-# statement built per call spent most of the writer's CPU in SQLAlchemy building it and hashing
-# its new cache key (`values()` coercions, `_generate_cache_key`); built once, its memoized key
-# finds the compiled form at once and the values come as parameters. Measured with
-# benchmarks/bench_writer.py (docs/BENCHMARKS.md, "Bench, sixth round").
-_INSERT_STEP = insert(step_t)
-_SET_CURRENT_STEP = update(run_t).where(run_t.c.id == bindparam("b_run")).values(current_step=bindparam("b_step"))
-# The SET clause is the parameters' columns (outcome, error_code, messages, detail, ended_at).
-_FINISH_STEP = update(step_t).where(step_t.c.id == bindparam("b_id"))
-_FINISH_RUN = update(run_t).where(run_t.c.id == bindparam("b_id"))
-_INSERT_RUN = insert(run_t)
-
-
 def insert_step(conn: Connection, run_id: int, step_id: str, attempt: int = 1) -> int:
     res = conn.execute(
         _INSERT_STEP,
@@ -214,9 +214,7 @@ class Writes:
         digest = content_hash(bp)
         found = self.blueprint_rows.get(digest)
         if found is None:
-            found = self.blueprint_rows[digest] = self._get_or_create(
-                bp_t, "content_hash", digest, blueprint_values(bp)
-            )
+            found = self.blueprint_rows[digest] = self._get_or_create(bp_t, "content_hash", digest, blueprint_values(bp))
         return found
 
     # --- sessions ----------------------------------------------------------------------------------
