@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import ColumnElement, Integer, and_, func, literal_column, select
+from sqlalchemy import ColumnElement, Integer, and_, func, literal_column, or_, select, union_all
 from sqlalchemy.sql.expression import BinaryExpression, UnaryExpression
 
 from kitstation.log.filters import RunFilter
@@ -27,7 +27,7 @@ from kitstation.log.history_counts import HistoryCounts
 from kitstation.log.history_terms import COPY
 from kitstation.log.queries import Row
 from kitstation.log.selections import _history_columns
-from kitstation.log.tables import bp_t, device_t, run_t, session_t, station_t, tech_t
+from kitstation.log.tables import bp_t, device_t, model_count_t, run_t, session_t, station_t, tech_t
 
 # A device sort with a run filter selecting fewer runs than this sorts those runs (a temporary
 # index of at most this many rows, about 50 ms) instead of walking every device in order.
@@ -82,6 +82,11 @@ _WALKED = {
     "model_id": ("ix_run_model_seq", "ix_run_status_model"),
     "platform": ("ix_run_platform_seq", None),
 }
+# Device sorts whose walk a model filter reads as one range per (model id, marketing name) pair of
+# this index (migration 0007): a Galaxy's runs come after every iPhone's in the serial order.
+_PAIR_WALKED = frozenset({"serial"})
+_PAIR_INDEX = "ix_run_pair_serial"
+_MAX_PAIRS = 16  # a model filter matches a pair or two; more ranges than this: the walk instead
 # Sorts by a name of a small table: the name's rows walked in name order, their runs by index.
 _GROUP_SORTS = {"technician": (tech_t, run_t.c.technician_id), "blueprint_name": (bp_t, run_t.c.blueprint_id)}
 
@@ -145,10 +150,11 @@ class HistoryReads(HistoryCounts):
             return self._grouped_page(order_by, self._run_terms(flt), descending, limit, after)
         order = _order(order_by)
         base = select(*order.columns).select_from(run_t)
-        sort_here = False
+        sort_here = walked = False
         if order_by in _WALKED:
             conds = self._run_terms(flt, copies=True)
             index = self._walk_index(flt, order_by, conds)
+            walked = index is not None
             if index is not None:  # SQLite without statistics may take another index and sort
                 base = base.with_hint(run_t, f"INDEXED BY {index}", "sqlite")
             else:
@@ -160,17 +166,71 @@ class HistoryReads(HistoryCounts):
                 sort_here = dialect != "sqlite"
         else:
             conds = self._run_terms(flt)
+        # A model filter on a walk: its pairs' ranges of the pair index instead (see _PAIR_WALKED).
+        pairs = self._model_pairs(flt) if order_by in _PAIR_WALKED and walked else None
         keys: list[tuple[Any, ...]] = []
         for extra in _after_ranges(order, after, descending):
-            # The keyset range first: of two bounds on one column (a text prefix's and the page's),
-            # SQLite takes the first for the index range and tests the other on every entry.
-            stmt = base.where(and_(*extra, *conds)) if conds or extra else base
-            stmt = stmt.order_by(*_order_by(order, descending, dialect, sort_here=sort_here)).limit(limit - len(keys))
-            with self.engine.connect() as conn:
-                keys += [tuple(r) for r in conn.execute(stmt)]
+            if pairs is not None:
+                keys += self._pairs_range(order, pairs, [*extra, *conds], descending, limit - len(keys))
+            else:
+                # The keyset range first: of two bounds on one column (a text prefix's and the
+                # page's), SQLite takes the first for the index range and tests the other on every entry.
+                stmt = base.where(and_(*extra, *conds)) if conds or extra else base
+                stmt = stmt.order_by(*_order_by(order, descending, dialect, sort_here=sort_here))
+                with self.engine.connect() as conn:
+                    keys += [tuple(r) for r in conn.execute(stmt.limit(limit - len(keys)))]
             if len(keys) >= limit:
                 break
         return self._rows_for(order, keys)
+
+    def _model_pairs(self, flt: RunFilter) -> list[tuple[str | None, str | None]] | None:
+        """A model filter's (model id, marketing name) pairs that have runs (``None``: no model
+        filter, or more pairs than a page merges); ``''`` in ``run_model_count`` is NULL."""
+        if not flt.model:
+            return None
+        pair = model_count_t.c
+        stmt = (
+            select(pair.model_id, pair.marketing_name)
+            .where(or_(pair.model_id == flt.model, pair.marketing_name == flt.model), pair.runs > 0)
+            .limit(_MAX_PAIRS + 1)
+        )
+        with self.engine.connect() as conn:
+            found = [(m or None, n or None) for m, n in conn.execute(stmt)]
+        return found if len(found) <= _MAX_PAIRS else None
+
+    def _pairs_range(
+        self,
+        order: _Order,
+        pairs: Sequence[tuple[str | None, str | None]],
+        conds: Sequence[ColumnElement[bool]],
+        descending: bool,
+        limit: int,
+    ) -> list[tuple[Any, ...]]:
+        """The first ``limit`` keys of one keyset range of a sort by serial with a model filter: each
+        pair's runs are one range of the pair index, in order; the page is those ranges merged."""
+        if not pairs:
+            return []
+        dialect = self.engine.dialect.name
+        arms = []
+        for model_id, name in pairs:
+            match = [
+                COPY["model_id"].is_(None) if model_id is None else COPY["model_id"] == model_id,
+                COPY["marketing_name"].is_(None) if name is None else COPY["marketing_name"] == name,
+            ]
+            arm = (
+                select(*order.columns)
+                .select_from(run_t)
+                .with_hint(run_t, f"INDEXED BY {_PAIR_INDEX}", "sqlite")
+                .where(and_(*match, *conds))
+                .order_by(*_order_by(order, descending, dialect))
+                .limit(limit)
+            )
+            arms.append(select(arm.subquery()))
+        merged = union_all(*arms).subquery()
+        outer = _Order(tuple(merged.c[c.name] for c in order.columns), order.fields)  # (their nullability kept)
+        stmt = select(merged).order_by(*_order_by(outer, descending, dialect)).limit(limit)
+        with self.engine.connect() as conn:
+            return [tuple(r) for r in conn.execute(stmt)]
 
     def _walk_index(self, flt: RunFilter, order_by: str, conds: Sequence[ColumnElement[bool]]) -> str | None:
         """The index a sort by a device column or the platform reads.

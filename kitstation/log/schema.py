@@ -109,6 +109,10 @@ class RunRecord(SQLModel, table=True):
         Index("ix_run_status_serial", "status", "device_serial", "device_id", "id"),
         Index("ix_run_status_imei", "status", "device_imei", "device_id", "id"),
         Index("ix_run_status_model", "status", "device_model_id", "device_id", "id"),
+        # A model filter sorted by serial: one range per (model id, marketing name) pair, in serial
+        # order (migration 0007; PostgreSQL's has the serial NULLS FIRST).
+        Index("ix_run_pair_serial", "device_model_id", "device_marketing_name", "device_serial", "device_id", "id",
+              "device_imei", *_FILTERED),
     )
     id: int | None = Field(default=None, primary_key=True)
     device_id: int = Field(foreign_key="device.id")

@@ -1,8 +1,10 @@
-"""Migration 0006 on SQLite and PostgreSQL: the device sorts' indexes NULLS FIRST, the prefix indexes.
+"""Migrations 0006 and 0007 on SQLite and PostgreSQL: the device sorts' indexes NULLS FIRST, the prefix
+indexes; the model pairs' serial index.
 
 PostgreSQL only: its btrees keep NULLs last unless told, and the History sorts NULLs first; the
 short-text counts read an index of the serial / IMEI copy alone. SQLite's indexes stay as 0005
 left them. Up and down again, with runs in the log, and the pages still in the History's order.
+0007 adds one index on both (its serial NULLS FIRST on PostgreSQL).
 """
 
 from __future__ import annotations
@@ -52,7 +54,8 @@ def test_migration_0006_up_and_down(any_url: str) -> None:
     before = _indexes(old)
     old.close()
 
-    log = KitLog(any_url)  # migrated to head
+    command.upgrade(cfg, "0006_pg_history")
+    log = KitLog(any_url, migrate=False)
     after = _indexes(log)
     if any_url.startswith("sqlite"):
         assert after == before
@@ -73,6 +76,27 @@ def test_migration_0006_up_and_down(any_url: str) -> None:
     log.close()
 
     command.downgrade(cfg, "0005_model_counts")
+    old = KitLog(any_url, migrate=False)
+    assert _indexes(old) == before
+    old.close()
+    KitLog(any_url).close()  # and up again
+
+
+def test_migration_0007_up_and_down(any_url: str) -> None:
+    cfg = alembic_config(any_url)
+    command.upgrade(cfg, "0006_pg_history")
+    old = KitLog(any_url, migrate=False)
+    before = _indexes(old)
+    old.close()
+    log = KitLog(any_url)  # migrated to head
+    after = _indexes(log)
+    log.close()
+    assert set(after) - set(before) == {"ix_run_pair_serial"}
+    if any_url.startswith("sqlite"):
+        assert after["ix_run_pair_serial"].startswith("device_model_id,device_marketing_name,device_serial,device_id,id")
+    else:
+        assert "(device_model_id, device_marketing_name, device_serial NULLS FIRST, device_id, id" in after["ix_run_pair_serial"]
+    command.downgrade(cfg, "0006_pg_history")
     old = KitLog(any_url, migrate=False)
     assert _indexes(old) == before
     old.close()

@@ -149,7 +149,12 @@ def _history_log(url: str) -> KitLog:
         imeis = (f"35693803564{i % 13:04d}",) if i % 4 else ()
         model = None if i % 9 == 0 else ("SM-A305J", "SM-S911B", "iPhone15,2")[i % 3]
         serial = None if i % 11 == 0 else f"R58M{i % 17:07d}"
-        dev = log.upsert_device(Device(Platform.ANDROID, f"K{i % 23:03d}", serial=serial, imeis=imeis, model_id=model))
+        # Two marketing names' pairs for one model id, and one name on two model ids: a model
+        # filter matching several (model id, marketing name) pairs.
+        name = "Galaxy S23" if model in ("SM-S911B", "iPhone15,2") and i % 2 else None
+        dev = log.upsert_device(
+            Device(Platform.ANDROID, f"K{i % 23:03d}", serial=serial, imeis=imeis, model_id=model, marketing_name=name)
+        )
         run = log.start_run(dev, bps[i % 2], st, "android" if i % 3 else "ios", technician_id=None if i % 5 == 0 else techs[i % 3])
         log.end_run(run, (RunStatus.OK, RunStatus.FAILED, RunStatus.WAITING_EXTERNAL)[i % 3])
     return log
@@ -171,7 +176,8 @@ def _reference(log: KitLog, flt: RunFilter, order_by: str, descending: bool) -> 
 @pytest.mark.parametrize("flt", [RunFilter(), RunFilter(status=["failed", "ok"]), RunFilter(text="R58M00000"),
                                  RunFilter(text="35"), RunFilter(technician="Sato"), RunFilter(model="SM-S911B"),
                                  RunFilter(blueprint="A blueprint"), RunFilter(status=["failed"]),
-                                 RunFilter(text="R5", status=["ok"]), RunFilter(blueprint="no such one")], ids=repr)
+                                 RunFilter(text="R5", status=["ok"]), RunFilter(blueprint="no such one"),
+                                 RunFilter(model="Galaxy S23"), RunFilter(model="SM-S911B", status=["ok"])], ids=repr)
 @pytest.mark.parametrize("few", [2000, 1], ids=["in-list", "probe"])
 @pytest.mark.parametrize("few_runs", [20_000, 1], ids=["sorted-runs", "device-walk"])
 def test_history_keyset_pages_follow_every_sort(
@@ -240,6 +246,39 @@ def test_postgresql_pages_are_read_in_index_order(pg_url: str, flt: RunFilter, m
             for plan in plans:
                 nodes = [line.strip().removeprefix("->").strip() for line in plan.splitlines()]
                 assert not any(n.startswith("Sort  (") for n in nodes), (order_by, descending, plan)
+    log.close()
+
+
+def test_a_model_filter_sorted_by_serial_reads_its_pairs_ranges(any_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Many devices of the model (as at a million runs): each (model id, marketing name) pair's
+    # runs are one range of the pair index in serial order, merged; nothing else is read in order.
+    monkeypatch.setattr("kitstation.log.history_terms._FEW_DEVICES", 1)
+    monkeypatch.setattr("kitstation.log.history._SORT_FEW_RUNS", 1)
+    log = _history_log(any_url)
+    sent: list[str] = []
+
+    def keep(conn: Any, cursor: Any, statement: str, params: Any, context: Any, executemany: bool) -> None:
+        if "ORDER BY" in statement and "device_serial" in statement and "run.id IN" not in statement:
+            sent.append(statement)  # the page's keys (not the rows' read, nor the pair lookup)
+
+    event.listen(log.engine, "before_cursor_execute", keep)
+    for descending in (False, True):
+        sent.clear()
+        page = log.history_page(RunFilter(model="SM-S911B"), order_by="serial", descending=descending, limit=7)
+        assert page and len(sent) == 1, sent
+        assert sent[0].count("UNION ALL") == 1  # (SM-S911B, NULL) and (SM-S911B, Galaxy S23)
+        if any_url.startswith("sqlite"):
+            assert sent[0].count("INDEXED BY ix_run_pair_serial") == 2
+        else:
+            event.remove(log.engine, "before_cursor_execute", keep)
+            plan = _page_plans(log, RunFilter(model="SM-S911B"), "serial", descending)[0]
+            event.listen(log.engine, "before_cursor_execute", keep)
+            # The arms' ranges merged in order (which index each reads is the planner's call on
+            # 40 runs): no node sorts.
+            nodes = [line.strip().removeprefix("->").strip() for line in plan.splitlines()]
+            assert any(n.startswith("Merge Append") for n in nodes), plan
+            assert not any(n.startswith("Sort  (") for n in nodes), plan
+    event.remove(log.engine, "before_cursor_execute", keep)
     log.close()
 
 
